@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from skills import Page
+
+
+class Company(BaseModel):
+    id: int
+    name: str
+    domain: str | None
+    industry: str | None
+    size: int | None
+
+
+class Lead(BaseModel):
+    id: int
+    email: str
+    name: str | None
+    company_id: int | None
+    source: str
+    status: str
+    score: int | None
+    notes: str
+    created_at: str
+
+
+class Deal(BaseModel):
+    id: int
+    title: str
+    lead_id: int | None
+    company_id: int | None
+    value_cents: int
+    currency: str
+    stage: str
+    expected_close: str | None
+
+
+class LeadPage(Page[Lead]):
+    pass
+
+
+class CompanyPage(Page[Company]):
+    pass

@@ -1,0 +1,291 @@
+"""The one path to a handler. MCP, the CLI, the reasoning loop and automations all call here.
+
+    call -> known? enabled? not paused? -> validate -> trust gate (agent + approve)
+         -> L1 loop guard -> L1 breaker admission -> handler (timeout, transaction)
+         -> L2 retry on retryable kinds (ctx.retry, ctx.prev_error) -> L4 score
+         -> activity row + L1 breaker + L3 escalation, in one transaction
+
+Nothing here raises to the caller except ``LoopDetected`` (which ends a run);
+every other failure is a ``CallResult`` with an error kind and a message that says
+what was wrong and how to fix it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, Literal
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from server import activity
+from server.errors import LoopDetected
+from server.notify import notify_admin
+from server.registry import Registry
+from server.resilience import breaker, escalation, evaluation
+from server.resilience.loop_guard import LoopGuard
+from server.store import Store, dumps
+from skills import Clock, ErrorKind, Skill, SkillContext, SkillError
+
+log = logging.getLogger(__name__)
+
+Caller = Literal["mcp", "cli", "pilot", "automation", "system"]
+MAX_RETRIES = 2
+APPROVAL_TTL = timedelta(hours=48)
+
+
+@dataclass(frozen=True, slots=True)
+class CallResult:
+    skill: str
+    ok: bool
+    output: dict[str, Any] | None = None
+    error_kind: ErrorKind | None = None
+    message: str = ""
+    outcome: str = "success"
+    attempts: int = 0
+    duration_ms: float = 0.0
+    activity_id: int | None = None
+    approval_id: int | None = None
+    events: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """What a model or a person reads: the output as JSON, or the error message."""
+        if self.ok:
+            return json.dumps(self.output, default=str, ensure_ascii=False)
+        return self.message
+
+
+class Executor:
+    def __init__(
+        self,
+        store: Store,
+        registry: Registry,
+        clock: Clock,
+        http: httpx.AsyncClient,
+        *,
+        retry_delay_s: float = 0.25,
+        max_retries: int = MAX_RETRIES,
+    ) -> None:
+        self.store = store
+        self.registry = registry
+        self.clock = clock
+        self.http = http
+        self.retry_delay_s = retry_delay_s
+        self.max_retries = max_retries
+
+    async def call(
+        self,
+        name: str,
+        arguments: dict[str, Any] | None = None,
+        *,
+        caller: Caller,
+        run_id: str | None = None,
+        guard: LoopGuard | None = None,
+        approved: bool = False,
+    ) -> CallResult:
+        started = time.perf_counter()
+        arguments = dict(arguments or {})
+        skill = self.registry.skills.get(name)
+        if skill is None:
+            return await self._refuse(name, None, arguments, caller, run_id, started,
+                                      ErrorKind.UNKNOWN_SKILL, self._unknown_message(name))
+        row = await self.store.fetchone(
+            "SELECT s.enabled, s.paused_reason, m.enabled AS module_enabled, m.settings, st.breaker, "
+            "st.open_until, st.consecutive_failures, st.consecutive_hard_negatives, st.cooldown_s "
+            "FROM skills s JOIN modules m ON m.id = s.module_id LEFT JOIN skill_state st ON st.skill = s.name "
+            "WHERE s.name = ?",
+            (name,),
+        )
+        refusal = self._availability(skill, row)
+        if refusal is not None:
+            return await self._refuse(name, skill, arguments, caller, run_id, started, *refusal)
+        assert row is not None
+        try:
+            parsed = skill.input_model.model_validate(arguments)
+        except ValidationError as exc:
+            return await self._refuse(name, skill, arguments, caller, run_id, started,
+                                      ErrorKind.VALIDATION, explain_validation(skill, exc))
+        if caller == "pilot" and skill.trust == "approve" and not approved:
+            return await self._queue_approval(skill, arguments, run_id, caller, started)
+        if guard is not None:
+            try:
+                guard.check(name, arguments)
+            except LoopDetected as exc:
+                await self._refuse(name, skill, arguments, caller, run_id, started,
+                                   ErrorKind.LOOP_DETECTED, str(exc))
+                raise
+        state = row if row["breaker"] is not None else None
+        probe = False
+        if state is not None and state["breaker"] != "closed":
+            async with self.store.transaction() as tx:
+                admission = await breaker.admit(tx, name, state, self.clock.now())
+            if not admission.allowed:
+                return await self._refuse(name, skill, arguments, caller, run_id, started,
+                                          ErrorKind.CIRCUIT_BROKEN, admission.message)
+            probe = admission.probe
+        settings = json.loads(row["settings"] or "{}")
+        return await self._run(skill, parsed, arguments, settings, caller, run_id, guard, started, state, probe)
+
+    async def _run(
+        self, skill: Skill, parsed: BaseModel, arguments: dict[str, Any], settings: dict[str, Any],
+        caller: Caller, run_id: str | None, guard: LoopGuard | None, started: float,
+        state: dict[str, Any] | None, probe: bool,
+    ) -> CallResult:
+        kwargs = {p: getattr(parsed, p) for p in skill.params}
+        attempt, prev_error = 0, None
+        while True:
+            if guard is not None:
+                guard.record(skill.name, arguments)
+            ctx = SkillContext(
+                db=self.store, http=self.http, clock=self.clock, settings=settings, module_id=skill.module_id,
+                skill_name=skill.name, caller=caller, run_id=run_id, retry=attempt, prev_error=prev_error,
+            )
+            output, kind, message, retryable = await self._attempt(skill, ctx, kwargs)
+            if kind is None or not retryable or attempt >= self.max_retries:
+                break
+            attempt += 1
+            prev_error = message
+            log.info("retrying %s (%s/%s) after %s: %s", skill.name, attempt, self.max_retries, kind, message)
+            await asyncio.sleep(self.retry_delay_s * attempt)
+        outcome = evaluation.score(kind, ctx.outcome)
+        duration = (time.perf_counter() - started) * 1000
+        recorded = {**arguments, "_retry": attempt, "_prev_error": prev_error} if attempt else arguments
+        async with self.store.transaction() as tx:
+            activity_id = await activity.write(
+                tx, ts=self._now(), caller=caller, run_id=run_id, skill=skill.name, module_id=skill.module_id,
+                arguments=recorded, output_summary=activity.summarize(output) if output is not None else None,
+                status="ok" if kind is None else "error", outcome=outcome, error_kind=kind, error=message or None,
+                duration_ms=duration, attempts=attempt + 1,
+            )
+            if kind is None or breaker.counts_as_failure(kind):
+                await breaker.record(tx, skill.name, None if probe else state, failed=kind is not None,
+                                     now=self.clock.now())
+                hard = evaluation.is_hard_gate(kind)
+                if hard or (state is not None and state["consecutive_hard_negatives"]):
+                    await escalation.record(tx, skill.name, hard_negative=hard, kind=kind, now=self.clock.now())
+            if kind is None and caller == "pilot" and skill.trust == "notify":
+                await notify_admin(tx, kind="agent_action", title=f"The agent ran {skill.name}",
+                                   body=f"Arguments: {dumps(activity.redact(arguments))}\n"
+                                        f"Result: {activity.summarize(output)}", now=self.clock.now())
+        return CallResult(
+            skill=skill.name, ok=kind is None, output=output, error_kind=kind,
+            message=message if kind is not None else "", outcome=outcome, attempts=attempt + 1,
+            duration_ms=duration, activity_id=activity_id, events=[e for e, _ in ctx.events],
+        )
+
+    async def _attempt(
+        self, skill: Skill, ctx: SkillContext, kwargs: dict[str, Any]
+    ) -> tuple[dict[str, Any] | None, ErrorKind | None, str, bool]:
+        try:
+            async with asyncio.timeout(skill.timeout_s):
+                if skill.transactional:
+                    async with self.store.transaction() as tx:
+                        ctx.db = tx
+                        result = await skill.handler(ctx, **kwargs)
+                else:
+                    result = await skill.handler(ctx, **kwargs)
+            if not isinstance(result, skill.output_model):
+                result = skill.output_model.model_validate(result)
+            return result.model_dump(mode="json"), None, "", False
+        except SkillError as exc:
+            return None, exc.kind, exc.message, exc.retryable
+        except TimeoutError:
+            return None, ErrorKind.TIMEOUT, f"{skill.name} did not finish within {skill.timeout_s:g} s", True
+        except httpx.TimeoutException as exc:
+            return None, ErrorKind.TIMEOUT, f"outbound request timed out: {exc}", True
+        except httpx.TransportError as exc:
+            return None, ErrorKind.NETWORK, f"network error: {exc}", True
+        except Exception as exc:
+            log.exception("skill %s raised", skill.name)
+            return None, ErrorKind.HANDLER_ERROR, f"{skill.name} failed unexpectedly: {type(exc).__name__}: {exc}", False
+
+    def _availability(self, skill: Skill, row: dict[str, Any] | None) -> tuple[ErrorKind, str] | None:
+        if row is None or not row["module_enabled"]:
+            return ErrorKind.SKILL_DISABLED, (
+                f"{skill.name} belongs to module '{skill.module_id}', which is not enabled. "
+                f"Enable it with: pilothouse modules enable {skill.module_id}"
+            )
+        if row["paused_reason"]:
+            return ErrorKind.SKILL_PAUSED, (
+                f"{skill.name} is paused: {row['paused_reason']}. "
+                f"A person can resume it with: pilothouse skills resume {skill.name}"
+            )
+        if not row["enabled"]:
+            return ErrorKind.SKILL_DISABLED, f"{skill.name} is disabled on this instance."
+        return None
+
+    def _unknown_message(self, name: str) -> str:
+        close = difflib.get_close_matches(name, list(self.registry.skills), n=3, cutoff=0.6)
+        hint = f" Did you mean: {', '.join(close)}?" if close else " Use search_skills to find one."
+        return f"unknown skill {name!r}.{hint}"
+
+    async def _queue_approval(
+        self, skill: Skill, arguments: dict[str, Any], run_id: str | None, caller: Caller, started: float
+    ) -> CallResult:
+        now = self.clock.now()
+        async with self.store.transaction() as tx:
+            result = await tx.execute(
+                "INSERT INTO approvals (skill, arguments, run_id, status, requested_at, expires_at) "
+                "VALUES (?, ?, ?, 'pending', ?, ?)",
+                (skill.name, dumps(arguments), run_id, now.isoformat(timespec="seconds"),
+                 (now + APPROVAL_TTL).isoformat(timespec="seconds")),
+            )
+            approval_id = int(result.lastrowid or 0)
+            message = (
+                f"approval_required: {skill.name} needs a person's approval; queued as approval #{approval_id} "
+                "(expires in 48 h). It will run on the next heartbeat after approval. Do not call it again."
+            )
+            duration = (time.perf_counter() - started) * 1000
+            activity_id = await activity.write(
+                tx, ts=self._now(), caller=caller, run_id=run_id, skill=skill.name, module_id=skill.module_id,
+                arguments=arguments, output_summary=None, status="pending", outcome="too_early",
+                error_kind=ErrorKind.APPROVAL_REQUIRED, error=message, duration_ms=duration, attempts=0,
+            )
+        return CallResult(skill.name, False, error_kind=ErrorKind.APPROVAL_REQUIRED, message=message,
+                          outcome="too_early", duration_ms=duration, activity_id=activity_id,
+                          approval_id=approval_id)
+
+    async def _refuse(
+        self, name: str, skill: Skill | None, arguments: dict[str, Any], caller: Caller, run_id: str | None,
+        started: float, kind: ErrorKind, message: str,
+    ) -> CallResult:
+        duration = (time.perf_counter() - started) * 1000
+        async with self.store.transaction() as tx:
+            activity_id = await activity.write(
+                tx, ts=self._now(), caller=caller, run_id=run_id, skill=name,
+                module_id=skill.module_id if skill else None, arguments=arguments, output_summary=None,
+                status="error", outcome="neutral", error_kind=kind, error=message, duration_ms=duration, attempts=0,
+            )
+        return CallResult(name, False, error_kind=kind, message=message, outcome="neutral",
+                          duration_ms=duration, activity_id=activity_id)
+
+    def _now(self) -> str:
+        return self.clock.now().isoformat(timespec="seconds")
+
+
+def explain_validation(skill: Skill, error: ValidationError) -> str:
+    """Turn pydantic's errors into what to fix, naming each argument and what it expects."""
+    fields = skill.input_model.model_fields
+    lines = []
+    for e in error.errors():
+        loc = ".".join(str(p) for p in e["loc"]) or "(arguments)"
+        top = str(e["loc"][0]) if e["loc"] else ""
+        if e["type"] == "missing":
+            lines.append(f"- '{loc}' is required: {fields[top].description if top in fields else ''}".rstrip(": "))
+        elif e["type"] == "extra_forbidden":
+            lines.append(f"- '{loc}' is not a parameter of {skill.name}; accepted: {', '.join(fields) or 'none'}")
+        else:
+            shown = json.dumps(e.get("input"), default=str)
+            shown = shown if len(shown) <= 80 else shown[:77] + "..."
+            lines.append(f"- '{loc}': {e['msg']} (got {shown})")
+    return (
+        f"invalid arguments for {skill.name}:\n" + "\n".join(lines)
+        + f"\nFix these and call again; describe_skill shows the full schema of {skill.name}."
+    )

@@ -1,0 +1,188 @@
+"""Enable and disable modules (Pattern 5): seed skill and automation rows, run hooks.
+
+Enabling is idempotent: rows are upserted from the definition, so enabling twice
+changes nothing, and a module whose rows are missing (a fresh install, a module
+added later) is bootstrapped by the same call. Disabling keeps every row and all
+module data; it only switches them off.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from server.errors import ModuleError
+from server.registry import Registry
+from server.store import Store, Transaction, dumps
+from skills import Clock, Module
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleStatus:
+    id: str
+    name: str
+    category: str
+    version: str
+    enabled: bool
+    bootstrapped: bool
+    skill_count: int
+    requires: tuple[str, ...]
+    description: str
+
+
+class ModuleManager:
+    def __init__(self, store: Store, registry: Registry, clock: Clock) -> None:
+        self.store = store
+        self.registry = registry
+        self.clock = clock
+
+    async def migrate_all(self) -> None:
+        for module in self.registry.modules.values():
+            await self.store.migrate(f"module:{module.id}", [(m.version, m.sql) for m in module.migrations])
+
+    async def first_run(self) -> None:
+        """On a fresh database enable every module that is on by default (the agent is not)."""
+        known = await self.store.fetchval("SELECT COUNT(*) FROM modules")
+        if known:
+            return
+        for module in self.registry.modules.values():
+            if module.enabled_by_default and not module.agent_only:
+                await self.enable(module.id)
+
+    def get(self, module_id: str) -> Module:
+        try:
+            return self.registry.modules[module_id]
+        except KeyError:
+            known = ", ".join(sorted(self.registry.modules))
+            raise ModuleError(f"unknown module {module_id!r}; known modules: {known}") from None
+
+    async def is_enabled(self, module_id: str) -> bool:
+        return bool(await self.store.fetchval("SELECT enabled FROM modules WHERE id = ?", (module_id,)))
+
+    async def enabled_ids(self) -> set[str]:
+        rows = await self.store.fetchall("SELECT id FROM modules WHERE enabled = 1")
+        return {r["id"] for r in rows}
+
+    async def enable(self, module_id: str) -> bool:
+        """Enable and bootstrap a module. Returns False when it was already enabled and seeded."""
+        module = self.get(module_id)
+        enabled = await self.enabled_ids()
+        missing = [r for r in module.requires if r not in enabled]
+        if missing:
+            raise ModuleError(
+                f"module {module_id!r} requires {', '.join(missing)}; enable "
+                f"{'it' if len(missing) == 1 else 'them'} first: pilothouse modules enable {missing[0]}"
+            )
+        async with self.store.transaction() as tx:
+            changed = await self._bootstrap(tx, module)
+            if module.on_enable is not None:
+                await module.on_enable(tx)
+        return changed
+
+    async def disable(self, module_id: str) -> bool:
+        module = self.get(module_id)
+        if not await self.is_enabled(module_id):
+            return False
+        dependents = [
+            m.id for m in self.registry.modules.values()
+            if module_id in m.requires and await self.is_enabled(m.id)
+        ]
+        if dependents:
+            raise ModuleError(
+                f"module {module_id!r} is required by enabled module(s) {', '.join(dependents)}; disable them first"
+            )
+        async with self.store.transaction() as tx:
+            now = self._now()
+            await tx.execute("UPDATE modules SET enabled = 0, changed_at = ? WHERE id = ?", (now, module_id))
+            await tx.execute("UPDATE skills SET enabled = 0 WHERE module_id = ?", (module_id,))
+            await tx.execute("UPDATE automations SET enabled = 0 WHERE module_id = ?", (module_id,))
+            if module.on_disable is not None:
+                await module.on_disable(tx)
+        return True
+
+    async def bootstrap_missing(self) -> list[str]:
+        """Retroactive scan: seed every enabled module whose rows are missing or stale."""
+        done = []
+        for module_id in sorted(await self.enabled_ids()):
+            if module_id in self.registry.modules and not await self._is_seeded(self.registry.modules[module_id]):
+                await self.enable(module_id)
+                done.append(module_id)
+        return done
+
+    async def statuses(self) -> list[ModuleStatus]:
+        rows = {r["id"]: r for r in await self.store.fetchall("SELECT id, enabled, bootstrapped FROM modules")}
+        result = []
+        for m in self.registry.modules.values():
+            row: dict[str, Any] = rows.get(m.id, {})
+            result.append(ModuleStatus(
+                m.id, m.name, m.category, m.version, bool(row.get("enabled")), bool(row.get("bootstrapped")),
+                len(m.skills), m.requires, m.description,
+            ))
+        return result
+
+    async def settings(self, module_id: str) -> dict[str, Any]:
+        raw = await self.store.fetchval("SELECT settings FROM modules WHERE id = ?", (module_id,))
+        return json.loads(raw) if raw else {}
+
+    async def configure(self, module_id: str, values: dict[str, Any]) -> dict[str, Any]:
+        self.get(module_id)
+        current = await self.settings(module_id)
+        current.update(values)
+        result = await self.store.execute(
+            "UPDATE modules SET settings = ? WHERE id = ?", (dumps(current), module_id)
+        )
+        if result.rowcount == 0:
+            raise ModuleError(f"module {module_id!r} has never been enabled; enable it before configuring it")
+        return current
+
+    async def _is_seeded(self, module: Module) -> bool:
+        names = {s.name for s in module.skills}
+        rows = await self.store.fetchall("SELECT name FROM skills WHERE module_id = ?", (module.id,))
+        autos = await self.store.fetchval("SELECT COUNT(*) FROM automations WHERE module_id = ?", (module.id,))
+        bootstrapped = await self.store.fetchval("SELECT bootstrapped FROM modules WHERE id = ?", (module.id,))
+        return bool(bootstrapped) and {r["name"] for r in rows} >= names and autos >= len(module.automations)
+
+    async def _bootstrap(self, tx: Transaction, module: Module) -> bool:
+        now = self._now()
+        before = await tx.fetchone("SELECT enabled, bootstrapped, version FROM modules WHERE id = ?", (module.id,))
+        await tx.execute(
+            "INSERT INTO modules (id, enabled, bootstrapped, version, changed_at) VALUES (?, 1, 1, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET enabled = 1, bootstrapped = 1, version = excluded.version, "
+            "changed_at = CASE WHEN modules.enabled = 1 AND modules.bootstrapped = 1 "
+            "THEN modules.changed_at ELSE excluded.changed_at END",
+            (module.id, module.version, now),
+        )
+        was_on = before is not None and before["enabled"] and before["bootstrapped"]
+        changes = 0
+        for s in module.skills:
+            # A paused skill stays paused across re-enables: a person resumes it on purpose.
+            result = await tx.execute(
+                "INSERT INTO skills (name, module_id, enabled, trust, category, scope, description, instructions,"
+                " seeded_at) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET module_id = excluded.module_id, "
+                "enabled = CASE WHEN skills.paused_reason IS NULL THEN 1 ELSE 0 END, trust = excluded.trust, "
+                "category = excluded.category, scope = excluded.scope, description = excluded.description, "
+                "instructions = excluded.instructions "
+                "WHERE skills.enabled != (CASE WHEN skills.paused_reason IS NULL THEN 1 ELSE 0 END) "
+                "OR skills.description != excluded.description OR skills.instructions != excluded.instructions "
+                "OR skills.trust != excluded.trust OR skills.module_id != excluded.module_id "
+                "OR skills.category != excluded.category OR skills.scope != excluded.scope",
+                (s.name, module.id, s.trust, s.category, s.scope, s.description, s.instructions, now),
+            )
+            changes += result.rowcount
+        # Automations are seeded once. Turning the module back on turns them back on; enabling
+        # an enabled module leaves alone an automation a person switched off on purpose.
+        on_conflict = "DO NOTHING" if was_on else "DO UPDATE SET enabled = 1 WHERE automations.enabled = 0"
+        for a in module.automations:
+            result = await tx.execute(
+                "INSERT INTO automations (module_id, name, trigger, config, skill, arguments, executor, enabled,"
+                f" description) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?) ON CONFLICT(module_id, name) {on_conflict}",
+                (module.id, a.name, a.trigger, dumps(a.config), a.skill, dumps(a.arguments), a.executor,
+                 a.description),
+            )
+            changes += result.rowcount
+        return not was_on or changes > 0
+
+    def _now(self) -> str:
+        return self.clock.now().isoformat(timespec="seconds")

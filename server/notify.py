@@ -1,0 +1,38 @@
+"""Admin notifications: a row people can list, plus delivery through the outbox.
+
+Channels come from the environment: ``PILOTHOUSE_ADMIN_EMAIL`` queues an email,
+``PILOTHOUSE_ADMIN_WEBHOOK`` queues a webhook POST. Both go through the outbox, so
+a failed delivery is kept with its error and retried; nothing is lost.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from typing import Any
+
+from server.store import dumps
+
+
+async def notify_admin(tx: Any, *, kind: str, title: str, body: str, now: datetime) -> int:
+    now_iso = now.isoformat(timespec="seconds")
+    result = await tx.execute(
+        "INSERT INTO notifications (kind, title, body, created_at) VALUES (?, ?, ?, ?)",
+        (kind, title, body, now_iso),
+    )
+    email = os.environ.get("PILOTHOUSE_ADMIN_EMAIL")
+    if email:
+        await tx.execute(
+            "INSERT INTO outbox (channel, recipient, subject, body, purpose, created_at) "
+            "VALUES ('email', ?, ?, ?, ?, ?)",
+            (email, f"[Pilothouse] {title}", body, f"notification:{kind}", now_iso),
+        )
+    webhook = os.environ.get("PILOTHOUSE_ADMIN_WEBHOOK")
+    if webhook:
+        await tx.execute(
+            "INSERT INTO outbox (channel, recipient, subject, body, purpose, created_at) "
+            "VALUES ('webhook', ?, ?, ?, ?, ?)",
+            (webhook, title, dumps({"kind": kind, "title": title, "body": body, "at": now_iso}),
+             f"notification:{kind}", now_iso),
+        )
+    return int(result.lastrowid or 0)

@@ -1,0 +1,25 @@
+"""The contract a module author imports. Imports nothing else of Pilothouse."""
+
+from skills.context import Clock, Database, Row, SkillContext, SystemClock, WriteResult
+from skills.contract import CATEGORIES, NAME_PATTERN, ContractError, Hints, Skill, skill
+from skills.errors import (
+    HARD_GATES,
+    RETRYABLE,
+    ErrorKind,
+    ExternalError,
+    NotFound,
+    RetrySkill,
+    SkillError,
+    SkillFailed,
+    classify_http_status,
+)
+from skills.module import Automation, Migration, Module
+from skills.paging import Page, page_clause
+
+__all__ = [
+    "CATEGORIES", "HARD_GATES", "NAME_PATTERN", "RETRYABLE",
+    "Automation", "Clock", "ContractError", "Database", "ErrorKind", "ExternalError", "Hints",
+    "Migration", "Module", "NotFound", "Page", "RetrySkill", "Row", "Skill", "SkillContext",
+    "SkillError", "SkillFailed", "SystemClock", "WriteResult", "classify_http_status",
+    "page_clause", "skill",
+]

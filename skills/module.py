@@ -1,0 +1,77 @@
+"""The module contract (Pattern 5): a module declares its skills, automations and tables."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from skills.context import Database
+from skills.contract import ContractError, Skill
+
+MODULE_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+
+Hook = Callable[[Database], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One versioned schema step of a module. Versions start at 1 and only grow."""
+
+    version: int
+    sql: str
+
+
+@dataclass(frozen=True, slots=True)
+class Automation:
+    """A trigger that runs a skill: ``cron`` (config ``{"schedule": "0 9 * * *"}``) or
+    ``event`` (config ``{"event": "lead.created"}``). Arguments may template the event:
+    ``"{{event.payload.id}}"``. Executor ``pilot`` automations run only while the agent is on."""
+
+    name: str
+    trigger: Literal["cron", "event"]
+    config: dict[str, Any]
+    skill: str
+    arguments: dict[str, Any] = field(default_factory=dict)
+    executor: Literal["platform", "pilot"] = "platform"
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    id: str
+    name: str
+    description: str
+    category: str
+    version: str
+    skills: tuple[Skill, ...]
+    automations: tuple[Automation, ...] = ()
+    migrations: tuple[Migration, ...] = ()
+    requires: tuple[str, ...] = ()
+    on_enable: Hook | None = None
+    on_disable: Hook | None = None
+    seed_demo: Hook | None = None
+    enabled_by_default: bool = True
+    agent_only: bool = False
+
+    def __post_init__(self) -> None:
+        if not MODULE_ID.match(self.id):
+            raise ContractError(f"module id {self.id!r} is malformed: lowercase letters, digits and '_'")
+        names = [s.name for s in self.skills]
+        duplicates = {n for n in names if names.count(n) > 1}
+        if duplicates:
+            raise ContractError(f"module {self.id}: duplicate skill names {sorted(duplicates)}")
+        for auto in self.automations:
+            if auto.skill not in names:
+                raise ContractError(f"module {self.id}: automation {auto.name!r} runs unknown skill {auto.skill!r}")
+            if auto.trigger == "cron" and "schedule" not in auto.config:
+                raise ContractError(f"module {self.id}: cron automation {auto.name!r} needs config.schedule")
+            if auto.trigger == "event" and "event" not in auto.config:
+                raise ContractError(f"module {self.id}: event automation {auto.name!r} needs config.event")
+        versions = [m.version for m in self.migrations]
+        if versions != sorted(set(versions)) or (versions and versions[0] < 1):
+            raise ContractError(f"module {self.id}: migration versions must be unique, ascending, from 1")
+        # Stamp ownership so the registry can map skills to modules without a hand-kept table.
+        for s in self.skills:
+            object.__setattr__(s, "module_id", self.id)
