@@ -1,0 +1,1 @@
+"""The MCP surface: tools are the enabled skills; instructions are resources."""

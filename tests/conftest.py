@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from mcp import Client
+
+from server.app import App, open_app
+from server.mcp.surface import Surface
+from tests.support import FakeClock, McpHarness
+
+
+# Async tests run under anyio's plugin (each test file sets `pytestmark = pytest.mark.anyio`):
+# it runs an async fixture's setup and teardown in one task, which the SDK's task groups need.
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+async def app(clock: FakeClock) -> AsyncIterator[App]:
+    """A fresh instance on an in-memory database with the real migrations; built-in modules on."""
+    async with open_app(":memory:", clock=clock, retry_delay_s=0) as instance:
+        yield instance
+
+
+@pytest.fixture
+async def mcp(app: App) -> AsyncIterator[McpHarness]:
+    """The real SDK client talking to the real server in memory (2026-07-28 era)."""
+    surface = Surface(app)
+    async with Client(surface.server, raise_exceptions=True) as client:
+        yield McpHarness(client)
+
+
+@pytest.fixture(params=["auto", "legacy"], ids=["2026-07-28", "2025-11-25"])
+async def mcp_any_era(app: App, request: pytest.FixtureRequest) -> AsyncIterator[McpHarness]:
+    """The real client in each protocol era: modern (no handshake) and the 2025-11-25 handshake."""
+    surface = Surface(app)
+    async with Client(surface.server, raise_exceptions=True, mode=request.param) as client:
+        yield McpHarness(client)
