@@ -14,12 +14,36 @@ from skills.errors import (
     classify_http_status,
 )
 from skills.module import Automation, Migration, Module
-from skills.paging import Page, page_clause
+from skills.paging import Filters, Page, fetch_one, fetch_page, page_clause
 
 __all__ = [
-    "CATEGORIES", "HARD_GATES", "NAME_PATTERN", "RETRYABLE",
-    "Automation", "Clock", "ContractError", "Database", "ErrorKind", "ExternalError", "Hints",
-    "Migration", "Module", "NotFound", "Page", "RetrySkill", "Row", "Skill", "SkillContext",
-    "SkillError", "SkillFailed", "SystemClock", "WriteResult", "classify_http_status",
-    "page_clause", "skill",
+    "CATEGORIES",
+    "HARD_GATES",
+    "NAME_PATTERN",
+    "RETRYABLE",
+    "Automation",
+    "Clock",
+    "ContractError",
+    "Database",
+    "ErrorKind",
+    "ExternalError",
+    "Filters",
+    "Hints",
+    "Migration",
+    "Module",
+    "NotFound",
+    "Page",
+    "RetrySkill",
+    "Row",
+    "Skill",
+    "SkillContext",
+    "SkillError",
+    "SkillFailed",
+    "SystemClock",
+    "WriteResult",
+    "classify_http_status",
+    "fetch_one",
+    "fetch_page",
+    "page_clause",
+    "skill",
 ]

@@ -1,10 +1,18 @@
-"""Pagination shared by every list skill: ``limit`` / ``offset`` in, ``total`` out."""
+"""Query helpers shared by every module: pagination and fetch-or-not-found.
+
+List skills take ``limit`` / ``offset`` and return a ``Page`` with ``total``, so a
+list call never floods a context window and a caller always knows how many exist.
+"""
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
+
+from skills.context import Database, Row
+from skills.errors import NotFound
 
 T = TypeVar("T")
 
@@ -19,5 +27,51 @@ class Page(BaseModel, Generic[T]):
 
 
 def page_clause(limit: int, offset: int) -> tuple[str, tuple[int, int]]:
-    """SQL tail for a page; limits are clamped so a list call never floods a context window."""
+    """SQL tail for a page; limits are clamped to 1..200."""
     return " LIMIT ? OFFSET ?", (max(1, min(limit, MAX_LIMIT)), max(0, offset))
+
+
+class Filters:
+    """Collects optional WHERE conditions: ``f.add("status = ?", status)`` skips a None value."""
+
+    def __init__(self) -> None:
+        self.clauses: list[str] = []
+        self.params: list[Any] = []
+
+    def add(self, clause: str, *values: Any) -> Filters:
+        if values and all(v is None for v in values):
+            return self
+        self.clauses.append(clause)
+        self.params.extend(values)
+        return self
+
+    def like(self, columns: Sequence[str], text: str | None) -> Filters:
+        """Case-insensitive substring match over any of ``columns``."""
+        if text:
+            self.clauses.append("(" + " OR ".join(f"{c} LIKE ?" for c in columns) + ")")
+            self.params.extend([f"%{text}%"] * len(columns))
+        return self
+
+    @property
+    def where(self) -> str:
+        return f" WHERE {' AND '.join(self.clauses)}" if self.clauses else ""
+
+
+async def fetch_page(
+    db: Database, *, select: str, from_: str, filters: Filters, order_by: str, limit: int, offset: int
+) -> tuple[list[Row], int, int, int]:
+    """Run a filtered, ordered, paginated query. Returns (rows, total, limit, offset)."""
+    total = await db.fetchval(f"SELECT COUNT(*) FROM {from_}{filters.where}", filters.params)
+    tail, (lim, off) = page_clause(limit, offset)
+    rows = await db.fetchall(
+        f"SELECT {select} FROM {from_}{filters.where} ORDER BY {order_by}{tail}", [*filters.params, lim, off]
+    )
+    return rows, int(total or 0), lim, off
+
+
+async def fetch_one(db: Database, sql: str, params: Sequence[Any], *, missing: str) -> Row:
+    """The row, or NotFound with ``missing`` as the message (say how to find valid ids)."""
+    row = await db.fetchone(sql, params)
+    if row is None:
+        raise NotFound(missing)
+    return row

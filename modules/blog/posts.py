@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from skills import NotFound, Page, SkillContext, SkillFailed, page_clause, skill
+from skills import Filters, NotFound, Page, SkillContext, SkillFailed, fetch_page, skill
 
 COLUMNS = "id, title, slug, body, category, status, publish_at, published_at, created_at"
 
@@ -216,20 +216,10 @@ async def list_posts(
         limit: Page size (1-200).
         offset: Rows to skip.
     """
-    clauses, params = [], []
-    for column, value in (("status", status), ("category", category)):
-        if value:
-            clauses.append(f"{column} = ?")
-            params.append(value)
-    if query:
-        clauses.append("(title LIKE ? OR body LIKE ?)")
-        params += [f"%{query}%", f"%{query}%"]
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    total = await ctx.db.fetchval(f"SELECT COUNT(*) FROM blog_posts {where}", params)
-    tail, page = page_clause(limit, offset)
-    rows = await ctx.db.fetchall(f"SELECT {COLUMNS} FROM blog_posts {where} ORDER BY id DESC{tail}",
-                                 [*params, *page])
-    return PostPage(items=[Post(**r) for r in rows], total=total, limit=page[0], offset=page[1])
+    filters = Filters().add("status = ?", status).add("category = ?", category).like(("title", "body"), query)
+    rows, total, limit, offset = await fetch_page(ctx.db, select=COLUMNS, from_="blog_posts", filters=filters,
+                                                  order_by="id DESC", limit=limit, offset=offset)
+    return PostPage(items=[Post(**r) for r in rows], total=total, limit=limit, offset=offset)
 
 
 @skill(

@@ -5,7 +5,7 @@ from typing import Annotated
 from pydantic import Field
 
 from modules.crm.models import Company, CompanyPage
-from skills import SkillContext, SkillFailed, page_clause, skill
+from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 
 
 @skill(
@@ -61,13 +61,8 @@ async def list_companies(
         limit: Page size (1-200).
         offset: Rows to skip.
     """
-    where, params = "", []
-    if query:
-        where = "WHERE name LIKE ? OR domain LIKE ?"
-        params = [f"%{query}%", f"%{query}%"]
-    total = await ctx.db.fetchval(f"SELECT COUNT(*) FROM crm_companies {where}", params)
-    tail, page = page_clause(limit, offset)
-    rows = await ctx.db.fetchall(
-        f"SELECT id, name, domain, industry, size FROM crm_companies {where} ORDER BY name{tail}", [*params, *page]
-    )
-    return CompanyPage(items=[Company(**r) for r in rows], total=total, limit=page[0], offset=page[1])
+    filters = Filters().like(("name", "domain"), query)
+    rows, total, limit, offset = await fetch_page(
+        ctx.db, select="id, name, domain, industry, size", from_="crm_companies", filters=filters,
+        order_by="name", limit=limit, offset=offset)
+    return CompanyPage(items=[Company(**r) for r in rows], total=total, limit=limit, offset=offset)

@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 
 from modules.crm.models import Lead, LeadPage
 from modules.crm.scoring import QUALIFIED_AT, lead_score
-from skills import NotFound, SkillContext, SkillFailed, page_clause, skill
+from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 LeadStatus = Literal["new", "qualified", "contacted", "converted", "lost"]
@@ -118,23 +118,10 @@ async def list_leads(
         limit: Page size (1-200).
         offset: Rows to skip.
     """
-    clauses, params = [], []
-    if status:
-        clauses.append("status = ?")
-        params.append(status)
-    if min_score is not None:
-        clauses.append("score >= ?")
-        params.append(min_score)
-    if query:
-        clauses.append("(email LIKE ? OR name LIKE ?)")
-        params += [f"%{query}%", f"%{query}%"]
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-    total = await ctx.db.fetchval(f"SELECT COUNT(*) FROM crm_leads {where}", params)
-    tail, page = page_clause(limit, offset)
-    rows = await ctx.db.fetchall(
-        f"SELECT {LEAD_COLUMNS} FROM crm_leads {where} ORDER BY id DESC{tail}", [*params, *page]
-    )
-    return LeadPage(items=[Lead(**r) for r in rows], total=total, limit=page[0], offset=page[1])
+    filters = (Filters().add("status = ?", status).add("score >= ?", min_score).like(("email", "name"), query))
+    rows, total, limit, offset = await fetch_page(ctx.db, select=LEAD_COLUMNS, from_="crm_leads", filters=filters,
+                                                  order_by="id DESC", limit=limit, offset=offset)
+    return LeadPage(items=[Lead(**r) for r in rows], total=total, limit=limit, offset=offset)
 
 
 class QualifyResult(BaseModel):

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from skills import HARD_GATES, ErrorKind
 from server.resilience.breaker import NOT_COUNTED
+from skills import HARD_GATES, ErrorKind
 
 WINDOW = timedelta(hours=24)
 NEGATIVE_RATE = 0.60
