@@ -32,6 +32,7 @@ from server.resilience import breaker, escalation, evaluation
 from server.resilience.loop_guard import LoopGuard
 from server.store import Store, dumps
 from skills import Clock, ErrorKind, Skill, SkillContext, SkillError
+from skills.contract import CONFIRM_FIELD
 
 log = logging.getLogger(__name__)
 
@@ -112,8 +113,12 @@ class Executor:
         except ValidationError as exc:
             return await self._refuse(name, skill, arguments, caller, run_id, started,
                                       ErrorKind.VALIDATION, explain_validation(skill, exc))
-        if caller == "pilot" and skill.trust == "approve" and not approved:
-            return await self._queue_approval(skill, arguments, run_id, caller, started)
+        if skill.trust == "approve" and not approved:
+            if caller == "pilot":
+                return await self._queue_approval(skill, arguments, run_id, caller, started)
+            if caller in ("mcp", "cli") and not getattr(parsed, CONFIRM_FIELD, False):
+                return await self._refuse(name, skill, arguments, caller, run_id, started,
+                                          ErrorKind.APPROVAL_REQUIRED, confirmation_message(skill))
         if guard is not None:
             try:
                 guard.check(name, arguments)
@@ -268,6 +273,14 @@ class Executor:
 
     def _now(self) -> str:
         return self.clock.now().isoformat(timespec="seconds")
+
+
+def confirmation_message(skill: Skill) -> str:
+    return (
+        f"confirmation_required: {skill.name} ({skill.title}) is irreversible or reaches people outside. "
+        f"Tell the person exactly what will happen and ask them to confirm; then call {skill.name} again with "
+        f"the same arguments and {CONFIRM_FIELD}=true."
+    )
 
 
 def explain_validation(skill: Skill, error: ValidationError) -> str:

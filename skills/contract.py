@@ -19,6 +19,12 @@ import docstring_parser
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
+# Every `approve` skill takes this argument: from chat the person must say yes first.
+CONFIRM_FIELD = "confirm"
+CONFIRM_DESCRIPTION = (
+    "Set to true only after the person explicitly confirmed this action; it is irreversible or reaches "
+    "people outside."
+)
 
 Scope = Literal["internal", "external", "both"]
 Trust = Literal["auto", "notify", "approve"]
@@ -107,7 +113,7 @@ def skill(
             raise ContractError(f"skill {name}: handler {fn.__qualname__} must be async")
         doc = docstring_parser.parse(inspect.getdoc(fn) or "")
         description = _description(name, doc)
-        input_model, params = _input_model(name, fn, doc)
+        input_model, params = _input_model(name, fn, doc, confirmable=trust == "approve")
         output_model = _output_model(name, fn)
         return Skill(
             name=name,
@@ -145,7 +151,9 @@ def _description(name: str, doc: docstring_parser.Docstring) -> str:
     return "\n\n".join(parts).strip()
 
 
-def _input_model(name: str, fn: Handler, doc: docstring_parser.Docstring) -> tuple[type[BaseModel], tuple[str, ...]]:
+def _input_model(
+    name: str, fn: Handler, doc: docstring_parser.Docstring, *, confirmable: bool
+) -> tuple[type[BaseModel], tuple[str, ...]]:
     signature = inspect.signature(fn)
     hints = typing.get_type_hints(fn, include_extras=True)
     documented = {p.arg_name: (p.description or "").strip() for p in doc.params}
@@ -163,9 +171,14 @@ def _input_model(name: str, fn: Handler, doc: docstring_parser.Docstring) -> tup
             raise ContractError(f"skill {name}: parameter {param.name} is not documented in the docstring's Args")
         default = ... if param.default is inspect.Parameter.empty else param.default
         fields[param.name] = (hints[param.name], Field(default, description=description))
+    params = tuple(fields)
+    if confirmable:
+        if CONFIRM_FIELD in fields:
+            raise ContractError(f"skill {name}: `{CONFIRM_FIELD}` is reserved for approve-trust skills")
+        fields[CONFIRM_FIELD] = (bool, Field(False, description=CONFIRM_DESCRIPTION))
     model_name = "".join(part.capitalize() for part in name.split("_")) + "Input"
     model = create_model(model_name, __base__=StrictInput, **fields)
-    return model, tuple(fields)
+    return model, params
 
 
 def _output_model(name: str, fn: Handler) -> type[BaseModel]:

@@ -36,6 +36,7 @@ LIST_TTL_MS = 30_000
 INSTRUCTIONS_URI = "skill://{name}/instructions"
 
 ListTools = Callable[[], Awaitable[list[types.Tool]]]
+ReadResource = Callable[[], Awaitable[str]]
 CallTool = Callable[[str, dict[str, Any]], Awaitable[CallResult]]
 
 
@@ -64,6 +65,7 @@ class Surface:
         self._call_tool = call_tool or self._direct_call
         self._legacy_sessions: weakref.WeakSet[Any] = weakref.WeakSet()
         self._fingerprint: str | None = None
+        self._resources: dict[str, tuple[types.Resource, ReadResource]] = {}
         self.server = PilothouseServer(
             "pilothouse",
             version=VERSION,
@@ -120,7 +122,13 @@ class Surface:
     async def _direct_call(self, name: str, arguments: dict[str, Any]) -> CallResult:
         return await self.app.executor.call(name, arguments, caller="mcp")
 
-    # --- resources: skill instructions, loaded on demand ---------------------------------------
+    # --- resources: skill instructions (loaded on demand) and contributed documents ------------
+
+    def add_resource(self, uri: str, name: str, description: str, read: ReadResource,
+                     mime_type: str = "application/json") -> None:
+        """Expose a document (the health report, ...) as a resource; ``read`` renders it fresh."""
+        resource = types.Resource(uri=uri, name=name, description=description, mime_type=mime_type)
+        self._resources[uri] = (resource, read)
 
     async def _on_list_resources(
         self, ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
@@ -129,7 +137,8 @@ class Surface:
         start = _decode_cursor(params.cursor if params else None, len(names))
         page = names[start: start + PAGE_SIZE]
         end = start + len(page)
-        resources = [
+        resources = [entry[0] for entry in self._resources.values()] if start == 0 else []
+        resources += [
             types.Resource(
                 uri=INSTRUCTIONS_URI.format(name=n), name=f"{n} instructions",
                 description=self.app.registry.skills[n].title, mime_type="text/markdown",
@@ -143,6 +152,10 @@ class Surface:
         self, ctx: ServerRequestContext[Any], params: types.ReadResourceRequestParams
     ) -> types.ReadResourceResult:
         uri = str(params.uri)
+        if uri in self._resources:
+            resource, read = self._resources[uri]
+            return types.ReadResourceResult(contents=[
+                types.TextResourceContents(uri=uri, mime_type=resource.mime_type, text=await read())])
         name = uri.removeprefix("skill://").removesuffix("/instructions")
         skill = self.app.registry.skills.get(name)
         if not uri.startswith("skill://") or skill is None:

@@ -1,0 +1,1 @@
+"""The ``pilothouse`` command line. One file per command group; main.py lists them."""

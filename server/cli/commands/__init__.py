@@ -1,0 +1,11 @@
+"""Command groups. Each module exposes ``register(subparsers)``; the order here is the help order."""
+
+from server.cli.commands import call, modules, serve, skills, version
+
+REGISTRY = [
+    serve.register,
+    modules.register,
+    skills.register,
+    call.register,
+    version.register,
+]

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+
+from server.cli.commands.common import add_json_flag, instance
+from server.cli.output import CliError, emit_json, line, table
+from server.errors import ModuleError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("modules", help="list, inspect, enable and disable modules")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = actions.add_parser("list", help="every known module and whether it is on")
+    add_json_flag(p)
+    p.set_defaults(handler=list_modules)
+    p = actions.add_parser("info", help="one module: skills, automations, requirements")
+    p.add_argument("module")
+    add_json_flag(p)
+    p.set_defaults(handler=info)
+    for name, fn in (("enable", enable), ("disable", disable)):
+        p = actions.add_parser(name, help=f"{name} a module (idempotent; data is kept)")
+        p.add_argument("module")
+        p.set_defaults(handler=fn)
+    p = actions.add_parser("configure", help="set module settings: KEY=VALUE ... (JSON values allowed)")
+    p.add_argument("module")
+    p.add_argument("settings", nargs="+", metavar="KEY=VALUE")
+    p.set_defaults(handler=configure)
+
+
+async def list_modules(args: argparse.Namespace) -> int:
+    async with instance(args) as app:
+        statuses = await app.modules.statuses()
+    if args.json:
+        emit_json([asdict(s) for s in statuses])
+    else:
+        table([asdict(s) for s in statuses], ["id", "name", "enabled", "skill_count", "version", "requires"])
+    return 0
+
+
+async def info(args: argparse.Namespace) -> int:
+    async with instance(args) as app:
+        try:
+            module = app.modules.get(args.module)
+        except ModuleError as exc:
+            raise CliError(str(exc)) from exc
+        enabled = await app.modules.is_enabled(module.id)
+        automations = await app.store.fetchall(
+            "SELECT name, trigger, config, skill, executor, enabled FROM automations WHERE module_id = ?", (module.id,)
+        )
+    data = {
+        "id": module.id, "name": module.name, "description": module.description, "version": module.version,
+        "category": module.category, "enabled": enabled, "requires": list(module.requires),
+        "skills": [{"name": s.name, "title": s.title, "trust": s.trust} for s in module.skills],
+        "automations": automations,
+    }
+    if args.json:
+        emit_json(data)
+        return 0
+    line(f"{module.name} ({module.id}) v{module.version} - {'enabled' if enabled else 'disabled'}")
+    line(module.description)
+    if module.requires:
+        line(f"requires: {', '.join(module.requires)}")
+    line()
+    table(data["skills"], ["name", "title", "trust"])
+    if automations:
+        line()
+        table(automations, ["name", "trigger", "config", "skill", "executor", "enabled"])
+    return 0
+
+
+async def enable(args: argparse.Namespace) -> int:
+    async with instance(args) as app:
+        try:
+            changed = await app.modules.enable(args.module)
+        except ModuleError as exc:
+            raise CliError(str(exc)) from exc
+    line(f"{args.module}: {'enabled' if changed else 'already enabled, nothing changed'}")
+    return 0
+
+
+async def disable(args: argparse.Namespace) -> int:
+    async with instance(args) as app:
+        try:
+            changed = await app.modules.disable(args.module)
+        except ModuleError as exc:
+            raise CliError(str(exc)) from exc
+    line(f"{args.module}: {'disabled (data kept)' if changed else 'already disabled'}")
+    return 0
+
+
+async def configure(args: argparse.Namespace) -> int:
+    values = {}
+    for pair in args.settings:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise CliError(f"expected KEY=VALUE, got {pair!r}")
+        try:
+            values[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            values[key] = raw
+    async with instance(args) as app:
+        try:
+            settings = await app.modules.configure(args.module, values)
+        except ModuleError as exc:
+            raise CliError(str(exc)) from exc
+    line(f"{args.module} settings: {', '.join(sorted(settings))}")
+    return 0

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import argparse
+
+from server.cli.commands.common import add_json_flag, instance
+from server.cli.output import CliError, emit_json, line, table
+from server.resilience import escalation
+from server.resilience.evaluation import flagged_skills
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("skills", help="list, show and resume skills")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = actions.add_parser("list", help="the skill catalog with trust, hints and state")
+    p.add_argument("--module", help="only this module's skills")
+    p.add_argument("--all", action="store_true", help="include skills of disabled modules")
+    add_json_flag(p)
+    p.set_defaults(handler=list_skills)
+    p = actions.add_parser("show", help="one skill: description, instructions, schema, state")
+    p.add_argument("name")
+    add_json_flag(p)
+    p.set_defaults(handler=show)
+    p = actions.add_parser("resume", help="resume a paused skill and reset its breaker")
+    p.add_argument("name")
+    p.set_defaults(handler=resume)
+
+
+def _hints(skill) -> str:  # type: ignore[no-untyped-def]
+    h = skill.hints
+    marks = [("read_only", h.read_only), ("destructive", h.destructive), ("idempotent", h.idempotent),
+             ("open_world", h.open_world)]
+    return ",".join(name for name, on in marks if on) or "-"
+
+
+async def catalog(app, include_disabled: bool = False, module: str | None = None) -> list[dict]:  # type: ignore[no-untyped-def]
+    """One row per skill: what `skills list` prints and docs/skills.md is made from."""
+    rows = {r["name"]: r for r in await app.store.fetchall(
+        "SELECT s.name, s.enabled, s.paused_reason, m.enabled AS module_enabled, st.breaker "
+        "FROM skills s JOIN modules m ON m.id = s.module_id LEFT JOIN skill_state st ON st.skill = s.name")}
+    flagged = {f.skill for f in await flagged_skills(app.store, app.clock.now())}
+    result = []
+    for skill in sorted(app.registry.skills.values(), key=lambda s: (s.module_id, s.name)):
+        row = rows.get(skill.name, {})
+        enabled = bool(row.get("enabled")) and bool(row.get("module_enabled"))
+        if module and skill.module_id != module:
+            continue
+        if not include_disabled and not row.get("module_enabled"):
+            continue
+        result.append({
+            "module": skill.module_id, "name": skill.name, "title": skill.title, "trust": skill.trust,
+            "hints": _hints(skill), "enabled": enabled, "paused": row.get("paused_reason"),
+            "breaker": row.get("breaker") or "closed", "flagged": skill.name in flagged,
+            "category": skill.category, "scope": skill.scope, "description": skill.description,
+            "has_instructions": bool(skill.instructions.strip()),
+        })
+    return result
+
+
+async def list_skills(args: argparse.Namespace) -> int:
+    async with instance(args) as app:
+        rows = await catalog(app, include_disabled=args.all, module=args.module)
+    if args.json:
+        emit_json(rows)
+    else:
+        table(rows, ["module", "name", "title", "trust", "hints", "enabled", "paused", "breaker", "flagged"])
+        line(f"\n{len(rows)} skills in {len({r['module'] for r in rows})} modules")
+    return 0
+
+
+async def show(args: argparse.Namespace) -> int:
+    async with instance(args) as app:
+        skill = app.registry.skills.get(args.name)
+        if skill is None:
+            raise CliError(f"unknown skill {args.name!r}; `pilothouse skills list` shows the catalog")
+        state = await app.store.fetchone(
+            "SELECT s.enabled, s.paused_reason, st.* FROM skills s LEFT JOIN skill_state st ON st.skill = s.name "
+            "WHERE s.name = ?", (skill.name,))
+    data = {
+        "name": skill.name, "module": skill.module_id, "title": skill.title, "description": skill.description,
+        "instructions": skill.instructions, "category": skill.category, "scope": skill.scope, "trust": skill.trust,
+        "hints": _hints(skill), "timeout_s": skill.timeout_s, "preferred_provider": skill.preferred_provider,
+        "input_schema": skill.input_schema(), "output_schema": skill.output_schema(), "state": state,
+    }
+    if args.json:
+        emit_json(data)
+        return 0
+    line(f"{skill.title} ({skill.name}) - module {skill.module_id}, trust {skill.trust}, hints {data['hints']}")
+    line()
+    line(skill.description)
+    line()
+    line(skill.instructions)
+    if state and state.get("paused_reason"):
+        line(f"\nPAUSED: {state['paused_reason']}")
+    return 0
+
+
+async def resume(args: argparse.Namespace) -> int:
+    async with instance(args) as app:
+        if args.name not in app.registry.skills:
+            raise CliError(f"unknown skill {args.name!r}")
+        async with app.store.transaction() as tx:
+            resumed = await escalation.resume(tx, args.name, app.clock.now())
+    line(f"{args.name}: {'resumed' if resumed else 'was not paused; breaker reset'}")
+    return 0
