@@ -7,12 +7,15 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from skills.context import Database
+from skills.context import Database, SkillContext
 from skills.contract import ContractError, Skill
 
 MODULE_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
 Hook = Callable[[Database], Awaitable[None]]
+# Demo data for `pilothouse seed-demo`: gets a context (db inside one transaction, clock) so dates
+# are relative to "now" and events can be emitted like real use.
+SeedHook = Callable[[SkillContext], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +54,7 @@ class Module:
     requires: tuple[str, ...] = ()
     on_enable: Hook | None = None
     on_disable: Hook | None = None
-    seed_demo: Hook | None = None
+    seed_demo: SeedHook | None = None
     enabled_by_default: bool = True
     agent_only: bool = False
 
