@@ -55,6 +55,8 @@ async def open_app(
         await manager.first_run()
         async with httpx.AsyncClient(timeout=httpx.Timeout(20.0), follow_redirects=False) as http:
             executor = Executor(store, registry, clock, http, retry_delay_s=retry_delay_s)
-            yield App(store, registry, manager, executor, clock, http)
+            app = App(store, registry, manager, executor, clock, http)
+            executor.services["app"] = app
+            yield app
     finally:
         await store.close()

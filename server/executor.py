@@ -80,6 +80,8 @@ class Executor:
         self.http = http
         self.retry_delay_s = retry_delay_s
         self.max_retries = max_retries
+        # Handed to system skills as ctx.services (the App, for health and self-heal skills).
+        self.services: dict[str, Any] = {}
 
     async def call(
         self,
@@ -151,6 +153,7 @@ class Executor:
             ctx = SkillContext(
                 db=self.store, http=self.http, clock=self.clock, settings=settings, module_id=skill.module_id,
                 skill_name=skill.name, caller=caller, run_id=run_id, retry=attempt, prev_error=prev_error,
+                services=self.services,
             )
             output, kind, message, retryable = await self._attempt(skill, ctx, kwargs)
             if kind is None or not retryable or attempt >= self.max_retries:

@@ -44,10 +44,11 @@ class Registry:
 
 
 def discover_modules(include_community: bool = True) -> list[Module]:
-    """Built-in modules in their declared order, then installed community packs."""
+    """Built-in modules in their declared order, the server's system modules, then community packs."""
     from modules import BUILTIN_MODULES
+    from server.system_modules import SYSTEM_MODULES
 
-    found = list(BUILTIN_MODULES)
+    found = [*BUILTIN_MODULES, *SYSTEM_MODULES]
     if include_community:
         found.extend(_community_modules({m.id for m in found}))
     return found
