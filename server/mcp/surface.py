@@ -78,11 +78,13 @@ class Surface:
             cache_hints={
                 "tools/list": CacheHint(ttl_ms=LIST_TTL_MS, scope="public"),
                 "resources/list": CacheHint(ttl_ms=LIST_TTL_MS, scope="public"),
+                "resources/templates/list": CacheHint(ttl_ms=LIST_TTL_MS, scope="public"),
             },
             on_list_tools=self._on_list_tools,
             on_call_tool=self._on_call_tool,
             on_list_resources=self._on_list_resources,
             on_read_resource=self._on_read_resource,
+            on_list_resource_templates=self._on_list_resource_templates,
             on_subscriptions_listen=ListenHandler(self.bus),
         )
 
@@ -147,6 +149,15 @@ class Surface:
         ]
         return types.ListResourcesResult(resources=resources,
                                          next_cursor=_encode_cursor(end) if end < len(names) else None)
+
+    async def _on_list_resource_templates(
+        self, ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
+    ) -> types.ListResourceTemplatesResult:
+        template = types.ResourceTemplate(
+            uri_template=INSTRUCTIONS_URI, name="skill instructions", mime_type="text/markdown",
+            description="Long-form instructions of any skill, by name: rules, states and examples.",
+        )
+        return types.ListResourceTemplatesResult(resource_templates=[template])
 
     async def _on_read_resource(
         self, ctx: ServerRequestContext[Any], params: types.ReadResourceRequestParams

@@ -1,0 +1,98 @@
+"""The real SDK client against the real server process: stdio and streamable HTTP."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from mcp import Client, StdioServerParameters
+
+from server.app import open_app
+from server.errors import ConfigError
+from server.http_app import build_http_app
+from server.mcp.surface import Surface
+
+pytestmark = pytest.mark.anyio
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _env(db: Path, **extra: str) -> dict[str, str]:
+    return {**os.environ, "PILOTHOUSE_DB": str(db), **extra}
+
+
+async def test_stdio_subprocess_lists_and_calls_tools(tmp_path: Path) -> None:
+    params = StdioServerParameters(command=sys.executable, args=["-m", "server.cli.main", "serve"],
+                                   env=_env(tmp_path / "stdio.db"))
+    async with Client(params) as client:
+        tools = await client.list_tools()
+        assert "crm_create_lead" in [t.name for t in tools.tools]
+        created = await client.call_tool("crm_create_lead", {"email": "stdio@acme.io"})
+        assert not created.is_error and created.structured_content["email"] == "stdio@acme.io"
+        bad = await client.call_tool("crm_set_lead_status", {"lead_id": 99, "status": "lost"})
+        assert bad.is_error and "no lead with id 99" in bad.content[0].text
+
+
+@pytest.fixture
+def http_server(tmp_path: Path) -> Iterator[str]:
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "server.cli.main", "serve", "--http", "--port", str(port)],
+        env=_env(tmp_path / "http.db"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        # Wait for readiness by polling the liveness endpoint (bounded, no fixed sleep).
+        for _ in range(300):
+            try:
+                if httpx.get(f"{url}/healthz", timeout=0.2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                if proc.poll() is not None:
+                    raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "server exited") from None
+        else:
+            raise RuntimeError("server did not become ready")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+async def test_http_transport_in_both_eras(http_server: str, mode: str) -> None:
+    async with Client(f"{http_server}/mcp", mode=mode) as client:
+        names = [t.name for t in (await client.list_tools()).tools]
+        assert "blog_create_post" in names
+        post = await client.call_tool("blog_create_post", {"title": "Hello over HTTP"})
+        assert post.structured_content["slug"].startswith("hello-over-http")
+
+
+def test_http_refuses_a_foreign_host_header(http_server: str) -> None:
+    response = httpx.post(f"{http_server}/mcp", headers={"Host": "evil.example:80"}, json={})
+    assert response.status_code == 421
+
+
+async def test_binding_beyond_loopback_needs_a_token() -> None:
+    async with open_app(":memory:") as app:
+        with pytest.raises(ConfigError, match="PILOTHOUSE_TOKEN"):
+            build_http_app(Surface(app), host="0.0.0.0", port=8765, token=None)
+
+
+async def test_token_is_required_on_every_request() -> None:
+    async with open_app(":memory:") as app:
+        asgi = build_http_app(Surface(app), host="0.0.0.0", port=8765, token="s3cret-token")
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=asgi), base_url="http://0.0.0.0:8765") as c:
+            assert (await c.get("/healthz")).status_code == 401
+            assert (await c.get("/healthz", headers={"Authorization": "Bearer wrong"})).status_code == 401
+            ok = await c.get("/healthz", headers={"Authorization": "Bearer s3cret-token"})
+            assert ok.status_code == 200
