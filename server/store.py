@@ -58,22 +58,30 @@ def _row_factory(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> Row:
     return {col[0]: value for col, value in zip(cursor.description, row, strict=True)}
 
 
+def _write(conn: sqlite3.Connection, sql: str, params: Any, many: bool) -> WriteResult:
+    cursor = conn.executemany(sql, params) if many else conn.execute(sql, params)
+    try:
+        return WriteResult(cursor.rowcount, cursor.lastrowid)
+    finally:
+        cursor.close()
+
+
 class _Session:
     """Statements on the shared connection; the base of Store and Transaction."""
 
     _conn: aiosqlite.Connection
 
+    async def _run_write(self, sql: str, params: Any, many: bool = False) -> WriteResult:
+        # One hop to aiosqlite's worker thread instead of two (execute, then cursor.close):
+        # every skill call writes, so this halves the thread round trips on the hot path.
+        conn = self._conn
+        return await conn._execute(_write, conn._conn, sql, params, many)  # noqa: SLF001
+
     async def execute(self, sql: str, params: Params = ()) -> WriteResult:
-        cursor = await self._conn.execute(sql, params)
-        result = WriteResult(cursor.rowcount, cursor.lastrowid)
-        await cursor.close()
-        return result
+        return await self._run_write(sql, params)
 
     async def executemany(self, sql: str, rows: Sequence[Params]) -> WriteResult:
-        cursor = await self._conn.executemany(sql, rows)
-        result = WriteResult(cursor.rowcount, cursor.lastrowid)
-        await cursor.close()
-        return result
+        return await self._run_write(sql, rows, many=True)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         return list(await self._conn.execute_fetchall(sql, params))  # type: ignore[arg-type]
@@ -98,15 +106,15 @@ class Transaction(_Session):
     async def transaction(self) -> AsyncIterator[Transaction]:
         self._depth += 1
         name = f"sp{self._depth}"
-        await self._conn.execute(f"SAVEPOINT {name}")
+        await self._run_write(f"SAVEPOINT {name}", ())
         try:
             yield self
         except BaseException:
-            await self._conn.execute(f"ROLLBACK TO {name}")
-            await self._conn.execute(f"RELEASE {name}")
+            await self._run_write(f"ROLLBACK TO {name}", ())
+            await self._run_write(f"RELEASE {name}", ())
             raise
         else:
-            await self._conn.execute(f"RELEASE {name}")
+            await self._run_write(f"RELEASE {name}", ())
         finally:
             self._depth -= 1
 
@@ -144,16 +152,16 @@ class Store(_Session):
                 yield nested
             return
         async with self._write_lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            await self._run_write("BEGIN IMMEDIATE", ())
             tx = Transaction(self._conn)
             token = _current_tx.set(tx)
             try:
                 yield tx
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                await self._run_write("ROLLBACK", ())
                 raise
             else:
-                await self._conn.execute("COMMIT")
+                await self._run_write("COMMIT", ())
             finally:
                 _current_tx.reset(token)
 
@@ -181,10 +189,6 @@ class Store(_Session):
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         async with self._reading():
             return await super().fetchone(sql, params)
-
-    async def executescript(self, script: str) -> None:
-        async with self._write_lock:
-            await self._conn.executescript(script)
 
     async def schema_version(self, scope: str = "core") -> int:
         value = await self.fetchval("SELECT MAX(version) FROM schema_migrations WHERE scope = ?", (scope,))
