@@ -1,6 +1,6 @@
 """Blog: posts moving draft -> scheduled -> published (-> archived), with categories."""
 
-from modules.blog import posts
+from modules.blog import demo, posts
 from skills import Automation, Migration, Module
 
 MIGRATIONS = (
@@ -34,4 +34,5 @@ module = Module(
                    skill="blog_publish_due", description="Publish posts whose time has come."),
     ),
     migrations=MIGRATIONS,
+    seed_demo=demo.seed,
 )

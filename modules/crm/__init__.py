@@ -1,6 +1,6 @@
 """CRM: companies, leads with a qualification score, deals through pipeline stages."""
 
-from modules.crm import companies, deals, leads
+from modules.crm import demo, companies, deals, leads
 from modules.crm.schema import MIGRATIONS
 from skills import Automation, Module
 
@@ -20,4 +20,5 @@ module = Module(
                    skill="crm_qualify_leads", description="Score leads in status new every 15 minutes."),
     ),
     migrations=MIGRATIONS,
+    seed_demo=demo.seed,
 )

@@ -38,5 +38,7 @@ def _cell(value: Any) -> str:
         return "-"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value)) or "-"
     text = str(value)
     return text if len(text) <= 60 else text[:57] + "..."
