@@ -1,6 +1,6 @@
 """CRM: companies, leads with a qualification score, deals through pipeline stages."""
 
-from modules.crm import demo, companies, deals, leads
+from modules.crm import companies, deals, demo, leads
 from modules.crm.schema import MIGRATIONS
 from skills import Automation, Module
 

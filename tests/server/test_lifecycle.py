@@ -98,7 +98,7 @@ async def test_retroactive_bootstrap_seeds_missing_rows(clock: FakeClock) -> Non
 
 
 async def test_unknown_module_names_the_known_ones(app: App) -> None:
-    with pytest.raises(ModuleError, match="known modules: .*crm"):
+    with pytest.raises(ModuleError, match=r"known modules: .*crm"):
         await app.modules.enable("crn")
 
 
