@@ -20,6 +20,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("name")
     add_json_flag(p)
     p.set_defaults(handler=show)
+    p = actions.add_parser("docs", help="print the generated catalog (docs/skills.md); --write updates the file")
+    p.add_argument("--write", action="store_true")
+    p.set_defaults(handler=docs)
     p = actions.add_parser("resume", help="resume a paused skill and reset its breaker")
     p.add_argument("name")
     p.set_defaults(handler=resume)
@@ -101,4 +104,18 @@ async def resume(args: argparse.Namespace) -> int:
         async with app.store.transaction() as tx:
             resumed = await escalation.resume(tx, args.name, app.clock.now())
     line(f"{args.name}: {'resumed' if resumed else 'was not paused; breaker reset'}")
+    return 0
+
+
+def docs(args: argparse.Namespace) -> int:
+    from modules import BUILTIN_MODULES
+    from server.catalog import DOCS_PATH, render_markdown
+
+    text = render_markdown(list(BUILTIN_MODULES))
+    if args.write:
+        DOCS_PATH.parent.mkdir(parents=True, exist_ok=True)
+        DOCS_PATH.write_text(text)
+        line(f"wrote {DOCS_PATH}")
+    else:
+        line(text)
     return 0
