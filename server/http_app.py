@@ -8,9 +8,6 @@ The SDK's DNS-rebinding protection stays on (Host and Origin checked).
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
-from typing import Any
-
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -72,9 +69,8 @@ def build_http_app(
 
     routes: list[BaseRoute] = [Route("/healthz", healthz), *(extra_routes or [])]
     app: Starlette = surface.server.streamable_http_app(
-        host=host, transport_security=security_settings(host, port), custom_starlette_routes=routes,
+        host=host, transport_security=security_settings(host, port),
+        custom_starlette_routes=routes,  # type: ignore[arg-type]  # Starlette accepts any BaseRoute
     )
     return BearerAuth(app, token) if token else app
 
-
-RouteFactory = Callable[..., Any]

@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import os
 import signal
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 import anyio
 
@@ -19,7 +20,7 @@ from server.mcp.surface import Surface
 
 log = logging.getLogger(__name__)
 
-Service = Callable[[App, Surface], Awaitable[None]]
+Service = Callable[[App, Surface], Coroutine[Any, Any, None]]
 # Background services started beside the transport; pilot's scheduler adds itself here.
 SERVICES: list[Service] = []
 

@@ -87,8 +87,8 @@ class _Session:
         return list(await self._conn.execute_fetchall(sql, params))  # type: ignore[arg-type]
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        rows = await self._conn.execute_fetchall(sql, params)
-        return next(iter(rows), None)  # type: ignore[arg-type]
+        rows = await self._conn.execute_fetchall(sql, params)  # type: ignore[arg-type]
+        return next(iter(rows), None)  # type: ignore[return-value]
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)

@@ -1,7 +1,5 @@
 """Skill -> MCP tool definition. Pure and cached: a skill's definition never changes at run time."""
 
-from __future__ import annotations
-
 from functools import lru_cache
 
 import mcp_types as types
@@ -17,11 +15,11 @@ def full_tool(skill: Skill) -> types.Tool:
         description=skill.description,
         input_schema=skill.input_schema(),
         output_schema=skill.output_schema(),
-        annotations=annotations(skill),
+        annotations=tool_annotations(skill),
     )
 
 
-def annotations(skill: Skill) -> types.ToolAnnotations:
+def tool_annotations(skill: Skill) -> types.ToolAnnotations:
     h = skill.hints
     return types.ToolAnnotations(
         title=skill.title,

@@ -3,6 +3,7 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import asdict
+from typing import Any
 
 from server.cli.commands.common import add_json_flag, instance
 from server.cli.output import CliError, emit_json, line, table
@@ -49,7 +50,7 @@ async def info(args: argparse.Namespace) -> int:
         automations = await app.store.fetchall(
             "SELECT name, trigger, config, skill, executor, enabled FROM automations WHERE module_id = ?", (module.id,)
         )
-    data = {
+    data: dict[str, Any] = {
         "id": module.id, "name": module.name, "description": module.description, "version": module.version,
         "category": module.category, "enabled": enabled, "requires": list(module.requires),
         "skills": [{"name": s.name, "title": s.title, "trust": s.trust} for s in module.skills],
