@@ -41,6 +41,24 @@ MAX_RETRIES = 2
 APPROVAL_TTL = timedelta(hours=48)
 
 
+@dataclass(slots=True)
+class _Call:
+    """What the executor knows about one call while it runs (mutable: attempts, the activity row)."""
+
+    skill: Skill
+    arguments: dict[str, Any]
+    caller: Caller
+    run_id: str | None
+    started: float
+    state: dict[str, Any] | None
+    probe: bool
+    attempt: int = 0
+    prev_error: str | None = None
+    outcome: str = "success"
+    duration_ms: float = 0.0
+    activity_id: int | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class CallResult:
     skill: str
@@ -145,6 +163,7 @@ class Executor:
         caller: Caller, run_id: str | None, guard: LoopGuard | None, started: float,
         state: dict[str, Any] | None, probe: bool,
     ) -> CallResult:
+        call = _Call(skill, arguments, caller, run_id, started, state, probe)
         kwargs = {p: getattr(parsed, p) for p in skill.params}
         attempt, prev_error = 0, None
         while True:
@@ -155,53 +174,46 @@ class Executor:
                 skill_name=skill.name, caller=caller, run_id=run_id, retry=attempt, prev_error=prev_error,
                 services=self.services,
             )
-            output, kind, message, retryable = await self._attempt(skill, ctx, kwargs)
+            call.attempt, call.prev_error = attempt, prev_error
+            output, kind, message, retryable = await self._attempt(call, ctx, kwargs)
             if kind is None or not retryable or attempt >= self.max_retries:
                 break
             attempt += 1
             prev_error = message
             log.info("retrying %s (%s/%s) after %s: %s", skill.name, attempt, self.max_retries, kind, message)
             await asyncio.sleep(self.retry_delay_s * attempt)
-        outcome = evaluation.score(kind, ctx.outcome)
-        duration = (time.perf_counter() - started) * 1000
-        recorded = {**arguments, "_retry": attempt, "_prev_error": prev_error} if attempt else arguments
-        async with self.store.transaction() as tx:
-            activity_id = await activity.write(
-                tx, ts=self._now(), caller=caller, run_id=run_id, skill=skill.name, module_id=skill.module_id,
-                arguments=recorded, output_summary=activity.summarize(output) if output is not None else None,
-                status="ok" if kind is None else "error", outcome=outcome, error_kind=kind, error=message or None,
-                duration_ms=duration, attempts=attempt + 1,
-            )
-            if kind is None or breaker.counts_as_failure(kind):
-                await breaker.record(tx, skill.name, None if probe else state, failed=kind is not None,
-                                     now=self.clock.now())
-                hard = evaluation.is_hard_gate(kind)
-                if hard or (state is not None and state["consecutive_hard_negatives"]):
-                    await escalation.record(tx, skill.name, hard_negative=hard, kind=kind, now=self.clock.now())
-            if kind is None and caller == "pilot" and skill.trust == "notify":
-                await notify_admin(tx, kind="agent_action", title=f"The agent ran {skill.name}",
-                                   body=f"Arguments: {dumps(activity.redact(arguments))}\n"
-                                        f"Result: {activity.summarize(output)}", now=self.clock.now())
+        if kind is not None:  # a success was recorded with its effect, inside _attempt
+            async with self.store.transaction() as tx:
+                await self._record(tx, call, None, kind, message, evaluation.score(kind))
         return CallResult(
             skill=skill.name, ok=kind is None, output=output, error_kind=kind,
-            message=message if kind is not None else "", outcome=outcome, attempts=attempt + 1,
-            duration_ms=duration, activity_id=activity_id, events=[e for e, _ in ctx.events],
+            message=message if kind is not None else "", outcome=call.outcome, attempts=attempt + 1,
+            duration_ms=call.duration_ms, activity_id=call.activity_id, events=[e for e, _ in ctx.events],
         )
 
     async def _attempt(
-        self, skill: Skill, ctx: SkillContext, kwargs: dict[str, Any]
+        self, call: _Call, ctx: SkillContext, kwargs: dict[str, Any]
     ) -> tuple[dict[str, Any] | None, ErrorKind | None, str, bool]:
+        skill = call.skill
         try:
             async with asyncio.timeout(skill.timeout_s):
-                if skill.transactional:
+                if skill.transactional and not skill.hints.read_only:
+                    # The activity row commits in the same transaction as the effect: there is
+                    # never an effect without its log row, nor a log row for a rolled-back effect.
                     async with self.store.transaction() as tx:
                         ctx.db = tx
-                        result = await skill.handler(ctx, **kwargs)
+                        output = await self._invoke(skill, ctx, kwargs)
+                        await self._record(tx, call, output, None, "", evaluation.score(None, ctx.outcome))
                 else:
-                    result = await skill.handler(ctx, **kwargs)
-            if not isinstance(result, skill.output_model):
-                result = skill.output_model.model_validate(result)
-            return result.model_dump(mode="json"), None, "", False
+                    # Read-only and outbound skills hold no write transaction while they run.
+                    output = await self._invoke(skill, ctx, kwargs)
+                    outcome = evaluation.score(None, ctx.outcome)
+                    if self._needs_bookkeeping(call, None):
+                        async with self.store.transaction() as tx:
+                            await self._record(tx, call, output, None, "", outcome)
+                    else:  # hot path: one autocommit INSERT, atomic on its own
+                        await self._record(self.store, call, output, None, "", outcome)
+            return output, None, "", False
         except SkillError as exc:
             return None, exc.kind, exc.message, exc.retryable
         except TimeoutError:
@@ -212,7 +224,55 @@ class Executor:
             return None, ErrorKind.NETWORK, f"network error: {exc}", True
         except Exception as exc:
             log.exception("skill %s raised", skill.name)
-            return None, ErrorKind.HANDLER_ERROR, f"{skill.name} failed unexpectedly: {type(exc).__name__}: {exc}", False
+            detail = f"{skill.name} failed unexpectedly: {type(exc).__name__}: {exc}"
+            return None, ErrorKind.HANDLER_ERROR, detail, False
+
+    @staticmethod
+    async def _invoke(skill: Skill, ctx: SkillContext, kwargs: dict[str, Any]) -> dict[str, Any]:
+        result = await skill.handler(ctx, **kwargs)
+        if not isinstance(result, skill.output_model):
+            result = skill.output_model.model_validate(result)
+        return result.model_dump(mode="json")
+
+    @staticmethod
+    def _needs_bookkeeping(call: _Call, kind: ErrorKind | None) -> bool:
+        """Whether recording this call touches more than the activity row."""
+        state = call.state
+        dirty = state is not None and (state["consecutive_failures"] or state["breaker"] != "closed"
+                                       or state["consecutive_hard_negatives"])
+        notify = call.caller == "pilot" and call.skill.trust == "notify"
+        return kind is not None or call.probe or bool(dirty) or notify
+
+    async def _record(
+        self, db: Any, call: _Call, output: dict[str, Any] | None, kind: ErrorKind | None, message: str,
+        outcome: str,
+    ) -> None:
+        """Write the activity row and the breaker / escalation / notify bookkeeping for one call."""
+        skill = call.skill
+        call.outcome = outcome
+        call.duration_ms = (time.perf_counter() - call.started) * 1000
+        recorded = (
+            {**call.arguments, "_retry": call.attempt, "_prev_error": call.prev_error}
+            if call.attempt else call.arguments
+        )
+        call.activity_id = await activity.write(
+            db, ts=self._now(), caller=call.caller, run_id=call.run_id, skill=skill.name, module_id=skill.module_id,
+            arguments=recorded, output_summary=activity.summarize(output) if output is not None else None,
+            status="ok" if kind is None else "error", outcome=outcome, error_kind=kind, error=message or None,
+            duration_ms=call.duration_ms, attempts=call.attempt + 1,
+        )
+        if not self._needs_bookkeeping(call, kind):
+            return
+        now = self.clock.now()
+        if kind is None or breaker.counts_as_failure(kind):
+            await breaker.record(db, skill.name, None if call.probe else call.state, failed=kind is not None, now=now)
+            hard = evaluation.is_hard_gate(kind)
+            if hard or (call.state is not None and call.state["consecutive_hard_negatives"]):
+                await escalation.record(db, skill.name, hard_negative=hard, kind=kind, now=now)
+        if kind is None and call.caller == "pilot" and skill.trust == "notify":
+            await notify_admin(db, kind="agent_action", title=f"The agent ran {skill.name}",
+                               body=f"Arguments: {dumps(activity.redact(call.arguments))}\n"
+                                    f"Result: {activity.summarize(output)}", now=now)
 
     def _availability(self, skill: Skill, row: dict[str, Any] | None) -> tuple[ErrorKind, str] | None:
         if row is None or not row["module_enabled"]:

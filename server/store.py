@@ -166,7 +166,7 @@ class Store(_Session):
                 _current_tx.reset(token)
 
     @asynccontextmanager
-    async def _reading(self) -> AsyncIterator[None]:
+    async def _locked(self) -> AsyncIterator[None]:
         if _current_tx.get() is not None:
             yield
         else:
@@ -174,20 +174,21 @@ class Store(_Session):
                 yield
 
     async def execute(self, sql: str, params: Params = ()) -> WriteResult:
-        """A single write outside a transaction still runs as one."""
-        async with self.transaction() as tx:
-            return await tx.execute(sql, params)
+        """One statement on its own: SQLite runs it atomically in autocommit mode, so it needs
+        no BEGIN/COMMIT round trips, only the lock (or the caller's transaction)."""
+        async with self._locked():
+            return await self._run_write(sql, params)
 
     async def executemany(self, sql: str, rows: Sequence[Params]) -> WriteResult:
         async with self.transaction() as tx:
             return await tx.executemany(sql, rows)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self._reading():
+        async with self._locked():
             return await super().fetchall(sql, params)
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        async with self._reading():
+        async with self._locked():
             return await super().fetchone(sql, params)
 
     async def schema_version(self, scope: str = "core") -> int:
