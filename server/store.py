@@ -75,7 +75,7 @@ class _Session:
         # One hop to aiosqlite's worker thread instead of two (execute, then cursor.close):
         # every skill call writes, so this halves the thread round trips on the hot path.
         conn = self._conn
-        return await conn._execute(_write, conn._conn, sql, params, many)  # noqa: SLF001
+        return await conn._execute(_write, conn._conn, sql, params, many)  # aiosqlite internal, stable since 0.17
 
     async def execute(self, sql: str, params: Params = ()) -> WriteResult:
         return await self._run_write(sql, params)
