@@ -8,6 +8,7 @@ The SDK's DNS-rebinding protection stays on (Host and Origin checked).
 from __future__ import annotations
 
 import hmac
+
 from mcp.server.transport_security import TransportSecuritySettings
 from starlette.applications import Starlette
 from starlette.requests import Request
