@@ -1,0 +1,34 @@
+"""AI usage accounting: one ``ai_usage`` row per model call, failed ones included.
+
+Failed calls are rows too, because a provider that fails costs latency (and sometimes
+money) and the failover is only visible if every attempt is counted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+async def record(
+    db: Any, *, ts: str, run_id: str | None, provider: str, model: str, tier: str, prompt_tokens: int = 0,
+    completion_tokens: int = 0, latency_ms: float = 0.0, status: str = "ok", error_kind: str | None = None,
+) -> int:
+    result = await db.execute(
+        "INSERT INTO ai_usage (ts, run_id, provider, model, tier, prompt_tokens, completion_tokens, latency_ms,"
+        " status, error_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (ts, run_id, provider, model, tier, prompt_tokens, completion_tokens, round(latency_ms, 3), status,
+         error_kind),
+    )
+    return int(result.lastrowid or 0)
+
+
+async def totals(db: Any, *, since: str | None = None) -> list[dict[str, Any]]:
+    """Calls, errors, tokens and mean latency per provider and model (for the CLI and health)."""
+    where, params = ("WHERE ts >= ?", (since,)) if since else ("", ())
+    return await db.fetchall(
+        "SELECT provider, model, COUNT(*) AS calls, SUM(status != 'ok') AS errors,"
+        " SUM(prompt_tokens) AS prompt_tokens, SUM(completion_tokens) AS completion_tokens,"
+        f" ROUND(AVG(latency_ms), 1) AS mean_latency_ms FROM ai_usage {where}"
+        " GROUP BY provider, model ORDER BY provider, model",
+        params,
+    )
