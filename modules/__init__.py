@@ -2,6 +2,7 @@
 
 from modules.blog import module as blog
 from modules.crm import module as crm
+from modules.pilot import module as pilot
 from skills import Module
 
-BUILTIN_MODULES: tuple[Module, ...] = (crm, blog)
+BUILTIN_MODULES: tuple[Module, ...] = (crm, blog, pilot)

@@ -1,12 +1,16 @@
 """Command groups. Each module exposes ``register(subparsers)``; the order here is the help order."""
 
-from server.cli.commands import call, demo, modules, serve, skills, version
+from server.cli.commands import activity, agent, approvals, call, demo, heartbeat, modules, serve, skills, version
 
 REGISTRY = [
     serve.register,
     modules.register,
     skills.register,
     call.register,
+    agent.register,
+    heartbeat.register,
+    approvals.register,
+    activity.register,
     demo.register,
     version.register,
 ]

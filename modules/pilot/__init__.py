@@ -1,0 +1,27 @@
+"""Pilot: the opt-in agent (Pattern 1). Off by default; every business module works without it.
+
+Its skills are the agent's own working tools (objectives, memory, the activity feed,
+approvals, notifications, runs). The heartbeat, scheduler and bootstrap that make it
+autonomous live in the server (``server/agent``, ``server/scheduler``); this module
+only holds SQL on the core tables and never imports the server.
+"""
+
+from modules.pilot import approvals, feed, memory, objectives
+from skills import Module
+
+module = Module(
+    id="pilot",
+    name="Pilot (agent)",
+    description="The autonomous operator: objectives, memory, activity feed and approvals; drives the heartbeat.",
+    category="agent",
+    version="1.0.0",
+    skills=(
+        objectives.create_objective, objectives.list_objectives, objectives.update_objective_step,
+        objectives.complete_objective, objectives.set_objective_status,
+        memory.memory_set, memory.memory_get, memory.memory_search,
+        feed.activity_feed, feed.list_notifications, feed.mark_notifications_read, feed.list_runs,
+        approvals.list_approvals, approvals.approve, approvals.reject,
+    ),
+    enabled_by_default=False,
+    agent_only=True,
+)

@@ -1,0 +1,134 @@
+"""Approvals: actions the agent asked to take with an `approve`-trust skill, waiting for a person.
+
+pending -> approved -> executed | failed   (run by the next heartbeat, at most once)
+pending -> rejected                        (a person said no)
+pending -> expired                         (nobody decided within 48 h)
+
+Deciding is a person's act: the agent and automations are refused, so the agent can
+never approve its own request.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field
+
+from skills import Filters, NotFound, Page, SkillContext, SkillFailed, fetch_page, skill
+
+PEOPLE = ("mcp", "cli")
+Status = Literal["pending", "approved", "rejected", "executed", "failed", "expired"]
+
+
+class Approval(BaseModel):
+    id: int
+    skill: str
+    arguments: dict[str, Any]
+    run_id: str | None
+    status: str
+    requested_at: str
+    expires_at: str
+    decided_at: str | None
+    decided_by: str | None
+    result: str | None
+
+
+class ApprovalPage(Page[Approval]):
+    pass
+
+
+def _approval(row: dict[str, Any]) -> Approval:
+    return Approval(**{**row, "arguments": json.loads(row["arguments"] or "{}")})
+
+
+async def _decide(ctx: SkillContext, approval_id: int, status: str, note: str) -> Approval:
+    if ctx.caller not in PEOPLE:
+        raise SkillFailed("approvals are a person's decision: the agent and automations cannot approve or reject; "
+                          "leave the request pending for the administrator")
+    row = await ctx.db.fetchone("SELECT * FROM approvals WHERE id = ?", (approval_id,))
+    if row is None:
+        raise NotFound(f"no approval with id {approval_id}; pilot_list_approvals shows pending ones")
+    if row["status"] != "pending":
+        raise SkillFailed(f"approval {approval_id} is already {row['status']}; only pending approvals can be decided")
+    now = ctx.now_iso()
+    if row["expires_at"] <= now:
+        raise SkillFailed(f"approval {approval_id} expired at {row['expires_at']}; the agent will ask again if the "
+                          "action is still needed")
+    await ctx.db.execute(
+        "UPDATE approvals SET status = ?, decided_at = ?, decided_by = ?, result = ? WHERE id = ?",
+        (status, now, ctx.caller, note or None, approval_id))
+    await ctx.emit(f"approval.{status}", {"id": approval_id, "skill": row["skill"]})
+    updated = await ctx.db.fetchone("SELECT * FROM approvals WHERE id = ?", (approval_id,))
+    assert updated is not None
+    return _approval(updated)
+
+
+@skill(
+    name="pilot_list_approvals",
+    title="List approvals",
+    category="agent",
+    read_only=True,
+    instructions="""
+    Actions the agent wants to take with skills that need a person's approval (bulk
+    email, deletes, refunds...), with the exact arguments. Default: pending ones, oldest
+    first. Pending requests expire 48 h after they were made.
+    """,
+)
+async def list_approvals(
+    ctx: SkillContext, status: Status | None = "pending", limit: int = 20, offset: int = 0,
+) -> ApprovalPage:
+    """List the agent's approval requests (pending by default) with their arguments.
+
+    Args:
+        status: Only requests in this state; null for all.
+        limit: Page size (1-200).
+        offset: Rows to skip.
+    """
+    filters = Filters().add("status = ?", status)
+    rows, total, limit, offset = await fetch_page(ctx.db, select="*", from_="approvals", filters=filters,
+                                                  order_by="id", limit=limit, offset=offset)
+    return ApprovalPage(items=[_approval(r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+@skill(
+    name="pilot_approve",
+    title="Approve agent action",
+    category="agent",
+    instructions="""
+    A person approves a pending request: the action runs, exactly as requested, on the
+    agent's next heartbeat, and its result is recorded on the approval. Read the
+    arguments first (pilot_list_approvals). Only people can approve (chat or CLI).
+    """,
+)
+async def approve(
+    ctx: SkillContext, approval_id: int, note: Annotated[str, Field(max_length=1000)] = "",
+) -> Approval:
+    """Approve an action the agent asked to take; it runs on the next heartbeat.
+
+    Args:
+        approval_id: The approval's id.
+        note: Optional note from the person approving.
+    """
+    return await _decide(ctx, approval_id, "approved", note)
+
+
+@skill(
+    name="pilot_reject",
+    title="Reject agent action",
+    category="agent",
+    instructions="""
+    A person refuses a pending request: it never runs. Give the reason; the agent reads
+    it in its next cycle's context and should not ask for the same action again.
+    """,
+)
+async def reject(
+    ctx: SkillContext, approval_id: int, reason: Annotated[str, Field(max_length=1000)] = "",
+) -> Approval:
+    """Reject an action the agent asked to take; it will not run.
+
+    Args:
+        approval_id: The approval's id.
+        reason: Why it is refused (the agent reads this).
+    """
+    return await _decide(ctx, approval_id, "rejected", reason)

@@ -1,0 +1,216 @@
+"""What happened: the activity feed (every skill call), admin notifications, and agent runs."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from skills import Filters, Page, SkillContext, SkillFailed, fetch_page, skill
+
+Caller = Literal["mcp", "cli", "pilot", "automation", "system"]
+
+
+class ActivityItem(BaseModel):
+    id: int
+    ts: str
+    caller: str
+    run_id: str | None
+    skill: str
+    module_id: str | None
+    input: dict
+    output_summary: str | None
+    status: str
+    outcome: str
+    error_kind: str | None
+    error: str | None
+    duration_ms: float
+    attempts: int
+
+
+class ActivityPage(Page[ActivityItem]):
+    pass
+
+
+class Notification(BaseModel):
+    id: int
+    kind: str
+    title: str
+    body: str
+    created_at: str
+    read_at: str | None
+
+
+class NotificationPage(Page[Notification]):
+    pass
+
+
+class MarkedRead(BaseModel):
+    marked: int
+
+
+class Run(BaseModel):
+    id: str
+    kind: str
+    status: str
+    cursor: int
+    stop_reason: str | None
+    paused_reason: str | None
+    resume_after: str | None
+    started_at: str
+    updated_at: str
+
+
+class RunPage(Page[Run]):
+    pass
+
+
+@skill(
+    name="pilot_activity_feed",
+    title="Activity feed",
+    category="agent",
+    read_only=True,
+    instructions="""
+    The log of every skill call, newest first: who called (mcp = chat, cli, pilot = the
+    agent, automation, system), the skill, its input, a summary of the output, status
+    (ok, error, pending = waiting for approval), the scored outcome and the error.
+    Filter by time window, skill, module, caller, status or run id. The ids are what
+    objectives take as evidence.
+    """,
+)
+async def activity_feed(
+    ctx: SkillContext,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    skill_name: str | None = None,
+    module_id: str | None = None,
+    caller: Caller | None = None,
+    status: Literal["ok", "error", "pending"] | None = None,
+    run_id: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> ActivityPage:
+    """Show recent skill calls (the activity feed), newest first, with filters.
+
+    Args:
+        since: Only calls at or after this time (ISO 8601 with timezone).
+        until: Only calls before this time (ISO 8601 with timezone).
+        skill_name: Only calls of this skill.
+        module_id: Only calls of this module's skills.
+        caller: Only calls made by this caller.
+        status: Only calls with this status.
+        run_id: Only calls made during this agent run.
+        limit: Page size (1-200).
+        offset: Rows to skip.
+    """
+    filters = (Filters().add("ts >= ?", _to_utc(since)).add("ts < ?", _to_utc(until))
+               .add("skill = ?", skill_name).add("module_id = ?", module_id).add("caller = ?", caller)
+               .add("status = ?", status).add("run_id = ?", run_id))
+    rows, total, limit, offset = await fetch_page(ctx.db, select="*", from_="activity", filters=filters,
+                                                  order_by="id DESC", limit=limit, offset=offset)
+    items = [ActivityItem(**{**r, "input": json.loads(r["input"] or "{}")}) for r in rows]
+    return ActivityPage(items=items, total=total, limit=limit, offset=offset)
+
+
+def _to_utc(value: datetime | None) -> str | None:
+    # The log stores UTC timestamps; compare in UTC whatever offset the caller used.
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise SkillFailed(f"{value.isoformat()} has no timezone; add one, e.g. 2026-11-02T09:00:00+00:00")
+    return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
+@skill(
+    name="pilot_list_notifications",
+    title="List admin notifications",
+    category="agent",
+    read_only=True,
+    instructions="""
+    Notifications the platform raised for the administrator (a skill auto-paused, an
+    action the agent took with notify trust, an approval waiting, a health problem),
+    newest first. `unread_only` hides the ones already marked read.
+    """,
+)
+async def list_notifications(
+    ctx: SkillContext, unread_only: bool = False, kind: str | None = None, limit: int = 20, offset: int = 0,
+) -> NotificationPage:
+    """List the administrator's notifications, newest first.
+
+    Args:
+        unread_only: Only notifications not marked read yet.
+        kind: Only notifications of this kind (e.g. "skill_paused").
+        limit: Page size (1-200).
+        offset: Rows to skip.
+    """
+    filters = Filters().add("kind = ?", kind)
+    if unread_only:
+        filters.add("read_at IS NULL")
+    rows, total, limit, offset = await fetch_page(ctx.db, select="*", from_="notifications", filters=filters,
+                                                  order_by="id DESC", limit=limit, offset=offset)
+    return NotificationPage(items=[Notification(**r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+@skill(
+    name="pilot_mark_notifications_read",
+    title="Mark notifications read",
+    category="agent",
+    idempotent=True,
+    instructions="Marks the given notification ids (or, with all_unread=true, every unread one) as read.",
+)
+async def mark_notifications_read(
+    ctx: SkillContext,
+    ids: Annotated[list[int], Field(max_length=200)] = [],  # noqa: B006
+    all_unread: bool = False,
+) -> MarkedRead:
+    """Mark admin notifications as read.
+
+    Args:
+        ids: Notification ids to mark read.
+        all_unread: Mark every unread notification read instead.
+    """
+    if not ids and not all_unread:
+        raise SkillFailed("nothing to mark: give notification ids (pilot_list_notifications) or all_unread=true")
+    now = ctx.now_iso()
+    if all_unread:
+        result = await ctx.db.execute("UPDATE notifications SET read_at = ? WHERE read_at IS NULL", (now,))
+    else:
+        result = await ctx.db.execute(
+            f"UPDATE notifications SET read_at = ? WHERE read_at IS NULL AND id IN ({','.join('?' * len(ids))})",
+            (now, *ids))
+    return MarkedRead(marked=result.rowcount)
+
+
+@skill(
+    name="pilot_list_runs",
+    title="List agent runs",
+    category="agent",
+    read_only=True,
+    instructions="""
+    Agent runs (heartbeat cycles, asks) with their checkpoint: status (running, paused,
+    completed, failed, timeout), the cursor (steps done) and why they stopped. An
+    interrupted run resumes from its cursor on the next heartbeat.
+    """,
+)
+async def list_runs(
+    ctx: SkillContext,
+    status: Literal["running", "paused", "completed", "failed", "timeout"] | None = None,
+    kind: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> RunPage:
+    """List the agent's runs and their checkpoints, newest first.
+
+    Args:
+        status: Only runs in this state.
+        kind: Only runs of this kind (e.g. "heartbeat").
+        limit: Page size (1-200).
+        offset: Rows to skip.
+    """
+    filters = Filters().add("status = ?", status).add("kind = ?", kind)
+    rows, total, limit, offset = await fetch_page(
+        ctx.db, select="id, kind, status, cursor, stop_reason, paused_reason, resume_after, started_at, updated_at",
+        from_="runs", filters=filters, order_by="started_at DESC, id", limit=limit, offset=offset)
+    return RunPage(items=[Run(**r) for r in rows], total=total, limit=limit, offset=offset)

@@ -1,0 +1,150 @@
+"""Memory: the agent's key/value notes, with categories and keyword search.
+
+Reserved keys (a decision, documented here and in pilot_memory_set's instructions):
+
+- ``soul``, ``identity``, ``agents`` (operating rules) are seeded once by the agent's
+  bootstrap and are the person's to edit: ``pilot_memory_set`` writes them only with
+  ``edit_reserved=true`` and only from a person (MCP or CLI). The agent and automations
+  can read them but never rewrite their own soul or rules.
+- ``heartbeat_state`` (written by the heartbeat) and ``skills_baseline`` (written by the
+  health self-check) belong to those flows alone; no skill call writes them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from skills import Filters, NotFound, Page, SkillContext, SkillFailed, fetch_page, skill
+
+PERSON_EDITABLE = frozenset({"soul", "identity", "agents"})
+SYSTEM_OWNED = frozenset({"heartbeat_state", "skills_baseline"})
+RESERVED_KEYS = PERSON_EDITABLE | SYSTEM_OWNED
+PEOPLE = ("mcp", "cli")
+KEY_PATTERN = r"^[a-z0-9][a-z0-9_.:\-]{0,99}$"
+PREVIEW_CHARS = 300
+
+
+class MemoryEntry(BaseModel):
+    key: str
+    value: str
+    category: str
+    updated_at: str
+
+
+class MemoryHit(BaseModel):
+    key: str
+    category: str
+    preview: str
+    updated_at: str
+
+
+class MemoryPage(Page[MemoryHit]):
+    pass
+
+
+@skill(
+    name="pilot_memory_set",
+    title="Remember",
+    category="agent",
+    idempotent=True,
+    instructions="""
+    Stores a note under a key (lowercase letters, digits, `_ . : -`), replacing the old
+    value. Use categories to group notes: `preference`, `fact`, `learning`, `contact`...
+    Reserved keys: `soul`, `identity` and `agents` (the operating rules) can be edited
+    only by a person, with `edit_reserved=true`; the agent cannot rewrite them.
+    `heartbeat_state` and `skills_baseline` are written by the heartbeat and the health
+    self-check only.
+    """,
+)
+async def memory_set(
+    ctx: SkillContext,
+    key: Annotated[str, Field(pattern=KEY_PATTERN)],
+    value: Annotated[str, Field(min_length=1, max_length=20_000)],
+    category: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")] = "general",
+    edit_reserved: bool = False,
+) -> MemoryEntry:
+    """Store or replace a note in the agent's memory under a key.
+
+    Args:
+        key: The note's key, e.g. "preference.tone".
+        value: The note's text.
+        category: Group of the note, e.g. "preference", "fact", "learning".
+        edit_reserved: Must be true to edit the soul, identity or agents documents (people only).
+    """
+    if key in SYSTEM_OWNED:
+        owner = "heartbeat" if key == "heartbeat_state" else "health self-check"
+        raise SkillFailed(f"memory key {key!r} is written by the {owner} only; store your note under another key")
+    if key in PERSON_EDITABLE:
+        if ctx.caller not in PEOPLE:
+            raise SkillFailed(f"memory key {key!r} is reserved: only a person can edit it (from chat or the CLI); "
+                              "store your note under another key")
+        if not edit_reserved:
+            raise SkillFailed(f"memory key {key!r} is reserved (it shapes how the agent behaves); to replace it "
+                              "call again with edit_reserved=true")
+    now = ctx.now_iso()
+    await ctx.db.execute(
+        "INSERT INTO memory (key, value, category, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value, category = excluded.category, "
+        "updated_at = excluded.updated_at",
+        (key, value, category, now),
+    )
+    return MemoryEntry(key=key, value=value, category=category, updated_at=now)
+
+
+@skill(
+    name="pilot_memory_get",
+    title="Recall",
+    category="agent",
+    read_only=True,
+    instructions="Returns the full value of one memory key. pilot_memory_search finds keys by keyword or category.",
+)
+async def memory_get(ctx: SkillContext, key: Annotated[str, Field(min_length=1, max_length=100)]) -> MemoryEntry:
+    """Read one note from the agent's memory by its key.
+
+    Args:
+        key: The note's key.
+    """
+    row = await ctx.db.fetchone("SELECT key, value, category, updated_at FROM memory WHERE key = ?", (key,))
+    if row is None:
+        raise NotFound(f"no memory under key {key!r}; pilot_memory_search lists keys by keyword or category")
+    return MemoryEntry(**row)
+
+
+@skill(
+    name="pilot_memory_search",
+    title="Search memory",
+    category="agent",
+    read_only=True,
+    instructions="""
+    Finds notes whose key or value contains a keyword (case-insensitive), and/or lists a
+    category. Returns keys with a short preview, newest first; read a whole note with
+    pilot_memory_get. With no filter it lists everything, paginated.
+    """,
+)
+async def memory_search(
+    ctx: SkillContext,
+    query: Annotated[str | None, Field(max_length=200)] = None,
+    category: str | None = None,
+    order: Literal["newest", "key"] = "newest",
+    limit: int = 20,
+    offset: int = 0,
+) -> MemoryPage:
+    """Search the agent's memory by keyword and/or category.
+
+    Args:
+        query: Keyword to find in keys or values.
+        category: Only notes in this category.
+        order: "newest" first or alphabetical by "key".
+        limit: Page size (1-200).
+        offset: Rows to skip.
+    """
+    filters = Filters().add("category = ?", category).like(("key", "value"), query)
+    rows, total, limit, offset = await fetch_page(
+        ctx.db, select="key, category, value, updated_at", from_="memory", filters=filters,
+        order_by="updated_at DESC, key" if order == "newest" else "key", limit=limit, offset=offset)
+    hits = [MemoryHit(key=r["key"], category=r["category"], updated_at=r["updated_at"],
+                      preview=r["value"] if len(r["value"]) <= PREVIEW_CHARS else r["value"][:PREVIEW_CHARS] + "…")
+            for r in rows]
+    return MemoryPage(items=hits, total=total, limit=limit, offset=offset)

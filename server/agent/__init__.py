@@ -1,0 +1,1 @@
+"""The agent runtime (pilot): bootstrap, heartbeat, context, approvals follow-through, reasoning loop."""

@@ -1,0 +1,85 @@
+"""The heartbeat's follow-through on approvals (the path that broke on the reference platform).
+
+- Pending requests past their 48 h expiry become ``expired``.
+- Every ``approved`` request runs once, through the executor, as the agent with
+  ``approved=True``; the approval ends ``executed`` or ``failed`` with the result. The
+  row is claimed before the call (compare-and-set), so a crash or a second process
+  cannot run an approved action twice: at most once, as befits outward actions.
+- The administrator is told about new requests (notification + outbox) and about
+  approved actions that failed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from server.notify import notify_admin
+from server.store import dumps
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    approval_id: int
+    skill: str
+    status: str  # executed | failed | expired
+    detail: str
+    activity_id: int | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+async def expire(app: Any) -> list[Settled]:
+    now = app.clock.now().isoformat(timespec="seconds")
+    async with app.store.transaction() as tx:
+        rows = await tx.fetchall("SELECT id, skill, expires_at FROM approvals WHERE status = 'pending' "
+                                 "AND expires_at <= ? ORDER BY id", (now,))
+        if rows:
+            await tx.execute("UPDATE approvals SET status = 'expired', decided_at = ?, decided_by = 'system' "
+                             f"WHERE id IN ({','.join('?' * len(rows))})", (now, *[r["id"] for r in rows]))
+    return [Settled(r["id"], r["skill"], "expired", f"nobody decided by {r['expires_at']}") for r in rows]
+
+
+async def execute_approved(app: Any) -> list[Settled]:
+    done = []
+    for row in await app.store.fetchall("SELECT * FROM approvals WHERE status = 'approved' ORDER BY id"):
+        started = app.clock.now().isoformat(timespec="seconds")
+        claimed = await app.store.execute(
+            "UPDATE approvals SET status = 'executed', result = ? WHERE id = ? AND status = 'approved'",
+            (dumps({"started_at": started}), row["id"]))
+        if claimed.rowcount != 1:
+            continue  # another process took it
+        result = await app.executor.call(row["skill"], json.loads(row["arguments"]), caller="pilot",
+                                         run_id=row["run_id"], approved=True)
+        status = "executed" if result.ok else "failed"
+        detail = result.text if result.ok else f"{result.error_kind}: {result.message}"
+        async with app.store.transaction() as tx:
+            await tx.execute("UPDATE approvals SET status = ?, result = ? WHERE id = ?",
+                             (status, dumps({"ok": result.ok, "activity_id": result.activity_id,
+                                             "detail": detail[:2000], "started_at": started}), row["id"]))
+            if not result.ok:
+                await notify_admin(tx, kind="approval_failed", title=f"Approved action {row['skill']} failed",
+                                   body=f"Approval #{row['id']} ran and failed: {detail}", now=app.clock.now())
+        done.append(Settled(row["id"], row["skill"], status, detail[:500], result.activity_id))
+    return done
+
+
+async def notify_new_requests(app: Any, after_id: int) -> int:
+    """Tell the administrator about pending requests newer than ``after_id``; returns the new cursor."""
+    rows = await app.store.fetchall(
+        "SELECT id, skill, arguments, expires_at FROM approvals WHERE id > ? AND status = 'pending' ORDER BY id",
+        (after_id,))
+    if not rows:
+        return after_id
+    async with app.store.transaction() as tx:
+        for r in rows:
+            await notify_admin(
+                tx, kind="approval_requested", title=f"The agent asks to run {r['skill']}",
+                body=(f"Approval #{r['id']}: {r['skill']} with {r['arguments']}\n"
+                      f"Approve: pilothouse approvals approve {r['id']}\n"
+                      f"Reject:  pilothouse approvals reject {r['id']} --reason '...'\n"
+                      f"Expires at {r['expires_at']} UTC. An approved action runs on the next heartbeat."),
+                now=app.clock.now())
+    return int(rows[-1]["id"])

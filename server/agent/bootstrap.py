@@ -1,0 +1,108 @@
+"""Turning the agent on and off (Patterns 1 and 5). Idempotent: enabling twice changes nothing.
+
+Enable:
+  1. enable pilot and every other ``agent_only`` module (``health``...);
+  2. seed the soul, identity and operating rules into memory from ``prompts/*.md``
+     (only when absent: a person's edits are never overwritten on re-enable);
+  3. register the platform schedules (heartbeat, automation_dispatcher,
+     scheduled_publisher, learn, health_self_check);
+  4. on the off -> on transition only: re-arm schedules and cron automations whose time
+     passed while the agent was off, and start event automations at the newest event -
+     nothing was due while the agent was off, so nothing is "missed" or replayed;
+  5. retroactively bootstrap every enabled module whose skills or automations are missing.
+
+Disable switches the modules off and keeps every row. The scheduler checks the pilot
+module on every tick, so all autonomous work stops within one tick.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+from typing import Any
+
+from server.errors import ModuleError
+from server.scheduler import schedules
+
+log = logging.getLogger(__name__)
+
+PILOT = "pilot"
+# memory key -> template file in prompts/
+DOCUMENTS = {"soul": "soul.md", "identity": "identity.md", "agents": "agents.md"}
+
+
+@dataclass
+class BootstrapReport:
+    changes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+
+def template(name: str) -> str:
+    return resources.files("prompts").joinpath(name).read_text(encoding="utf-8")
+
+
+async def agent_enabled(app: Any) -> bool:
+    return bool(await app.modules.is_enabled(PILOT))
+
+
+async def enable_agent(app: Any, *, heartbeat_cron: str | None = None) -> BootstrapReport:
+    report = BootstrapReport()
+    was_on = await agent_enabled(app)
+    for module_id in [PILOT, *_agent_only_modules(app)]:
+        if await app.modules.enable(module_id):
+            report.changes.append(f"module {module_id} enabled")
+    now = app.clock.now()
+    now_iso = now.isoformat(timespec="seconds")
+    async with app.store.transaction() as tx:
+        for key, filename in DOCUMENTS.items():
+            seeded = await tx.execute(
+                "INSERT INTO memory (key, value, category, updated_at) VALUES (?, ?, 'core', ?) "
+                "ON CONFLICT(key) DO NOTHING", (key, template(filename), now_iso))
+            if seeded.rowcount:
+                report.changes.append(f"memory {key} seeded from prompts/{filename}")
+        for name in await schedules.register(tx, now, heartbeat_cron=heartbeat_cron):
+            report.changes.append(f"schedule {name} registered")
+        if heartbeat_cron and await schedules.set_cron(tx, "heartbeat", heartbeat_cron, now):
+            report.changes.append(f"schedule heartbeat set to {heartbeat_cron!r}")
+        if not was_on:
+            await _fresh_start(tx, now, report)
+    for module_id in await app.modules.bootstrap_missing():
+        report.changes.append(f"module {module_id} bootstrapped retroactively")
+    log.info("agent enabled: %s", "; ".join(report.changes) or "nothing changed")
+    return report
+
+
+async def _fresh_start(tx: Any, now: datetime, report: BootstrapReport) -> None:
+    now_iso = now.isoformat(timespec="seconds")
+    if await schedules.rearm(tx, now):
+        report.changes.append("schedules re-armed from now")
+    rearmed = await tx.execute(
+        "UPDATE automations SET next_run = NULL WHERE trigger = 'cron' AND next_run IS NOT NULL AND next_run <= ?",
+        (now_iso,))
+    newest = await tx.fetchval("SELECT COALESCE(MAX(id), 0) FROM events")
+    started = await tx.execute(
+        "UPDATE automations SET last_event_id = ? WHERE trigger = 'event' AND last_event_id < ?", (newest, newest))
+    if rearmed.rowcount or started.rowcount:
+        report.changes.append(f"automations re-armed ({rearmed.rowcount} cron, {started.rowcount} event)")
+
+
+async def disable_agent(app: Any) -> BootstrapReport:
+    """Switch the agent (and the agent-only modules) off; data, memory and schedules are kept."""
+    report = BootstrapReport()
+    for module_id in [*_agent_only_modules(app), PILOT]:
+        try:
+            if await app.modules.disable(module_id):
+                report.changes.append(f"module {module_id} disabled")
+        except ModuleError as exc:  # a module that requires it is still on: say so, keep going
+            report.changes.append(f"module {module_id} left on: {exc}")
+    return report
+
+
+def _agent_only_modules(app: Any) -> list[str]:
+    return [m.id for m in app.registry.modules.values() if m.agent_only and m.id != PILOT]
+

@@ -1,0 +1,142 @@
+"""One heartbeat cycle of the agent (default every 30 minutes; optional active hours).
+
+    gate (pilot on, active hours) -> lease "heartbeat" -> reap a crashed cycle -> backoff (layer 5)
+    -> expire old approvals, run approved actions -> resume an interrupted run from its checkpoint
+    -> idle short-circuit (no active objective: no model call, no cost) -> gather context
+    -> reasoning loop (fast tier, 120k tokens, 15 iterations, wall-clock cap)
+    -> notify new approval requests -> save heartbeat_state -> log (heartbeats row + activity row)
+
+Statuses in ``heartbeats``: ok, idle, failed, timeout, skipped (backoff or shutdown) and
+running while in flight. ``failed`` and ``timeout`` build the backoff streak; a cycle
+found ``running`` by the next one (its process died) is reaped as ``failed``.
+Not recorded (nothing ran): the agent is off, outside active hours, or another process
+holds the lease.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import anyio
+
+from server import activity
+from server.agent import approvals
+from server.agent.runs import interrupted, reason
+from server.agent.bootstrap import agent_enabled
+from server.agent.context import active_objectives, gather, release_objectives
+from server.agent.record import CycleRecord, finish, load_state, save_state, start
+from server.agent.settings import AgentSettings, load
+from server.resilience import backoff
+from server.scheduler import lease
+
+log = logging.getLogger(__name__)
+
+LEASE = "heartbeat"
+LEASE_MARGIN_S = 120.0
+Reasoner = Callable[..., Awaitable[Any]]
+
+
+async def run_cycle(
+    app: Any, *, rng: random.Random | None = None, holder: str | None = None, force: bool = False,
+    reasoner: Reasoner | None = None,
+) -> CycleRecord:
+    """Run one cycle now. ``force`` ignores active hours (``pilothouse heartbeat --once``)."""
+    now = app.clock.now()
+    if not await agent_enabled(app):
+        return CycleRecord.unrecorded("off", "the agent is off; turn it on with: pilothouse agent enable", now)
+    settings = await load(app)
+    if not force and not settings.within_active_hours(now):
+        return CycleRecord.unrecorded("outside_hours", f"outside active hours {settings.active_hours} "
+                                                         f"({settings.timezone})", now)
+    holder = holder or lease.new_holder_id("heartbeat")
+    if not await lease.acquire(app.store, LEASE, holder, ttl_s=settings.wall_clock_s + LEASE_MARGIN_S, now=now):
+        info = await lease.holder_of(app.store, LEASE, now)
+        who = f"{info.holder} until {info.expires_at}" if info else "another process"
+        return CycleRecord.unrecorded("busy", f"another heartbeat is running ({who})", now)
+    try:
+        return await _locked_cycle(app, settings, rng or random.Random(), reasoner)
+    finally:
+        with anyio.CancelScope(shield=True):
+            await lease.release(app.store, LEASE, holder)
+
+
+async def _locked_cycle(app: Any, settings: AgentSettings, rng: random.Random,
+                        reasoner: Reasoner | None) -> CycleRecord:
+    reaped = await app.store.execute(
+        "UPDATE heartbeats SET status = 'failed', finished_at = ?, detail = json_set(detail, '$.reason', "
+        "'the process died during this cycle') WHERE status = 'running'", (_iso(app),))
+    if reaped.rowcount:
+        log.warning("heartbeat: %s interrupted cycle(s) recorded as failed", reaped.rowcount)
+    decision = await backoff.decide(app.store, rng)
+    record = await start(app)
+    if decision.skip:
+        record.status = "skipped"
+        record.reason = (f"backing off after {decision.streak} failed cycles in a row "
+                         f"(skip probability {decision.probability:.0%})")
+        return await _close(app, record, state_too=False)
+    started = time.perf_counter()
+    try:
+        await _work(app, settings, record, reasoner)
+    except anyio.get_cancelled_exc_class():
+        # Shutdown (SIGINT/SIGTERM) or the agent was turned off: the run's checkpoint is kept,
+        # the next cycle resumes it. Not a failure, so it does not feed the backoff streak.
+        with anyio.CancelScope(shield=True), anyio.move_on_after(10):
+            record.status, record.reason = "skipped", "interrupted (shutdown or agent turned off); resumes next cycle"
+            await _close(app, record)
+        raise
+    except Exception as exc:
+        log.exception("heartbeat cycle failed")
+        record.status, record.reason = "failed", f"{type(exc).__name__}: {exc}"
+    record.duration_ms = round((time.perf_counter() - started) * 1000, 1)
+    return await _close(app, record)
+
+
+async def _work(app: Any, settings: AgentSettings, record: CycleRecord, reasoner: Reasoner | None) -> None:
+    record.approvals = [s.as_dict() for s in await approvals.expire(app)]
+    record.approvals += [s.as_dict() for s in await approvals.execute_approved(app)]
+    waiting = await interrupted(app)
+    if waiting is not None:
+        record.resumed_run = waiting
+        outcome = await reason(app, settings, record, reasoner, resume_run_id=waiting)
+        record.apply(outcome)
+        return
+    if not await active_objectives(app.store, app.clock.now()):
+        record.status, record.reason = "idle", "no active objective: nothing to do, no model call"
+        return
+    ctx = await gather(app, settings)
+    record.context_chars, record.objectives, record.dropped = ctx.chars, ctx.objective_ids, ctx.dropped
+    try:
+        outcome = await reason(app, settings, record, reasoner, system_prompt=ctx.system_prompt,
+                                    user_message=ctx.user_message)
+    finally:
+        with anyio.CancelScope(shield=True):
+            await release_objectives(app, ctx.objective_ids)
+    record.apply(outcome)
+
+
+async def _close(app: Any, record: CycleRecord, *, state_too: bool = True) -> CycleRecord:
+    if state_too:
+        state = await load_state(app)
+        state["approvals_notified_through"] = await approvals.notify_new_requests(
+            app, int(state.get("approvals_notified_through", 0)))
+        await save_state(app, record, state)
+    await finish(app, record)
+    async with app.store.transaction() as tx:
+        failed = record.status in backoff.FAILED
+        await activity.write(
+            tx, ts=_iso(app), caller="system", run_id=record.run_id, skill="heartbeat", module_id="pilot",
+            arguments={"heartbeat_id": record.heartbeat_id}, output_summary=activity.summarize(record.summary_line()),
+            status="error" if failed else "ok",
+            outcome={"ok": "success", "idle": "no_effect", "skipped": "neutral"}.get(record.status, "negative"),
+            error_kind=record.status if failed else None, error=record.reason if failed else None,
+            duration_ms=record.duration_ms or 0, attempts=1)
+    log.info("heartbeat #%s %s: %s", record.heartbeat_id, record.status, record.reason)
+    return record
+
+
+def _iso(app: Any) -> str:
+    return app.clock.now().isoformat(timespec="seconds")

@@ -1,0 +1,124 @@
+"""The heartbeat's reasoning step: start or resume a run of the reasoning loop, and judge its result.
+
+- Budget: 120k tokens / 15 iterations on the fast tier (180k / 18 on a fresh site, before
+  the first successful cycle), a wall-clock cap; an outer guard a little above the cap
+  turns a loop that overstays into a ``timeout`` (which counts toward the backoff streak).
+- Resume: a heartbeat run left ``running`` (its process died), ``paused`` or ``timeout``
+  is resumed from its checkpoint by the next cycle, at most ``MAX_RESUMES`` times and
+  only within a day; after that it is marked failed, so a poisoned run cannot eat every
+  cycle forever.
+- A run that ends with words but no skill call and no ``NO_REPLY`` is a failed cycle
+  ("an intention and no action"), not a success.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+import anyio
+
+from server.agent.record import CycleRecord, RunOutcome, load_state
+from server.agent.settings import AgentSettings
+
+log = logging.getLogger(__name__)
+
+KIND = "heartbeat"
+MAX_RESUMES = 3
+STALE = timedelta(hours=24)
+GUARD_S = 30.0
+# The statuses the loop can resume (server.agent.checkpoint.RESUMABLE).
+RESUMABLE = ("running", "paused", "timeout")
+
+
+async def interrupted(app: Any) -> str | None:
+    """The oldest heartbeat run waiting to be resumed, giving up on stale or over-resumed ones."""
+    now = app.clock.now()
+    resumes = (await load_state(app)).get("resumes", {})
+    rows = await app.store.fetchall(
+        f"SELECT id, status, started_at, resume_after FROM runs WHERE kind = ? AND status IN {RESUMABLE} "
+        "ORDER BY started_at, id", (KIND,))
+    for row in rows:
+        reason = None
+        if row["started_at"] < (now - STALE).isoformat(timespec="seconds"):
+            reason = f"abandoned: not finished within {STALE}"
+        elif int(resumes.get(row["id"], 0)) >= MAX_RESUMES:
+            reason = f"abandoned after {MAX_RESUMES} resumes"
+        if reason:
+            await app.store.execute("UPDATE runs SET status = 'failed', stop_reason = ?, updated_at = ? WHERE id = ?",
+                                    (reason, now.isoformat(timespec="seconds"), row["id"]))
+            log.warning("heartbeat run %s %s", row["id"], reason)
+            continue
+        if row["resume_after"] and row["resume_after"] > now.isoformat(timespec="seconds"):
+            continue
+        return str(row["id"])
+    return None
+
+
+async def reason(
+    app: Any, settings: AgentSettings, record: CycleRecord, reasoner: Any, *,
+    system_prompt: str = "", user_message: str = "", resume_run_id: str | None = None,
+) -> RunOutcome:
+    fresh = not await app.store.fetchval("SELECT 1 FROM heartbeats WHERE status = 'ok' LIMIT 1")
+    run_loop = reasoner or _real_loop()
+    if resume_run_id:
+        await _count_resume(app, resume_run_id)
+    run = None
+    with anyio.move_on_after(settings.wall_clock_s + GUARD_S) as guard:
+        run = await run_loop(
+            app, system_prompt=system_prompt, user_message=user_message, kind=KIND,
+            max_iterations=settings.fresh_max_iterations if fresh else settings.max_iterations,
+            token_budget=settings.fresh_token_budget if fresh else settings.token_budget,
+            model_tier=settings.model_tier, wall_clock_s=settings.wall_clock_s, resume_run_id=resume_run_id,
+        )
+    if guard.cancelled_caught or run is None:
+        return RunOutcome("timeout", f"the reasoning loop overstayed its {settings.wall_clock_s:g} s wall clock",
+                          run_id=resume_run_id)
+    return await judge(app, run)
+
+
+async def judge(app: Any, run: Any) -> RunOutcome:
+    """Translate a ``RunRecord`` into the cycle's status; a run that only talked did not work."""
+    run_id = str(run.run_id)
+    actions = [{"activity_id": c.activity_id, "skill": c.skill, "ok": c.ok, "error_kind": c.error_kind,
+                "recovered": c.recovered} for c in run.tool_calls]
+    text = (run.answer or "").strip()
+    usage = {"prompt_tokens": run.prompt_tokens, "completion_tokens": run.completion_tokens,
+             "iterations": len(run.iterations)}
+    detail = run.error or run.stop_reason or ""
+
+    def outcome(status: str, reason: str) -> RunOutcome:
+        return RunOutcome(status, reason, run_id, actions, text, usage)
+
+    if run.status == "timeout":
+        return outcome("timeout", f"{detail}; the run resumes from its checkpoint next cycle")
+    if run.status == "failed":
+        return outcome("failed", f"{run.stop_reason}: {run.error}" if run.error else str(run.stop_reason))
+    if run.status == "paused":
+        return outcome("skipped", f"{detail}; resumes next cycle")
+    if run.stop_reason == "no_reply":
+        return outcome("ok", "NO_REPLY: nothing worth doing")
+    if not actions:
+        return outcome("failed", "the cycle ended with an intention and no action: no skill call and no NO_REPLY")
+    return outcome("ok", {"answer": "completed", "max_iterations": "stopped at the iteration limit",
+                          "token_budget": "stopped at the token budget"}.get(str(run.stop_reason), detail))
+
+
+async def _count_resume(app: Any, run_id: str) -> None:
+    from server.agent.record import STATE_KEY
+    from server.store import dumps
+
+    state = await load_state(app)
+    resumes = state.setdefault("resumes", {})
+    resumes[run_id] = int(resumes.get(run_id, 0)) + 1
+    await app.store.execute(
+        "INSERT INTO memory (key, value, category, updated_at) VALUES (?, ?, 'system', ?) "
+        "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        (STATE_KEY, dumps(state), app.clock.now().isoformat(timespec="seconds")))
+
+
+def _real_loop() -> Any:
+    from server.agent.loop import run_loop
+
+    return run_loop

@@ -1,0 +1,102 @@
+"""`pilothouse agent enable|disable|status`: the opt-in agent (Pattern 1)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from server.agent.bootstrap import PILOT, agent_enabled, disable_agent, enable_agent
+from server.cli.commands.common import add_json_flag, instance
+from server.cli.output import CliError, emit_json, line, table
+from server.errors import ConfigError, ModuleError
+from server.scheduler.cron import CronError
+from server.scheduler.lease import holder_of
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("agent", help="turn the autonomous agent on or off, and see what it is doing")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = actions.add_parser("enable", help="turn the agent on (idempotent): memory, schedules, module bootstrap")
+    p.add_argument("--heartbeat", metavar="CRON", help="heartbeat schedule, e.g. '*/15 * * * *' (default every 30 min)")
+    p.add_argument("--active-hours", metavar="HH:MM-HH:MM", help="only beat in this window, e.g. 08:00-20:00")
+    p.add_argument("--timezone", help="timezone of the active hours (IANA name, default UTC)")
+    p.set_defaults(handler=enable)
+    p = actions.add_parser("disable", help="turn the agent off; data, memory and schedules are kept")
+    p.set_defaults(handler=disable)
+    p = actions.add_parser("status", help="on or off, schedules, last heartbeat, what waits for a person")
+    add_json_flag(p)
+    p.set_defaults(handler=status)
+
+
+async def enable(args: argparse.Namespace) -> int:
+    async with instance(args) as app:
+        try:
+            report = await enable_agent(app, heartbeat_cron=args.heartbeat)
+            values: dict[str, Any] = {}
+            if args.active_hours is not None:
+                values["active_hours"] = None if args.active_hours in ("", "always") else args.active_hours
+            if args.timezone is not None:
+                values["timezone"] = args.timezone
+            if values:
+                from server.agent.settings import AgentSettings
+
+                AgentSettings.from_mapping({**await app.modules.settings(PILOT), **values})  # validate first
+                await app.modules.configure(PILOT, values)
+                report.changes.append("settings: " + ", ".join(f"{k}={v}" for k, v in values.items()))
+        except (CronError, ConfigError, ModuleError) as exc:
+            raise CliError(str(exc)) from exc
+    if not report.changed:
+        line("agent: already enabled, nothing changed")
+    else:
+        line("agent: enabled")
+        for change in report.changes:
+            line(f"  - {change}")
+    return 0
+
+
+async def disable(args: argparse.Namespace) -> int:
+    async with instance(args) as app:
+        report = await disable_agent(app)
+    line("agent: disabled (data, memory and schedules kept; nothing runs on its own)" if report.changed
+         else "agent: already disabled")
+    for change in report.changes:
+        line(f"  - {change}")
+    return 0
+
+
+async def status(args: argparse.Namespace) -> int:
+    async with instance(args) as app:
+        now = app.clock.now()
+        data: dict[str, Any] = {
+            "enabled": await agent_enabled(app),
+            "settings": await app.modules.settings(PILOT),
+            "schedules": await app.store.fetchall(
+                "SELECT name, cron, timezone, enabled, last_run, next_run, last_status FROM schedules ORDER BY name"),
+            "last_heartbeat": await app.store.fetchone(
+                "SELECT id, started_at, finished_at, status, run_id, detail FROM heartbeats ORDER BY id DESC LIMIT 1"),
+            "pending_approvals": await app.store.fetchval("SELECT COUNT(*) FROM approvals WHERE status = 'pending'"),
+            "active_objectives": await app.store.fetchval("SELECT COUNT(*) FROM objectives WHERE status = 'active'"),
+            "unread_notifications": await app.store.fetchval(
+                "SELECT COUNT(*) FROM notifications WHERE read_at IS NULL"),
+        }
+        lease = await holder_of(app.store, "heartbeat", now)
+        data["heartbeat_running"] = lease.holder if lease else None
+    if data["last_heartbeat"]:
+        data["last_heartbeat"]["detail"] = json.loads(data["last_heartbeat"]["detail"] or "{}")
+    if args.json:
+        emit_json(data)
+        return 0
+    line(f"agent: {'ON' if data['enabled'] else 'off'}")
+    beat = data["last_heartbeat"]
+    if beat:
+        line(f"last heartbeat: #{beat['id']} {beat['status']} at {beat['started_at']} "
+             f"- {beat['detail'].get('reason', '')}".rstrip(" -"))
+    line(f"active objectives: {data['active_objectives']}   pending approvals: {data['pending_approvals']}   "
+         f"unread notifications: {data['unread_notifications']}")
+    if data["schedules"]:
+        line()
+        table(data["schedules"], ["name", "cron", "next_run", "last_run", "last_status"])
+    elif not data["enabled"]:
+        line("turn it on with: pilothouse agent enable")
+    return 0

@@ -1,0 +1,158 @@
+"""The automation dispatcher: cron automations that are due and new events for event automations.
+
+Every automation runs its skill through the executor with caller ``automation`` (all
+five resilience layers apply) and never calls a model. Executor ``pilot`` automations
+run only while the agent is on.
+
+Exactly once per occurrence and per event, across processes: an occurrence or an
+event is claimed with a compare-and-set on the automation row (``next_run`` or
+``last_event_id``) *before* the skill runs. A crash in between loses that one run
+rather than doubling it - the right side for skills that email or publish.
+
+Events older than the catch-up window when first seen are skipped and recorded as
+missed, like cron occurrences (see ``server.scheduler.cron``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from server import activity
+from server.scheduler import cron
+from server.scheduler.templating import TemplateError, render
+
+log = logging.getLogger(__name__)
+
+EVENT_BATCH = 100
+
+
+@dataclass
+class DispatchReport:
+    fired: list[tuple[int, str, bool]] = field(default_factory=list)  # (automation id, skill, ok)
+    missed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        ok = sum(1 for *_, good in self.fired if good)
+        text = f"fired {len(self.fired)} ({ok} ok)"
+        if self.missed:
+            text += f", missed {self.missed}"
+        if self.errors:
+            text += f", {len(self.errors)} template error(s)"
+        return text
+
+
+async def dispatch(app: Any, *, agent_on: bool, window: timedelta = cron.DEFAULT_WINDOW) -> DispatchReport:
+    report = DispatchReport()
+    rows = await app.store.fetchall(
+        "SELECT a.* FROM automations a JOIN modules m ON m.id = a.module_id "
+        "WHERE a.enabled = 1 AND m.enabled = 1 ORDER BY a.id")
+    for row in rows:
+        if row["executor"] == "pilot" and not agent_on:
+            continue
+        try:
+            if row["trigger"] == "cron":
+                await _run_cron(app, row, window, report)
+            else:
+                await _run_events(app, row, window, report)
+        except cron.CronError as exc:
+            await _set_status(app, row["id"], f"error: {exc}")
+            report.errors.append(str(exc))
+    return report
+
+
+async def _run_cron(app: Any, row: dict[str, Any], window: timedelta, report: DispatchReport) -> None:
+    config = json.loads(row["config"])
+    expr, tz = config["schedule"], config.get("timezone", "UTC")
+    now = app.clock.now()
+    current = datetime.fromisoformat(row["next_run"]) if row["next_run"] else None
+    plan = cron.plan(expr, tz, current, now, window)
+    if plan is None:
+        return
+    claimed = await app.store.execute(
+        "UPDATE automations SET next_run = ? WHERE id = ? AND next_run IS ?",
+        (_iso(plan.next_run), row["id"], row["next_run"]))
+    if claimed.rowcount != 1 or plan.armed_only:
+        return  # another process took this occurrence, or the row was only armed
+    if plan.missed:
+        report.missed += plan.missed
+        text = (f"missed {plan.missed} run(s) from {_iso(plan.missed_since)} to {_iso(plan.missed_until)}: older "
+                f"than the {window} catch-up window, skipped")
+        await _record(app, row, f"missed: {text}", error_kind="missed", error=text)
+    if plan.run:
+        await _call(app, row, json.loads(row["arguments"] or "{}"), report, trigger=f"cron {_iso(plan.occurrence)}")
+
+
+async def _run_events(app: Any, row: dict[str, Any], window: timedelta, report: DispatchReport) -> None:
+    name = json.loads(row["config"])["event"]
+    events = await app.store.fetchall(
+        "SELECT * FROM events WHERE name = ? AND id > ? ORDER BY id LIMIT ?", (name, row["last_event_id"], EVENT_BATCH))
+    cursor = row["last_event_id"]
+    horizon = _iso(app.clock.now() - window)
+    stale: list[int] = []
+    ran = False
+    for event in events:
+        claimed = await app.store.execute(
+            "UPDATE automations SET last_event_id = ? WHERE id = ? AND last_event_id = ?",
+            (event["id"], row["id"], cursor))
+        if claimed.rowcount != 1:
+            return  # another process is working through this automation's events
+        cursor = event["id"]
+        if event["created_at"] < horizon:
+            stale.append(event["id"])
+            continue
+        payload = json.loads(event["payload"] or "{}")
+        context = {"event": {"id": event["id"], "name": event["name"], "source": event["source"],
+                             "created_at": event["created_at"], "payload": payload}}
+        try:
+            arguments = render(json.loads(row["arguments"] or "{}"), context)
+        except TemplateError as exc:
+            message = (f"automation {row['name']!r}: event #{event['id']} ({name}) cannot fill the arguments: {exc}. "
+                       "Fix the automation's arguments or the event payload; this event is skipped.")
+            report.errors.append(message)
+            await _record(app, row, f"error: {message}", error_kind="validation", error=message,
+                          arguments={"_event_id": event["id"]})
+            continue
+        await _call(app, row, arguments, report, trigger=f"event #{event['id']}")
+        ran = True
+    if stale:
+        report.missed += len(stale)
+        text = (f"missed {len(stale)} {name} event(s) (#{stale[0]}..#{stale[-1]}): older than the {window} "
+                "catch-up window when first seen, skipped")
+        latest = await app.store.fetchval("SELECT last_status FROM automations WHERE id = ?", (row["id"],))
+        await _record(app, row, f"{latest} ({text})" if ran else f"missed: {text}", error_kind="missed", error=text)
+
+
+async def _call(app: Any, row: dict[str, Any], arguments: dict[str, Any], report: DispatchReport,
+                *, trigger: str) -> None:
+    result = await app.executor.call(row["skill"], arguments, caller="automation")
+    report.fired.append((row["id"], row["skill"], result.ok))
+    status = "ok" if result.ok else f"error: {result.error_kind}: {result.message}"
+    await app.store.execute("UPDATE automations SET last_run = ?, last_status = ? WHERE id = ?",
+                            (_iso(app.clock.now()), status[:1000], row["id"]))
+    log.info("automation %s (%s) ran %s: %s", row["name"], trigger, row["skill"], status[:200])
+
+
+async def _record(app: Any, row: dict[str, Any], status: str, *, error_kind: str, error: str,
+                  arguments: dict[str, Any] | None = None) -> None:
+    """A run that did not happen still leaves a trace: the automation's status and an activity row."""
+    now = app.clock.now().isoformat(timespec="seconds")
+    async with app.store.transaction() as tx:
+        await tx.execute("UPDATE automations SET last_status = ? WHERE id = ?", (status[:1000], row["id"]))
+        await activity.write(
+            tx, ts=now, caller="automation", run_id=None, skill=row["skill"], module_id=row["module_id"],
+            arguments={"_automation": row["name"], **(arguments or {})}, output_summary=None, status="error",
+            outcome="neutral", error_kind=error_kind, error=error, duration_ms=0, attempts=0)
+    log.warning("automation %s: %s", row["name"], error)
+
+
+async def _set_status(app: Any, automation_id: int, status: str) -> None:
+    await app.store.execute("UPDATE automations SET last_status = ? WHERE id = ?", (status[:1000], automation_id))
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") if value else None

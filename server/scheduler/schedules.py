@@ -1,0 +1,68 @@
+"""The platform schedules: rows in ``schedules`` (name, cron, timezone, last/next run, last status).
+
+Registered by the agent's bootstrap with exactly these names; a person may change a
+cron (``pilothouse agent enable --heartbeat``), and re-registering never overwrites it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from server.scheduler import cron
+
+PLATFORM_SCHEDULES: dict[str, str] = {
+    "heartbeat": "*/30 * * * *",
+    "automation_dispatcher": "* * * * *",
+    "scheduled_publisher": "*/5 * * * *",
+    "learn": "0 3 * * *",
+    "health_self_check": "0 */6 * * *",
+}
+
+
+async def register(tx: Any, now: datetime, *, heartbeat_cron: str | None = None) -> list[str]:
+    """Insert the missing platform schedules, armed for their next occurrence. Returns the names added."""
+    added = []
+    for name, expr in PLATFORM_SCHEDULES.items():
+        if name == "heartbeat" and heartbeat_cron:
+            expr = heartbeat_cron
+        cron.check(expr)
+        result = await tx.execute(
+            "INSERT INTO schedules (name, cron, timezone, enabled, next_run) VALUES (?, ?, 'UTC', 1, ?) "
+            "ON CONFLICT(name) DO NOTHING",
+            (name, expr, _iso(cron.next_after(expr, "UTC", now))))
+        if result.rowcount:
+            added.append(name)
+    return added
+
+
+async def set_cron(tx: Any, name: str, expr: str, now: datetime, *, timezone: str | None = None) -> bool:
+    """Change a schedule's cron (and timezone); re-arms it from now. True when something changed."""
+    row = await tx.fetchone("SELECT cron, timezone FROM schedules WHERE name = ?", (name,))
+    if row is None:
+        raise cron.CronError(f"no schedule named {name!r}; known: {', '.join(PLATFORM_SCHEDULES)}")
+    tz = timezone or row["timezone"]
+    cron.check(expr, tz)
+    if (row["cron"], row["timezone"]) == (expr, tz):
+        return False
+    await tx.execute("UPDATE schedules SET cron = ?, timezone = ?, next_run = ? WHERE name = ?",
+                     (expr, tz, _iso(cron.next_after(expr, tz, now)), name))
+    return True
+
+
+async def rearm(tx: Any, now: datetime) -> int:
+    """Re-arm schedules whose next run passed while the agent was off: nothing was due then,
+    so nothing is missed. Called only on the off -> on transition."""
+    rows = await tx.fetchall("SELECT name, cron, timezone, next_run FROM schedules")
+    changed = 0
+    now_iso = _iso(now)
+    for row in rows:
+        if row["next_run"] is None or row["next_run"] <= now_iso:
+            await tx.execute("UPDATE schedules SET next_run = ? WHERE name = ?",
+                             (_iso(cron.next_after(row["cron"], row["timezone"], now)), row["name"]))
+            changed += 1
+    return changed
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat(timespec="seconds")

@@ -1,0 +1,188 @@
+"""The scheduler: a background service in the same anyio task group as the MCP transport.
+
+Every tick (default 20 s, a bounded wait, never a busy loop):
+
+- the agent is off -> nothing runs, and any in-flight heartbeat is cancelled (its run
+  keeps its checkpoint): turning the agent off stops autonomous work within one tick;
+- otherwise, for each due schedule row: take the lease ``schedule:<name>`` (two processes
+  never run the same schedule at once), re-read the row, claim the occurrence by moving
+  ``next_run`` (compare-and-set), record what the missed-run policy skipped, run the action,
+  store ``last_run`` / ``last_status``.
+
+The heartbeat runs in its own task so the minutely dispatcher never waits on a model.
+Short actions are shielded from cancellation for a bounded time, so a shutdown drains
+them instead of cutting a skill call in half.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import anyio
+
+from server import activity
+from server.agent.bootstrap import agent_enabled
+from server.agent.settings import load
+from server.scheduler import cron, lease
+from server.scheduler.actions import ACTIONS, LONG_RUNNING, Action
+
+log = logging.getLogger(__name__)
+
+SHORT_LEASE_S = 600.0
+DRAIN_S = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class TickEntry:
+    schedule: str
+    status: str  # what ran (its status), "missed: ...", or "started" for a background heartbeat
+
+
+class Scheduler:
+    def __init__(self, app: Any, *, holder: str | None = None, rng: random.Random | None = None,
+                 reasoner: Any = None, actions: dict[str, Action] | None = None) -> None:
+        self.app = app
+        self.holder = holder or lease.new_holder_id("scheduler")
+        self.rng = rng or random.Random()
+        self.reasoner = reasoner  # the heartbeat's reasoning step; None = the real loop
+        self.actions = actions or ACTIONS
+        self.window_s = cron.DEFAULT_WINDOW.total_seconds()
+        self._tg: anyio.abc.TaskGroup | None = None
+        self._inflight: dict[str, anyio.CancelScope] = {}
+
+    async def tick(self) -> list[TickEntry]:
+        if not await agent_enabled(self.app):
+            for name, scope in list(self._inflight.items()):
+                log.warning("agent turned off: stopping %s", name)
+                scope.cancel()
+            return []
+        settings = await load(self.app)
+        self.window_s = settings.catch_up_window_s
+        entries = []
+        for row in await self.app.store.fetchall("SELECT * FROM schedules WHERE enabled = 1 ORDER BY name"):
+            if row["name"] in self._inflight or row["name"] not in self.actions:
+                continue
+            entry = await self._consider(row, ttl_s=settings.wall_clock_s + SHORT_LEASE_S)
+            if entry is not None:
+                entries.append(entry)
+        return entries
+
+    async def _consider(self, row: dict[str, Any], *, ttl_s: float) -> TickEntry | None:
+        name, now = row["name"], self.app.clock.now()
+        window = timedelta(seconds=self.window_s)
+        if cron.plan(row["cron"], row["timezone"], _dt(row["next_run"]), now, window) is None:
+            return None
+        lease_name = f"schedule:{name}"
+        if not await lease.acquire(self.app.store, lease_name, self.holder, ttl_s=ttl_s, now=now):
+            return None
+        handed_off = False
+        try:
+            fresh = await self.app.store.fetchone("SELECT * FROM schedules WHERE name = ?", (name,))
+            plan = fresh and cron.plan(fresh["cron"], fresh["timezone"], _dt(fresh["next_run"]), now, window)
+            if not fresh or plan is None:
+                return None
+            claimed = await self.app.store.execute(
+                "UPDATE schedules SET next_run = ? WHERE name = ? AND next_run IS ?",
+                (_iso(plan.next_run), name, fresh["next_run"]))
+            if claimed.rowcount != 1:
+                return None
+            note = ""
+            if plan.missed:
+                note = (f"missed {plan.missed} run(s) from {_iso(plan.missed_since)} to {_iso(plan.missed_until)}: "
+                        f"older than the {window} catch-up window, skipped")
+                await self._record_missed(name, note)
+            if not plan.run:
+                return TickEntry(name, f"missed: {note}") if note else None
+            action = self.actions[name]
+            if self._tg is not None and name in LONG_RUNNING:
+                handed_off = True
+                self._tg.start_soon(self._background, name, action, lease_name, note)
+                return TickEntry(name, "started")
+            with anyio.CancelScope(shield=True), anyio.move_on_after(DRAIN_S):
+                status = await self._run(name, action, note)
+            return TickEntry(name, status)
+        finally:
+            if not handed_off:
+                with anyio.CancelScope(shield=True):
+                    await lease.release(self.app.store, lease_name, self.holder)
+
+    async def _background(self, name: str, action: Action, lease_name: str, note: str) -> None:
+        with anyio.CancelScope() as scope:
+            self._inflight[name] = scope
+            try:
+                await self._run(name, action, note)
+            finally:
+                self._inflight.pop(name, None)
+                with anyio.CancelScope(shield=True):
+                    await lease.release(self.app.store, lease_name, self.holder)
+
+    async def _run(self, name: str, action: Action, note: str) -> str:
+        started = _iso(self.app.clock.now())
+        try:
+            status = await action(self.app, self)
+        except anyio.get_cancelled_exc_class():
+            with anyio.CancelScope(shield=True):
+                await self._finish(name, started, "interrupted: stopped before it finished")
+            raise
+        except Exception as exc:
+            log.exception("schedule %s failed", name)
+            status = f"error: {type(exc).__name__}: {exc}"
+        if note:
+            status = f"{status} ({note})"
+        await self._finish(name, started, status)
+        return status
+
+    async def _finish(self, name: str, started: str | None, status: str) -> None:
+        await self.app.store.execute("UPDATE schedules SET last_run = ?, last_status = ? WHERE name = ?",
+                                     (started, status[:1000], name))
+
+    async def _record_missed(self, name: str, note: str) -> None:
+        """Never silently lost: the row's status and an activity row say what was skipped."""
+        log.warning("schedule %s %s", name, note)
+        async with self.app.store.transaction() as tx:
+            await tx.execute("UPDATE schedules SET last_status = ? WHERE name = ?", (f"missed: {note}", name))
+            await activity.write(
+                tx, ts=self.app.clock.now().isoformat(timespec="seconds"), caller="system", run_id=None, skill=f"schedule:{name}",
+                module_id=None, arguments={}, output_summary=None, status="error", outcome="neutral",
+                error_kind="missed", error=note, duration_ms=0, attempts=0)
+
+    async def run_forever(self, surface: Any = None) -> None:
+        """The service loop: tick, then wait ``tick_s``; cancelled with the server's task group."""
+        async with anyio.create_task_group() as tg:
+            self._tg = tg
+            while True:
+                try:
+                    await self.tick()
+                    if surface is not None:
+                        await surface.notify_if_changed()  # pilot's tools appear/disappear with the agent
+                except Exception:
+                    log.exception("scheduler tick failed; next tick as usual")
+                try:
+                    tick_s = (await load(self.app)).tick_s
+                except Exception:
+                    tick_s = 20.0
+                await anyio.sleep(tick_s)
+
+
+async def scheduler_service(app: Any, surface: Any) -> None:
+    """The ``server.runtime.SERVICES`` entry: always started; does nothing while the agent is off."""
+    await Scheduler(app).run_forever(surface)
+
+
+def register_service() -> None:
+    from server import runtime
+
+    if scheduler_service not in runtime.SERVICES:
+        runtime.SERVICES.append(scheduler_service)
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") if value else None

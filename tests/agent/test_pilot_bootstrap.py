@@ -1,0 +1,99 @@
+"""Turning the agent on and off: idempotent bootstrap, retroactive module scan, data kept."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import BaseModel
+
+from modules import BUILTIN_MODULES
+from server.agent.bootstrap import disable_agent, enable_agent, template
+from server.app import App, open_app
+from server.scheduler.service import Scheduler
+from skills import Module, SkillContext, skill
+from tests.support import FakeClock
+
+pytestmark = pytest.mark.anyio
+
+SCHEDULES = {"heartbeat": "*/30 * * * *", "automation_dispatcher": "* * * * *", "scheduled_publisher": "*/5 * * * *",
+             "learn": "0 3 * * *", "health_self_check": "0 */6 * * *"}
+
+
+async def _snapshot(app: App) -> list[list[dict]]:
+    return [await app.store.fetchall(f"SELECT * FROM {table} ORDER BY 1")
+            for table in ("modules", "skills", "automations", "schedules", "memory", "locks")]
+
+
+async def test_enable_seeds_everything_once_and_twice_changes_nothing(app: App, clock: FakeClock) -> None:
+    report = await enable_agent(app)
+    assert "module pilot enabled" in report.changes
+    rows = {r["name"]: r for r in await app.store.fetchall("SELECT * FROM schedules")}
+    assert {n: r["cron"] for n, r in rows.items()} == SCHEDULES  # the names the platform broke on
+    assert all(r["next_run"] > clock.now().isoformat() for r in rows.values())
+    memory = {r["key"]: r for r in await app.store.fetchall("SELECT * FROM memory")}
+    assert memory["soul"]["value"] == template("soul.md") and "NO_REPLY" in memory["agents"]["value"]
+    assert "trust" in memory["agents"]["value"].lower() and memory["identity"]["category"] == "core"
+    # A fresh install comes up with every skill of every enabled module, not a handful.
+    seeded = await app.store.fetchval("SELECT COUNT(*) FROM skills WHERE enabled = 1")
+    assert seeded == sum(len(m.skills) for m in BUILTIN_MODULES)
+
+    before = await _snapshot(app)
+    clock.advance(hours=2)
+    again = await enable_agent(app)
+    assert again.changes == [] and await _snapshot(app) == before
+
+
+async def test_reenable_keeps_edits_and_rearms_without_missing(app: App, clock: FakeClock) -> None:
+    await enable_agent(app, heartbeat_cron="*/15 * * * *")
+    await app.store.execute("UPDATE memory SET value = 'Our own soul.' WHERE key = 'soul'")
+    await app.store.execute("INSERT INTO objectives (goal, created_at, updated_at) VALUES ('Keep me', ?, ?)",
+                            (clock.now().isoformat(), clock.now().isoformat()))
+    report = await disable_agent(app)
+    assert "module pilot disabled" in report.changes
+    assert await app.store.fetchval("SELECT COUNT(*) FROM objectives") == 1
+    assert await app.store.fetchval("SELECT COUNT(*) FROM schedules") == 5
+
+    clock.advance(days=3)  # every schedule's time passed while the agent was off
+    await enable_agent(app)
+    assert await app.store.fetchval("SELECT value FROM memory WHERE key = 'soul'") == "Our own soul."
+    heartbeat = await app.store.fetchone("SELECT cron, next_run FROM schedules WHERE name = 'heartbeat'")
+    assert heartbeat["cron"] == "*/15 * * * *" and heartbeat["next_run"] > clock.now().isoformat()
+    clock.advance(minutes=1)
+    entries = await Scheduler(app).tick()
+    assert [e.schedule for e in entries] == ["automation_dispatcher"]
+    assert not await app.store.fetchval("SELECT COUNT(*) FROM activity WHERE error_kind = 'missed'")
+
+    assert (await enable_agent(app, heartbeat_cron="*/10 * * * *")).changes == [
+        "schedule heartbeat set to '*/10 * * * *'"]
+
+
+class Ok(BaseModel):
+    ok: bool
+
+
+@skill(name="watch_check", title="Check", category="system", instructions="Checks the watch.", read_only=True)
+async def watch_check(ctx: SkillContext) -> Ok:
+    """Check that the watch is alive."""
+    return Ok(ok=True)
+
+
+WATCH = Module(id="watch", name="Watch", description="agent-only system module", category="system", version="1",
+               skills=(watch_check,), agent_only=True)
+
+
+async def test_retroactive_scan_and_agent_only_modules(clock: FakeClock) -> None:
+    async with open_app(":memory:", modules=[*BUILTIN_MODULES, WATCH], clock=clock) as app:
+        assert not await app.modules.is_enabled("watch")
+        # Like a fresh install that came up half-seeded: blog is on but its rows are missing.
+        await app.store.execute("UPDATE modules SET bootstrapped = 0 WHERE id = 'blog'")
+        await app.store.execute("DELETE FROM automations WHERE module_id = 'blog'")
+        await app.store.execute("DELETE FROM skills WHERE module_id = 'blog'")
+        report = await enable_agent(app)
+        assert "module watch enabled" in report.changes
+        assert "module blog bootstrapped retroactively" in report.changes
+        assert await app.store.fetchval("SELECT COUNT(*) FROM skills WHERE module_id = 'blog' AND enabled = 1") == 7
+        assert await app.store.fetchval("SELECT COUNT(*) FROM automations WHERE module_id = 'blog'") == 1
+        assert (await enable_agent(app)).changes == []
+
+        await disable_agent(app)
+        assert not await app.modules.is_enabled("watch") and not await app.modules.is_enabled("pilot")
+        assert await app.modules.is_enabled("blog")
