@@ -19,6 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 async def serve(args: argparse.Namespace) -> int:
     from server.mcp.surface import Surface
     from server.runtime import serve_http, serve_stdio
+    from server.scheduler.service import register_service
+
+    register_service()  # scheduler + heartbeat beside the transport; each tick is a no-op while the agent is off
 
     async with instance(args) as app:
         surface = Surface(app)
