@@ -1,12 +1,27 @@
 """Command groups. Each module exposes ``register(subparsers)``; the order here is the help order."""
 
-from server.cli.commands import activity, agent, approvals, call, demo, heartbeat, modules, serve, skills, version
+from server.cli.commands import (
+    activity,
+    agent,
+    approvals,
+    ask,
+    call,
+    demo,
+    heartbeat,
+    modules,
+    providers,
+    serve,
+    skills,
+    version,
+)
 
 REGISTRY = [
     serve.register,
     modules.register,
     skills.register,
     call.register,
+    ask.register,
+    providers.register,
     agent.register,
     heartbeat.register,
     approvals.register,

@@ -1,0 +1,93 @@
+"""Checkpoints of reasoning-loop runs in the core ``runs`` table.
+
+    id       run id (uuid hex)           kind     ask | heartbeat | ...
+    status   running, paused, completed, failed, timeout
+    cursor   completed steps (model calls + tool calls)
+    plan     one line per completed step ("model openai:gpt-4.1-mini", "tool crm_list_leads ok")
+    state    {"messages": [...], "record": RunRecord, "params": {...}, "activity_watermark": id}
+
+A run is saved after every step, in its own short transaction, so an interrupted run
+resumes from the conversation as it stood after its last completed step. The activity
+watermark (the highest activity id of the run when it was saved) lets a resume find a
+tool call that finished after the last save but before the crash, instead of running it
+twice. ``running`` found on a run no process is driving means its process died.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from server.agent.run_record import RunRecord
+from server.store import dumps
+
+RESUMABLE = ("running", "paused", "timeout")
+
+
+@dataclass
+class Checkpoint:
+    messages: list[dict[str, Any]]
+    record: RunRecord
+    params: dict[str, Any]
+    plan: list[str]
+    activity_watermark: int = 0
+
+    def state(self) -> str:
+        return dumps({"messages": self.messages, "record": self.record.to_dict(), "params": self.params,
+                      "activity_watermark": self.activity_watermark})
+
+
+async def create(db: Any, cp: Checkpoint, *, now: str) -> None:
+    r = cp.record
+    await db.execute(
+        "INSERT INTO runs (id, kind, status, cursor, plan, state, started_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (r.run_id, r.kind, r.status, r.cursor, dumps(cp.plan), cp.state(), now, now),
+    )
+
+
+async def save(db: Any, cp: Checkpoint, *, now: str, paused_reason: str | None = None) -> None:
+    r = cp.record
+    await db.execute(
+        "UPDATE runs SET status = ?, cursor = ?, plan = ?, state = ?, stop_reason = ?, paused_reason = ?, "
+        "updated_at = ? WHERE id = ?",
+        (r.status, r.cursor, dumps(cp.plan), cp.state(), r.stop_reason, paused_reason, now, r.run_id),
+    )
+
+
+async def load(db: Any, run_id: str) -> tuple[str, Checkpoint] | None:
+    """(status, checkpoint) of a run, or None when there is no such run."""
+    row = await db.fetchone("SELECT status, plan, state FROM runs WHERE id = ?", (run_id,))
+    if row is None:
+        return None
+    state = json.loads(row["state"] or "{}")
+    if "record" not in state:  # a run row some other part wrote without a loop state
+        return row["status"], Checkpoint([], RunRecord(run_id, "unknown"), {}, [])
+    cp = Checkpoint(state["messages"], RunRecord.from_dict(state["record"]), state.get("params", {}),
+                    json.loads(row["plan"] or "[]"), int(state.get("activity_watermark", 0)))
+    return row["status"], cp
+
+
+async def resumable(db: Any, *, kind: str | None = None) -> list[str]:
+    """Ids of runs that stopped before finishing (oldest first), e.g. for the heartbeat to resume."""
+    marks = ", ".join("?" for _ in RESUMABLE)
+    sql = f"SELECT id FROM runs WHERE status IN ({marks})"
+    params: list[Any] = list(RESUMABLE)
+    if kind is not None:
+        sql += " AND kind = ?"
+        params.append(kind)
+    return [r["id"] for r in await db.fetchall(sql + " ORDER BY started_at, id", params)]
+
+
+async def activity_since(db: Any, run_id: str, after_id: int, skill: str) -> dict[str, Any] | None:
+    """The first activity row of ``run_id`` for ``skill`` newer than ``after_id`` (a call that already ran)."""
+    return await db.fetchone(
+        "SELECT id, status, error_kind, error, output_summary FROM activity "
+        "WHERE run_id = ? AND id > ? AND skill = ? ORDER BY id LIMIT 1",
+        (run_id, after_id, skill),
+    )
+
+
+async def activity_watermark(db: Any, run_id: str) -> int:
+    return int(await db.fetchval("SELECT COALESCE(MAX(id), 0) FROM activity WHERE run_id = ?", (run_id,)) or 0)

@@ -1,0 +1,76 @@
+"""``pilothouse ask "..."``: one reasoning-loop run on a person's request, through the provider chain.
+
+The model's tool calls go through the executor as ``pilot`` (see ``server.agent.loop``), so
+approve-trust skills are queued for approval rather than run. Prints each call and the
+answer; ``--json`` prints the whole run record.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from server.cli.commands.common import add_json_flag, instance
+from server.cli.output import CliError, emit_json, line
+from server.errors import ConfigError
+
+OK_STOPS = ("answer", "no_reply")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("ask", help="ask the agent to do something now (needs an AI provider)")
+    parser.add_argument("request", nargs="?", help="what you want, in plain words")
+    parser.add_argument("--tier", choices=["fast", "reasoning"], default="fast", help="model tier (default fast)")
+    parser.add_argument("--provider", help="try this provider first (openai, gemini, ollama, local)")
+    parser.add_argument("--max-iterations", type=int, default=6, help="model calls at most (default 6)")
+    parser.add_argument("--budget", type=int, default=120_000, help="conversation token budget (default 120000)")
+    parser.add_argument("--timeout", type=float, default=300.0, help="wall-clock cap in seconds (default 300)")
+    parser.add_argument("--resume", metavar="RUN_ID", help="continue an interrupted run instead")
+    add_json_flag(parser)
+    parser.set_defaults(handler=ask)
+
+
+async def ask(args: argparse.Namespace) -> int:
+    from prompts.render import render
+    from server.agent.loop import run_loop
+
+    if not args.request and not args.resume:
+        raise CliError('say what you want: pilothouse ask "how many leads are open?"')
+    async with instance(args) as app:
+        modules = [r["id"] for r in await app.store.fetchall("SELECT id FROM modules WHERE enabled = 1 ORDER BY id")]
+        system_prompt = render("ask", now=app.clock.now().isoformat(timespec="minutes"),
+                               modules=", ".join(modules) or "none")
+        try:
+            record = await run_loop(
+                app, system_prompt=system_prompt, user_message=args.request or "", kind="ask",
+                max_iterations=args.max_iterations, token_budget=args.budget, model_tier=args.tier,
+                wall_clock_s=args.timeout, resume_run_id=args.resume, preferred_provider=args.provider,
+            )
+        except ConfigError as exc:
+            raise CliError(str(exc)) from exc
+    if args.json:
+        emit_json(record.to_dict())
+    else:
+        _print(record.to_dict())
+    if record.stop_reason not in OK_STOPS:
+        raise CliError(f"run {record.run_id} stopped: {record.stop_reason}: {record.error or ''}".rstrip(": "), code=1)
+    return 0
+
+
+def _print(record: dict[str, Any]) -> None:
+    for iteration in record["iterations"]:
+        failed = [a for a in iteration["attempts"] if a["status"] != "ok"]
+        via = f"{iteration['provider']}:{iteration['model']}" if iteration["provider"] else "no provider"
+        skipped = "".join(f"; {a['provider']} {a['error_kind'] or a['status']}" for a in failed)
+        line(f"[{iteration['index']}] {via} (tier {iteration['tier']}, {iteration['conversation_tokens']} tokens"
+             f"{skipped})")
+        for call in (c for c in record["tool_calls"] if c["iteration"] == iteration["index"]):
+            arguments = call["arguments"] if isinstance(call["arguments"], str) else json.dumps(call["arguments"])
+            status = "ok" if call["ok"] else f"error {call['error_kind']}: {call['message']}"
+            line(f"    {call['skill']} {arguments} -> {status}")
+    if record["answer"]:
+        line("")
+        line(record["answer"])
+    elif record["stop_reason"] == "no_reply":
+        line("(no reply)")
