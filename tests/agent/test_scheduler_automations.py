@@ -15,6 +15,7 @@ from modules import BUILTIN_MODULES
 from server.agent.bootstrap import enable_agent
 from server.app import App, open_app
 from server.scheduler.automations import dispatch
+from server.scheduler.service import Scheduler
 from server.scheduler.templating import TemplateError, render
 from skills import Automation, Module, SkillContext, skill
 from tests.support import FakeClock
@@ -161,3 +162,14 @@ async def test_two_processes_share_events_and_occurrences(tmp_path: Path, clock:
         assert len(notes) == 10
         publisher_runs = sum(1 for r in reports for f in r.fired if f[1] == "blog_publish_due")
         assert publisher_runs == 1
+
+
+async def test_the_dispatcher_schedule_delivers_events(clock: FakeClock) -> None:
+    # The reference platform never scheduled its event dispatcher, so event automations never fired.
+    async with open_app(":memory:", modules=MODULES, clock=clock, retry_delay_s=0) as app:
+        await enable_agent(app)
+        post = await _publish(app, "Scheduled delivery")
+        clock.advance(minutes=1)
+        entries = {e.schedule: e.status for e in await Scheduler(app).tick()}
+        assert entries["automation_dispatcher"] == "ok: fired 2 (2 ok), 1 template error(s)"
+        assert [n["post_id"] for n in await _notes(app)] == [post, post]
