@@ -17,7 +17,10 @@ def run(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> tuple[int, 
     return code, out, err
 
 
-def test_agent_enable_status_disable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_agent_enable_status_disable(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("OPENAI_API_KEY", "GEMINI_API_KEY", "OLLAMA_HOST", "LOCAL_AI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
     db = tmp_path / "agent.db"
     code, out, _ = run(capsys, db, "agent", "status")
     assert code == 0 and "agent: off" in out and "pilothouse agent enable" in out
@@ -25,6 +28,8 @@ def test_agent_enable_status_disable(tmp_path: Path, capsys: pytest.CaptureFixtu
                        "--timezone", "Europe/Stockholm")
     assert code == 0 and "agent: enabled" in out and "schedule heartbeat registered" in out
     assert "settings: active_hours=08:00-18:00, timezone=Europe/Stockholm" in out
+    assert "note: no AI provider is configured" in out and "OPENAI_API_KEY" in out
+    monkeypatch.setenv("OLLAMA_HOST", "http://127.0.0.1:9")
     assert run(capsys, db, "agent", "enable")[1].strip() == "agent: already enabled, nothing changed"
     status = json.loads(run(capsys, db, "agent", "status", "--json")[1])
     assert status["enabled"] and status["settings"]["active_hours"] == "08:00-18:00"

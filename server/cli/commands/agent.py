@@ -52,7 +52,21 @@ async def enable(args: argparse.Namespace) -> int:
         line("agent: enabled")
         for change in report.changes:
             line(f"  - {change}")
+    _provider_hint()
     return 0
+
+
+def _provider_hint() -> None:
+    """Heartbeats with work to do need a model; say so now rather than in a failed cycle later."""
+    from server.providers.settings import HOW_TO_CONFIGURE, AiSettings
+
+    try:
+        configured = AiSettings.from_env().providers
+    except ConfigError as exc:
+        line(f"note: the AI provider settings are invalid: {exc}")
+        return
+    if not configured:
+        line(f"note: no AI provider is configured, so heartbeats with work to do will fail: {HOW_TO_CONFIGURE}")
 
 
 async def disable(args: argparse.Namespace) -> int:
