@@ -42,7 +42,7 @@ async def interrupted(app: Any) -> str | None:
     for row in rows:
         reason = None
         if row["started_at"] < (now - STALE).isoformat(timespec="seconds"):
-            reason = f"abandoned: not finished within {STALE}"
+            reason = f"abandoned: not finished within {STALE.total_seconds() / 3600:g} h"
         elif int(resumes.get(row["id"], 0)) >= MAX_RESUMES:
             reason = f"abandoned after {MAX_RESUMES} resumes"
         if reason:
@@ -110,8 +110,12 @@ async def _count_resume(app: Any, run_id: str) -> None:
     from server.store import dumps
 
     state = await load_state(app)
-    resumes = state.setdefault("resumes", {})
-    resumes[run_id] = int(resumes.get(run_id, 0)) + 1
+    counts = state.get("resumes", {})
+    counts[run_id] = int(counts.get(run_id, 0)) + 1
+    # Keep counts only for runs still waiting to be resumed, so the note does not grow forever.
+    alive = {r["id"] for r in await app.store.fetchall(
+        f"SELECT id FROM runs WHERE id IN ({','.join('?' * len(counts))}) AND status IN {RESUMABLE}", list(counts))}
+    state["resumes"] = {k: v for k, v in counts.items() if k in alive}
     await app.store.execute(
         "INSERT INTO memory (key, value, category, updated_at) VALUES (?, ?, 'system', ?) "
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
