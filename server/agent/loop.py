@@ -154,7 +154,7 @@ async def _drive_within_limits(run: _Run, wall_clock_s: float | None) -> RunReco
 async def _drive(run: _Run) -> None:
     cp, record = run.cp, run.cp.record
     params = cp.params
-    counter = get_counter()
+    counter = await get_counter()
     while True:
         for call in _pending(cp.messages):
             if not await _tool_step(run, call):
@@ -168,7 +168,7 @@ async def _drive(run: _Run) -> None:
                                               f"{params['token_budget']} budget")
             return await _save(run)
         tier = manifest.resolve_tier(used, params["token_budget"])
-        tools = manifest.openai_tools(run.app, tier)
+        tools = await manifest.openai_tools(run.app, tier)
         iteration = IterationRecord(len(record.iterations) + 1, tier, len(tools), used)
         try:
             result = await run.chain.complete(cp.messages, tools, tier=params["model_tier"],
