@@ -24,23 +24,18 @@ NAMES = (SEARCH, DESCRIBE, EXECUTE)
 
 DEFINITIONS: dict[str, tuple[str, dict[str, Any]]] = {
     SEARCH: (
-        "Find skills by what you want to do; returns names to use with describe_skill or execute_skill.",
-        {"type": "object", "properties": {
-            "query": {"type": "string", "minLength": 1, "description": "Words describing the task"},
-            "limit": {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}},
-         "required": ["query"], "additionalProperties": False},
+        "Find skills for a task by keywords; then describe_skill or execute_skill.",
+        {"type": "object", "properties": {"query": {"type": "string"}, "limit": {"type": "integer"}},
+         "required": ["query"]},
     ),
     DESCRIBE: (
-        "Show a skill's full input schema, output schema, instructions, trust and hints.",
-        {"type": "object", "properties": {"name": {"type": "string", "description": "Skill name"}},
-         "required": ["name"], "additionalProperties": False},
+        "A skill's full schema, instructions and trust level.",
+        {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]},
     ),
     EXECUTE: (
-        "Run any enabled skill by name, including ones not listed as tools.",
-        {"type": "object", "properties": {
-            "name": {"type": "string", "description": "Skill name"},
-            "arguments": {"type": "object", "description": "The skill's arguments"}},
-         "required": ["name"], "additionalProperties": False},
+        "Run any skill by name, listed as a tool or not.",
+        {"type": "object", "properties": {"name": {"type": "string"}, "arguments": {"type": "object"}},
+         "required": ["name"]},
     ),
 }
 

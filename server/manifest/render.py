@@ -2,8 +2,10 @@
 
 full:    the whole description, every parameter description, output schema and annotations.
 compact: the description cut to 80 characters at a word boundary, no parameter descriptions
-         (anywhere in the schema), no output schema; annotations only where they differ from the
-         spec's defaults, because clients still use them to decide when to ask for confirmation.
+         (anywhere in the schema), no output schema, and a minimal schema: types, enums and
+         required names only (`T | None` becomes `T`, defaults and `additionalProperties` go: the
+         server applies and checks them). Only `readOnlyHint` is kept, so clients still skip
+         confirmation for reads; a missing hint makes a client more careful, never less.
 drop:    compact, for the top skills only (ranking.py chooses them).
 """
 
@@ -29,37 +31,34 @@ def truncate(text: str, limit: int = COMPACT_DESCRIPTION) -> str:
     return cut + "…"
 
 
-def strip_descriptions(schema: Any) -> Any:
-    """Remove every ``description`` (and ``title``) from a JSON schema, at any depth.
+_DROPPED_KEYWORDS = frozenset({"description", "title", "default", "additionalProperties", "examples"})
 
-    Keys under ``properties`` are parameter names, not keywords, so they are kept even when a
-    parameter happens to be called ``description`` or ``title``.
-    """
+
+def minimal_schema(schema: Any) -> Any:
+    """Strip a JSON schema to what a model needs to form a valid call (see the module docstring)."""
     if isinstance(schema, list):
-        return [strip_descriptions(v) for v in schema]
+        return [minimal_schema(v) for v in schema]
     if not isinstance(schema, dict):
         return schema
+    options = schema.get("anyOf")
+    if isinstance(options, list):
+        non_null = [o for o in options if o != {"type": "null"}]
+        if len(non_null) == 1 and len(non_null) < len(options):
+            merged = {**{k: v for k, v in schema.items() if k != "anyOf"}, **non_null[0]}
+            return minimal_schema(merged)
     result = {}
     for key, value in schema.items():
         if key in ("properties", "$defs", "definitions") and isinstance(value, dict):
-            result[key] = {name: strip_descriptions(sub) for name, sub in value.items()}
-        elif key not in ("description", "title"):
-            result[key] = strip_descriptions(value)
+            result[key] = {name: minimal_schema(sub) for name, sub in value.items()}
+        elif key not in _DROPPED_KEYWORDS:
+            result[key] = minimal_schema(value)
+    if result.get("properties") == {} and result.get("type") == "object":
+        del result["properties"]  # a tool without arguments needs only `type: object`
     return result
 
 
 def _compact_annotations(skill: Skill) -> types.ToolAnnotations | None:
-    h = skill.hints
-    values: dict[str, bool] = {}
-    if h.read_only:
-        values["read_only_hint"] = True
-    elif not h.destructive:
-        values["destructive_hint"] = False  # the spec's default is destructive
-    if h.idempotent and not h.read_only:
-        values["idempotent_hint"] = True
-    if not h.open_world:
-        values["open_world_hint"] = False
-    return types.ToolAnnotations(**values) if values else None
+    return types.ToolAnnotations(read_only_hint=True) if skill.hints.read_only else None
 
 
 def mcp_tool(skill: Skill, tier: Tier) -> types.Tool:
@@ -68,7 +67,7 @@ def mcp_tool(skill: Skill, tier: Tier) -> types.Tool:
     return types.Tool(
         name=skill.name,
         description=truncate(skill.description),
-        input_schema=strip_descriptions(skill.input_schema()),
+        input_schema=minimal_schema(skill.input_schema()),
         annotations=_compact_annotations(skill),
     )
 
@@ -77,7 +76,7 @@ def openai_function(skill: Skill, tier: Tier) -> dict[str, Any]:
     if tier == "full":
         description, parameters = skill.description, skill.input_schema()
     else:
-        description, parameters = truncate(skill.description), strip_descriptions(skill.input_schema())
+        description, parameters = truncate(skill.description), minimal_schema(skill.input_schema())
     return {"type": "function", "function": {"name": skill.name, "description": description,
                                              "parameters": parameters}}
 

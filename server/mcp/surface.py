@@ -27,7 +27,8 @@ from mcp.server.subscriptions import InMemorySubscriptionBus, ListenHandler, Too
 from mcp.shared.exceptions import MCPError
 from server.app import VERSION, App
 from server.executor import CallResult
-from server.mcp.tools import full_tool
+from server.manifest.launch import McpCatalog
+from server.manifest.tiers import Tier
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +59,13 @@ class PilothouseServer(Server[Any]):
 class Surface:
     """Owns the server and knows how to list and call tools; the tier decides what is listed."""
 
-    def __init__(self, app: App, list_tools: ListTools | None = None, call_tool: CallTool | None = None) -> None:
+    def __init__(self, app: App, tier: Tier = "full") -> None:
         self.app = app
+        self.tier = tier
         self.bus = InMemorySubscriptionBus()
-        self._list_tools = list_tools or self.enabled_full_tools
-        self._call_tool = call_tool or self._direct_call
+        catalog = McpCatalog(app, tier)
+        self._list_tools: ListTools = catalog.list_tools
+        self._call_tool: CallTool = catalog.call_tool
         self._legacy_sessions: weakref.WeakSet[Any] = weakref.WeakSet()
         self._fingerprint: str | None = None
         self._resources: dict[str, tuple[types.Resource, ReadResource]] = {}
@@ -97,9 +100,6 @@ class Surface:
         )
         return [r["name"] for r in rows if r["name"] in self.app.registry.skills]
 
-    async def enabled_full_tools(self) -> list[types.Tool]:
-        return [full_tool(self.app.registry.skills[n]) for n in await self.enabled_skill_names()]
-
     async def _on_list_tools(
         self, ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
@@ -120,9 +120,6 @@ class Surface:
             log.exception("tools/call %s failed", params.name)
             return error_result(f"{params.name} failed inside the server: {type(exc).__name__}: {exc}")
         return to_tool_result(result)
-
-    async def _direct_call(self, name: str, arguments: dict[str, Any]) -> CallResult:
-        return await self.app.executor.call(name, arguments, caller="mcp")
 
     # --- resources: skill instructions (loaded on demand) and contributed documents ------------
 

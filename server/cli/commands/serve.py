@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 
 from server.cli.commands.common import instance
 from server.cli.output import CliError
 from server.errors import ConfigError
+
+log = logging.getLogger("pilothouse")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -13,6 +16,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
     parser.add_argument("--host", default=os.environ.get("PILOTHOUSE_HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PILOTHOUSE_PORT", "8765")))
+    parser.add_argument("--tier", help="tools/list tier: full, compact, drop or auto ($PILOTHOUSE_TIER; auto)")
+    parser.add_argument("--context-tokens", type=int, default=200_000,
+                        help="the client's context window, for --tier auto (default 200000)")
+    parser.add_argument("--tool-share", type=float, default=0.05,
+                        help="share of the context the tool list may use, for --tier auto (default 0.05)")
     parser.set_defaults(handler=serve)
 
 
@@ -23,8 +31,16 @@ async def serve(args: argparse.Namespace) -> int:
 
     register_service()  # scheduler + heartbeat beside the transport; each tick is a no-op while the agent is off
 
+    from server.manifest.launch import cached_choice, requested_tier
+
+    try:
+        requested = requested_tier(args.tier)
+    except ConfigError as exc:
+        raise CliError(str(exc)) from exc
     async with instance(args) as app:
-        surface = Surface(app)
+        choice = await cached_choice(app, requested, args.context_tokens, args.tool_share)
+        log.warning("tools/list tier: %s (%s)", choice.tier, choice.reason)
+        surface = Surface(app, choice.tier)
         try:
             if args.http:
                 await serve_http(app, surface, host=args.host, port=args.port)

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import argparse
+
+from server.cli.commands.common import instance
+from server.cli.output import CliError, emit_json, line, table
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("manifest", help="print a tier's tool manifest and its size, or which tier a budget gets")
+    parser.add_argument("--tier", choices=["full", "compact", "drop"], default="full")
+    parser.add_argument("--format", choices=["mcp", "openai"], default="mcp",
+                        help="as an MCP client receives it (tools/list) or as OpenAI function definitions")
+    parser.add_argument("--used", type=int, help="tokens used so far (with --budget: which tier, and why)")
+    parser.add_argument("--budget", type=int, help="token budget of the run")
+    parser.add_argument("--json", action="store_true", help="print the manifest itself as JSON")
+    parser.set_defaults(handler=run)
+
+
+async def run(args: argparse.Namespace) -> int:
+    from server import manifest
+    from server.manifest.render import tools_list_json
+    from server.tokens import get_counter
+
+    if (args.used is None) != (args.budget is None):
+        raise CliError("--used and --budget go together, e.g. --used 70000 --budget 120000")
+    if args.used is not None:
+        if args.budget <= 0 or args.used < 0:
+            raise CliError("--budget must be positive and --used not negative")
+        line(manifest.explain_tier(args.used, args.budget))
+        return 0
+    async with instance(args) as app:
+        counter = await get_counter()
+        if args.format == "openai":
+            document: object = await manifest.openai_tools(app, args.tier)
+            names = [t["function"]["name"] for t in document]  # type: ignore[attr-defined]
+        else:
+            tools = await manifest.mcp_tools(app, args.tier)
+            document, names = tools_list_json(tools), [t.name for t in tools]
+    tokens = counter.count_json(document)
+    if args.json:
+        emit_json(document)
+        return 0
+    table([{"tool": n} for n in names], ["tool"])
+    line(f"\n{args.tier} tier, {args.format} format: {len(names)} tools (3 meta-tools), {tokens:,} tokens "
+         f"({counter.name})")
+    return 0
