@@ -265,7 +265,7 @@ class Executor:
             return
         now = self.clock.now()
         if kind is None or breaker.counts_as_failure(kind):
-            await breaker.record(db, skill.name, None if call.probe else call.state, failed=kind is not None, now=now)
+            await breaker.record(db, skill.name, call.state, failed=kind is not None, now=now, probe=call.probe)
             hard = evaluation.is_hard_gate(kind)
             if hard or (call.state is not None and call.state["consecutive_hard_negatives"]):
                 await escalation.record(db, skill.name, hard_negative=hard, kind=kind, now=now)

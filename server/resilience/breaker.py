@@ -68,11 +68,16 @@ async def admit(tx: Any, skill: str, state: dict[str, Any] | None, now: datetime
     ))
 
 
-async def record(tx: Any, skill: str, state: dict[str, Any] | None, *, failed: bool, now: datetime) -> None:
-    """Update the breaker after a counted call (success, or a failure that counts)."""
+async def record(tx: Any, skill: str, state: dict[str, Any] | None, *, failed: bool, now: datetime,
+                 probe: bool = False) -> None:
+    """Update the breaker after a counted call (success, or a failure that counts).
+
+    ``state`` is the row as read before the call; a probe's success always closes the breaker.
+    """
     now_iso = now.isoformat(timespec="seconds")
     if not failed:
-        if state is None or (state["consecutive_failures"] == 0 and state["breaker"] == "closed"):
+        clean = state is None or (state["consecutive_failures"] == 0 and state["breaker"] == "closed")
+        if clean and not probe:
             return  # hot path: nothing to change
         await tx.execute(
             "UPDATE skill_state SET consecutive_failures = 0, breaker = 'closed', open_until = NULL, "
