@@ -35,6 +35,7 @@ from server.agent import checkpoint
 from server.agent.checkpoint import Checkpoint
 from server.agent.run_record import IterationRecord, RunRecord, ToolCallRecord
 from server.errors import ConfigError, LoopDetected
+from server.manifest import meta_tools
 from server.providers import AllProvidersFailed, NoProviderAvailable, ProviderChain, ToolCall
 from server.providers.openai_compat import parse_call
 from server.providers.settings import HOW_TO_CONFIGURE, check_tier
@@ -123,7 +124,7 @@ async def _resume(app: Any, chain: ProviderChain, run_id: str) -> _Run:
     guard = LoopGuard()
     for call in record.tool_calls:  # same-action detection spans the interruption
         if isinstance(call.arguments, dict):
-            guard.record(call.skill, call.arguments)
+            guard.record(*_as_executed(call.skill, call.arguments))
     await checkpoint.save(app.store, cp, now=_now(app))
     log.info("resuming run %s from step %s", run_id, record.cursor)
     return _Run(app, chain, cp, guard, recovering=True)
@@ -210,7 +211,8 @@ async def _tool_step(run: _Run, call: ToolCall) -> bool:
                            call.arguments if call.arguments is not None else call.raw_arguments, ok=False)
     row = None
     if run.recovering and call.arguments is not None:
-        row = await checkpoint.activity_since(run.app.store, record.run_id, cp.activity_watermark, call.name)
+        skill, _ = _as_executed(call.name, call.arguments)
+        row = await checkpoint.activity_since(run.app.store, record.run_id, cp.activity_watermark, skill)
     # Calls run one at a time, so only the first pending call can have run before the interruption.
     run.recovering = False
     if call.arguments is None:
@@ -266,6 +268,14 @@ def _pending(messages: list[dict[str, Any]]) -> list[ToolCall]:
         return [parse_call(c["id"], c["function"]["name"], c["function"]["arguments"])
                 for c in message.get("tool_calls") or () if c["id"] not in answered]
     return []
+
+
+def _as_executed(name: str, arguments: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The skill and arguments the executor sees (and logs): execute_skill runs the skill it names."""
+    target, inner = arguments.get("name"), arguments.get("arguments", {})
+    if name == meta_tools.EXECUTE and isinstance(target, str) and isinstance(inner, dict):
+        return target, inner
+    return name, arguments
 
 
 def _assistant_message(content: str | None, calls: tuple[ToolCall, ...]) -> dict[str, Any]:

@@ -92,7 +92,7 @@ def test_ollama_host_is_read_the_way_ollama_reads_it() -> None:
 
 
 def test_importing_the_providers_and_the_cli_does_not_load_the_sdks() -> None:
-    code = ("import sys, server.providers, server.cli.main; "
+    code = ("import sys, server.providers, server.cli.main, server.agent.loop; "
             "loaded = [m for m in ('openai', 'ollama') if m in sys.modules]; print(loaded)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
