@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
+# The templates sit next to this file. (importlib.resources fails on this package when an old
+# editable install registered it as a namespace package, so the plain path is the robust choice.)
+HERE = Path(__file__).resolve().parent
 _PLACEHOLDER = re.compile(r"\{\{([a-z_][a-z0-9_]*)\}\}|\{([a-z_][a-z0-9_]*)\}")
 
 
@@ -27,13 +30,13 @@ class PromptError(Exception):
 
 
 def template_names() -> list[str]:
-    return sorted(p.name[:-3] for p in resources.files("prompts").iterdir() if p.name.endswith(".md"))
+    return sorted(p.stem for p in HERE.glob("*.md"))
 
 
 def load(name: str) -> str:
     filename = name if name.endswith(".md") else f"{name}.md"
-    path = resources.files("prompts").joinpath(filename)
-    if not path.is_file():
+    path = HERE / filename
+    if "/" in filename or not path.is_file():
         raise PromptError(f"no prompt template {name!r}; templates: {', '.join(template_names())}")
     return path.read_text(encoding="utf-8")
 
