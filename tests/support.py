@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mcp import Client
-from pydantic import BaseModel
 
-from skills import Migration, Module, Skill, SkillContext, skill
+from server.testing.bulk import bulk_module
+
+__all__ = ["START", "FakeClock", "McpHarness", "ToolError", "bulk_module"]
 
 START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday
 
@@ -67,26 +68,3 @@ class McpHarness:
                 return names
 
 
-
-class BulkEcho(BaseModel):
-    value: str
-
-
-def bulk_module(count: int, module_id: str = "bulk") -> Module:
-    """A generated module with ``count`` small read-only skills, for tests that need a big catalog."""
-
-    def make(i: int) -> Skill:
-        async def handler(ctx: SkillContext, value: str = "") -> BulkEcho:
-            """Echo a value back.
-
-            Args:
-                value: Any text.
-            """
-            return BulkEcho(value=value)
-
-        return skill(name=f"{module_id}_echo_{i:03d}", title=f"Echo {i}", category="system", read_only=True,
-                     instructions=f"Echo number {i}: returns its input unchanged.")(handler)
-
-    return Module(id=module_id, name="Bulk", description="Generated skills for tests.", category="system",
-                  version="1", skills=tuple(make(i) for i in range(count)),
-                  migrations=(Migration(1, f"CREATE TABLE {module_id}_rows (id INTEGER PRIMARY KEY)"),))

@@ -1,0 +1,94 @@
+"""The executor's cost, side by side in one run.
+
+    python benchmarks/executor.py [--calls 3000] [--rows 1000000]
+
+1. calls/s and p50/p99 of a trivial read-only skill through the full executor (lookup, validation,
+   breaker state, activity row on a WAL file database) against calling its handler directly.
+   Targets: overhead <= 1 ms at p50, >= 1,000 calls/s on one core.
+2. the 24 h evaluation (flagged_skills) over 1,000,000 activity rows for 500 skills, with the rows
+   spread over 30 days and, as the worst case, all within the last 24 h. Target <= 200 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from server.app import open_app
+from server.resilience.evaluation import flagged_skills
+from server.testing.bulk import bulk_module
+from skills import SkillContext
+
+
+def pct(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+async def call_overhead(db: Path, calls: int) -> None:
+    async with open_app(db, modules=[bulk_module(1)]) as app:
+        skill = app.registry.skills["bulk_echo_000"]
+        ctx = SkillContext(db=app.store, http=app.http, clock=app.clock, settings={}, module_id="bulk",
+                           skill_name=skill.name)
+        direct, full = [], []
+        for _ in range(200):  # warm-up
+            await app.executor.call(skill.name, {"value": "x"}, caller="mcp")
+        started = time.perf_counter()
+        for _ in range(calls):  # interleaved, so both see the same machine
+            t0 = time.perf_counter()
+            await skill.handler(ctx, value="x")
+            t1 = time.perf_counter()
+            result = await app.executor.call(skill.name, {"value": "x"}, caller="mcp")
+            t2 = time.perf_counter()
+            assert result.ok
+            direct.append(t1 - t0)
+            full.append(t2 - t1)
+        elapsed = time.perf_counter() - started
+        rate = calls / sum(full)
+        print(f"executor:  p50 {pct(full, .5):.3f} ms  p99 {pct(full, .99):.3f} ms  {rate:,.0f} calls/s")
+        print(f"direct:    p50 {pct(direct, .5):.3f} ms  p99 {pct(direct, .99):.3f} ms")
+        print(f"overhead:  p50 {pct(full, .5) - pct(direct, .5):.3f} ms (target <= 1 ms); "
+              f"{rate:,.0f} calls/s (target >= 1,000)  [{elapsed:.1f} s]")
+
+
+async def evaluation(db: Path, rows: int, spread_days: float) -> float:
+    async with open_app(db, modules=[bulk_module(1)]) as app:
+        now = app.clock.now()
+        rng = random.Random(7)
+        outcomes = ["success"] * 6 + ["negative"] * 3 + ["neutral"]
+        batch = []
+        for i in range(rows):
+            ts = (now - timedelta(seconds=rng.random() * spread_days * 86_400)).isoformat(timespec="seconds")
+            batch.append((ts, "mcp", f"skill_{i % 500:03d}", "ok", rng.choice(outcomes)))
+        async with app.store.transaction() as tx:
+            await tx.executemany("INSERT INTO activity (ts, caller, skill, status, outcome) VALUES (?, ?, ?, ?, ?)",
+                                 batch)
+        await app.store.execute("ANALYZE")
+        samples = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            flags = await flagged_skills(app.store, now)
+            samples.append(time.perf_counter() - t0)
+        print(f"evaluation over {rows:,} rows / 500 skills, spread over {spread_days:g} days: "
+              f"median {sorted(samples)[2] * 1000:.0f} ms ({len(flags)} flagged; target <= 200 ms)")
+        return sorted(samples)[2]
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--calls", type=int, default=3000)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        await call_overhead(Path(tmp) / "calls.db", args.calls)
+        await evaluation(Path(tmp) / "eval30.db", args.rows, 30)
+        await evaluation(Path(tmp) / "eval1.db", args.rows, 1)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
