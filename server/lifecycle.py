@@ -105,7 +105,7 @@ class ModuleManager:
         """Retroactive scan: seed every enabled module whose rows are missing or stale."""
         done = []
         for module_id in sorted(await self.enabled_ids()):
-            if module_id in self.registry.modules and not await self._is_seeded(self.registry.modules[module_id]):
+            if module_id in self.registry.modules and not await self.is_seeded(self.registry.modules[module_id]):
                 await self.enable(module_id)
                 done.append(module_id)
         return done
@@ -136,7 +136,7 @@ class ModuleManager:
             raise ModuleError(f"module {module_id!r} has never been enabled; enable it before configuring it")
         return current
 
-    async def _is_seeded(self, module: Module) -> bool:
+    async def is_seeded(self, module: Module) -> bool:
         names = {s.name for s in module.skills}
         rows = await self.store.fetchall("SELECT name FROM skills WHERE module_id = ?", (module.id,))
         autos = await self.store.fetchval("SELECT COUNT(*) FROM automations WHERE module_id = ?", (module.id,))

@@ -38,10 +38,11 @@ async def serve_stdio(app: App, surface: Surface) -> None:
 async def serve_http(app: App, surface: Surface, *, host: str, port: int) -> None:
     import uvicorn
 
+    from server.health.http import routes as health_routes
     from server.http_app import build_http_app
 
     asgi = build_http_app(surface, host=host, port=port, token=os.environ.get("PILOTHOUSE_TOKEN"),
-                          extra_routes=extra_routes(app, surface))
+                          extra_routes=health_routes(app))
     config = uvicorn.Config(asgi, host=host, port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     async with anyio.create_task_group() as tg:
@@ -49,14 +50,6 @@ async def serve_http(app: App, surface: Surface, *, host: str, port: int) -> Non
         log.warning("Pilothouse MCP at http://%s:%s/mcp", host, port)
         await server.serve()
         tg.cancel_scope.cancel()
-
-
-def extra_routes(app: App, surface: Surface) -> list:  # type: ignore[type-arg]
-    """HTTP routes beyond /mcp and /healthz, contributed by other parts (health)."""
-    return [factory(app, surface) for factory in ROUTE_FACTORIES]
-
-
-ROUTE_FACTORIES: list[Callable[[App, Surface], object]] = []
 
 
 def _start_services(tg: anyio.abc.TaskGroup, app: App, surface: Surface) -> None:

@@ -7,6 +7,7 @@ Business modules live in ``modules/`` and never import the server.
 
 from __future__ import annotations
 
+from server.health.skills import module as health
 from skills import Module
 
-SYSTEM_MODULES: tuple[Module, ...] = ()
+SYSTEM_MODULES: tuple[Module, ...] = (health,)

@@ -20,9 +20,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from importlib import resources
 from typing import Any
 
+from prompts.render import load as load_template
 from server.errors import ModuleError
 from server.scheduler import schedules
 
@@ -43,7 +43,7 @@ class BootstrapReport:
 
 
 def template(name: str) -> str:
-    return resources.files("prompts").joinpath(name).read_text(encoding="utf-8")
+    return load_template(name)
 
 
 async def agent_enabled(app: Any) -> bool:

@@ -90,6 +90,9 @@ class Surface:
             on_list_resource_templates=self._on_list_resource_templates,
             on_subscriptions_listen=ListenHandler(self.bus),
         )
+        from server.health.http import install as install_health  # late: health builds on the whole runtime
+
+        install_health(self)
 
     # --- tools -------------------------------------------------------------------------------
 

@@ -1,0 +1,125 @@
+"""Integrity checks. Each returns the findings it made; a check with no finding passed.
+
+Severity ``unhealthy`` is for what stops the instance doing its job (missing platform
+schedules or a dead heartbeat while the agent is on); everything else is ``degraded``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any, Literal
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
+from server.scheduler import cron
+from server.scheduler.schedules import PLATFORM_SCHEDULES
+from skills import Skill
+
+Severity = Literal["degraded", "unhealthy"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    message: str
+    severity: Severity = "degraded"
+
+
+def interval(expr: str, tz: str, now: datetime) -> timedelta:
+    first = cron.next_after(expr, tz, now)
+    return cron.next_after(expr, tz, first) - first
+
+
+async def skills_documented(app: Any, rows: list[dict[str, Any]]) -> list[Finding]:
+    thin = [r["name"] for r in rows if not (r["description"] or "").strip() or not (r["instructions"] or "").strip()]
+    return [Finding("undocumented_skill", f"skill {n} has no description or instructions") for n in thin]
+
+
+@lru_cache(maxsize=8192)
+def schema_problems(skill: Skill) -> tuple[str, ...]:
+    """Definitions never change while the process runs, so each skill's schemas are checked once."""
+    problems = []
+    for which, schema in (("input", skill.input_schema()), ("output", skill.output_schema())):
+        error = best_match(_META_VALIDATOR.iter_errors(schema))
+        if error is not None:
+            problems.append(f"skill {skill.name}: {which} schema is invalid: {error.message}")
+    return tuple(problems)
+
+
+# One validator of the 2020-12 meta-schema, reused (check_schema builds a new one per call).
+_META_VALIDATOR = Draft202012Validator(Draft202012Validator.META_SCHEMA)
+
+
+async def schemas_valid(app: Any, rows: list[dict[str, Any]]) -> list[Finding]:
+    found = []
+    for row in rows:
+        skill = app.registry.skills.get(row["name"])
+        if skill is None:
+            found.append(Finding("unknown_skill_row", f"skill {row['name']} is enabled but no module defines it"))
+            continue
+        found += [Finding("invalid_schema", problem) for problem in schema_problems(skill)]
+    return found
+
+
+async def automations_target_skills(app: Any, rows: list[dict[str, Any]]) -> list[Finding]:
+    enabled = {r["name"] for r in rows}
+    autos = await app.store.fetchall("SELECT id, name, skill FROM automations a WHERE a.enabled = 1 AND "
+                                     "a.module_id IN (SELECT id FROM modules WHERE enabled = 1)")
+    return [Finding("broken_automation", f"automation #{a['id']} '{a['name']}' runs {a['skill']}, which is "
+                    f"{'missing' if a['skill'] not in app.registry.skills else 'disabled'}")
+            for a in autos if a["skill"] not in enabled]
+
+
+async def modules_bootstrapped(app: Any) -> list[Finding]:
+    found = []
+    for module_id in sorted(await app.modules.enabled_ids()):
+        module = app.registry.modules.get(module_id)
+        if module is not None and not await app.modules.is_seeded(module):
+            found.append(Finding("module_not_bootstrapped", f"module {module_id} is enabled but its skills or "
+                                 "automations are not seeded"))
+    return found
+
+
+async def agent_documents(app: Any) -> list[Finding]:
+    rows = await app.store.fetchall("SELECT key FROM memory WHERE key IN ('soul', 'agents') AND value != ''")
+    present = {r["key"] for r in rows}
+    return [Finding("missing_document", f"the agent's {key} document is missing") for key in ("soul", "agents")
+            if key not in present]
+
+
+async def platform_schedules(app: Any, now: datetime) -> list[Finding]:
+    rows = {r["name"]: r for r in await app.store.fetchall("SELECT * FROM schedules")}
+    found = []
+    for name in PLATFORM_SCHEDULES:
+        row = rows.get(name)
+        if row is None or not row["enabled"]:
+            found.append(Finding("missing_schedule", f"platform schedule {name} is "
+                                 f"{'missing' if row is None else 'disabled'}", "unhealthy"))
+            continue
+        every = interval(row["cron"], row["timezone"], now)
+        # Silent cron death: due more than an interval ago and still not run.
+        overdue = row["next_run"] and datetime.fromisoformat(row["next_run"]) < now - every
+        stale = row["last_run"] and datetime.fromisoformat(row["last_run"]) < now - 2 * every
+        if overdue or stale:
+            last = row["last_run"] or "never"
+            found.append(Finding("stale_schedule", f"schedule {name} last ran {last}; it should run every "
+                                 f"{every}", "unhealthy" if name == "heartbeat" else "degraded"))
+    return found
+
+
+async def drift(app: Any, per_skill: dict[str, str]) -> tuple[list[Finding], dict[str, list[str]] | None]:
+    raw = await app.store.fetchval("SELECT value FROM memory WHERE key = 'skills_baseline'")
+    if raw is None:
+        return [], None
+    from server.health.hashing import diff
+
+    found = diff(json.loads(raw)["skills"], per_skill)
+    detail = {"added": found.added, "removed": found.removed, "changed": found.changed}
+    if not found.any:
+        return [], detail
+    parts = [f"{k}: {', '.join(v)}" for k, v in detail.items() if v]
+    return [Finding("drift", "skills differ from the baseline (" + "; ".join(parts) + ")")], detail

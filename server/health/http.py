@@ -1,0 +1,55 @@
+"""Health over HTTP and MCP: /instance-health, /readyz (/healthz lives in server/http_app.py).
+
+/instance-health answers JSON; with ``Accept: application/health+json`` it uses the IETF draft's
+format (healthy/degraded/unhealthy -> pass/warn/fail). Unhealthy answers 503 either way, so a
+load balancer or uptime check needs no parsing. /readyz is cheap: the database answers and its
+migrations are applied.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from server.health.report import build_report
+
+HEALTH_JSON = "application/health+json"
+IETF_STATUS = {"healthy": "pass", "degraded": "warn", "unhealthy": "fail"}
+RESOURCE_URI = "health://instance"
+
+
+def routes(app: Any) -> list[BaseRoute]:
+    async def instance_health(request: Request) -> Response:
+        report = await build_report(app)
+        code = 503 if report.status == "unhealthy" else 200
+        if HEALTH_JSON in request.headers.get("accept", ""):
+            body = {"status": IETF_STATUS[report.status], "version": report.version.skills_hash,
+                    "serviceId": "pilothouse", "output": "; ".join(report.integrity.issues)[:1000],
+                    "checks": {"integrity:score": [{"observedValue": report.integrity.score}],
+                               "heartbeat:age": [{"observedValue": report.heartbeat.age_minutes,
+                                                  "observedUnit": "min"}]},
+                    "details": report.model_dump(mode="json")}
+            return JSONResponse(body, status_code=code, media_type=HEALTH_JSON)
+        return JSONResponse(report.model_dump(mode="json"), status_code=code)
+
+    async def readyz(request: Request) -> Response:
+        try:
+            version = await app.store.schema_version("core")
+        except Exception as exc:
+            return JSONResponse({"status": "fail", "reason": f"database: {exc}"}, status_code=503)
+        ready = version > 0
+        return JSONResponse({"status": "pass" if ready else "fail", "schema_version": version},
+                            status_code=200 if ready else 503)
+
+    return [Route("/instance-health", instance_health), Route("/readyz", readyz)]
+
+
+def install(surface: Any) -> None:
+    """Expose the report as the MCP resource health://instance."""
+    async def read() -> str:
+        return (await build_report(surface.app)).model_dump_json(indent=2)
+
+    surface.add_resource(RESOURCE_URI, "instance health", "The instance health report (Pattern 4), fresh.", read)

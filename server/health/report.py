@@ -1,0 +1,194 @@
+"""The health report: the seed's fields, plus providers, skill states, database and findings.
+
+Status rules, in order (deterministic, documented here and in the README):
+  unhealthy - the database cannot be read; or, while the agent is on, a platform schedule is
+              missing or disabled, or the heartbeat has not run for more than twice its interval;
+  degraded  - any other finding: drift from the baseline, flagged, paused or circuit-broken
+              skills, undocumented skills, invalid schemas, broken automations, modules not
+              bootstrapped, missing soul/rules documents, other stale schedules;
+  healthy   - nothing found.
+With the agent off, schedule and heartbeat checks do not apply: the platform is then a manual
+backend and nothing is meant to run on its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from server.health import checks
+from server.health.hashing import compute, enabled_skill_rows
+from server.resilience.evaluation import flagged_skills
+from server.scheduler.schedules import PLATFORM_SCHEDULES
+
+Status = Literal["healthy", "degraded", "unhealthy"]
+
+
+class Version(BaseModel):
+    skills_hash: str
+    skill_count: int
+    soul_exists: bool
+    agents_exists: bool
+    baseline_hash: str | None = None
+    drift: dict[str, list[str]] | None = None
+
+
+class Heartbeat(BaseModel):
+    last_run: str | None
+    age_minutes: float | None
+    interval_minutes: float | None
+
+
+class Cron(BaseModel):
+    registered: list[str]
+    missing: list[str]
+
+
+class Integrity(BaseModel):
+    score: float
+    checks_run: int
+    checks_passed: int
+    issues: list[str]
+
+
+class FindingOut(BaseModel):
+    kind: str
+    severity: str
+    message: str
+
+
+class ProviderState(BaseModel):
+    provider: str
+    cooling_down_until: str | None
+    reason: str | None
+
+
+class SkillStates(BaseModel):
+    open_breakers: list[str]
+    paused: list[str]
+    flagged: list[str]
+
+
+class Database(BaseModel):
+    reachable: bool
+    schema_version: int
+    size_bytes: int | None
+
+
+class HealthReport(BaseModel):
+    status: Status
+    agent_enabled: bool
+    version: Version
+    heartbeat: Heartbeat
+    cron: Cron
+    integrity: Integrity
+    findings: list[FindingOut]
+    providers: list[ProviderState]
+    skills: SkillStates
+    database: Database
+    checked_at: str
+
+
+async def build_report(app: Any) -> HealthReport:
+    now = app.clock.now()
+    try:
+        schema_version = await app.store.schema_version("core")
+    except Exception:
+        return _unreachable(now)
+    agent_on = bool(await app.modules.is_enabled("pilot"))
+    rows = await enabled_skill_rows(app.store)
+    skills_hash, per_skill = compute(rows)
+    memory = {r["key"] for r in await app.store.fetchall(
+        "SELECT key FROM memory WHERE key IN ('soul', 'agents', 'skills_baseline') AND value != ''")}
+    baseline = await app.store.fetchval("SELECT value FROM memory WHERE key = 'skills_baseline'")
+
+    results: list[list[checks.Finding]] = [
+        await checks.skills_documented(app, rows),
+        await checks.schemas_valid(app, rows),
+        await checks.automations_target_skills(app, rows),
+        await checks.modules_bootstrapped(app),
+    ]
+    drift_findings, drift_detail = await checks.drift(app, per_skill)
+    if drift_detail is not None:
+        results.append(drift_findings)
+    if agent_on:
+        results += [await checks.agent_documents(app), await checks.platform_schedules(app, now)]
+    findings = [f for group in results for f in group]
+    states = await _skill_states(app, now)
+    findings += [checks.Finding("skill_state", f"skill {n} is paused") for n in states.paused]
+    findings += [checks.Finding("skill_state", f"skill {n} has an open circuit breaker") for n in states.open_breakers]
+    findings += [checks.Finding("skill_state", f"skill {n} failed in most calls of the last 24 h")
+                 for n in states.flagged]
+    passed = sum(1 for group in results if not group)
+    schedules = {r["name"] for r in await app.store.fetchall("SELECT name FROM schedules WHERE enabled = 1")}
+    return HealthReport(
+        status=_status(findings),
+        agent_enabled=agent_on,
+        version=Version(skills_hash=skills_hash, skill_count=len(rows), soul_exists="soul" in memory,
+                        agents_exists="agents" in memory,
+                        baseline_hash=json.loads(baseline)["hash"] if baseline else None, drift=drift_detail),
+        heartbeat=await _heartbeat(app, now),
+        cron=Cron(registered=sorted(schedules),
+                  missing=sorted(set(PLATFORM_SCHEDULES) - schedules) if agent_on else []),
+        integrity=Integrity(score=round(passed / len(results), 3), checks_run=len(results), checks_passed=passed,
+                            issues=[f.message for f in findings]),
+        findings=[FindingOut(kind=f.kind, severity=f.severity, message=f.message) for f in findings],
+        providers=await _providers(app, now),
+        skills=states,
+        database=Database(reachable=True, schema_version=schema_version, size_bytes=_size(app.store.path)),
+        checked_at=now.isoformat(timespec="seconds"),
+    )
+
+
+def _status(findings: list[checks.Finding]) -> Status:
+    if any(f.severity == "unhealthy" for f in findings):
+        return "unhealthy"
+    return "degraded" if findings else "healthy"
+
+
+async def _heartbeat(app: Any, now: datetime) -> Heartbeat:
+    row = await app.store.fetchone("SELECT MAX(started_at) AS last FROM heartbeats WHERE status != 'skipped'")
+    schedule = await app.store.fetchone("SELECT cron, timezone FROM schedules WHERE name = 'heartbeat'")
+    every = checks.interval(schedule["cron"], schedule["timezone"], now) if schedule else None
+    last = row["last"] if row else None
+    age = (now - datetime.fromisoformat(last)).total_seconds() / 60 if last else None
+    return Heartbeat(last_run=last, age_minutes=round(age, 1) if age is not None else None,
+                     interval_minutes=every.total_seconds() / 60 if every else None)
+
+
+async def _skill_states(app: Any, now: datetime) -> SkillStates:
+    paused = [r["name"] for r in await app.store.fetchall(
+        "SELECT name FROM skills WHERE paused_reason IS NOT NULL ORDER BY name")]
+    broken = [r["skill"] for r in await app.store.fetchall(
+        "SELECT skill FROM skill_state WHERE breaker != 'closed' ORDER BY skill")]
+    flagged = [f.skill for f in await flagged_skills(app.store, now)]
+    return SkillStates(open_breakers=broken, paused=paused, flagged=flagged)
+
+
+async def _providers(app: Any, now: datetime) -> list[ProviderState]:
+    rows = await app.store.fetchall("SELECT provider, cooldown_until, reason FROM provider_state ORDER BY provider")
+    return [ProviderState(provider=r["provider"], reason=r["reason"],
+                          cooling_down_until=r["cooldown_until"] if r["cooldown_until"] and
+                          r["cooldown_until"] > now.isoformat(timespec="seconds") else None) for r in rows]
+
+
+def _size(path: str) -> int | None:
+    return os.path.getsize(path) if path != ":memory:" and os.path.exists(path) else None
+
+
+def _unreachable(now: datetime) -> HealthReport:
+    return HealthReport(
+        status="unhealthy", agent_enabled=False,
+        version=Version(skills_hash="", skill_count=0, soul_exists=False, agents_exists=False),
+        heartbeat=Heartbeat(last_run=None, age_minutes=None, interval_minutes=None),
+        cron=Cron(registered=[], missing=[]),
+        integrity=Integrity(score=0.0, checks_run=1, checks_passed=0, issues=["the database cannot be read"]),
+        findings=[FindingOut(kind="database", severity="unhealthy", message="the database cannot be read")],
+        providers=[], skills=SkillStates(open_breakers=[], paused=[], flagged=[]),
+        database=Database(reachable=False, schema_version=0, size_bytes=None),
+        checked_at=now.isoformat(timespec="seconds"),
+    )

@@ -1,0 +1,151 @@
+"""Instance health and drift (Pattern 4): the report, the self-check, and its HTTP/MCP/CLI faces."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from server.agent.bootstrap import enable_agent
+from server.app import App
+from server.cli.main import main
+from server.health.baseline import set_baseline
+from server.health.http import routes
+from server.health.report import build_report
+from server.health.selfcheck import run_self_check
+from server.http_app import build_http_app
+from server.mcp.surface import Surface
+from tests.support import FakeClock, McpHarness
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_a_fresh_instance_is_healthy(app: App) -> None:
+    report = await build_report(app)
+    assert report.status == "healthy" and report.integrity.score == 1.0
+    assert report.version.skill_count == len(await app.store.fetchall("SELECT 1 FROM skills WHERE enabled = 1"))
+    assert report.database.reachable and report.database.schema_version >= 1
+
+
+async def test_drift_names_added_removed_and_changed_skills(app: App) -> None:
+    await set_baseline(app)
+    await app.store.execute("UPDATE skills SET instructions = 'Rewritten on the live instance.' "
+                            "WHERE name = 'crm_get_lead'")
+    await app.modules.disable("blog")
+    report = await build_report(app)
+    assert report.status == "degraded"
+    assert report.version.drift["changed"] == ["crm_get_lead"]
+    assert "blog_create_post" in report.version.drift["removed"] and report.version.drift["added"] == []
+    assert any("changed: crm_get_lead" in issue for issue in report.integrity.issues)
+    await app.modules.enable("blog")
+    await set_baseline(app)
+    await app.modules.disable("blog")
+    await set_baseline(app)
+    await app.modules.enable("blog")
+    assert "blog_publish_post" in (await build_report(app)).version.drift["added"]
+
+
+async def test_the_hash_covers_only_the_first_200_characters(app: App) -> None:
+    async def hash_with(text: str) -> str:
+        await app.store.execute("UPDATE skills SET instructions = ? WHERE name = 'crm_qualify_leads'", (text,))
+        return (await build_report(app)).version.skills_hash
+
+    base = "x" * 200
+    original = await hash_with(base + " a tail")
+    assert await hash_with(base + " another tail") == original  # past 200 characters: no drift
+    assert await hash_with("y" + base[1:] + " a tail") != original  # within them: drift
+
+
+async def test_agent_on_with_a_stale_heartbeat_or_a_missing_schedule_is_unhealthy(
+    app: App, clock: FakeClock
+) -> None:
+    await enable_agent(app)
+    assert (await build_report(app)).status == "healthy"
+    await app.store.execute("UPDATE schedules SET last_run = ?, next_run = ? WHERE name = 'heartbeat'",
+                            ("2026-11-02T07:00:00+00:00", "2026-11-02T07:30:00+00:00"))
+    report = await build_report(app)
+    assert report.status == "unhealthy" and any("schedule heartbeat last ran" in i for i in report.integrity.issues)
+    await app.store.execute("DELETE FROM schedules WHERE name = 'learn'")
+    report = await build_report(app)
+    assert report.cron.missing == ["learn"]
+
+
+async def test_self_check_stores_a_row_and_opens_one_objective_per_kind(app: App, clock: FakeClock) -> None:
+    await set_baseline(app)
+    await app.store.execute("UPDATE skills SET instructions = 'changed' WHERE name = 'crm_get_lead'")
+    first = await run_self_check(app)
+    clock.advance(hours=6)
+    await run_self_check(app)
+    assert first.status == "degraded"
+    objectives = await app.store.fetchall("SELECT kind, status, goal FROM objectives")
+    assert [(o["kind"], o["status"]) for o in objectives] == [("selfheal:drift", "active")]
+    assert "crm_get_lead" in objectives[0]["goal"]
+    rows = await app.store.fetchall("SELECT caller, output_summary FROM activity WHERE skill = 'health_self_check'")
+    assert len(rows) == 2 and json.loads(rows[0]["output_summary"])["status"] == "degraded"
+    assert await app.store.fetchval("SELECT COUNT(*) FROM notifications") == 0
+
+
+async def test_unhealthy_self_check_notifies_the_admin(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PILOTHOUSE_ADMIN_EMAIL", "owner@example.com")
+    await enable_agent(app)
+    await app.store.execute("DELETE FROM schedules WHERE name = 'heartbeat'")
+    report = await run_self_check(app)
+    assert report.status == "unhealthy"
+    note = await app.store.fetchone("SELECT kind, body FROM notifications")
+    assert note["kind"] == "instance_unhealthy" and "heartbeat is missing" in note["body"]
+    assert await app.store.fetchval("SELECT recipient FROM outbox") == "owner@example.com"
+
+
+async def test_http_endpoints_and_status_codes(app: App) -> None:
+    asgi = build_http_app(Surface(app), host="127.0.0.1", port=8765, token=None, extra_routes=routes(app))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=asgi), base_url="http://127.0.0.1:8765") as c:
+        healthy = await c.get("/instance-health")
+        assert healthy.status_code == 200 and healthy.json()["status"] == "healthy"
+        assert (await c.get("/healthz")).status_code == 200
+        assert (await c.get("/readyz")).json()["status"] == "pass"
+        await enable_agent(app)
+        await app.store.execute("DELETE FROM schedules WHERE name = 'heartbeat'")
+        failing = await c.get("/instance-health", headers={"Accept": "application/health+json"})
+        assert failing.status_code == 503
+        assert failing.headers["content-type"].startswith("application/health+json")
+        assert failing.json()["status"] == "fail"
+
+
+async def test_mcp_resource_and_agent_skill(app: App, mcp: McpHarness) -> None:
+    read = await mcp.client.read_resource("health://instance")
+    assert json.loads(read.contents[0].text)["status"] == "healthy"
+    assert "health_report" not in await mcp.tool_names()  # agent-only: hidden while the agent is off
+    await enable_agent(app)
+    report = await mcp.call("health_report")
+    assert report["report"]["agent_enabled"] is True
+    baseline = await mcp.call("health_set_baseline")
+    assert baseline["skill_count"] == report["report"]["version"]["skill_count"]
+
+
+async def test_self_heal_skills(app: App, mcp: McpHarness) -> None:
+    await enable_agent(app)
+    await app.store.execute("UPDATE memory SET value = '' WHERE key = 'soul'")
+    healed = await mcp.call("health_reseed_documents")
+    assert healed["detail"] == "restored: soul"
+    assert (await mcp.call("health_reseed_documents"))["changed"] is False
+    automation = await app.store.fetchval("SELECT id FROM automations WHERE module_id = 'crm'")
+    assert (await mcp.call("health_disable_automation", automation_id=automation))["changed"] is True
+    assert "no automation #999" in await mcp.error("health_disable_automation", automation_id=999)
+    await app.store.execute("DELETE FROM skills WHERE name = 'crm_get_lead'")
+    assert (await build_report(app)).status == "degraded"
+    assert (await mcp.call("health_rebootstrap_module", module_id="crm"))["changed"] is True
+    assert "no module 'crn'" in await mcp.error("health_rebootstrap_module", module_id="crn")
+
+
+def test_cli_exit_codes(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    db = str(tmp_path / "h.db")
+    assert main(["--db", db, "health"]) == 0
+    assert main(["--db", db, "health", "baseline", "set"]) == 0
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE skills SET instructions = 'edited' WHERE name = 'blog_publish_post'")
+    capsys.readouterr()
+    assert main(["--db", db, "health", "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["version"]["drift"]["changed"] == ["blog_publish_post"]
