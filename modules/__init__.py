@@ -2,7 +2,8 @@
 
 from modules.blog import module as blog
 from modules.crm import module as crm
+from modules.email import module as email
 from modules.pilot import module as pilot
 from skills import Module
 
-BUILTIN_MODULES: tuple[Module, ...] = (crm, blog, pilot)
+BUILTIN_MODULES: tuple[Module, ...] = (crm, blog, email, pilot)

@@ -1,0 +1,125 @@
+"""Queueing, listing and retrying outbox messages (delivery lives in delivery.py)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from modules.email.templates import render
+from skills import Filters, Page, SkillContext, SkillFailed, fetch_page, skill
+
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+COLUMNS = "id, channel, recipient, subject, purpose, status, attempts, last_error, error_kind, created_at, sent_at"
+
+
+class OutboxItem(BaseModel):
+    id: int
+    channel: str
+    recipient: str
+    subject: str
+    purpose: str
+    status: str
+    attempts: int
+    last_error: str | None
+    error_kind: str | None
+    created_at: str
+    sent_at: str | None
+
+
+class OutboxPage(Page[OutboxItem]):
+    pass
+
+
+class Queued(BaseModel):
+    outbox_id: int
+    to: str
+    subject: str
+
+
+class Requeued(BaseModel):
+    requeued: list[int]
+
+
+@skill(name="email_send", title="Send an email", category="communication", trust="notify", scope="both",
+       instructions="""
+       Queues one email in the outbox; the delivery automation sends it over SMTP within a minute
+       (or run email_deliver_outbox). Give either a template name with `values` for its placeholders,
+       or a subject and body. Nothing is sent twice: a delivered row is marked sent.
+       """)
+async def send(
+    ctx: SkillContext,
+    to: Annotated[str, Field(pattern=EMAIL)],
+    template: str | None = None,
+    values: dict[str, str] | None = None,
+    subject: str | None = None,
+    body: str | None = None,
+) -> Queued:
+    """Queue an email to one recipient, from a template or a subject and body.
+
+    Args:
+        to: Recipient address.
+        template: Name of a saved template (see email_list_templates).
+        values: Placeholder values for the template, e.g. {"first_name": "Ada"}.
+        subject: Subject, when not using a template.
+        body: Plain-text body, when not using a template.
+    """
+    if template:
+        row = await ctx.db.fetchone("SELECT subject, body FROM email_templates WHERE name = ?", (template,))
+        if row is None:
+            raise SkillFailed(f"no template named {template!r}; email_list_templates shows the names")
+        subject, body = render(row["subject"], values or {}), render(row["body"], values or {})
+    elif not (subject and body):
+        raise SkillFailed("give a template name, or both subject and body")
+    assert subject is not None and body is not None
+    outbox_id = await ctx.enqueue_email(to, subject, body, purpose=f"email_send:{template or 'adhoc'}")
+    return Queued(outbox_id=outbox_id, to=to, subject=subject)
+
+
+@skill(name="email_list_outbox", title="List the outbox", category="communication", read_only=True,
+       instructions="""
+       Every queued, sent and failed message (email, and webhook notifications), newest first.
+       Failed rows keep their last error and its kind (auth_failed, network, rate_limited, ...).
+       """)
+async def list_outbox(
+    ctx: SkillContext,
+    status: Literal["pending", "sending", "sent", "failed"] | None = None,
+    purpose: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> OutboxPage:
+    """List outbox messages by status or purpose.
+
+    Args:
+        status: Only messages in this state.
+        purpose: Text to match in the purpose, e.g. invoice or notification.
+        limit: Page size (1-200).
+        offset: Rows to skip.
+    """
+    filters = Filters().add("status = ?", status).like(("purpose",), purpose)
+    rows, total, limit, offset = await fetch_page(ctx.db, select=COLUMNS, from_="outbox", filters=filters,
+                                                  order_by="id DESC", limit=limit, offset=offset)
+    return OutboxPage(items=[OutboxItem(**r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+@skill(name="email_retry_failed", title="Retry failed messages", category="communication", idempotent=True,
+       instructions="Puts failed outbox messages (all, or the given ids) back in the queue with a fresh attempt count.")
+async def retry_failed(ctx: SkillContext, ids: list[int] | None = None) -> Requeued:
+    """Queue failed outbox messages again.
+
+    Args:
+        ids: Only these outbox ids; default every failed message.
+    """
+    sql, params = "SELECT id FROM outbox WHERE status = 'failed'", []
+    if ids:
+        sql += f" AND id IN ({','.join('?' * len(ids))})"
+        params = ids
+    rows = await ctx.db.fetchall(sql, params)
+    if ids and len(rows) != len(set(ids)):
+        missing = sorted(set(ids) - {r["id"] for r in rows})
+        raise SkillFailed(f"not failed (or unknown): {missing}; only failed messages can be retried")
+    for r in rows:
+        await ctx.db.execute("UPDATE outbox SET status = 'pending', attempts = 0 WHERE id = ?", (r["id"],))
+    if not rows:
+        ctx.set_outcome("no_effect")
+    return Requeued(requeued=[r["id"] for r in rows])

@@ -1,0 +1,78 @@
+"""The SMTP adapter: settings, one send, and error classification (done once, here).
+
+Why aiosmtplib: a real SMTP client on asyncio, so a slow server never blocks the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Any
+
+import aiosmtplib
+
+from skills import ErrorKind, ExternalError, SkillFailed
+
+ENV = {"smtp_host": "PILOTHOUSE_SMTP_HOST", "smtp_port": "PILOTHOUSE_SMTP_PORT",
+       "smtp_username": "PILOTHOUSE_SMTP_USERNAME", "smtp_password": "PILOTHOUSE_SMTP_PASSWORD",
+       "smtp_from": "PILOTHOUSE_SMTP_FROM", "smtp_starttls": "PILOTHOUSE_SMTP_STARTTLS"}
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    username: str | None
+    password: str | None
+    sender: str
+    starttls: bool
+    timeout_s: float
+
+
+def settings_from(values: Mapping[str, Any]) -> SmtpSettings:
+    def get(key: str) -> Any:
+        return values.get(key) if values.get(key) not in (None, "") else os.environ.get(ENV.get(key, ""))
+
+    host = get("smtp_host")
+    if not host:
+        raise SkillFailed("no SMTP server is configured: run `pilothouse modules configure email smtp_host=HOST "
+                          "smtp_port=587 smtp_from=you@example.com` (and smtp_username/smtp_password), or set "
+                          "PILOTHOUSE_SMTP_HOST / PILOTHOUSE_SMTP_PORT / PILOTHOUSE_SMTP_FROM")
+    starttls = str(get("smtp_starttls") or "false").lower() in ("1", "true", "yes")
+    return SmtpSettings(host=str(host), port=int(get("smtp_port") or 25), username=get("smtp_username"),
+                        password=get("smtp_password"), sender=str(get("smtp_from") or "pilothouse@localhost"),
+                        starttls=starttls, timeout_s=float(values.get("smtp_timeout_s") or 15))
+
+
+def classify(exc: BaseException) -> tuple[ErrorKind, bool]:
+    """(kind, permanent). Permanent failures are not retried on the next delivery run."""
+    if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
+        return ErrorKind.AUTH_FAILED, True
+    if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
+        codes = [r.code for r in exc.recipients]
+        return (ErrorKind.RATE_LIMITED, False) if all(400 <= c < 500 for c in codes) else (ErrorKind.HTTP_4XX, True)
+    if isinstance(exc, aiosmtplib.SMTPTimeoutError | asyncio.TimeoutError | TimeoutError):
+        return ErrorKind.TIMEOUT, False
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        return (ErrorKind.RATE_LIMITED, False) if 400 <= exc.code < 500 else (ErrorKind.HTTP_4XX, True)
+    if isinstance(exc, aiosmtplib.SMTPConnectError | aiosmtplib.SMTPServerDisconnected | OSError):
+        return ErrorKind.NETWORK, False
+    return ErrorKind.HANDLER_ERROR, False
+
+
+async def send_one(settings: SmtpSettings, to: str, subject: str, body: str) -> None:
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = settings.sender, to, subject
+    message.set_content(body)
+    await aiosmtplib.send(
+        message, hostname=settings.host, port=settings.port, username=settings.username,
+        password=settings.password, start_tls=settings.starttls, use_tls=False, timeout=settings.timeout_s,
+    )
+
+
+def as_external(exc: BaseException) -> ExternalError:
+    kind, _ = classify(exc)
+    return ExternalError(f"SMTP: {exc}", kind=kind)
