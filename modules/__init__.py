@@ -4,6 +4,7 @@ from modules.blog import module as blog
 from modules.crm import module as crm
 from modules.email import module as email
 from modules.pilot import module as pilot
+from modules.webhooks import module as webhooks
 from skills import Module
 
-BUILTIN_MODULES: tuple[Module, ...] = (crm, blog, email, pilot)
+BUILTIN_MODULES: tuple[Module, ...] = (crm, blog, email, webhooks, pilot)

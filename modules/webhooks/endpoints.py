@@ -1,0 +1,96 @@
+"""Webhook endpoints: where events go, which ones, and the secret that signs them."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from modules.webhooks.signing import new_secret
+from skills import Filters, NotFound, Page, SkillContext, SkillFailed, fetch_page, skill
+
+EVENT_PATTERN = r"^[a-z_*]+(\.[a-z_*]+)?$"
+
+
+class Endpoint(BaseModel):
+    id: int
+    url: str
+    events: list[str]
+    enabled: bool
+    last_event_id: int
+
+
+class CreatedEndpoint(Endpoint):
+    secret: str
+
+
+class EndpointPage(Page[Endpoint]):
+    pass
+
+
+def _endpoint(row: dict) -> Endpoint:  # type: ignore[type-arg]
+    return Endpoint(id=row["id"], url=row["url"], events=json.loads(row["events"]), enabled=bool(row["enabled"]),
+                    last_event_id=row["last_event_id"])
+
+
+@skill(name="webhooks_create_endpoint", title="Add a webhook endpoint", category="automation", open_world=True,
+       instructions="""
+       Registers an HTTPS (or loopback HTTP) URL to receive domain events as signed JSON POSTs.
+       `events` are names or wildcards: `invoice.*`, `lead.created`, `*`. The signing secret is
+       returned ONCE here; store it on the receiving side to verify X-Pilothouse-Signature.
+       Delivery starts with events that happen after the endpoint is created.
+       """)
+async def create_endpoint(
+    ctx: SkillContext,
+    url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=500)],
+    events: Annotated[list[Annotated[str, Field(pattern=EVENT_PATTERN)]], Field(min_length=1)],
+) -> CreatedEndpoint:
+    """Add an endpoint that receives signed event POSTs.
+
+    Args:
+        url: The receiver's URL (https, or http on localhost).
+        events: Event names or wildcards, e.g. ["invoice.*", "lead.created"].
+    """
+    if url.startswith("http://") and not any(h in url for h in ("://127.0.0.1", "://localhost", "://[::1]")):
+        raise SkillFailed("plain http is only allowed for localhost; use an https:// URL")
+    start = await ctx.db.fetchval("SELECT COALESCE(MAX(id), 0) FROM events")
+    secret = new_secret()
+    result = await ctx.db.execute(
+        "INSERT INTO webhooks_endpoints (url, events, secret, enabled, last_event_id, created_at) "
+        "VALUES (?, ?, ?, 1, ?, ?)", (url, json.dumps(sorted(set(events))), secret, start, ctx.now_iso()))
+    return CreatedEndpoint(id=result.lastrowid or 0, url=url, events=sorted(set(events)), enabled=True,
+                           last_event_id=start, secret=secret)
+
+
+@skill(name="webhooks_list_endpoints", title="List webhook endpoints", category="automation", read_only=True,
+       instructions="Lists endpoints with their event filters and delivery cursor (secrets are never shown again).")
+async def list_endpoints(ctx: SkillContext, limit: int = 50, offset: int = 0) -> EndpointPage:
+    """List webhook endpoints.
+
+    Args:
+        limit: Page size (1-200).
+        offset: Rows to skip.
+    """
+    rows, total, limit, offset = await fetch_page(ctx.db, select="id, url, events, enabled, last_event_id",
+                                                  from_="webhooks_endpoints", filters=Filters(), order_by="id",
+                                                  limit=limit, offset=offset)
+    return EndpointPage(items=[_endpoint(r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+@skill(name="webhooks_set_endpoint_enabled", title="Enable or disable an endpoint", category="automation",
+       idempotent=True, instructions="Pauses or resumes deliveries to one endpoint; queued deliveries are kept.")
+async def set_enabled(ctx: SkillContext, endpoint_id: int, enabled: bool) -> Endpoint:
+    """Enable or disable one webhook endpoint.
+
+    Args:
+        endpoint_id: The endpoint's id.
+        enabled: True to deliver, false to pause.
+    """
+    result = await ctx.db.execute("UPDATE webhooks_endpoints SET enabled = ? WHERE id = ?", (int(enabled), endpoint_id))
+    if not result.rowcount:
+        raise NotFound(f"no webhook endpoint #{endpoint_id}; webhooks_list_endpoints shows them")
+    row = await ctx.db.fetchone("SELECT id, url, events, enabled, last_event_id FROM webhooks_endpoints WHERE id = ?",
+                                (endpoint_id,))
+    assert row is not None
+    return _endpoint(row)
