@@ -1,10 +1,11 @@
 """Built-in business modules, listed explicitly. Community modules come from entry points."""
 
 from modules.blog import module as blog
+from modules.bookings import module as bookings
 from modules.crm import module as crm
 from modules.email import module as email
 from modules.pilot import module as pilot
 from modules.webhooks import module as webhooks
 from skills import Module
 
-BUILTIN_MODULES: tuple[Module, ...] = (crm, blog, email, webhooks, pilot)
+BUILTIN_MODULES: tuple[Module, ...] = (crm, blog, email, webhooks, bookings, pilot)
