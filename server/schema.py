@@ -201,4 +201,14 @@ CORE_MIGRATIONS: list[tuple[int, str]] = [
         );
         """,
     ),
+    (
+        2,
+        """
+        -- The 24 h evaluation groups by skill over a time window: with (skill, ts, outcome) it reads
+        -- only the index, in skill order, with no sort (1M rows in the window: ~0.15 s instead of ~1.5 s).
+        -- It supersedes activity_skill_ts, which is its prefix.
+        CREATE INDEX activity_skill_window ON activity(skill, ts, outcome);
+        DROP INDEX activity_skill_ts;
+        """,
+    ),
 ]
