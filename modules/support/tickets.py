@@ -1,0 +1,179 @@
+"""Support tickets with SLA due times by priority, a status machine, replies and SLA checks."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from skills import Filters, NotFound, Page, SkillContext, SkillFailed, fetch_page, skill
+
+Priority = Literal["low", "normal", "high", "urgent"]
+Status = Literal["open", "pending", "resolved", "closed"]
+# Hours to the first response, by priority.
+FIRST_RESPONSE_HOURS = {"urgent": 4, "high": 8, "normal": 24, "low": 72}
+AT_RISK = timedelta(hours=1)
+TRANSITIONS: dict[str, set[str]] = {
+    "open": {"pending", "resolved"},
+    "pending": {"open", "resolved"},
+    "resolved": {"open", "closed"},
+    "closed": set(),
+}
+COLUMNS = ("id, subject, customer_email, priority, status, sla_due_at, first_response_at, created_at, "
+           "resolved_at, replies")
+
+
+class Ticket(BaseModel):
+    id: int
+    subject: str
+    customer_email: str
+    priority: str
+    status: str
+    sla_due_at: str
+    first_response_at: str | None
+    created_at: str
+    resolved_at: str | None
+    replies: int
+
+
+class TicketPage(Page[Ticket]):
+    pass
+
+
+class SlaReport(BaseModel):
+    breached: list[Ticket]
+    at_risk: list[Ticket]
+
+
+async def fetch_ticket(ctx: SkillContext, ticket_id: int) -> Ticket:
+    row = await ctx.db.fetchone(f"SELECT {COLUMNS} FROM support_tickets WHERE id = ?", (ticket_id,))
+    if row is None:
+        raise NotFound(f"no ticket with id {ticket_id}; support_list_tickets shows them")
+    return Ticket(**row)
+
+
+@skill(name="support_open_ticket", title="Open support ticket", category="communication", scope="both",
+       instructions=f"""
+       Records a customer's request. The SLA due time for the first response follows the priority:
+       {', '.join(f'{p} {h} h' for p, h in FIRST_RESPONSE_HOURS.items())}. Emits ticket.opened.
+       """)
+async def open_ticket(
+    ctx: SkillContext,
+    subject: Annotated[str, Field(min_length=3, max_length=200)],
+    customer_email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")],
+    body: Annotated[str, Field(min_length=1)],
+    priority: Priority = "normal",
+) -> Ticket:
+    """Open a support ticket for a customer, with an SLA due time from its priority.
+
+    Args:
+        subject: Short summary of the request.
+        customer_email: The customer's email address.
+        body: The customer's message.
+        priority: low, normal, high or urgent.
+    """
+    now = ctx.now()
+    due = now + timedelta(hours=FIRST_RESPONSE_HOURS[priority])
+    result = await ctx.db.execute(
+        "INSERT INTO support_tickets (subject, customer_email, priority, status, sla_due_at, created_at) "
+        "VALUES (?, ?, ?, 'open', ?, ?)", (subject, customer_email, priority, due.isoformat(), now.isoformat()))
+    ticket_id = result.lastrowid or 0
+    await ctx.db.execute("INSERT INTO support_messages (ticket_id, author, body, at) VALUES (?, 'customer', ?, ?)",
+                         (ticket_id, body, now.isoformat()))
+    await ctx.emit("ticket.opened", {"id": ticket_id, "priority": priority})
+    return await fetch_ticket(ctx, ticket_id)
+
+
+@skill(name="support_reply", title="Reply to a ticket", category="communication", instructions="""
+    Adds an agent's reply (or an internal note). The first agent reply records the first response
+    time and meets the SLA. A reply to an open ticket sets it to pending (waiting on the customer).
+    Closed tickets take no replies.
+    """)
+async def reply(ctx: SkillContext, ticket_id: int, body: Annotated[str, Field(min_length=1)],
+                internal: bool = False) -> Ticket:
+    """Reply to a ticket (or add an internal note).
+
+    Args:
+        ticket_id: The ticket's id.
+        body: The reply text.
+        internal: True for a note the customer does not see.
+    """
+    ticket = await fetch_ticket(ctx, ticket_id)
+    if ticket.status == "closed":
+        raise SkillFailed(f"ticket {ticket_id} is closed; open a new ticket instead")
+    now = ctx.now_iso()
+    await ctx.db.execute("INSERT INTO support_messages (ticket_id, author, body, at) VALUES (?, ?, ?, ?)",
+                         (ticket_id, "note" if internal else "agent", body, now))
+    if not internal:
+        await ctx.db.execute(
+            "UPDATE support_tickets SET replies = replies + 1, first_response_at = COALESCE(first_response_at, ?), "
+            "status = CASE WHEN status = 'open' THEN 'pending' ELSE status END WHERE id = ?", (now, ticket_id))
+    return await fetch_ticket(ctx, ticket_id)
+
+
+@skill(name="support_set_status", title="Change ticket status", category="communication", instructions="""
+    Moves a ticket: open <-> pending -> resolved -> closed, and resolved -> open to reopen.
+    Closed is final. Invalid moves are refused with the allowed ones.
+    """)
+async def set_status(ctx: SkillContext, ticket_id: int, status: Status) -> Ticket:
+    """Change a ticket's status along its allowed transitions.
+
+    Args:
+        ticket_id: The ticket's id.
+        status: The new status.
+    """
+    ticket = await fetch_ticket(ctx, ticket_id)
+    allowed = TRANSITIONS[ticket.status]
+    if status not in allowed:
+        raise SkillFailed(f"ticket {ticket_id} is {ticket.status}; it cannot move to {status}. "
+                          f"Allowed: {', '.join(sorted(allowed)) or 'none (final)'}")
+    resolved_at = ctx.now_iso() if status == "resolved" else None
+    await ctx.db.execute("UPDATE support_tickets SET status = ?, resolved_at = ? WHERE id = ?",
+                         (status, resolved_at, ticket_id))
+    await ctx.emit(f"ticket.{status}", {"id": ticket_id})
+    return await fetch_ticket(ctx, ticket_id)
+
+
+@skill(name="support_list_tickets", title="List tickets", category="communication", read_only=True,
+       instructions="Tickets by status and priority, most urgent SLA first; text query over subject and email.")
+async def list_tickets(ctx: SkillContext, status: Status | None = None, priority: Priority | None = None,
+                       query: str | None = None, limit: int = 50, offset: int = 0) -> TicketPage:
+    """List support tickets with filters, soonest SLA first.
+
+    Args:
+        status: Only this status.
+        priority: Only this priority.
+        query: Text to match in the subject or customer email.
+        limit: Page size (1-200).
+        offset: Rows to skip.
+    """
+    filters = (Filters().add("status = ?", status).add("priority = ?", priority)
+               .like(("subject", "customer_email"), query))
+    rows, total, limit, offset = await fetch_page(ctx.db, select=COLUMNS, from_="support_tickets", filters=filters,
+                                                  order_by="sla_due_at, id", limit=limit, offset=offset)
+    return TicketPage(items=[Ticket(**r) for r in rows], total=total, limit=limit, offset=offset)
+
+
+@skill(name="support_check_sla", title="Check SLAs", category="communication", instructions="""
+    Tickets still waiting for a first response: breached (past their SLA due time) and at risk
+    (due within the hour). Each newly breached ticket emits ticket.sla_breached once.
+    Runs every 15 minutes as an automation.
+    """)
+async def check_sla(ctx: SkillContext) -> SlaReport:
+    """Find tickets that breached or are about to breach their first-response SLA."""
+    now = ctx.now()
+    rows = await ctx.db.fetchall(f"SELECT {COLUMNS}, sla_breached FROM support_tickets WHERE first_response_at IS "
+                                 "NULL AND status IN ('open', 'pending') ORDER BY sla_due_at")
+    breached, at_risk = [], []
+    for row in rows:
+        due = datetime.fromisoformat(row["sla_due_at"])
+        ticket = Ticket(**{k: v for k, v in row.items() if k != "sla_breached"})
+        if due <= now:
+            breached.append(ticket)
+            if not row["sla_breached"]:
+                await ctx.db.execute("UPDATE support_tickets SET sla_breached = 1 WHERE id = ?", (row["id"],))
+                await ctx.emit("ticket.sla_breached", {"id": row["id"], "priority": row["priority"]})
+        elif due - now <= AT_RISK:
+            at_risk.append(ticket)
+    return SlaReport(breached=breached, at_risk=at_risk)
