@@ -1,13 +1,27 @@
 """Built-in business modules, listed explicitly. Community modules come from entry points."""
 
+from modules.analytics import module as analytics
 from modules.blog import module as blog
 from modules.bookings import module as bookings
 from modules.calendar import module as calendar
 from modules.crm import module as crm
 from modules.email import module as email
+from modules.knowledge_base import module as knowledge_base
 from modules.pilot import module as pilot
 from modules.support import module as support
 from modules.webhooks import module as webhooks
 from skills import Module
 
-BUILTIN_MODULES: tuple[Module, ...] = (crm, blog, email, webhooks, bookings, calendar, support, pilot)
+# In dependency order: a module comes after the modules it requires.
+BUILTIN_MODULES: tuple[Module, ...] = (
+    crm,
+    blog,
+    email,
+    webhooks,
+    bookings,
+    calendar,
+    support,
+    knowledge_base,
+    analytics,
+    pilot,
+)
