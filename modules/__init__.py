@@ -4,6 +4,7 @@ from modules.analytics import module as analytics
 from modules.blog import module as blog
 from modules.bookings import module as bookings
 from modules.calendar import module as calendar
+from modules.contacts import module as contacts
 from modules.crm import module as crm
 from modules.email import module as email
 from modules.knowledge_base import module as knowledge_base
@@ -15,6 +16,7 @@ from skills import Module
 # In dependency order: a module comes after the modules it requires.
 BUILTIN_MODULES: tuple[Module, ...] = (
     crm,
+    contacts,
     blog,
     email,
     webhooks,
