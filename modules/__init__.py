@@ -9,7 +9,9 @@ from modules.crm import module as crm
 from modules.email import module as email
 from modules.knowledge_base import module as knowledge_base
 from modules.pilot import module as pilot
+from modules.projects import module as projects
 from modules.support import module as support
+from modules.timesheets import module as timesheets
 from modules.webhooks import module as webhooks
 from skills import Module
 
@@ -25,5 +27,7 @@ BUILTIN_MODULES: tuple[Module, ...] = (
     support,
     knowledge_base,
     analytics,
+    projects,
+    timesheets,
     pilot,
 )
