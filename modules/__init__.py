@@ -7,7 +7,9 @@ from modules.calendar import module as calendar
 from modules.contacts import module as contacts
 from modules.crm import module as crm
 from modules.email import module as email
+from modules.forms import module as forms
 from modules.knowledge_base import module as knowledge_base
+from modules.newsletter import module as newsletter
 from modules.pilot import module as pilot
 from modules.projects import module as projects
 from modules.support import module as support
@@ -22,6 +24,8 @@ BUILTIN_MODULES: tuple[Module, ...] = (
     blog,
     email,
     webhooks,
+    forms,
+    newsletter,
     bookings,
     calendar,
     support,

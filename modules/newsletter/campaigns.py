@@ -1,0 +1,90 @@
+"""Campaigns: draft -> sent, one email per active subscriber, never twice to the same person."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from skills import NotFound, SkillContext, SkillFailed, skill
+
+
+class Campaign(BaseModel):
+    id: int
+    subject: str
+    status: str
+    recipients: int
+
+
+class Stats(BaseModel):
+    active: int
+    pending: int
+    unsubscribed: int
+    campaigns: list[Campaign]
+
+
+async def _campaign(ctx: SkillContext, campaign_id: int) -> Campaign:
+    row = await ctx.db.fetchone(
+        "SELECT c.id, c.subject, c.status, (SELECT COUNT(*) FROM newsletter_sends s WHERE s.campaign_id = c.id) AS "
+        "recipients FROM newsletter_campaigns c WHERE c.id = ?", (campaign_id,))
+    if row is None:
+        raise NotFound(f"no campaign with id {campaign_id}")
+    return Campaign(**row)
+
+
+@skill(name="newsletter_create_campaign", title="Draft a campaign", category="communication",
+       instructions="Drafts a newsletter issue. Nothing is sent until newsletter_send_campaign.")
+async def create_campaign(ctx: SkillContext, subject: Annotated[str, Field(min_length=3, max_length=200)],
+                          body: Annotated[str, Field(min_length=10)]) -> Campaign:
+    """Draft a newsletter campaign.
+
+    Args:
+        subject: Email subject.
+        body: Plain-text body.
+    """
+    result = await ctx.db.execute("INSERT INTO newsletter_campaigns (subject, body, status, created_at) "
+                                  "VALUES (?, ?, 'draft', ?)", (subject, body, ctx.now_iso()))
+    return await _campaign(ctx, result.lastrowid or 0)
+
+
+@skill(name="newsletter_send_campaign", title="Send a campaign", category="communication", trust="approve",
+       open_world=True, instructions="""
+       Bulk email: queues the campaign to every ACTIVE subscriber (one outbox email each, with an
+       unsubscribe line) and marks it sent. A campaign goes out once; a subscriber never gets the
+       same campaign twice. Reaches customers: approve trust.
+       """)
+async def send_campaign(ctx: SkillContext, campaign_id: int) -> Campaign:
+    """Send a drafted campaign to all active subscribers.
+
+    Args:
+        campaign_id: The campaign to send.
+    """
+    row = await ctx.db.fetchone("SELECT subject, body, status FROM newsletter_campaigns WHERE id = ?", (campaign_id,))
+    if row is None:
+        raise NotFound(f"no campaign with id {campaign_id}")
+    if row["status"] != "draft":
+        raise SkillFailed(f"campaign {campaign_id} was already sent")
+    subscribers = await ctx.db.fetchall("SELECT id, email FROM newsletter_subscribers WHERE status = 'active'")
+    if not subscribers:
+        raise SkillFailed("there are no active subscribers yet; nothing would be sent")
+    for sub in subscribers:
+        outbox_id = await ctx.enqueue_email(
+            sub["email"], row["subject"], row["body"] + "\n\n--\nTo stop these emails, reply UNSUBSCRIBE.",
+            purpose=f"newsletter:{campaign_id}")
+        await ctx.db.execute("INSERT INTO newsletter_sends (campaign_id, subscriber_id, outbox_id) VALUES (?, ?, ?)",
+                             (campaign_id, sub["id"], outbox_id))
+    await ctx.db.execute("UPDATE newsletter_campaigns SET status = 'sent', sent_at = ? WHERE id = ?",
+                         (ctx.now_iso(), campaign_id))
+    await ctx.emit("campaign.sent", {"id": campaign_id, "recipients": len(subscribers)})
+    return await _campaign(ctx, campaign_id)
+
+
+@skill(name="newsletter_stats", title="Newsletter statistics", category="analytics", read_only=True,
+       instructions="Subscribers by status and every campaign with its number of recipients.")
+async def stats(ctx: SkillContext) -> Stats:
+    """Subscriber counts and campaigns sent."""
+    counts = {r["status"]: r["n"] for r in await ctx.db.fetchall(
+        "SELECT status, COUNT(*) AS n FROM newsletter_subscribers GROUP BY status")}
+    ids = [r["id"] for r in await ctx.db.fetchall("SELECT id FROM newsletter_campaigns ORDER BY id")]
+    return Stats(active=counts.get("active", 0), pending=counts.get("pending", 0),
+                 unsubscribed=counts.get("unsubscribed", 0), campaigns=[await _campaign(ctx, i) for i in ids])
