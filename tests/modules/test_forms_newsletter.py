@@ -34,7 +34,8 @@ async def test_double_opt_in_and_a_campaign_sent_once(app: App, mcp: McpHarness)
     await mcp.call("newsletter_subscribe", email="ada@example.com")
     await mcp.call("newsletter_subscribe", email="bob@example.com")
     await mcp.call("newsletter_subscribe", email="cy@example.com")
-    tokens = {r["email"]: r["token"] for r in await app.store.fetchall("SELECT email, token FROM newsletter_subscribers")}
+    rows = await app.store.fetchall("SELECT email, token FROM newsletter_subscribers")
+    tokens = {r["email"]: r["token"] for r in rows}
     confirmation = await app.store.fetchone("SELECT body FROM outbox WHERE recipient = 'ada@example.com'")
     assert tokens["ada@example.com"] in confirmation["body"]
     await mcp.call("newsletter_confirm", token=tokens["ada@example.com"])
@@ -46,7 +47,8 @@ async def test_double_opt_in_and_a_campaign_sent_once(app: App, mcp: McpHarness)
     sent = await mcp.call("newsletter_send_campaign", campaign_id=campaign["id"], confirm=True)
     assert sent["status"] == "sent" and sent["recipients"] == 1  # only confirmed, still subscribed
     assert "already sent" in await mcp.error("newsletter_send_campaign", campaign_id=campaign["id"], confirm=True)
-    mails = await app.store.fetchall("SELECT recipient FROM outbox WHERE purpose = ?", (f"newsletter:{campaign['id']}",))
+    purpose = f"newsletter:{campaign['id']}"
+    mails = await app.store.fetchall("SELECT recipient FROM outbox WHERE purpose = ?", (purpose,))
     assert [m["recipient"] for m in mails] == ["ada@example.com"]
     stats = await mcp.call("newsletter_stats")
     assert (stats["active"], stats["pending"], stats["unsubscribed"]) == (1, 1, 1)
