@@ -9,7 +9,9 @@ from modules.crm import module as crm
 from modules.email import module as email
 from modules.forms import module as forms
 from modules.knowledge_base import module as knowledge_base
+from modules.media import module as media
 from modules.newsletter import module as newsletter
+from modules.pages import module as pages
 from modules.pilot import module as pilot
 from modules.projects import module as projects
 from modules.support import module as support
@@ -22,6 +24,8 @@ BUILTIN_MODULES: tuple[Module, ...] = (
     crm,
     contacts,
     blog,
+    pages,
+    media,
     email,
     webhooks,
     forms,
