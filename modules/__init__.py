@@ -15,8 +15,10 @@ from modules.pages import module as pages
 from modules.pilot import module as pilot
 from modules.projects import module as projects
 from modules.support import module as support
+from modules.surveys import module as surveys
 from modules.timesheets import module as timesheets
 from modules.webhooks import module as webhooks
+from modules.webinars import module as webinars
 from skills import Module
 
 # In dependency order: a module comes after the modules it requires.
@@ -30,6 +32,8 @@ BUILTIN_MODULES: tuple[Module, ...] = (
     webhooks,
     forms,
     newsletter,
+    webinars,
+    surveys,
     bookings,
     calendar,
     support,

@@ -1,0 +1,159 @@
+"""Surveys: typed questions, validated responses, aggregated results and NPS."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field
+
+from skills import NotFound, SkillContext, SkillFailed, skill
+
+
+class Question(BaseModel):
+    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
+    text: Annotated[str, Field(min_length=3)]
+    type: Literal["single", "multiple", "rating", "nps", "text"]
+    options: list[str] = []
+    required: bool = True
+
+
+class Survey(BaseModel):
+    id: int
+    title: str
+    status: str
+    questions: list[Question]
+
+
+class QuestionResult(BaseModel):
+    key: str
+    answers: int
+    counts: dict[str, int] = {}
+    average: float | None = None
+    nps: int | None = None
+
+
+class Results(BaseModel):
+    survey_id: int
+    responses: int
+    questions: list[QuestionResult]
+
+
+class Response(BaseModel):
+    id: int
+    survey_id: int
+
+
+async def _survey(ctx: SkillContext, survey_id: int) -> Survey:
+    row = await ctx.db.fetchone("SELECT * FROM surveys WHERE id = ?", (survey_id,))
+    if row is None:
+        raise NotFound(f"no survey with id {survey_id}")
+    return Survey(id=row["id"], title=row["title"], status=row["status"],
+                  questions=[Question(**q) for q in json.loads(row["questions"])])
+
+
+def check_answer(q: Question, value: Any) -> str | None:
+    if q.type == "single" and value not in q.options:
+        return f"'{q.key}' must be one of {', '.join(q.options)}"
+    if q.type == "multiple" and not (isinstance(value, list) and value and set(value) <= set(q.options)):
+        return f"'{q.key}' must be a non-empty list drawn from {', '.join(q.options)}"
+    if q.type == "rating" and value not in (1, 2, 3, 4, 5):
+        return f"'{q.key}' must be a rating from 1 to 5"
+    if q.type == "nps" and value not in range(11):
+        return f"'{q.key}' must be a score from 0 to 10"
+    if q.type == "text" and not isinstance(value, str):
+        return f"'{q.key}' must be text"
+    return None
+
+
+@skill(name="surveys_create", title="Create a survey", category="growth", instructions="""
+    Question types: single and multiple choice (with options), rating (1-5), nps (0-10, "how likely
+    are you to recommend us") and text. Keys are short identifiers used in responses.
+    """)
+async def create(ctx: SkillContext, title: Annotated[str, Field(min_length=3, max_length=200)],
+                 questions: Annotated[list[Question], Field(min_length=1)]) -> Survey:
+    """Create a survey from its questions.
+
+    Args:
+        title: Survey title.
+        questions: The questions, each with key, text, type and options for choices.
+    """
+    keys = [q.key for q in questions]
+    if len(keys) != len(set(keys)):
+        raise SkillFailed("question keys must be unique")
+    if bad := [q.key for q in questions if q.type in ("single", "multiple") and len(q.options) < 2]:
+        raise SkillFailed(f"choice questions need at least two options: {', '.join(bad)}")
+    result = await ctx.db.execute("INSERT INTO surveys (title, status, questions, created_at) VALUES (?, 'open', ?, ?)",
+                                  (title, json.dumps([q.model_dump() for q in questions]), ctx.now_iso()))
+    return await _survey(ctx, result.lastrowid or 0)
+
+
+@skill(name="surveys_respond", title="Answer a survey", category="growth", scope="external", instructions="""
+    Records one response. Every answer is checked against its question (type, options, range);
+    required questions must be answered; closed surveys take no responses.
+    """)
+async def respond(ctx: SkillContext, survey_id: int, answers: dict[str, Any]) -> Response:
+    """Submit a response to an open survey.
+
+    Args:
+        survey_id: The survey.
+        answers: Answers by question key.
+    """
+    survey = await _survey(ctx, survey_id)
+    if survey.status != "open":
+        raise SkillFailed(f"survey {survey_id} is closed")
+    by_key = {q.key: q for q in survey.questions}
+    problems = [f"'{k}' is not a question of this survey" for k in answers if k not in by_key]
+    for q in survey.questions:
+        if q.key not in answers:
+            if q.required:
+                problems.append(f"'{q.key}' is required")
+        elif message := check_answer(q, answers[q.key]):
+            problems.append(message)
+    if problems:
+        raise SkillFailed("invalid response: " + "; ".join(problems))
+    result = await ctx.db.execute("INSERT INTO surveys_responses (survey_id, answers, created_at) VALUES (?, ?, ?)",
+                                  (survey_id, json.dumps(answers), ctx.now_iso()))
+    return Response(id=result.lastrowid or 0, survey_id=survey_id)
+
+
+@skill(name="surveys_results", title="Survey results", category="analytics", read_only=True, instructions="""
+    Aggregates all responses: counts per option for choice questions, average for ratings, and the
+    Net Promoter Score for nps questions: % promoters (9-10) minus % detractors (0-6), from -100 to 100.
+    """)
+async def results(ctx: SkillContext, survey_id: int) -> Results:
+    """Aggregate a survey's responses, including NPS.
+
+    Args:
+        survey_id: The survey.
+    """
+    survey = await _survey(ctx, survey_id)
+    rows = [json.loads(r["answers"]) for r in await ctx.db.fetchall(
+        "SELECT answers FROM surveys_responses WHERE survey_id = ?", (survey_id,))]
+    out = []
+    for q in survey.questions:
+        values = [r[q.key] for r in rows if q.key in r]
+        result = QuestionResult(key=q.key, answers=len(values))
+        if q.type in ("single", "multiple"):
+            flat = [v for value in values for v in (value if isinstance(value, list) else [value])]
+            result.counts = {o: flat.count(o) for o in q.options}
+        elif q.type == "rating" and values:
+            result.average = round(sum(values) / len(values), 2)
+        elif q.type == "nps" and values:
+            promoters, detractors = sum(v >= 9 for v in values), sum(v <= 6 for v in values)
+            result.nps = round(100 * (promoters - detractors) / len(values))
+        out.append(result)
+    return Results(survey_id=survey_id, responses=len(rows), questions=out)
+
+
+@skill(name="surveys_close", title="Close a survey", category="growth", idempotent=True,
+       instructions="Stops accepting responses; results stay available.")
+async def close(ctx: SkillContext, survey_id: int) -> Survey:
+    """Close a survey to new responses.
+
+    Args:
+        survey_id: The survey.
+    """
+    await _survey(ctx, survey_id)
+    await ctx.db.execute("UPDATE surveys SET status = 'closed' WHERE id = ?", (survey_id,))
+    return await _survey(ctx, survey_id)

@@ -1,0 +1,148 @@
+"""Webinars: capacity, registrations with a waitlist, check-in and attendance."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from skills import NotFound, SkillContext, SkillFailed, skill
+
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+class Webinar(BaseModel):
+    id: int
+    title: str
+    starts_at: str
+    capacity: int
+    status: str
+    registered: int
+    waitlisted: int
+
+
+class Registration(BaseModel):
+    id: int
+    webinar_id: int
+    email: str
+    status: str
+
+
+class Attendance(BaseModel):
+    webinar_id: int
+    registered: int
+    attended: int
+    rate: float
+    no_shows: list[str]
+
+
+async def _webinar(ctx: SkillContext, webinar_id: int) -> Webinar:
+    row = await ctx.db.fetchone(
+        "SELECT w.*, (SELECT COUNT(*) FROM webinars_registrations r WHERE r.webinar_id = w.id AND r.status IN "
+        "('registered', 'attended')) AS registered, (SELECT COUNT(*) FROM webinars_registrations r WHERE "
+        "r.webinar_id = w.id AND r.status = 'waitlisted') AS waitlisted FROM webinars w WHERE w.id = ?", (webinar_id,))
+    if row is None:
+        raise NotFound(f"no webinar with id {webinar_id}")
+    return Webinar(id=row["id"], title=row["title"], starts_at=row["starts_at"], capacity=row["capacity"],
+                   status=row["status"], registered=row["registered"], waitlisted=row["waitlisted"])
+
+
+@skill(name="webinars_schedule", title="Schedule a webinar", category="growth",
+       instructions="Schedules a webinar in the future with a seat limit (1-10,000).")
+async def schedule(ctx: SkillContext, title: Annotated[str, Field(min_length=3, max_length=200)],
+                   starts_at: datetime, capacity: Annotated[int, Field(ge=1, le=10_000)]) -> Webinar:
+    """Schedule a webinar with a capacity.
+
+    Args:
+        title: Webinar title.
+        starts_at: Start time, ISO 8601 with timezone.
+        capacity: Number of seats.
+    """
+    if starts_at.tzinfo is None or starts_at <= ctx.now():
+        raise SkillFailed("starts_at must be a future time with a timezone")
+    result = await ctx.db.execute("INSERT INTO webinars (title, starts_at, capacity, status) VALUES (?, ?, ?, "
+                                  "'scheduled')", (title, starts_at.astimezone(ctx.now().tzinfo).isoformat(), capacity))
+    return await _webinar(ctx, result.lastrowid or 0)
+
+
+@skill(name="webinars_register", title="Register for a webinar", category="growth", scope="external", instructions="""
+    Registers an attendee; when all seats are taken the person is waitlisted instead. Refused:
+    the same email twice, a cancelled webinar, or one that has already started.
+    """)
+async def register(ctx: SkillContext, webinar_id: int, email: Annotated[str, Field(pattern=EMAIL)]) -> Registration:
+    """Register someone for a webinar (waitlist when full).
+
+    Args:
+        webinar_id: The webinar.
+        email: The attendee's email address.
+    """
+    webinar = await _webinar(ctx, webinar_id)
+    if webinar.status != "scheduled":
+        raise SkillFailed(f"webinar {webinar_id} is {webinar.status}")
+    if datetime.fromisoformat(webinar.starts_at) <= ctx.now():
+        raise SkillFailed(f"webinar {webinar_id} has already started")
+    if await ctx.db.fetchone("SELECT 1 FROM webinars_registrations WHERE webinar_id = ? AND email = ?",
+                             (webinar_id, email)):
+        raise SkillFailed(f"{email} is already registered for webinar {webinar_id}")
+    status = "registered" if webinar.registered < webinar.capacity else "waitlisted"
+    result = await ctx.db.execute("INSERT INTO webinars_registrations (webinar_id, email, status, created_at) "
+                                  "VALUES (?, ?, ?, ?)", (webinar_id, email, status, ctx.now_iso()))
+    return Registration(id=result.lastrowid or 0, webinar_id=webinar_id, email=email, status=status)
+
+
+@skill(name="webinars_check_in", title="Check in an attendee", category="growth", idempotent=True,
+       instructions="Marks a registered attendee as present; waitlisted people cannot be checked in.")
+async def check_in(ctx: SkillContext, webinar_id: int, email: Annotated[str, Field(pattern=EMAIL)]) -> Registration:
+    """Mark a registered attendee as present.
+
+    Args:
+        webinar_id: The webinar.
+        email: The attendee's email.
+    """
+    row = await ctx.db.fetchone("SELECT id, status FROM webinars_registrations WHERE webinar_id = ? AND email = ?",
+                                (webinar_id, email))
+    if row is None:
+        raise NotFound(f"{email} is not registered for webinar {webinar_id}")
+    if row["status"] == "waitlisted":
+        raise SkillFailed(f"{email} is on the waitlist, not registered")
+    await ctx.db.execute("UPDATE webinars_registrations SET status = 'attended' WHERE id = ?", (row["id"],))
+    return Registration(id=row["id"], webinar_id=webinar_id, email=email, status="attended")
+
+
+@skill(name="webinars_attendance", title="Attendance report", category="analytics", read_only=True,
+       instructions="Registered vs attended, the attendance rate and the no-shows (for a follow-up email).")
+async def attendance(ctx: SkillContext, webinar_id: int) -> Attendance:
+    """Attendance of a webinar: rate and no-shows.
+
+    Args:
+        webinar_id: The webinar.
+    """
+    await _webinar(ctx, webinar_id)
+    rows = await ctx.db.fetchall("SELECT email, status FROM webinars_registrations WHERE webinar_id = ? AND status IN "
+                                 "('registered', 'attended') ORDER BY email", (webinar_id,))
+    attended = sum(r["status"] == "attended" for r in rows)
+    return Attendance(webinar_id=webinar_id, registered=len(rows), attended=attended,
+                      rate=round(attended / len(rows), 3) if rows else 0.0,
+                      no_shows=[r["email"] for r in rows if r["status"] == "registered"])
+
+
+@skill(name="webinars_cancel", title="Cancel a webinar", category="growth", trust="approve", destructive=True,
+       instructions="Cancels a webinar and emails every registered and waitlisted person. Reaches people: approve.")
+async def cancel(ctx: SkillContext, webinar_id: int, reason: Annotated[str, Field(min_length=3)]) -> Webinar:
+    """Cancel a webinar and notify everyone registered.
+
+    Args:
+        webinar_id: The webinar.
+        reason: Why, included in the email.
+    """
+    webinar = await _webinar(ctx, webinar_id)
+    if webinar.status == "cancelled":
+        raise SkillFailed(f"webinar {webinar_id} is already cancelled")
+    await ctx.db.execute("UPDATE webinars SET status = 'cancelled' WHERE id = ?", (webinar_id,))
+    for row in await ctx.db.fetchall("SELECT email FROM webinars_registrations WHERE webinar_id = ?", (webinar_id,)):
+        await ctx.enqueue_email(row["email"], f"Cancelled: {webinar.title}",
+                                f"We are sorry: {webinar.title} on {webinar.starts_at} is cancelled. {reason}",
+                                purpose=f"webinar:{webinar_id}")
+    await ctx.emit("webinar.cancelled", {"id": webinar_id})
+    return await _webinar(ctx, webinar_id)
