@@ -5,6 +5,7 @@ from modules.blog import module as blog
 from modules.bookings import module as bookings
 from modules.calendar import module as calendar
 from modules.contacts import module as contacts
+from modules.contracts import module as contracts
 from modules.crm import module as crm
 from modules.email import module as email
 from modules.forms import module as forms
@@ -14,6 +15,7 @@ from modules.newsletter import module as newsletter
 from modules.pages import module as pages
 from modules.pilot import module as pilot
 from modules.projects import module as projects
+from modules.purchasing import module as purchasing
 from modules.support import module as support
 from modules.surveys import module as surveys
 from modules.timesheets import module as timesheets
@@ -41,5 +43,7 @@ BUILTIN_MODULES: tuple[Module, ...] = (
     analytics,
     projects,
     timesheets,
+    contracts,
+    purchasing,
     pilot,
 )

@@ -1,0 +1,165 @@
+"""Vendors and purchase orders: draft -> sent -> received (line by line) | cancelled; spend per vendor.
+
+Receiving a line whose SKU is in the product catalog adds the received quantity to its stock,
+when the products module is installed (its table is looked up, not imported).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from skills import NotFound, SkillContext, SkillFailed, skill
+
+
+class Vendor(BaseModel):
+    id: int
+    name: str
+    email: str | None
+
+
+class LineIn(BaseModel):
+    description: Annotated[str, Field(min_length=2)]
+    quantity: Annotated[int, Field(ge=1)]
+    unit_cost_cents: Annotated[int, Field(ge=0)]
+    sku: str | None = None
+
+
+class Line(LineIn):
+    id: int
+    received: int
+
+
+class PurchaseOrder(BaseModel):
+    id: int
+    vendor_id: int
+    status: str
+    total_cents: int
+    lines: list[Line]
+
+
+class VendorSpend(BaseModel):
+    vendor: str
+    orders: int
+    spend_cents: int
+
+
+class SpendReport(BaseModel):
+    vendors: list[VendorSpend]
+
+
+async def _po(ctx: SkillContext, po_id: int) -> PurchaseOrder:
+    row = await ctx.db.fetchone("SELECT * FROM purchasing_orders WHERE id = ?", (po_id,))
+    if row is None:
+        raise NotFound(f"no purchase order with id {po_id}")
+    lines = [Line(**r) for r in await ctx.db.fetchall(
+        "SELECT id, description, quantity, unit_cost_cents, sku, received FROM purchasing_lines WHERE po_id = ? "
+        "ORDER BY id", (po_id,))]
+    return PurchaseOrder(id=row["id"], vendor_id=row["vendor_id"], status=row["status"],
+                         total_cents=sum(ln.quantity * ln.unit_cost_cents for ln in lines), lines=lines)
+
+
+@skill(name="purchasing_add_vendor", title="Add a vendor", category="commerce",
+       instructions="Registers a supplier (unique name) you buy from.")
+async def add_vendor(ctx: SkillContext, name: Annotated[str, Field(min_length=2, max_length=120)],
+                     email: Annotated[str | None, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] = None) -> Vendor:
+    """Add a vendor.
+
+    Args:
+        name: Vendor name, unique.
+        email: Where purchase orders go.
+    """
+    if await ctx.db.fetchone("SELECT 1 FROM purchasing_vendors WHERE name = ?", (name,)):
+        raise SkillFailed(f"vendor {name!r} already exists")
+    result = await ctx.db.execute("INSERT INTO purchasing_vendors (name, email) VALUES (?, ?)", (name, email))
+    return Vendor(id=result.lastrowid or 0, name=name, email=email)
+
+
+@skill(name="purchasing_create_order", title="Draft a purchase order", category="commerce",
+       instructions="A draft purchase order for a vendor with lines (quantity, unit cost in cents, optional SKU).")
+async def create_order(ctx: SkillContext, vendor_id: int,
+                       lines: Annotated[list[LineIn], Field(min_length=1)]) -> PurchaseOrder:
+    """Draft a purchase order.
+
+    Args:
+        vendor_id: The vendor.
+        lines: Order lines.
+    """
+    if not await ctx.db.fetchone("SELECT 1 FROM purchasing_vendors WHERE id = ?", (vendor_id,)):
+        raise NotFound(f"no vendor with id {vendor_id}; purchasing_add_vendor first")
+    result = await ctx.db.execute("INSERT INTO purchasing_orders (vendor_id, status, created_at) "
+                                  "VALUES (?, 'draft', ?)", (vendor_id, ctx.now_iso()))
+    po_id = result.lastrowid or 0
+    for line in lines:
+        await ctx.db.execute("INSERT INTO purchasing_lines (po_id, description, quantity, unit_cost_cents, sku) "
+                             "VALUES (?, ?, ?, ?, ?)", (po_id, line.description, line.quantity, line.unit_cost_cents,
+                                                        line.sku))
+    return await _po(ctx, po_id)
+
+
+@skill(name="purchasing_send_order", title="Send a purchase order", category="commerce", trust="approve",
+       open_world=True, instructions="""
+       Commits to buy: emails the order to the vendor (through the outbox) and marks it sent. Only
+       drafts can be sent. Spends money: approve trust.
+       """)
+async def send_order(ctx: SkillContext, po_id: int) -> PurchaseOrder:
+    """Send a draft purchase order to its vendor.
+
+    Args:
+        po_id: The purchase order.
+    """
+    po = await _po(ctx, po_id)
+    if po.status != "draft":
+        raise SkillFailed(f"purchase order {po_id} is {po.status}; only drafts can be sent")
+    vendor = await ctx.db.fetchone("SELECT name, email FROM purchasing_vendors WHERE id = ?", (po.vendor_id,))
+    assert vendor is not None
+    if not vendor["email"]:
+        raise SkillFailed(f"vendor {vendor['name']} has no email; add one before sending")
+    body = "\n".join(f"- {ln.quantity} x {ln.description} @ {ln.unit_cost_cents / 100:.2f}" for ln in po.lines)
+    await ctx.enqueue_email(vendor["email"], f"Purchase order PO-{po_id}",
+                            f"Please supply:\n{body}\nTotal: {po.total_cents / 100:.2f}", purpose=f"purchase:{po_id}")
+    await ctx.db.execute("UPDATE purchasing_orders SET status = 'sent' WHERE id = ?", (po_id,))
+    return await _po(ctx, po_id)
+
+
+@skill(name="purchasing_receive", title="Receive goods", category="commerce", instructions="""
+    Records goods received against a sent order, line by line (never more than ordered). When every
+    line is complete the order becomes `received`. Lines with a SKU add to product stock if the
+    products module is installed.
+    """)
+async def receive(ctx: SkillContext, po_id: int, line_id: int, quantity: Annotated[int, Field(ge=1)]) -> PurchaseOrder:
+    """Record received quantity for one line of a purchase order.
+
+    Args:
+        po_id: The purchase order.
+        line_id: The line received.
+        quantity: How many units arrived.
+    """
+    po = await _po(ctx, po_id)
+    if po.status not in ("sent", "partially_received"):
+        raise SkillFailed(f"purchase order {po_id} is {po.status}; only sent orders can be received")
+    line = next((ln for ln in po.lines if ln.id == line_id), None)
+    if line is None:
+        raise NotFound(f"purchase order {po_id} has no line {line_id}")
+    if line.received + quantity > line.quantity:
+        raise SkillFailed(f"line {line_id} ordered {line.quantity}, {line.received} already received; "
+                          f"at most {line.quantity - line.received} more")
+    await ctx.db.execute("UPDATE purchasing_lines SET received = received + ? WHERE id = ?", (quantity, line_id))
+    if line.sku and await ctx.db.fetchone("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'products'"):
+        await ctx.db.execute("UPDATE products SET stock = stock + ? WHERE sku = ?", (quantity, line.sku))
+    updated = await _po(ctx, po_id)
+    status = "received" if all(ln.received == ln.quantity for ln in updated.lines) else "partially_received"
+    await ctx.db.execute("UPDATE purchasing_orders SET status = ? WHERE id = ?", (status, po_id))
+    return await _po(ctx, po_id)
+
+
+@skill(name="purchasing_spend_by_vendor", title="Spend by vendor", category="analytics", read_only=True,
+       instructions="Committed spend (sent and received orders) per vendor, highest first.")
+async def spend_by_vendor(ctx: SkillContext) -> SpendReport:
+    """Total committed spend per vendor."""
+    rows = await ctx.db.fetchall(
+        "SELECT v.name AS vendor, COUNT(DISTINCT o.id) AS orders, COALESCE(SUM(l.quantity * l.unit_cost_cents), 0) AS "
+        "spend_cents FROM purchasing_vendors v JOIN purchasing_orders o ON o.vendor_id = v.id AND o.status != 'draft' "
+        "JOIN purchasing_lines l ON l.po_id = o.id GROUP BY v.id ORDER BY spend_cents DESC")
+    return SpendReport(vendors=[VendorSpend(**r) for r in rows])
