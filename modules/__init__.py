@@ -8,6 +8,7 @@ from modules.contacts import module as contacts
 from modules.contracts import module as contracts
 from modules.crm import module as crm
 from modules.email import module as email
+from modules.expenses import module as expenses
 from modules.forms import module as forms
 from modules.knowledge_base import module as knowledge_base
 from modules.media import module as media
@@ -45,5 +46,6 @@ BUILTIN_MODULES: tuple[Module, ...] = (
     timesheets,
     contracts,
     purchasing,
+    expenses,
     pilot,
 )
