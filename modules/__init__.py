@@ -10,6 +10,7 @@ from modules.crm import module as crm
 from modules.email import module as email
 from modules.expenses import module as expenses
 from modules.forms import module as forms
+from modules.invoicing import module as invoicing
 from modules.knowledge_base import module as knowledge_base
 from modules.media import module as media
 from modules.newsletter import module as newsletter
@@ -33,6 +34,7 @@ BUILTIN_MODULES: tuple[Module, ...] = (
     media,
     email,
     webhooks,
+    invoicing,
     forms,
     newsletter,
     webinars,

@@ -1,0 +1,182 @@
+"""The invoice lifecycle: draft -> sent -> paid | overdue | void; payments and credit notes."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from modules.invoicing.model import Invoice, LineIn, load, next_number
+from skills import Filters, Page, SkillContext, SkillFailed, fetch_page, skill
+
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+class InvoicePage(Page[Invoice]):
+    pass
+
+
+@skill(name="invoicing_create_invoice", title="Draft an invoice", category="finance", instructions="""
+    Drafts an invoice: customer, lines (quantity x unit price in cents), a tax rate in percent and
+    payment terms in days. Totals: subtotal = sum of lines (rounded per line), tax = subtotal x rate
+    (rounded), total = subtotal + tax. Drafts have no number yet; sending assigns INV-YYYY-NNNN.
+    """)
+async def create_invoice(
+    ctx: SkillContext,
+    customer: Annotated[str, Field(min_length=2, max_length=200)],
+    customer_email: Annotated[str, Field(pattern=EMAIL)],
+    lines: Annotated[list[LineIn], Field(min_length=1)],
+    tax_rate_percent: Annotated[float, Field(ge=0, le=50)] = 0,
+    terms_days: Annotated[int, Field(ge=0, le=120)] = 14,
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "EUR",
+) -> Invoice:
+    """Draft an invoice for a customer.
+
+    Args:
+        customer: Customer (company or person) name.
+        customer_email: Where the invoice is sent.
+        lines: Invoice lines: description, quantity, unit_price_cents.
+        tax_rate_percent: Tax rate, e.g. 20 for 20 %.
+        terms_days: Days to pay after sending.
+        currency: ISO 4217 currency code.
+    """
+    result = await ctx.db.execute(
+        "INSERT INTO invoicing_invoices (customer, customer_email, status, currency, tax_rate_percent, terms_days, "
+        "created_at) VALUES (?, ?, 'draft', ?, ?, ?, ?)",
+        (customer, customer_email, currency, tax_rate_percent, terms_days, ctx.now_iso()))
+    invoice_id = result.lastrowid or 0
+    await ctx.db.executemany("INSERT INTO invoicing_lines (invoice_id, description, quantity, unit_price_cents) "
+                             "VALUES (?, ?, ?, ?)",
+                             [(invoice_id, ln.description, ln.quantity, ln.unit_price_cents) for ln in lines])
+    return await load(ctx, invoice_id)
+
+
+@skill(name="invoicing_send_invoice", title="Send an invoice", category="finance", trust="approve", open_world=True,
+       instructions="""
+       Finalizes a draft: assigns the next number (INV-YYYY-0001 per year), sets issue and due dates
+       (issue + terms), emails it to the customer through the outbox and marks it sent. Reaches a
+       customer and cannot be undone (only voided or credited): approve trust.
+       """)
+async def send_invoice(ctx: SkillContext, invoice_id: int) -> Invoice:
+    """Number, date and email a draft invoice to its customer.
+
+    Args:
+        invoice_id: The draft invoice.
+    """
+    invoice = await load(ctx, invoice_id)
+    if invoice.status != "draft":
+        raise SkillFailed(f"invoice {invoice_id} is {invoice.status}; only drafts can be sent")
+    if invoice.total_cents <= 0:
+        raise SkillFailed(f"invoice {invoice_id} totals zero; add a priced line first")
+    today = ctx.now().date()
+    terms = await ctx.db.fetchval("SELECT terms_days FROM invoicing_invoices WHERE id = ?", (invoice_id,))
+    number = await next_number(ctx, today.year)
+    due = today + timedelta(days=terms)
+    await ctx.db.execute("UPDATE invoicing_invoices SET number = ?, status = 'sent', issue_date = ?, due_date = ? "
+                         "WHERE id = ?", (number, today.isoformat(), due.isoformat(), invoice_id))
+    sent = await load(ctx, invoice_id)
+    from modules.invoicing.document import render_markdown
+
+    await ctx.enqueue_email(invoice.customer_email, f"Invoice {number}", render_markdown(sent),
+                            purpose=f"invoice:{invoice_id}")
+    await ctx.emit("invoice.sent", {"id": invoice_id, "number": number, "total_cents": sent.total_cents})
+    return sent
+
+
+@skill(name="invoicing_record_payment", title="Record a payment", category="finance", instructions="""
+    Records money received against a sent or overdue invoice. Partial payments are fine; paying more
+    than the balance is refused. When the balance reaches zero the invoice is `paid` (invoice.paid).
+    """)
+async def record_payment(ctx: SkillContext, invoice_id: int, amount_cents: Annotated[int, Field(gt=0)],
+                         paid_on: date | None = None, reference: str | None = None) -> Invoice:
+    """Record a (partial) payment of an invoice.
+
+    Args:
+        invoice_id: The invoice.
+        amount_cents: Amount received in cents.
+        paid_on: Date received, YYYY-MM-DD (default today).
+        reference: Bank reference.
+    """
+    invoice = await load(ctx, invoice_id)
+    if invoice.status not in ("sent", "overdue"):
+        raise SkillFailed(f"invoice {invoice_id} is {invoice.status}; payments go on sent or overdue invoices")
+    if amount_cents > invoice.balance_cents:
+        raise SkillFailed(f"{amount_cents} is more than the balance of {invoice.balance_cents}; record at most that")
+    day = (paid_on or ctx.now().date()).isoformat()
+    await ctx.db.execute("INSERT INTO invoicing_payments (invoice_id, amount_cents, paid_on, reference) VALUES "
+                         "(?, ?, ?, ?)", (invoice_id, amount_cents, day, reference))
+    if amount_cents == invoice.balance_cents:
+        await ctx.db.execute("UPDATE invoicing_invoices SET status = 'paid' WHERE id = ?", (invoice_id,))
+        await ctx.emit("invoice.paid", {"id": invoice_id, "number": invoice.number})
+    return await load(ctx, invoice_id)
+
+
+@skill(name="invoicing_void_invoice", title="Void an invoice", category="finance", trust="approve",
+       destructive=True, instructions="""
+       Cancels a sent or overdue invoice that has no payments (its number stays used, so numbering has
+       no gaps). Paid or partly paid invoices cannot be voided: issue a credit note instead.
+       """)
+async def void_invoice(ctx: SkillContext, invoice_id: int, reason: Annotated[str, Field(min_length=3)]) -> Invoice:
+    """Void an unpaid invoice.
+
+    Args:
+        invoice_id: The invoice.
+        reason: Why it is voided.
+    """
+    invoice = await load(ctx, invoice_id)
+    if invoice.paid_cents or invoice.status == "paid":
+        raise SkillFailed(f"invoice {invoice_id} has payments; use invoicing_credit_note instead of voiding")
+    if invoice.status not in ("draft", "sent", "overdue"):
+        raise SkillFailed(f"invoice {invoice_id} is already {invoice.status}")
+    await ctx.db.execute("UPDATE invoicing_invoices SET status = 'void', void_reason = ? WHERE id = ?",
+                         (reason, invoice_id))
+    return await load(ctx, invoice_id)
+
+
+@skill(name="invoicing_credit_note", title="Issue a credit note", category="finance", trust="approve",
+       instructions="""
+       Reduces what a customer owes on a sent, overdue or paid invoice (a refund, a discount after the
+       fact), up to the invoice total. On a paid invoice the credit is money to give back.
+       """)
+async def credit_note(ctx: SkillContext, invoice_id: int, amount_cents: Annotated[int, Field(gt=0)],
+                      reason: Annotated[str, Field(min_length=3)]) -> Invoice:
+    """Issue a credit note against an invoice.
+
+    Args:
+        invoice_id: The invoice.
+        amount_cents: Amount credited in cents.
+        reason: Why.
+    """
+    invoice = await load(ctx, invoice_id)
+    if invoice.status not in ("sent", "overdue", "paid"):
+        raise SkillFailed(f"invoice {invoice_id} is {invoice.status}; credit notes apply to sent or paid invoices")
+    if amount_cents > invoice.total_cents:
+        raise SkillFailed(f"the credit ({amount_cents}) is more than the invoice total ({invoice.total_cents})")
+    await ctx.db.execute("INSERT INTO invoicing_credit_notes (invoice_id, amount_cents, reason, created_at) VALUES "
+                         "(?, ?, ?, ?)", (invoice_id, amount_cents, reason, ctx.now_iso()))
+    updated = await load(ctx, invoice_id)
+    if updated.balance_cents <= 0 and updated.status != "paid":
+        await ctx.db.execute("UPDATE invoicing_invoices SET status = 'paid' WHERE id = ?", (invoice_id,))
+    await ctx.emit("invoice.credited", {"id": invoice_id, "amount_cents": amount_cents})
+    return await load(ctx, invoice_id)
+
+
+@skill(name="invoicing_list", title="List invoices", category="finance", read_only=True,
+       instructions="Invoices by status and customer, newest first, with totals and balances.")
+async def list_invoices(ctx: SkillContext, status: Literal["draft", "sent", "paid", "overdue", "void"] | None = None,
+                        customer: str | None = None, limit: int = 50, offset: int = 0) -> InvoicePage:
+    """List invoices with filters.
+
+    Args:
+        status: Only this status.
+        customer: Text to match in the customer's name.
+        limit: Page size (1-200).
+        offset: Rows to skip.
+    """
+    rows, total, limit, offset = await fetch_page(
+        ctx.db, select="id", from_="invoicing_invoices",
+        filters=Filters().add("status = ?", status).like(("customer",), customer), order_by="id DESC",
+        limit=limit, offset=offset)
+    return InvoicePage(items=[await load(ctx, r["id"]) for r in rows], total=total, limit=limit, offset=offset)
+

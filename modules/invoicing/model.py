@@ -1,0 +1,65 @@
+"""Invoice data: lines, totals with tax, numbering, and loading an invoice with its payments."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from skills import NotFound, SkillContext
+
+
+class LineIn(BaseModel):
+    description: Annotated[str, Field(min_length=1, max_length=300)]
+    quantity: Annotated[float, Field(gt=0)]
+    unit_price_cents: Annotated[int, Field(ge=0)]
+
+
+class Invoice(BaseModel):
+    id: int
+    number: str | None
+    customer: str
+    customer_email: str
+    status: str
+    issue_date: str | None
+    due_date: str | None
+    currency: str
+    tax_rate_percent: float
+    lines: list[LineIn]
+    subtotal_cents: int
+    tax_cents: int
+    total_cents: int
+    paid_cents: int
+    balance_cents: int
+
+
+def totals(lines: list[LineIn], tax_rate_percent: float) -> tuple[int, int, int]:
+    subtotal = sum(round(ln.quantity * ln.unit_price_cents) for ln in lines)
+    tax = round(subtotal * tax_rate_percent / 100)
+    return subtotal, tax, subtotal + tax
+
+
+async def next_number(ctx: SkillContext, year: int) -> str:
+    """INV-YYYY-0001, sequential per year; assigned when an invoice is sent, so drafts leave no gaps."""
+    last = await ctx.db.fetchval("SELECT MAX(number) FROM invoicing_invoices WHERE number LIKE ?", (f"INV-{year}-%",))
+    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"INV-{year}-{sequence:04d}"
+
+
+async def load(ctx: SkillContext, invoice_id: int) -> Invoice:
+    row = await ctx.db.fetchone("SELECT * FROM invoicing_invoices WHERE id = ?", (invoice_id,))
+    if row is None:
+        raise NotFound(f"no invoice with id {invoice_id}; invoicing_list shows them")
+    lines = [LineIn(**r) for r in await ctx.db.fetchall(
+        "SELECT description, quantity, unit_price_cents FROM invoicing_lines WHERE invoice_id = ? ORDER BY id",
+        (invoice_id,))]
+    paid = await ctx.db.fetchval("SELECT COALESCE(SUM(amount_cents), 0) FROM invoicing_payments WHERE invoice_id = ?",
+                                 (invoice_id,))
+    credited = await ctx.db.fetchval("SELECT COALESCE(SUM(amount_cents), 0) FROM invoicing_credit_notes WHERE "
+                                     "invoice_id = ?", (invoice_id,))
+    subtotal, tax, total = totals(lines, row["tax_rate_percent"])
+    return Invoice(id=row["id"], number=row["number"], customer=row["customer"], customer_email=row["customer_email"],
+                   status=row["status"], issue_date=row["issue_date"], due_date=row["due_date"],
+                   currency=row["currency"], tax_rate_percent=row["tax_rate_percent"], lines=lines,
+                   subtotal_cents=subtotal, tax_cents=tax, total_cents=total - credited, paid_cents=paid,
+                   balance_cents=total - credited - paid)

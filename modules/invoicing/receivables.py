@@ -1,0 +1,113 @@
+"""Money owed: the overdue check, dunning reminders and accounts-receivable aging."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from pydantic import BaseModel
+
+from modules.invoicing.document import money
+from modules.invoicing.model import load
+from skills import SkillContext, skill
+
+REMINDER_EVERY = timedelta(days=7)
+BUCKETS = (("current", None, 0), ("1-30", 1, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None))
+
+
+class Overdue(BaseModel):
+    newly_overdue: list[str]
+
+
+class Reminded(BaseModel):
+    reminded: list[str]
+    skipped_recent: list[str]
+
+
+class Bucket(BaseModel):
+    bucket: str
+    invoices: int
+    outstanding_cents: int
+
+
+class Aging(BaseModel):
+    as_of: str
+    buckets: list[Bucket]
+    total_outstanding_cents: int
+
+
+def tone(days_overdue: int) -> tuple[str, str]:
+    if days_overdue <= 14:
+        return "Friendly reminder", "This is a friendly reminder that the invoice below is now due."
+    if days_overdue <= 45:
+        return "Second notice", "Our records show the invoice below is still unpaid. Please arrange payment this week."
+    return "Final notice", ("The invoice below is seriously overdue. Please pay within 7 days or contact us; "
+                            "otherwise we will have to pause service.")
+
+
+@skill(name="invoicing_check_overdue", title="Check for overdue invoices", category="finance", idempotent=True,
+       instructions="Marks sent invoices past their due date overdue (emits invoice.overdue once). Daily at 09:00.")
+async def check_overdue(ctx: SkillContext) -> Overdue:
+    """Mark sent invoices past their due date as overdue."""
+    today = ctx.now().date().isoformat()
+    rows = await ctx.db.fetchall("SELECT id, number FROM invoicing_invoices WHERE status = 'sent' AND due_date < ?",
+                                 (today,))
+    for row in rows:
+        await ctx.db.execute("UPDATE invoicing_invoices SET status = 'overdue' WHERE id = ?", (row["id"],))
+        await ctx.emit("invoice.overdue", {"id": row["id"], "number": row["number"]})
+    if not rows:
+        ctx.set_outcome("no_effect")
+    return Overdue(newly_overdue=[r["number"] for r in rows])
+
+
+@skill(name="invoicing_send_reminders", title="Send payment reminders", category="finance", trust="approve",
+       open_world=True, instructions="""
+       Dunning: emails a reminder for each overdue invoice, firmer as it ages (friendly up to 14 days,
+       second notice up to 45, then a final notice), at most once every 7 days per invoice. Reaches
+       customers: approve trust.
+       """)
+async def send_reminders(ctx: SkillContext) -> Reminded:
+    """Email payment reminders for overdue invoices."""
+    now = ctx.now()
+    rows = await ctx.db.fetchall("SELECT id, last_reminder_at FROM invoicing_invoices WHERE status = 'overdue' "
+                                 "ORDER BY due_date")
+    reminded, skipped = [], []
+    for row in rows:
+        invoice = await load(ctx, row["id"])
+        number = invoice.number or str(invoice.id)
+        if row["last_reminder_at"] and now - datetime.fromisoformat(row["last_reminder_at"]) < REMINDER_EVERY:
+            skipped.append(number)
+            continue
+        days = (now.date() - date.fromisoformat(invoice.due_date or now.date().isoformat())).days
+        title, opening = tone(days)
+        await ctx.enqueue_email(invoice.customer_email, f"{title}: invoice {number}",
+                                f"{opening}\n\nInvoice {number}, due {invoice.due_date} ({days} days ago).\n"
+                                f"Balance due: {money(invoice.balance_cents, invoice.currency)}\n",
+                                purpose=f"dunning:{invoice.id}")
+        await ctx.db.execute("UPDATE invoicing_invoices SET last_reminder_at = ? WHERE id = ?",
+                             (now.isoformat(timespec="seconds"), invoice.id))
+        reminded.append(number)
+    if not reminded:
+        ctx.set_outcome("no_effect")
+    return Reminded(reminded=reminded, skipped_recent=skipped)
+
+
+@skill(name="invoicing_ar_aging", title="Receivables aging", category="finance", read_only=True, instructions="""
+    Accounts-receivable aging: the unpaid balance of sent and overdue invoices in buckets by days
+    past due: current (not yet due), 1-30, 31-60, 61-90, 90+.
+    """)
+async def ar_aging(ctx: SkillContext) -> Aging:
+    """Outstanding receivables bucketed by days past due."""
+    today = ctx.now().date()
+    ids = [r["id"] for r in await ctx.db.fetchall(
+        "SELECT id FROM invoicing_invoices WHERE status IN ('sent', 'overdue')")]
+    totals = {name: [0, 0] for name, _, _ in BUCKETS}
+    for invoice_id in ids:
+        invoice = await load(ctx, invoice_id)
+        late = (today - date.fromisoformat(invoice.due_date or today.isoformat())).days
+        name = next(n for n, lo, hi in BUCKETS if (lo is None and late <= 0) or
+                    (lo is not None and late >= lo and (hi is None or late <= hi)))
+        totals[name][0] += 1
+        totals[name][1] += invoice.balance_cents
+    buckets = [Bucket(bucket=n, invoices=totals[n][0], outstanding_cents=totals[n][1]) for n, _, _ in BUCKETS]
+    return Aging(as_of=today.isoformat(), buckets=buckets, total_outstanding_cents=sum(b.outstanding_cents
+                                                                                       for b in buckets))
