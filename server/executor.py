@@ -1,7 +1,7 @@
 """The one path to a handler. MCP, the CLI, the reasoning loop and automations all call here.
 
-    call -> known? enabled? not paused? -> validate -> trust gate (agent + approve)
-         -> L1 loop guard -> L1 breaker admission -> handler (timeout, transaction)
+    call -> L1 loop guard -> known? enabled? not paused? -> validate -> trust gate (agent + approve)
+         -> L1 breaker admission -> handler (timeout, transaction)
          -> L2 retry on retryable kinds (ctx.retry, ctx.prev_error) -> L4 score
          -> activity row + L1 breaker + L3 escalation, in one transaction
 
@@ -31,13 +31,15 @@ from server.registry import Registry
 from server.resilience import breaker, escalation, evaluation
 from server.resilience.loop_guard import LoopGuard
 from server.store import Store, dumps
-from skills import Clock, ErrorKind, Skill, SkillContext, SkillError
+from skills import RETRYABLE, Clock, ErrorKind, Skill, SkillContext, SkillError, classify_http_status
 from skills.contract import CONFIRM_FIELD
 
 log = logging.getLogger(__name__)
 
 Caller = Literal["mcp", "cli", "pilot", "automation", "system"]
 MAX_RETRIES = 2
+# Retrying these only repeats the refusal (or burns quota), whatever the handler signalled.
+NEVER_RETRIED = frozenset({ErrorKind.AUTH_FAILED, ErrorKind.HTTP_401, ErrorKind.QUOTA_HIT, ErrorKind.VALIDATION})
 APPROVAL_TTL = timedelta(hours=48)
 
 
@@ -100,6 +102,9 @@ class Executor:
         self.max_retries = max_retries
         # Handed to system skills as ctx.services (the App, for health and self-heal skills).
         self.services: dict[str, Any] = {}
+        # Skills whose breaker/escalation counters this process may have left non-zero since a
+        # concurrent call read its state: that call's success must still reset them.
+        self._unclean: set[str] = set()
 
     async def call(
         self,
@@ -114,6 +119,15 @@ class Executor:
         started = time.perf_counter()
         arguments = dict(arguments or {})
         skill = self.registry.skills.get(name)
+        if guard is not None:
+            # Every call counts, refused ones too: an agent repeating a call that keeps being
+            # refused (paused, circuit broken, invalid) is looping just the same.
+            try:
+                guard.check(name, arguments)
+            except LoopDetected as exc:
+                await self._refuse(name, skill, arguments, caller, run_id, started, ErrorKind.LOOP_DETECTED, str(exc))
+                raise
+            guard.record(name, arguments)
         if skill is None:
             return await self._refuse(name, None, arguments, caller, run_id, started,
                                       ErrorKind.UNKNOWN_SKILL, self._unknown_message(name))
@@ -139,13 +153,6 @@ class Executor:
             if caller in ("mcp", "cli") and not getattr(parsed, CONFIRM_FIELD, False):
                 return await self._refuse(name, skill, arguments, caller, run_id, started,
                                           ErrorKind.APPROVAL_REQUIRED, confirmation_message(skill))
-        if guard is not None:
-            try:
-                guard.check(name, arguments)
-            except LoopDetected as exc:
-                await self._refuse(name, skill, arguments, caller, run_id, started,
-                                   ErrorKind.LOOP_DETECTED, str(exc))
-                raise
         state = row if row["breaker"] is not None else None
         probe = False
         if state is not None and state["breaker"] != "closed":
@@ -167,7 +174,7 @@ class Executor:
         kwargs = {p: getattr(parsed, p) for p in skill.params}
         attempt, prev_error = 0, None
         while True:
-            if guard is not None:
+            if guard is not None and attempt:  # retries are the same action again (the call itself is recorded)
                 guard.record(skill.name, arguments)
             ctx = SkillContext(
                 db=self.store, http=self.http, clock=self.clock, settings=settings, module_id=skill.module_id,
@@ -188,40 +195,47 @@ class Executor:
         return CallResult(
             skill=skill.name, ok=kind is None, output=output, error_kind=kind,
             message=message if kind is not None else "", outcome=call.outcome, attempts=attempt + 1,
-            duration_ms=call.duration_ms, activity_id=call.activity_id, events=[e for e, _ in ctx.events],
+            duration_ms=call.duration_ms, activity_id=call.activity_id,
+            events=[e for e, _ in ctx.events] if kind is None else [],  # a failed attempt's events rolled back
         )
 
     async def _attempt(
         self, call: _Call, ctx: SkillContext, kwargs: dict[str, Any]
     ) -> tuple[dict[str, Any] | None, ErrorKind | None, str, bool]:
         skill = call.skill
+        # The timeout covers the handler only: not the wait for the write lock (queueing behind
+        # other calls is not the skill's fault), nor the bookkeeping after an outbound effect
+        # (a timeout there would retry, and so repeat, an effect that already happened).
         try:
-            async with asyncio.timeout(skill.timeout_s):
-                if skill.transactional and not skill.hints.read_only:
-                    # The activity row commits in the same transaction as the effect: there is
-                    # never an effect without its log row, nor a log row for a rolled-back effect.
-                    async with self.store.transaction() as tx:
-                        ctx.db = tx
+            if skill.transactional and not skill.hints.read_only:
+                # The activity row commits in the same transaction as the effect: there is
+                # never an effect without its log row, nor a log row for a rolled-back effect.
+                async with self.store.transaction() as tx:
+                    ctx.db = tx
+                    async with asyncio.timeout(skill.timeout_s):
                         output = await self._invoke(skill, ctx, kwargs)
-                        await self._record(tx, call, output, None, "", evaluation.score(None, ctx.outcome))
-                else:
-                    # Read-only and outbound skills hold no write transaction while they run.
+                    await self._record(tx, call, output, None, "", evaluation.score(None, ctx.outcome))
+            else:
+                # Read-only and outbound skills hold no write transaction while they run.
+                async with asyncio.timeout(skill.timeout_s):
                     output = await self._invoke(skill, ctx, kwargs)
-                    outcome = evaluation.score(None, ctx.outcome)
-                    if self._needs_bookkeeping(call, None):
-                        async with self.store.transaction() as tx:
-                            await self._record(tx, call, output, None, "", outcome)
-                    else:  # hot path: one autocommit INSERT, atomic on its own
-                        await self._record(self.store, call, output, None, "", outcome)
+                outcome = evaluation.score(None, ctx.outcome)
+                if self._needs_bookkeeping(call, None):
+                    async with self.store.transaction() as tx:
+                        await self._record(tx, call, output, None, "", outcome)
+                else:  # hot path: one autocommit INSERT, atomic on its own
+                    await self._record(self.store, call, output, None, "", outcome)
             return output, None, "", False
         except SkillError as exc:
-            return None, exc.kind, exc.message, exc.retryable
+            return None, exc.kind, exc.message, exc.retryable and exc.kind not in NEVER_RETRIED
         except TimeoutError:
             return None, ErrorKind.TIMEOUT, f"{skill.name} did not finish within {skill.timeout_s:g} s", True
         except httpx.TimeoutException as exc:
             return None, ErrorKind.TIMEOUT, f"outbound request timed out: {exc}", True
         except httpx.TransportError as exc:
             return None, ErrorKind.NETWORK, f"network error: {exc}", True
+        except httpx.HTTPStatusError as exc:  # raise_for_status() in a handler: classified here, once
+            return _http_status_failure(exc)
         except Exception as exc:
             log.exception("skill %s raised", skill.name)
             detail = f"{skill.name} failed unexpectedly: {type(exc).__name__}: {exc}"
@@ -234,14 +248,13 @@ class Executor:
             result = skill.output_model.model_validate(result)
         return result.model_dump(mode="json")
 
-    @staticmethod
-    def _needs_bookkeeping(call: _Call, kind: ErrorKind | None) -> bool:
+    def _needs_bookkeeping(self, call: _Call, kind: ErrorKind | None) -> bool:
         """Whether recording this call touches more than the activity row."""
         state = call.state
         dirty = state is not None and (state["consecutive_failures"] or state["breaker"] != "closed"
                                        or state["consecutive_hard_negatives"])
         notify = call.caller == "pilot" and call.skill.trust == "notify"
-        return kind is not None or call.probe or bool(dirty) or notify
+        return kind is not None or call.probe or bool(dirty) or notify or call.skill.name in self._unclean
 
     async def _record(
         self, db: Any, call: _Call, output: dict[str, Any] | None, kind: ErrorKind | None, message: str,
@@ -265,10 +278,14 @@ class Executor:
             return
         now = self.clock.now()
         if kind is None or breaker.counts_as_failure(kind):
-            await breaker.record(db, skill.name, call.state, failed=kind is not None, now=now, probe=call.probe)
-            hard = evaluation.is_hard_gate(kind)
-            if hard or (call.state is not None and call.state["consecutive_hard_negatives"]):
-                await escalation.record(db, skill.name, hard_negative=hard, kind=kind, now=now)
+            await breaker.record(db, skill.name, failed=kind is not None, now=now, probe=call.probe)
+            await escalation.record(db, skill.name, hard_negative=evaluation.is_hard_gate(kind), kind=kind, now=now)
+            if kind is None:
+                self._unclean.discard(skill.name)
+            else:
+                self._unclean.add(skill.name)
+        elif call.probe:  # the probe said nothing about the skill's health: the next call probes
+            await breaker.release(db, skill.name, now)
         if kind is None and call.caller == "pilot" and skill.trust == "notify":
             await notify_admin(db, kind="agent_action", title=f"The agent ran {skill.name}",
                                body=f"Arguments: {dumps(activity.redact(call.arguments))}\n"
@@ -336,6 +353,22 @@ class Executor:
 
     def _now(self) -> str:
         return self.clock.now().isoformat(timespec="seconds")
+
+
+def _http_status_failure(exc: httpx.HTTPStatusError) -> tuple[None, ErrorKind, str, bool]:
+    response, url = exc.response, exc.request.url
+    # Named without credentials or query string: those may hold keys, and this text reaches the model.
+    where = f"{exc.request.method} {url.scheme}://{url.netloc.decode('ascii', 'replace')}{url.path}"
+    try:
+        body = response.text
+    except httpx.ResponseNotRead:  # a streamed response: classify by status alone
+        body = ""
+    if response.status_code < 400:  # raise_for_status() also refuses a redirect we did not follow
+        return None, ErrorKind.HANDLER_ERROR, f"{where} answered an unexpected {response.status_code}", False
+    kind = classify_http_status(response.status_code, body)
+    detail = " ".join(body.split())[:200]
+    message = f"{where} answered HTTP {response.status_code} ({kind})"
+    return None, kind, message + (f": {detail}" if detail else ""), kind in RETRYABLE
 
 
 def confirmation_message(skill: Skill) -> str:

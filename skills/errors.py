@@ -7,8 +7,9 @@
     └── ExternalError             an outbound call failed; kind from classify_http / network
 
 Anything else a handler raises is scored as ``handler_error``. Third-party
-errors (httpx, smtplib) are translated once, at the module's adapter, with
-``classify_http_status`` / ``ExternalError.from_exception``.
+errors are translated once: at the module's adapter (``classify_http_status``,
+then ``ExternalError``), or, for httpx errors a handler lets through (timeouts,
+connection errors, ``raise_for_status()``), by the executor.
 """
 
 from __future__ import annotations

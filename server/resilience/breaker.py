@@ -5,7 +5,9 @@ half_open --probe succeeds--> closed;  half_open --probe fails--> open, cooldown
 
 A call and its retries count as one failure, so a retry never trips the breaker twice.
 The probe is claimed with a conditional UPDATE, so two concurrent callers cannot
-both become the probe (the common half-open bug of letting a burst through).
+both become the probe (the common half-open bug of letting a burst through). Only the
+probe moves the breaker out of half_open: a slow call admitted before the breaker
+opened counts its failure but neither re-opens nor closes it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from skills import ErrorKind
 FAILURE_THRESHOLD = 3
 BASE_COOLDOWN_S = 300.0
 MAX_COOLDOWN_S = 3600.0
-# A probe that never reported back (the process died) is given up after this long.
+# A probe that never reported back (the process died, the request was cancelled) is given up after this long.
 STALE_PROBE_S = 600.0
 
 # Refusals and caller mistakes say nothing about the skill's health.
@@ -42,18 +44,27 @@ def counts_as_failure(kind: ErrorKind) -> bool:
     return kind not in NOT_COUNTED
 
 
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def _wait(now: datetime, until: str) -> str:
+    seconds = max(0, int((datetime.fromisoformat(until) - now).total_seconds()))
+    return f"{seconds // 60} min {seconds % 60} s" if seconds >= 60 else f"{seconds} s"
+
+
 async def admit(tx: Any, skill: str, state: dict[str, Any] | None, now: datetime) -> Admission:
     """Decide whether a call may run. ``tx`` must be inside a write transaction."""
     if state is None or state["breaker"] == "closed":
         return Admission(True)
-    now_iso = now.isoformat(timespec="seconds")
+    now_iso = _iso(now)
     if state["breaker"] == "open" and state["open_until"] > now_iso:
         return Admission(False, message=(
-            f"circuit_broken: {skill} failed {FAILURE_THRESHOLD}+ times in a row and is paused until "
-            f"{state['open_until']} UTC; it will be tried again then with one probe call. "
+            f"circuit_broken: {skill} failed {FAILURE_THRESHOLD}+ times in a row and is not being called until "
+            f"{state['open_until']} (in {_wait(now, state['open_until'])}); then one probe call tries it again. "
             "Use another skill or come back later."
         ))
-    stale = (now - timedelta(seconds=STALE_PROBE_S)).isoformat(timespec="seconds")
+    stale = _iso(now - timedelta(seconds=STALE_PROBE_S))
     claimed = await tx.execute(
         "UPDATE skill_state SET breaker = 'half_open', probe_started_at = ?, updated_at = ? "
         "WHERE skill = ? AND ((breaker = 'open' AND open_until <= ?) "
@@ -64,44 +75,59 @@ async def admit(tx: Any, skill: str, state: dict[str, Any] | None, now: datetime
         return Admission(True, probe=True)
     return Admission(False, message=(
         f"circuit_broken: {skill} is being probed after repeated failures; one trial call is in flight. "
-        "Try again shortly."
+        "Try again in a minute."
     ))
 
 
-async def record(tx: Any, skill: str, state: dict[str, Any] | None, *, failed: bool, now: datetime,
-                 probe: bool = False) -> None:
-    """Update the breaker after a counted call (success, or a failure that counts).
+async def record(tx: Any, skill: str, *, failed: bool, now: datetime, probe: bool = False) -> None:
+    """Update the breaker after a counted call (a success, or a failure that counts).
 
-    ``state`` is the row as read before the call; a probe's success always closes the breaker.
+    Reads the row inside the caller's transaction, never a copy taken before the call, so
+    concurrent calls to one skill see each other's results.
     """
-    now_iso = now.isoformat(timespec="seconds")
+    now_iso = _iso(now)
     if not failed:
-        clean = state is None or (state["consecutive_failures"] == 0 and state["breaker"] == "closed")
-        if clean and not probe:
-            return  # hot path: nothing to change
-        await tx.execute(
-            "UPDATE skill_state SET consecutive_failures = 0, breaker = 'closed', open_until = NULL, "
-            "cooldown_s = 0, probe_started_at = NULL, updated_at = ? WHERE skill = ?",
-            (now_iso, skill),
-        )
+        if probe:
+            await tx.execute(
+                "UPDATE skill_state SET consecutive_failures = 0, breaker = 'closed', open_until = NULL, "
+                "cooldown_s = 0, probe_started_at = NULL, updated_at = ? WHERE skill = ?",
+                (now_iso, skill),
+            )
+        else:  # ends a streak of failures; an open breaker is left to its probe
+            await tx.execute(
+                "UPDATE skill_state SET consecutive_failures = 0, updated_at = ? "
+                "WHERE skill = ? AND breaker = 'closed' AND consecutive_failures > 0",
+                (now_iso, skill),
+            )
         return
     current = await tx.fetchone("SELECT * FROM skill_state WHERE skill = ?", (skill,))
     failures = (current["consecutive_failures"] if current else 0) + 1
-    breaker, open_until, cooldown = "closed", None, current["cooldown_s"] if current else 0.0
-    if current is not None and current["breaker"] == "half_open":
-        cooldown = min(max(cooldown, BASE_COOLDOWN_S) * 2, MAX_COOLDOWN_S)
-        breaker = "open"
-    elif failures >= FAILURE_THRESHOLD:
-        cooldown = BASE_COOLDOWN_S if not cooldown else cooldown
-        breaker = "open"
-    if breaker == "open":
-        open_until = (now + timedelta(seconds=cooldown)).isoformat(timespec="seconds")
+    state = current["breaker"] if current else "closed"
+    open_until = current["open_until"] if current else None
+    cooldown = current["cooldown_s"] if current else 0.0
+    probe_started = current["probe_started_at"] if current else None
+    if probe:
+        state, cooldown, probe_started = "open", min(max(cooldown, BASE_COOLDOWN_S) * 2, MAX_COOLDOWN_S), None
+        open_until = _iso(now + timedelta(seconds=cooldown))
+    elif state == "closed" and failures >= FAILURE_THRESHOLD:
+        state, cooldown = "open", BASE_COOLDOWN_S
+        open_until = _iso(now + timedelta(seconds=cooldown))
     await tx.execute(
-        "INSERT INTO skill_state (skill, consecutive_failures, breaker, open_until, cooldown_s, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(skill) DO UPDATE SET consecutive_failures = excluded."
-        "consecutive_failures, breaker = excluded.breaker, open_until = excluded.open_until, "
-        "cooldown_s = excluded.cooldown_s, probe_started_at = NULL, updated_at = excluded.updated_at",
-        (skill, failures, breaker, open_until, cooldown, now_iso),
+        "INSERT INTO skill_state (skill, consecutive_failures, breaker, open_until, cooldown_s, probe_started_at,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(skill) DO UPDATE SET consecutive_failures = "
+        "excluded.consecutive_failures, breaker = excluded.breaker, open_until = excluded.open_until, "
+        "cooldown_s = excluded.cooldown_s, probe_started_at = excluded.probe_started_at, "
+        "updated_at = excluded.updated_at",
+        (skill, failures, state, open_until, cooldown, probe_started, now_iso),
+    )
+
+
+async def release(tx: Any, skill: str, now: datetime) -> None:
+    """A probe ended without a verdict (a refusal or a caller mistake): let the next call probe."""
+    await tx.execute(
+        "UPDATE skill_state SET breaker = 'open', probe_started_at = NULL, updated_at = ? "
+        "WHERE skill = ? AND breaker = 'half_open'",
+        (_iso(now), skill),
     )
 
 
@@ -109,5 +135,5 @@ async def reset(tx: Any, skill: str, now: datetime) -> None:
     await tx.execute(
         "UPDATE skill_state SET consecutive_failures = 0, breaker = 'closed', open_until = NULL, cooldown_s = 0, "
         "probe_started_at = NULL, consecutive_hard_negatives = 0, updated_at = ? WHERE skill = ?",
-        (now.isoformat(timespec="seconds"), skill),
+        (_iso(now), skill),
     )

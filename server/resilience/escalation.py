@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from server.notify import notify_admin
+from server.resilience import breaker
 
 PAUSE_AFTER = 3
 
@@ -53,7 +54,5 @@ async def resume(tx: Any, skill: str, now: datetime) -> bool:
         "WHERE name = ? AND paused_reason IS NOT NULL AND module_id IN (SELECT id FROM modules WHERE enabled = 1)",
         (skill,),
     )
-    from server.resilience import breaker
-
     await breaker.reset(tx, skill, now)
     return bool(result.rowcount)

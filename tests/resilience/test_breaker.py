@@ -79,3 +79,86 @@ async def test_concurrent_failures_keep_the_count_consistent(fapp: App) -> None:
     await asyncio.gather(*(fapp.executor.call("flaky_sync", {"target": str(i)}, caller="mcp") for i in range(2)))
     state = await fapp.store.fetchone("SELECT consecutive_failures, breaker FROM skill_state")
     assert (state["consecutive_failures"], state["breaker"]) == (2, "closed")
+
+
+async def _state(app: App) -> dict:  # type: ignore[type-arg]
+    row = await app.store.fetchone("SELECT * FROM skill_state WHERE skill = 'flaky_remote'")
+    assert row is not None
+    return row
+
+
+async def test_a_success_that_finishes_after_a_concurrent_failure_ends_the_streak(fapp: App) -> None:
+    # A reads a clean state and starts; B fails meanwhile; A then succeeds. The last result is a
+    # success, so the failure streak is 0 (a copy of the state taken before A ran would say 1).
+    flaky.SCRIPT["flaky_remote"] = ["hold:a:ok", "http_4xx"]
+    entered, release = flaky.gate("a")
+    slow = asyncio.create_task(fapp.executor.call("flaky_remote", {"key": "a"}, caller="mcp"))
+    await entered.wait()
+    assert (await fapp.executor.call("flaky_remote", {"key": "b"}, caller="mcp")).error_kind == "http_4xx"
+    assert (await _state(fapp))["consecutive_failures"] == 1
+    release.set()
+    assert (await slow).ok
+    assert (await _state(fapp))["consecutive_failures"] == 0
+
+
+async def test_many_concurrent_failures_open_the_breaker_once(fapp: App, clock: FakeClock) -> None:
+    flaky.SCRIPT["flaky_remote"] = ["http_4xx"] * 12
+    results = await asyncio.gather(
+        *(fapp.executor.call("flaky_remote", {"key": str(i)}, caller="mcp") for i in range(12)))
+    failed = sum(r.error_kind == "http_4xx" for r in results)
+    refused = sum(r.error_kind == "circuit_broken" for r in results)
+    assert failed >= 3 and failed + refused == 12
+    state = await _state(fapp)
+    assert state["consecutive_failures"] == failed  # every counted failure, none twice, none lost
+    assert (state["breaker"], state["cooldown_s"]) == ("open", 300)  # opened once: not doubled by late failures
+    assert state["open_until"] == "2026-11-02T09:05:00+00:00"
+    logged = await fapp.store.fetchval("SELECT COUNT(*) FROM activity WHERE skill = 'flaky_remote'")
+    assert logged == 12
+
+
+async def test_a_late_failure_while_half_open_leaves_the_probe_in_charge(fapp: App, clock: FakeClock) -> None:
+    # "old" was admitted while the breaker was closed and fails after the probe started: it is
+    # counted, but only the probe decides whether the breaker closes or re-opens (doubled).
+    flaky.SCRIPT["flaky_remote"] = ["hold:old:http_4xx", "http_4xx", "http_4xx", "http_4xx", "hold:probe:ok"]
+    old_entered, old_release = flaky.gate("old")
+    old = asyncio.create_task(fapp.executor.call("flaky_remote", {"key": "old"}, caller="mcp"))
+    await old_entered.wait()
+    for i in range(3):
+        await fapp.executor.call("flaky_remote", {"key": str(i)}, caller="mcp")
+    assert (await _state(fapp))["breaker"] == "open"
+    clock.advance(minutes=5)
+    probe_entered, probe_release = flaky.gate("probe")
+    probe = asyncio.create_task(fapp.executor.call("flaky_remote", {"key": "p"}, caller="mcp"))
+    await probe_entered.wait()
+    old_release.set()
+    assert (await old).error_kind == "http_4xx"
+    state = await _state(fapp)
+    assert (state["breaker"], state["cooldown_s"], state["consecutive_failures"]) == ("half_open", 300, 4)
+    refused = await fapp.executor.call("flaky_remote", {"key": "q"}, caller="mcp")
+    assert "one trial call is in flight" in refused.message
+    probe_release.set()
+    assert (await probe).ok
+    state = await _state(fapp)
+    assert (state["breaker"], state["consecutive_failures"], state["cooldown_s"]) == ("closed", 0, 0)
+
+
+async def test_a_probe_refused_for_its_input_lets_the_next_call_probe(fapp: App, clock: FakeClock) -> None:
+    flaky.SCRIPT["flaky_remote"] = ["http_5xx"] * 9 + ["fail", "ok"]
+    for i in range(3):
+        await fapp.executor.call("flaky_remote", {"key": str(i)}, caller="mcp")
+    clock.advance(minutes=5)
+    first = await fapp.executor.call("flaky_remote", {"key": "bad"}, caller="mcp")
+    assert first.error_kind == "validation"  # says nothing about the remote: no verdict
+    assert (await _state(fapp))["breaker"] == "open"
+    second = await fapp.executor.call("flaky_remote", {"key": "good"}, caller="mcp")
+    assert second.ok  # the next call became the probe at once, not after the 10 min stale-probe delay
+    assert (await _state(fapp))["breaker"] == "closed"
+
+
+async def test_the_refusal_says_when_the_skill_is_tried_again(fapp: App, fmcp: McpHarness,
+                                                              clock: FakeClock) -> None:
+    await _fail_calls(fmcp, 3, kind="network")
+    clock.advance(minutes=2)
+    message = await fmcp.error("flaky_sync")
+    assert "until 2026-11-02T09:05:00+00:00 (in 3 min 0 s)" in message
+    assert "one probe call" in message

@@ -35,3 +35,29 @@ async def test_retries_count_toward_the_guard(fapp: App) -> None:
     assert first.attempts == 3  # the call keeps its two retries
     with pytest.raises(LoopDetected):
         await fapp.executor.call("flaky_sync", {}, caller="pilot", run_id="r2", guard=guard)
+
+
+async def test_repeating_a_refused_call_is_a_loop_too(fapp: App) -> None:
+    # A paused skill refuses every call; an agent that keeps asking is looping all the same.
+    await fapp.store.execute("UPDATE skills SET enabled = 0, paused_reason = 'test' WHERE name = 'flaky_sync'")
+    guard = LoopGuard()
+    for _ in range(2):
+        result = await fapp.executor.call("flaky_sync", {"target": "a"}, caller="pilot", run_id="r3", guard=guard)
+        assert result.error_kind == "skill_paused"
+    with pytest.raises(LoopDetected):
+        await fapp.executor.call("flaky_sync", {"target": "a"}, caller="pilot", run_id="r3", guard=guard)
+    for _ in range(2):
+        assert (await fapp.executor.call("flaky_nope", {}, caller="pilot", guard=guard)).error_kind == "unknown_skill"
+    with pytest.raises(LoopDetected, match="flaky_nope"):
+        await fapp.executor.call("flaky_nope", {}, caller="pilot", guard=guard)
+    kinds = [r["error_kind"] for r in await fapp.store.fetchall("SELECT error_kind FROM activity ORDER BY id")]
+    assert kinds == ["skill_paused", "skill_paused", "loop_detected", "unknown_skill", "unknown_skill",
+                     "loop_detected"]
+
+
+async def test_the_guard_belongs_to_one_run(fapp: App) -> None:
+    first, second = LoopGuard(), LoopGuard()
+    for guard in (first, first, second, second):
+        assert (await fapp.executor.call("flaky_sync", {}, caller="pilot", guard=guard)).ok
+    for _ in range(3):  # without a guard (MCP, CLI, automations) nothing is ended
+        assert (await fapp.executor.call("flaky_sync", {}, caller="automation")).ok
