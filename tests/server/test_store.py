@@ -7,6 +7,8 @@ import asyncio
 import pytest
 
 from server.app import open_app
+from server.resilience.evaluation import FLAGGED_SQL
+from server.schema import CORE_MIGRATIONS
 from server.store import MigrationError, Store
 
 pytestmark = pytest.mark.anyio
@@ -66,3 +68,26 @@ async def test_a_failing_migration_keeps_the_previous_version(tmp_path) -> None:
         assert await store.migrate("x", [good]) == []
     finally:
         await store.close()
+
+
+async def test_opening_an_instance_again_migrates_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "again.db"
+    query = "SELECT scope, version, applied_at FROM schema_migrations ORDER BY scope, version"
+    async with open_app(db) as app:
+        first = await app.store.fetchall(query)
+        assert await app.store.schema_version("core") == max(v for v, _ in CORE_MIGRATIONS)
+        assert {r["scope"] for r in first} > {"core"}  # module migrations are recorded too
+    async with open_app(db) as app:
+        assert await app.store.fetchall(query) == first
+        assert await app.store.migrate("core", CORE_MIGRATIONS) == []
+
+
+async def test_the_24h_evaluation_reads_only_its_covering_index(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Regression guard for the 1M-row benchmark: no table lookups and no sort for GROUP BY,
+    # with or without statistics (a fresh instance has none).
+    async with open_app(tmp_path / "plan.db") as app:
+        for analyzed in (False, True):
+            plan = " | ".join(r["detail"] for r in await app.store.fetchall(
+                "EXPLAIN QUERY PLAN " + FLAGGED_SQL, ("2026-01-01", 5, 0.6)))
+            assert "COVERING INDEX activity_skill_window" in plan and "TEMP B-TREE" not in plan, (analyzed, plan)
+            await app.store.execute("ANALYZE")
