@@ -18,6 +18,7 @@ from modules.pages import module as pages
 from modules.pilot import module as pilot
 from modules.projects import module as projects
 from modules.purchasing import module as purchasing
+from modules.subscriptions import module as subscriptions
 from modules.support import module as support
 from modules.surveys import module as surveys
 from modules.timesheets import module as timesheets
@@ -35,6 +36,7 @@ BUILTIN_MODULES: tuple[Module, ...] = (
     email,
     webhooks,
     invoicing,
+    subscriptions,
     forms,
     newsletter,
     webinars,
