@@ -162,3 +162,20 @@ async def test_the_refusal_says_when_the_skill_is_tried_again(fapp: App, fmcp: M
     message = await fmcp.error("flaky_sync")
     assert "until 2026-11-02T09:05:00+00:00 (in 3 min 0 s)" in message
     assert "one probe call" in message
+
+
+async def test_one_probe_over_mcp_while_other_clients_call_at_once(fapp: App, fmcp: McpHarness,
+                                                                   clock: FakeClock) -> None:
+    flaky.SCRIPT["flaky_remote"] = ["http_4xx"] * 3 + ["hold:probe:ok"]
+    for i in range(3):
+        await fmcp.error("flaky_remote", key=str(i))
+    clock.advance(minutes=5)
+    entered, release = flaky.gate("probe")
+    probe = asyncio.create_task(fmcp.call("flaky_remote", key="probe"))
+    await entered.wait()
+    messages = await asyncio.gather(*(fmcp.error("flaky_remote", key=f"c{i}") for i in range(6)))
+    assert all("one trial call is in flight" in m for m in messages)
+    release.set()
+    assert (await probe)["attempt"] == 0
+    assert len([s for s in flaky.SEEN if s[0] == "flaky_remote"]) == 4  # 3 failures + the probe, nothing else
+    assert (await fmcp.call("flaky_remote", key="after"))["attempt"] == 0
