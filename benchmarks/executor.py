@@ -69,11 +69,13 @@ async def evaluation(db: Path, rows: int, spread_days: float) -> None:
     async with open_app(db, modules=[bulk_module(1)]) as app:
         now = app.clock.now()
         rng = random.Random(7)
-        outcomes = ["success"] * 6 + ["negative"] * 3 + ["neutral"]
+        healthy = ["success"] * 6 + ["negative"] * 3 + ["neutral"]
+        failing = ["success"] + ["negative"] * 8 + ["neutral"]  # the first 25 skills: these must be flagged
         batch = []
         for i in range(rows):
             ts = (now - timedelta(seconds=rng.random() * spread_days * 86_400)).isoformat(timespec="seconds")
-            batch.append((ts, "mcp", f"skill_{i % 500:03d}", "ok", rng.choice(outcomes)))
+            skill = i % 500
+            batch.append((ts, "mcp", f"skill_{skill:03d}", "ok", rng.choice(failing if skill < 25 else healthy)))
         t0 = time.perf_counter()
         async with app.store.transaction() as tx:
             await tx.executemany("INSERT INTO activity (ts, caller, skill, status, outcome) VALUES (?, ?, ?, ?, ?)",
@@ -81,6 +83,7 @@ async def evaluation(db: Path, rows: int, spread_days: float) -> None:
         built = time.perf_counter() - t0
         # A real instance may never have run ANALYZE: measure without statistics, then with them.
         fresh, flagged = await _median_ms(app, now)
+        assert flagged == 25, flagged
         await app.store.execute("ANALYZE")
         analyzed, _ = await _median_ms(app, now)
         print(f"evaluation over {rows:,} rows / 500 skills, spread over {spread_days:g} days: "
