@@ -61,10 +61,10 @@ async def _po(ctx: SkillContext, po_id: int) -> PurchaseOrder:
 
 
 @skill(name="purchasing_add_vendor", title="Add a vendor", category="commerce",
-       instructions="Registers a supplier (unique name) you buy from.")
+       instructions="Registers a supplier you buy from (unique name) and the address purchase orders are emailed to.")
 async def add_vendor(ctx: SkillContext, name: Annotated[str, Field(min_length=2, max_length=120)],
                      email: Annotated[str | None, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] = None) -> Vendor:
-    """Add a vendor.
+    """Add a vendor (a supplier you buy from).
 
     Args:
         name: Vendor name, unique.

@@ -30,6 +30,8 @@ async def test_enabling_twice_changes_nothing(app: App, clock: FakeClock) -> Non
 
 async def test_disable_hides_skills_keeps_data_and_enable_brings_them_back(app: App, mcp: McpHarness) -> None:
     await mcp.call("crm_create_lead", email="kept@acme.io")
+    for dependent in ("contacts", "forms"):  # they require crm
+        await app.modules.disable(dependent)
     assert await app.modules.disable("crm") is True
     assert not [n for n in await mcp.tool_names() if n.startswith("crm_")]
     message = await mcp.error("crm_list_leads")
