@@ -28,18 +28,16 @@ from server import activity
 from server.errors import LoopDetected
 from server.notify import notify_admin
 from server.registry import Registry
-from server.resilience import breaker, escalation, evaluation
+from server.resilience import breaker, edge, escalation, evaluation
 from server.resilience.loop_guard import LoopGuard
 from server.store import Store, dumps
-from skills import RETRYABLE, Clock, ErrorKind, Skill, SkillContext, SkillError, classify_http_status
+from skills import Clock, ErrorKind, Skill, SkillContext
 from skills.contract import CONFIRM_FIELD
 
 log = logging.getLogger(__name__)
 
 Caller = Literal["mcp", "cli", "pilot", "automation", "system"]
 MAX_RETRIES = 2
-# Retrying these only repeats the refusal (or burns quota), whatever the handler signalled.
-NEVER_RETRIED = frozenset({ErrorKind.AUTH_FAILED, ErrorKind.HTTP_401, ErrorKind.QUOTA_HIT, ErrorKind.VALIDATION})
 APPROVAL_TTL = timedelta(hours=48)
 
 
@@ -226,20 +224,8 @@ class Executor:
                 else:  # hot path: one autocommit INSERT, atomic on its own
                     await self._record(self.store, call, output, None, "", outcome)
             return output, None, "", False
-        except SkillError as exc:
-            return None, exc.kind, exc.message, exc.retryable and exc.kind not in NEVER_RETRIED
-        except TimeoutError:
-            return None, ErrorKind.TIMEOUT, f"{skill.name} did not finish within {skill.timeout_s:g} s", True
-        except httpx.TimeoutException as exc:
-            return None, ErrorKind.TIMEOUT, f"outbound request timed out: {exc}", True
-        except httpx.TransportError as exc:
-            return None, ErrorKind.NETWORK, f"network error: {exc}", True
-        except httpx.HTTPStatusError as exc:  # raise_for_status() in a handler: classified here, once
-            return _http_status_failure(exc)
-        except Exception as exc:
-            log.exception("skill %s raised", skill.name)
-            detail = f"{skill.name} failed unexpectedly: {type(exc).__name__}: {exc}"
-            return None, ErrorKind.HANDLER_ERROR, detail, False
+        except Exception as exc:  # classified once, at the edge
+            return None, *edge.classify(skill, exc)
 
     @staticmethod
     async def _invoke(skill: Skill, ctx: SkillContext, kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -353,22 +339,6 @@ class Executor:
 
     def _now(self) -> str:
         return self.clock.now().isoformat(timespec="seconds")
-
-
-def _http_status_failure(exc: httpx.HTTPStatusError) -> tuple[None, ErrorKind, str, bool]:
-    response, url = exc.response, exc.request.url
-    # Named without credentials or query string: those may hold keys, and this text reaches the model.
-    where = f"{exc.request.method} {url.scheme}://{url.netloc.decode('ascii', 'replace')}{url.path}"
-    try:
-        body = response.text
-    except httpx.ResponseNotRead:  # a streamed response: classify by status alone
-        body = ""
-    if response.status_code < 400:  # raise_for_status() also refuses a redirect we did not follow
-        return None, ErrorKind.HANDLER_ERROR, f"{where} answered an unexpected {response.status_code}", False
-    kind = classify_http_status(response.status_code, body)
-    detail = " ".join(body.split())[:200]
-    message = f"{where} answered HTTP {response.status_code} ({kind})"
-    return None, kind, message + (f": {detail}" if detail else ""), kind in RETRYABLE
 
 
 def confirmation_message(skill: Skill) -> str:
