@@ -25,10 +25,10 @@ import anyio
 
 from server import activity
 from server.agent import approvals
-from server.agent.runs import interrupted, reason
 from server.agent.bootstrap import agent_enabled
 from server.agent.context import active_objectives, gather, release_objectives
 from server.agent.record import CycleRecord, finish, load_state, save_state, start
+from server.agent.runs import interrupted, reason
 from server.agent.settings import AgentSettings, load
 from server.resilience import backoff
 from server.scheduler import lease

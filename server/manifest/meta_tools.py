@@ -24,16 +24,16 @@ NAMES = (SEARCH, DESCRIBE, EXECUTE)
 
 DEFINITIONS: dict[str, tuple[str, dict[str, Any]]] = {
     SEARCH: (
-        "Find skills for a task by keywords; then describe_skill or execute_skill.",
+        "Find skills for a task by keywords.",
         {"type": "object", "properties": {"query": {"type": "string"}, "limit": {"type": "integer"}},
          "required": ["query"]},
     ),
     DESCRIBE: (
-        "A skill's full schema, instructions and trust level.",
+        "A skill's full schema and instructions.",
         {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]},
     ),
     EXECUTE: (
-        "Run any skill by name, listed as a tool or not.",
+        "Run any skill by name.",
         {"type": "object", "properties": {"name": {"type": "string"}, "arguments": {"type": "object"}},
          "required": ["name"]},
     ),
@@ -41,8 +41,9 @@ DEFINITIONS: dict[str, tuple[str, dict[str, Any]]] = {
 
 
 def mcp_definitions() -> list[types.Tool]:
+    # execute_skill gets no hint: what it does depends on the skill it runs.
     return [types.Tool(name=name, description=description, input_schema=schema,
-                       annotations=types.ToolAnnotations(read_only_hint=name != EXECUTE))
+                       annotations=types.ToolAnnotations(read_only_hint=True) if name != EXECUTE else None)
             for name, (description, schema) in DEFINITIONS.items()]
 
 

@@ -2,11 +2,14 @@
 
 full:    the whole description, every parameter description, output schema and annotations.
 compact: the description cut to 80 characters at a word boundary, no parameter descriptions
-         (anywhere in the schema), no output schema, and a minimal schema: types, enums and
-         required names only (`T | None` becomes `T`, defaults and `additionalProperties` go: the
-         server applies and checks them). Only `readOnlyHint` is kept, so clients still skip
+         (anywhere in the schema), no output schema, and a minimal schema: types, enums, formats
+         and required names only (`T | None` becomes `T`; defaults, bounds, patterns and
+         `additionalProperties` go: the server applies and checks them, and its errors say how
+         to fix a call; describe_skill gives the full schema). Only `readOnlyHint` is kept, so clients still skip
          confirmation for reads; a missing hint makes a client more careful, never less.
-drop:    compact, for the top skills only (ranking.py chooses them).
+drop:    compact, for the top skills only (ranking.py chooses them), and with only the required
+         parameters listed (beyond the seed: optional filters and paging still work when passed,
+         and describe_skill shows them; this keeps drop near the seed's ~800 tokens for 20 skills).
 """
 
 from __future__ import annotations
@@ -31,7 +34,12 @@ def truncate(text: str, limit: int = COMPACT_DESCRIPTION) -> str:
     return cut + "…"
 
 
-_DROPPED_KEYWORDS = frozenset({"description", "title", "default", "additionalProperties", "examples"})
+# Validation detail the server enforces anyway (and explains when a call breaks it); types, enums,
+# formats and required names are what a model needs to form a call.
+_DROPPED_KEYWORDS = frozenset({
+    "description", "title", "default", "additionalProperties", "examples", "pattern", "minLength", "maxLength",
+    "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems",
+})
 
 
 def minimal_schema(schema: Any) -> Any:
@@ -57,6 +65,22 @@ def minimal_schema(schema: Any) -> Any:
     return result
 
 
+def required_only(schema: dict[str, Any]) -> dict[str, Any]:
+    required = schema.get("required", [])
+    properties = {k: v for k, v in schema.get("properties", {}).items() if k in required}
+    result = {k: v for k, v in schema.items() if k != "properties"}
+    if properties:
+        result["properties"] = properties
+    return result
+
+
+def tier_schema(skill: Skill, tier: Tier) -> dict[str, Any]:
+    if tier == "full":
+        return skill.input_schema()
+    schema = minimal_schema(skill.input_schema())
+    return required_only(schema) if tier == "drop" else schema
+
+
 def _compact_annotations(skill: Skill) -> types.ToolAnnotations | None:
     return types.ToolAnnotations(read_only_hint=True) if skill.hints.read_only else None
 
@@ -67,16 +91,15 @@ def mcp_tool(skill: Skill, tier: Tier) -> types.Tool:
     return types.Tool(
         name=skill.name,
         description=truncate(skill.description),
-        input_schema=minimal_schema(skill.input_schema()),
-        annotations=_compact_annotations(skill),
+        input_schema=tier_schema(skill, tier),
+        # drop keeps no annotations: every token counts there, and a client missing a hint only asks more.
+        annotations=_compact_annotations(skill) if tier == "compact" else None,
     )
 
 
 def openai_function(skill: Skill, tier: Tier) -> dict[str, Any]:
-    if tier == "full":
-        description, parameters = skill.description, skill.input_schema()
-    else:
-        description, parameters = truncate(skill.description), minimal_schema(skill.input_schema())
+    description = skill.description if tier == "full" else truncate(skill.description)
+    parameters = tier_schema(skill, tier)
     return {"type": "function", "function": {"name": skill.name, "description": description,
                                              "parameters": parameters}}
 

@@ -146,9 +146,9 @@ class Scheduler:
         async with self.app.store.transaction() as tx:
             await tx.execute("UPDATE schedules SET last_status = ? WHERE name = ?", (f"missed: {note}", name))
             await activity.write(
-                tx, ts=self.app.clock.now().isoformat(timespec="seconds"), caller="system", run_id=None, skill=f"schedule:{name}",
-                module_id=None, arguments={}, output_summary=None, status="error", outcome="neutral",
-                error_kind="missed", error=note, duration_ms=0, attempts=0)
+                tx, ts=self.app.clock.now().isoformat(timespec="seconds"), caller="system", run_id=None,
+                skill=f"schedule:{name}", module_id=None, arguments={}, output_summary=None, status="error",
+                outcome="neutral", error_kind="missed", error=note, duration_ms=0, attempts=0)
 
     async def run_forever(self, surface: Any = None) -> None:
         """The service loop: tick, then wait ``tick_s``; cancelled with the server's task group."""

@@ -38,7 +38,7 @@ async def test_compact_schema_keeps_types_and_required_but_no_descriptions(app: 
     schema = render.minimal_schema(skill.input_schema())
     assert "description" not in json.dumps(schema)
     assert schema["properties"]["status"]["enum"] == ["new", "qualified", "contacted", "converted", "lost"]
-    assert schema["properties"]["min_score"] == {"type": "integer", "maximum": 100, "minimum": 0}
+    assert schema["properties"]["min_score"] == {"type": "integer"}  # bounds are checked by the server
     created = render.minimal_schema(app.registry.skills["crm_create_lead"].input_schema())
     assert created["required"] == ["email"]
 
