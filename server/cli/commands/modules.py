@@ -7,7 +7,6 @@ from typing import Any
 
 from server.cli.commands.common import add_json_flag, instance
 from server.cli.output import CliError, emit_json, line, table
-from server.errors import ModuleError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,10 +41,7 @@ async def list_modules(args: argparse.Namespace) -> int:
 
 async def info(args: argparse.Namespace) -> int:
     async with instance(args) as app:
-        try:
-            module = app.modules.get(args.module)
-        except ModuleError as exc:
-            raise CliError(str(exc)) from exc
+        module = app.modules.get(args.module)
         enabled = await app.modules.is_enabled(module.id)
         automations = await app.store.fetchall(
             "SELECT name, trigger, config, skill, executor, enabled FROM automations WHERE module_id = ?", (module.id,)
@@ -72,21 +68,17 @@ async def info(args: argparse.Namespace) -> int:
 
 
 async def enable(args: argparse.Namespace) -> int:
+    # A refused enable (unknown module, missing requirement) is a ModuleError: instance() turns it
+    # into a one-line CLI error.
     async with instance(args) as app:
-        try:
-            changed = await app.modules.enable(args.module)
-        except ModuleError as exc:
-            raise CliError(str(exc)) from exc
+        changed = await app.modules.enable(args.module)
     line(f"{args.module}: {'enabled' if changed else 'already enabled, nothing changed'}")
     return 0
 
 
 async def disable(args: argparse.Namespace) -> int:
     async with instance(args) as app:
-        try:
-            changed = await app.modules.disable(args.module)
-        except ModuleError as exc:
-            raise CliError(str(exc)) from exc
+        changed = await app.modules.disable(args.module)
     line(f"{args.module}: {'disabled (data kept)' if changed else 'already disabled'}")
     return 0
 
@@ -102,9 +94,6 @@ async def configure(args: argparse.Namespace) -> int:
         except json.JSONDecodeError:
             values[key] = raw
     async with instance(args) as app:
-        try:
-            settings = await app.modules.configure(args.module, values)
-        except ModuleError as exc:
-            raise CliError(str(exc)) from exc
+        settings = await app.modules.configure(args.module, values)
     line(f"{args.module} settings: {', '.join(sorted(settings))}")
     return 0
