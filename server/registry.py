@@ -16,6 +16,9 @@ from skills import ContractError, Module, Skill
 log = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "pilothouse.modules"
+# The meta-tools (server/manifest/meta_tools.py) answer to these names in every manifest; a skill
+# of the same name could never be called, so registering one is an error.
+META_TOOL_NAMES = ("search_skills", "describe_skill", "execute_skill")
 
 
 class Registry:
@@ -27,6 +30,8 @@ class Registry:
                 raise ContractError(f"two modules share the id {module.id!r}")
             self.modules[module.id] = module
             for s in module.skills:
+                if s.name in META_TOOL_NAMES:
+                    raise ContractError(f"skill {s.name!r} of {module.id!r} takes a meta-tool's name; rename it")
                 if s.name in self.skills:
                     owner = self.skills[s.name].module_id
                     raise ContractError(f"skill {s.name!r} is declared by both {owner!r} and {module.id!r}")

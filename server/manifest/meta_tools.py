@@ -1,102 +1,154 @@
 """The three meta-tools that keep every skill in reach whatever the tier (beyond the seed).
 
 search_skills finds a skill by intent, describe_skill gives its full contract, execute_skill
-runs it through the same executor, with the same validation and errors as a direct call.
-They are listed first in every manifest and cannot be shadowed by a skill of the same name.
+runs it through the same executor, with the same validation and errors as a direct call. They
+are listed first in every manifest, over MCP and in the reasoning loop alike, and no skill may
+take their names (the registry refuses it).
+
+In the full tier they carry guidance and parameter descriptions; compact and drop render them
+by the same rules as skills (first sentence, minimal schema), so each stays ~30 tokens there.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
-from typing import Any
+from typing import Any, Literal
 
 import mcp_types as types
 
 from server.app import App
 from server.executor import Caller, CallResult
+from server.manifest import catalog, render
+from server.manifest.render import ToolSpec
 from server.manifest.search import search
+from server.manifest.tiers import Tier
+from server.registry import META_TOOL_NAMES
 from server.resilience.loop_guard import LoopGuard
 from skills import ErrorKind
 
-SEARCH, DESCRIBE, EXECUTE = "search_skills", "describe_skill", "execute_skill"
-NAMES = (SEARCH, DESCRIBE, EXECUTE)
+SEARCH, DESCRIBE, EXECUTE = NAMES = META_TOOL_NAMES
+MAX_LIMIT = 50
 
-DEFINITIONS: dict[str, tuple[str, dict[str, Any]]] = {
-    SEARCH: (
-        "Find skills for a task by keywords.",
-        {"type": "object", "properties": {"query": {"type": "string"}, "limit": {"type": "integer"}},
-         "required": ["query"]},
+SPECS: tuple[ToolSpec, ...] = (
+    ToolSpec(
+        name=SEARCH, title="Search skills", read_only=True, extra={"meta": True},
+        annotations=types.ToolAnnotations(title="Search skills", read_only_hint=True, idempotent_hint=True),
+        description="Find skills for a task by keywords, best match first.\n\n"
+                    "Use when the tool you need is not in your list: every enabled skill is searchable, whatever "
+                    "the manifest shows. Returns name, title, short description and score; describe_skill gives "
+                    "a skill's full contract and execute_skill runs it.",
+        input_schema={"type": "object", "properties": {
+            "query": {"type": "string", "description": "A few words about the task, e.g. 'overdue invoices'."},
+            "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 10,
+                      "description": "How many matches to return (1-50)."},
+        }, "required": ["query"]},
     ),
-    DESCRIBE: (
-        "A skill's full schema and instructions.",
-        {"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]},
+    ToolSpec(
+        name=DESCRIBE, title="Describe a skill", read_only=True, extra={"meta": True},
+        annotations=types.ToolAnnotations(title="Describe a skill", read_only_hint=True, idempotent_hint=True),
+        description="A skill's full contract: schemas, instructions, trust and hints.\n\n"
+                    "Use before calling a skill whose listing is shortened or missing: compact and drop "
+                    "manifests leave out parameter descriptions, and drop leaves out optional parameters.",
+        input_schema={"type": "object", "properties": {
+            "name": {"type": "string", "description": "The skill's exact name, e.g. 'crm_list_leads'."},
+        }, "required": ["name"]},
     ),
-    EXECUTE: (
-        "Run any skill by name.",
-        {"type": "object", "properties": {"name": {"type": "string"}, "arguments": {"type": "object"}},
-         "required": ["name"]},
+    ToolSpec(
+        name=EXECUTE, title="Execute a skill", extra={"meta": True},
+        # No hints: what it does depends on the skill it runs.
+        annotations=types.ToolAnnotations(title="Execute a skill"),
+        description="Run any enabled skill by name with its arguments.\n\n"
+                    "Same validation, errors and safeguards as calling the skill directly; use it for skills "
+                    "that are not in your tool list.",
+        input_schema={"type": "object", "properties": {
+            "name": {"type": "string", "description": "The skill to run (search_skills finds names)."},
+            "arguments": {"type": "object", "description": "The skill's arguments as one JSON object; {} for none."},
+        }, "required": ["name", "arguments"]},
     ),
-}
-
-
-def mcp_definitions() -> list[types.Tool]:
-    # execute_skill gets no hint: what it does depends on the skill it runs.
-    return [types.Tool(name=name, description=description, input_schema=schema,
-                       annotations=types.ToolAnnotations(read_only_hint=True) if name != EXECUTE else None)
-            for name, (description, schema) in DEFINITIONS.items()]
-
-
-def openai_definitions() -> list[dict[str, Any]]:
-    return [{"type": "function", "function": {"name": name, "description": description, "parameters": schema}}
-            for name, (description, schema) in DEFINITIONS.items()]
+)
 
 
 def _fail(name: str, message: str, kind: ErrorKind = ErrorKind.VALIDATION) -> CallResult:
     return CallResult(name, False, error_kind=kind, message=message, outcome="neutral")
 
 
-def _ok(name: str, output: dict[str, Any]) -> CallResult:
-    return CallResult(name, True, output=output)
+class MetaTools:
+    """Definitions and calls of the meta-tools for one instance; used by MCP and the reasoning loop."""
 
+    def __init__(self, app: App) -> None:
+        self.app = app
 
-async def call_meta(
-    app: App, name: str, arguments: dict[str, Any], *, caller: Caller, run_id: str | None = None,
-    guard: LoopGuard | None = None, enabled: list[str],
-) -> CallResult:
-    if not isinstance(arguments, dict):
-        return _fail(name, f"{name} takes a JSON object of arguments")
-    if name == SEARCH:
-        query = arguments.get("query")
+    @staticmethod
+    def definitions(fmt: Literal["mcp", "openai"], tier: Tier = "full") -> list[Any]:
+        if fmt == "mcp":
+            return [render.mcp_tool(spec, tier) for spec in SPECS]
+        return [render.openai_function(spec, tier) for spec in SPECS]
+
+    async def call(
+        self, name: str, arguments: Any, *, caller: Caller, run_id: str | None = None,
+        guard: LoopGuard | None = None,
+    ) -> CallResult:
+        if not isinstance(arguments, dict):
+            return _fail(name, f"{name} takes its arguments as one JSON object, got {json.dumps(arguments)[:60]}")
+        if name == EXECUTE:
+            return await self._execute(arguments, caller=caller, run_id=run_id, guard=guard)
+        if guard is not None:  # the same search or description asked 3 times in a row is a loop too
+            guard.check(name, arguments)
+            guard.record(name, arguments)
+        if name == SEARCH:
+            return await self._search(arguments)
+        if name == DESCRIBE:
+            return await self._describe(arguments)
+        return _fail(name, f"{name} is not a meta-tool; they are {', '.join(NAMES)}", ErrorKind.UNKNOWN_SKILL)
+
+    async def _search(self, arguments: dict[str, Any]) -> CallResult:
+        query, limit = arguments.get("query"), arguments.get("limit", 10)
         if not isinstance(query, str) or not query.strip():
-            return _fail(name, "search_skills needs a `query`: a few words about the task, e.g. 'overdue invoices'")
-        limit = arguments.get("limit", 10)
-        if not isinstance(limit, int) or not 1 <= limit <= 50:
-            return _fail(name, "`limit` must be an integer from 1 to 50")
-        skills = [app.registry.skills[n] for n in enabled]
-        hits = [{"name": s.name, "title": s.title, "description": s.description.split("\n")[0], "score": score}
-                for s, score in search(skills, query, limit)]
-        return _ok(name, {"query": query, "results": hits})
-    if name == DESCRIBE:
+            return _fail(SEARCH, "search_skills needs a `query`: a few words about the task, e.g. 'overdue invoices'")
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+            return _fail(SEARCH, f"`limit` must be an integer from 1 to {MAX_LIMIT} (default 10), got {limit!r}")
+        unknown = sorted(set(arguments) - {"query", "limit"})
+        if unknown:
+            return _fail(SEARCH, f"search_skills takes only `query` and `limit`, not {unknown}")
+        hits = [{"name": s.name, "title": s.title, "description": render.truncate(s.description), "score": score}
+                for s, score in search(await catalog.enabled_skills(self.app), query, limit)]
+        hint = "" if hits else "no enabled skill matches; try other words, or fewer"
+        return CallResult(SEARCH, True, output={"query": query, "results": hits, **({"hint": hint} if hint else {})})
+
+    async def _describe(self, arguments: dict[str, Any]) -> CallResult:
         target = arguments.get("name")
-        skill = app.registry.skills.get(target) if isinstance(target, str) else None
-        if skill is None or target not in enabled:
-            close = difflib.get_close_matches(str(target), enabled, n=3, cutoff=0.6)
+        if not isinstance(target, str) or not target.strip():
+            return _fail(DESCRIBE, "describe_skill needs `name`: a skill's exact name (search_skills finds names)")
+        enabled = [s.name for s in await catalog.enabled_skills(self.app)]
+        skill = self.app.registry.skills.get(target)
+        if skill is not None and target not in enabled:
+            return _fail(DESCRIBE, f"{target} exists but is not enabled on this instance (module "
+                                   f"'{skill.module_id}'): pilothouse modules enable {skill.module_id}",
+                         ErrorKind.SKILL_DISABLED)
+        if skill is None:
+            close = difflib.get_close_matches(target, enabled, n=3, cutoff=0.6)
             hint = f" Did you mean: {', '.join(close)}?" if close else " Use search_skills to find one."
-            return _fail(name, f"no enabled skill named {target!r}.{hint}", ErrorKind.UNKNOWN_SKILL)
-        return _ok(name, {
+            return _fail(DESCRIBE, f"no enabled skill named {target!r}.{hint}", ErrorKind.UNKNOWN_SKILL)
+        return CallResult(DESCRIBE, True, output={
             "name": skill.name, "title": skill.title, "module": skill.module_id, "description": skill.description,
             "instructions": skill.instructions, "trust": skill.trust, "scope": skill.scope,
             "hints": {"read_only": skill.hints.read_only, "destructive": skill.hints.destructive,
                       "idempotent": skill.hints.idempotent, "open_world": skill.hints.open_world},
             "input_schema": skill.input_schema(), "output_schema": skill.output_schema(),
         })
-    target = arguments.get("name")
-    inner = arguments.get("arguments", {})
-    if not isinstance(target, str) or not target:
-        return _fail(name, "execute_skill needs `name`: the skill to run (search_skills finds names)")
-    if not isinstance(inner, dict):
-        return _fail(name, f"`arguments` must be a JSON object, got {json.dumps(inner)[:60]}")
-    if target in NAMES:
-        return _fail(name, f"{target} is a meta-tool; call it directly")
-    return await app.executor.call(target, inner, caller=caller, run_id=run_id, guard=guard)
+
+    async def _execute(self, arguments: dict[str, Any], *, caller: Caller, run_id: str | None,
+                       guard: LoopGuard | None) -> CallResult:
+        target, inner = arguments.get("name"), arguments.get("arguments", {})
+        if not isinstance(target, str) or not target.strip():
+            return _fail(EXECUTE, "execute_skill needs `name`: the skill to run (search_skills finds names)")
+        if inner is None:
+            inner = {}
+        if not isinstance(inner, dict):
+            return _fail(EXECUTE, f"`arguments` must be a JSON object of the skill's arguments, "
+                                  f"got {json.dumps(inner)[:60]}")
+        if target in NAMES:
+            return _fail(EXECUTE, f"{target} is a meta-tool; call it directly, not through execute_skill")
+        # The executor itself: validation, trust gate, breaker, loop guard and errors exactly as a direct call.
+        return await self.app.executor.call(target, inner, caller=caller, run_id=run_id, guard=guard)

@@ -1,45 +1,75 @@
-"""Render skills as tool definitions for a tier, for MCP clients and for OpenAI function calling.
+"""Render tool definitions for a tier, for MCP clients and for OpenAI function calling.
 
-full:    the whole description, every parameter description, output schema and annotations.
-compact: the description cut to 80 characters at a word boundary, no parameter descriptions
-         (anywhere in the schema), no output schema, and a minimal schema: types, enums, formats
-         and required names only (`T | None` becomes `T`; defaults, bounds, patterns and
-         `additionalProperties` go: the server applies and checks them, and its errors say how
-         to fix a call; describe_skill gives the full schema). Only `readOnlyHint` is kept, so clients still skip
-         confirmation for reads; a missing hint makes a client more careful, never less.
-drop:    compact, for the top skills only (ranking.py chooses them), and with only the required
-         parameters listed (beyond the seed: optional filters and paging still work when passed,
-         and describe_skill shows them; this keeps drop near the seed's ~800 tokens for 20 skills).
+full:    the whole description, every parameter description, title, output schema and annotations.
+compact: the seed's rules (description cut to 80 characters at a word boundary, no parameter
+         descriptions anywhere in the schema, nested ``$defs`` included, no titles), plus a minimal
+         schema: types, enums, formats, ``items``, references and required names only (``T | None``
+         becomes ``T``; defaults, bounds, patterns and ``additionalProperties: false`` go: the server
+         applies and checks them, and its errors say how to fix a call; describe_skill gives the full
+         schema). No output schema. Of the annotations only ``readOnlyHint`` stays, so clients still
+         skip confirmation for reads: a missing hint makes a client more careful, never less.
+drop:    compact, and only the *required* parameters (beyond the seed: optional filters and paging
+         still work when passed, and describe_skill shows them). This is what keeps 20 skills and the
+         meta-tools within ~1,000 tokens; no annotations except on the read-only meta-tools.
+
+Skills and meta-tools render through the same ``ToolSpec``; renderings are cached, because the
+reasoning loop asks for a manifest on every iteration and a skill's definition never changes.
 """
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import mcp_types as types
 
 from server.manifest.tiers import Tier
-from server.mcp.tools import full_tool
+from server.mcp.tools import tool_annotations
 from skills import Skill
 
 COMPACT_DESCRIPTION = 80
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True, eq=False)  # identity hash: specs are built once and cached
+class ToolSpec:
+    name: str
+    title: str
+    description: str
+    input_schema: dict[str, Any]
+    output_schema: dict[str, Any] | None = None
+    annotations: types.ToolAnnotations | None = None
+    read_only: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=4096)
+def skill_spec(skill: Skill) -> ToolSpec:
+    return ToolSpec(name=skill.name, title=skill.title, description=skill.description,
+                    input_schema=skill.input_schema(), output_schema=skill.output_schema(),
+                    annotations=tool_annotations(skill), read_only=skill.hints.read_only)
 
 
 def truncate(text: str, limit: int = COMPACT_DESCRIPTION) -> str:
-    """The first line, cut at a word boundary to at most ``limit`` characters including the ellipsis."""
+    """The first paragraph, cut at a word boundary to at most ``limit`` characters including the ellipsis."""
     first = " ".join(text.split("\n\n")[0].split())
     if len(first) <= limit:
         return first
-    cut = first[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.")
-    return cut + "…"
+    head = first[: limit - 1]
+    if first[limit - 1] != " " and " " in head:  # the cut falls inside a word: drop that word
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:.-–—(") + ELLIPSIS
 
 
 # Validation detail the server enforces anyway (and explains when a call breaks it); types, enums,
 # formats and required names are what a model needs to form a call.
 _DROPPED_KEYWORDS = frozenset({
-    "description", "title", "default", "additionalProperties", "examples", "pattern", "minLength", "maxLength",
-    "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems",
+    "description", "title", "default", "examples", "pattern", "minLength", "maxLength",
+    "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minItems", "maxItems", "uniqueItems",
 })
+_NAMED_MAPS = ("properties", "$defs", "definitions")  # their keys are names, not schema keywords
 
 
 def minimal_schema(schema: Any) -> Any:
@@ -56,8 +86,10 @@ def minimal_schema(schema: Any) -> Any:
             return minimal_schema(merged)
     result = {}
     for key, value in schema.items():
-        if key in ("properties", "$defs", "definitions") and isinstance(value, dict):
+        if key in _NAMED_MAPS and isinstance(value, dict):
             result[key] = {name: minimal_schema(sub) for name, sub in value.items()}
+        elif key == "additionalProperties" and isinstance(value, bool):
+            continue  # `false` is enforced by the server; a schema value (a dict's value type) stays
         elif key not in _DROPPED_KEYWORDS:
             result[key] = minimal_schema(value)
     if result.get("properties") == {} and result.get("type") == "object":
@@ -66,42 +98,75 @@ def minimal_schema(schema: Any) -> Any:
 
 
 def required_only(schema: dict[str, Any]) -> dict[str, Any]:
+    """Keep only the required properties, and only the ``$defs`` they still reference."""
     required = schema.get("required", [])
     properties = {k: v for k, v in schema.get("properties", {}).items() if k in required}
-    result = {k: v for k, v in schema.items() if k != "properties"}
+    result = {k: v for k, v in schema.items() if k not in ("properties", "$defs")}
     if properties:
         result["properties"] = properties
+    defs = schema.get("$defs", {})
+    used = _refs(properties, defs)
+    if used:
+        result["$defs"] = {k: v for k, v in defs.items() if k in used}
     return result
 
 
-def tier_schema(skill: Skill, tier: Tier) -> dict[str, Any]:
+def _refs(value: Any, defs: dict[str, Any], seen: set[str] | None = None) -> set[str]:
+    seen = set() if seen is None else seen
+    if isinstance(value, dict):
+        ref = value.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/$defs/"):
+            name = ref.removeprefix("#/$defs/")
+            if name not in seen:
+                seen.add(name)
+                _refs(defs.get(name), defs, seen)
+        for sub in value.values():
+            _refs(sub, defs, seen)
+    elif isinstance(value, list):
+        for sub in value:
+            _refs(sub, defs, seen)
+    return seen
+
+
+def tier_schema(spec: ToolSpec, tier: Tier) -> dict[str, Any]:
     if tier == "full":
-        return skill.input_schema()
-    schema = minimal_schema(skill.input_schema())
+        return spec.input_schema
+    schema = minimal_schema(spec.input_schema)
     return required_only(schema) if tier == "drop" else schema
 
 
-def _compact_annotations(skill: Skill) -> types.ToolAnnotations | None:
-    return types.ToolAnnotations(read_only_hint=True) if skill.hints.read_only else None
-
-
-def mcp_tool(skill: Skill, tier: Tier) -> types.Tool:
+def _annotations(spec: ToolSpec, tier: Tier) -> types.ToolAnnotations | None:
     if tier == "full":
-        return full_tool(skill)
+        return spec.annotations
+    if spec.read_only and (tier == "compact" or spec.extra.get("meta")):
+        return types.ToolAnnotations(read_only_hint=True)
+    return None
+
+
+@lru_cache(maxsize=16384)
+def mcp_tool(spec: ToolSpec, tier: Tier) -> types.Tool:
+    full = tier == "full"
     return types.Tool(
-        name=skill.name,
-        description=truncate(skill.description),
-        input_schema=tier_schema(skill, tier),
-        # drop keeps no annotations: every token counts there, and a client missing a hint only asks more.
-        annotations=_compact_annotations(skill) if tier == "compact" else None,
+        name=spec.name,
+        title=spec.title if full else None,
+        description=spec.description if full else truncate(spec.description),
+        input_schema=tier_schema(spec, tier),
+        output_schema=spec.output_schema if full else None,
+        annotations=_annotations(spec, tier),
     )
 
 
-def openai_function(skill: Skill, tier: Tier) -> dict[str, Any]:
-    description = skill.description if tier == "full" else truncate(skill.description)
-    parameters = tier_schema(skill, tier)
-    return {"type": "function", "function": {"name": skill.name, "description": description,
-                                             "parameters": parameters}}
+@lru_cache(maxsize=16384)
+def _openai_function(spec: ToolSpec, tier: Tier) -> tuple[str, str, str]:
+    description = spec.description if tier == "full" else truncate(spec.description)
+    return spec.name, description, json.dumps(tier_schema(spec, tier))
+
+
+def openai_function(spec: ToolSpec, tier: Tier) -> dict[str, Any]:
+    """``{"type": "function", "function": {...}}``; a fresh dict every call, since callers may mutate it."""
+    name, description, parameters = _openai_function(spec, tier)
+    return {"type": "function", "function": {"name": name, "description": description,
+                                             "parameters": json.loads(parameters)}}
 
 
 def tools_list_json(tools: list[types.Tool]) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """The MCP server, on the SDK's low-level ``Server`` so we own ``tools/list``.
 
-Tools are listed in a deterministic order (by name, so prompt caches stay warm),
+Tools are listed in a deterministic order (the meta-tools, then the launch tier's skills
+by name, so prompt caches stay warm),
 paginated with an opaque cursor, and carry cache hints. Every ``tools/call`` goes
 through the executor; every failure is a tool result with ``isError: true`` and a
 message a model can act on, never a protocol crash.
@@ -63,9 +64,10 @@ class Surface:
         self.app = app
         self.tier = tier
         self.bus = InMemorySubscriptionBus()
-        catalog = McpCatalog(app, tier)
-        self._list_tools: ListTools = catalog.list_tools
-        self._call_tool: CallTool = catalog.call_tool
+        # The tier's skills after the 3 meta-tools, by name; every name callable whatever the tier.
+        self.catalog = McpCatalog(app, tier)
+        self._list_tools: ListTools = self.catalog.list_tools
+        self._call_tool: CallTool = self.catalog.call_tool
         self._legacy_sessions: weakref.WeakSet[Any] = weakref.WeakSet()
         self._fingerprint: str | None = None
         self._resources: dict[str, tuple[types.Resource, ReadResource]] = {}

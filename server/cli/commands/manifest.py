@@ -1,3 +1,5 @@
+"""`pilothouse manifest`: a tier's tool manifest and its size, or which tier a budget gets."""
+
 from __future__ import annotations
 
 import argparse
@@ -8,9 +10,12 @@ from server.cli.output import CliError, emit_json, line, table
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("manifest", help="print a tier's tool manifest and its size, or which tier a budget gets")
-    parser.add_argument("--tier", choices=["full", "compact", "drop"], default="full")
+    parser.add_argument("--tier", choices=["full", "compact", "drop", "auto"], default="full",
+                        help="the tier to print; auto = what `serve` would list for --context-tokens/--tool-share")
     parser.add_argument("--format", choices=["mcp", "openai"], default="mcp",
                         help="as an MCP client receives it (tools/list) or as OpenAI function definitions")
+    parser.add_argument("--context-tokens", type=int, default=200_000, help="for --tier auto (default 200000)")
+    parser.add_argument("--tool-share", type=float, default=0.05, help="for --tier auto (default 0.05 = 5 %%)")
     parser.add_argument("--used", type=int, help="tokens used so far (with --budget: which tier, and why)")
     parser.add_argument("--budget", type=int, help="token budget of the run")
     parser.add_argument("--json", action="store_true", help="print the manifest itself as JSON")
@@ -19,6 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 async def run(args: argparse.Namespace) -> int:
     from server import manifest
+    from server.errors import ConfigError
+    from server.manifest.launch import choose_tier
     from server.manifest.render import tools_list_json
     from server.tokens import get_counter
 
@@ -30,18 +37,25 @@ async def run(args: argparse.Namespace) -> int:
         line(manifest.explain_tier(args.used, args.budget))
         return 0
     async with instance(args) as app:
+        tier, why = args.tier, ""
+        if tier == "auto":
+            try:
+                choice = await choose_tier(app, "auto", args.context_tokens, args.tool_share)
+            except ConfigError as exc:
+                raise CliError(str(exc)) from exc
+            tier, why = choice.tier, f" ({choice.reason})"
         counter = await get_counter()
         if args.format == "openai":
-            document: object = await manifest.openai_tools(app, args.tier)
+            document: object = await manifest.openai_tools(app, tier)
             names = [t["function"]["name"] for t in document]  # type: ignore[attr-defined]
         else:
-            tools = await manifest.mcp_tools(app, args.tier)
+            tools = await manifest.mcp_tools(app, tier)
             document, names = tools_list_json(tools), [t.name for t in tools]
     tokens = counter.count_json(document)
     if args.json:
         emit_json(document)
         return 0
     table([{"tool": n} for n in names], ["tool"])
-    line(f"\n{args.tier} tier, {args.format} format: {len(names)} tools (3 meta-tools), {tokens:,} tokens "
-         f"({counter.name})")
+    line(f"\n{tier} tier{why}, {args.format} format: {len(names)} tools ({len(manifest.META_TOOLS)} meta-tools), "
+         f"{tokens:,} tokens ({counter.name})")
     return 0

@@ -20,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--context-tokens", type=int, default=200_000,
                         help="the client's context window, for --tier auto (default 200000)")
     parser.add_argument("--tool-share", type=float, default=0.05,
-                        help="share of the context the tool list may use, for --tier auto (default 0.05)")
+                        help="share of the context the tool list may use, for --tier auto (default 0.05 = 5 %%)")
     parser.set_defaults(handler=serve)
 
 
@@ -31,16 +31,21 @@ async def serve(args: argparse.Namespace) -> int:
 
     register_service()  # scheduler + heartbeat beside the transport; each tick is a no-op while the agent is off
 
-    from server.manifest.launch import cached_choice, requested_tier
+    from server.manifest.launch import choose_tier, requested_tier
 
     try:
         requested = requested_tier(args.tier)
     except ConfigError as exc:
         raise CliError(str(exc)) from exc
     async with instance(args) as app:
-        choice = await cached_choice(app, requested, args.context_tokens, args.tool_share)
-        log.warning("tools/list tier: %s (%s)", choice.tier, choice.reason)
+        try:
+            choice = await choose_tier(app, requested, args.context_tokens, args.tool_share)
+        except ConfigError as exc:
+            raise CliError(str(exc)) from exc
+        sizes = ", ".join(f"{t} {n:,}" for t, n in choice.tokens.items())
+        log.warning("tools/list tier: %s (%s; tokens: %s)", choice.tier, choice.reason, sizes)
         surface = Surface(app, choice.tier)
+        await surface.catalog.freeze()  # the drop ranking is taken at launch, once
         try:
             if args.http:
                 await serve_http(app, surface, host=args.host, port=args.port)

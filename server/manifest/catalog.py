@@ -1,0 +1,70 @@
+"""Which skills a tier lists: every enabled one (full, compact) or the top of the ranking (drop).
+
+The drop tier takes the ranking's best skills, at most ``DROP_SIZE`` (20), while the whole
+manifest, meta-tools included, stays within ``DROP_TOKEN_CAP`` tokens in both formats (MCP
+tools/list JSON and OpenAI functions). With required-only schemas 20 skills usually fit; the
+cap makes the seed's "~800 tokens" a guarantee rather than luck: a skill with a heavy schema
+(nested line items...) that would break it is skipped for the next one, and stays reachable
+through the meta-tools. Lists come back sorted by name, so the order never depends on usage.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from server.app import App
+from server.manifest import ranking, render
+from server.manifest.tiers import Tier
+from server.tokens import TokenCounter, get_counter
+from skills import Skill
+
+DROP_TOKEN_CAP = 1_000
+
+
+async def enabled_skills(app: App) -> list[Skill]:
+    """Enabled skills of enabled modules, by name (the same rule as Surface.enabled_skill_names)."""
+    rows = await app.store.fetchall(
+        "SELECT s.name FROM skills s JOIN modules m ON m.id = s.module_id "
+        "WHERE s.enabled = 1 AND m.enabled = 1 ORDER BY s.name")
+    return [app.registry.skills[r["name"]] for r in rows if r["name"] in app.registry.skills]
+
+
+async def tier_skills(app: App, tier: Tier) -> list[Skill]:
+    """The skills a tier lists, sorted by name."""
+    skills = await enabled_skills(app)
+    if tier != "drop":
+        return skills
+    ranked = await ranking.ranked_skills(app.store, skills, list(app.registry.modules), app.clock.now())
+    return fit_drop(ranked, await get_counter())
+
+
+def fit_drop(ranked: list[Skill], counter: TokenCounter, size: int = ranking.DROP_SIZE,
+             cap: int = DROP_TOKEN_CAP) -> list[Skill]:
+    """The best-ranked skills, at most ``size``, whose drop manifest stays within ``cap`` tokens."""
+    from server.manifest.meta_tools import SPECS  # late: meta_tools imports this module
+
+    used = _manifest_tokens(counter, SPECS)
+    chosen: list[Skill] = []
+    for skill in ranked:
+        if len(chosen) == size:
+            break
+        cost = _tool_tokens(counter, render.skill_spec(skill))
+        if used + cost <= cap:
+            chosen.append(skill)
+            used += cost
+    # Per-tool counts add up to a little more than the joined JSON; check the real thing anyway.
+    while chosen and _manifest_tokens(counter, (*SPECS, *(render.skill_spec(s) for s in chosen))) > cap:
+        chosen.pop()
+    return sorted(chosen, key=lambda s: s.name)
+
+
+def _manifest_tokens(counter: TokenCounter, specs: tuple[render.ToolSpec, ...]) -> int:
+    mcp = render.tools_list_json([render.mcp_tool(s, "drop") for s in specs])
+    openai = [render.openai_function(s, "drop") for s in specs]
+    return max(counter.count_json(mcp), counter.count_json(openai))
+
+
+@lru_cache(maxsize=8192)
+def _tool_tokens(counter: TokenCounter, spec: render.ToolSpec) -> int:
+    mcp = render.mcp_tool(spec, "drop").model_dump(mode="json", by_alias=True, exclude_none=True)
+    return max(counter.count_json(mcp), counter.count_json(render.openai_function(spec, "drop"))) + 1  # the comma
