@@ -22,6 +22,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from server.manifest.render import skill_spec
 from skills import Skill
 
 USAGE_WINDOW = timedelta(days=14)
@@ -54,7 +55,7 @@ def _kind(skill: Skill) -> int:
 
 
 def cold_key(skill: Skill, position: dict[str, int]) -> tuple[Any, ...]:
-    needs_arguments = bool(skill.input_schema().get("required"))
+    needs_arguments = bool(skill_spec(skill).input_schema.get("required"))  # cached: no schema rebuild per rank
     return (not skill.hints.read_only, needs_arguments, _kind(skill), position.get(skill.module_id, len(position)),
             skill.name)
 
