@@ -211,4 +211,16 @@ CORE_MIGRATIONS: list[tuple[int, str]] = [
         DROP INDEX activity_skill_ts;
         """,
     ),
+    (
+        3,
+        """
+        -- Derived values the runtime may recompute at will (e.g. the MCP tier chosen for a catalog),
+        -- kept apart from the agent's memory so its skills never see them.
+        CREATE TABLE runtime_cache (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        """,
+    ),
 ]

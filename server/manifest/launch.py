@@ -9,14 +9,16 @@ process; only enabling or disabling modules changes it, for every client at once
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import mcp_types as types
 
 from server import manifest
-from server.app import App
+from server.app import VERSION, App
 from server.errors import ConfigError
 from server.executor import CallResult
 from server.manifest.render import tools_list_json
@@ -65,6 +67,30 @@ async def choose_tier(app: App, requested: str, context_tokens: int = DEFAULT_CO
                               f"({tokens[tier]:,} <= {limit:,})")
     return TierChoice("drop", tokens, limit,
                       f"auto: no tier fits {share:.0%} of {context_tokens:,} tokens ({limit:,}); drop is the smallest")
+
+
+async def launch_tier(app: App, requested: str, context_tokens: int = DEFAULT_CONTEXT_TOKENS,
+                      share: float = DEFAULT_SHARE) -> TierChoice:
+    """``choose_tier`` for ``serve``, without the cost of counting at every start.
+
+    An explicit tier needs no measuring. ``auto`` depends only on the enabled catalog and the
+    two parameters, so its answer is kept in ``runtime_cache`` and measured again only when one
+    of them (or the version) changes: loading the tokenizer and counting every tier costs a few
+    hundred milliseconds of cold start.
+    """
+    if requested != "auto":
+        return TierChoice(requested, {}, int(context_tokens * share), "chosen at launch")  # type: ignore[arg-type]
+    names = [s.name for s in await manifest.enabled_skills(app)]
+    fingerprint = json.dumps([VERSION, names, context_tokens, share])
+    key = "mcp_tier:" + hashlib.sha256(fingerprint.encode()).hexdigest()[:24]
+    cached = await app.store.fetchval("SELECT value FROM runtime_cache WHERE key = ?", (key,))
+    if cached is not None:
+        return TierChoice(**json.loads(cached))
+    choice = await choose_tier(app, "auto", context_tokens, share)
+    await app.store.execute(
+        "INSERT OR REPLACE INTO runtime_cache (key, value, updated_at) VALUES (?, ?, ?)",
+        (key, json.dumps(asdict(choice)), app.clock.now().isoformat(timespec="seconds")))
+    return choice
 
 
 class McpCatalog:

@@ -130,3 +130,17 @@ async def test_serve_over_stdio_with_the_drop_tier_from_the_environment(tmp_path
         assert "crm_create_lead" not in names  # a write, cold start: not listed, yet callable
         created = await client.call_tool("crm_create_lead", {"email": "drop@acme.io"})
         assert not created.is_error and created.structured_content["email"] == "drop@acme.io"
+
+
+async def test_auto_tier_is_measured_once_per_catalog(app: App) -> None:
+    from server.manifest.launch import launch_tier
+
+    first = await launch_tier(app, "auto")
+    assert await app.store.fetchval("SELECT COUNT(*) FROM runtime_cache") == 1
+    again = await launch_tier(app, "auto")
+    assert again == first
+    await app.modules.disable("blog")  # a different catalog is measured anew
+    await launch_tier(app, "auto")
+    assert await app.store.fetchval("SELECT COUNT(*) FROM runtime_cache") == 2
+    assert await app.store.fetchval("SELECT COUNT(*) FROM memory WHERE key LIKE 'mcp_tier%'") == 0
+    assert (await launch_tier(app, "compact")).tier == "compact"

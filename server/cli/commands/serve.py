@@ -31,7 +31,7 @@ async def serve(args: argparse.Namespace) -> int:
 
     register_service()  # scheduler + heartbeat beside the transport; each tick is a no-op while the agent is off
 
-    from server.manifest.launch import choose_tier, requested_tier
+    from server.manifest.launch import launch_tier, requested_tier
 
     try:
         requested = requested_tier(args.tier)
@@ -39,7 +39,7 @@ async def serve(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     async with instance(args) as app:
         try:
-            choice = await choose_tier(app, requested, args.context_tokens, args.tool_share)
+            choice = await launch_tier(app, requested, args.context_tokens, args.tool_share)
         except ConfigError as exc:
             raise CliError(str(exc)) from exc
         sizes = ", ".join(f"{t} {n:,}" for t, n in choice.tokens.items())
