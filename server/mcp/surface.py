@@ -4,7 +4,9 @@ Tools are listed in a deterministic order (the meta-tools, then the launch tier'
 by name, so prompt caches stay warm),
 paginated with an opaque cursor, and carry cache hints. Every ``tools/call`` goes
 through the executor; every failure is a tool result with ``isError: true`` and a
-message a model can act on, never a protocol crash.
+message a model can act on, never a protocol crash. An unconfirmed call of an
+``approve`` skill is put to the person through the client's form when it has one
+(confirmation.py).
 """
 
 from __future__ import annotations
@@ -24,12 +26,14 @@ from mcp.server.caching import CacheHint
 from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel.server import NotificationOptions
 from mcp.server.models import InitializationOptions
+from mcp.server.request_state import RequestStateBoundary, RequestStateSecurity
 from mcp.server.subscriptions import InMemorySubscriptionBus, ListenHandler, ToolsListChanged
 from mcp.shared.exceptions import MCPError
 from server.app import VERSION, App
 from server.executor import CallResult
 from server.manifest.launch import McpCatalog
 from server.manifest.tiers import Tier
+from server.mcp import confirmation
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +96,11 @@ class Surface:
             on_list_resource_templates=self._on_list_resource_templates,
             on_subscriptions_listen=ListenHandler(self.bus),
         )
+        # Seals the requestState of a 2026 confirmation round (confirmation.py) so that only a state
+        # this process minted, for this tool and these arguments, comes back. The key lives as long
+        # as the process: a question asked before a restart is simply asked again.
+        boundary = RequestStateBoundary(RequestStateSecurity.ephemeral(), default_audience="pilothouse")
+        self.server.middleware.append(boundary)
         from server.health.http import install as install_health  # late: health builds on the whole runtime
 
         install_health(self)
@@ -117,14 +126,44 @@ class Surface:
 
     async def _on_call_tool(
         self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
-    ) -> types.CallToolResult:
+    ) -> types.CallToolResult | types.InputRequiredResult:
         self._remember_session(ctx)
+        name, arguments = params.name, dict(params.arguments or {})
         try:
-            result = await self._call_tool(params.name, dict(params.arguments or {}))
+            asked = await self._confirm(ctx, params, name, arguments)
+            if isinstance(asked, types.InputRequiredResult | types.CallToolResult):
+                return asked
+            result = await self._call_tool(*(asked.confirmed() if asked else (name, arguments)))
+            if asked is not None:
+                await confirmation.mark_confirmed(self.app, result.activity_id)
         except Exception as exc:  # the server never dies on a bad request
-            log.exception("tools/call %s failed", params.name)
-            return error_result(f"{params.name} failed inside the server: {type(exc).__name__}: {exc}")
+            log.exception("tools/call %s failed", name)
+            return error_result(f"{name} failed inside the server: {type(exc).__name__}: {exc}")
         return to_tool_result(result)
+
+    async def _confirm(
+        self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams, name: str,
+        arguments: dict[str, Any],
+    ) -> confirmation.Pending | types.InputRequiredResult | types.CallToolResult | None:
+        """Ask the person about an unconfirmed approve-trust call, where the client can show a form.
+
+        None: call as is (not an approve call, already confirmed, or the client cannot ask; the
+        executor then answers confirmation_required). The pending call: the person said yes. An
+        InputRequiredResult: the 2026 question to the client. A tool error: the person said no.
+        """
+        via = confirmation.channel(ctx)
+        call = await confirmation.pending(self.app, name, arguments) if via else None
+        if call is None:
+            return None
+        if via == "input_required":
+            verdict = confirmation.answered(params, call)
+            if verdict is None:
+                return confirmation.ask(call)
+        else:
+            verdict = await confirmation.elicit(ctx, call)
+            if verdict is None:
+                return None
+        return call if verdict == "confirmed" else error_result(call.refusal(verdict))
 
     # --- resources: skill instructions (loaded on demand) and contributed documents ------------
 
