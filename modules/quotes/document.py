@@ -1,0 +1,65 @@
+"""The quote as a document (Markdown: readable in email, convertible to PDF or HTML)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from modules.quotes.model import Quote, label, load
+from skills import SkillContext, skill
+
+
+def money(cents: int, currency: str) -> str:
+    return f"{currency} {cents / 100:,.2f}"
+
+
+def render_markdown(quote: Quote) -> str:
+    c = quote.currency
+    rows = "\n".join(f"| {ln.description} | {ln.quantity:g} | {money(ln.unit_price_cents, c)} | "
+                     f"{money(ln.amount_cents, c)} |" for ln in quote.lines)
+    title = label(quote) if quote.status != "draft" or quote.number else "(draft)"
+    replaces = f"  \n**Replaces:** revision {quote.revision - 1}" if quote.revision > 1 else ""
+    notes = f"\n{quote.notes}\n" if quote.notes else ""
+    closing = {
+        "draft": "This is a draft and not yet an offer.",
+        "sent": f"This offer is valid until {quote.valid_until}. To accept it, reply to this email.",
+        "accepted": "Accepted. Thank you; your invoice follows separately.",
+        "declined": "Declined.",
+        "expired": f"This offer expired on {quote.valid_until}. Ask us for an updated quote.",
+        "superseded": "Replaced by a newer revision of this quote.",
+    }[quote.status]
+    return (
+        f"# Quote {title}\n\n"
+        f"**For:** {quote.customer} <{quote.customer_email}>  \n"
+        f"**Date:** {(quote.sent_at or '-')[:10]}  \n**Valid until:** {quote.valid_until}  \n"
+        f"**Payment terms:** {quote.terms_days} days after invoice  \n"
+        f"**Status:** {quote.status}{replaces}\n{notes}\n"
+        "| Description | Qty | Unit price | Amount |\n|---|---:|---:|---:|\n"
+        f"{rows}\n\n"
+        "| | |\n|---|---:|\n"
+        f"| Subtotal | {money(quote.subtotal_cents, c)} |\n"
+        f"| Tax ({quote.tax_rate_percent:g} %) | {money(quote.tax_cents, c)} |\n"
+        f"| **Total** | **{money(quote.total_cents, c)}** |\n\n"
+        f"{closing}\n"
+    )
+
+
+class Document(BaseModel):
+    quote_id: int
+    number: str | None
+    revision: int
+    markdown: str
+
+
+@skill(name="quotes_render", title="Render a quote", category="finance", read_only=True, instructions="""
+    The quote as a Markdown document: customer, dates, validity, payment terms, notes, a table of
+    lines, subtotal, tax and total, and a closing line that fits its status. While a quote is sent,
+    its document is exactly the email body the customer received.
+    """)
+async def render(ctx: SkillContext, quote_id: int) -> Document:
+    """Render a quote as a Markdown document. Use to show or review it; NOT for sending it.
+
+    Args:
+        quote_id: The quote.
+    """
+    quote = await load(ctx, quote_id)
+    return Document(quote_id=quote_id, number=quote.number, revision=quote.revision, markdown=render_markdown(quote))
