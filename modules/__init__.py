@@ -14,10 +14,13 @@ from modules.invoicing import module as invoicing
 from modules.knowledge_base import module as knowledge_base
 from modules.media import module as media
 from modules.newsletter import module as newsletter
+from modules.orders import module as orders
 from modules.pages import module as pages
 from modules.pilot import module as pilot
+from modules.products import module as products
 from modules.projects import module as projects
 from modules.purchasing import module as purchasing
+from modules.quotes import module as quotes
 from modules.subscriptions import module as subscriptions
 from modules.support import module as support
 from modules.surveys import module as surveys
@@ -51,5 +54,8 @@ BUILTIN_MODULES: tuple[Module, ...] = (
     contracts,
     purchasing,
     expenses,
+    products,
+    orders,
+    quotes,
     pilot,
 )
