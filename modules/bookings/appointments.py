@@ -9,8 +9,8 @@ from pydantic import BaseModel, Field
 
 from modules.bookings.slots import day_slots, overlaps, span
 from skills import Filters, NotFound, Page, SkillContext, SkillFailed, fetch_page, skill
+from skills.formats import EMAIL
 
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 COLUMNS = ("a.id, a.service_id, s.name AS service, a.customer_name, a.customer_email, a.starts_at, a.ends_at, "
            "a.status")
 FROM = "bookings_appointments a JOIN bookings_services s ON s.id = a.service_id"

@@ -10,8 +10,8 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from skills import Filters, NotFound, Page, SkillContext, SkillFailed, fetch_page, skill
+from skills.formats import EMAIL
 
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 COLUMNS = "id, name, email, phone, company_id, tags, created_at"
 
 

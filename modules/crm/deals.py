@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 from modules.crm.models import Deal
 from skills import NotFound, SkillContext, SkillFailed, skill
+from skills.formats import CURRENCY
 
 STAGES = ("prospect", "qualified", "proposal", "negotiation", "won", "lost")
 OPEN_STAGES = STAGES[:4]
@@ -37,7 +38,7 @@ async def create_deal(
     value_cents: Annotated[int, Field(ge=0)],
     lead_id: int | None = None,
     company_id: int | None = None,
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "EUR",
+    currency: Annotated[str, Field(pattern=CURRENCY)] = "EUR",
     expected_close: Annotated[str | None, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
 ) -> Deal:
     """Open a new deal in the pipeline. Use when a lead shows buying intent.

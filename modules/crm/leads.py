@@ -7,8 +7,8 @@ from pydantic import BaseModel, Field
 from modules.crm.models import Lead, LeadPage
 from modules.crm.scoring import QUALIFIED_AT, lead_score
 from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
+from skills.formats import EMAIL
 
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 LeadStatus = Literal["new", "qualified", "contacted", "converted", "lost"]
 # Allowed status moves; converted is final, a lost lead can be reopened.
 TRANSITIONS: dict[str, set[str]] = {

@@ -8,8 +8,8 @@ from pydantic import BaseModel, Field
 
 from modules.email.templates import render
 from skills import Filters, Page, SkillContext, SkillFailed, fetch_page, skill
+from skills.formats import EMAIL
 
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 COLUMNS = "id, channel, recipient, subject, purpose, status, attempts, last_error, error_kind, created_at, sent_at"
 
 

@@ -9,8 +9,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field
 
 from skills import NotFound, SkillContext, SkillFailed, skill
+from skills.formats import EMAIL as EMAIL_PATTERN
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL = re.compile(EMAIL_PATTERN)
 
 
 class FieldSpec(BaseModel):

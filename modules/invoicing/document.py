@@ -6,10 +6,7 @@ from pydantic import BaseModel
 
 from modules.invoicing.model import Invoice, load
 from skills import SkillContext, skill
-
-
-def money(cents: int, currency: str) -> str:
-    return f"{currency} {cents / 100:,.2f}"
+from skills.money import format_money as money
 
 
 def render_markdown(invoice: Invoice) -> str:

@@ -9,8 +9,7 @@ from pydantic import Field
 
 from modules.invoicing.model import Invoice, LineIn, load, next_number
 from skills import Filters, Page, SkillContext, SkillFailed, fetch_page, skill
-
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+from skills.formats import CURRENCY, EMAIL
 
 
 class InvoicePage(Page[Invoice]):
@@ -29,7 +28,7 @@ async def create_invoice(
     lines: Annotated[list[LineIn], Field(min_length=1)],
     tax_rate_percent: Annotated[float, Field(ge=0, le=50)] = 0,
     terms_days: Annotated[int, Field(ge=0, le=120)] = 14,
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "EUR",
+    currency: Annotated[str, Field(pattern=CURRENCY)] = "EUR",
 ) -> Invoice:
     """Draft an invoice for a customer.
 

@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from skills import NotFound, SkillContext
+from skills.money import next_yearly_number
 
 
 class LineIn(BaseModel):
@@ -41,9 +42,7 @@ def totals(lines: list[LineIn], tax_rate_percent: float) -> tuple[int, int, int]
 
 async def next_number(ctx: SkillContext, year: int) -> str:
     """INV-YYYY-0001, sequential per year; assigned when an invoice is sent, so drafts leave no gaps."""
-    last = await ctx.db.fetchval("SELECT MAX(number) FROM invoicing_invoices WHERE number LIKE ?", (f"INV-{year}-%",))
-    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"INV-{year}-{sequence:04d}"
+    return await next_yearly_number(ctx, "invoicing_invoices", "INV", year)
 
 
 async def load(ctx: SkillContext, invoice_id: int) -> Invoice:

@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta
 
 from pydantic import BaseModel
 
-from modules.invoicing.document import money
 from modules.invoicing.model import load
 from skills import SkillContext, skill
+from skills.money import format_money as money
 
 REMINDER_EVERY = timedelta(days=7)
 BUCKETS = (("current", None, 0), ("1-30", 1, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None))

@@ -8,8 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from skills import NotFound, SkillContext, SkillFailed, skill
-
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+from skills.formats import EMAIL
 
 
 class Subscriber(BaseModel):

@@ -11,8 +11,9 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from modules.products.model import money
 from skills import NotFound, SkillContext, SkillFailed, skill
+from skills.formats import CURRENCY
+from skills.money import format_money as money
 
 CODE = r"^[A-Za-z0-9_-]{3,32}$"
 
@@ -90,7 +91,7 @@ async def create_discount(
     code: Annotated[str, Field(pattern=CODE)],
     kind: Literal["percent", "fixed"],
     value: Annotated[int, Field(ge=1, le=100_000_000)],
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "EUR",
+    currency: Annotated[str, Field(pattern=CURRENCY)] = "EUR",
     min_order_cents: Annotated[int, Field(ge=0)] = 0,
     valid_from: date | None = None,
     valid_until: date | None = None,

@@ -10,8 +10,7 @@ from modules.orders.discounts import redeem
 from modules.orders.model import LineIn, Order, load
 from modules.products.model import move_stock
 from skills import NotFound, SkillContext, SkillFailed, skill
-
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+from skills.formats import EMAIL
 
 
 def merge_lines(lines: list[LineIn]) -> dict[str, int]:

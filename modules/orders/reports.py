@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from modules.orders.model import OrderPage, Status, load
 from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
+from skills.formats import CURRENCY
 
 # Revenue counts orders whose money stayed (paid or fulfilled), by the day they were paid;
 # refunded ones are reported apart, by the day of the refund.
@@ -84,7 +85,7 @@ async def sales_summary(
     ctx: SkillContext,
     date_from: date | None = None,
     date_to: date | None = None,
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "EUR",
+    currency: Annotated[str, Field(pattern=CURRENCY)] = "EUR",
     top: Annotated[int, Field(ge=1, le=50)] = 5,
 ) -> SalesSummary:
     """Summarise sales over a date range. Use when asking how sales went; NOT for listing single orders.

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from modules.products.model import COLUMNS, SKU, Product, ProductPage, load, move_stock
 from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
+from skills.formats import CURRENCY
 
 Status = Literal["active", "archived"]
 CSV_HEADER = ("sku", "name", "description", "price", "currency", "status", "stock", "low_stock_threshold")
@@ -31,7 +32,7 @@ async def create(
     sku: Annotated[str, Field(pattern=SKU)],
     name: Annotated[str, Field(min_length=2, max_length=160)],
     price_cents: Annotated[int, Field(ge=0, le=100_000_000)],
-    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "EUR",
+    currency: Annotated[str, Field(pattern=CURRENCY)] = "EUR",
     description: Annotated[str, Field(max_length=2000)] = "",
     initial_stock: Annotated[int, Field(ge=0, le=1_000_000)] = 0,
     low_stock_threshold: Annotated[int, Field(ge=0, le=1_000_000)] = 5,

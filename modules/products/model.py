@@ -50,10 +50,6 @@ class Movement(BaseModel):
     created_at: str
 
 
-def money(cents: int, currency: str) -> str:
-    return f"{currency} {cents / 100:,.2f}"
-
-
 async def load(ctx: SkillContext, product_id: int) -> Product:
     row = await ctx.db.fetchone(f"SELECT {COLUMNS} FROM products WHERE id = ?", (product_id,))
     if row is None:

@@ -8,9 +8,7 @@ from typing import Annotated
 from pydantic import Field
 
 from modules.quotes.model import (
-    CURRENCY,
     DEFAULT_VALIDITY_DAYS,
-    EMAIL,
     REVISABLE,
     LineIn,
     Quote,
@@ -21,6 +19,7 @@ from modules.quotes.model import (
     require_status,
 )
 from skills import SkillContext, SkillFailed, skill
+from skills.formats import CURRENCY, EMAIL
 
 
 def _validity(ctx: SkillContext, valid_until: date | None) -> str:

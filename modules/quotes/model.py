@@ -11,9 +11,8 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from skills import NotFound, SkillContext, SkillFailed
+from skills.money import next_yearly_number
 
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-CURRENCY = r"^[A-Z]{3}$"
 DEFAULT_VALIDITY_DAYS = 30
 # Who may move where. `expired` and `superseded` are set by the expiry check and by revising.
 OPEN = ("draft", "sent")
@@ -74,9 +73,7 @@ def label(quote: Quote) -> str:
 
 async def next_number(ctx: SkillContext, year: int) -> str:
     """Q-YYYY-0001, sequential per year; drawn on the first send, so drafts leave no gaps."""
-    last = await ctx.db.fetchval("SELECT MAX(number) FROM quotes WHERE number LIKE ?", (f"Q-{year}-%",))
-    sequence = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"Q-{year}-{sequence:04d}"
+    return await next_yearly_number(ctx, "quotes", "Q", year)
 
 
 async def load(ctx: SkillContext, quote_id: int) -> Quote:
