@@ -4,11 +4,18 @@ A handler is an async function ``(ctx, **params) -> OutputModel``. Its signature
 and Google-style docstring are the tool contract: the summary becomes the
 description, ``Args:`` entries become parameter descriptions, and an
 undocumented parameter is a registration error, raised at import time.
+
+Registration only checks the contract (names, annotations that resolve, documented
+parameters, a pydantic return type); the pydantic input model is built on first use
+(validation, a schema), because building ~170 of them at import cost ~50 ms of every
+start. JSON schemas can be handed in from a cache (``preload_schemas``) so listing
+tools needs no model at all; server/manifest/schema_cache.py keeps them.
 """
 
 from __future__ import annotations
 
 import inspect
+import json
 import re
 import typing
 from collections.abc import Awaitable, Callable
@@ -16,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import docstring_parser
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, PydanticUserError, create_model
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
 # Every `approve` skill takes this argument: from chat the person must say yes first.
@@ -66,7 +73,6 @@ class Skill:
     scope: Scope
     trust: Trust
     hints: Hints
-    input_model: type[BaseModel]
     output_model: type[BaseModel]
     handler: Handler
     preferred_provider: str | None = None
@@ -74,12 +80,66 @@ class Skill:
     transactional: bool = True
     module_id: str = ""
     params: tuple[str, ...] = field(default=())
+    # What the decorator derived from the signature; the input model is built from it on first use.
+    inputs: _InputSpec = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+
+    @property
+    def input_model(self) -> type[BaseModel]:
+        return self.inputs.model()
 
     def input_schema(self) -> dict[str, Any]:
-        return _clean_schema(self.input_model.model_json_schema())
+        """A fresh dict each call (callers may change it)."""
+        return json.loads(self.inputs.schema_json("input", self._build_input_schema))
 
     def output_schema(self) -> dict[str, Any]:
+        return json.loads(self.inputs.schema_json("output", self._build_output_schema))
+
+    def schemas_json(self) -> tuple[str, str]:
+        """(input, output) JSON schemas as text: what the schema cache stores."""
+        return (self.inputs.schema_json("input", self._build_input_schema),
+                self.inputs.schema_json("output", self._build_output_schema))
+
+    def preload_schemas(self, input_json: str, output_json: str) -> None:
+        """Use schemas computed earlier from the same definition (a cache keyed by the source)."""
+        self.inputs.schemas.setdefault("input", input_json)
+        self.inputs.schemas.setdefault("output", output_json)
+
+    def _build_input_schema(self) -> dict[str, Any]:
+        return _clean_schema(self.input_model.model_json_schema())
+
+    def _build_output_schema(self) -> dict[str, Any]:
         return _clean_schema(self.output_model.model_json_schema(mode="serialization"))
+
+
+class _InputSpec:
+    """A skill's input fields as declared, and what is built from them lazily (model, schema text)."""
+
+    __slots__ = ("_model", "fields", "model_name", "schemas", "skill_name")
+
+    def __init__(self, skill_name: str, model_name: str, fields: dict[str, tuple[Any, Any, str]]) -> None:
+        self.skill_name = skill_name
+        self.model_name = model_name
+        self.fields = fields  # name -> (annotation, default or ..., description)
+        self._model: type[BaseModel] | None = None
+        self.schemas: dict[str, str] = {}
+
+    def model(self) -> type[BaseModel]:
+        if self._model is None:
+            definitions: dict[str, Any] = {
+                name: (hint, Field(default, description=description))
+                for name, (hint, default, description) in self.fields.items()
+            }
+            try:
+                self._model = create_model(self.model_name, __base__=StrictInput, **definitions)
+            except (PydanticUserError, TypeError, NameError) as exc:
+                raise ContractError(f"skill {self.skill_name}: its input model cannot be built: {exc}") from exc
+        return self._model
+
+    def schema_json(self, which: str, build: Callable[[], dict[str, Any]]) -> str:
+        text = self.schemas.get(which)
+        if text is None:
+            text = self.schemas[which] = json.dumps(build(), ensure_ascii=False)
+        return text
 
 
 def skill(
@@ -111,10 +171,11 @@ def skill(
             raise ContractError(f"skill {name}: category {category!r} is not one of {CATEGORIES}")
         if not inspect.iscoroutinefunction(fn):
             raise ContractError(f"skill {name}: handler {fn.__qualname__} must be async")
-        doc = docstring_parser.parse(inspect.getdoc(fn) or "")
+        doc = _parse_doc(inspect.getdoc(fn) or "")
         description = _description(name, doc)
-        input_model, params = _input_model(name, fn, doc, confirmable=trust == "approve")
-        output_model = _output_model(name, fn)
+        hints = _type_hints(name, fn)
+        inputs, params = _input_spec(name, fn, hints, doc, confirmable=trust == "approve")
+        output_model = _output_model(name, hints)
         return Skill(
             name=name,
             title=title,
@@ -124,13 +185,13 @@ def skill(
             scope=scope,
             trust=trust,
             hints=Hints(read_only, destructive, read_only if idempotent is None else idempotent, open_world),
-            input_model=input_model,
             output_model=output_model,
             handler=fn,
             preferred_provider=preferred_provider,
             timeout_s=timeout_s,
             transactional=transactional,
             params=params,
+            inputs=inputs,
         )
 
     return decorate
@@ -151,16 +212,31 @@ def _description(name: str, doc: docstring_parser.Docstring) -> str:
     return "\n\n".join(parts).strip()
 
 
-def _input_model(
-    name: str, fn: Handler, doc: docstring_parser.Docstring, *, confirmable: bool
-) -> tuple[type[BaseModel], tuple[str, ...]]:
+# Markers of the other docstring styles (reST/Epydoc fields, numpydoc section underlines).
+_OTHER_DOC_STYLE = re.compile(r"^\s*(?::\w|@\w|-{3,}\s*$)", re.MULTILINE)
+
+
+def _parse_doc(text: str) -> docstring_parser.Docstring:
+    """Google style directly (4x cheaper than trying every style); any other style is still auto-detected."""
+    if _OTHER_DOC_STYLE.search(text):
+        return docstring_parser.parse(text)
+    return docstring_parser.parse(text, style=docstring_parser.DocstringStyle.GOOGLE)
+
+
+def _type_hints(name: str, fn: Handler) -> dict[str, Any]:
+    """Resolved once per skill: an annotation naming something that does not exist fails here, at import."""
+    return typing.get_type_hints(fn, include_extras=True)
+
+
+def _input_spec(
+    name: str, fn: Handler, hints: dict[str, Any], doc: docstring_parser.Docstring, *, confirmable: bool
+) -> tuple[_InputSpec, tuple[str, ...]]:
     signature = inspect.signature(fn)
-    hints = typing.get_type_hints(fn, include_extras=True)
     documented = {p.arg_name: (p.description or "").strip() for p in doc.params}
     parameters = list(signature.parameters.values())
     if not parameters or parameters[0].name != "ctx":
         raise ContractError(f"skill {name}: the first parameter must be `ctx`")
-    fields: dict[str, Any] = {}
+    fields: dict[str, tuple[Any, Any, str]] = {}
     for param in parameters[1:]:
         if param.kind not in (param.POSITIONAL_OR_KEYWORD, param.KEYWORD_ONLY):
             raise ContractError(f"skill {name}: parameter {param.name} must be a plain keyword parameter")
@@ -170,19 +246,20 @@ def _input_model(
         if not description:
             raise ContractError(f"skill {name}: parameter {param.name} is not documented in the docstring's Args")
         default = ... if param.default is inspect.Parameter.empty else param.default
-        fields[param.name] = (hints[param.name], Field(default, description=description))
+        fields[param.name] = (hints[param.name], default, description)
     params = tuple(fields)
     if confirmable:
         if CONFIRM_FIELD in fields:
             raise ContractError(f"skill {name}: `{CONFIRM_FIELD}` is reserved for approve-trust skills")
-        fields[CONFIRM_FIELD] = (bool, Field(False, description=CONFIRM_DESCRIPTION))
+        fields[CONFIRM_FIELD] = (bool, False, CONFIRM_DESCRIPTION)
     model_name = "".join(part.capitalize() for part in name.split("_")) + "Input"
-    model = create_model(model_name, __base__=StrictInput, **fields)
-    return model, params
+    return _InputSpec(name, model_name, fields), params
 
 
-def _output_model(name: str, fn: Handler) -> type[BaseModel]:
-    returned = typing.get_type_hints(fn).get("return")
+def _output_model(name: str, hints: dict[str, Any]) -> type[BaseModel]:
+    returned = hints.get("return")
+    if typing.get_origin(returned) is typing.Annotated:
+        returned = typing.get_args(returned)[0]
     if not (isinstance(returned, type) and issubclass(returned, BaseModel)):
         raise ContractError(f"skill {name}: the handler must be annotated to return a pydantic model")
     return returned

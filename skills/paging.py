@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from skills.context import Database, Row
 from skills.errors import NotFound
@@ -20,6 +20,10 @@ MAX_LIMIT = 200
 
 
 class Page(BaseModel, Generic[T]):
+    # Each module declares a few Page[Item] classes at import; building their validators then cost
+    # ~1 ms apiece at every start. They are built on first use instead (a list call, a schema).
+    model_config = ConfigDict(defer_build=True)
+
     items: list[T]
     total: int
     limit: int
