@@ -31,7 +31,7 @@ from server.registry import Registry
 from server.resilience import breaker, edge, escalation, evaluation
 from server.resilience.loop_guard import LoopGuard
 from server.store import Store, dumps
-from skills import Clock, ErrorKind, Skill, SkillContext
+from skills import Clock, ErrorKind, Skill, SkillContext, WriteResult
 from skills.contract import CONFIRM_FIELD
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,13 @@ log = logging.getLogger(__name__)
 Caller = Literal["mcp", "cli", "pilot", "automation", "system"]
 MAX_RETRIES = 2
 APPROVAL_TTL = timedelta(hours=48)
+# Everything a call needs to know before it runs, in one indexed read.
+STATE_SQL = (
+    "SELECT s.enabled, s.paused_reason, m.enabled AS module_enabled, m.settings, st.breaker, "
+    "st.open_until, st.consecutive_failures, st.consecutive_hard_negatives, st.cooldown_s "
+    "FROM skills s JOIN modules m ON m.id = s.module_id LEFT JOIN skill_state st ON st.skill = s.name "
+    "WHERE s.name = ?"
+)
 
 
 @dataclass(slots=True)
@@ -57,6 +64,23 @@ class _Call:
     outcome: str = "success"
     duration_ms: float = 0.0
     activity_id: int | None = None
+
+
+class _Immediate:
+    """The store for one autocommit statement: written on the spot (``Store.write_now``) unless the
+    store says to wait, then awaited as usual. Either way the row is committed when this returns."""
+
+    __slots__ = ("store",)
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def execute(self, sql: str, params: Any = ()) -> WriteResult:
+        done = self.store.write_now(sql, params)
+        return done if done is not None else await self.store.execute(sql, params)
+
+    def __getattr__(self, name: str) -> Any:  # anything else is the store's, unchanged
+        return getattr(self.store, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +127,7 @@ class Executor:
         # Skills whose breaker/escalation counters this process may have left non-zero since a
         # concurrent call read its state: that call's success must still reset them.
         self._unclean: set[str] = set()
+        self._immediate = _Immediate(store)
 
     async def call(
         self,
@@ -129,13 +154,10 @@ class Executor:
         if skill is None:
             return await self._refuse(name, None, arguments, caller, run_id, started,
                                       ErrorKind.UNKNOWN_SKILL, self._unknown_message(name))
-        row = await self.store.fetchone(
-            "SELECT s.enabled, s.paused_reason, m.enabled AS module_enabled, m.settings, st.breaker, "
-            "st.open_until, st.consecutive_failures, st.consecutive_hard_negatives, st.cooldown_s "
-            "FROM skills s JOIN modules m ON m.id = s.module_id LEFT JOIN skill_state st ON st.skill = s.name "
-            "WHERE s.name = ?",
-            (name,),
-        )
+        # Read fresh on every call (a pause or `skills resume` from another process counts at once),
+        # without the thread hop when the store can answer on the spot.
+        rows = self.store.peek(STATE_SQL, (name,))
+        row = (rows[0] if rows else None) if rows is not None else await self.store.fetchone(STATE_SQL, (name,))
         refusal = self._availability(skill, row)
         if refusal is not None:
             return await self._refuse(name, skill, arguments, caller, run_id, started, *refusal)
@@ -221,8 +243,8 @@ class Executor:
                 if self._needs_bookkeeping(call, None):
                     async with self.store.transaction() as tx:
                         await self._record(tx, call, output, None, "", outcome)
-                else:  # hot path: one autocommit INSERT, atomic on its own
-                    await self._record(self.store, call, output, None, "", outcome)
+                else:  # hot path: one autocommit INSERT, atomic on its own, on the spot when it can be
+                    await self._record(self._immediate, call, output, None, "", outcome)
             return output, None, "", False
         except Exception as exc:  # classified once, at the edge
             return None, *edge.classify(skill, exc)

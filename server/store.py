@@ -7,6 +7,18 @@ locked" never surfaces and no write is lost. ``BEGIN IMMEDIATE`` takes the file'
 write lock up front (no deadlock-prone lock upgrade) and ``busy_timeout`` covers
 other processes (a CLI call while the server runs).
 
+Beside it, a plain sqlite3 connection on the event loop's thread answers small statements
+without a hop to the worker thread and back (~30-100 us each, the bulk of a read-only skill
+call): ``peek`` (a SELECT: the executor's state read, and every plain ``SELECT`` through
+``fetchall``/``fetchone`` outside a transaction) and ``write_now`` (the activity row of a
+read-only call, one autocommit INSERT). Each declines, and the caller awaits the usual
+path, inside a transaction, while this process holds the write lock (so in-process ordering
+is exactly the lock's), when SQLite reports busy (another process writing: never wait on the
+loop), or when the statement runs past ``QUICK_STEPS`` (~1 ms: a big report is not run on the
+loop; it is interrupted, which changes nothing, and rerun in the worker thread). That
+connection never checkpoints (a checkpoint may fsync); every ``CHECKPOINT_EVERY``-th quick
+write goes through the shared connection instead, whose commit checkpoints as before.
+
     StoreError
     └── MigrationError
 """
@@ -21,6 +33,7 @@ import os
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +45,10 @@ from skills.context import Params, Row, WriteResult
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 15_000
+CHECKPOINT_EVERY = 200
+# A quick statement is interrupted after this many x 1,000 SQLite VM steps (~1 ms); an indexed
+# lookup takes a few hundred steps.
+QUICK_STEPS = 20
 
 # The transaction the current task holds, if any. Store-level calls made while a task
 # holds the write lock reuse its transaction instead of deadlocking on the lock.
@@ -56,6 +73,41 @@ def default_db_path() -> Path:
 
 def _row_factory(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> Row:
     return {col[0]: value for col, value in zip(cursor.description, row, strict=True)}
+
+
+class _Side:
+    """The loop-thread connection and its step budget (a progress handler interrupts past it)."""
+
+    __slots__ = ("conn", "steps_left")
+
+    def __init__(self, path: str) -> None:
+        # Autocommit, so each read sees the latest commit; never waits for a lock (the caller falls
+        # back instead); no automatic checkpoint, which could fsync on the event loop.
+        self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, cached_statements=256)
+        self.conn.row_factory = _row_factory  # type: ignore[assignment]
+        for pragma in ("busy_timeout = 0", "synchronous = NORMAL", "foreign_keys = ON", "wal_autocheckpoint = 0"):
+            self.conn.execute(f"PRAGMA {pragma}")
+        self.steps_left = QUICK_STEPS
+        self.conn.set_progress_handler(self._step, 1000)
+
+    def _step(self) -> int:
+        self.steps_left -= 1
+        return self.steps_left < 0  # non-zero interrupts the statement
+
+    def read(self, sql: str, params: Any) -> list[Row]:
+        self.steps_left = QUICK_STEPS
+        return self.conn.execute(sql, params).fetchall()
+
+    def write(self, sql: str, params: Any) -> WriteResult:
+        self.steps_left = QUICK_STEPS
+        return _write(self.conn, sql, params, False)
+
+
+@lru_cache(maxsize=1024)
+def _quick_read(sql: str) -> bool:
+    """A plain SELECT that means the same on any connection (not last_insert_rowid() or changes())."""
+    folded = sql.lower()
+    return folded.lstrip().startswith("select") and "last_insert_rowid" not in folded and "changes(" not in folded
 
 
 def _write(conn: sqlite3.Connection, sql: str, params: Any, many: bool) -> WriteResult:
@@ -120,13 +172,16 @@ class Transaction(_Session):
 
 
 class Store(_Session):
-    """Every statement runs under the write lock, so no caller ever reads another
-    task's uncommitted writes on the shared connection."""
+    """Every statement on the shared connection runs under the write lock, so no caller ever
+    reads another task's uncommitted writes; the loop-thread connection only runs while the lock
+    is free (see the module docstring), so it sees exactly what the shared one would."""
 
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self._conn = conn
         self.path = path
         self._write_lock = asyncio.Lock()
+        self._side: _Side | None = None
+        self._quick_writes = 0
 
     @classmethod
     async def open(cls, path: str | Path) -> Store:
@@ -139,10 +194,48 @@ class Store(_Session):
         await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA synchronous = NORMAL")
         await conn.execute("PRAGMA foreign_keys = ON")
-        return cls(conn, target)
+        store = cls(conn, target)
+        if target != ":memory:":  # a second connection to :memory: would be another, empty database
+            store._side = _Side(target)
+        return store
 
     async def close(self) -> None:
+        if self._side is not None:
+            self._side.conn.close()
+            self._side = None
         await self._conn.close()
+
+    def _side_free(self) -> _Side | None:
+        if self._write_lock.locked() or _current_tx.get() is not None:
+            return None
+        return self._side
+
+    def peek(self, sql: str, params: Params = ()) -> list[Row] | None:
+        """Rows of a small read, answered now on this thread; None when the caller must ``await`` instead.
+
+        Only for cheap indexed lookups: the event loop waits while it runs.
+        """
+        side = self._side_free()
+        if side is None:
+            return None
+        try:
+            return side.read(sql, params)
+        except sqlite3.OperationalError:  # busy, interrupted (too long for the loop), a TEMP table...
+            return None
+
+    def write_now(self, sql: str, params: Params = ()) -> WriteResult | None:
+        """One small autocommit statement, done now on this thread; None when the caller must
+        ``await execute()`` instead (nothing was written then)."""
+        side = self._side_free()
+        if side is None:
+            return None
+        self._quick_writes += 1
+        if self._quick_writes % CHECKPOINT_EVERY == 0:
+            return None  # through the shared connection: its commit checkpoints the WAL when due
+        try:
+            return side.write(sql, params)
+        except sqlite3.OperationalError:  # busy or interrupted: a statement commits whole or not at all
+            return None
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
@@ -183,12 +276,25 @@ class Store(_Session):
         async with self.transaction() as tx:
             return await tx.executemany(sql, rows)
 
+    async def _quick(self, sql: str, params: Params) -> list[Row] | None:
+        """A plain SELECT answered on the loop-thread connection, or None to take the usual path."""
+        if self._side is None or not _quick_read(sql):
+            return None
+        await asyncio.sleep(0)  # still a suspension point, as the worker-thread hop was (cancellation)
+        return self.peek(sql, params)
+
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        rows = await self._quick(sql, params)
+        if rows is not None:
+            return rows
         async with self._locked():
             return await super().fetchall(sql, params)
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        async with self._locked():
+        rows = await self._quick(sql, params)
+        if rows is not None:
+            return rows[0] if rows else None
+        async with self._locked():  # a long result is not fetched whole for its first row
             return await super().fetchone(sql, params)
 
     async def schema_version(self, scope: str = "core") -> int:
