@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -53,6 +54,13 @@ async def call_latencies(params: StdioServerParameters, calls: int) -> list[floa
         return samples
 
 
+def executor_durations(db: Path) -> list[float]:
+    """Seconds each measured call spent in Pilothouse's executor, as its activity row recorded (reporting only)."""
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT duration_ms FROM activity WHERE skill = 'crm_get_lead' AND caller = 'mcp'")
+        return [ms / 1000 for (ms,) in rows]
+
+
 def pct(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
@@ -71,14 +79,20 @@ async def main() -> None:
             for name, params in targets.items():
                 starts[name].append(await cold_start(params))
         latencies = {name: await call_latencies(params, args.calls) for name, params in targets.items()}
+        inside = executor_durations(Path(tmp) / "bench.db")
     cold = {name: statistics.median(values) * 1000 for name, values in starts.items()}
     print(f"cold start (median of {args.starts}):  pilothouse {cold['pilothouse']:.0f} ms   "
           f"bare {cold['bare']:.0f} ms   ratio {cold['pilothouse'] / cold['bare']:.2f}x (target <= 1.5x)")
+    spread = {name: f"{min(v) * 1000:.0f}-{max(v) * 1000:.0f} ms" for name, v in starts.items()}
+    print(f"  cold start range:  pilothouse {spread['pilothouse']}   bare {spread['bare']}")
     for q, label in ((0.5, "p50"), (0.99, "p99")):
         ours, bare = pct(latencies["pilothouse"], q), pct(latencies["bare"], q)
         target = " (target <= 1.3x)" if label == "p50" else ""
         print(f"tools/call {label} ({args.calls} calls):  pilothouse {ours:.2f} ms   bare {bare:.2f} ms   "
               f"ratio {ours / bare:.2f}x{target}")
+    if inside:
+        print(f"  inside the executor (activity.duration_ms, up to the activity row):  p50 {pct(inside, 0.5):.3f} ms   "
+              f"p99 {pct(inside, 0.99):.3f} ms")
 
 
 if __name__ == "__main__":

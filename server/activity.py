@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 from server.store import dumps
@@ -22,6 +23,7 @@ REDACTED = "[redacted]"
 SUMMARY_CHARS = 500
 
 
+@lru_cache(maxsize=4096)  # a few hundred distinct argument names; checked on every call
 def _secret_key(key: str) -> bool:
     folded = key.lower().replace("_", "").replace("-", "")
     return any(marker in folded for marker in _SECRET_KEYS)

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 from server.executor import Executor
+from server.http_client import LazyAsyncClient
 from server.lifecycle import ModuleManager
 from server.registry import Registry, discover_modules
 from server.schema import CORE_MIGRATIONS
@@ -53,7 +54,8 @@ async def open_app(
         manager = ModuleManager(store, registry, clock)
         await manager.migrate_all()
         await manager.first_run()
-        async with httpx.AsyncClient(timeout=httpx.Timeout(20.0), follow_redirects=False) as http:
+        # Its pool and SSL context are built on the first request (most processes never send one).
+        async with LazyAsyncClient(timeout=httpx.Timeout(20.0), follow_redirects=False) as http:
             executor = Executor(store, registry, clock, http, retry_delay_s=retry_delay_s)
             app = App(store, registry, manager, executor, clock, http)
             executor.services["app"] = app

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
+import sys
+from typing import Any
+
+import anyio
 
 from server.cli.commands.common import instance
 from server.cli.output import CliError
 from server.errors import ConfigError
-
-log = logging.getLogger("pilothouse")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,13 +25,30 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=serve)
 
 
+# The scheduler starts this long after the transport: a client's handshake and first tools/list
+# (~100 ms after the process is up) are answered before the scheduler and agent code is imported
+# (~10 ms) and its first tick (a few queries) runs. Its ticks are 20 s apart anyway.
+SCHEDULER_DELAY_S = 1.0
+
+
+async def deferred_scheduler(app: Any, surface: Any) -> None:
+    """The scheduler + heartbeat service, imported and started ``SCHEDULER_DELAY_S`` after launch."""
+    await anyio.sleep(SCHEDULER_DELAY_S)
+    from server.scheduler.service import scheduler_service
+
+    await scheduler_service(app, surface)
+
+
 async def serve(args: argparse.Namespace) -> int:
+    from server import runtime
     from server.mcp.surface import Surface
     from server.runtime import serve_http, serve_stdio
-    from server.scheduler.service import register_service
 
-    register_service()  # scheduler + heartbeat beside the transport; each tick is a no-op while the agent is off
+    # scheduler + heartbeat beside the transport; each tick is a no-op while the agent is off
+    if deferred_scheduler not in runtime.SERVICES:
+        runtime.SERVICES.append(deferred_scheduler)
 
+    from server.manifest import schema_cache
     from server.manifest.launch import launch_tier, requested_tier
 
     try:
@@ -38,12 +56,16 @@ async def serve(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         raise CliError(str(exc)) from exc
     async with instance(args) as app:
+        # Before the tier is measured or anything is listed: every schema comes from the cache.
+        await schema_cache.warm(app)
         try:
             choice = await launch_tier(app, requested, args.context_tokens, args.tool_share)
         except ConfigError as exc:
             raise CliError(str(exc)) from exc
         sizes = ", ".join(f"{t} {n:,}" for t, n in choice.tokens.items())
-        log.warning("tools/list tier: %s (%s; tokens: %s)", choice.tier, choice.reason, sizes)
+        # Not a warning: one start-up line on stderr (stdout is the protocol on stdio), which MCP hosts keep in
+        # their server log, so a person can see which tier their client was given and why.
+        sys.stderr.write(f"pilothouse: tools/list tier {choice.tier} ({choice.reason}; tokens: {sizes})\n")
         surface = Surface(app, choice.tier)
         await surface.catalog.freeze()  # the drop ranking is taken at launch, once
         try:
