@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from croniter import croniter
 
 DEFAULT_WINDOW = timedelta(hours=1)
 COUNT_CAP = 10_000
@@ -28,9 +28,17 @@ class CronError(ValueError):
     pass
 
 
+@cache
+def _croniter() -> Any:
+    """croniter, imported on first use: ~8 ms that a server start (health, the CLI) need not pay."""
+    from croniter import croniter
+
+    return croniter
+
+
 def check(expr: str, tz: str = "UTC") -> None:
     """Raise CronError with a fix when the expression or the timezone is invalid."""
-    if not croniter.is_valid(expr) or len(expr.split()) != 5:
+    if not _croniter().is_valid(expr) or len(expr.split()) != 5:
         raise CronError(f"invalid cron expression {expr!r}: use 5 fields 'min hour day month weekday', "
                         "e.g. '*/30 * * * *'")
     _zone(tz)
@@ -46,19 +54,19 @@ def _zone(tz: str) -> ZoneInfo:
 def next_after(expr: str, tz: str, after: datetime) -> datetime:
     """The first occurrence strictly after ``after``, in UTC."""
     start = after.astimezone(_zone(tz))
-    return croniter(expr, start).get_next(datetime).astimezone(UTC)
+    return _croniter()(expr, start).get_next(datetime).astimezone(UTC)
 
 
 def latest_at_or_before(expr: str, tz: str, moment: datetime) -> datetime:
     start = (moment + timedelta(seconds=1)).astimezone(_zone(tz))
-    return croniter(expr, start).get_prev(datetime).astimezone(UTC)
+    return _croniter()(expr, start).get_prev(datetime).astimezone(UTC)
 
 
 def count_between(expr: str, tz: str, first: datetime, end: datetime) -> int:
     """Occurrences in [first, end), counted up to COUNT_CAP."""
     if first >= end:
         return 0
-    it = croniter(expr, (first - timedelta(seconds=1)).astimezone(_zone(tz)))
+    it = _croniter()(expr, (first - timedelta(seconds=1)).astimezone(_zone(tz)))
     count = 0
     while count < COUNT_CAP:
         occurrence = it.get_next(datetime).astimezone(UTC)
