@@ -15,6 +15,7 @@ from skills.errors import (
 )
 from skills.module import Automation, Migration, Module
 from skills.paging import Filters, Page, fetch_one, fetch_page, page_clause
+from skills.record import Record
 
 __all__ = [
     "CATEGORIES",
@@ -33,6 +34,7 @@ __all__ = [
     "Module",
     "NotFound",
     "Page",
+    "Record",
     "RetrySkill",
     "Row",
     "Skill",

@@ -6,10 +6,8 @@ core events table, so the digest covers whatever modules are enabled without kno
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from modules.analytics.traffic import week_bounds
-from skills import SkillContext, skill
+from skills import Record, SkillContext, skill
 
 HEADLINES = {"lead.created": "new leads", "lead.qualified": "leads qualified", "deal.won": "deals won",
              "post.published": "posts published", "order.paid": "orders paid", "invoice.paid": "invoices paid",
@@ -17,7 +15,7 @@ HEADLINES = {"lead.created": "new leads", "lead.qualified": "leads qualified", "
              "ticket.sla_breached": "SLA breaches", "booking.created": "bookings made"}
 
 
-class Digest(BaseModel):
+class Digest(Record):
     period_start: str
     period_end: str
     page_views: int

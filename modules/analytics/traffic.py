@@ -6,33 +6,33 @@ from datetime import datetime, timedelta
 from typing import Annotated
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import SkillContext, skill
+from skills import Record, SkillContext, skill
 
 
-class Recorded(BaseModel):
+class Recorded(Record):
     id: int
 
 
-class PageCount(BaseModel):
+class PageCount(Record):
     path: str
     views: int
     visitors: int
 
 
-class TopPages(BaseModel):
+class TopPages(Record):
     since: str
     pages: list[PageCount]
 
 
-class Source(BaseModel):
+class Source(Record):
     source: str
     views: int
     share: float
 
 
-class Sources(BaseModel):
+class Sources(Record):
     since: str
     total: int
     sources: list[Source]

@@ -4,14 +4,14 @@ import re
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import Filters, NotFound, Page, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
 
 COLUMNS = "id, title, slug, body, category, status, publish_at, published_at, created_at"
 
 
-class Post(BaseModel):
+class Post(Record):
     id: int
     title: str
     slug: str
@@ -27,7 +27,7 @@ class PostPage(Page[Post]):
     pass
 
 
-class Published(BaseModel):
+class Published(Record):
     published: list[int]
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from modules.bookings.slots import day_slots, overlaps, span
-from skills import Filters, NotFound, Page, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
 from skills.formats import EMAIL
 
 COLUMNS = ("a.id, a.service_id, s.name AS service, a.customer_name, a.customer_email, a.starts_at, a.ends_at, "
@@ -16,7 +16,7 @@ COLUMNS = ("a.id, a.service_id, s.name AS service, a.customer_name, a.customer_e
 FROM = "bookings_appointments a JOIN bookings_services s ON s.id = a.service_id"
 
 
-class Appointment(BaseModel):
+class Appointment(Record):
     id: int
     service_id: int
     service: str
@@ -31,7 +31,7 @@ class AppointmentPage(Page[Appointment]):
     pass
 
 
-class Slots(BaseModel):
+class Slots(Record):
     service_id: int
     date: str
     slots: list[str]

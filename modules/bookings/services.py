@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import SkillContext, SkillFailed, skill
+from skills import Record, SkillContext, SkillFailed, skill
 
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-class Service(BaseModel):
+class Service(Record):
     id: int
     name: str
     duration_minutes: int
@@ -20,7 +20,7 @@ class Service(BaseModel):
     price_cents: int
 
 
-class Hours(BaseModel):
+class Hours(Record):
     weekday: str
     opens: str | None
     closes: str | None

@@ -6,15 +6,15 @@ import json
 from datetime import date, datetime, timedelta
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from modules.calendar.ics import calendar
-from skills import Filters, Page, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, Page, Record, SkillContext, SkillFailed, fetch_page, skill
 
 COLUMNS = "id, title, starts_at, ends_at, location, description, attendees"
 
 
-class Event(BaseModel):
+class Event(Record):
     id: int
     title: str
     starts_at: str
@@ -28,16 +28,16 @@ class EventPage(Page[Event]):
     pass
 
 
-class Conflict(BaseModel):
+class Conflict(Record):
     first: Event
     second: Event
 
 
-class Conflicts(BaseModel):
+class Conflicts(Record):
     conflicts: list[Conflict]
 
 
-class Export(BaseModel):
+class Export(Record):
     events: int
     ics: str
 

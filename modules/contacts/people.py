@@ -7,15 +7,15 @@ import io
 import json
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import Filters, NotFound, Page, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
 from skills.formats import EMAIL
 
 COLUMNS = "id, name, email, phone, company_id, tags, created_at"
 
 
-class Contact(BaseModel):
+class Contact(Record):
     id: int
     name: str
     email: str
@@ -29,12 +29,12 @@ class ContactPage(Page[Contact]):
     pass
 
 
-class Merged(BaseModel):
+class Merged(Record):
     kept: Contact
     removed_id: int
 
 
-class CsvExport(BaseModel):
+class CsvExport(Record):
     rows: int
     csv: str
 

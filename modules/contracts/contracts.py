@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import Filters, NotFound, Page, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
 
 
-class Contract(BaseModel):
+class Contract(Record):
     id: int
     party: str
     title: str
@@ -28,7 +28,7 @@ class ContractPage(Page[Contract]):
     pass
 
 
-class RenewalCheck(BaseModel):
+class RenewalCheck(Record):
     within_days: int
     due: list[Contract]
 

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from modules.crm.models import Deal
-from skills import NotFound, SkillContext, SkillFailed, skill
+from skills import NotFound, Record, SkillContext, SkillFailed, skill
 from skills.formats import CURRENCY
 
 STAGES = ("prospect", "qualified", "proposal", "negotiation", "won", "lost")
@@ -102,14 +102,14 @@ async def move_deal(ctx: SkillContext, deal_id: int, stage: Stage) -> Deal:
     return await fetch_deal(ctx, deal_id)
 
 
-class StageSummary(BaseModel):
+class StageSummary(Record):
     stage: str
     deals: int
     value_cents: int
     weighted_cents: int
 
 
-class Pipeline(BaseModel):
+class Pipeline(Record):
     stages: list[StageSummary]
     open_value_cents: int
     forecast_cents: int

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from modules.crm.models import Lead, LeadPage
 from modules.crm.scoring import QUALIFIED_AT, lead_score
-from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, NotFound, Record, SkillContext, SkillFailed, fetch_page, skill
 from skills.formats import EMAIL
 
 LeadStatus = Literal["new", "qualified", "contacted", "converted", "lost"]
@@ -124,7 +124,7 @@ async def list_leads(
     return LeadPage(items=[Lead(**r) for r in rows], total=total, limit=limit, offset=offset)
 
 
-class QualifyResult(BaseModel):
+class QualifyResult(Record):
     scored: int
     qualified: list[int]
 

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-from pydantic import BaseModel
-
-from skills import Page
+from skills import Page, Record
 
 
-class Company(BaseModel):
+class Company(Record):
     id: int
     name: str
     domain: str | None
@@ -13,7 +11,7 @@ class Company(BaseModel):
     size: int | None
 
 
-class Lead(BaseModel):
+class Lead(Record):
     id: int
     email: str
     name: str | None
@@ -25,7 +23,7 @@ class Lead(BaseModel):
     created_at: str
 
 
-class Deal(BaseModel):
+class Deal(Record):
     id: int
     title: str
     lead_id: int | None

@@ -12,15 +12,15 @@ from __future__ import annotations
 from typing import Annotated
 
 import httpx
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from modules.email import smtp
-from skills import RETRYABLE, ErrorKind, ExternalError, SkillContext, classify_http_status, skill
+from skills import RETRYABLE, ErrorKind, ExternalError, Record, SkillContext, classify_http_status, skill
 
 MAX_ATTEMPTS = 5
 
 
-class DeliveryReport(BaseModel):
+class DeliveryReport(Record):
     attempted: int
     sent: int
     failed: int

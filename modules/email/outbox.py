@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from modules.email.templates import render
-from skills import Filters, Page, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, Page, Record, SkillContext, SkillFailed, fetch_page, skill
 from skills.formats import EMAIL
 
 COLUMNS = "id, channel, recipient, subject, purpose, status, attempts, last_error, error_kind, created_at, sent_at"
 
 
-class OutboxItem(BaseModel):
+class OutboxItem(Record):
     id: int
     channel: str
     recipient: str
@@ -31,13 +31,13 @@ class OutboxPage(Page[OutboxItem]):
     pass
 
 
-class Queued(BaseModel):
+class Queued(Record):
     outbox_id: int
     to: str
     subject: str
 
 
-class Requeued(BaseModel):
+class Requeued(Record):
     requeued: list[int]
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import Filters, Page, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, Page, Record, SkillContext, SkillFailed, fetch_page, skill
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 
 
-class Template(BaseModel):
+class Template(Record):
     id: int
     name: str
     subject: str

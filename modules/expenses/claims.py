@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import Filters, NotFound, Page, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
 
 Category = Literal["travel", "meals", "software", "equipment", "office", "marketing", "other"]
 NEXT = {"approve": ("submitted", "approved"), "reject": ("submitted", "rejected"),
         "reimburse": ("approved", "reimbursed")}
 
 
-class Expense(BaseModel):
+class Expense(Record):
     id: int
     person: str
     category: str
@@ -30,7 +30,7 @@ class ExpensePage(Page[Expense]):
     pass
 
 
-class MonthTotals(BaseModel):
+class MonthTotals(Record):
     month: str
     by_category: dict[str, int]
     total_cents: int

@@ -6,28 +6,28 @@ import json
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import NotFound, SkillContext, SkillFailed, skill
+from skills import NotFound, Record, SkillContext, SkillFailed, skill
 from skills.formats import EMAIL as EMAIL_PATTERN
 
 EMAIL = re.compile(EMAIL_PATTERN)
 
 
-class FieldSpec(BaseModel):
+class FieldSpec(Record):
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
     type: Literal["text", "email", "number", "choice"] = "text"
     required: bool = False
-    options: list[str] = []
+    options: list[str] = Field(default_factory=list)
 
 
-class Form(BaseModel):
+class Form(Record):
     id: int
     name: str
     fields: list[FieldSpec]
 
 
-class Submission(BaseModel):
+class Submission(Record):
     id: int
     form_id: int
     data: dict[str, Any]
@@ -35,12 +35,12 @@ class Submission(BaseModel):
     created_at: str
 
 
-class Submissions(BaseModel):
+class Submissions(Record):
     items: list[Submission]
     total: int
 
 
-class FormStats(BaseModel):
+class FormStats(Record):
     form_id: int
     name: str
     submissions: int
@@ -48,7 +48,7 @@ class FormStats(BaseModel):
     conversion: float
 
 
-class Stats(BaseModel):
+class Stats(Record):
     forms: list[FormStats]
 
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from modules.invoicing.model import Invoice, load
-from skills import SkillContext, skill
+from skills import Record, SkillContext, skill
 from skills.money import format_money as money
 
 
@@ -32,7 +30,7 @@ def render_markdown(invoice: Invoice) -> str:
     )
 
 
-class Document(BaseModel):
+class Document(Record):
     invoice_id: int
     number: str | None
     markdown: str

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import NotFound, SkillContext
+from skills import NotFound, Record, SkillContext
 from skills.money import next_yearly_number
 
 
-class LineIn(BaseModel):
+class LineIn(Record):
     description: Annotated[str, Field(min_length=1, max_length=300)]
     quantity: Annotated[float, Field(gt=0)]
     unit_price_cents: Annotated[int, Field(ge=0)]
 
 
-class Invoice(BaseModel):
+class Invoice(Record):
     id: int
     number: str | None
     customer: str

@@ -4,32 +4,30 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from pydantic import BaseModel
-
 from modules.invoicing.model import load
-from skills import SkillContext, skill
+from skills import Record, SkillContext, skill
 from skills.money import format_money as money
 
 REMINDER_EVERY = timedelta(days=7)
 BUCKETS = (("current", None, 0), ("1-30", 1, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None))
 
 
-class Overdue(BaseModel):
+class Overdue(Record):
     newly_overdue: list[str]
 
 
-class Reminded(BaseModel):
+class Reminded(Record):
     reminded: list[str]
     skipped_recent: list[str]
 
 
-class Bucket(BaseModel):
+class Bucket(Record):
     bucket: str
     invoices: int
     outstanding_cents: int
 
 
-class Aging(BaseModel):
+class Aging(Record):
     as_of: str
     buckets: list[Bucket]
     total_outstanding_cents: int

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import Filters, NotFound, Page, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
 
 COLUMNS = "id, title, category, body, status, helpful, not_helpful, updated_at"
 
 
-class Article(BaseModel):
+class Article(Record):
     id: int
     title: str
     category: str
@@ -27,7 +27,7 @@ class ArticlePage(Page[Article]):
     pass
 
 
-class Hit(BaseModel):
+class Hit(Record):
     id: int
     title: str
     category: str
@@ -35,7 +35,7 @@ class Hit(BaseModel):
     snippet: str
 
 
-class SearchResult(BaseModel):
+class SearchResult(Record):
     query: str
     hits: list[Hit]
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import Filters, NotFound, Page, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
 
 MIME = r"^(image|video|audio|application|text)/[a-z0-9.+-]+$"
 MAX_BYTES = 200 * 1024 * 1024
 
 
-class Asset(BaseModel):
+class Asset(Record):
     id: int
     filename: str
     mime_type: str
@@ -27,7 +27,7 @@ class AssetPage(Page[Asset]):
     pass
 
 
-class AltReport(BaseModel):
+class AltReport(Record):
     images: int
     missing_alt: list[Asset]
     coverage: float

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import NotFound, SkillContext, SkillFailed, skill
+from skills import NotFound, Record, SkillContext, SkillFailed, skill
 
 
-class Campaign(BaseModel):
+class Campaign(Record):
     id: int
     subject: str
     status: str
     recipients: int
 
 
-class Stats(BaseModel):
+class Stats(Record):
     active: int
     pending: int
     unsubscribed: int

@@ -5,13 +5,13 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import NotFound, SkillContext, SkillFailed, skill
+from skills import NotFound, Record, SkillContext, SkillFailed, skill
 from skills.formats import EMAIL
 
 
-class Subscriber(BaseModel):
+class Subscriber(Record):
     id: int
     email: str
     status: str

@@ -9,16 +9,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import NotFound, SkillContext, SkillFailed, skill
+from skills import NotFound, Record, SkillContext, SkillFailed, skill
 from skills.formats import CURRENCY
 from skills.money import format_money as money
 
 CODE = r"^[A-Za-z0-9_-]{3,32}$"
 
 
-class DiscountCode(BaseModel):
+class DiscountCode(Record):
     id: int
     code: str
     kind: str
@@ -32,7 +32,7 @@ class DiscountCode(BaseModel):
     created_at: str
 
 
-class Redemption(BaseModel):
+class Redemption(Record):
     code_id: int
     code: str
     discount_cents: int

@@ -5,16 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from modules.orders.model import Order, load, restore_stock, set_status
-from skills import SkillContext, SkillFailed, skill
+from skills import Record, SkillContext, SkillFailed, skill
 
 DEFAULT_UNPAID_DAYS = 7
 SETTING = "unpaid_cancel_days"
 
 
-class Swept(BaseModel):
+class Swept(Record):
     cutoff_days: int
     cancelled: list[str]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from modules.products.model import SKU, Reason, move_stock
-from skills import NotFound, Page, SkillContext, SkillFailed
+from skills import NotFound, Page, Record, SkillContext, SkillFailed
 
 Status = Literal["pending", "paid", "fulfilled", "cancelled", "refunded"]
 # pending -> paid -> fulfilled; pending|paid -> cancelled; paid -> refunded. The last three are final.
@@ -23,12 +23,12 @@ ORDER_COLUMNS = ("id, number, customer, customer_email, status, currency, subtot
                  "cancelled_at, refunded_at")
 
 
-class LineIn(BaseModel):
+class LineIn(Record):
     sku: Annotated[str, Field(pattern=SKU, description="The product's SKU (products_list shows them).")]
     quantity: Annotated[int, Field(ge=1, le=10_000, description="Units ordered.")]
 
 
-class Line(BaseModel):
+class Line(Record):
     product_id: int
     sku: str
     name: str
@@ -37,7 +37,7 @@ class Line(BaseModel):
     line_total_cents: int
 
 
-class Order(BaseModel):
+class Order(Record):
     id: int
     number: str
     customer: str

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from modules.orders.model import OrderPage, Status, load
-from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, Record, SkillContext, SkillFailed, fetch_page, skill
 from skills.formats import CURRENCY
 
 # Revenue counts orders whose money stayed (paid or fulfilled), by the day they were paid;
@@ -16,14 +16,14 @@ from skills.formats import CURRENCY
 KEPT = "status IN ('paid', 'fulfilled') AND substr(paid_at, 1, 10) BETWEEN ? AND ? AND currency = ?"
 
 
-class TopProduct(BaseModel):
+class TopProduct(Record):
     sku: str
     name: str
     quantity: int
     revenue_cents: int
 
 
-class SalesSummary(BaseModel):
+class SalesSummary(Record):
     date_from: str
     date_to: str
     currency: str

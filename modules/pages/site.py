@@ -5,20 +5,20 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import NotFound, SkillContext, SkillFailed, skill
+from skills import NotFound, Record, SkillContext, SkillFailed, skill
 
 SLUG = r"^/[a-z0-9/-]*$"
 MAX_HOPS = 10
 
 
-class Block(BaseModel):
+class Block(Record):
     type: Literal["heading", "text", "image", "cta"]
     content: dict[str, Any]
 
 
-class Page(BaseModel):
+class Page(Record):
     id: int
     path: str
     title: str
@@ -26,13 +26,13 @@ class Page(BaseModel):
     blocks: list[Block]
 
 
-class Redirect(BaseModel):
+class Redirect(Record):
     source: str
     target: str
     chain: list[str]
 
 
-class Resolved(BaseModel):
+class Resolved(Record):
     requested: str
     hops: list[str]
     page: Page

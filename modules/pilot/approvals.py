@@ -13,15 +13,15 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import Filters, NotFound, Page, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
 
 PEOPLE = ("mcp", "cli")
 Status = Literal["pending", "approved", "rejected", "executed", "failed", "expired"]
 
 
-class Approval(BaseModel):
+class Approval(Record):
     id: int
     skill: str
     arguments: dict[str, Any]

@@ -6,14 +6,14 @@ import json
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import Filters, Page, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, Page, Record, SkillContext, SkillFailed, fetch_page, skill
 
 Caller = Literal["mcp", "cli", "pilot", "automation", "system"]
 
 
-class ActivityItem(BaseModel):
+class ActivityItem(Record):
     id: int
     ts: str
     caller: str
@@ -34,7 +34,7 @@ class ActivityPage(Page[ActivityItem]):
     pass
 
 
-class Notification(BaseModel):
+class Notification(Record):
     id: int
     kind: str
     title: str
@@ -47,11 +47,11 @@ class NotificationPage(Page[Notification]):
     pass
 
 
-class MarkedRead(BaseModel):
+class MarkedRead(Record):
     marked: int
 
 
-class Run(BaseModel):
+class Run(Record):
     id: str
     kind: str
     status: str

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import Filters, NotFound, Page, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
 
 PERSON_EDITABLE = frozenset({"soul", "identity", "agents"})
 SYSTEM_OWNED = frozenset({"heartbeat_state", "skills_baseline"})
@@ -26,14 +26,14 @@ KEY_PATTERN = r"^[a-z0-9][a-z0-9_.:\-]{0,99}$"
 PREVIEW_CHARS = 300
 
 
-class MemoryEntry(BaseModel):
+class MemoryEntry(Record):
     key: str
     value: str
     category: str
     updated_at: str
 
 
-class MemoryHit(BaseModel):
+class MemoryHit(Record):
     key: str
     category: str
     preview: str

@@ -11,9 +11,9 @@ import json
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import Filters, NotFound, Page, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
 
 StepStatus = Literal["pending", "in_progress", "done", "blocked"]
 SettableStatus = Literal["active", "paused", "failed"]
@@ -24,16 +24,16 @@ TRANSITIONS = {"active": {"paused", "failed"}, "paused": {"active", "failed"}, "
 STATUS_EVENTS = {"active": "objective.resumed", "paused": "objective.paused", "failed": "objective.failed"}
 
 
-class Step(BaseModel):
+class Step(Record):
     step: int
     title: str
     status: StepStatus = "pending"
     note: str = ""
-    evidence: list[int] = []
+    evidence: list[int] = Field(default_factory=list)
     updated_at: str | None = None
 
 
-class Objective(BaseModel):
+class Objective(Record):
     id: int
     goal: str
     status: str

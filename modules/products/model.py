@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
-
-from skills import NotFound, Page, SkillContext, SkillFailed
+from skills import NotFound, Page, Record, SkillContext, SkillFailed
 
 COLUMNS = ("id, sku, name, description, price_cents, currency, status, stock, low_stock_threshold, "
            "created_at, updated_at")
@@ -21,7 +19,7 @@ Reason = Literal["initial", "restock", "correction", "damaged", "lost", "returne
 SKU = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$"
 
 
-class Product(BaseModel):
+class Product(Record):
     id: int
     sku: str
     name: str
@@ -39,7 +37,7 @@ class ProductPage(Page[Product]):
     pass
 
 
-class Movement(BaseModel):
+class Movement(Record):
     id: int
     product_id: int
     sku: str

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from modules.products.model import ManualReason, Movement, Product, Reason, load, move_stock
-from skills import Filters, Page, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, Page, Record, SkillContext, SkillFailed, fetch_page, skill
 
 
-class Adjusted(BaseModel):
+class Adjusted(Record):
     product: Product
     movement: Movement
 
@@ -19,7 +19,7 @@ class MovementPage(Page[Movement]):
     pass
 
 
-class LowStockItem(BaseModel):
+class LowStockItem(Record):
     product_id: int
     sku: str
     name: str
@@ -28,7 +28,7 @@ class LowStockItem(BaseModel):
     below_threshold_by: int
 
 
-class LowStock(BaseModel):
+class LowStock(Record):
     items: list[LowStockItem]
     out_of_stock: int
 

@@ -5,21 +5,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import NotFound, SkillContext, SkillFailed, skill
+from skills import NotFound, Record, SkillContext, SkillFailed, skill
 
 TaskStatus = Literal["todo", "doing", "done"]
 MOVES = {"todo": {"doing", "done"}, "doing": {"todo", "done"}, "done": {"doing"}}
 
 
-class Project(BaseModel):
+class Project(Record):
     id: int
     name: str
     client: str | None
 
 
-class Task(BaseModel):
+class Task(Record):
     id: int
     project_id: int
     title: str
@@ -30,14 +30,14 @@ class Task(BaseModel):
     milestone_id: int | None
 
 
-class Milestone(BaseModel):
+class Milestone(Record):
     id: int
     project_id: int
     title: str
     due: str
 
 
-class MilestoneProgress(BaseModel):
+class MilestoneProgress(Record):
     id: int
     title: str
     due: str
@@ -47,7 +47,7 @@ class MilestoneProgress(BaseModel):
     late: bool
 
 
-class Progress(BaseModel):
+class Progress(Record):
     project: Project
     milestones: list[MilestoneProgress]
     overdue_tasks: list[Task]

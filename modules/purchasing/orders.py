@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import NotFound, SkillContext, SkillFailed, skill
+from skills import NotFound, Record, SkillContext, SkillFailed, skill
 
 
-class Vendor(BaseModel):
+class Vendor(Record):
     id: int
     name: str
     email: str | None
 
 
-class LineIn(BaseModel):
+class LineIn(Record):
     description: Annotated[str, Field(min_length=2)]
     quantity: Annotated[int, Field(ge=1)]
     unit_cost_cents: Annotated[int, Field(ge=0)]
@@ -31,7 +31,7 @@ class Line(LineIn):
     received: int
 
 
-class PurchaseOrder(BaseModel):
+class PurchaseOrder(Record):
     id: int
     vendor_id: int
     status: str
@@ -39,13 +39,13 @@ class PurchaseOrder(BaseModel):
     lines: list[Line]
 
 
-class VendorSpend(BaseModel):
+class VendorSpend(Record):
     vendor: str
     orders: int
     spend_cents: int
 
 
-class SpendReport(BaseModel):
+class SpendReport(Record):
     vendors: list[VendorSpend]
 
 

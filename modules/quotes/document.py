@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from modules.quotes.model import Quote, label, load
-from skills import SkillContext, skill
+from skills import Record, SkillContext, skill
 from skills.money import format_money as money
 
 
@@ -40,7 +38,7 @@ def render_markdown(quote: Quote) -> str:
     )
 
 
-class Document(BaseModel):
+class Document(Record):
     quote_id: int
     number: str | None
     revision: int

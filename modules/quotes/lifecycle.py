@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from modules.quotes.convert import draft_invoice
 from modules.quotes.document import render_markdown
 from modules.quotes.model import Quote, label, load, next_number, require_status
-from skills import SkillContext, SkillFailed, skill
+from skills import Record, SkillContext, SkillFailed, skill
 
 
-class Expired(BaseModel):
+class Expired(Record):
     newly_expired: list[str]
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import NotFound, SkillContext, SkillFailed
+from skills import NotFound, Record, SkillContext, SkillFailed
 from skills.money import next_yearly_number
 
 DEFAULT_VALIDITY_DAYS = 30
@@ -19,7 +19,7 @@ OPEN = ("draft", "sent")
 REVISABLE = ("sent", "declined", "expired")
 
 
-class LineIn(BaseModel):
+class LineIn(Record):
     description: Annotated[str, Field(min_length=1, max_length=300)]
     quantity: Annotated[float, Field(gt=0, le=1_000_000)]
     unit_price_cents: Annotated[int, Field(ge=0, le=10_000_000_000)]
@@ -30,7 +30,7 @@ class Line(LineIn):
     amount_cents: int
 
 
-class Quote(BaseModel):
+class Quote(Record):
     id: int
     number: str | None
     revision: int

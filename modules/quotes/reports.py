@@ -5,16 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel
-
-from skills import Filters, Page, SkillContext, fetch_page, skill
+from skills import Filters, Page, Record, SkillContext, fetch_page, skill
 
 Status = Literal["draft", "sent", "accepted", "declined", "expired", "superseded"]
 STATUSES = ("draft", "sent", "accepted", "declined", "expired", "superseded")
 DECIDED = ("accepted", "declined", "expired")
 
 
-class QuoteSummary(BaseModel):
+class QuoteSummary(Record):
     id: int
     number: str | None
     revision: int
@@ -30,14 +28,14 @@ class QuotePage(Page[QuoteSummary]):
     pass
 
 
-class StatusValue(BaseModel):
+class StatusValue(Record):
     status: str
     currency: str
     quotes: int
     total_cents: int
 
 
-class Pipeline(BaseModel):
+class Pipeline(Record):
     by_status: list[StatusValue]
     open_value: list[StatusValue]
     decided: int

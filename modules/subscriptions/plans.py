@@ -6,23 +6,23 @@ import calendar
 from datetime import date, timedelta
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import NotFound, SkillContext, SkillFailed, skill
+from skills import NotFound, Record, SkillContext, SkillFailed, skill
 
 Interval = Literal["month", "year"]
 MOVES = {"trialing": {"active", "cancelled"}, "active": {"past_due", "cancelled"},
          "past_due": {"active", "cancelled"}, "cancelled": set()}
 
 
-class Plan(BaseModel):
+class Plan(Record):
     id: int
     name: str
     price_cents: int
     interval: str
 
 
-class Subscription(BaseModel):
+class Subscription(Record):
     id: int
     plan_id: int
     customer: str
@@ -32,19 +32,19 @@ class Subscription(BaseModel):
     period_end: str
 
 
-class PlanMrr(BaseModel):
+class PlanMrr(Record):
     plan: str
     subscriptions: int
     mrr_cents: int
 
 
-class Mrr(BaseModel):
+class Mrr(Record):
     mrr_cents: int
     arr_cents: int
     plans: list[PlanMrr]
 
 
-class Renewals(BaseModel):
+class Renewals(Record):
     renewed: list[int]
     invoices: list[int]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import Filters, NotFound, Page, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
 
 Priority = Literal["low", "normal", "high", "urgent"]
 Status = Literal["open", "pending", "resolved", "closed"]
@@ -24,7 +24,7 @@ COLUMNS = ("id, subject, customer_email, priority, status, sla_due_at, first_res
            "resolved_at, replies")
 
 
-class Ticket(BaseModel):
+class Ticket(Record):
     id: int
     subject: str
     customer_email: str
@@ -41,7 +41,7 @@ class TicketPage(Page[Ticket]):
     pass
 
 
-class SlaReport(BaseModel):
+class SlaReport(Record):
     breached: list[Ticket]
     at_risk: list[Ticket]
 

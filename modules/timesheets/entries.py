@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import NotFound, SkillContext, SkillFailed, skill
+from skills import NotFound, Record, SkillContext, SkillFailed, skill
 
 
-class Entry(BaseModel):
+class Entry(Record):
     id: int
     person: str
     project_id: int
@@ -21,7 +21,7 @@ class Entry(BaseModel):
     note: str
 
 
-class Week(BaseModel):
+class Week(Record):
     person: str
     week_start: str
     days: dict[str, float]
@@ -30,14 +30,14 @@ class Week(BaseModel):
     entries: list[Entry]
 
 
-class Utilization(BaseModel):
+class Utilization(Record):
     person: str
     billable_hours: float
     other_hours: float
     utilization: float
 
 
-class UtilizationReport(BaseModel):
+class UtilizationReport(Record):
     date_from: str
     date_to: str
     people: list[Utilization]

@@ -14,7 +14,7 @@ import time
 from typing import Annotated, Literal
 
 import httpx
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from modules.webhooks.signing import HEADER, sign
 from skills import (
@@ -24,6 +24,7 @@ from skills import (
     Filters,
     NotFound,
     Page,
+    Record,
     SkillContext,
     SkillFailed,
     classify_http_status,
@@ -34,14 +35,14 @@ from skills import (
 MAX_ATTEMPTS = 8
 
 
-class DispatchReport(BaseModel):
+class DispatchReport(Record):
     queued: int
     delivered: int
     failed: int
     retrying: int
 
 
-class Delivery(BaseModel):
+class Delivery(Record):
     id: int
     endpoint_id: int
     event_id: int

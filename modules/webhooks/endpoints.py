@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from modules.webhooks.signing import new_secret
-from skills import Filters, NotFound, Page, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
 
 EVENT_PATTERN = r"^[a-z_*]+(\.[a-z_*]+)?$"
 
 
-class Endpoint(BaseModel):
+class Endpoint(Record):
     id: int
     url: str
     events: list[str]

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from skills import NotFound, SkillContext, SkillFailed, skill
+from skills import NotFound, Record, SkillContext, SkillFailed, skill
 from skills.formats import EMAIL
 
 
-class Webinar(BaseModel):
+class Webinar(Record):
     id: int
     title: str
     starts_at: str
@@ -21,14 +21,14 @@ class Webinar(BaseModel):
     waitlisted: int
 
 
-class Registration(BaseModel):
+class Registration(Record):
     id: int
     webinar_id: int
     email: str
     status: str
 
 
-class Attendance(BaseModel):
+class Attendance(Record):
     webinar_id: int
     registered: int
     attended: int
