@@ -20,12 +20,14 @@ from pathlib import Path
 
 from server.agent.bootstrap import enable_agent
 from server.app import open_app
+from server.health import checks
 from server.health.report import build_report
+from server.manifest import schema_cache
 from server.registry import discover_modules
 from server.testing.bulk import bulk_module
 
 
-async def measure(db: Path, extra_skills: int, rows: int) -> tuple[float, float, int]:
+async def measure(db: Path, extra_skills: int, rows: int) -> tuple[float, float, float, int]:
     modules = [*discover_modules(include_community=False)] + ([bulk_module(extra_skills)] if extra_skills else [])
     async with open_app(db, modules=modules) as app:
         await enable_agent(app)
@@ -44,8 +46,16 @@ async def measure(db: Path, extra_skills: int, rows: int) -> tuple[float, float,
             t0 = time.perf_counter()
             report = await build_report(app)
             samples.append(time.perf_counter() - t0)
-        # The first report of a process also validates every skill's JSON schemas once (cached after).
-        return statistics.median(samples[1:]) * 1000, samples[0] * 1000, report.version.skill_count
+    # The first report ever also validates every skill's JSON schemas against the meta-schema, once
+    # per version of the code; a later process (`pilothouse health`) reads that from runtime_cache.
+    checks.schema_problems.cache_clear()
+    schema_cache.fingerprint.cache_clear()
+    async with open_app(db, modules=modules) as app:
+        t0 = time.perf_counter()
+        await build_report(app)
+        later_first = time.perf_counter() - t0
+    return (statistics.median(samples[1:]) * 1000, samples[0] * 1000, later_first * 1000,
+            report.version.skill_count)
 
 
 async def main() -> None:
@@ -54,12 +64,13 @@ async def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        small_ms, small_first, small_n = await measure(Path(tmp) / "small.db", 0, 0)
-        large_ms, large_first, large_n = await measure(Path(tmp) / "large.db", args.skills, args.rows)
-    print(f"small instance ({small_n} skills, no activity): median {small_ms:.1f} ms, "
-          f"first in process {small_first:.0f} ms")
+        small_ms, small_first, small_later, small_n = await measure(Path(tmp) / "small.db", 0, 0)
+        large_ms, large_first, large_later, large_n = await measure(Path(tmp) / "large.db", args.skills, args.rows)
+    print(f"small instance ({small_n} skills, no activity): median {small_ms:.1f} ms; "
+          f"first report ever {small_first:.0f} ms, first in a later process {small_later:.0f} ms")
     print(f"large instance ({large_n} skills, {args.rows:,} activity rows): median {large_ms:.1f} ms "
-          f"(target <= 250 ms; {large_ms / small_ms:.1f}x the small one), first in process {large_first:.0f} ms")
+          f"(target <= 250 ms; {large_ms / small_ms:.1f}x the small one); first report ever {large_first:.0f} ms, "
+          f"first in a later process {large_later:.0f} ms")
 
 
 if __name__ == "__main__":

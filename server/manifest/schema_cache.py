@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 import pydantic
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 KEY_PREFIX = "skill_schemas:"
 
 
+@lru_cache(maxsize=8)  # per registry: the code a process runs does not change under it
 def fingerprint(registry: Registry) -> str:
     skills = registry.skills.values()
     packages = {"skills"} | {s.handler.__module__.split(".")[0] for s in skills} \

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import httpx
 import pytest
 
 from server.agent.bootstrap import enable_agent
-from server.app import App
+from server.app import App, open_app
 from server.cli.main import main
 from server.health.baseline import set_baseline
 from server.health.http import routes
@@ -149,3 +150,31 @@ def test_cli_exit_codes(tmp_path, capsys) -> None:  # type: ignore[no-untyped-de
     capsys.readouterr()
     assert main(["--db", db, "health", "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["version"]["drift"]["changed"] == ["blog_publish_post"]
+
+
+async def test_schema_validation_is_kept_per_code_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `pilothouse health` is a new process each time: the ~0.5 s meta-schema validation is done once per
+    # version of the code, and done again when the code changes.
+    from server.health import checks
+
+    db = tmp_path / "health.db"
+    async with open_app(db) as app:
+        first = await checks.checked_schemas(app)
+    assert set(first) == set(app.registry.skills) and not any(first.values())
+
+    def must_not_run(skill: object) -> tuple[str, ...]:
+        raise AssertionError("schemas validated again although the code did not change")
+
+    monkeypatch.setattr(checks, "schema_problems", must_not_run)
+    async with open_app(db) as app:
+        assert await checks.checked_schemas(app) == first
+        report = await build_report(app)
+    assert "invalid_schema" not in json.dumps(report.model_dump())
+
+    monkeypatch.setattr(checks.schema_cache, "fingerprint", lambda registry: "another-version")
+    monkeypatch.setattr(checks, "schema_problems", lambda skill: ("bad",) if skill.name == "crm_get_lead" else ())
+    async with open_app(db) as app:
+        again = await checks.checked_schemas(app)
+        rows = await app.store.fetchall("SELECT key FROM runtime_cache WHERE key GLOB 'schema_check:*'")
+    keys = [r["key"] for r in rows]
+    assert again["crm_get_lead"] == ["bad"] and keys == ["schema_check:another-version"]
