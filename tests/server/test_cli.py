@@ -70,3 +70,47 @@ def test_seed_demo_runs_once(tmp_path: Path, capsys) -> None:  # type: ignore[no
 def test_version(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     code, out, _ = run(capsys, tmp_path / "v.db", "version")
     assert code == 0 and out.startswith("pilothouse ")
+
+
+class _Terminal:
+    """A stdin that is a terminal where the person types ``answer``."""
+
+    def __init__(self, answer: str) -> None:
+        self.answer = answer
+
+    def isatty(self) -> bool:
+        return True
+
+    def readline(self) -> str:
+        return self.answer
+
+
+def test_an_approve_skill_runs_only_once_the_person_said_yes(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    db = tmp_path / "cli.db"
+    lines = '{"customer": "Northwind", "customer_email": "ap@northwind.example", ' \
+            '"lines": [{"description": "Consulting", "quantity": 1, "unit_price_cents": 10000}]}'
+    for _ in range(3):
+        assert run(capsys, db, "call", "invoicing_create_invoice", "--args", lines)[0] == 0
+
+    # A script (no terminal): refused, and told how to confirm.
+    code, out, err = run(capsys, db, "call", "invoicing_send_invoice", "--args", '{"invoice_id": 1}')
+    assert code == 1 and out == "" and "confirmation_required" in err and "--yes" in err
+
+    # On a terminal the person is asked what exactly will happen; "n" leaves everything as it was.
+    monkeypatch.setattr("sys.stdin", _Terminal("n\n"))
+    code, out, err = run(capsys, db, "call", "invoicing_send_invoice", "--args", '{"invoice_id": 1}')
+    assert code == 1 and "Confirm: Send an invoice (invoicing_send_invoice)" in err and "- invoice_id: 1" in err
+    assert "not confirmed" in err and "nothing was changed" in err
+    code, out, _ = run(capsys, db, "call", "invoicing_list", "--args", '{"status": "draft"}')
+    assert sorted(i["id"] for i in json.loads(out)["items"]) == [1, 2, 3]
+
+    monkeypatch.setattr("sys.stdin", _Terminal("y\n"))
+    code, out, _ = run(capsys, db, "call", "invoicing_send_invoice", "--args", '{"invoice_id": 1}')
+    assert code == 0 and json.loads(out)["number"] == "INV-2026-0001"
+
+    # --yes, or confirm in the arguments, asks nothing.
+    monkeypatch.setattr("sys.stdin", _Terminal(""))  # an answer would be read as "no"
+    code, out, _ = run(capsys, db, "call", "invoicing_send_invoice", "--yes", "--args", '{"invoice_id": 2}')
+    assert code == 0 and json.loads(out)["status"] == "sent"
+    code, out, _ = run(capsys, db, "call", "invoicing_send_invoice", "--args", '{"invoice_id": 3, "confirm": true}')
+    assert code == 0 and json.loads(out)["status"] == "sent"

@@ -1,16 +1,28 @@
+"""`pilothouse call SKILL --args JSON`: operate any skill by hand, through the same executor as MCP.
+
+An approve-trust skill (irreversible, or it reaches people outside) runs only once the person said
+yes: `--yes`, or `"confirm": true` in --args, or answering the question asked on a terminal. With
+no terminal to ask on (a script), the executor refuses it with what to pass.
+"""
+
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from server.cli.commands.common import instance
 from server.cli.output import CliError, emit_json
+from server.mcp import confirmation
+from skills import ErrorKind
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("call", help="run one skill by hand (same validation and path as MCP)")
     parser.add_argument("skill")
     parser.add_argument("--args", default="{}", metavar="JSON", help='arguments as a JSON object, e.g. \'{"id": 3}\'')
+    parser.add_argument("--yes", action="store_true",
+                        help='confirm an approve-trust skill without being asked (the same as "confirm": true)')
     parser.set_defaults(handler=call)
 
 
@@ -23,8 +35,27 @@ async def call(args: argparse.Namespace) -> int:
     if not isinstance(arguments, dict):
         raise CliError("--args must be a JSON object, e.g. '{\"limit\": 5}'")
     async with instance(args) as app:
-        result = await app.executor.call(args.skill, arguments, caller="cli")
+        name = args.skill
+        pending = await confirmation.pending(app, name, arguments)
+        if pending is not None and (args.yes or _ask(pending.message)):
+            name, arguments = pending.confirmed()
+        elif pending is not None and sys.stdin.isatty():
+            raise CliError(f"not confirmed: {pending.skill.name} was not run and nothing was changed", code=1)
+        result = await app.executor.call(name, arguments, caller="cli")
     if not result.ok:
-        raise CliError("; ".join(part.strip() for part in result.message.splitlines() if part.strip()), code=1)
+        message = "; ".join(part.strip() for part in result.message.splitlines() if part.strip())
+        if result.error_kind is ErrorKind.APPROVAL_REQUIRED:
+            message += " From the command line: add --yes once you are sure."
+        raise CliError(message, code=1)
     emit_json(result.output)
     return 0
+
+
+def _ask(message: str) -> bool:
+    """Put the question to the person at the terminal; False without one (or on anything but yes)."""
+    if not sys.stdin.isatty():
+        return False
+    # The question goes to stderr: stdout carries only the skill's JSON output.
+    sys.stderr.write(f"{message}\nGo ahead? [y/N] ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
