@@ -11,6 +11,7 @@ import json
 import logging
 from typing import Any
 
+from modules.pilot.objectives import Step
 from server import activity
 from server.health.report import HealthReport, build_report
 from server.notify import notify_admin
@@ -65,4 +66,5 @@ async def _open_objective(tx: Any, kind: str, messages: list[str], now_iso: str)
         "INSERT INTO objectives (goal, status, priority, success_criteria, plan, kind, created_at, updated_at) "
         "VALUES (?, 'active', 2, ?, ?, ?, ?, ?)",
         (goal, "The next self-check no longer reports this finding.",
-         json.dumps([{"step": REMEDIES[kind], "done": False}]), objective_kind, now_iso, now_iso))
+         # The agent's own plan format: the objective skills and the heartbeat read it back.
+         json.dumps([Step(step=1, title=REMEDIES[kind]).model_dump()]), objective_kind, now_iso, now_iso))

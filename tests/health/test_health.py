@@ -72,7 +72,9 @@ async def test_agent_on_with_a_stale_heartbeat_or_a_missing_schedule_is_unhealth
     assert report.cron.missing == ["learn"]
 
 
-async def test_self_check_stores_a_row_and_opens_one_objective_per_kind(app: App, clock: FakeClock) -> None:
+async def test_self_check_stores_a_row_and_opens_one_objective_per_kind(
+    app: App, clock: FakeClock, mcp: McpHarness
+) -> None:
     await set_baseline(app)
     await app.store.execute("UPDATE skills SET instructions = 'changed' WHERE name = 'crm_get_lead'")
     first = await run_self_check(app)
@@ -82,6 +84,11 @@ async def test_self_check_stores_a_row_and_opens_one_objective_per_kind(app: App
     objectives = await app.store.fetchall("SELECT kind, status, goal FROM objectives")
     assert [(o["kind"], o["status"]) for o in objectives] == [("selfheal:drift", "active")]
     assert "crm_get_lead" in objectives[0]["goal"]
+    # The agent reads it like any objective it was given: a plan step naming the remedy.
+    await enable_agent(app)
+    listed = await mcp.call("pilot_list_objectives", status="active")
+    [objective] = listed["items"]
+    assert objective["plan"][0]["step"] == 1 and "health_rebootstrap_module" in objective["plan"][0]["title"]
     rows = await app.store.fetchall("SELECT caller, output_summary FROM activity WHERE skill = 'health_self_check'")
     assert len(rows) == 2 and json.loads(rows[0]["output_summary"])["status"] == "degraded"
     assert await app.store.fetchval("SELECT COUNT(*) FROM notifications") == 0
