@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -47,7 +48,7 @@ async def serve_http(app: App, surface: Surface, *, host: str, port: int) -> Non
     server = uvicorn.Server(config)
     async with anyio.create_task_group() as tg:
         _start_services(tg, app, surface)
-        log.warning("Pilothouse MCP at http://%s:%s/mcp", host, port)
+        sys.stderr.write(f"pilothouse: MCP at http://{host}:{port}/mcp\n")  # information, not a warning
         await server.serve()
         tg.cancel_scope.cancel()
 
