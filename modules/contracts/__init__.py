@@ -1,6 +1,6 @@
 """Contracts: terms and notice periods, renewal checks, renewals and terminations."""
 
-from modules.contracts import contracts
+from modules.contracts import contracts, demo
 from skills import Automation, Migration, Module
 
 module = Module(
@@ -29,4 +29,5 @@ module = Module(
             flagged_end TEXT
         );
     """),),
+    seed_demo=demo.seed,
 )

@@ -1,6 +1,6 @@
 """Expenses: claims with approval and reimbursement, monthly totals by category."""
 
-from modules.expenses import claims
+from modules.expenses import claims, demo
 from skills import Migration, Module
 
 module = Module(
@@ -24,4 +24,5 @@ module = Module(
             created_at TEXT NOT NULL
         );
     """),),
+    seed_demo=demo.seed,
 )

@@ -1,7 +1,7 @@
 """Invoicing: invoices through draft -> sent -> paid | overdue | void, payments, credit notes,
 overdue checks, dunning reminders, receivables aging and the invoice document."""
 
-from modules.invoicing import document, invoices, receivables
+from modules.invoicing import demo, document, invoices, receivables
 from skills import Automation, Migration, Module
 
 module = Module(
@@ -59,4 +59,5 @@ module = Module(
             created_at TEXT NOT NULL
         );
     """),),
+    seed_demo=demo.seed,
 )

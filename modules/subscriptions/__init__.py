@@ -1,6 +1,6 @@
 """Subscriptions: plans, subscriber lifecycle, MRR, and renewals that draft invoices."""
 
-from modules.subscriptions import plans
+from modules.subscriptions import demo, plans
 from skills import Automation, Migration, Module
 
 module = Module(
@@ -31,4 +31,5 @@ module = Module(
             period_end TEXT NOT NULL
         );
     """),),
+    seed_demo=demo.seed,
 )

@@ -1,6 +1,6 @@
 """Surveys: typed questions, validated responses, results with averages and NPS."""
 
-from modules.surveys import surveys
+from modules.surveys import demo, surveys
 from skills import Migration, Module
 
 module = Module(
@@ -25,4 +25,5 @@ module = Module(
             created_at TEXT NOT NULL
         );
     """),),
+    seed_demo=demo.seed,
 )

@@ -1,6 +1,6 @@
 """Timesheets: time logged against projects, weekly sheets that lock on submit, utilization."""
 
-from modules.timesheets import entries
+from modules.timesheets import demo, entries
 from skills import Migration, Module
 
 module = Module(
@@ -30,4 +30,5 @@ module = Module(
             PRIMARY KEY (person, week_start)
         );
     """),),
+    seed_demo=demo.seed,
 )

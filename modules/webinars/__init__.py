@@ -1,6 +1,6 @@
 """Webinars: scheduling with capacity, registration and waitlist, check-in, attendance."""
 
-from modules.webinars import webinars
+from modules.webinars import demo, webinars
 from skills import Migration, Module
 
 module = Module(
@@ -28,4 +28,5 @@ module = Module(
             UNIQUE (webinar_id, email)
         );
     """),),
+    seed_demo=demo.seed,
 )
