@@ -1,6 +1,6 @@
 """Purchasing: vendors, purchase orders with line-by-line receiving, spend per vendor."""
 
-from modules.purchasing import orders
+from modules.purchasing import demo, listing, orders
 from skills import Migration, Module
 
 module = Module(
@@ -10,7 +10,8 @@ module = Module(
     category="commerce",
     version="1.0.0",
     requires=("email",),
-    skills=(orders.add_vendor, orders.create_order, orders.send_order, orders.receive, orders.spend_by_vendor),
+    skills=(orders.add_vendor, orders.create_order, orders.send_order, orders.receive, orders.cancel_order,
+            listing.list_orders, orders.spend_by_vendor),
     migrations=(Migration(1, """
         CREATE TABLE purchasing_vendors (
             id INTEGER PRIMARY KEY,
@@ -33,4 +34,5 @@ module = Module(
             received INTEGER NOT NULL DEFAULT 0
         );
     """),),
+    seed_demo=demo.seed,
 )

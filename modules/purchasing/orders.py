@@ -1,7 +1,7 @@
 """Vendors and purchase orders: draft -> sent -> received (line by line) | cancelled; spend per vendor.
 
-Receiving a line whose SKU is in the product catalog adds the received quantity to its stock,
-when the products module is installed (its table is looked up, not imported).
+Receiving a line whose SKU is in the product catalog adds the received quantity to its stock
+through the catalog's stock ledger, when the products module is installed (its table is looked up).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
+from modules.products.model import move_stock
 from skills import NotFound, Record, SkillContext, SkillFailed, skill
 
 
@@ -146,11 +147,40 @@ async def receive(ctx: SkillContext, po_id: int, line_id: int, quantity: Annotat
         raise SkillFailed(f"line {line_id} ordered {line.quantity}, {line.received} already received; "
                           f"at most {line.quantity - line.received} more")
     await ctx.db.execute("UPDATE purchasing_lines SET received = received + ? WHERE id = ?", (quantity, line_id))
-    if line.sku and await ctx.db.fetchone("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'products'"):
-        await ctx.db.execute("UPDATE products SET stock = stock + ? WHERE sku = ?", (quantity, line.sku))
+    if line.sku:
+        await _into_stock(ctx, line.sku, quantity, po_id)
     updated = await _po(ctx, po_id)
     status = "received" if all(ln.received == ln.quantity for ln in updated.lines) else "partially_received"
     await ctx.db.execute("UPDATE purchasing_orders SET status = ? WHERE id = ?", (status, po_id))
+    return await _po(ctx, po_id)
+
+
+async def _into_stock(ctx: SkillContext, sku: str, quantity: int, po_id: int) -> None:
+    """Goods in go through the product catalog's stock ledger, when products is installed and knows the SKU."""
+    if not await ctx.db.fetchone("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'products'"):
+        return
+    product_id = await ctx.db.fetchval("SELECT id FROM products WHERE UPPER(sku) = UPPER(?)", (sku,))
+    if product_id is not None:
+        await move_stock(ctx, product_id, quantity, "restock", f"PO-{po_id}")
+
+
+@skill(name="purchasing_cancel_order", title="Cancel a purchase order", category="commerce", destructive=True,
+       instructions="""
+       Cancels a draft or sent purchase order on which nothing was received yet (tell the vendor
+       yourself if it was sent). An order with goods received cannot be cancelled: receive the rest
+       or leave it partially received.
+       """)
+async def cancel_order(ctx: SkillContext, po_id: int) -> PurchaseOrder:
+    """Cancel a purchase order nothing was received on. Use when the purchase is off; NOT after goods arrived.
+
+    Args:
+        po_id: The purchase order.
+    """
+    po = await _po(ctx, po_id)
+    if po.status not in ("draft", "sent"):
+        raise SkillFailed(f"purchase order {po_id} is {po.status}; only draft or sent orders with nothing "
+                          "received can be cancelled")
+    await ctx.db.execute("UPDATE purchasing_orders SET status = 'cancelled' WHERE id = ?", (po_id,))
     return await _po(ctx, po_id)
 
 

@@ -53,3 +53,43 @@ async def test_purchase_order_flow_and_spend(app: App, mcp: McpHarness) -> None:
     assert done["status"] == "received"
     spend = await mcp.call("purchasing_spend_by_vendor")
     assert spend["vendors"] == [{"vendor": "Paper Supplies Ltd", "orders": 1, "spend_cents": 41_000}]
+
+
+async def test_goods_received_go_through_the_stock_ledger(mcp: McpHarness) -> None:
+    product = await mcp.call("products_create", sku="MUG-01", name="Logo mug", price_cents=1_200, initial_stock=5)
+    vendor = await mcp.call("purchasing_add_vendor", name="Mugs & Co", email="sales@mugs.example")
+    po = await mcp.call("purchasing_create_order", vendor_id=vendor["id"], lines=[
+        {"description": "Logo mugs", "quantity": 30, "unit_cost_cents": 400, "sku": "mug-01"},
+        {"description": "Shipping", "quantity": 1, "unit_cost_cents": 2_000}])
+    await mcp.call("purchasing_send_order", po_id=po["id"], confirm=True)
+    await mcp.call("purchasing_receive", po_id=po["id"], line_id=po["lines"][0]["id"], quantity=20)
+    await mcp.call("purchasing_receive", po_id=po["id"], line_id=po["lines"][1]["id"], quantity=1)  # no SKU
+    ledger = await mcp.call("products_stock_ledger", product_id=product["id"])
+    newest = ledger["items"][0]
+    assert (newest["delta"], newest["stock_after"], newest["reason"], newest["note"]) == (20, 25, "restock",
+                                                                                         f"PO-{po['id']}")
+
+
+async def test_list_and_cancel_purchase_orders(mcp: McpHarness) -> None:
+    paper = await mcp.call("purchasing_add_vendor", name="Paper Supplies Ltd", email="orders@paper.example")
+    inks = await mcp.call("purchasing_add_vendor", name="Ink Works", email="orders@ink.example")
+    line = {"description": "A4 paper box", "quantity": 10, "unit_cost_cents": 2_500}
+    first = await mcp.call("purchasing_create_order", vendor_id=paper["id"], lines=[line])
+    second = await mcp.call("purchasing_create_order", vendor_id=inks["id"], lines=[line, line])
+    third = await mcp.call("purchasing_create_order", vendor_id=paper["id"], lines=[line])
+    await mcp.call("purchasing_send_order", po_id=third["id"], confirm=True)
+    await mcp.call("purchasing_receive", po_id=third["id"], line_id=third["lines"][0]["id"], quantity=4)
+
+    everything = await mcp.call("purchasing_list_orders")
+    assert [o["id"] for o in everything["items"]] == [third["id"], second["id"], first["id"]]
+    assert everything["items"][0] | {"created_at": None} == {
+        "id": third["id"], "vendor_id": paper["id"], "vendor": "Paper Supplies Ltd", "status": "partially_received",
+        "total_cents": 25_000, "units_ordered": 10, "units_received": 4, "created_at": None}
+    assert [o["id"] for o in (await mcp.call("purchasing_list_orders", vendor="ink"))["items"]] == [second["id"]]
+    drafts = await mcp.call("purchasing_list_orders", status="draft", limit=1)
+    assert (drafts["total"], [o["id"] for o in drafts["items"]]) == (2, [second["id"]])
+
+    assert (await mcp.call("purchasing_cancel_order", po_id=first["id"]))["status"] == "cancelled"
+    assert "only draft or sent orders" in await mcp.error("purchasing_cancel_order", po_id=third["id"])
+    assert "only draft or sent orders" in await mcp.error("purchasing_cancel_order", po_id=first["id"])
+    assert "no purchase order with id 99" in await mcp.error("purchasing_cancel_order", po_id=99)
