@@ -3,12 +3,27 @@
 Each module seeds inside its own transaction with a marker in memory (``demo_seed:<id>``),
 so running the command twice never duplicates data and a failing module leaves no half-seeded
 state behind while the others still get theirs.
+
+Demo data is history, not news: it records no domain events (no automation, webhook or agent
+reacts to a sample order or an invoice "overdue" since last month) and can never queue an email.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from server.app import App
 from skills import SkillContext
+
+
+class DemoContext(SkillContext):
+    """The context a module's ``seed_demo`` gets: the same, but nothing it writes reaches anyone."""
+
+    async def emit(self, event: str, payload: dict[str, Any]) -> None:
+        self.events.append((event, payload))  # kept for the caller, never stored as an event
+
+    async def enqueue_email(self, to: str, subject: str, body: str, *, purpose: str = "") -> int:
+        raise RuntimeError(f"demo data must not email anyone ({self.module_id} tried to write to {to})")
 
 
 async def seed_demo(app: App) -> tuple[list[str], list[str]]:
@@ -22,7 +37,7 @@ async def seed_demo(app: App) -> tuple[list[str], list[str]]:
             skipped.append(module.id)
             continue
         async with app.store.transaction() as tx:
-            ctx = SkillContext(db=tx, http=app.http, clock=app.clock, settings=await app.modules.settings(module.id),
+            ctx = DemoContext(db=tx, http=app.http, clock=app.clock, settings=await app.modules.settings(module.id),
                                module_id=module.id, skill_name="seed_demo", caller="cli")
             await module.seed_demo(ctx)
             await tx.execute("INSERT INTO memory (key, value, category, updated_at) VALUES (?, ?, 'system', ?)",

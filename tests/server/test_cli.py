@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -65,6 +66,10 @@ def test_seed_demo_runs_once(tmp_path: Path, capsys) -> None:  # type: ignore[no
     assert leads > 0
     assert "already seeded" in run(capsys, db, "seed-demo")[1]
     assert json.loads(run(capsys, db, "call", "crm_list_leads")[1])["total"] == leads
+    # Demo data is history: no event for an automation or the agent to react to, no email queued.
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM events").fetchone() == (0,)
+        assert conn.execute("SELECT COUNT(*) FROM outbox").fetchone() == (0,)
 
 
 def test_version(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
