@@ -1,6 +1,6 @@
 """Surveys: typed questions, validated responses, results with averages and NPS."""
 
-from modules.surveys import demo, surveys
+from modules.surveys import answers, demo, listing, surveys
 from skills import Migration, Module
 
 module = Module(
@@ -9,7 +9,8 @@ module = Module(
     description="Customer surveys with choice, rating, NPS and text questions, and aggregated results.",
     category="growth",
     version="1.0.0",
-    skills=(surveys.create, surveys.respond, surveys.results, surveys.close),
+    skills=(surveys.create, surveys.respond, surveys.results, surveys.close, listing.list_surveys,
+            answers.text_answers),
     migrations=(Migration(1, """
         CREATE TABLE surveys (
             id INTEGER PRIMARY KEY,

@@ -1,7 +1,7 @@
 """Sample surveys for `pilothouse seed-demo`: an open customer-satisfaction survey with a dozen
 responses (so the results show an NPS) and a closed feedback survey from the last webinar.
 
-Every answer is checked with the module's own `check_answer`, as a live response would be; rows
+Every answer is checked with the module's own `answer_problems`, as a live response would be; rows
 are written directly so responses keep the dates they came in on. Nothing is emailed.
 """
 
@@ -11,7 +11,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from modules.surveys.surveys import Question, check_answer
+from modules.surveys.surveys import Question, answer_problems
 from skills import SkillContext
 
 SATISFACTION = [
@@ -60,11 +60,7 @@ SURVEYS = [
 
 def _checked(questions: list[Question], answers: dict[str, Any]) -> str:
     """The answers as JSON, refusing any the live `surveys_respond` would refuse."""
-    by_key = {q.key: q for q in questions}
-    problems = [f"'{k}' is not a question" for k in answers if k not in by_key]
-    problems += [f"'{q.key}' is required" for q in questions if q.required and q.key not in answers]
-    problems += [m for k, v in answers.items() if k in by_key and (m := check_answer(by_key[k], v))]
-    if problems:
+    if problems := answer_problems(questions, answers):
         raise ValueError("demo survey answer is invalid: " + "; ".join(problems))
     return json.dumps(answers)
 

@@ -44,10 +44,11 @@ class Response(Record):
     survey_id: int
 
 
-async def _survey(ctx: SkillContext, survey_id: int) -> Survey:
+async def load_survey(ctx: SkillContext, survey_id: int) -> Survey:
+    """The survey, or NotFound that points at surveys_list."""
     row = await ctx.db.fetchone("SELECT * FROM surveys WHERE id = ?", (survey_id,))
     if row is None:
-        raise NotFound(f"no survey with id {survey_id}")
+        raise NotFound(f"no survey with id {survey_id}; surveys_list finds surveys by title or status")
     return Survey(id=row["id"], title=row["title"], status=row["status"],
                   questions=[Question(**q) for q in json.loads(row["questions"])])
 
@@ -64,6 +65,22 @@ def check_answer(q: Question, value: Any) -> str | None:
     if q.type == "text" and not isinstance(value, str):
         return f"'{q.key}' must be text"
     return None
+
+
+def answer_problems(questions: list[Question], answers: dict[str, Any]) -> list[str]:
+    """Everything wrong with one response: unknown keys, missing required answers, invalid values.
+
+    One place for the rules, so the demo seed refuses exactly what surveys_respond refuses.
+    """
+    by_key = {q.key: q for q in questions}
+    problems = [f"'{k}' is not a question of this survey" for k in answers if k not in by_key]
+    for q in questions:
+        if q.key not in answers:
+            if q.required:
+                problems.append(f"'{q.key}' is required")
+        elif message := check_answer(q, answers[q.key]):
+            problems.append(message)
+    return problems
 
 
 @skill(name="surveys_create", title="Create a survey", category="growth", instructions="""
@@ -85,7 +102,7 @@ async def create(ctx: SkillContext, title: Annotated[str, Field(min_length=3, ma
         raise SkillFailed(f"choice questions need at least two options: {', '.join(bad)}")
     result = await ctx.db.execute("INSERT INTO surveys (title, status, questions, created_at) VALUES (?, 'open', ?, ?)",
                                   (title, json.dumps([q.model_dump() for q in questions]), ctx.now_iso()))
-    return await _survey(ctx, result.lastrowid or 0)
+    return await load_survey(ctx, result.lastrowid or 0)
 
 
 @skill(name="surveys_respond", title="Answer a survey", category="growth", scope="external", instructions="""
@@ -99,18 +116,10 @@ async def respond(ctx: SkillContext, survey_id: int, answers: dict[str, Any]) ->
         survey_id: The survey.
         answers: Answers by question key.
     """
-    survey = await _survey(ctx, survey_id)
+    survey = await load_survey(ctx, survey_id)
     if survey.status != "open":
         raise SkillFailed(f"survey {survey_id} is closed")
-    by_key = {q.key: q for q in survey.questions}
-    problems = [f"'{k}' is not a question of this survey" for k in answers if k not in by_key]
-    for q in survey.questions:
-        if q.key not in answers:
-            if q.required:
-                problems.append(f"'{q.key}' is required")
-        elif message := check_answer(q, answers[q.key]):
-            problems.append(message)
-    if problems:
+    if problems := answer_problems(survey.questions, answers):
         raise SkillFailed("invalid response: " + "; ".join(problems))
     result = await ctx.db.execute("INSERT INTO surveys_responses (survey_id, answers, created_at) VALUES (?, ?, ?)",
                                   (survey_id, json.dumps(answers), ctx.now_iso()))
@@ -127,7 +136,7 @@ async def results(ctx: SkillContext, survey_id: int) -> Results:
     Args:
         survey_id: The survey.
     """
-    survey = await _survey(ctx, survey_id)
+    survey = await load_survey(ctx, survey_id)
     rows = [json.loads(r["answers"]) for r in await ctx.db.fetchall(
         "SELECT answers FROM surveys_responses WHERE survey_id = ?", (survey_id,))]
     out = []
@@ -154,6 +163,6 @@ async def close(ctx: SkillContext, survey_id: int) -> Survey:
     Args:
         survey_id: The survey.
     """
-    await _survey(ctx, survey_id)
+    await load_survey(ctx, survey_id)
     await ctx.db.execute("UPDATE surveys SET status = 'closed' WHERE id = ?", (survey_id,))
-    return await _survey(ctx, survey_id)
+    return await load_survey(ctx, survey_id)

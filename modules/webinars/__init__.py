@@ -1,6 +1,6 @@
 """Webinars: scheduling with capacity, registration and waitlist, check-in, attendance."""
 
-from modules.webinars import demo, webinars
+from modules.webinars import demo, listing, webinars
 from skills import Migration, Module
 
 module = Module(
@@ -10,7 +10,8 @@ module = Module(
     category="growth",
     version="1.0.0",
     requires=("email",),
-    skills=(webinars.schedule, webinars.register, webinars.check_in, webinars.attendance, webinars.cancel),
+    skills=(webinars.schedule, webinars.register, webinars.check_in, webinars.attendance, webinars.cancel,
+            listing.list_webinars),
     migrations=(Migration(1, """
         CREATE TABLE webinars (
             id INTEGER PRIMARY KEY,

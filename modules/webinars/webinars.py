@@ -42,7 +42,7 @@ async def _webinar(ctx: SkillContext, webinar_id: int) -> Webinar:
         "('registered', 'attended')) AS registered, (SELECT COUNT(*) FROM webinars_registrations r WHERE "
         "r.webinar_id = w.id AND r.status = 'waitlisted') AS waitlisted FROM webinars w WHERE w.id = ?", (webinar_id,))
     if row is None:
-        raise NotFound(f"no webinar with id {webinar_id}")
+        raise NotFound(f"no webinar with id {webinar_id}; webinars_list finds webinars by title or date")
     return Webinar(id=row["id"], title=row["title"], starts_at=row["starts_at"], capacity=row["capacity"],
                    status=row["status"], registered=row["registered"], waitlisted=row["waitlisted"])
 
