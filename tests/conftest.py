@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from mcp import Client
@@ -23,9 +24,10 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def app(clock: FakeClock) -> AsyncIterator[App]:
-    """A fresh instance on an in-memory database with the real migrations; built-in modules on."""
-    async with open_app(":memory:", clock=clock, retry_delay_s=0) as instance:
+async def app(clock: FakeClock, tmp_path: Path) -> AsyncIterator[App]:
+    """A fresh instance with the real migrations and built-in modules on, on a database file in WAL
+    mode as in production (the store's loop-thread connection only exists for a file)."""
+    async with open_app(tmp_path / "app.db", clock=clock, retry_delay_s=0) as instance:
         yield instance
 
 
