@@ -13,7 +13,6 @@ import sys
 
 from server.cli.commands.common import instance
 from server.cli.output import CliError, emit_json
-from server.mcp import confirmation
 from skills import ErrorKind
 
 
@@ -34,6 +33,8 @@ async def call(args: argparse.Namespace) -> int:
             from exc
     if not isinstance(arguments, dict):
         raise CliError("--args must be a JSON object, e.g. '{\"limit\": 5}'")
+    from server.mcp import confirmation  # here: every other command would pay for the MCP server's imports
+
     async with instance(args) as app:
         name = args.skill
         pending = await confirmation.pending(app, name, arguments)
