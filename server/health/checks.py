@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any, Literal
 
+from server import runtime_cache
 from server.manifest import schema_cache
 from server.scheduler import cron
 from server.scheduler.schedules import PLATFORM_SCHEDULES
@@ -80,16 +81,11 @@ async def checked_schemas(app: Any) -> dict[str, list[str]]:
     """
     registry = app.registry
     key = SCHEMA_CHECK_PREFIX + schema_cache.fingerprint(registry)
-    cached = await app.store.fetchval("SELECT value FROM runtime_cache WHERE key = ?", (key,))
-    if cached is not None:
-        problems: dict[str, list[str]] = json.loads(cached)
-        if set(problems) == set(registry.skills):
-            return problems
+    cached: dict[str, list[str]] | None = await runtime_cache.read(app.store, key)
+    if cached is not None and set(cached) == set(registry.skills):
+        return cached
     problems = {name: list(schema_problems(skill)) for name, skill in sorted(registry.skills.items())}
-    async with app.store.transaction() as tx:
-        await tx.execute("DELETE FROM runtime_cache WHERE key GLOB ? AND key != ?", (SCHEMA_CHECK_PREFIX + "*", key))
-        await tx.execute("INSERT OR REPLACE INTO runtime_cache (key, value, updated_at) VALUES (?, ?, ?)",
-                         (key, json.dumps(problems), app.clock.now().isoformat(timespec="seconds")))
+    await runtime_cache.write(app.store, key, problems, app.clock.now(), replacing=SCHEMA_CHECK_PREFIX)
     return problems
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import mcp_types as types
 
-from server import manifest
+from server import manifest, runtime_cache
 from server.app import VERSION, App
 from server.errors import ConfigError
 from server.executor import CallResult
@@ -83,13 +83,11 @@ async def launch_tier(app: App, requested: str, context_tokens: int = DEFAULT_CO
     names = [s.name for s in await manifest.enabled_skills(app)]
     fingerprint = json.dumps([VERSION, names, context_tokens, share])
     key = "mcp_tier:" + hashlib.sha256(fingerprint.encode()).hexdigest()[:24]
-    cached = await app.store.fetchval("SELECT value FROM runtime_cache WHERE key = ?", (key,))
+    cached = await runtime_cache.read(app.store, key)
     if cached is not None:
-        return TierChoice(**json.loads(cached))
+        return TierChoice(**cached)
     choice = await choose_tier(app, "auto", context_tokens, share)
-    await app.store.execute(
-        "INSERT OR REPLACE INTO runtime_cache (key, value, updated_at) VALUES (?, ?, ?)",
-        (key, json.dumps(asdict(choice)), app.clock.now().isoformat(timespec="seconds")))
+    await runtime_cache.write(app.store, key, asdict(choice), app.clock.now())
     return choice
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import pydantic
 import pydantic_core
 
+from server import runtime_cache
 from server.app import VERSION, App
 from server.registry import Registry
 
@@ -73,19 +74,12 @@ async def warm(app: App) -> bool:
     """
     registry = app.registry
     key = KEY_PREFIX + fingerprint(registry)
-    cached = await app.store.fetchval("SELECT value FROM runtime_cache WHERE key = ?", (key,))
-    if cached is not None:
-        schemas = json.loads(cached)
-        if set(schemas) == set(registry.skills):
-            for name, (input_json, output_json) in schemas.items():
-                registry.skills[name].preload_schemas(input_json, output_json)
-            return True
+    schemas = await runtime_cache.read(app.store, key)
+    if schemas is not None and set(schemas) == set(registry.skills):
+        for name, (input_json, output_json) in schemas.items():
+            registry.skills[name].preload_schemas(input_json, output_json)
+        return True
     built = {name: list(skill.schemas_json()) for name, skill in registry.skills.items()}
-    now = app.clock.now().isoformat(timespec="seconds")
-    async with app.store.transaction() as tx:
-        # One row per code version: older ones are dead weight.
-        await tx.execute("DELETE FROM runtime_cache WHERE key GLOB ? AND key != ?", (KEY_PREFIX + "*", key))
-        await tx.execute("INSERT OR REPLACE INTO runtime_cache (key, value, updated_at) VALUES (?, ?, ?)",
-                         (key, json.dumps(built, separators=(",", ":")), now))
+    await runtime_cache.write(app.store, key, built, app.clock.now(), replacing=KEY_PREFIX)
     log.info("skill schemas built and cached (%d skills)", len(built))
     return False
