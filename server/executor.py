@@ -154,10 +154,7 @@ class Executor:
         if skill is None:
             return await self._refuse(name, None, arguments, caller, run_id, started,
                                       ErrorKind.UNKNOWN_SKILL, self._unknown_message(name))
-        # Read fresh on every call (a pause or `skills resume` from another process counts at once),
-        # without the thread hop when the store can answer on the spot.
-        rows = self.store.peek(STATE_SQL, (name,))
-        row = (rows[0] if rows else None) if rows is not None else await self.store.fetchone(STATE_SQL, (name,))
+        row = await self._state(name)
         refusal = self._availability(skill, row)
         if refusal is not None:
             return await self._refuse(name, skill, arguments, caller, run_id, started, *refusal)
@@ -298,6 +295,16 @@ class Executor:
             await notify_admin(db, kind="agent_action", title=f"The agent ran {skill.name}",
                                body=f"Arguments: {dumps(activity.redact(call.arguments))}\n"
                                     f"Result: {activity.summarize(output)}", now=now)
+
+    async def can_run(self, skill: Skill) -> bool:
+        """Whether a call of ``skill`` would get past the enabled/paused gate right now."""
+        return self._availability(skill, await self._state(skill.name)) is None
+
+    async def _state(self, name: str) -> dict[str, Any] | None:
+        # Read fresh on every call (a pause or `skills resume` from another process counts at once),
+        # without the thread hop when the store can answer on the spot.
+        rows = self.store.peek(STATE_SQL, (name,))
+        return (rows[0] if rows else None) if rows is not None else await self.store.fetchone(STATE_SQL, (name,))
 
     def _availability(self, skill: Skill, row: dict[str, Any] | None) -> tuple[ErrorKind, str] | None:
         if row is None or not row["module_enabled"]:

@@ -115,10 +115,7 @@ async def pending(app: App, tool: str, arguments: dict[str, Any]) -> Pending | N
         return None
     if getattr(parsed, CONFIRM_FIELD, False):
         return None
-    row = await app.store.fetchone(
-        "SELECT s.enabled, s.paused_reason, m.enabled AS module_enabled FROM skills s "
-        "JOIN modules m ON m.id = s.module_id WHERE s.name = ?", (skill.name,))
-    if row is None or not (row["enabled"] and row["module_enabled"]) or row["paused_reason"]:
+    if not await app.executor.can_run(skill):
         return None
     values = parsed.model_dump(mode="json", exclude={CONFIRM_FIELD})
     return Pending(skill, tool, arguments, values)
