@@ -173,7 +173,8 @@ def skill(
             raise ContractError(f"skill {name}: handler {fn.__qualname__} must be async")
         doc = _parse_doc(inspect.getdoc(fn) or "")
         description = _description(name, doc)
-        hints = _type_hints(name, fn)
+        # Resolved once per skill: an annotation naming something that does not exist fails here, at import.
+        hints = typing.get_type_hints(fn, include_extras=True)
         inputs, params = _input_spec(name, fn, hints, doc, confirmable=trust == "approve")
         output_model = _output_model(name, hints)
         return Skill(
@@ -221,11 +222,6 @@ def _parse_doc(text: str) -> docstring_parser.Docstring:
     if _OTHER_DOC_STYLE.search(text):
         return docstring_parser.parse(text)
     return docstring_parser.parse(text, style=docstring_parser.DocstringStyle.GOOGLE)
-
-
-def _type_hints(name: str, fn: Handler) -> dict[str, Any]:
-    """Resolved once per skill: an annotation naming something that does not exist fails here, at import."""
-    return typing.get_type_hints(fn, include_extras=True)
 
 
 def _input_spec(
