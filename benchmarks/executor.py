@@ -19,7 +19,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from server.app import open_app
+from server.assembly import open_app
 from server.resilience.evaluation import flagged_skills
 from server.testing.bulk import bulk_module
 from skills import SkillContext

@@ -19,17 +19,17 @@ from datetime import timedelta
 from pathlib import Path
 
 from server.agent.bootstrap import enable_agent
-from server.app import open_app
+from server.app import open_runtime
+from server.assembly import discover_modules, system_modules
+from server.cache import skill_schemas
 from server.health import checks
 from server.health.report import build_report
-from server.manifest import schema_cache
-from server.registry import discover_modules
 from server.testing.bulk import bulk_module
 
 
 async def measure(db: Path, extra_skills: int, rows: int) -> tuple[float, float, float, int]:
     modules = [*discover_modules(include_community=False)] + ([bulk_module(extra_skills)] if extra_skills else [])
-    async with open_app(db, modules=modules) as app:
+    async with open_runtime(db, modules=modules, system_modules=system_modules) as app:
         await enable_agent(app)
         if rows:
             now, rng = app.clock.now(), random.Random(3)
@@ -49,8 +49,8 @@ async def measure(db: Path, extra_skills: int, rows: int) -> tuple[float, float,
     # The first report ever also validates every skill's JSON schemas against the meta-schema, once
     # per version of the code; a later process (`pilothouse health`) reads that from runtime_cache.
     checks.schema_problems.cache_clear()
-    schema_cache.fingerprint.cache_clear()
-    async with open_app(db, modules=modules) as app:
+    skill_schemas.fingerprint.cache_clear()
+    async with open_runtime(db, modules=modules, system_modules=system_modules) as app:
         t0 = time.perf_counter()
         await build_report(app)
         later_first = time.perf_counter() - t0

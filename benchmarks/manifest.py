@@ -25,7 +25,8 @@ from pathlib import Path
 
 from server import manifest
 from server.agent.bootstrap import enable_agent
-from server.app import App, open_app
+from server.app import App
+from server.assembly import open_app
 from server.manifest.render import tools_list_json
 from server.tokens import TokenCounter, get_counter
 

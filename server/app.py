@@ -1,13 +1,16 @@
 """The runtime assembled: store, registry, module manager, executor. One per process.
 
-    async with open_app(db_path) as app:
+``open_runtime`` builds it from what it is handed (the modules, the runtime's own
+modules, a clock); finding the modules is the composition root's job::
+
+    async with open_app(db_path) as app:          # server/assembly.py
         await app.executor.call("crm_create_lead", {...}, caller="cli")
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,14 +20,16 @@ import httpx
 from server.executor import Executor
 from server.http_client import LazyAsyncClient
 from server.lifecycle import ModuleManager
-from server.registry import Registry, discover_modules
+from server.registry import Registry
 from server.schema import CORE_MIGRATIONS
-from server.store import Store, default_db_path
+from server.store import Store
 from skills import Clock, Module, SystemClock
 
 log = logging.getLogger(__name__)
 
-VERSION = "0.1.0"
+# Modules the runtime provides itself (health): their skills need the assembled App, so they are
+# built from it, after it exists, and registered before any migration or seeding runs.
+SystemModules = Callable[["App"], Iterable[Module]]
 
 
 @dataclass
@@ -38,27 +43,29 @@ class App:
 
 
 @asynccontextmanager
-async def open_app(
-    db_path: str | Path | None = None,
+async def open_runtime(
+    db_path: str | Path,
     *,
-    modules: Sequence[Module] | None = None,
+    modules: Sequence[Module],
+    system_modules: SystemModules | None = None,
     clock: Clock | None = None,
     retry_delay_s: float = 0.25,
 ) -> AsyncIterator[App]:
     """Open the database, apply migrations, seed a fresh instance, and build the executor."""
-    registry = Registry(modules if modules is not None else discover_modules())
+    registry = Registry(modules)
     clock = clock or SystemClock()
-    store = await Store.open(db_path if db_path is not None else default_db_path())
+    store = await Store.open(db_path)
     try:
         await store.migrate("core", CORE_MIGRATIONS)
         manager = ModuleManager(store, registry, clock)
-        await manager.migrate_all()
-        await manager.first_run()
         # Its pool and SSL context are built on the first request (most processes never send one).
         async with LazyAsyncClient(timeout=httpx.Timeout(20.0), follow_redirects=False) as http:
             executor = Executor(store, registry, clock, http, retry_delay_s=retry_delay_s)
             app = App(store, registry, manager, executor, clock, http)
-            executor.services["app"] = app
+            for module in system_modules(app) if system_modules is not None else ():
+                registry.register(module)
+            await manager.migrate_all()
+            await manager.first_run()
             yield app
     finally:
         await store.close()

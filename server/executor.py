@@ -1,6 +1,7 @@
 """The one path to a handler. MCP, the CLI, the reasoning loop and automations all call here.
 
-    call -> L1 loop guard -> known? enabled? not paused? -> validate -> trust gate (agent + approve)
+    call -> L1 loop guard -> known? enabled? not paused? -> validate -> trust gate (agent + approve;
+            a person's yes for mcp/cli, asked once through the caller's Confirmer)
          -> L1 breaker admission -> handler (timeout, transaction)
          -> L2 retry on retryable kinds (ctx.retry, ctx.prev_error) -> L4 score
          -> activity row + L1 breaker + L3 escalation, in one transaction
@@ -25,12 +26,15 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from server import activity
+from server.confirmation import Confirmer, ConfirmRequest, confirmation_message
 from server.errors import LoopDetected
 from server.notify import notify_admin
 from server.registry import Registry
 from server.resilience import breaker, edge, escalation, evaluation
 from server.resilience.loop_guard import LoopGuard
 from server.store import Store, dumps
+from server.tables.skill_state import CALL_STATE_SQL
+from server.validation_errors import explain_validation
 from skills import Clock, ErrorKind, Skill, SkillContext, WriteResult
 from skills.contract import CONFIRM_FIELD
 
@@ -38,14 +42,8 @@ log = logging.getLogger(__name__)
 
 Caller = Literal["mcp", "cli", "pilot", "automation", "system"]
 MAX_RETRIES = 2
+CONFIRMED_VIA = "_confirmed_via"  # on the activity row's input: how the person said yes
 APPROVAL_TTL = timedelta(hours=48)
-# Everything a call needs to know before it runs, in one indexed read.
-STATE_SQL = (
-    "SELECT s.enabled, s.paused_reason, m.enabled AS module_enabled, m.settings, st.breaker, "
-    "st.open_until, st.consecutive_failures, st.consecutive_hard_negatives, st.cooldown_s "
-    "FROM skills s JOIN modules m ON m.id = s.module_id LEFT JOIN skill_state st ON st.skill = s.name "
-    "WHERE s.name = ?"
-)
 
 
 @dataclass(slots=True)
@@ -96,6 +94,7 @@ class CallResult:
     activity_id: int | None = None
     approval_id: int | None = None
     events: list[str] = field(default_factory=list)
+    question: Any = None  # a confirmation the caller must put to the person (Confirmation.question)
 
     @property
     def text(self) -> str:
@@ -122,8 +121,6 @@ class Executor:
         self.http = http
         self.retry_delay_s = retry_delay_s
         self.max_retries = max_retries
-        # Handed to system skills as ctx.services (the App, for health and self-heal skills).
-        self.services: dict[str, Any] = {}
         # Skills whose breaker/escalation counters this process may have left non-zero since a
         # concurrent call read its state: that call's success must still reset them.
         self._unclean: set[str] = set()
@@ -138,7 +135,10 @@ class Executor:
         run_id: str | None = None,
         guard: LoopGuard | None = None,
         approved: bool = False,
+        confirm: Confirmer | None = None,
     ) -> CallResult:
+        """Run one call. ``confirm``: how a person is asked about an unconfirmed approve-trust call
+        from chat or the CLI (None: it is refused with confirmation_required)."""
         started = time.perf_counter()
         arguments = dict(arguments or {})
         skill = self.registry.skills.get(name)
@@ -168,8 +168,16 @@ class Executor:
             if caller == "pilot":
                 return await self._queue_approval(skill, arguments, run_id, caller, started)
             if caller in ("mcp", "cli") and not getattr(parsed, CONFIRM_FIELD, False):
-                return await self._refuse(name, skill, arguments, caller, run_id, started,
-                                          ErrorKind.APPROVAL_REQUIRED, confirmation_message(skill))
+                asked = await self._ask(skill, parsed, confirm)
+                if isinstance(asked, CallResult):
+                    return asked
+                if asked is None:
+                    return await self._refuse(name, skill, arguments, caller, run_id, started,
+                                              ErrorKind.APPROVAL_REQUIRED, confirmation_message(skill))
+                if asked.startswith("refused:"):
+                    return await self._refuse(name, skill, arguments, caller, run_id, started,
+                                              ErrorKind.APPROVAL_REQUIRED, asked.removeprefix("refused:"))
+                arguments = {**arguments, CONFIRMED_VIA: asked}  # recorded on the call's one activity row
         state = row if row["breaker"] is not None else None
         probe = False
         if state is not None and state["breaker"] != "closed":
@@ -196,7 +204,6 @@ class Executor:
             ctx = SkillContext(
                 db=self.store, http=self.http, clock=self.clock, settings=settings, module_id=skill.module_id,
                 skill_name=skill.name, caller=caller, run_id=run_id, retry=attempt, prev_error=prev_error,
-                services=self.services,
             )
             call.attempt, call.prev_error = attempt, prev_error
             output, kind, message, retryable = await self._attempt(call, ctx, kwargs)
@@ -296,15 +303,28 @@ class Executor:
                                body=f"Arguments: {dumps(activity.redact(call.arguments))}\n"
                                     f"Result: {activity.summarize(output)}", now=now)
 
-    async def can_run(self, skill: Skill) -> bool:
-        """Whether a call of ``skill`` would get past the enabled/paused gate right now."""
-        return self._availability(skill, await self._state(skill.name)) is None
+    @staticmethod
+    async def _ask(skill: Skill, parsed: BaseModel, confirm: Confirmer | None) -> CallResult | str | None:
+        """Put a valid, runnable approve-trust call to the person once. Returns how they said yes, a
+        ``refused:`` message, a CallResult carrying the question to hand back, or None (no one to ask)."""
+        if confirm is None:
+            return None
+        request = ConfirmRequest(skill, parsed.model_dump(mode="json", exclude={CONFIRM_FIELD}))
+        answer = await confirm(request)
+        if answer.verdict == "confirmed":
+            return answer.via or "confirmed"
+        if answer.verdict == "ask":  # the answer comes with the next request: nothing happened yet
+            return CallResult(skill.name, False, error_kind=ErrorKind.APPROVAL_REQUIRED, outcome="neutral",
+                              message=confirmation_message(skill), question=answer.question)
+        if answer.verdict == "unavailable":
+            return None
+        return "refused:" + request.refusal(answer.verdict)
 
     async def _state(self, name: str) -> dict[str, Any] | None:
         # Read fresh on every call (a pause or `skills resume` from another process counts at once),
         # without the thread hop when the store can answer on the spot.
-        rows = self.store.peek(STATE_SQL, (name,))
-        return (rows[0] if rows else None) if rows is not None else await self.store.fetchone(STATE_SQL, (name,))
+        rows = self.store.peek(CALL_STATE_SQL, (name,))
+        return (rows[0] if rows else None) if rows is not None else await self.store.fetchone(CALL_STATE_SQL, (name,))
 
     def _availability(self, skill: Skill, row: dict[str, Any] | None) -> tuple[ErrorKind, str] | None:
         if row is None or not row["module_enabled"]:
@@ -369,31 +389,3 @@ class Executor:
     def _now(self) -> str:
         return self.clock.now().isoformat(timespec="seconds")
 
-
-def confirmation_message(skill: Skill) -> str:
-    return (
-        f"confirmation_required: {skill.name} ({skill.title}) is irreversible or reaches people outside. "
-        f"Tell the person exactly what will happen and ask them to confirm; then call {skill.name} again with "
-        f"the same arguments and {CONFIRM_FIELD}=true."
-    )
-
-
-def explain_validation(skill: Skill, error: ValidationError) -> str:
-    """Turn pydantic's errors into what to fix, naming each argument and what it expects."""
-    fields = skill.input_model.model_fields
-    lines = []
-    for e in error.errors():
-        loc = ".".join(str(p) for p in e["loc"]) or "(arguments)"
-        top = str(e["loc"][0]) if e["loc"] else ""
-        if e["type"] == "missing":
-            lines.append(f"- '{loc}' is required: {fields[top].description if top in fields else ''}".rstrip(": "))
-        elif e["type"] == "extra_forbidden":
-            lines.append(f"- '{loc}' is not a parameter of {skill.name}; accepted: {', '.join(fields) or 'none'}")
-        else:
-            shown = json.dumps(e.get("input"), default=str)
-            shown = shown if len(shown) <= 80 else shown[:77] + "..."
-            lines.append(f"- '{loc}': {e['msg']} (got {shown})")
-    return (
-        f"invalid arguments for {skill.name}:\n" + "\n".join(lines)
-        + f"\nFix these and call again; describe_skill shows the full schema of {skill.name}."
-    )

@@ -68,9 +68,6 @@ class SkillContext:
     prev_error: str | None = None
     outcome: Outcome | None = None
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    # Runtime services for the server's own system skills (health, self-heal); business
-    # modules never need them and must not rely on them.
-    services: Mapping[str, Any] = field(default_factory=dict)
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
-from server.app import App, open_app
-from server.mcp.surface import Surface
+from server.app import App
+from server.assembly import Process, open_app
 from tests.support import FakeClock, McpHarness
 
 
@@ -34,7 +34,7 @@ async def app(clock: FakeClock, tmp_path: Path) -> AsyncIterator[App]:
 @pytest.fixture
 async def mcp(app: App) -> AsyncIterator[McpHarness]:
     """The real SDK client talking to the real server in memory (2026-07-28 era)."""
-    surface = Surface(app)
+    surface = Process.assemble(app, scheduler=False).surface
     async with Client(surface.server, raise_exceptions=True) as client:
         yield McpHarness(client)
 
@@ -42,6 +42,6 @@ async def mcp(app: App) -> AsyncIterator[McpHarness]:
 @pytest.fixture(params=["auto", "legacy"], ids=["2026-07-28", "2025-11-25"])
 async def mcp_any_era(app: App, request: pytest.FixtureRequest) -> AsyncIterator[McpHarness]:
     """The real client in each protocol era: modern (no handshake) and the 2025-11-25 handshake."""
-    surface = Surface(app)
+    surface = Process.assemble(app, scheduler=False).surface
     async with Client(surface.server, raise_exceptions=True, mode=request.param) as client:
         yield McpHarness(client)

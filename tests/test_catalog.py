@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from modules import BUILTIN_MODULES
-from server.catalog import DOCS_PATH, render_markdown
+from server.skill_docs import DOCS_PATH, render_markdown
 
 TESTS = Path(__file__).parent
 SKILLS = [s for m in BUILTIN_MODULES for s in m.skills]

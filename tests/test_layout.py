@@ -1,8 +1,16 @@
-"""The import direction skills <- modules <- server, with prompts a leaf, holds in every file."""
+"""The shape of the source tree: import direction, no import cycles, small files.
+
+- Direction: skills <- modules <- server, with prompts a leaf.
+- No cycles: module A imports B (at the top or inside a function alike) and B, directly or
+  not, imports A. Only imports under ``if TYPE_CHECKING:`` are exempt: they never run.
+  ``from pkg import name`` imports ``pkg.name`` when that is a module, else ``pkg`` itself;
+  importing ``pkg.mod`` from outside ``pkg`` runs ``pkg/__init__.py`` too, so it counts as well.
+"""
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).parents[1]
@@ -42,3 +50,101 @@ def test_source_files_stay_small() -> None:
     big = [f"{p.relative_to(ROOT)} ({n} lines)" for package in ALLOWED for p in (ROOT / package).rglob("*.py")
            if (n := len(p.read_text().splitlines())) > 400]
     assert not big, "files past 400 lines usually hold more than one concept: " + ", ".join(big)
+
+
+def _module_files() -> dict[str, Path]:
+    files = {}
+    for package in ALLOWED:
+        for path in (ROOT / package).rglob("*.py"):
+            parts = list(path.relative_to(ROOT).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+            files[".".join(parts)] = path
+    return files
+
+
+def _runtime_imports(tree: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
+    """Every import statement that can run: anywhere, except inside ``if TYPE_CHECKING:``."""
+    for node in ast.iter_child_nodes(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            yield from (i for child in node.orelse for i in _runtime_imports(child))
+            continue
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            yield node
+        yield from _runtime_imports(node)
+
+
+def import_graph() -> dict[str, set[str]]:
+    files = _module_files()
+    graph: dict[str, set[str]] = {name: set() for name in files}
+    for name, path in files.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in _runtime_imports(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            else:
+                base = node.module or ""
+                if node.level:
+                    anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                    base = ".".join([*anchor, base] if base else anchor)
+                targets = [f"{base}.{a.name}" if f"{base}.{a.name}" in files else base for a in node.names]
+            for target in (t for t in targets if t in files):
+                parents = [".".join(target.split(".")[:i]) for i in range(1, target.count(".") + 1)]
+                graph[name] |= {m for m in (*parents, target)
+                                if m in files and m != name and not name.startswith(m + ".")}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
+    return found
+
+
+def test_no_import_cycles() -> None:
+    found = cycles(import_graph())
+    assert not found, "import cycles (lazy imports count; only TYPE_CHECKING imports are exempt):\n" + "\n".join(
+        " <-> ".join(c) for c in found)
+
+
+def test_cycle_check_sees_a_lazy_cycle() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert cycles(graph) == [["a", "b", "c"]]
+    tree = ast.parse("import x\nif TYPE_CHECKING:\n    import y\ndef f():\n    import z\n")
+    assert [ast.unparse(n) for n in _runtime_imports(tree)] == ["import x", "import z"]

@@ -35,7 +35,7 @@ from server.agent import checkpoint
 from server.agent.checkpoint import Checkpoint
 from server.agent.run_record import IterationRecord, RunRecord, ToolCallRecord
 from server.errors import ConfigError, LoopDetected
-from server.manifest import meta_tools
+from server.manifest import meta_specs
 from server.providers import AllProvidersFailed, NoProviderAvailable, ProviderChain, ToolCall
 from server.providers.openai_compat import parse_call
 from server.providers.settings import HOW_TO_CONFIGURE, check_tier
@@ -273,7 +273,7 @@ def _pending(messages: list[dict[str, Any]]) -> list[ToolCall]:
 def _as_executed(name: str, arguments: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The skill and arguments the executor sees (and logs): execute_skill runs the skill it names."""
     target, inner = arguments.get("name"), arguments.get("arguments", {})
-    if name == meta_tools.EXECUTE and isinstance(target, str) and isinstance(inner, dict):
+    if name == meta_specs.EXECUTE and isinstance(target, str) and isinstance(inner, dict):
         return target, inner
     return name, arguments
 

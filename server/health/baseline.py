@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from server.health.hashing import BASELINE_KEY, compute, enabled_skill_rows
+from server.health.hashing import BASELINE_KEY, compute
+from server.tables.skill_state import enabled_skill_rows
 
 
 async def set_baseline(app: Any) -> dict[str, Any]:

@@ -12,8 +12,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any, Literal
 
-from server import runtime_cache
-from server.manifest import schema_cache
+from server.cache import runtime_cache, skill_schemas
 from server.scheduler import cron
 from server.scheduler.schedules import PLATFORM_SCHEDULES
 from skills import Skill
@@ -80,7 +79,7 @@ async def checked_schemas(app: Any) -> dict[str, list[str]]:
     ``runtime_cache`` under the same source fingerprint as the schemas themselves.
     """
     registry = app.registry
-    key = SCHEMA_CHECK_PREFIX + schema_cache.fingerprint(registry)
+    key = SCHEMA_CHECK_PREFIX + skill_schemas.fingerprint(registry)
     cached: dict[str, list[str]] | None = await runtime_cache.read(app.store, key)
     if cached is not None and set(cached) == set(registry.skills):
         return cached

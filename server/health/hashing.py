@@ -21,12 +21,6 @@ def skill_line(name: str, instructions: str) -> bytes:
     return f"{name}::{instructions[:INSTRUCTION_CHARS]}\n".encode()
 
 
-async def enabled_skill_rows(db: Any) -> list[dict[str, Any]]:
-    return await db.fetchall(
-        "SELECT s.name, s.instructions, s.description FROM skills s JOIN modules m ON m.id = s.module_id "
-        "WHERE s.enabled = 1 AND m.enabled = 1 ORDER BY s.name")
-
-
 def compute(rows: list[dict[str, Any]]) -> tuple[str, dict[str, str]]:
     ordered = sorted(rows, key=lambda r: r["name"])
     total = hashlib.sha256()

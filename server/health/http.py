@@ -8,7 +8,7 @@ migrations are applied.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -16,12 +16,16 @@ from starlette.routing import BaseRoute, Route
 
 from server.health.report import build_report
 
+if TYPE_CHECKING:
+    from server.app import App
+    from server.mcp.surface import Surface
+
 HEALTH_JSON = "application/health+json"
 IETF_STATUS = {"healthy": "pass", "degraded": "warn", "unhealthy": "fail"}
 RESOURCE_URI = "health://instance"
 
 
-def routes(app: Any) -> list[BaseRoute]:
+def routes(app: App) -> list[BaseRoute]:
     async def instance_health(request: Request) -> Response:
         report = await build_report(app)
         code = 503 if report.status == "unhealthy" else 200
@@ -47,9 +51,9 @@ def routes(app: Any) -> list[BaseRoute]:
     return [Route("/instance-health", instance_health), Route("/readyz", readyz)]
 
 
-def install(surface: Any) -> None:
+def install_resource(surface: Surface, app: App) -> None:
     """Expose the report as the MCP resource health://instance."""
     async def read() -> str:
-        return (await build_report(surface.app)).model_dump_json(indent=2)
+        return (await build_report(app)).model_dump_json(indent=2)
 
     surface.add_resource(RESOURCE_URI, "instance health", "The instance health report (Pattern 4), fresh.", read)

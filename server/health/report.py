@@ -21,9 +21,10 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from server.health import checks
-from server.health.hashing import compute, enabled_skill_rows
+from server.health.hashing import compute
 from server.resilience.evaluation import flagged_skills
 from server.scheduler.schedules import PLATFORM_SCHEDULES
+from server.tables.skill_state import enabled_skill_rows
 
 Status = Literal["healthy", "degraded", "unhealthy"]
 

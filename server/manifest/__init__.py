@@ -20,9 +20,9 @@ import mcp_types as types
 from server.app import App
 from server.executor import Caller, CallResult
 from server.manifest import render
-from server.manifest.catalog import DROP_TOKEN_CAP, enabled_skills, tier_skills
-from server.manifest.meta_tools import NAMES as META_TOOLS
+from server.manifest.meta_specs import NAMES as META_TOOLS
 from server.manifest.meta_tools import MetaTools
+from server.manifest.selection import DROP_TOKEN_CAP, enabled_skills, tier_skills
 from server.manifest.tiers import TIERS, Tier, explain_tier, resolve_tier
 from server.resilience.loop_guard import LoopGuard
 from skills import ErrorKind, Skill

@@ -13,17 +13,17 @@ import hashlib
 import json
 import os
 from dataclasses import asdict, dataclass, field
-from typing import Any
 
 import mcp_types as types
 
-from server import manifest, runtime_cache
-from server.app import VERSION, App
+from server import manifest
+from server.app import App
+from server.cache import runtime_cache
 from server.errors import ConfigError
-from server.executor import CallResult
 from server.manifest.render import tools_list_json
 from server.manifest.tiers import TIERS, Tier
 from server.tokens import get_counter
+from server.version import VERSION
 
 DEFAULT_CONTEXT_TOKENS = 200_000
 DEFAULT_SHARE = 0.05
@@ -91,8 +91,8 @@ async def launch_tier(app: App, requested: str, context_tokens: int = DEFAULT_CO
     return choice
 
 
-class McpCatalog:
-    """What the MCP surface lists and calls, for one launch's tier."""
+class ToolListing:
+    """What the MCP surface lists, for one launch's tier (calls go straight to the executor)."""
 
     def __init__(self, app: App, tier: Tier) -> None:
         self.app = app
@@ -111,7 +111,3 @@ class McpCatalog:
         enabled = {s.name for s in await manifest.enabled_skills(self.app)}
         chosen = [self.app.registry.skills[n] for n in self._drop_names or [] if n in enabled]
         return await manifest.mcp_tools(self.app, "drop", chosen)
-
-    async def call_tool(self, name: str, arguments: dict[str, Any]) -> CallResult:
-        # A skill left out of the list is still callable by name: the list is smaller, not the server.
-        return await manifest.call_tool(self.app, name, arguments, caller="mcp")

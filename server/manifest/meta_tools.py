@@ -15,58 +15,15 @@ import difflib
 import json
 from typing import Any, Literal
 
-import mcp_types as types
-
 from server.app import App
+from server.confirmation import Confirmer
 from server.executor import Caller, CallResult
-from server.manifest import catalog, render
-from server.manifest.render import ToolSpec
+from server.manifest import render, selection
+from server.manifest.meta_specs import DESCRIBE, EXECUTE, MAX_LIMIT, NAMES, SEARCH, SPECS
 from server.manifest.search import search
 from server.manifest.tiers import Tier
-from server.registry import META_TOOL_NAMES
 from server.resilience.loop_guard import LoopGuard
 from skills import ErrorKind
-
-SEARCH, DESCRIBE, EXECUTE = NAMES = META_TOOL_NAMES
-MAX_LIMIT = 50
-
-SPECS: tuple[ToolSpec, ...] = (
-    ToolSpec(
-        name=SEARCH, title="Search skills", read_only=True, extra={"meta": True},
-        annotations=types.ToolAnnotations(title="Search skills", read_only_hint=True, idempotent_hint=True),
-        description="Find skills for a task by keywords, best match first.\n\n"
-                    "Use when the tool you need is not in your list: every enabled skill is searchable, whatever "
-                    "the manifest shows. Returns name, title, short description and score; describe_skill gives "
-                    "a skill's full contract and execute_skill runs it.",
-        input_schema={"type": "object", "properties": {
-            "query": {"type": "string", "description": "A few words about the task, e.g. 'overdue invoices'."},
-            "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 10,
-                      "description": "How many matches to return (1-50)."},
-        }, "required": ["query"]},
-    ),
-    ToolSpec(
-        name=DESCRIBE, title="Describe a skill", read_only=True, extra={"meta": True},
-        annotations=types.ToolAnnotations(title="Describe a skill", read_only_hint=True, idempotent_hint=True),
-        description="A skill's full contract: schemas, instructions, trust and hints.\n\n"
-                    "Use before calling a skill whose listing is shortened or missing: compact and drop "
-                    "manifests leave out parameter descriptions, and drop leaves out optional parameters.",
-        input_schema={"type": "object", "properties": {
-            "name": {"type": "string", "description": "The skill's exact name, e.g. 'crm_list_leads'."},
-        }, "required": ["name"]},
-    ),
-    ToolSpec(
-        name=EXECUTE, title="Execute a skill", extra={"meta": True},
-        # No hints: what it does depends on the skill it runs.
-        annotations=types.ToolAnnotations(title="Execute a skill"),
-        description="Run any enabled skill by name with its arguments.\n\n"
-                    "Same validation, errors and safeguards as calling the skill directly; use it for skills "
-                    "that are not in your tool list.",
-        input_schema={"type": "object", "properties": {
-            "name": {"type": "string", "description": "The skill to run (search_skills finds names)."},
-            "arguments": {"type": "object", "description": "The skill's arguments as one JSON object; {} for none."},
-        }, "required": ["name", "arguments"]},
-    ),
-)
 
 
 def _fail(name: str, message: str, kind: ErrorKind = ErrorKind.VALIDATION) -> CallResult:
@@ -87,12 +44,12 @@ class MetaTools:
 
     async def call(
         self, name: str, arguments: Any, *, caller: Caller, run_id: str | None = None,
-        guard: LoopGuard | None = None,
+        guard: LoopGuard | None = None, confirm: Confirmer | None = None,
     ) -> CallResult:
         if not isinstance(arguments, dict):
             return _fail(name, f"{name} takes its arguments as one JSON object, got {json.dumps(arguments)[:60]}")
         if name == EXECUTE:
-            return await self._execute(arguments, caller=caller, run_id=run_id, guard=guard)
+            return await self._execute(arguments, caller=caller, run_id=run_id, guard=guard, confirm=confirm)
         if guard is not None:  # the same search or description asked 3 times in a row is a loop too
             guard.check(name, arguments)
             guard.record(name, arguments)
@@ -112,7 +69,7 @@ class MetaTools:
         if unknown:
             return _fail(SEARCH, f"search_skills takes only `query` and `limit`, not {unknown}")
         hits = [{"name": s.name, "title": s.title, "description": render.truncate(s.description), "score": score}
-                for s, score in search(await catalog.enabled_skills(self.app), query, limit)]
+                for s, score in search(await selection.enabled_skills(self.app), query, limit)]
         hint = "" if hits else "no enabled skill matches; try other words, or fewer"
         return CallResult(SEARCH, True, output={"query": query, "results": hits, **({"hint": hint} if hint else {})})
 
@@ -120,7 +77,7 @@ class MetaTools:
         target = arguments.get("name")
         if not isinstance(target, str) or not target.strip():
             return _fail(DESCRIBE, "describe_skill needs `name`: a skill's exact name (search_skills finds names)")
-        enabled = [s.name for s in await catalog.enabled_skills(self.app)]
+        enabled = [s.name for s in await selection.enabled_skills(self.app)]
         skill = self.app.registry.skills.get(target)
         if skill is not None and target not in enabled:
             return _fail(DESCRIBE, f"{target} exists but is not enabled on this instance (module "
@@ -139,7 +96,7 @@ class MetaTools:
         })
 
     async def _execute(self, arguments: dict[str, Any], *, caller: Caller, run_id: str | None,
-                       guard: LoopGuard | None) -> CallResult:
+                       guard: LoopGuard | None, confirm: Confirmer | None) -> CallResult:
         target, inner = arguments.get("name"), arguments.get("arguments", {})
         if not isinstance(target, str) or not target.strip():
             return _fail(EXECUTE, "execute_skill needs `name`: the skill to run (search_skills finds names)")
@@ -151,4 +108,5 @@ class MetaTools:
         if target in NAMES:
             return _fail(EXECUTE, f"{target} is a meta-tool; call it directly, not through execute_skill")
         # The executor itself: validation, trust gate, breaker, loop guard and errors exactly as a direct call.
-        return await self.app.executor.call(target, inner, caller=caller, run_id=run_id, guard=guard)
+        return await self.app.executor.call(target, inner, caller=caller, run_id=run_id, guard=guard,
+                                            confirm=confirm)

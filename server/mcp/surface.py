@@ -3,10 +3,10 @@
 Tools are listed in a deterministic order (the meta-tools, then the launch tier's skills
 by name, so prompt caches stay warm),
 paginated with an opaque cursor, and carry cache hints. Every ``tools/call`` goes
-through the executor; every failure is a tool result with ``isError: true`` and a
-message a model can act on, never a protocol crash. An unconfirmed call of an
-``approve`` skill is put to the person through the client's form when it has one
-(confirmation.py).
+straight to the executor (a meta-tool to MetaTools, which calls the executor in turn);
+every failure is a tool result with ``isError: true`` and a message a model can act on,
+never a protocol crash. An unconfirmed call of an ``approve`` skill is put to the person
+through the client's form when it has one: the executor asks, once (elicitation.py).
 """
 
 from __future__ import annotations
@@ -29,11 +29,15 @@ from mcp.server.models import InitializationOptions
 from mcp.server.request_state import RequestStateBoundary, RequestStateSecurity
 from mcp.server.subscriptions import InMemorySubscriptionBus, ListenHandler, ToolsListChanged
 from mcp.shared.exceptions import MCPError
-from server.app import VERSION, App
+from server.app import App
 from server.executor import CallResult
-from server.manifest.launch import McpCatalog
+from server.manifest.launch import ToolListing
+from server.manifest.meta_specs import NAMES as META_TOOLS
+from server.manifest.meta_tools import MetaTools
 from server.manifest.tiers import Tier
-from server.mcp import confirmation
+from server.mcp import elicitation
+from server.tables import skill_state
+from server.version import VERSION
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +47,6 @@ INSTRUCTIONS_URI = "skill://{name}/instructions"
 
 ListTools = Callable[[], Awaitable[list[types.Tool]]]
 ReadResource = Callable[[], Awaitable[str]]
-CallTool = Callable[[str, dict[str, Any]], Awaitable[CallResult]]
 
 
 class PilothouseServer(Server[Any]):
@@ -69,9 +72,9 @@ class Surface:
         self.tier = tier
         self.bus = InMemorySubscriptionBus()
         # The tier's skills after the 3 meta-tools, by name; every name callable whatever the tier.
-        self.catalog = McpCatalog(app, tier)
-        self._list_tools: ListTools = self.catalog.list_tools
-        self._call_tool: CallTool = self.catalog.call_tool
+        self.listing = ToolListing(app, tier)
+        self._list_tools: ListTools = self.listing.list_tools
+        self.meta = MetaTools(app)
         self._legacy_sessions: weakref.WeakSet[Any] = weakref.WeakSet()
         self._fingerprint: str | None = None
         self._resources: dict[str, tuple[types.Resource, ReadResource]] = {}
@@ -101,18 +104,12 @@ class Surface:
         # as the process: a question asked before a restart is simply asked again.
         boundary = RequestStateBoundary(RequestStateSecurity.ephemeral(), default_audience="pilothouse")
         self.server.middleware.append(boundary)
-        from server.health.http import install as install_health  # late: health builds on the whole runtime
-
-        install_health(self)
 
     # --- tools -------------------------------------------------------------------------------
 
     async def enabled_skill_names(self) -> list[str]:
-        rows = await self.app.store.fetchall(
-            "SELECT s.name FROM skills s JOIN modules m ON m.id = s.module_id "
-            "WHERE s.enabled = 1 AND m.enabled = 1 ORDER BY s.name"
-        )
-        return [r["name"] for r in rows if r["name"] in self.app.registry.skills]
+        names = await skill_state.enabled_skill_names(self.app.store)
+        return [n for n in names if n in self.app.registry.skills]
 
     async def _on_list_tools(
         self, ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
@@ -130,40 +127,18 @@ class Surface:
         self._remember_session(ctx)
         name, arguments = params.name, dict(params.arguments or {})
         try:
-            asked = await self._confirm(ctx, params, name, arguments)
-            if isinstance(asked, types.InputRequiredResult | types.CallToolResult):
-                return asked
-            result = await self._call_tool(*(asked.confirmed() if asked else (name, arguments)))
-            if asked is not None:
-                await confirmation.mark_confirmed(self.app, result.activity_id)
+            confirm = elicitation.confirmer(ctx, params)
+            # A skill left out of the tier's list is still callable by name: the list is smaller, not the server.
+            if name in META_TOOLS:
+                result = await self.meta.call(name, arguments, caller="mcp", confirm=confirm)
+            else:
+                result = await self.app.executor.call(name, arguments, caller="mcp", confirm=confirm)
         except Exception as exc:  # the server never dies on a bad request
             log.exception("tools/call %s failed", name)
             return error_result(f"{name} failed inside the server: {type(exc).__name__}: {exc}")
+        if isinstance(result.question, types.InputRequiredResult):
+            return result.question
         return to_tool_result(result)
-
-    async def _confirm(
-        self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams, name: str,
-        arguments: dict[str, Any],
-    ) -> confirmation.Pending | types.InputRequiredResult | types.CallToolResult | None:
-        """Ask the person about an unconfirmed approve-trust call, where the client can show a form.
-
-        None: call as is (not an approve call, already confirmed, or the client cannot ask; the
-        executor then answers confirmation_required). The pending call: the person said yes. An
-        InputRequiredResult: the 2026 question to the client. A tool error: the person said no.
-        """
-        via = confirmation.channel(ctx)
-        call = await confirmation.pending(self.app, name, arguments) if via else None
-        if call is None:
-            return None
-        if via == "input_required":
-            verdict = confirmation.answered(params, call)
-            if verdict is None:
-                return confirmation.ask(call)
-        else:
-            verdict = await confirmation.elicit(ctx, call)
-            if verdict is None:
-                return None
-        return call if verdict == "confirmed" else error_result(call.refusal(verdict))
 
     # --- resources: skill instructions (loaded on demand) and contributed documents ------------
 

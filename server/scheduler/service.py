@@ -18,22 +18,38 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
 from server import activity
-from server.agent.bootstrap import agent_enabled
-from server.agent.settings import load
 from server.scheduler import cron, lease
-from server.scheduler.actions import ACTIONS, LONG_RUNNING, Action
+
+if TYPE_CHECKING:
+    from server.app import App
+    from server.mcp.surface import Surface
 
 log = logging.getLogger(__name__)
 
 SHORT_LEASE_S = 600.0
 DRAIN_S = 300.0
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """How the scheduler paces itself, read fresh every tick (a person may change it meanwhile)."""
+
+    tick_s: float = 20.0
+    catch_up_window_s: float = cron.DEFAULT_WINDOW.total_seconds()
+    lease_ttl_s: float = SHORT_LEASE_S  # how long a crashed holder's claim on a schedule lasts
+
+
+Action = Callable[["App", "Scheduler"], Awaitable[str]]  # (app, scheduler) -> a short status
+Gate = Callable[[], Awaitable[bool]]  # whether scheduled work runs now (False: stop what runs)
+TimingSource = Callable[[], Awaitable[Timing]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,30 +59,39 @@ class TickEntry:
 
 
 class Scheduler:
-    def __init__(self, app: Any, *, holder: str | None = None, rng: random.Random | None = None,
-                 reasoner: Any = None, actions: dict[str, Action] | None = None) -> None:
+    """Runs ``actions`` by the ``schedules`` rows while ``gate`` says so; knows nothing of what they do.
+
+    The composition root (server/assembly.py) hands it the platform's actions, the gate (the
+    agent's on/off switch today) and where its timing comes from.
+    """
+
+    def __init__(self, app: App, *, actions: Mapping[str, Action], gate: Gate, timing: TimingSource,
+                 long_running: frozenset[str] = frozenset(), holder: str | None = None,
+                 rng: random.Random | None = None) -> None:
         self.app = app
+        self.actions = actions
+        self.gate = gate
+        self.timing = timing
+        self.long_running = long_running  # run in their own task: the minutely jobs never wait on them
         self.holder = holder or lease.new_holder_id("scheduler")
         self.rng = rng or random.Random()
-        self.reasoner = reasoner  # the heartbeat's reasoning step; None = the real loop
-        self.actions = actions or ACTIONS
         self.window_s = cron.DEFAULT_WINDOW.total_seconds()
         self._tg: anyio.abc.TaskGroup | None = None
         self._inflight: dict[str, anyio.CancelScope] = {}
 
     async def tick(self) -> list[TickEntry]:
-        if not await agent_enabled(self.app):
+        if not await self.gate():
             for name, scope in list(self._inflight.items()):
-                log.warning("agent turned off: stopping %s", name)
+                log.warning("scheduled work switched off: stopping %s", name)
                 scope.cancel()
             return []
-        settings = await load(self.app)
-        self.window_s = settings.catch_up_window_s
+        timing = await self.timing()
+        self.window_s = timing.catch_up_window_s
         entries = []
         for row in await self.app.store.fetchall("SELECT * FROM schedules WHERE enabled = 1 ORDER BY name"):
             if row["name"] in self._inflight or row["name"] not in self.actions:
                 continue
-            entry = await self._consider(row, ttl_s=settings.wall_clock_s + SHORT_LEASE_S)
+            entry = await self._consider(row, ttl_s=timing.lease_ttl_s)
             if entry is not None:
                 entries.append(entry)
         return entries
@@ -98,7 +123,7 @@ class Scheduler:
             if not plan.run:
                 return TickEntry(name, f"missed: {note}") if note else None
             action = self.actions[name]
-            if self._tg is not None and name in LONG_RUNNING:
+            if self._tg is not None and name in self.long_running:
                 handed_off = True
                 self._tg.start_soon(self._background, name, action, lease_name, note)
                 return TickEntry(name, "started")
@@ -150,7 +175,7 @@ class Scheduler:
                 skill=f"schedule:{name}", module_id=None, arguments={}, output_summary=None, status="error",
                 outcome="neutral", error_kind="missed", error=note, duration_ms=0, attempts=0)
 
-    async def run_forever(self, surface: Any = None) -> None:
+    async def run_forever(self, surface: Surface | None = None) -> None:
         """The service loop: tick, then wait ``tick_s``; cancelled with the server's task group."""
         async with anyio.create_task_group() as tg:
             self._tg = tg
@@ -162,22 +187,10 @@ class Scheduler:
                 except Exception:
                     log.exception("scheduler tick failed; next tick as usual")
                 try:
-                    tick_s = (await load(self.app)).tick_s
+                    tick_s = (await self.timing()).tick_s
                 except Exception:
-                    tick_s = 20.0
+                    tick_s = Timing.tick_s
                 await anyio.sleep(tick_s)
-
-
-async def scheduler_service(app: Any, surface: Any) -> None:
-    """The ``server.runtime.SERVICES`` entry: always started; does nothing while the agent is off."""
-    await Scheduler(app).run_forever(surface)
-
-
-def register_service() -> None:
-    from server import runtime
-
-    if scheduler_service not in runtime.SERVICES:
-        runtime.SERVICES.append(scheduler_service)
 
 
 def _dt(value: str | None) -> datetime | None:

@@ -13,7 +13,7 @@ import pytest
 
 from server.agent.bootstrap import enable_agent
 from server.agent.heartbeat import run_cycle
-from server.app import open_app
+from server.assembly import open_app
 from server.testing.fake_model import Call, Delay, FakeModelServer, Reply
 from tests.support import FakeClock
 

@@ -7,8 +7,8 @@ from pydantic import BaseModel
 
 from modules import BUILTIN_MODULES
 from server.agent.bootstrap import disable_agent, enable_agent, template
-from server.app import App, open_app
-from server.scheduler.service import Scheduler
+from server.app import App
+from server.assembly import open_app, scheduler_for
 from skills import Module, SkillContext, skill
 from tests.support import FakeClock
 
@@ -58,7 +58,7 @@ async def test_reenable_keeps_edits_and_rearms_without_missing(app: App, clock: 
     heartbeat = await app.store.fetchone("SELECT cron, next_run FROM schedules WHERE name = 'heartbeat'")
     assert heartbeat["cron"] == "*/15 * * * *" and heartbeat["next_run"] > clock.now().isoformat()
     clock.advance(minutes=1)
-    entries = await Scheduler(app).tick()
+    entries = await scheduler_for(app).tick()
     assert [e.schedule for e in entries] == ["automation_dispatcher"]
     assert not await app.store.fetchval("SELECT COUNT(*) FROM activity WHERE error_kind = 'missed'")
 

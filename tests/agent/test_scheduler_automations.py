@@ -13,9 +13,9 @@ from pydantic import BaseModel
 
 from modules import BUILTIN_MODULES
 from server.agent.bootstrap import enable_agent
-from server.app import App, open_app
+from server.app import App
+from server.assembly import open_app, scheduler_for
 from server.scheduler.automations import dispatch
-from server.scheduler.service import Scheduler
 from server.scheduler.templating import TemplateError, render
 from skills import Automation, Module, SkillContext, skill
 from tests.support import FakeClock
@@ -171,6 +171,6 @@ async def test_the_dispatcher_schedule_delivers_events(clock: FakeClock) -> None
         await enable_agent(app)
         post = await _publish(app, "Scheduled delivery")
         clock.advance(minutes=1)
-        entries = {e.schedule: e.status for e in await Scheduler(app).tick()}
+        entries = {e.schedule: e.status for e in await scheduler_for(app).tick()}
         assert entries["automation_dispatcher"] == "ok: fired 2 (2 ok), 1 template error(s)"
         assert [n["post_id"] for n in await _notes(app)] == [post, post]

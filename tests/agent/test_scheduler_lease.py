@@ -8,11 +8,11 @@ from typing import Any
 import anyio
 import pytest
 
-from server import runtime
 from server.agent.bootstrap import disable_agent, enable_agent
-from server.app import App, open_app
+from server.app import App
+from server.assembly import Process, open_app, scheduler_for
 from server.scheduler import lease
-from server.scheduler.service import Scheduler, register_service, scheduler_service
+from server.scheduler.service import Scheduler
 from tests.support import FakeClock
 
 pytestmark = pytest.mark.anyio
@@ -45,7 +45,7 @@ async def test_two_processes_never_run_the_same_schedule_at_once(tmp_path: Path,
     db = tmp_path / "two.db"
     async with open_app(db, clock=clock) as one, open_app(db, clock=clock) as two:
         await enable_agent(one)
-        a, b = Scheduler(one, actions=actions), Scheduler(two, actions=actions)
+        a, b = scheduler_for(one, actions=actions), scheduler_for(two, actions=actions)
         clock.advance(minutes=1)
         with anyio.fail_after(10):
             async with anyio.create_task_group() as tg:
@@ -71,7 +71,7 @@ async def test_turning_the_agent_off_stops_a_running_heartbeat_within_one_tick(a
     await enable_agent(app)
     await app.executor.call("pilot_create_objective", {"goal": "Publish more posts", "success_criteria": "3 posts"},
                             caller="cli")
-    scheduler = Scheduler(app, reasoner=thinking_forever)
+    scheduler = scheduler_for(app, reasoner=thinking_forever)
     clock.advance(minutes=30)
     with anyio.fail_after(10):
         async with anyio.create_task_group() as tg:
@@ -100,13 +100,9 @@ async def test_service_ticks_in_the_task_group_and_registers_once(app: App, cloc
     clock.advance(minutes=1)
     with anyio.fail_after(10):
         async with anyio.create_task_group() as tg:
-            tg.start_soon(Scheduler(app, actions={"automation_dispatcher": dispatch}).run_forever)
+            tg.start_soon(scheduler_for(app, actions={"automation_dispatcher": dispatch}).run_forever)
             await ticked.wait()
             tg.cancel_scope.cancel()
-    before = list(runtime.SERVICES)
-    try:
-        register_service()
-        register_service()
-        assert runtime.SERVICES.count(scheduler_service) == 1
-    finally:
-        runtime.SERVICES[:] = before
+    # serve's assembly starts exactly one scheduler beside the transport; a process without one starts none.
+    assert len(Process.assemble(app).services) == 1
+    assert Process.assemble(app, scheduler=False).services == []

@@ -8,8 +8,8 @@ import pytest
 
 from server.agent.bootstrap import disable_agent, enable_agent
 from server.app import App
+from server.assembly import scheduler_for
 from server.scheduler import cron
-from server.scheduler.service import Scheduler
 from tests.support import FakeClock
 
 pytestmark = pytest.mark.anyio
@@ -50,7 +50,7 @@ async def test_agent_off_nothing_fires_on_it_does(app: App, clock: FakeClock) ->
     assert post.output is not None
     when = (clock.now() + timedelta(minutes=3)).isoformat()
     await app.executor.call("blog_schedule_post", {"post_id": post.output["id"], "publish_at": when}, caller="cli")
-    scheduler = Scheduler(app)
+    scheduler = scheduler_for(app)
     await enable_agent(app)
     await disable_agent(app)
     clock.advance(minutes=10)
@@ -69,7 +69,7 @@ async def test_agent_off_nothing_fires_on_it_does(app: App, clock: FakeClock) ->
 
 async def test_missed_runs_are_recorded_never_silently_lost(app: App, clock: FakeClock) -> None:
     await enable_agent(app)
-    scheduler = Scheduler(app)
+    scheduler = scheduler_for(app)
     clock.advance(minutes=20)  # a short stall: inside the catch-up window
     ran = {e.schedule for e in await scheduler.tick()}
     assert ran == {"automation_dispatcher", "scheduled_publisher"}
@@ -100,7 +100,7 @@ async def test_learn_summarizes_the_day_into_memory(app: App, clock: FakeClock) 
     await app.executor.call("blog_create_post", {"title": "One", "body": "x"}, caller="cli")
     await app.executor.call("blog_publish_post", {"post_id": 99}, caller="cli")
     clock.current = datetime(2026, 11, 3, 3, 0, 30, tzinfo=UTC)
-    entries = {e.schedule: e.status for e in await Scheduler(app).tick()}
+    entries = {e.schedule: e.status for e in await scheduler_for(app).tick()}
     assert entries["learn"] == "ok: learning:2026-11-03"
     note = await app.store.fetchval("SELECT value FROM memory WHERE key = 'learning:2026-11-03'")
     assert "blog_create_post 1 calls (1 success, 0 negative)" in note and "blog_publish_post validation x1" in note

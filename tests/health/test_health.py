@@ -9,7 +9,8 @@ import httpx
 import pytest
 
 from server.agent.bootstrap import enable_agent
-from server.app import App, open_app
+from server.app import App
+from server.assembly import open_app
 from server.cli.main import main
 from server.health.baseline import set_baseline
 from server.health.http import routes
@@ -178,7 +179,7 @@ async def test_schema_validation_is_kept_per_code_version(tmp_path: Path, monkey
         report = await build_report(app)
     assert "invalid_schema" not in json.dumps(report.model_dump())
 
-    monkeypatch.setattr(checks.schema_cache, "fingerprint", lambda registry: "another-version")
+    monkeypatch.setattr(checks.skill_schemas, "fingerprint", lambda registry: "another-version")
     monkeypatch.setattr(checks, "schema_problems", lambda skill: ("bad",) if skill.name == "crm_get_lead" else ())
     async with open_app(db) as app:
         again = await checks.checked_schemas(app)

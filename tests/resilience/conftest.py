@@ -5,7 +5,8 @@ from collections.abc import AsyncIterator
 import pytest
 from mcp import Client
 
-from server.app import App, open_app
+from server.app import App
+from server.assembly import open_app
 from server.mcp.surface import Surface
 from tests.resilience import flaky
 from tests.support import FakeClock, McpHarness

@@ -6,7 +6,8 @@ import asyncio
 
 import pytest
 
-from server.app import App, open_app
+from server.app import App
+from server.assembly import open_app
 from tests.resilience import flaky
 from tests.support import FakeClock, McpHarness
 

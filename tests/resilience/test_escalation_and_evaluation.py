@@ -9,7 +9,8 @@ import pytest
 
 from modules.email import module as email_module
 from server import activity
-from server.app import App, open_app
+from server.app import App
+from server.assembly import open_app
 from server.cli.main import main
 from server.resilience import escalation, evaluation
 from server.resilience.evaluation import flagged_skills

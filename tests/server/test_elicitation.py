@@ -86,7 +86,7 @@ async def test_the_person_confirms_and_the_invoice_goes_out(app: App, mode: str)
     # One activity row, the confirmed call, noting how the person said yes; no refusal before it.
     [row] = await send_rows(app)
     assert row["status"] == "ok"
-    assert json.loads(row["input"]) == {"invoice_id": invoice_id, "confirm": True, "_confirmed_via": "elicitation"}
+    assert json.loads(row["input"]) == {"invoice_id": invoice_id, "_confirmed_via": "elicitation"}
 
 
 @ERAS
@@ -106,7 +106,10 @@ async def test_no_from_the_person_changes_nothing(
     assert "it was not run and nothing was changed" in error
     assert len(person.asked) == 1
     assert await state(app, invoice_id) == ("draft", None, 0)
-    assert await send_rows(app) == []
+    # One row says what happened: refused, awaiting a yes, with the arguments as called.
+    assert await send_rows(app) == [
+        {"status": "error", "error_kind": "approval_required", "input": json.dumps({"invoice_id": invoice_id},
+                                                                                  separators=(",", ":"))}]
 
 
 @ERAS

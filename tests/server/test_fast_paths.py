@@ -18,9 +18,9 @@ import httpx
 import pytest
 from pydantic import BaseModel
 
-from server.app import open_app
+from server.assembly import open_app
+from server.cache import skill_schemas
 from server.http_client import LazyAsyncClient
-from server.manifest import schema_cache
 from server.store import Store
 from skills import ContractError, Module, SkillContext, skill
 from tests.servers import http_receiver
@@ -106,12 +106,13 @@ async def test_schemas_come_from_the_cache_and_models_are_built_on_first_use(tmp
     db = tmp_path / "schemas.db"
     async with open_app(db, modules=[echo_module()]) as app:
         echo = app.registry.skills["fast_echo"]
-        assert not await schema_cache.warm(app)  # a miss: built (every input model with them) and stored
+        # a miss: built (every input model with them) and stored
+        assert not await skill_schemas.warm(app.store, app.registry, app.clock)
         expected = (echo.input_schema(), echo.output_schema())
     async with open_app(db, modules=[echo_module()]) as app:  # a new process: fresh skill objects
         echo = app.registry.skills["fast_echo"]
         assert echo.inputs._model is None  # registration built no model
-        assert await schema_cache.warm(app)
+        assert await skill_schemas.warm(app.store, app.registry, app.clock)
         assert (echo.input_schema(), echo.output_schema()) == expected
         assert expected[0]["required"] == ["text"] and expected[0]["properties"]["times"]["default"] == 1
         assert echo.inputs._model is None  # listing needs no model
@@ -149,14 +150,15 @@ MODULE = Module(id="pack", name="Pack", description="d", category="system", vers
     try:
         first = importlib.import_module("fastpack")
         async with open_app(tmp_path / "p.db", modules=[first.MODULE]) as app:
-            before = schema_cache.fingerprint(app.registry)
-            assert not await schema_cache.warm(app)
+            before = skill_schemas.fingerprint(app.registry)
+            assert not await skill_schemas.warm(app.store, app.registry, app.clock)
         (package / "__init__.py").write_text(source.replace("LIMIT", "7"))  # same size, new default
         del sys.modules["fastpack"]
         second = importlib.import_module("fastpack")
         async with open_app(tmp_path / "p.db", modules=[second.MODULE]) as app:
-            assert schema_cache.fingerprint(app.registry) != before
-            assert not await schema_cache.warm(app)  # a miss: the old schemas are never served
+            assert skill_schemas.fingerprint(app.registry) != before
+            # a miss: the old schemas are never served
+            assert not await skill_schemas.warm(app.store, app.registry, app.clock)
             assert app.registry.skills["pack_count"].input_schema()["properties"]["n"]["default"] == 7
             rows = await app.store.fetchval("SELECT COUNT(*) FROM runtime_cache WHERE key GLOB 'skill_schemas:*'")
             assert rows == 1  # the stale entry is gone

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import BaseModel
 
-from server.app import App, open_app
+from server.app import App
+from server.assembly import open_app
 from server.errors import ModuleError
 from skills import Automation, Migration, Module, SkillContext, skill
 from tests.support import FakeClock, McpHarness

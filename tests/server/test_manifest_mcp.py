@@ -11,7 +11,8 @@ import pytest
 from mcp import Client, StdioServerParameters
 
 from server import manifest
-from server.app import App, open_app
+from server.app import App
+from server.assembly import open_app
 from server.cli.main import main
 from server.errors import ConfigError
 from server.manifest import ranking
@@ -51,7 +52,7 @@ async def test_each_tier_lists_meta_tools_then_its_skills_by_name(app: App, tier
 async def test_mcp_tier_is_fixed_per_launch_and_dropped_skills_stay_callable(clock: FakeClock) -> None:
     async with open_app(":memory:", modules=[bulk_module(40)], clock=clock) as app:
         surface = Surface(app, "drop")
-        await surface.catalog.freeze()  # what `serve` does at launch
+        await surface.listing.freeze()  # what `serve` does at launch
         async with Client(surface.server, raise_exceptions=True) as client:
             listed = [t.name for t in (await client.list_tools(cache_mode="refresh")).tools]
             for _ in range(5):  # heavy use after launch does not reshuffle the list

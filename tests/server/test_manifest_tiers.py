@@ -11,7 +11,7 @@ import pytest
 
 from server import manifest
 from server.app import App
-from server.manifest import catalog, ranking, render
+from server.manifest import ranking, render, selection
 from server.resilience.loop_guard import LoopGuard
 from server.tokens import get_counter
 from tests.support import FakeClock, McpHarness
@@ -222,5 +222,5 @@ async def test_catalog_token_costs_are_cached_per_definition(app: App) -> None:
     counter = await get_counter()
     skill = app.registry.skills["crm_list_leads"]
     assert render.skill_spec(skill) is render.skill_spec(skill)
-    assert catalog._tool_tokens(counter, render.skill_spec(skill)) == catalog._tool_tokens(
+    assert selection._tool_tokens(counter, render.skill_spec(skill)) == selection._tool_tokens(
         counter, render.skill_spec(skill))

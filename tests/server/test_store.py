@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from server.app import open_app
+from server.assembly import open_app
 from server.resilience.evaluation import FLAGGED_SQL
 from server.schema import CORE_MIGRATIONS
 from server.store import MigrationError, Store

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from mcp import Client, StdioServerParameters
 
-from server.app import open_app
+from server.assembly import open_app
 from server.errors import ConfigError
 from server.http_app import build_http_app
 from server.mcp.surface import Surface

@@ -13,6 +13,7 @@ import sys
 
 from server.cli.commands.common import instance
 from server.cli.output import CliError, emit_json
+from server.confirmation import Confirmation, ConfirmRequest
 from skills import ErrorKind
 
 
@@ -33,17 +34,19 @@ async def call(args: argparse.Namespace) -> int:
             from exc
     if not isinstance(arguments, dict):
         raise CliError("--args must be a JSON object, e.g. '{\"limit\": 5}'")
-    from server.mcp import confirmation  # here: every other command would pay for the MCP server's imports
+
+    async def confirm(request: ConfirmRequest) -> Confirmation:
+        if args.yes:
+            return Confirmation("confirmed", via="cli --yes")
+        if not sys.stdin.isatty():
+            return Confirmation("unavailable")  # a script: the refusal says to add --yes
+        return Confirmation("confirmed", via="terminal") if _ask(request.message) else Confirmation("declined")
 
     async with instance(args) as app:
-        name = args.skill
-        pending = await confirmation.pending(app, name, arguments)
-        if pending is not None and (args.yes or _ask(pending.message)):
-            name, arguments = pending.confirmed()
-        elif pending is not None and sys.stdin.isatty():
-            raise CliError(f"not confirmed: {pending.skill.name} was not run and nothing was changed", code=1)
-        result = await app.executor.call(name, arguments, caller="cli")
+        result = await app.executor.call(args.skill, arguments, caller="cli", confirm=confirm)
     if not result.ok:
+        if result.message.startswith("declined:"):
+            raise CliError(f"not confirmed: {result.skill} was not run and nothing was changed", code=1)
         message = "; ".join(part.strip() for part in result.message.splitlines() if part.strip())
         if result.error_kind is ErrorKind.APPROVAL_REQUIRED:
             message += " From the command line: add --yes once you are sure."

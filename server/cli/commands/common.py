@@ -6,7 +6,8 @@ import argparse
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from server.app import App, open_app
+from server.app import App
+from server.assembly import open_app
 from server.cli.output import CliError
 from server.errors import PilothouseError
 from skills import ContractError

@@ -4,9 +4,6 @@ import argparse
 import gc
 import os
 import sys
-from typing import Any
-
-import anyio
 
 from server.cli.commands.common import instance
 from server.cli.output import CliError
@@ -26,31 +23,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=serve)
 
 
-# The scheduler starts this long after the transport: a client's handshake and first tools/list
-# (~100 ms after the process is up) are answered before the scheduler and agent code is imported
-# (~10 ms) and its first tick (a few queries) runs. Its ticks are 20 s apart anyway.
-SCHEDULER_DELAY_S = 1.0
-
-
-async def deferred_scheduler(app: Any, surface: Any) -> None:
-    """The scheduler + heartbeat service, imported and started ``SCHEDULER_DELAY_S`` after launch."""
-    await anyio.sleep(SCHEDULER_DELAY_S)
-    from server.scheduler.service import scheduler_service
-
-    await scheduler_service(app, surface)
-
-
 async def serve(args: argparse.Namespace) -> int:
-    from server import runtime
-    from server.mcp.surface import Surface
-    from server.runtime import serve_http, serve_stdio
-
-    # scheduler + heartbeat beside the transport; each tick is a no-op while the agent is off
-    if deferred_scheduler not in runtime.SERVICES:
-        runtime.SERVICES.append(deferred_scheduler)
-
-    from server.manifest import schema_cache
+    from server.assembly import Process
+    from server.cache import skill_schemas
     from server.manifest.launch import launch_tier, requested_tier
+    from server.runtime import serve_http, serve_stdio
 
     try:
         requested = requested_tier(args.tier)
@@ -58,7 +35,7 @@ async def serve(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     async with instance(args) as app:
         # Before the tier is measured or anything is listed: every schema comes from the cache.
-        await schema_cache.warm(app)
+        await skill_schemas.warm(app.store, app.registry, app.clock)
         try:
             choice = await launch_tier(app, requested, args.context_tokens, args.tool_share)
         except ConfigError as exc:
@@ -67,8 +44,9 @@ async def serve(args: argparse.Namespace) -> int:
         # Not a warning: one start-up line on stderr (stdout is the protocol on stdio), which MCP hosts keep in
         # their server log, so a person can see which tier their client was given and why.
         sys.stderr.write(f"pilothouse: tools/list tier {choice.tier} ({choice.reason}; tokens: {sizes})\n")
-        surface = Surface(app, choice.tier)
-        await surface.catalog.freeze()  # the drop ranking is taken at launch, once
+        # The scheduler + heartbeat run beside the transport; each tick is a no-op while the agent is off.
+        process = Process.assemble(app, choice.tier)
+        await process.surface.listing.freeze()  # the drop ranking is taken at launch, once
         # Everything built so far (modules, schemas, the SDK's models: ~110,000 tracked objects) lives
         # as long as the process. Moving it out of the collector's sight means a full collection no
         # longer walks it: without this, one lands in the first tools/list (~60 ms) and later ones
@@ -76,9 +54,10 @@ async def serve(args: argparse.Namespace) -> int:
         gc.freeze()
         try:
             if args.http:
-                await serve_http(app, surface, host=args.host, port=args.port)
+                await serve_http(process.surface, host=args.host, port=args.port, routes=process.routes,
+                                 services=process.services)
             else:
-                await serve_stdio(app, surface)
+                await serve_stdio(process.surface, process.services)
         except ConfigError as exc:
             raise CliError(str(exc)) from exc
     return 0

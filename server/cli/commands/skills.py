@@ -109,7 +109,7 @@ async def resume(args: argparse.Namespace) -> int:
 
 def docs(args: argparse.Namespace) -> int:
     from modules import BUILTIN_MODULES
-    from server.catalog import DOCS_PATH, render_markdown
+    from server.skill_docs import DOCS_PATH, render_markdown
 
     text = render_markdown(list(BUILTIN_MODULES))
     if args.write:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import argparse
 
-from server.app import VERSION
 from server.cli.output import line
+from server.version import VERSION
 
 
 def register(sub: argparse._SubParsersAction) -> None:

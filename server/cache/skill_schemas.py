@@ -23,9 +23,11 @@ from pathlib import Path
 import pydantic
 import pydantic_core
 
-from server import runtime_cache
-from server.app import VERSION, App
+from server.cache import runtime_cache
 from server.registry import Registry
+from server.store import Store
+from server.version import VERSION
+from skills import Clock
 
 log = logging.getLogger(__name__)
 
@@ -67,19 +69,18 @@ def _source_files(packages: list[str]) -> list[Path]:
     return files
 
 
-async def warm(app: App) -> bool:
+async def warm(store: Store, registry: Registry, clock: Clock) -> bool:
     """Hand every skill its schemas from the cache; on a miss build them all and store them.
 
     Returns True on a hit.
     """
-    registry = app.registry
     key = KEY_PREFIX + fingerprint(registry)
-    schemas = await runtime_cache.read(app.store, key)
+    schemas = await runtime_cache.read(store, key)
     if schemas is not None and set(schemas) == set(registry.skills):
         for name, (input_json, output_json) in schemas.items():
             registry.skills[name].preload_schemas(input_json, output_json)
         return True
     built = {name: list(skill.schemas_json()) for name, skill in registry.skills.items()}
-    await runtime_cache.write(app.store, key, built, app.clock.now(), replacing=KEY_PREFIX)
+    await runtime_cache.write(store, key, built, clock.now(), replacing=KEY_PREFIX)
     log.info("skill schemas built and cached (%d skills)", len(built))
     return False

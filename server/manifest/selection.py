@@ -11,22 +11,25 @@ through the meta-tools. Lists come back sorted by name, so the order never depen
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from server.app import App
 from server.manifest import ranking, render
+from server.manifest.meta_specs import SPECS
 from server.manifest.tiers import Tier
+from server.tables import skill_state
 from server.tokens import TokenCounter, get_counter
 from skills import Skill
+
+if TYPE_CHECKING:
+    from server.app import App
 
 DROP_TOKEN_CAP = 1_000
 
 
 async def enabled_skills(app: App) -> list[Skill]:
-    """Enabled skills of enabled modules, by name (the same rule as Surface.enabled_skill_names)."""
-    rows = await app.store.fetchall(
-        "SELECT s.name FROM skills s JOIN modules m ON m.id = s.module_id "
-        "WHERE s.enabled = 1 AND m.enabled = 1 ORDER BY s.name")
-    return [app.registry.skills[r["name"]] for r in rows if r["name"] in app.registry.skills]
+    """Enabled skills of enabled modules that this code defines, by name."""
+    names = await skill_state.enabled_skill_names(app.store)
+    return [app.registry.skills[n] for n in names if n in app.registry.skills]
 
 
 async def tier_skills(app: App, tier: Tier) -> list[Skill]:
@@ -41,8 +44,6 @@ async def tier_skills(app: App, tier: Tier) -> list[Skill]:
 def fit_drop(ranked: list[Skill], counter: TokenCounter, size: int = ranking.DROP_SIZE,
              cap: int = DROP_TOKEN_CAP) -> list[Skill]:
     """The best-ranked skills, at most ``size``, whose drop manifest stays within ``cap`` tokens."""
-    from server.manifest.meta_tools import SPECS  # late: meta_tools imports this module
-
     used = _manifest_tokens(counter, SPECS)
     chosen: list[Skill] = []
     for skill in ranked:

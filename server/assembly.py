@@ -1,0 +1,149 @@
+"""The composition root: the one place that decides what a process is made of.
+
+    open_app(db)          the instance: discovered modules + the runtime's own (health), a clock
+    Process.assemble()    what ``serve`` and ``worker`` run beside it: the MCP surface, the
+                          scheduler with its actions and on/off gate, HTTP routes, MCP resources
+
+Nothing below this file discovers modules or looks up services by name: every part is
+handed what it uses here, as typed arguments.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import anyio
+
+from server.app import App, open_runtime
+from server.store import default_db_path
+from skills import Clock, ContractError, Module
+
+if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
+
+    from server.manifest.tiers import Tier
+    from server.mcp.surface import Surface
+    from server.runtime import Service
+    from server.scheduler.service import Action, Scheduler
+
+log = logging.getLogger(__name__)
+
+ENTRY_POINT_GROUP = "pilothouse.modules"
+
+
+def discover_modules(include_community: bool = True) -> list[Module]:
+    """Built-in modules in their declared order, then community packs from entry points."""
+    from modules import BUILTIN_MODULES
+
+    found = list(BUILTIN_MODULES)
+    if include_community:
+        found.extend(community_modules({m.id for m in found} | {"health"}))
+    return found
+
+
+def community_modules(taken: set[str]) -> list[Module]:
+    loaded: list[Module] = []
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        module = ep.load()
+        if not isinstance(module, Module):
+            raise ContractError(f"entry point {ep.name!r} ({ep.value}) is not a skills.Module")
+        if module.id in taken:
+            raise ContractError(f"community module {module.id!r} ({ep.value}) clashes with an installed module")
+        taken.add(module.id)
+        loaded.append(module)
+        log.info("loaded community module %s from %s", module.id, ep.value)
+    return loaded
+
+
+def system_modules(app: App) -> Iterable[Module]:
+    """The runtime's own modules, built from the assembled App: health and self-heal."""
+    from server.health.skills import health_module
+
+    return (health_module(app),)
+
+
+@asynccontextmanager
+async def open_app(
+    db_path: str | Path | None = None,
+    *,
+    modules: Sequence[Module] | None = None,
+    clock: Clock | None = None,
+    retry_delay_s: float = 0.25,
+) -> AsyncIterator[App]:
+    """The instance on ``db_path`` (default: ``$PILOTHOUSE_DB`` or the user data directory).
+
+    ``modules=None`` discovers the built-ins and community packs and adds the runtime's own
+    modules; an explicit list is exactly the instance's modules (tests, benchmarks).
+    """
+    async with open_runtime(
+        db_path if db_path is not None else default_db_path(),
+        modules=discover_modules() if modules is None else modules,
+        system_modules=system_modules if modules is None else None,
+        clock=clock,
+        retry_delay_s=retry_delay_s,
+    ) as app:
+        yield app
+
+
+# The scheduler starts this long after the transport: a client's handshake and first tools/list
+# (~100 ms after the process is up) are answered before the scheduler and agent code is imported
+# (~10 ms) and its first tick (a few queries) runs. Its ticks are 20 s apart anyway.
+SCHEDULER_DELAY_S = 1.0
+
+
+def scheduler_for(
+    app: App, *, actions: Mapping[str, Action] | None = None, reasoner: Any = None, holder: str | None = None,
+    rng: random.Random | None = None,
+) -> Scheduler:
+    """The scheduler of this instance: the platform's actions, gated on the agent being on."""
+    from server.agent.bootstrap import agent_enabled
+    from server.agent.settings import load
+    from server.jobs import LONG_RUNNING, platform_actions
+    from server.scheduler.service import SHORT_LEASE_S, Scheduler, Timing
+
+    async def gate() -> bool:
+        return await agent_enabled(app)
+
+    async def timing() -> Timing:
+        settings = await load(app)
+        # A schedule's lease outlives the longest run it may start (the heartbeat's wall-clock cap).
+        return Timing(tick_s=settings.tick_s, catch_up_window_s=settings.catch_up_window_s,
+                      lease_ttl_s=settings.wall_clock_s + SHORT_LEASE_S)
+
+    return Scheduler(app, actions=actions if actions is not None else platform_actions(reasoner=reasoner),
+                     gate=gate, timing=timing, long_running=LONG_RUNNING, holder=holder, rng=rng)
+
+
+@dataclass
+class Process:
+    """What ``serve`` runs: the MCP surface, its extra HTTP routes, and the background services."""
+
+    app: App
+    surface: Surface
+    routes: list[BaseRoute] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)
+
+    @classmethod
+    def assemble(cls, app: App, tier: Tier = "full", *, scheduler: bool = True) -> Process:
+        from server.health import http as health_http
+        from server.mcp.surface import Surface
+
+        surface = Surface(app, tier)
+        # Owners register what they serve: health its MCP resource and its HTTP routes.
+        health_http.install_resource(surface, app)
+        process = cls(app, surface, routes=health_http.routes(app))
+        if scheduler:
+            process.services.append(process.deferred_scheduler)
+        return process
+
+    async def deferred_scheduler(self) -> None:
+        """The scheduler + heartbeat, imported and started ``SCHEDULER_DELAY_S`` after launch."""
+        await anyio.sleep(SCHEDULER_DELAY_S)
+        await scheduler_for(self.app).run_forever(self.surface)

@@ -1,0 +1,71 @@
+"""What each platform schedule runs. Every action returns a short status for ``schedules.last_status``.
+
+The composition root hands ``platform_actions()`` to the scheduler, which only knows them by
+schedule name. The agent's and health's code is imported when a job first runs, not at start-up:
+a ``serve`` answers its first tools/list before any of it is needed.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from server.scheduler.automations import dispatch
+from server.tables import skill_state
+
+if TYPE_CHECKING:
+    from server.app import App
+    from server.scheduler.service import Action, Scheduler
+
+log = logging.getLogger(__name__)
+
+# Long-running actions get their own task in the service so the minutely dispatcher never waits on them.
+LONG_RUNNING = frozenset({"heartbeat"})
+
+
+def platform_actions(*, reasoner: Any = None) -> dict[str, Action]:
+    """Every platform schedule's action. ``reasoner``: the heartbeat's reasoning step (None: the real loop)."""
+
+    async def heartbeat(app: App, scheduler: Scheduler) -> str:
+        from server.agent.heartbeat import run_cycle
+
+        record = await run_cycle(app, rng=scheduler.rng, holder=scheduler.holder, reasoner=reasoner)
+        return f"{record.status}: {record.reason}" if record.reason else record.status
+
+    return {
+        "heartbeat": heartbeat,
+        "automation_dispatcher": automation_dispatcher,
+        "scheduled_publisher": scheduled_publisher,
+        "learn": learn,
+        "health_self_check": health_self_check,
+    }
+
+
+async def automation_dispatcher(app: App, scheduler: Scheduler) -> str:
+    report = await dispatch(app, agent_on=True, window=timedelta(seconds=scheduler.window_s))
+    return f"ok: {report.summary()}"
+
+
+async def scheduled_publisher(app: App, scheduler: Scheduler) -> str:
+    """Run every enabled ``*_publish_due`` skill (blog, and any module that schedules content)."""
+    names = await skill_state.enabled_skill_names(app.store, suffix="_publish_due")
+    if not names:
+        return "ok: no publish-due skill enabled"
+    results = [await app.executor.call(name, {}, caller="system") for name in names]
+    failed = [f"{r.skill} {r.error_kind}" for r in results if not r.ok]
+    done = ", ".join(f"{r.skill} {r.text[:80]}" for r in results if r.ok)
+    return f"error: {'; '.join(failed)}" if failed else f"ok: {done}"
+
+
+async def learn(app: App, scheduler: Scheduler) -> str:
+    from server.agent.learn import summarize_day
+
+    return f"ok: {await summarize_day(app)}"
+
+
+async def health_self_check(app: App, scheduler: Scheduler) -> str:
+    from server.health.selfcheck import run_self_check
+
+    result = await run_self_check(app)
+    return f"ok: {result.status}"
