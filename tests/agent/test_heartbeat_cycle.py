@@ -12,9 +12,9 @@ from modules import BUILTIN_MODULES
 from server.agent.bootstrap import enable_agent
 from server.agent.heartbeat import run_cycle
 from server.app import App, open_app
+from server.testing import FakeClock
 from server.testing.fake_model import Call, FakeModelServer, RecordedRequest, Reply, Step
 from skills import Module, SkillContext, skill
-from tests.support import FakeClock
 
 pytestmark = pytest.mark.anyio
 

@@ -17,8 +17,8 @@ from server.app import App, open_app
 from server.scheduler.automations import dispatch
 from server.scheduler.service import Scheduler
 from server.scheduler.templating import TemplateError, render
+from server.testing import FakeClock
 from skills import Automation, Module, SkillContext, skill
-from tests.support import FakeClock
 
 pytestmark = pytest.mark.anyio
 

@@ -13,7 +13,7 @@ from server.agent.bootstrap import disable_agent, enable_agent
 from server.app import App, open_app
 from server.scheduler import lease
 from server.scheduler.service import Scheduler, register_service, scheduler_service
-from tests.support import FakeClock
+from server.testing import FakeClock
 
 pytestmark = pytest.mark.anyio
 

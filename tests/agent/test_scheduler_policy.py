@@ -10,7 +10,7 @@ from server.agent.bootstrap import disable_agent, enable_agent
 from server.app import App
 from server.scheduler import cron
 from server.scheduler.service import Scheduler
-from tests.support import FakeClock
+from server.testing import FakeClock
 
 pytestmark = pytest.mark.anyio
 

@@ -7,8 +7,8 @@ import asyncio
 import pytest
 
 from server.app import App, open_app
+from server.testing import FakeClock, McpHarness
 from tests.resilience import flaky
-from tests.support import FakeClock, McpHarness
 
 pytestmark = pytest.mark.anyio
 

@@ -22,8 +22,8 @@ from server.app import open_app
 from server.http_client import LazyAsyncClient
 from server.manifest import schema_cache
 from server.store import Store
+from server.testing import http_receiver
 from skills import ContractError, Module, SkillContext, skill
-from tests.servers import http_receiver
 
 pytestmark = pytest.mark.anyio
 
