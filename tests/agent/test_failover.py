@@ -8,9 +8,9 @@ import pytest
 
 from server.app import App
 from server.providers import AiSettings, AllProvidersFailed, NoProviderAvailable, ProviderChain
+from server.testing import FakeClock
 from server.testing.fake_model import Call, Delay, Fault, Malformed, Reply
 from tests.agent.conftest import Fakes
-from tests.support import FakeClock
 
 pytestmark = pytest.mark.anyio
 

@@ -14,8 +14,8 @@ from server.agent.heartbeat import run_cycle
 from server.agent.runs import interrupted
 from server.app import App
 from server.resilience.backoff import failure_streak, skip_probability
+from server.testing import FakeClock
 from server.testing.fake_model import Delay, FakeModelServer, Reply
-from tests.support import FakeClock
 
 pytestmark = pytest.mark.anyio
 

@@ -13,9 +13,9 @@ from server.agent.bootstrap import enable_agent
 from server.agent.heartbeat import run_cycle
 from server.app import App
 from server.assembly import open_app
+from server.testing import FakeClock
 from server.testing.fake_model import Call, FakeModelServer, RecordedRequest, Reply, Step
 from skills import Module, SkillContext, skill
-from tests.support import FakeClock
 
 pytestmark = pytest.mark.anyio
 

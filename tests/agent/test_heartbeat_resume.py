@@ -14,8 +14,8 @@ import pytest
 from server.agent.bootstrap import enable_agent
 from server.agent.heartbeat import run_cycle
 from server.assembly import open_app
+from server.testing import FakeClock
 from server.testing.fake_model import Call, Delay, FakeModelServer, Reply
-from tests.support import FakeClock
 
 pytestmark = pytest.mark.anyio
 

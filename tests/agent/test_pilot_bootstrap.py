@@ -9,8 +9,8 @@ from modules import BUILTIN_MODULES
 from server.agent.bootstrap import disable_agent, enable_agent, template
 from server.app import App
 from server.assembly import open_app, scheduler_for
+from server.testing import FakeClock
 from skills import Module, SkillContext, skill
-from tests.support import FakeClock
 
 pytestmark = pytest.mark.anyio
 

@@ -9,7 +9,7 @@ import pytest
 from server.agent.bootstrap import enable_agent
 from server.app import App
 from server.cli.commands.skills import catalog
-from tests.support import FakeClock, McpHarness
+from server.testing import FakeClock, McpHarness
 
 pytestmark = pytest.mark.anyio
 

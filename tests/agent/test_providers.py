@@ -11,8 +11,8 @@ import pytest
 from server.errors import ConfigError
 from server.providers import AiSettings, NoProviderAvailable, ProbeCache, ProviderChain, resolve_ai_config
 from server.providers.settings import ollama_url
+from server.testing import FakeClock
 from tests.agent.conftest import Fakes
-from tests.support import FakeClock
 
 pytestmark = pytest.mark.anyio
 

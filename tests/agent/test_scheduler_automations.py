@@ -17,8 +17,8 @@ from server.app import App
 from server.assembly import open_app, scheduler_for
 from server.scheduler.automations import dispatch
 from server.scheduler.templating import TemplateError, render
+from server.testing import FakeClock
 from skills import Automation, Module, SkillContext, skill
-from tests.support import FakeClock
 
 pytestmark = pytest.mark.anyio
 

@@ -13,7 +13,7 @@ from server.app import App
 from server.assembly import Process, open_app, scheduler_for
 from server.scheduler import lease
 from server.scheduler.service import Scheduler
-from tests.support import FakeClock
+from server.testing import FakeClock
 
 pytestmark = pytest.mark.anyio
 

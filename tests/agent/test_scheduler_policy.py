@@ -10,7 +10,7 @@ from server.agent.bootstrap import disable_agent, enable_agent
 from server.app import App
 from server.assembly import scheduler_for
 from server.scheduler import cron
-from tests.support import FakeClock
+from server.testing import FakeClock
 
 pytestmark = pytest.mark.anyio
 

@@ -18,7 +18,7 @@ from server.health.report import build_report
 from server.health.selfcheck import run_self_check
 from server.http_app import build_http_app
 from server.mcp.surface import Surface
-from tests.support import FakeClock, McpHarness
+from server.testing import FakeClock, McpHarness
 
 pytestmark = pytest.mark.anyio
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import FakeClock, McpHarness
+from server.testing import FakeClock, McpHarness
 
 pytestmark = pytest.mark.anyio
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from modules.calendar.ics import fold
-from tests.support import McpHarness
+from server.testing import McpHarness
 
 pytestmark = pytest.mark.anyio
 

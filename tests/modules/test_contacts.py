@@ -6,7 +6,7 @@ import io
 import pytest
 
 from server.app import App
-from tests.support import McpHarness
+from server.testing import McpHarness
 
 pytestmark = pytest.mark.anyio
 

@@ -10,7 +10,7 @@ import pytest
 
 from server.app import App
 from server.demo import seed_demo
-from tests.support import McpHarness
+from server.testing import McpHarness
 
 pytestmark = pytest.mark.anyio
 

@@ -7,8 +7,7 @@ import json
 import pytest
 
 from server.app import App
-from tests.servers import free_port, http_receiver, smtp_sink
-from tests.support import McpHarness
+from server.testing import McpHarness, free_port, http_receiver, smtp_sink
 
 pytestmark = pytest.mark.anyio
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import McpHarness
+from server.testing import McpHarness
 
 pytestmark = pytest.mark.anyio
 

@@ -8,7 +8,7 @@ import pytest
 
 from server.app import App
 from server.demo import seed_demo
-from tests.support import FakeClock, McpHarness
+from server.testing import FakeClock, McpHarness
 
 pytestmark = pytest.mark.anyio
 

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from server.app import App
-from tests.support import FakeClock, McpHarness
+from server.testing import FakeClock, McpHarness
 
 pytestmark = pytest.mark.anyio
 

@@ -6,7 +6,7 @@ import pytest
 
 from modules.subscriptions.plans import period_after
 from server.app import App
-from tests.support import FakeClock, McpHarness
+from server.testing import FakeClock, McpHarness
 
 pytestmark = pytest.mark.anyio
 

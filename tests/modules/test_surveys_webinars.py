@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from server.app import App
-from tests.support import FakeClock, McpHarness
+from server.testing import FakeClock, McpHarness
 
 pytestmark = pytest.mark.anyio
 

@@ -6,8 +6,7 @@ import pytest
 
 from modules.webhooks.signing import HEADER, verify
 from server.app import App
-from tests.servers import http_receiver
-from tests.support import McpHarness
+from server.testing import McpHarness, http_receiver
 
 pytestmark = pytest.mark.anyio
 

@@ -8,8 +8,8 @@ from mcp import Client
 from server.app import App
 from server.assembly import open_app
 from server.mcp.surface import Surface
+from server.testing import FakeClock, McpHarness
 from tests.resilience import flaky
-from tests.support import FakeClock, McpHarness
 
 
 @pytest.fixture

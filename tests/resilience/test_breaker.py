@@ -8,8 +8,8 @@ import pytest
 
 from server.app import App
 from server.assembly import open_app
+from server.testing import FakeClock, McpHarness
 from tests.resilience import flaky
-from tests.support import FakeClock, McpHarness
 
 pytestmark = pytest.mark.anyio
 

@@ -14,9 +14,8 @@ from server.assembly import open_app
 from server.cli.main import main
 from server.resilience import escalation, evaluation
 from server.resilience.evaluation import flagged_skills
+from server.testing import FakeClock, McpHarness, http_receiver, smtp_sink
 from tests.resilience import flaky
-from tests.servers import http_receiver, smtp_sink
-from tests.support import FakeClock, McpHarness
 
 pytestmark = pytest.mark.anyio
 

@@ -8,10 +8,9 @@ import json
 import pytest
 
 from server.app import App
+from server.testing import McpHarness, free_port, http_receiver
 from skills import ErrorKind, classify_http_status
 from tests.resilience import flaky
-from tests.servers import free_port, http_receiver
-from tests.support import McpHarness
 
 pytestmark = pytest.mark.anyio
 

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from server.app import App
+from server.testing import McpHarness
 from tests.resilience import flaky
-from tests.support import McpHarness
 
 pytestmark = pytest.mark.anyio
 

@@ -19,7 +19,7 @@ from mcp.client.session import ClientRequestContext
 
 from server.app import App
 from server.mcp.surface import Surface
-from tests.support import McpHarness
+from server.testing import McpHarness
 
 pytestmark = pytest.mark.anyio
 

@@ -22,8 +22,8 @@ from server.assembly import open_app
 from server.cache import skill_schemas
 from server.http_client import LazyAsyncClient
 from server.store import Store
+from server.testing import http_receiver
 from skills import ContractError, Module, SkillContext, skill
-from tests.servers import http_receiver
 
 pytestmark = pytest.mark.anyio
 

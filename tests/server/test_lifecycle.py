@@ -8,8 +8,8 @@ from pydantic import BaseModel
 from server.app import App
 from server.assembly import open_app
 from server.errors import ModuleError
+from server.testing import FakeClock, McpHarness
 from skills import Automation, Migration, Module, SkillContext, skill
-from tests.support import FakeClock, McpHarness
 
 pytestmark = pytest.mark.anyio
 

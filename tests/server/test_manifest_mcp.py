@@ -18,8 +18,8 @@ from server.errors import ConfigError
 from server.manifest import ranking
 from server.manifest.launch import choose_tier, requested_tier
 from server.mcp.surface import LIST_TTL_MS, Surface
+from server.testing import FakeClock, bulk_module
 from server.tokens import get_counter
-from tests.support import FakeClock, bulk_module
 
 pytestmark = pytest.mark.anyio
 

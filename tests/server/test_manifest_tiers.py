@@ -13,8 +13,8 @@ from server import manifest
 from server.app import App
 from server.manifest import ranking, render, selection
 from server.resilience.loop_guard import LoopGuard
+from server.testing import FakeClock, McpHarness
 from server.tokens import get_counter
-from tests.support import FakeClock, McpHarness
 
 pytestmark = pytest.mark.anyio
 

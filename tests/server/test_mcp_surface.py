@@ -1,6 +1,6 @@
 import pytest
 
-from tests.support import McpHarness
+from server.testing import McpHarness
 
 pytestmark = pytest.mark.anyio
 

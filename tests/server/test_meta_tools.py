@@ -12,8 +12,8 @@ from server.manifest.meta_tools import MetaTools
 from server.manifest.search import search, stem
 from server.registry import Registry
 from server.resilience.loop_guard import LoopGuard
+from server.testing import McpHarness
 from skills import ContractError, Module, SkillContext, skill
-from tests.support import McpHarness
 
 pytestmark = pytest.mark.anyio
 

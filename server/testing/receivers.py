@@ -1,4 +1,17 @@
-"""Real servers on 127.0.0.1 for tests of outbound I/O: an SMTP sink and an HTTP receiver."""
+"""Real servers on 127.0.0.1 for tests of outbound I/O: an SMTP sink and an HTTP receiver.
+
+A skill that sends mail or calls a webhook is tested against these rather than a mock, so
+the real client code (aiosmtplib, httpx) runs end to end:
+
+    async with smtp_sink() as sink:                 # needs aiosmtpd: pip install "pilothouse[test]"
+        ...point the instance's SMTP settings at sink.host, sink.port...
+        assert sink.messages[0]["Subject"] == "Welcome"
+
+    async with http_receiver() as hook:
+        hook.answers = [500]                         # first request fails, later ones get 200
+        ...send to hook.url + "/path"...
+        assert hook.requests[-1].path == "/path"
+"""
 
 from __future__ import annotations
 
@@ -13,15 +26,16 @@ from email.message import Message
 from typing import Any
 
 import uvicorn
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+__all__ = ["HttpReceiver", "Received", "SmtpSink", "free_port", "http_receiver", "smtp_sink"]
+
 
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago (for a server the test starts itself)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -29,6 +43,8 @@ def free_port() -> int:
 
 @dataclass
 class SmtpSink:
+    """Where ``smtp_sink`` listens, and every message it accepted, parsed, in arrival order."""
+
     host: str
     port: int
     messages: list[Message] = field(default_factory=list)
@@ -41,6 +57,10 @@ class SmtpSink:
 @asynccontextmanager
 async def smtp_sink(*, password: str | None = None) -> AsyncIterator[SmtpSink]:
     """aiosmtpd in its own thread. With ``password``, AUTH is required and only that password works."""
+    # Imported here: aiosmtpd is only in the `test` extra, and the HTTP receiver must not need it.
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
     sink = SmtpSink("127.0.0.1", free_port())
     options: dict[str, Any] = {}
     if password is not None:
@@ -61,6 +81,8 @@ async def smtp_sink(*, password: str | None = None) -> AsyncIterator[SmtpSink]:
 
 @dataclass
 class Received:
+    """One request the HTTP receiver was sent."""
+
     path: str
     headers: dict[str, str]
     body: bytes
@@ -68,6 +90,8 @@ class Received:
 
 @dataclass
 class HttpReceiver:
+    """The receiver's base URL, the requests it recorded, and the statuses it should answer next."""
+
     url: str
     requests: list[Received] = field(default_factory=list)
     # Status codes to answer, one per request; 200 once they run out.
@@ -76,7 +100,11 @@ class HttpReceiver:
 
 @asynccontextmanager
 async def http_receiver() -> AsyncIterator[HttpReceiver]:
-    """A real HTTP server (uvicorn + Starlette) on 127.0.0.1 that records what it is sent."""
+    """A real HTTP server (uvicorn + Starlette) on 127.0.0.1 that records what it is sent.
+
+    Any path, GET or POST. It answers ``{}`` with the next status in ``answers`` (200 once they
+    run out); a 402 carries an ``insufficient_quota`` error body, as a metered API's would.
+    """
     port = free_port()
     receiver = HttpReceiver(f"http://127.0.0.1:{port}")
 

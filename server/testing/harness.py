@@ -1,31 +1,15 @@
-"""Helpers shared by the tests: a settable clock and a thin MCP client wrapper."""
+"""A thin wrapper over the real MCP SDK client, so tests call tools the way a model's client does."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from mcp import Client
+from mcp.types import CallToolResult, TextContent
 
-from server.testing.bulk import bulk_module
-
-__all__ = ["START", "FakeClock", "McpHarness", "ToolError", "bulk_module"]
-
-START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)  # a Monday
-
-
-@dataclass
-class FakeClock:
-    current: datetime = START
-
-    def now(self) -> datetime:
-        return self.current
-
-    def advance(self, **delta: float) -> datetime:
-        self.current += timedelta(**delta)
-        return self.current
+__all__ = ["McpHarness", "ToolError"]
 
 
 class ToolError(AssertionError):
@@ -40,10 +24,12 @@ class McpHarness:
     called: set[str] = field(default_factory=set)
 
     async def call(self, __tool: str, /, **arguments: Any) -> Any:
+        """Call a tool that must succeed, and return its structured result (or its JSON text, parsed)."""
+        # Positional-only so a skill may have an argument called `name` or `tool`.
         name = __tool
         result = await self.client.call_tool(name, arguments)
         self.called.add(name)
-        text = result.content[0].text if result.content else ""
+        text = _text(result)
         if result.is_error:
             raise ToolError(f"{name} failed: {text}")
         return result.structured_content if result.structured_content is not None else json.loads(text)
@@ -53,13 +39,15 @@ class McpHarness:
         name = __tool
         result = await self.client.call_tool(name, arguments)
         self.called.add(name)
-        text = result.content[0].text if result.content else ""
+        text = _text(result)
         if not result.is_error:
             raise AssertionError(f"{name} was expected to fail but returned {text[:300]}")
         return text
 
     async def tool_names(self) -> list[str]:
-        names, cursor = [], None
+        """Every tool the server lists, across pages, bypassing the client's cache."""
+        names: list[str] = []
+        cursor: str | None = None
         while True:
             page = await self.client.list_tools(cursor=cursor, cache_mode="refresh")
             names += [t.name for t in page.tools]
@@ -68,3 +56,7 @@ class McpHarness:
                 return names
 
 
+def _text(result: CallToolResult) -> str:
+    # Our server puts the whole answer (or the error) in one text block, first.
+    first = result.content[0] if result.content else None
+    return first.text if isinstance(first, TextContent) else ""
