@@ -56,6 +56,7 @@ async def test_reenable_keeps_edits_and_rearms_without_missing(app: App, clock: 
     await enable_agent(app)
     assert await app.store.fetchval("SELECT value FROM memory WHERE key = 'soul'") == "Our own soul."
     heartbeat = await app.store.fetchone("SELECT cron, next_run FROM schedules WHERE name = 'heartbeat'")
+    assert heartbeat is not None
     assert heartbeat["cron"] == "*/15 * * * *" and heartbeat["next_run"] > clock.now().isoformat()
     clock.advance(minutes=1)
     entries = await scheduler_for(app).tick()

@@ -37,6 +37,7 @@ async def test_drift_names_added_removed_and_changed_skills(app: App) -> None:
     await app.modules.disable("blog")
     report = await build_report(app)
     assert report.status == "degraded"
+    assert report.version.drift is not None
     assert report.version.drift["changed"] == ["crm_get_lead"]
     assert "blog_create_post" in report.version.drift["removed"] and report.version.drift["added"] == []
     assert any("changed: crm_get_lead" in issue for issue in report.integrity.issues)
@@ -45,7 +46,8 @@ async def test_drift_names_added_removed_and_changed_skills(app: App) -> None:
     await app.modules.disable("blog")
     await set_baseline(app)
     await app.modules.enable("blog")
-    assert "blog_publish_post" in (await build_report(app)).version.drift["added"]
+    drift = (await build_report(app)).version.drift
+    assert drift is not None and "blog_publish_post" in drift["added"]
 
 
 async def test_the_hash_covers_only_the_first_200_characters(app: App) -> None:
@@ -102,6 +104,7 @@ async def test_unhealthy_self_check_notifies_the_admin(app: App, monkeypatch: py
     report = await run_self_check(app)
     assert report.status == "unhealthy"
     note = await app.store.fetchone("SELECT kind, body FROM notifications")
+    assert note is not None
     assert note["kind"] == "instance_unhealthy" and "heartbeat is missing" in note["body"]
     assert await app.store.fetchval("SELECT recipient FROM outbox") == "owner@example.com"
 

@@ -28,6 +28,7 @@ async def test_totals_numbering_sending_and_the_document(app: App, mcp: McpHarne
     assert (await _sent(mcp))["number"] == "INV-2026-0002"
     mail = await app.store.fetchone("SELECT recipient, subject, body FROM outbox WHERE purpose = ?",
                                     (f"invoice:{draft['id']}",))
+    assert mail is not None
     assert mail["subject"] == "Invoice INV-2026-0001" and "| **Total** | **EUR 486.60** |" in mail["body"]
     document = await mcp.call("invoicing_render", invoice_id=draft["id"])
     assert document["markdown"] == mail["body"] and "| Consulting | 3 | EUR 120.00 | EUR 360.00 |" in mail["body"]

@@ -23,6 +23,7 @@ async def _fail_calls(fmcp: McpHarness, n: int, kind: str = "http_5xx") -> None:
 async def test_opens_after_three_failed_calls_not_three_attempts(fapp: App, fmcp: McpHarness) -> None:
     await _fail_calls(fmcp, 1)  # one call, three attempts
     state = await fapp.store.fetchone("SELECT * FROM skill_state WHERE skill = 'flaky_sync'")
+    assert state is not None
     assert (state["consecutive_failures"], state["breaker"]) == (1, "closed")
     await _fail_calls(fmcp, 2)
     seen = len(flaky.SEEN)
@@ -36,6 +37,7 @@ async def test_half_open_probe_closes_on_success(fapp: App, fmcp: McpHarness, cl
     clock.advance(minutes=5)
     assert (await fmcp.call("flaky_sync"))["attempt"] == 0
     state = await fapp.store.fetchone("SELECT breaker, consecutive_failures FROM skill_state")
+    assert state is not None
     assert (state["breaker"], state["consecutive_failures"]) == ("closed", 0)
     await fmcp.call("flaky_sync")
 
@@ -45,6 +47,7 @@ async def test_failed_probe_doubles_the_cooldown_up_to_an_hour(fapp: App, fmcp: 
     cooldowns = []
     for _ in range(6):
         row = await fapp.store.fetchone("SELECT cooldown_s FROM skill_state")
+        assert row is not None
         cooldowns.append(row["cooldown_s"])
         clock.advance(seconds=row["cooldown_s"])
         await _fail_calls(fmcp, 1, kind="network")  # the probe fails
@@ -79,6 +82,7 @@ async def test_concurrent_failures_keep_the_count_consistent(fapp: App) -> None:
     flaky.SCRIPT["flaky_sync"] = ["http_4xx"] * 2
     await asyncio.gather(*(fapp.executor.call("flaky_sync", {"target": str(i)}, caller="mcp") for i in range(2)))
     state = await fapp.store.fetchone("SELECT consecutive_failures, breaker FROM skill_state")
+    assert state is not None
     assert (state["consecutive_failures"], state["breaker"]) == (2, "closed")
 
 

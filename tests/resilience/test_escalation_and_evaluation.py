@@ -34,8 +34,10 @@ async def test_three_hard_gate_failures_pause_the_skill_for_every_caller(
     monkeypatch.setenv("PILOTHOUSE_ADMIN_WEBHOOK", "http://127.0.0.1:9/hook")
     await _hard_failures(fmcp, 3)
     skill = await fapp.store.fetchone("SELECT enabled, paused_reason FROM skills WHERE name = 'flaky_sync'")
+    assert skill is not None
     assert skill["enabled"] == 0 and "3 consecutive hard-gate failures (last: auth_failed)" in skill["paused_reason"]
     note = await fapp.store.fetchone("SELECT kind, body FROM notifications")
+    assert note is not None
     assert note["kind"] == "skill_paused" and "pilothouse skills resume flaky_sync" in note["body"]
     outbox = await fapp.store.fetchall("SELECT channel, recipient FROM outbox ORDER BY channel")
     assert [(o["channel"], o["recipient"]) for o in outbox] == [
@@ -128,6 +130,7 @@ async def test_pause_flags_and_breaker_survive_a_restart(tmp_path, clock: FakeCl
         [flag] = await flagged_skills(app.store, clock.now())
         assert (flag.skill, flag.calls, flag.negatives) == ("flaky_sync", 7, 5)
         state = await app.store.fetchone("SELECT breaker, consecutive_hard_negatives FROM skill_state")
+        assert state is not None
         assert (state["breaker"], state["consecutive_hard_negatives"]) == ("open", 3)
         assert await app.store.fetchval("SELECT COUNT(*) FROM notifications WHERE kind = 'skill_paused'") == 1
         async with app.store.transaction() as tx:

@@ -54,6 +54,7 @@ async def test_a_pause_and_a_resume_from_another_process_count_at_the_next_call(
     db = tmp_path / "state.db"
     async with open_app(db) as app:
         lead = await app.executor.call("crm_create_lead", {"email": "a@acme.io"}, caller="cli")
+        assert lead.output is not None
         assert (await app.executor.call("crm_get_lead", {"lead_id": lead.output["id"]}, caller="mcp")).ok
         with sqlite3.connect(db) as other:  # the CLI in another process
             other.execute("UPDATE skills SET enabled = 0, paused_reason = 'quota' WHERE name = 'crm_get_lead'")
