@@ -150,7 +150,7 @@ async def test_self_heal_skills(app: App, mcp: McpHarness) -> None:
     assert "no module 'crn'" in await mcp.error("health_rebootstrap_module", module_id="crn")
 
 
-def test_cli_exit_codes(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "h.db")
     assert main(["--db", db, "health"]) == 0
     assert main(["--db", db, "health", "baseline", "set"]) == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
@@ -67,7 +68,7 @@ async def test_exactly_one_probe_while_half_open(fapp: App, clock: FakeClock) ->
     assert sum(r.error_kind == "circuit_broken" for r in results) == 7
 
 
-async def test_breaker_state_survives_a_restart(tmp_path, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+async def test_breaker_state_survives_a_restart(tmp_path: Path, clock: FakeClock) -> None:
     db = tmp_path / "breaker.db"
     async with open_app(db, modules=[flaky.module], clock=clock, retry_delay_s=0) as app:
         for _ in range(3):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 
 import pytest
 
@@ -57,7 +58,9 @@ async def test_a_success_in_between_resets_the_hard_negative_streak(fapp: App, f
     assert await fapp.store.fetchval("SELECT enabled FROM skills WHERE name = 'flaky_sync'") == 1
 
 
-def test_paused_skill_shows_in_the_cli_and_resume_brings_it_back(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_paused_skill_shows_in_the_cli_and_resume_brings_it_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import sqlite3
 
     db = tmp_path / "pause.db"
@@ -117,7 +120,7 @@ async def test_notify_trust_tells_the_admin_when_the_agent_acts(fapp: App) -> No
     assert [(n["kind"], n["title"]) for n in notes] == [("agent_action", "The agent ran flaky_notify")]
 
 
-async def test_pause_flags_and_breaker_survive_a_restart(tmp_path, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+async def test_pause_flags_and_breaker_survive_a_restart(tmp_path: Path, clock: FakeClock) -> None:
     db = tmp_path / "state.db"
     async with open_app(db, modules=[flaky.module], clock=clock, retry_delay_s=0) as app:
         for step in ("ok", "auth_failed", "auth_failed", "ok", "auth_failed", "auth_failed", "auth_failed"):
@@ -183,7 +186,7 @@ async def test_handler_outcomes_partial_no_effect_and_too_early_are_scored(fapp:
         ("flaky_approve", "pending", "too_early")]
 
 
-def test_flagged_skills_show_in_the_cli(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_flagged_skills_show_in_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "flags.db"
 
     async def history() -> None:  # what five calls of crm_get_lead leave behind, four of them hard-gate failures

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import BaseModel
 
@@ -105,7 +107,7 @@ async def test_unknown_module_names_the_known_ones(app: App) -> None:
         await app.modules.enable("crn")
 
 
-async def test_migrations_are_applied_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_migrations_are_applied_once(tmp_path: Path) -> None:
     db = tmp_path / "m.db"
     async with open_app(db, modules=[BASE]) as app:
         first = await app.store.fetchall("SELECT scope, version FROM schema_migrations ORDER BY scope")
