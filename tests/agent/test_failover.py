@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import pytest
 
@@ -32,13 +33,13 @@ async def make_chain(app: App, fakes: Fakes) -> AsyncIterator[ChainFactory]:
         await chain.aclose()
 
 
-async def usage_rows(app: App) -> list[tuple]:
+async def usage_rows(app: App) -> list[tuple[Any, ...]]:
     rows = await app.store.fetchall("SELECT provider, model, tier, status, error_kind, prompt_tokens, "
                                     "completion_tokens, run_id FROM ai_usage ORDER BY id")
     return [tuple(r.values()) for r in rows]
 
 
-async def state(app: App, provider: str) -> dict:
+async def state(app: App, provider: str) -> dict[str, Any]:
     row = await app.store.fetchone("SELECT * FROM provider_state WHERE provider = ?", (provider,))
     assert row is not None
     return row
@@ -150,11 +151,11 @@ async def test_ollama_native_api_carries_tool_calls_both_ways(app: App, fakes: F
     assert fakes.ollama.requests[0].tool_names == ["crm_list_leads"]
 
     fakes.ollama.script(Reply("There are 2 leads."))
-    conversation = [*HELLO,
-                    {"role": "assistant", "content": None, "tool_calls": [
-                        {"id": call.id, "type": "function",
-                         "function": {"name": call.name, "arguments": call.raw_arguments}}]},
-                    {"role": "tool", "tool_call_id": call.id, "content": '{"total": 2}'}]
+    conversation: list[dict[str, Any]] = [
+        *HELLO,
+        {"role": "assistant", "content": None, "tool_calls": [
+            {"id": call.id, "type": "function", "function": {"name": call.name, "arguments": call.raw_arguments}}]},
+        {"role": "tool", "tool_call_id": call.id, "content": '{"total": 2}'}]
     assert (await chain.complete(conversation, [])).reply.content == "There are 2 leads."
     sent = fakes.ollama.requests[1].messages
     assert sent[1]["tool_calls"][0]["function"]["arguments"] == {"limit": 2}  # an object, as Ollama expects

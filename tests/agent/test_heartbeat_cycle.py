@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from pydantic import BaseModel
@@ -39,8 +40,9 @@ async def _objective(app: App, goal: str = "Publish 3 blog posts this week") -> 
     return int(result.output["id"])
 
 
-def _last_tool_result(request: RecordedRequest) -> dict:
-    return json.loads(request.messages[-1]["content"])
+def _last_tool_result(request: RecordedRequest) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(request.messages[-1]["content"])
+    return result
 
 
 async def test_a_cycle_works_an_objective_and_records_evidence(app: App, clock: FakeClock,

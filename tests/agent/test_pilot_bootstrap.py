@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from pydantic import BaseModel
 
@@ -18,7 +20,7 @@ SCHEDULES = {"heartbeat": "*/30 * * * *", "automation_dispatcher": "* * * * *", 
              "learn": "0 3 * * *", "health_self_check": "0 */6 * * *"}
 
 
-async def _snapshot(app: App) -> list[list[dict]]:
+async def _snapshot(app: App) -> list[list[dict[str, Any]]]:
     return [await app.store.fetchall(f"SELECT * FROM {table} ORDER BY 1")
             for table in ("modules", "skills", "automations", "schedules", "memory", "locks")]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -87,7 +88,7 @@ async def test_concurrent_failures_keep_the_count_consistent(fapp: App) -> None:
     assert (state["consecutive_failures"], state["breaker"]) == (2, "closed")
 
 
-async def _state(app: App) -> dict:  # type: ignore[type-arg]
+async def _state(app: App) -> dict[str, Any]:
     row = await app.store.fetchone("SELECT * FROM skill_state WHERE skill = 'flaky_remote'")
     assert row is not None
     return row

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from tests.support import McpHarness
 pytestmark = pytest.mark.anyio
 
 
-async def _last_row(app: App) -> dict:  # type: ignore[type-arg]
+async def _last_row(app: App) -> dict[str, Any]:
     row = await app.store.fetchone("SELECT * FROM activity ORDER BY id DESC LIMIT 1")
     assert row is not None
     return row

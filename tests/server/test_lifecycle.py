@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import BaseModel
@@ -16,7 +17,7 @@ from tests.support import FakeClock, McpHarness
 pytestmark = pytest.mark.anyio
 
 
-async def _snapshot(app: App) -> tuple[list[dict], list[dict], list[dict]]:
+async def _snapshot(app: App) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     return (
         await app.store.fetchall("SELECT * FROM modules ORDER BY id"),
         await app.store.fetchall("SELECT * FROM skills ORDER BY name"),

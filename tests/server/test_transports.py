@@ -24,7 +24,8 @@ pytestmark = pytest.mark.anyio
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 def _env(db: Path, **extra: str) -> dict[str, str]:
