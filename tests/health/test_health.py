@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import httpx
+import mcp_types as types
 import pytest
 
 from server.agent.bootstrap import enable_agent
@@ -126,7 +127,8 @@ async def test_http_endpoints_and_status_codes(app: App) -> None:
 
 async def test_mcp_resource_and_agent_skill(app: App, mcp: McpHarness) -> None:
     read = await mcp.client.read_resource("health://instance")
-    assert json.loads(read.contents[0].text)["status"] == "healthy"
+    contents = read.contents[0]
+    assert isinstance(contents, types.TextResourceContents) and json.loads(contents.text)["status"] == "healthy"
     assert "health_report" not in await mcp.tool_names()  # agent-only: hidden while the agent is off
     await enable_agent(app)
     report = await mcp.call("health_report")
