@@ -168,6 +168,7 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 async def test_schema_validation_is_kept_per_code_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # `pilothouse health` is a new process each time: the ~0.5 s meta-schema validation is done once per
     # version of the code, and done again when the code changes.
+    from server.cache import skill_schemas
     from server.health import checks
 
     db = tmp_path / "health.db"
@@ -184,7 +185,7 @@ async def test_schema_validation_is_kept_per_code_version(tmp_path: Path, monkey
         report = await build_report(app)
     assert "invalid_schema" not in json.dumps(report.model_dump())
 
-    monkeypatch.setattr(checks.skill_schemas, "fingerprint", lambda registry: "another-version")
+    monkeypatch.setattr(skill_schemas, "fingerprint", lambda registry: "another-version")
     monkeypatch.setattr(checks, "schema_problems", lambda skill: ("bad",) if skill.name == "crm_get_lead" else ())
     async with open_app(db) as app:
         again = await checks.checked_schemas(app)

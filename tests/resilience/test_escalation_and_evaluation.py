@@ -15,6 +15,7 @@ from server.assembly import open_app
 from server.cli.main import main
 from server.resilience import escalation, evaluation
 from server.resilience.evaluation import flagged_skills
+from skills import ErrorKind
 from tests.resilience import flaky
 from tests.servers import http_receiver, smtp_sink
 from tests.support import FakeClock, McpHarness
@@ -46,7 +47,7 @@ async def test_three_hard_gate_failures_pause_the_skill_for_every_caller(
 
     assert "is paused" in await fmcp.error("flaky_sync")
     for caller in ("cli", "pilot", "automation"):
-        result = await fapp.executor.call("flaky_sync", {}, caller=caller)  # type: ignore[arg-type]
+        result = await fapp.executor.call("flaky_sync", {}, caller=caller)
         assert result.error_kind == "skill_paused"
     assert "flaky_sync" not in await fmcp.tool_names()
 
@@ -192,7 +193,8 @@ def test_flagged_skills_show_in_the_cli(tmp_path: Path, capsys: pytest.CaptureFi
     async def history() -> None:  # what five calls of crm_get_lead leave behind, four of them hard-gate failures
         async with open_app(db) as app:
             async with app.store.transaction() as tx:
-                for i, kind in enumerate(["auth_failed", None, "auth_failed", "timeout", "rate_limited"]):
+                kinds = [ErrorKind.AUTH_FAILED, None, ErrorKind.AUTH_FAILED, ErrorKind.TIMEOUT, ErrorKind.RATE_LIMITED]
+                for i, kind in enumerate(kinds):
                     await activity.write(
                         tx, ts=app.clock.now().isoformat(timespec="seconds"), caller="pilot", run_id=None,
                         skill="crm_get_lead", module_id="crm", arguments={"lead_id": i}, output_summary=None,

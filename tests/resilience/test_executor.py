@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from server.app import App
+from server.executor import Caller
 from skills import ErrorKind, classify_http_status
 from tests.resilience import flaky
 from tests.servers import free_port, http_receiver
@@ -25,9 +26,9 @@ async def _last_row(app: App) -> dict[str, Any]:
 
 async def test_every_caller_leaves_one_complete_activity_row(fapp: App, fmcp: McpHarness) -> None:
     await fmcp.call("flaky_sync", target="leads")
-    for caller, run_id in (("cli", None), ("pilot", "run-7"), ("automation", None)):
-        result = await fapp.executor.call("flaky_sync", {"target": "leads"}, caller=caller,  # type: ignore[arg-type]
-                                          run_id=run_id)
+    callers: list[tuple[Caller, str | None]] = [("cli", None), ("pilot", "run-7"), ("automation", None)]
+    for caller, run_id in callers:
+        result = await fapp.executor.call("flaky_sync", {"target": "leads"}, caller=caller, run_id=run_id)
         assert result.ok and result.activity_id == (await _last_row(fapp))["id"]
     rows = await fapp.store.fetchall("SELECT * FROM activity WHERE skill = 'flaky_sync' ORDER BY id")
     assert [(r["caller"], r["run_id"]) for r in rows] == [

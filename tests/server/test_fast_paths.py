@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from server.assembly import open_app
 from server.cache import skill_schemas
-from server.http_client import LazyAsyncClient
+from server.http_client import LazyAsyncClient, _Deferred
 from server.store import Store
 from skills import ContractError, Module, SkillContext, skill
 from tests.servers import http_receiver
@@ -209,7 +209,8 @@ async def test_the_http_client_builds_its_pool_on_the_first_request(monkeypatch:
     async with LazyAsyncClient(timeout=5.0) as client, http_receiver() as receiver:
         proxied = [t for p, t in client._mounts.items() if p.pattern.startswith("https")]
         assert proxied and all(t is not None for t in proxied)
-        assert client._transport._real is None  # type: ignore[attr-defined]
+        transport = client._transport  # the deferred transport, not a pool built at construction
+        assert isinstance(transport, _Deferred) and transport._real is None
         response = await client.post(receiver.url + "/hook", json={"a": 1})
         assert response.status_code == 200 and receiver.requests[0].body == b'{"a":1}'
-        assert isinstance(client._transport._real, httpx.AsyncHTTPTransport)  # type: ignore[attr-defined]
+        assert isinstance(transport._real, httpx.AsyncHTTPTransport)

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.anyio
 
 
 @pytest.mark.parametrize("tier", ["full", "compact", "drop"])
-async def test_each_tier_lists_meta_tools_then_its_skills_by_name(app: App, tier: str) -> None:
+async def test_each_tier_lists_meta_tools_then_its_skills_by_name(app: App, tier: manifest.Tier) -> None:
     expected = list(manifest.META_TOOLS) + [s.name for s in await manifest.tier_skills(app, tier)]
     async with Client(Surface(app, tier).server, raise_exceptions=True) as client:
         tools, cursor = {}, None
@@ -42,6 +42,7 @@ async def test_each_tier_lists_meta_tools_then_its_skills_by_name(app: App, tier
             assert leads.output_schema and leads.title and "description" in json.dumps(leads.input_schema)
         else:
             assert leads.output_schema is None and leads.title is None
+            assert leads.description is not None
             assert "description" not in json.dumps(leads.input_schema) and len(leads.description) <= 80
         if tier == "drop":
             assert len(tools) <= 3 + ranking.DROP_SIZE

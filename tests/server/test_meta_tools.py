@@ -12,7 +12,7 @@ from server.manifest.meta_tools import MetaTools
 from server.manifest.search import search, stem
 from server.registry import Registry
 from server.resilience.loop_guard import LoopGuard
-from skills import ContractError, Module, SkillContext, skill
+from skills import ContractError, Module, Skill, SkillContext, skill
 from tests.support import McpHarness
 
 pytestmark = pytest.mark.anyio
@@ -46,7 +46,7 @@ class Out(BaseModel):
     ok: bool
 
 
-def _skill(name: str, title: str, doc: str, instructions: str):  # type: ignore[no-untyped-def]
+def _skill(name: str, title: str, doc: str, instructions: str) -> Skill:
     async def handler(ctx: SkillContext) -> Out:
         return Out(ok=True)
 
