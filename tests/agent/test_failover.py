@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import pytest
 
@@ -32,19 +33,21 @@ async def make_chain(app: App, fakes: Fakes) -> AsyncIterator[ChainFactory]:
         await chain.aclose()
 
 
-async def usage_rows(app: App) -> list[tuple]:
+async def usage_rows(app: App) -> list[tuple[Any, ...]]:
     rows = await app.store.fetchall("SELECT provider, model, tier, status, error_kind, prompt_tokens, "
                                     "completion_tokens, run_id FROM ai_usage ORDER BY id")
     return [tuple(r.values()) for r in rows]
 
 
-async def state(app: App, provider: str) -> dict:
+async def state(app: App, provider: str) -> dict[str, Any]:
     row = await app.store.fetchone("SELECT * FROM provider_state WHERE provider = ?", (provider,))
     assert row is not None
     return row
 
 
-async def test_openai_500_fails_over_to_gemini_within_the_same_call(app: App, fakes: Fakes, make_chain) -> None:
+async def test_openai_500_fails_over_to_gemini_within_the_same_call(
+    app: App, fakes: Fakes, make_chain: ChainFactory
+) -> None:
     fakes.openai.script(Fault.server_error())
     fakes.gemini.script(Reply("Hello from Gemini", usage=(42, 7)))
     result = await make_chain("openai", "gemini").complete(HELLO, [], tier="reasoning", run_id="run-1")
@@ -61,7 +64,7 @@ async def test_openai_500_fails_over_to_gemini_within_the_same_call(app: App, fa
 
 
 async def test_after_a_401_later_calls_skip_the_provider_until_the_cooldown_ends(
-    app: App, clock: FakeClock, fakes: Fakes, make_chain
+    app: App, clock: FakeClock, fakes: Fakes, make_chain: ChainFactory
 ) -> None:
     chain = make_chain("openai", "gemini")
     fakes.openai.script(Fault.unauthorized())
@@ -82,7 +85,9 @@ async def test_after_a_401_later_calls_skip_the_provider_until_the_cooldown_ends
     assert (cleared["cooldown_until"], cleared["failures"]) == (None, 0)
 
 
-async def test_insufficient_quota_is_never_retried_and_cools_down_long(app: App, fakes: Fakes, make_chain) -> None:
+async def test_insufficient_quota_is_never_retried_and_cools_down_long(
+    app: App, fakes: Fakes, make_chain: ChainFactory
+) -> None:
     fakes.openai.script(Fault.insufficient_quota(), Reply("must not be reached"))
     fakes.gemini.script(Reply("gemini answers"), Reply("gemini again"))
     chain = make_chain("openai", "gemini")
@@ -93,7 +98,9 @@ async def test_insufficient_quota_is_never_retried_and_cools_down_long(app: App,
     assert (await state(app, "openai"))["cooldown_until"] == "2026-11-02T10:00:00+00:00"
 
 
-async def test_rate_limits_cool_down_for_retry_after_or_a_minute(app: App, fakes: Fakes, make_chain) -> None:
+async def test_rate_limits_cool_down_for_retry_after_or_a_minute(
+    app: App, fakes: Fakes, make_chain: ChainFactory
+) -> None:
     fakes.openai.script(Fault.rate_limited(retry_after=7))
     fakes.gemini.script(Reply("ok"), Reply("ok"))
     chain = make_chain("openai", "gemini")
@@ -106,7 +113,7 @@ async def test_rate_limits_cool_down_for_retry_after_or_a_minute(app: App, fakes
 
 
 async def test_timeouts_and_malformed_bodies_fail_over_and_repeated_ones_cool_down(
-    app: App, fakes: Fakes, make_chain
+    app: App, fakes: Fakes, make_chain: ChainFactory
 ) -> None:
     fakes.openai.script(Delay(5), Malformed(), Delay(5))
     fakes.gemini.script(*[Reply("fallback")] * 3)
@@ -118,7 +125,7 @@ async def test_timeouts_and_malformed_bodies_fail_over_and_repeated_ones_cool_do
     assert (after["failures"], after["cooldown_until"]) == (3, "2026-11-02T09:01:00+00:00")
 
 
-async def test_every_provider_failing_reports_each_attempt(app: App, fakes: Fakes, make_chain) -> None:
+async def test_every_provider_failing_reports_each_attempt(app: App, fakes: Fakes, make_chain: ChainFactory) -> None:
     fakes.openai.script(Fault.server_error(503))
     fakes.gemini.script(Fault.forbidden())
     fakes.ollama.script(Fault.server_error())
@@ -133,7 +140,7 @@ async def test_every_provider_failing_reports_each_attempt(app: App, fakes: Fake
         await make_chain("gemini").complete(HELLO, [])
 
 
-async def test_ollama_native_api_carries_tool_calls_both_ways(app: App, fakes: Fakes, make_chain) -> None:
+async def test_ollama_native_api_carries_tool_calls_both_ways(app: App, fakes: Fakes, make_chain: ChainFactory) -> None:
     fakes.ollama.script(Reply(tool_calls=[Call("crm_list_leads", {"limit": 2})], usage=(30, 5)))
     chain = make_chain("ollama")
     first = await chain.complete(HELLO, [{"type": "function", "function": {
@@ -144,18 +151,18 @@ async def test_ollama_native_api_carries_tool_calls_both_ways(app: App, fakes: F
     assert fakes.ollama.requests[0].tool_names == ["crm_list_leads"]
 
     fakes.ollama.script(Reply("There are 2 leads."))
-    conversation = [*HELLO,
-                    {"role": "assistant", "content": None, "tool_calls": [
-                        {"id": call.id, "type": "function",
-                         "function": {"name": call.name, "arguments": call.raw_arguments}}]},
-                    {"role": "tool", "tool_call_id": call.id, "content": '{"total": 2}'}]
+    conversation: list[dict[str, Any]] = [
+        *HELLO,
+        {"role": "assistant", "content": None, "tool_calls": [
+            {"id": call.id, "type": "function", "function": {"name": call.name, "arguments": call.raw_arguments}}]},
+        {"role": "tool", "tool_call_id": call.id, "content": '{"total": 2}'}]
     assert (await chain.complete(conversation, [])).reply.content == "There are 2 leads."
     sent = fakes.ollama.requests[1].messages
     assert sent[1]["tool_calls"][0]["function"]["arguments"] == {"limit": 2}  # an object, as Ollama expects
     assert sent[2] == {"role": "tool", "content": '{"total": 2}', "tool_name": "crm_list_leads"}
 
 
-async def test_the_api_key_and_model_reach_the_provider(fakes: Fakes, make_chain) -> None:
+async def test_the_api_key_and_model_reach_the_provider(fakes: Fakes, make_chain: ChainFactory) -> None:
     fakes.openai.script(Reply("hi"))
     await make_chain("openai").complete(HELLO, [], tier="reasoning")
     request = fakes.openai.requests[0]

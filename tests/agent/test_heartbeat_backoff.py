@@ -76,8 +76,10 @@ async def test_failures_and_timeouts_build_the_streak_and_back_off(
     assert stored == statuses  # the database accepted every status, 'timeout' included
     assert await failure_streak(app.store) == statuses.count("failed") + statuses.count("timeout")
     skipped = await app.store.fetchone("SELECT detail FROM heartbeats WHERE status = 'skipped'")
+    assert skipped is not None
     assert "backing off after" in skipped["detail"]
     failed = await app.store.fetchone("SELECT detail FROM heartbeats WHERE status = 'failed'")
+    assert failed is not None
     assert "OPENAI_API_KEY" in failed["detail"]  # the reason says how to fix it
 
     # The model answers again: one good cycle ends the streak.

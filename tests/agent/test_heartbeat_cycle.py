@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from pydantic import BaseModel
@@ -39,8 +40,9 @@ async def _objective(app: App, goal: str = "Publish 3 blog posts this week") -> 
     return int(result.output["id"])
 
 
-def _last_tool_result(request: RecordedRequest) -> dict:
-    return json.loads(request.messages[-1]["content"])
+def _last_tool_result(request: RecordedRequest) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(request.messages[-1]["content"])
+    return result
 
 
 async def test_a_cycle_works_an_objective_and_records_evidence(app: App, clock: FakeClock,
@@ -72,6 +74,7 @@ async def test_a_cycle_works_an_objective_and_records_evidence(app: App, clock: 
     assert record.summary.startswith("Published posts 1-3 and completed objective")
     assert await app.store.fetchval("SELECT COUNT(*) FROM blog_posts WHERE status = 'published'") == 3
     done = await app.store.fetchone("SELECT status, evidence, locked_until FROM objectives WHERE id = ?", (objective,))
+    assert done is not None
     published = [a["activity_id"] for a in record.actions if a["skill"] == "blog_publish_post"]
     assert done["status"] == "completed" and sorted(json.loads(done["evidence"])) == sorted(published)
     assert done["locked_until"] is None
@@ -85,11 +88,13 @@ async def test_a_cycle_works_an_objective_and_records_evidence(app: App, clock: 
     assert "blog_create_post" in first.tool_names
 
     beat = await app.store.fetchone("SELECT * FROM heartbeats WHERE id = ?", (record.heartbeat_id,))
+    assert beat is not None
     assert (beat["status"], beat["run_id"]) == ("ok", record.run_id)
     assert json.loads(beat["detail"])["objectives"] == [objective]
     state = json.loads(await app.store.fetchval("SELECT value FROM memory WHERE key = 'heartbeat_state'"))
     assert state["last_status"] == "ok" and state["last_run_id"] == record.run_id
     logged = await app.store.fetchone("SELECT * FROM activity WHERE skill = 'heartbeat'")
+    assert logged is not None
     assert (logged["caller"], logged["status"], logged["outcome"]) == ("system", "ok", "success")
 
     # The objective is done: the next cycle is idle and costs nothing.
@@ -156,8 +161,10 @@ async def test_an_approval_flows_end_to_end(clock: FakeClock, model: FakeModelSe
         assert first.status == "ok" and first.actions[0]["error_kind"] == "approval_required"
         assert await app.store.fetchval("SELECT COUNT(*) FROM outbox WHERE purpose = 'newsletter'") == 0
         note = await app.store.fetchone("SELECT * FROM notifications WHERE kind = 'approval_requested'")
+        assert note is not None
         assert "pilothouse approvals approve 1" in note["body"]
         mail = await app.store.fetchone("SELECT * FROM outbox WHERE purpose = 'notification:approval_requested'")
+        assert mail is not None
         assert mail["recipient"] == "owner@acme.io"
 
         decided = await app.executor.call("pilot_approve", {"approval_id": 1}, caller="mcp")
@@ -167,11 +174,14 @@ async def test_an_approval_flows_end_to_end(clock: FakeClock, model: FakeModelSe
         assert second.approvals[0] == {"approval_id": 1, "skill": "news_send_newsletter", "status": "executed",
                                        "detail": '{"sent_to": 1}', "activity_id": second.approvals[0]["activity_id"]}
         sent = await app.store.fetchone("SELECT subject FROM outbox WHERE purpose = 'newsletter'")
+        assert sent is not None
         assert sent["subject"] == "Spring sale"
         row = await app.store.fetchone("SELECT status, result FROM approvals WHERE id = 1")
+        assert row is not None
         assert row["status"] == "executed" and json.loads(row["result"])["ok"] is True
         executed = await app.store.fetchone("SELECT caller, status FROM activity WHERE id = ?",
                                             (second.approvals[0]["activity_id"],))
+        assert executed is not None
         assert (executed["caller"], executed["status"]) == ("pilot", "ok")
 
         clock.advance(hours=49)  # nobody decided on #2: it expires instead of running

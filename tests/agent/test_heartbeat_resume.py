@@ -64,6 +64,7 @@ async def test_a_killed_heartbeat_resumes_without_repeating_completed_steps(tmp_
     clock.current = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)  # the dead holder's lease expired
     async with open_app(db, clock=clock) as app:
         run = await app.store.fetchone("SELECT id, status, cursor FROM runs")
+        assert run is not None
         assert (run["status"], run["cursor"]) == ("running", 4)  # 2 model calls + 2 tool calls were saved
         assert await app.store.fetchval("SELECT status FROM heartbeats") == "running"
 
@@ -103,6 +104,7 @@ async def test_two_processes_contend_and_only_one_heartbeat_runs(tmp_path: Path,
         beats = await two.store.fetchall("SELECT status FROM heartbeats ORDER BY id")
         assert [b["status"] for b in beats] == ["skipped"]
         paused = await two.store.fetchone("SELECT id, status FROM runs")
+        assert paused is not None
         assert paused["status"] == "paused"
 
         model.script(Reply("NO_REPLY"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from typing import Any
 
 import anyio
 import pytest
@@ -41,7 +42,7 @@ async def pilot_activity(app: App, run_id: str) -> list[tuple[str, str, str | No
     return [(r["skill"], r["status"], r["error_kind"]) for r in rows]
 
 
-async def run_row(app: App, run_id: str) -> dict:
+async def run_row(app: App, run_id: str) -> dict[str, Any]:
     row = await app.store.fetchone("SELECT * FROM runs WHERE id = ?", (run_id,))
     assert row is not None
     return row

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from pydantic import BaseModel
 
@@ -18,7 +20,7 @@ SCHEDULES = {"heartbeat": "*/30 * * * *", "automation_dispatcher": "* * * * *", 
              "learn": "0 3 * * *", "health_self_check": "0 */6 * * *"}
 
 
-async def _snapshot(app: App) -> list[list[dict]]:
+async def _snapshot(app: App) -> list[list[dict[str, Any]]]:
     return [await app.store.fetchall(f"SELECT * FROM {table} ORDER BY 1")
             for table in ("modules", "skills", "automations", "schedules", "memory", "locks")]
 
@@ -56,6 +58,7 @@ async def test_reenable_keeps_edits_and_rearms_without_missing(app: App, clock: 
     await enable_agent(app)
     assert await app.store.fetchval("SELECT value FROM memory WHERE key = 'soul'") == "Our own soul."
     heartbeat = await app.store.fetchone("SELECT cron, next_run FROM schedules WHERE name = 'heartbeat'")
+    assert heartbeat is not None
     assert heartbeat["cron"] == "*/15 * * * *" and heartbeat["next_run"] > clock.now().isoformat()
     clock.advance(minutes=1)
     entries = await scheduler_for(app).tick()

@@ -96,6 +96,7 @@ async def test_event_automations_fire_once_per_event_and_template_errors_are_rec
         assert before not in [n["post_id"] for n in await _notes(app)]
         assert len(report.errors) == 2  # post.created for First and Second: no author in the payload
         broken = await app.store.fetchone("SELECT * FROM automations WHERE name = 'Broken template'")
+        assert broken is not None
         assert "'author' is missing in event.payload; available: id, title" in broken["last_status"]
         logged = await app.store.fetchall("SELECT * FROM activity WHERE skill = 'hook_note' AND status = 'error'")
         assert len(logged) == 2 and json.loads(logged[0]["input"])["_automation"] == "Broken template"

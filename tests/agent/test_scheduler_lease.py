@@ -57,6 +57,7 @@ async def test_two_processes_never_run_the_same_schedule_at_once(tmp_path: Path,
         assert await b.tick() == []  # the occurrence was claimed: b does not run it late
         row = await two.store.fetchone(
             "SELECT last_status, next_run FROM schedules WHERE name = 'automation_dispatcher'")
+        assert row is not None
         assert row["last_status"] == "ok" and row["next_run"] > clock.now().isoformat()
         assert await two.store.fetchval("SELECT COUNT(*) FROM locks") == 0
 
@@ -82,6 +83,7 @@ async def test_turning_the_agent_off_stops_a_running_heartbeat_within_one_tick(a
             await disable_agent(app)
             assert await scheduler.tick() == []  # this tick cancels the heartbeat; the group then drains
     beat = await app.store.fetchone("SELECT status, detail FROM heartbeats")
+    assert beat is not None
     assert beat["status"] == "skipped" and "interrupted" in beat["detail"]
     schedule = await app.store.fetchval("SELECT last_status FROM schedules WHERE name = 'heartbeat'")
     assert schedule.startswith("interrupted")

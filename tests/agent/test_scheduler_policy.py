@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -41,7 +42,7 @@ def test_plan_coalesces_recent_misses_and_skips_old_ones() -> None:
         cron.check("* * * * *", "Mars/Base")
 
 
-async def _schedules(app: App) -> dict[str, dict]:
+async def _schedules(app: App) -> dict[str, dict[str, Any]]:
     return {r["name"]: r for r in await app.store.fetchall("SELECT * FROM schedules")}
 
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import httpx
+import mcp_types as types
 import pytest
 
 from server.agent.bootstrap import enable_agent
@@ -37,6 +38,7 @@ async def test_drift_names_added_removed_and_changed_skills(app: App) -> None:
     await app.modules.disable("blog")
     report = await build_report(app)
     assert report.status == "degraded"
+    assert report.version.drift is not None
     assert report.version.drift["changed"] == ["crm_get_lead"]
     assert "blog_create_post" in report.version.drift["removed"] and report.version.drift["added"] == []
     assert any("changed: crm_get_lead" in issue for issue in report.integrity.issues)
@@ -45,7 +47,8 @@ async def test_drift_names_added_removed_and_changed_skills(app: App) -> None:
     await app.modules.disable("blog")
     await set_baseline(app)
     await app.modules.enable("blog")
-    assert "blog_publish_post" in (await build_report(app)).version.drift["added"]
+    drift = (await build_report(app)).version.drift
+    assert drift is not None and "blog_publish_post" in drift["added"]
 
 
 async def test_the_hash_covers_only_the_first_200_characters(app: App) -> None:
@@ -102,6 +105,7 @@ async def test_unhealthy_self_check_notifies_the_admin(app: App, monkeypatch: py
     report = await run_self_check(app)
     assert report.status == "unhealthy"
     note = await app.store.fetchone("SELECT kind, body FROM notifications")
+    assert note is not None
     assert note["kind"] == "instance_unhealthy" and "heartbeat is missing" in note["body"]
     assert await app.store.fetchval("SELECT recipient FROM outbox") == "owner@example.com"
 
@@ -123,7 +127,8 @@ async def test_http_endpoints_and_status_codes(app: App) -> None:
 
 async def test_mcp_resource_and_agent_skill(app: App, mcp: McpHarness) -> None:
     read = await mcp.client.read_resource("health://instance")
-    assert json.loads(read.contents[0].text)["status"] == "healthy"
+    contents = read.contents[0]
+    assert isinstance(contents, types.TextResourceContents) and json.loads(contents.text)["status"] == "healthy"
     assert "health_report" not in await mcp.tool_names()  # agent-only: hidden while the agent is off
     await enable_agent(app)
     report = await mcp.call("health_report")
@@ -147,7 +152,7 @@ async def test_self_heal_skills(app: App, mcp: McpHarness) -> None:
     assert "no module 'crn'" in await mcp.error("health_rebootstrap_module", module_id="crn")
 
 
-def test_cli_exit_codes(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "h.db")
     assert main(["--db", db, "health"]) == 0
     assert main(["--db", db, "health", "baseline", "set"]) == 0
@@ -163,6 +168,7 @@ def test_cli_exit_codes(tmp_path, capsys) -> None:  # type: ignore[no-untyped-de
 async def test_schema_validation_is_kept_per_code_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # `pilothouse health` is a new process each time: the ~0.5 s meta-schema validation is done once per
     # version of the code, and done again when the code changes.
+    from server.cache import skill_schemas
     from server.health import checks
 
     db = tmp_path / "health.db"
@@ -179,7 +185,7 @@ async def test_schema_validation_is_kept_per_code_version(tmp_path: Path, monkey
         report = await build_report(app)
     assert "invalid_schema" not in json.dumps(report.model_dump())
 
-    monkeypatch.setattr(checks.skill_schemas, "fingerprint", lambda registry: "another-version")
+    monkeypatch.setattr(skill_schemas, "fingerprint", lambda registry: "another-version")
     monkeypatch.setattr(checks, "schema_problems", lambda skill: ("bad",) if skill.name == "crm_get_lead" else ())
     async with open_app(db) as app:
         again = await checks.checked_schemas(app)

@@ -13,7 +13,8 @@ TUESDAY = "2026-11-03"  # the test clock starts on Monday 2026-11-02 09:00 UTC
 async def _setup(mcp: McpHarness) -> int:
     service = await mcp.call("bookings_create_service", name="Consultation", duration_minutes=60, buffer_minutes=15)
     await mcp.call("bookings_set_hours", weekday="tuesday", opens="09:00", closes="13:00")
-    return service["id"]
+    service_id: int = service["id"]
+    return service_id
 
 
 async def test_slots_respect_hours_duration_and_buffer(mcp: McpHarness) -> None:

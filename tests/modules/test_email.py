@@ -65,6 +65,7 @@ async def test_wrong_password_is_auth_failed_and_permanent_until_retried(app: Ap
         assert row["error_kind"] == "auth_failed" and row["attempts"] == 1
         activity = await app.store.fetchone("SELECT input, error_kind FROM activity "
                                             "WHERE skill = 'email_deliver_outbox' ORDER BY id DESC LIMIT 1")
+        assert activity is not None
         assert activity["error_kind"] == "auth_failed"
         await _configure(app, sink.port, smtp_username="shop", smtp_password="right")
         assert (await mcp.call("email_retry_failed"))["requeued"] == [row["id"]]

@@ -37,6 +37,7 @@ async def test_double_opt_in_and_a_campaign_sent_once(app: App, mcp: McpHarness)
     rows = await app.store.fetchall("SELECT email, token FROM newsletter_subscribers")
     tokens = {r["email"]: r["token"] for r in rows}
     confirmation = await app.store.fetchone("SELECT body FROM outbox WHERE recipient = 'ada@example.com'")
+    assert confirmation is not None
     assert tokens["ada@example.com"] in confirmation["body"]
     await mcp.call("newsletter_confirm", token=tokens["ada@example.com"])
     await mcp.call("newsletter_confirm", token=tokens["bob@example.com"])

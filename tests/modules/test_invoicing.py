@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from server.app import App
@@ -11,10 +13,11 @@ LINES = [{"description": "Consulting", "quantity": 3, "unit_price_cents": 12_000
          {"description": "Travel", "quantity": 1, "unit_price_cents": 4_550}]
 
 
-async def _sent(mcp: McpHarness, **extra: object) -> dict:  # type: ignore[type-arg]
+async def _sent(mcp: McpHarness, **extra: object) -> dict[str, Any]:
     draft = await mcp.call("invoicing_create_invoice", customer="Northwind", customer_email="ap@northwind.example",
                            lines=LINES, tax_rate_percent=20, **extra)
-    return await mcp.call("invoicing_send_invoice", invoice_id=draft["id"], confirm=True)
+    sent: dict[str, Any] = await mcp.call("invoicing_send_invoice", invoice_id=draft["id"], confirm=True)
+    return sent
 
 
 async def test_totals_numbering_sending_and_the_document(app: App, mcp: McpHarness) -> None:
@@ -28,6 +31,7 @@ async def test_totals_numbering_sending_and_the_document(app: App, mcp: McpHarne
     assert (await _sent(mcp))["number"] == "INV-2026-0002"
     mail = await app.store.fetchone("SELECT recipient, subject, body FROM outbox WHERE purpose = ?",
                                     (f"invoice:{draft['id']}",))
+    assert mail is not None
     assert mail["subject"] == "Invoice INV-2026-0001" and "| **Total** | **EUR 486.60** |" in mail["body"]
     document = await mcp.call("invoicing_render", invoice_id=draft["id"])
     assert document["markdown"] == mail["body"] and "| Consulting | 3 | EUR 120.00 | EUR 360.00 |" in mail["body"]

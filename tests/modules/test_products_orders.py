@@ -14,8 +14,9 @@ pytestmark = pytest.mark.anyio
 
 
 async def _product(mcp: McpHarness, sku: str, price: int, stock: int, **extra: Any) -> dict[str, Any]:
-    return await mcp.call("products_create", sku=sku, name=f"Product {sku}", price_cents=price,
-                          initial_stock=stock, **extra)
+    product: dict[str, Any] = await mcp.call("products_create", sku=sku, name=f"Product {sku}", price_cents=price,
+                                             initial_stock=stock, **extra)
+    return product
 
 
 async def _stock(mcp: McpHarness) -> dict[str, int]:
@@ -28,8 +29,9 @@ async def _events(app: App, prefix: str) -> list[str]:
 
 
 async def _order(mcp: McpHarness, *lines: tuple[str, int], **extra: Any) -> dict[str, Any]:
-    return await mcp.call("orders_place", customer="Ada Shop", customer_email="ada@shop.example",
-                          lines=[{"sku": s, "quantity": q} for s, q in lines], **extra)
+    order: dict[str, Any] = await mcp.call("orders_place", customer="Ada Shop", customer_email="ada@shop.example",
+                                           lines=[{"sku": s, "quantity": q} for s, q in lines], **extra)
+    return order
 
 
 # --- products -------------------------------------------------------------------------------------------

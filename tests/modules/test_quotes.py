@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
@@ -13,18 +14,20 @@ LINES = [{"description": "Consulting", "quantity": 3, "unit_price_cents": 12_000
          {"description": "Travel", "quantity": 1, "unit_price_cents": 4_550}]
 
 
-async def _draft(mcp: McpHarness, **extra: object) -> dict:  # type: ignore[type-arg]
+async def _draft(mcp: McpHarness, **extra: object) -> dict[str, Any]:
     args: dict[str, object] = {"customer": "Northwind", "customer_email": "ap@northwind.example", "lines": LINES,
                                "tax_rate_percent": 20, **extra}
-    return await mcp.call("quotes_create_quote", **args)
+    draft: dict[str, Any] = await mcp.call("quotes_create_quote", **args)
+    return draft
 
 
-async def _sent(mcp: McpHarness, **extra: object) -> dict:  # type: ignore[type-arg]
+async def _sent(mcp: McpHarness, **extra: object) -> dict[str, Any]:
     draft = await _draft(mcp, **extra)
-    return await mcp.call("quotes_send_quote", quote_id=draft["id"], confirm=True)
+    sent: dict[str, Any] = await mcp.call("quotes_send_quote", quote_id=draft["id"], confirm=True)
+    return sent
 
 
-async def _events(app: App, name: str) -> list[dict]:  # type: ignore[type-arg]
+async def _events(app: App, name: str) -> list[dict[str, Any]]:
     rows = await app.store.fetchall("SELECT payload FROM events WHERE name = ? ORDER BY id", (name,))
     return [json.loads(r["payload"]) for r in rows]
 

@@ -35,7 +35,7 @@ async def test_decision_uses_the_injected_random_source(fapp: App) -> None:
     skips = [(await decide(fapp.store, random.Random(seed))).skip for seed in range(200)]
     assert 0.5 < sum(skips) / len(skips) < 0.7
     decision = await decide(fapp.store, random.Random(1))
-    assert (decision.streak, decision.probability) == (4, pytest.approx(0.6))
+    assert decision.streak == 4 and decision.probability == pytest.approx(0.6)
 
 
 class FixedRandom(random.Random):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +25,7 @@ async def _fail_calls(fmcp: McpHarness, n: int, kind: str = "http_5xx") -> None:
 async def test_opens_after_three_failed_calls_not_three_attempts(fapp: App, fmcp: McpHarness) -> None:
     await _fail_calls(fmcp, 1)  # one call, three attempts
     state = await fapp.store.fetchone("SELECT * FROM skill_state WHERE skill = 'flaky_sync'")
+    assert state is not None
     assert (state["consecutive_failures"], state["breaker"]) == (1, "closed")
     await _fail_calls(fmcp, 2)
     seen = len(flaky.SEEN)
@@ -36,6 +39,7 @@ async def test_half_open_probe_closes_on_success(fapp: App, fmcp: McpHarness, cl
     clock.advance(minutes=5)
     assert (await fmcp.call("flaky_sync"))["attempt"] == 0
     state = await fapp.store.fetchone("SELECT breaker, consecutive_failures FROM skill_state")
+    assert state is not None
     assert (state["breaker"], state["consecutive_failures"]) == ("closed", 0)
     await fmcp.call("flaky_sync")
 
@@ -45,6 +49,7 @@ async def test_failed_probe_doubles_the_cooldown_up_to_an_hour(fapp: App, fmcp: 
     cooldowns = []
     for _ in range(6):
         row = await fapp.store.fetchone("SELECT cooldown_s FROM skill_state")
+        assert row is not None
         cooldowns.append(row["cooldown_s"])
         clock.advance(seconds=row["cooldown_s"])
         await _fail_calls(fmcp, 1, kind="network")  # the probe fails
@@ -64,7 +69,7 @@ async def test_exactly_one_probe_while_half_open(fapp: App, clock: FakeClock) ->
     assert sum(r.error_kind == "circuit_broken" for r in results) == 7
 
 
-async def test_breaker_state_survives_a_restart(tmp_path, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+async def test_breaker_state_survives_a_restart(tmp_path: Path, clock: FakeClock) -> None:
     db = tmp_path / "breaker.db"
     async with open_app(db, modules=[flaky.module], clock=clock, retry_delay_s=0) as app:
         for _ in range(3):
@@ -79,10 +84,11 @@ async def test_concurrent_failures_keep_the_count_consistent(fapp: App) -> None:
     flaky.SCRIPT["flaky_sync"] = ["http_4xx"] * 2
     await asyncio.gather(*(fapp.executor.call("flaky_sync", {"target": str(i)}, caller="mcp") for i in range(2)))
     state = await fapp.store.fetchone("SELECT consecutive_failures, breaker FROM skill_state")
+    assert state is not None
     assert (state["consecutive_failures"], state["breaker"]) == (2, "closed")
 
 
-async def _state(app: App) -> dict:  # type: ignore[type-arg]
+async def _state(app: App) -> dict[str, Any]:
     row = await app.store.fetchone("SELECT * FROM skill_state WHERE skill = 'flaky_remote'")
     assert row is not None
     return row

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,7 @@ from server.cli.main import main
 from server.resilience import escalation, evaluation
 from server.resilience.evaluation import flagged_skills
 from server.testing import FakeClock, McpHarness, http_receiver, smtp_sink
+from skills import ErrorKind
 from tests.resilience import flaky
 
 pytestmark = pytest.mark.anyio
@@ -33,8 +35,10 @@ async def test_three_hard_gate_failures_pause_the_skill_for_every_caller(
     monkeypatch.setenv("PILOTHOUSE_ADMIN_WEBHOOK", "http://127.0.0.1:9/hook")
     await _hard_failures(fmcp, 3)
     skill = await fapp.store.fetchone("SELECT enabled, paused_reason FROM skills WHERE name = 'flaky_sync'")
+    assert skill is not None
     assert skill["enabled"] == 0 and "3 consecutive hard-gate failures (last: auth_failed)" in skill["paused_reason"]
     note = await fapp.store.fetchone("SELECT kind, body FROM notifications")
+    assert note is not None
     assert note["kind"] == "skill_paused" and "pilothouse skills resume flaky_sync" in note["body"]
     outbox = await fapp.store.fetchall("SELECT channel, recipient FROM outbox ORDER BY channel")
     assert [(o["channel"], o["recipient"]) for o in outbox] == [
@@ -42,7 +46,7 @@ async def test_three_hard_gate_failures_pause_the_skill_for_every_caller(
 
     assert "is paused" in await fmcp.error("flaky_sync")
     for caller in ("cli", "pilot", "automation"):
-        result = await fapp.executor.call("flaky_sync", {}, caller=caller)  # type: ignore[arg-type]
+        result = await fapp.executor.call("flaky_sync", {}, caller=caller)
         assert result.error_kind == "skill_paused"
     assert "flaky_sync" not in await fmcp.tool_names()
 
@@ -54,7 +58,9 @@ async def test_a_success_in_between_resets_the_hard_negative_streak(fapp: App, f
     assert await fapp.store.fetchval("SELECT enabled FROM skills WHERE name = 'flaky_sync'") == 1
 
 
-def test_paused_skill_shows_in_the_cli_and_resume_brings_it_back(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_paused_skill_shows_in_the_cli_and_resume_brings_it_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import sqlite3
 
     db = tmp_path / "pause.db"
@@ -114,7 +120,7 @@ async def test_notify_trust_tells_the_admin_when_the_agent_acts(fapp: App) -> No
     assert [(n["kind"], n["title"]) for n in notes] == [("agent_action", "The agent ran flaky_notify")]
 
 
-async def test_pause_flags_and_breaker_survive_a_restart(tmp_path, clock: FakeClock) -> None:  # type: ignore[no-untyped-def]
+async def test_pause_flags_and_breaker_survive_a_restart(tmp_path: Path, clock: FakeClock) -> None:
     db = tmp_path / "state.db"
     async with open_app(db, modules=[flaky.module], clock=clock, retry_delay_s=0) as app:
         for step in ("ok", "auth_failed", "auth_failed", "ok", "auth_failed", "auth_failed", "auth_failed"):
@@ -127,6 +133,7 @@ async def test_pause_flags_and_breaker_survive_a_restart(tmp_path, clock: FakeCl
         [flag] = await flagged_skills(app.store, clock.now())
         assert (flag.skill, flag.calls, flag.negatives) == ("flaky_sync", 7, 5)
         state = await app.store.fetchone("SELECT breaker, consecutive_hard_negatives FROM skill_state")
+        assert state is not None
         assert (state["breaker"], state["consecutive_hard_negatives"]) == ("open", 3)
         assert await app.store.fetchval("SELECT COUNT(*) FROM notifications WHERE kind = 'skill_paused'") == 1
         async with app.store.transaction() as tx:
@@ -179,13 +186,14 @@ async def test_handler_outcomes_partial_no_effect_and_too_early_are_scored(fapp:
         ("flaky_approve", "pending", "too_early")]
 
 
-def test_flagged_skills_show_in_the_cli(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_flagged_skills_show_in_the_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "flags.db"
 
     async def history() -> None:  # what five calls of crm_get_lead leave behind, four of them hard-gate failures
         async with open_app(db) as app:
             async with app.store.transaction() as tx:
-                for i, kind in enumerate(["auth_failed", None, "auth_failed", "timeout", "rate_limited"]):
+                kinds = [ErrorKind.AUTH_FAILED, None, ErrorKind.AUTH_FAILED, ErrorKind.TIMEOUT, ErrorKind.RATE_LIMITED]
+                for i, kind in enumerate(kinds):
                     await activity.write(
                         tx, ts=app.clock.now().isoformat(timespec="seconds"), caller="pilot", run_id=None,
                         skill="crm_get_lead", module_id="crm", arguments={"lead_id": i}, output_summary=None,

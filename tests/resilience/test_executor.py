@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import pytest
 
 from server.app import App
+from server.executor import Caller
 from server.testing import McpHarness, free_port, http_receiver
 from skills import ErrorKind, classify_http_status
 from tests.resilience import flaky
@@ -15,7 +17,7 @@ from tests.resilience import flaky
 pytestmark = pytest.mark.anyio
 
 
-async def _last_row(app: App) -> dict:  # type: ignore[type-arg]
+async def _last_row(app: App) -> dict[str, Any]:
     row = await app.store.fetchone("SELECT * FROM activity ORDER BY id DESC LIMIT 1")
     assert row is not None
     return row
@@ -23,9 +25,9 @@ async def _last_row(app: App) -> dict:  # type: ignore[type-arg]
 
 async def test_every_caller_leaves_one_complete_activity_row(fapp: App, fmcp: McpHarness) -> None:
     await fmcp.call("flaky_sync", target="leads")
-    for caller, run_id in (("cli", None), ("pilot", "run-7"), ("automation", None)):
-        result = await fapp.executor.call("flaky_sync", {"target": "leads"}, caller=caller,  # type: ignore[arg-type]
-                                          run_id=run_id)
+    callers: list[tuple[Caller, str | None]] = [("cli", None), ("pilot", "run-7"), ("automation", None)]
+    for caller, run_id in callers:
+        result = await fapp.executor.call("flaky_sync", {"target": "leads"}, caller=caller, run_id=run_id)
         assert result.ok and result.activity_id == (await _last_row(fapp))["id"]
     rows = await fapp.store.fetchall("SELECT * FROM activity WHERE skill = 'flaky_sync' ORDER BY id")
     assert [(r["caller"], r["run_id"]) for r in rows] == [

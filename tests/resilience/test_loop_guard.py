@@ -25,6 +25,7 @@ async def test_third_identical_call_raises_and_different_calls_reset(fapp: App) 
     with pytest.raises(LoopDetected, match="3 times in a row"):
         await fapp.executor.call("flaky_sync", {"target": " b "}, caller="pilot", run_id="r1", guard=guard)
     row = await fapp.store.fetchone("SELECT error_kind FROM activity ORDER BY id DESC LIMIT 1")
+    assert row is not None
     assert row["error_kind"] == "loop_detected"
 
 

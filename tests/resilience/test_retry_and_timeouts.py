@@ -20,6 +20,7 @@ async def test_retryable_failures_retry_twice_passing_retry_and_prev_error(fapp:
     assert [(r, e) for _, r, e in flaky.SEEN] == [
         (0, None), (1, "remote failed with http_5xx"), (2, "the remote said: try a smaller page")]
     row = await fapp.store.fetchone("SELECT status, attempts, input FROM activity WHERE skill = 'flaky_sync'")
+    assert row is not None
     assert row["status"] == "ok" and row["attempts"] == 3
     assert json.loads(row["input"])["_retry"] == 2
 
@@ -30,6 +31,7 @@ async def test_never_retried(fapp: App, fmcp: McpHarness, kind: str) -> None:
     await fmcp.error("flaky_sync")
     assert len(flaky.SEEN) == 1
     row = await fapp.store.fetchone("SELECT error_kind, attempts FROM activity WHERE skill = 'flaky_sync'")
+    assert row is not None
     assert (row["error_kind"], row["attempts"]) == (kind, 1)
 
 
@@ -45,6 +47,7 @@ async def test_timeout_is_enforced_per_skill_retried_and_rolled_back(fapp: App, 
     message = await fmcp.error("flaky_send")
     assert "did not finish within 0.05 s" in message
     row = await fapp.store.fetchone("SELECT error_kind, attempts, outcome FROM activity WHERE skill = 'flaky_send'")
+    assert row is not None
     assert (row["error_kind"], row["attempts"], row["outcome"]) == ("timeout", 3, "negative")
     assert await fapp.store.fetchval("SELECT COUNT(*) FROM flaky_calls") == 0
     assert fapp.registry.skills["flaky_sync"].timeout_s == 30.0  # the default

@@ -17,7 +17,9 @@ def run(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> tuple[int, 
     return code, out, err
 
 
-def test_call_operates_a_skill_and_bad_input_is_one_line_on_stderr(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_call_operates_a_skill_and_bad_input_is_one_line_on_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = tmp_path / "cli.db"
     code, out, _ = run(capsys, db, "call", "crm_create_lead", "--args", '{"email": "cli@acme.io"}')
     assert code == 0 and json.loads(out)["email"] == "cli@acme.io"
@@ -32,7 +34,7 @@ def test_call_operates_a_skill_and_bad_input_is_one_line_on_stderr(tmp_path: Pat
     assert code == 2 and "JSON object" in err
 
 
-def test_modules_list_info_disable_enable(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_modules_list_info_disable_enable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "cli.db"
     code, out, _ = run(capsys, db, "modules", "list")
     assert code == 0 and out.splitlines()[0].split()[:3] == ["ID", "NAME", "ENABLED"]
@@ -48,7 +50,7 @@ def test_modules_list_info_disable_enable(tmp_path: Path, capsys) -> None:  # ty
     assert code == 2 and "unknown module 'nope'" in err
 
 
-def test_skills_list_and_show(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_skills_list_and_show(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "cli.db"
     rows = json.loads(run(capsys, db, "skills", "list", "--json")[1])
     archive = next(r for r in rows if r["name"] == "blog_archive_post")
@@ -59,7 +61,7 @@ def test_skills_list_and_show(tmp_path: Path, capsys) -> None:  # type: ignore[n
     assert code == 2 and "unknown skill" in err
 
 
-def test_seed_demo_runs_once(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_seed_demo_runs_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "cli.db"
     assert "seeded demo data" in run(capsys, db, "seed-demo")[1]
     leads = json.loads(run(capsys, db, "call", "crm_list_leads")[1])["total"]
@@ -72,7 +74,7 @@ def test_seed_demo_runs_once(tmp_path: Path, capsys) -> None:  # type: ignore[no
         assert conn.execute("SELECT COUNT(*) FROM outbox").fetchone() == (0,)
 
 
-def test_version(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_version(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, tmp_path / "v.db", "version")
     assert code == 0 and out.startswith("pilothouse ")
 
@@ -90,7 +92,9 @@ class _Terminal:
         return self.answer
 
 
-def test_an_approve_skill_runs_only_once_the_person_said_yes(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_an_approve_skill_runs_only_once_the_person_said_yes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "cli.db"
     lines = '{"customer": "Northwind", "customer_email": "ap@northwind.example", ' \
             '"lines": [{"description": "Consulting", "quantity": 1, "unit_price_cents": 10000}]}'

@@ -44,7 +44,7 @@ class Person:
 @asynccontextmanager
 async def connect(app: App, mode: str, person: Person | None) -> AsyncIterator[McpHarness]:
     callback: Callable[..., Any] | None = person
-    async with Client(Surface(app).server, raise_exceptions=True, mode=mode,  # type: ignore[arg-type]
+    async with Client(Surface(app).server, raise_exceptions=True, mode=mode,
                       elicitation_callback=callback) as client:
         yield McpHarness(client)
 

@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from server.assembly import open_app
 from server.cache import skill_schemas
-from server.http_client import LazyAsyncClient
+from server.http_client import LazyAsyncClient, _Deferred
 from server.store import Store
 from server.testing import http_receiver
 from skills import ContractError, Module, SkillContext, skill
@@ -54,6 +54,7 @@ async def test_a_pause_and_a_resume_from_another_process_count_at_the_next_call(
     db = tmp_path / "state.db"
     async with open_app(db) as app:
         lead = await app.executor.call("crm_create_lead", {"email": "a@acme.io"}, caller="cli")
+        assert lead.output is not None
         assert (await app.executor.call("crm_get_lead", {"lead_id": lead.output["id"]}, caller="mcp")).ok
         with sqlite3.connect(db) as other:  # the CLI in another process
             other.execute("UPDATE skills SET enabled = 0, paused_reason = 'quota' WHERE name = 'crm_get_lead'")
@@ -208,7 +209,8 @@ async def test_the_http_client_builds_its_pool_on_the_first_request(monkeypatch:
     async with LazyAsyncClient(timeout=5.0) as client, http_receiver() as receiver:
         proxied = [t for p, t in client._mounts.items() if p.pattern.startswith("https")]
         assert proxied and all(t is not None for t in proxied)
-        assert client._transport._real is None  # type: ignore[attr-defined]
+        transport = client._transport  # the deferred transport, not a pool built at construction
+        assert isinstance(transport, _Deferred) and transport._real is None
         response = await client.post(receiver.url + "/hook", json={"a": 1})
         assert response.status_code == 200 and receiver.requests[0].body == b'{"a":1}'
-        assert isinstance(client._transport._real, httpx.AsyncHTTPTransport)  # type: ignore[attr-defined]
+        assert isinstance(transport._real, httpx.AsyncHTTPTransport)

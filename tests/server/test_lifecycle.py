@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 from pydantic import BaseModel
 
@@ -14,7 +17,7 @@ from skills import Automation, Migration, Module, SkillContext, skill
 pytestmark = pytest.mark.anyio
 
 
-async def _snapshot(app: App) -> tuple[list[dict], list[dict], list[dict]]:
+async def _snapshot(app: App) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     return (
         await app.store.fetchall("SELECT * FROM modules ORDER BY id"),
         await app.store.fetchall("SELECT * FROM skills ORDER BY name"),
@@ -105,7 +108,7 @@ async def test_unknown_module_names_the_known_ones(app: App) -> None:
         await app.modules.enable("crn")
 
 
-async def test_migrations_are_applied_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_migrations_are_applied_once(tmp_path: Path) -> None:
     db = tmp_path / "m.db"
     async with open_app(db, modules=[BASE]) as app:
         first = await app.store.fetchall("SELECT scope, version FROM schema_migrations ORDER BY scope")

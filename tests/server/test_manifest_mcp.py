@@ -25,7 +25,7 @@ pytestmark = pytest.mark.anyio
 
 
 @pytest.mark.parametrize("tier", ["full", "compact", "drop"])
-async def test_each_tier_lists_meta_tools_then_its_skills_by_name(app: App, tier: str) -> None:
+async def test_each_tier_lists_meta_tools_then_its_skills_by_name(app: App, tier: manifest.Tier) -> None:
     expected = list(manifest.META_TOOLS) + [s.name for s in await manifest.tier_skills(app, tier)]
     async with Client(Surface(app, tier).server, raise_exceptions=True) as client:
         tools, cursor = {}, None
@@ -42,6 +42,7 @@ async def test_each_tier_lists_meta_tools_then_its_skills_by_name(app: App, tier
             assert leads.output_schema and leads.title and "description" in json.dumps(leads.input_schema)
         else:
             assert leads.output_schema is None and leads.title is None
+            assert leads.description is not None
             assert "description" not in json.dumps(leads.input_schema) and len(leads.description) <= 80
         if tier == "drop":
             assert len(tools) <= 3 + ranking.DROP_SIZE
@@ -100,7 +101,9 @@ def _cli(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> tuple[int,
     return code, out, err
 
 
-def test_manifest_command_prints_tiers_sizes_and_budget_decisions(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_manifest_command_prints_tiers_sizes_and_budget_decisions(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = tmp_path / "manifest.db"
     code, out, _ = _cli(capsys, db, "manifest", "--used", "90000", "--budget", "120000")
     assert code == 0 and out.startswith("compact: 90,000 of 120,000 tokens used (75.0%)")
@@ -116,7 +119,9 @@ def test_manifest_command_prints_tiers_sizes_and_budget_decisions(tmp_path: Path
     assert code == 0 and "full tier (auto: the richest tier within 5% of 1,000,000 tokens" in out
 
 
-def test_serve_refuses_an_unknown_tier(tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_serve_refuses_an_unknown_tier(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PILOTHOUSE_TIER", "tiny")
     code, _, err = _cli(capsys, tmp_path / "serve.db", "serve")
     assert code == 2 and "unknown tier 'tiny'" in err

@@ -179,6 +179,7 @@ async def test_drop_never_exceeds_its_token_cap_and_left_out_skills_stay_callabl
     assert 0 < len(drop) < ranking.DROP_SIZE  # heavy schemas: fewer skills, never more tokens
     left_out = next(s.name for s in heaviest if s not in drop)
     described = await manifest.call_tool(app, "describe_skill", {"name": left_out}, caller="pilot")
+    assert described.output is not None
     assert described.ok and described.output["input_schema"] == app.registry.skills[left_out].input_schema()
 
 

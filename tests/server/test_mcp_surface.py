@@ -1,3 +1,4 @@
+import mcp_types as types
 import pytest
 
 from server.testing import McpHarness
@@ -29,10 +30,11 @@ async def test_tool_definition_carries_schema_title_and_annotations(mcp: McpHarn
     tools = {t.name: t for t in (await mcp.client.list_tools(cache_mode="refresh")).tools}
     listing = tools["crm_list_leads"]
     assert listing.title == "List leads"
-    assert listing.annotations.read_only_hint is True
+    assert listing.annotations is not None and listing.annotations.read_only_hint is True
     assert listing.input_schema["properties"]["status"]["description"] == "Only leads in this status."
-    assert listing.output_schema["type"] == "object"
-    assert tools["blog_archive_post"].annotations.destructive_hint is True
+    assert listing.output_schema is not None and listing.output_schema["type"] == "object"
+    archive = tools["blog_archive_post"].annotations
+    assert archive is not None and archive.destructive_hint is True
 
 
 async def test_unknown_tool_is_a_readable_error_not_a_crash(mcp: McpHarness) -> None:
@@ -45,4 +47,5 @@ async def test_instructions_are_resources(mcp: McpHarness) -> None:
     uris = [str(r.uri) for r in resources.resources]
     assert "skill://crm_qualify_leads/instructions" in uris
     read = await mcp.client.read_resource("skill://crm_qualify_leads/instructions")
-    assert "Scores every lead" in read.contents[0].text
+    contents = read.contents[0]
+    assert isinstance(contents, types.TextResourceContents) and "Scores every lead" in contents.text

@@ -13,7 +13,7 @@ from server.manifest.search import search, stem
 from server.registry import Registry
 from server.resilience.loop_guard import LoopGuard
 from server.testing import McpHarness
-from skills import ContractError, Module, SkillContext, skill
+from skills import ContractError, Module, Skill, SkillContext, skill
 
 pytestmark = pytest.mark.anyio
 
@@ -23,6 +23,7 @@ async def test_every_enabled_skill_is_found_by_words_from_its_description(app: A
     for s in await manifest.enabled_skills(app):
         query = s.description.split(".")[0]  # the first sentence, as a person would paraphrase the need
         found = await meta.call("search_skills", {"query": query, "limit": 5}, caller="pilot")
+        assert found.output is not None
         if s.name not in [r["name"] for r in found.output["results"]]:
             missing.append(f"{s.name} <- {query!r}")
     assert not missing
@@ -45,7 +46,7 @@ class Out(BaseModel):
     ok: bool
 
 
-def _skill(name: str, title: str, doc: str, instructions: str):  # type: ignore[no-untyped-def]
+def _skill(name: str, title: str, doc: str, instructions: str) -> Skill:
     async def handler(ctx: SkillContext) -> Out:
         return Out(ok=True)
 
@@ -105,6 +106,7 @@ async def test_execute_skill_is_the_direct_call(app: App, mcp: McpHarness) -> No
     lead = await mcp.call("execute_skill", name="crm_create_lead", arguments={"email": "meta@acme.io"})
     assert lead["email"] == "meta@acme.io"
     row = await app.store.fetchone("SELECT skill, caller FROM activity WHERE status = 'ok' ORDER BY id DESC")
+    assert row is not None
     assert dict(row) == {"skill": "crm_create_lead", "caller": "mcp"}  # logged as the skill, not the meta-tool
     # An approve-trust skill needs the same confirmation through execute_skill as directly.
     refusal = await mcp.error("contacts_merge", keep_id=1, duplicate_id=2)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +15,7 @@ from server.store import MigrationError, Store
 pytestmark = pytest.mark.anyio
 
 
-async def test_concurrent_calls_and_background_writes_lose_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_concurrent_calls_and_background_writes_lose_nothing(tmp_path: Path) -> None:
     async with open_app(tmp_path / "c.db", retry_delay_s=0) as app:
         async def background() -> None:
             for i in range(100):
@@ -30,7 +31,7 @@ async def test_concurrent_calls_and_background_writes_lose_nothing(tmp_path) -> 
         assert await app.store.fetchval("SELECT COUNT(*) FROM activity WHERE status = 'ok'") == 200
 
 
-async def test_two_connections_on_one_file_both_write(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_two_connections_on_one_file_both_write(tmp_path: Path) -> None:
     db = tmp_path / "two.db"
     async with open_app(db) as first, open_app(db) as second:
         calls = [app.executor.call("blog_create_post", {"title": f"Post {i} from {n}"}, caller="cli")
@@ -40,7 +41,7 @@ async def test_two_connections_on_one_file_both_write(tmp_path) -> None:  # type
         assert await first.store.fetchval("SELECT COUNT(*) FROM blog_posts") == 80
 
 
-async def test_a_failed_transaction_leaves_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
     store = await Store.open(tmp_path / "tx.db")
     try:
         await store.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)")
@@ -55,7 +56,7 @@ async def test_a_failed_transaction_leaves_nothing(tmp_path) -> None:  # type: i
         await store.close()
 
 
-async def test_a_failing_migration_keeps_the_previous_version(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_a_failing_migration_keeps_the_previous_version(tmp_path: Path) -> None:
     store = await Store.open(tmp_path / "mig.db")
     try:
         good = (1, "CREATE TABLE a (id INTEGER PRIMARY KEY);")
@@ -70,7 +71,7 @@ async def test_a_failing_migration_keeps_the_previous_version(tmp_path) -> None:
         await store.close()
 
 
-async def test_opening_an_instance_again_migrates_nothing(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_opening_an_instance_again_migrates_nothing(tmp_path: Path) -> None:
     db = tmp_path / "again.db"
     query = "SELECT scope, version, applied_at FROM schema_migrations ORDER BY scope, version"
     async with open_app(db) as app:
@@ -82,7 +83,7 @@ async def test_opening_an_instance_again_migrates_nothing(tmp_path) -> None:  # 
         assert await app.store.migrate("core", CORE_MIGRATIONS) == []
 
 
-async def test_the_24h_evaluation_reads_only_its_covering_index(tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_the_24h_evaluation_reads_only_its_covering_index(tmp_path: Path) -> None:
     # Regression guard for the 1M-row benchmark: no table lookups and no sort for GROUP BY,
     # with or without statistics (a fresh instance has none).
     async with open_app(tmp_path / "plan.db") as app:

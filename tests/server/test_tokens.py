@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import anyio
 import pytest
@@ -38,7 +39,7 @@ def test_a_hanging_download_costs_the_timeout_not_the_process(monkeypatch: pytes
     release = threading.Event()
     real = tokens._encoding
 
-    def encoding(name: str):  # type: ignore[no-untyped-def]
+    def encoding(name: str) -> Any:  # the signature of tokens._encoding, which it stands in for
         if name == tokens.PREFERRED:
             release.wait(30)  # a download that never answers (until the test lets it go)
             raise ConnectionError("gave up")

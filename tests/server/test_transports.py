@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import mcp_types as types
 import pytest
 from mcp import Client, StdioServerParameters
 
@@ -24,7 +25,8 @@ pytestmark = pytest.mark.anyio
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 def _env(db: Path, **extra: str) -> dict[str, str]:
@@ -40,7 +42,8 @@ async def test_stdio_subprocess_lists_and_calls_tools(tmp_path: Path) -> None:
         created = await client.call_tool("crm_create_lead", {"email": "stdio@acme.io"})
         assert not created.is_error and created.structured_content["email"] == "stdio@acme.io"
         bad = await client.call_tool("crm_set_lead_status", {"lead_id": 99, "status": "lost"})
-        assert bad.is_error and "no lead with id 99" in bad.content[0].text
+        assert bad.is_error and isinstance(bad.content[0], types.TextContent)
+        assert "no lead with id 99" in bad.content[0].text
 
 
 @pytest.fixture
