@@ -22,7 +22,7 @@ from server.app import open_app
 from server.http_client import LazyAsyncClient
 from server.manifest import schema_cache
 from server.store import Store
-from skills import ContractError, Module, SkillContext, skill
+from skills import ContractError, Module, SkillContext, definition_of, skill
 from tests.servers import http_receiver
 
 pytestmark = pytest.mark.anyio
@@ -198,7 +198,7 @@ def test_a_type_pydantic_cannot_model_fails_when_the_model_is_built() -> None:
         return Echo(text="", times=1)
 
     with pytest.raises(ContractError, match="opaque_in: its input model cannot be built"):
-        opaque.input_model  # noqa: B018
+        definition_of(opaque).input_model  # noqa: B018
 
 
 async def test_the_http_client_builds_its_pool_on_the_first_request(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,7 +12,7 @@ from server.manifest.meta_tools import MetaTools
 from server.manifest.search import search, stem
 from server.registry import Registry
 from server.resilience.loop_guard import LoopGuard
-from skills import ContractError, Module, SkillContext, skill
+from skills import ContractError, Module, Skill, SkillContext, definition_of, skill
 from tests.support import McpHarness
 
 pytestmark = pytest.mark.anyio
@@ -45,12 +45,13 @@ class Out(BaseModel):
     ok: bool
 
 
-def _skill(name: str, title: str, doc: str, instructions: str):  # type: ignore[no-untyped-def]
+def _skill(name: str, title: str, doc: str, instructions: str) -> Skill:
     async def handler(ctx: SkillContext) -> Out:
         return Out(ok=True)
 
     handler.__doc__ = doc
-    return skill(name=name, title=title, category="system", read_only=True, instructions=instructions)(handler)
+    return definition_of(skill(name=name, title=title, category="system", read_only=True,
+                               instructions=instructions)(handler))
 
 
 def test_names_and_titles_weigh_more_than_descriptions_than_instructions() -> None:
@@ -128,8 +129,9 @@ async def test_repeating_the_same_meta_call_is_a_loop(app: App) -> None:
 
 
 def test_a_skill_cannot_take_a_meta_tool_name() -> None:
+    # prefix= lets the module pass its own name check, so the registry's check is the one that refuses it.
     clash = Module(id="rogue", name="Rogue", description="Shadows a meta-tool.", category="system", version="1",
-                   skills=(_skill("search_skills", "Search", "Search everything.", "Nothing."),))
+                   skills=(_skill("search_skills", "Search", "Search everything.", "Nothing."),), prefix="search")
     with pytest.raises(ContractError, match="meta-tool"):
         Registry([clash])
 
