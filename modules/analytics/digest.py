@@ -6,23 +6,14 @@ core events table, so the digest covers whatever modules are enabled without kno
 
 from __future__ import annotations
 
+from modules.analytics.model import Digest
 from modules.analytics.traffic import week_bounds
-from skills import Record, SkillContext, skill
+from skills import SkillContext, skill
 
 HEADLINES = {"lead.created": "new leads", "lead.qualified": "leads qualified", "deal.won": "deals won",
              "post.published": "posts published", "order.paid": "orders paid", "invoice.paid": "invoices paid",
              "invoice.overdue": "invoices overdue", "ticket.opened": "tickets opened",
              "ticket.sla_breached": "SLA breaches", "booking.created": "bookings made"}
-
-
-class Digest(Record):
-    period_start: str
-    period_end: str
-    page_views: int
-    visitors: int
-    previous_page_views: int
-    events: dict[str, int]
-    summary: str
 
 
 @skill(name="analytics_weekly_digest", title="Weekly business digest", category="analytics", read_only=True,

@@ -8,34 +8,8 @@ from urllib.parse import urlparse
 
 from pydantic import Field
 
-from skills import Record, SkillContext, skill
-
-
-class Recorded(Record):
-    id: int
-
-
-class PageCount(Record):
-    path: str
-    views: int
-    visitors: int
-
-
-class TopPages(Record):
-    since: str
-    pages: list[PageCount]
-
-
-class Source(Record):
-    source: str
-    views: int
-    share: float
-
-
-class Sources(Record):
-    since: str
-    total: int
-    sources: list[Source]
+from modules.analytics.model import PageCount, Recorded, Source, Sources, TopPages
+from skills import SkillContext, skill
 
 
 def source_of(referrer: str | None, own_host: str | None) -> str:

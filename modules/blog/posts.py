@@ -6,29 +6,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.blog.model import Post, PostPage, Published
+from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
 
 COLUMNS = "id, title, slug, body, category, status, publish_at, published_at, created_at"
-
-
-class Post(Record):
-    id: int
-    title: str
-    slug: str
-    body: str
-    category: str | None
-    status: str
-    publish_at: str | None
-    published_at: str | None
-    created_at: str
-
-
-class PostPage(Page[Post]):
-    pass
-
-
-class Published(Record):
-    published: list[int]
 
 
 def slugify(title: str) -> str:

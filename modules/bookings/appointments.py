@@ -7,34 +7,14 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from modules.bookings.model import Appointment, AppointmentPage, Slots
 from modules.bookings.slots import day_slots, overlaps, span
-from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
 from skills.formats import EMAIL
 
 COLUMNS = ("a.id, a.service_id, s.name AS service, a.customer_name, a.customer_email, a.starts_at, a.ends_at, "
            "a.status")
 FROM = "bookings_appointments a JOIN bookings_services s ON s.id = a.service_id"
-
-
-class Appointment(Record):
-    id: int
-    service_id: int
-    service: str
-    customer_name: str
-    customer_email: str
-    starts_at: str
-    ends_at: str
-    status: str
-
-
-class AppointmentPage(Page[Appointment]):
-    pass
-
-
-class Slots(Record):
-    service_id: int
-    date: str
-    slots: list[str]
 
 
 async def _service(ctx: SkillContext, service_id: int) -> dict:  # type: ignore[type-arg]

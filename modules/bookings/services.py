@@ -6,24 +6,11 @@ from typing import Annotated
 
 from pydantic import Field
 
-from skills import Record, SkillContext, SkillFailed, skill
+from modules.bookings.model import Hours, Service
+from skills import SkillContext, SkillFailed, skill
 
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-
-
-class Service(Record):
-    id: int
-    name: str
-    duration_minutes: int
-    buffer_minutes: int
-    price_cents: int
-
-
-class Hours(Record):
-    weekday: str
-    opens: str | None
-    closes: str | None
 
 
 @skill(name="bookings_create_service", title="Create bookable service", category="operations", instructions="""

@@ -9,37 +9,10 @@ from typing import Annotated
 from pydantic import Field
 
 from modules.calendar.ics import calendar
-from skills import Filters, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.calendar.model import Conflict, Conflicts, Event, EventPage, Export
+from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 
 COLUMNS = "id, title, starts_at, ends_at, location, description, attendees"
-
-
-class Event(Record):
-    id: int
-    title: str
-    starts_at: str
-    ends_at: str
-    location: str | None
-    description: str | None
-    attendees: list[str]
-
-
-class EventPage(Page[Event]):
-    pass
-
-
-class Conflict(Record):
-    first: Event
-    second: Event
-
-
-class Conflicts(Record):
-    conflicts: list[Conflict]
-
-
-class Export(Record):
-    events: int
-    ics: str
 
 
 def _event(row: dict) -> Event:  # type: ignore[type-arg]

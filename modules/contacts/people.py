@@ -9,34 +9,11 @@ from typing import Annotated
 
 from pydantic import Field
 
-from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.contacts.model import Contact, ContactPage, CsvExport, Merged
+from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
 from skills.formats import EMAIL
 
 COLUMNS = "id, name, email, phone, company_id, tags, created_at"
-
-
-class Contact(Record):
-    id: int
-    name: str
-    email: str
-    phone: str | None
-    company_id: int | None
-    tags: list[str]
-    created_at: str
-
-
-class ContactPage(Page[Contact]):
-    pass
-
-
-class Merged(Record):
-    kept: Contact
-    removed_id: int
-
-
-class CsvExport(Record):
-    rows: int
-    csv: str
 
 
 def _contact(row: dict) -> Contact:  # type: ignore[type-arg]

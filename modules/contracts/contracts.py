@@ -7,30 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
-
-
-class Contract(Record):
-    id: int
-    party: str
-    title: str
-    start_date: str
-    end_date: str
-    value_cents: int
-    term_months: int
-    notice_days: int
-    auto_renew: bool
-    status: str
-    notice_deadline: str
-
-
-class ContractPage(Page[Contract]):
-    pass
-
-
-class RenewalCheck(Record):
-    within_days: int
-    due: list[Contract]
+from modules.contracts.model import Contract, ContractPage, RenewalCheck
+from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
 
 
 def add_months(day: date, months: int) -> date:

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from modules.crm.models import Company, CompanyPage
+from modules.crm.model import Company, CompanyPage
 from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 
 

@@ -4,8 +4,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from modules.crm.models import Deal
-from skills import NotFound, Record, SkillContext, SkillFailed, skill
+from modules.crm.model import Deal, Pipeline, StageSummary
+from skills import NotFound, SkillContext, SkillFailed, skill
 from skills.formats import CURRENCY
 
 STAGES = ("prospect", "qualified", "proposal", "negotiation", "won", "lost")
@@ -100,20 +100,6 @@ async def move_deal(ctx: SkillContext, deal_id: int, stage: Stage) -> Deal:
     if stage in ("won", "lost"):
         await ctx.emit(f"deal.{stage}", {"id": deal_id, "value_cents": deal.value_cents})
     return await fetch_deal(ctx, deal_id)
-
-
-class StageSummary(Record):
-    stage: str
-    deals: int
-    value_cents: int
-    weighted_cents: int
-
-
-class Pipeline(Record):
-    stages: list[StageSummary]
-    open_value_cents: int
-    forecast_cents: int
-    win_rate: float | None
 
 
 @skill(

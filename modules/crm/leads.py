@@ -4,9 +4,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from modules.crm.models import Lead, LeadPage
+from modules.crm.model import Lead, LeadPage, QualifyResult
 from modules.crm.scoring import QUALIFIED_AT, lead_score
-from skills import Filters, NotFound, Record, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
 from skills.formats import EMAIL
 
 LeadStatus = Literal["new", "qualified", "contacted", "converted", "lost"]
@@ -122,11 +122,6 @@ async def list_leads(
     rows, total, limit, offset = await fetch_page(ctx.db, select=LEAD_COLUMNS, from_="crm_leads", filters=filters,
                                                   order_by="id DESC", limit=limit, offset=offset)
     return LeadPage(items=[Lead(**r) for r in rows], total=total, limit=limit, offset=offset)
-
-
-class QualifyResult(Record):
-    scored: int
-    qualified: list[int]
 
 
 @skill(

@@ -15,17 +15,10 @@ import httpx
 from pydantic import Field
 
 from modules.email import smtp
-from skills import RETRYABLE, ErrorKind, ExternalError, Record, SkillContext, classify_http_status, skill
+from modules.email.model import DeliveryReport
+from skills import RETRYABLE, ErrorKind, ExternalError, SkillContext, classify_http_status, skill
 
 MAX_ATTEMPTS = 5
-
-
-class DeliveryReport(Record):
-    attempted: int
-    sent: int
-    failed: int
-    requeued: int
-    errors: list[str]
 
 
 async def _claim(ctx: SkillContext, limit: int) -> list[dict]:  # type: ignore[type-arg]

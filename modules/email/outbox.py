@@ -6,39 +6,12 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from modules.email.model import OutboxItem, OutboxPage, Queued, Requeued
 from modules.email.templates import render
-from skills import Filters, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 from skills.formats import EMAIL
 
 COLUMNS = "id, channel, recipient, subject, purpose, status, attempts, last_error, error_kind, created_at, sent_at"
-
-
-class OutboxItem(Record):
-    id: int
-    channel: str
-    recipient: str
-    subject: str
-    purpose: str
-    status: str
-    attempts: int
-    last_error: str | None
-    error_kind: str | None
-    created_at: str
-    sent_at: str | None
-
-
-class OutboxPage(Page[OutboxItem]):
-    pass
-
-
-class Queued(Record):
-    outbox_id: int
-    to: str
-    subject: str
-
-
-class Requeued(Record):
-    requeued: list[int]
 
 
 @skill(name="email_send", title="Send an email", category="communication", trust="notify", scope="both",

@@ -7,21 +7,10 @@ from typing import Annotated
 
 from pydantic import Field
 
-from skills import Filters, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.email.model import Template, TemplatePage
+from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
-
-
-class Template(Record):
-    id: int
-    name: str
-    subject: str
-    body: str
-    placeholders: list[str]
-
-
-class TemplatePage(Page[Template]):
-    pass
 
 
 def placeholders(*texts: str) -> list[str]:

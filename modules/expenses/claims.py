@@ -7,34 +7,12 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.expenses.model import Expense, ExpensePage, MonthTotals
+from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
 
 Category = Literal["travel", "meals", "software", "equipment", "office", "marketing", "other"]
 NEXT = {"approve": ("submitted", "approved"), "reject": ("submitted", "rejected"),
         "reimburse": ("approved", "reimbursed")}
-
-
-class Expense(Record):
-    id: int
-    person: str
-    category: str
-    amount_cents: int
-    spent_on: str
-    description: str
-    receipt: str | None
-    status: str
-    note: str | None
-
-
-class ExpensePage(Page[Expense]):
-    pass
-
-
-class MonthTotals(Record):
-    month: str
-    by_category: dict[str, int]
-    total_cents: int
-    reimbursed_cents: int
 
 
 async def _fetch(ctx: SkillContext, expense_id: int) -> Expense:

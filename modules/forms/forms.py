@@ -4,52 +4,15 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import Field
 
-from skills import NotFound, Record, SkillContext, SkillFailed, skill
+from modules.forms.model import FieldSpec, Form, FormStats, Stats, Submission, Submissions
+from skills import NotFound, SkillContext, SkillFailed, skill
 from skills.formats import EMAIL as EMAIL_PATTERN
 
 EMAIL = re.compile(EMAIL_PATTERN)
-
-
-class FieldSpec(Record):
-    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
-    type: Literal["text", "email", "number", "choice"] = "text"
-    required: bool = False
-    options: list[str] = Field(default_factory=list)
-
-
-class Form(Record):
-    id: int
-    name: str
-    fields: list[FieldSpec]
-
-
-class Submission(Record):
-    id: int
-    form_id: int
-    data: dict[str, Any]
-    lead_id: int | None
-    created_at: str
-
-
-class Submissions(Record):
-    items: list[Submission]
-    total: int
-
-
-class FormStats(Record):
-    form_id: int
-    name: str
-    submissions: int
-    leads_created: int
-    conversion: float
-
-
-class Stats(Record):
-    forms: list[FormStats]
 
 
 async def _form(ctx: SkillContext, form_id: int) -> Form:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from modules.invoicing.model import Invoice, load
-from skills import Record, SkillContext, skill
+from modules.invoicing.model import Document, Invoice, load
+from skills import SkillContext, skill
 from skills.money import format_money as money
 
 
@@ -28,12 +28,6 @@ def render_markdown(invoice: Invoice) -> str:
         f"| Paid | {money(invoice.paid_cents, c)} |\n"
         f"| **Balance due** | **{money(invoice.balance_cents, c)}** |\n"
     )
-
-
-class Document(Record):
-    invoice_id: int
-    number: str | None
-    markdown: str
 
 
 @skill(name="invoicing_render", title="Render an invoice", category="finance", read_only=True, instructions="""

@@ -7,13 +7,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from modules.invoicing.model import Invoice, LineIn, load, next_number
-from skills import Filters, Page, SkillContext, SkillFailed, fetch_page, skill
+from modules.invoicing.model import Invoice, InvoicePage, LineIn, load, next_number
+from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 from skills.formats import CURRENCY, EMAIL
-
-
-class InvoicePage(Page[Invoice]):
-    pass
 
 
 @skill(name="invoicing_create_invoice", title="Draft an invoice", category="finance", instructions="""

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from skills import NotFound, Record, SkillContext
+from skills import NotFound, Page, Record, SkillContext
 from skills.money import next_yearly_number
 
 
@@ -62,3 +62,34 @@ async def load(ctx: SkillContext, invoice_id: int) -> Invoice:
                    currency=row["currency"], tax_rate_percent=row["tax_rate_percent"], lines=lines,
                    subtotal_cents=subtotal, tax_cents=tax, total_cents=total - credited, paid_cents=paid,
                    balance_cents=total - credited - paid)
+
+
+class Document(Record):
+    invoice_id: int
+    number: str | None
+    markdown: str
+
+
+class InvoicePage(Page[Invoice]):
+    pass
+
+
+class Overdue(Record):
+    newly_overdue: list[str]
+
+
+class Reminded(Record):
+    reminded: list[str]
+    skipped_recent: list[str]
+
+
+class Bucket(Record):
+    bucket: str
+    invoices: int
+    outstanding_cents: int
+
+
+class Aging(Record):
+    as_of: str
+    buckets: list[Bucket]
+    total_outstanding_cents: int

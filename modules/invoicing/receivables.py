@@ -4,33 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from modules.invoicing.model import load
-from skills import Record, SkillContext, skill
+from modules.invoicing.model import Aging, Bucket, Overdue, Reminded, load
+from skills import SkillContext, skill
 from skills.money import format_money as money
 
 REMINDER_EVERY = timedelta(days=7)
 BUCKETS = (("current", None, 0), ("1-30", 1, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None))
-
-
-class Overdue(Record):
-    newly_overdue: list[str]
-
-
-class Reminded(Record):
-    reminded: list[str]
-    skipped_recent: list[str]
-
-
-class Bucket(Record):
-    bucket: str
-    invoices: int
-    outstanding_cents: int
-
-
-class Aging(Record):
-    as_of: str
-    buckets: list[Bucket]
-    total_outstanding_cents: int
 
 
 def tone(days_overdue: int) -> tuple[str, str]:

@@ -7,37 +7,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.knowledge_base.model import Article, ArticlePage, Hit, SearchResult
+from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
 
 COLUMNS = "id, title, category, body, status, helpful, not_helpful, updated_at"
-
-
-class Article(Record):
-    id: int
-    title: str
-    category: str
-    body: str
-    status: str
-    helpful: int
-    not_helpful: int
-    updated_at: str
-
-
-class ArticlePage(Page[Article]):
-    pass
-
-
-class Hit(Record):
-    id: int
-    title: str
-    category: str
-    score: int
-    snippet: str
-
-
-class SearchResult(Record):
-    query: str
-    hits: list[Hit]
 
 
 def terms(text: str) -> list[str]:

@@ -7,30 +7,11 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.media.model import AltReport, Asset, AssetPage
+from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
 
 MIME = r"^(image|video|audio|application|text)/[a-z0-9.+-]+$"
 MAX_BYTES = 200 * 1024 * 1024
-
-
-class Asset(Record):
-    id: int
-    filename: str
-    mime_type: str
-    size_bytes: int
-    alt_text: str | None
-    tags: list[str]
-    uploaded_at: str
-
-
-class AssetPage(Page[Asset]):
-    pass
-
-
-class AltReport(Record):
-    images: int
-    missing_alt: list[Asset]
-    coverage: float
 
 
 def _asset(row: dict) -> Asset:  # type: ignore[type-arg]

@@ -6,21 +6,8 @@ from typing import Annotated
 
 from pydantic import Field
 
-from skills import NotFound, Record, SkillContext, SkillFailed, skill
-
-
-class Campaign(Record):
-    id: int
-    subject: str
-    status: str
-    recipients: int
-
-
-class Stats(Record):
-    active: int
-    pending: int
-    unsubscribed: int
-    campaigns: list[Campaign]
+from modules.newsletter.model import Campaign, Stats
+from skills import NotFound, SkillContext, SkillFailed, skill
 
 
 async def _campaign(ctx: SkillContext, campaign_id: int) -> Campaign:

@@ -7,14 +7,9 @@ from typing import Annotated
 
 from pydantic import Field
 
-from skills import NotFound, Record, SkillContext, SkillFailed, skill
+from modules.newsletter.model import Subscriber
+from skills import NotFound, SkillContext, SkillFailed, skill
 from skills.formats import EMAIL
-
-
-class Subscriber(Record):
-    id: int
-    email: str
-    status: str
 
 
 async def _by_email(ctx: SkillContext, email: str) -> dict | None:  # type: ignore[type-arg]

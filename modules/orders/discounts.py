@@ -11,31 +11,12 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import NotFound, Record, SkillContext, SkillFailed, skill
+from modules.orders.model import DiscountCode, Redemption
+from skills import NotFound, SkillContext, SkillFailed, skill
 from skills.formats import CURRENCY
 from skills.money import format_money as money
 
 CODE = r"^[A-Za-z0-9_-]{3,32}$"
-
-
-class DiscountCode(Record):
-    id: int
-    code: str
-    kind: str
-    value: int
-    currency: str
-    min_order_cents: int
-    valid_from: str | None
-    valid_until: str | None
-    max_redemptions: int | None
-    redemptions: int
-    created_at: str
-
-
-class Redemption(Record):
-    code_id: int
-    code: str
-    discount_cents: int
 
 
 async def load_code(ctx: SkillContext, code: str) -> DiscountCode:

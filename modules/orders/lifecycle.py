@@ -7,16 +7,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from modules.orders.model import Order, load, restore_stock, set_status
-from skills import Record, SkillContext, SkillFailed, skill
+from modules.orders.model import Order, Swept, load, restore_stock, set_status
+from skills import SkillContext, SkillFailed, skill
 
 DEFAULT_UNPAID_DAYS = 7
 SETTING = "unpaid_cancel_days"
-
-
-class Swept(Record):
-    cutoff_days: int
-    cancelled: list[str]
 
 
 def unpaid_days(settings: Any) -> int:

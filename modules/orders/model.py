@@ -95,3 +95,48 @@ async def set_status(ctx: SkillContext, order: Order, to: str, stamp: str, reaso
     if changed.rowcount == 0:
         raise SkillFailed(f"order {order.number} changed while this ran; load it again with orders_list")
     return await load(ctx, order.id)
+
+
+class DiscountCode(Record):
+    id: int
+    code: str
+    kind: str
+    value: int
+    currency: str
+    min_order_cents: int
+    valid_from: str | None
+    valid_until: str | None
+    max_redemptions: int | None
+    redemptions: int
+    created_at: str
+
+
+class Redemption(Record):
+    code_id: int
+    code: str
+    discount_cents: int
+
+
+class Swept(Record):
+    cutoff_days: int
+    cancelled: list[str]
+
+
+class TopProduct(Record):
+    sku: str
+    name: str
+    quantity: int
+    revenue_cents: int
+
+
+class SalesSummary(Record):
+    date_from: str
+    date_to: str
+    currency: str
+    order_count: int
+    revenue_cents: int
+    discount_cents: int
+    average_order_cents: int
+    refunded_count: int
+    refunded_cents: int
+    top_products: list[TopProduct]

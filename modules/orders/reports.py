@@ -7,33 +7,13 @@ from typing import Annotated
 
 from pydantic import Field
 
-from modules.orders.model import OrderPage, Status, load
-from skills import Filters, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.orders.model import OrderPage, SalesSummary, Status, TopProduct, load
+from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 from skills.formats import CURRENCY
 
 # Revenue counts orders whose money stayed (paid or fulfilled), by the day they were paid;
 # refunded ones are reported apart, by the day of the refund.
 KEPT = "status IN ('paid', 'fulfilled') AND substr(paid_at, 1, 10) BETWEEN ? AND ? AND currency = ?"
-
-
-class TopProduct(Record):
-    sku: str
-    name: str
-    quantity: int
-    revenue_cents: int
-
-
-class SalesSummary(Record):
-    date_from: str
-    date_to: str
-    currency: str
-    order_count: int
-    revenue_cents: int
-    discount_cents: int
-    average_order_cents: int
-    refunded_count: int
-    refunded_cents: int
-    top_products: list[TopProduct]
 
 
 def _day(value: date | None) -> str | None:

@@ -3,39 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
 from pydantic import Field
 
-from skills import NotFound, Record, SkillContext, SkillFailed, skill
+from modules.pages.model import Block, Page, Redirect, Resolved
+from skills import NotFound, SkillContext, SkillFailed, skill
 
 SLUG = r"^/[a-z0-9/-]*$"
 MAX_HOPS = 10
-
-
-class Block(Record):
-    type: Literal["heading", "text", "image", "cta"]
-    content: dict[str, Any]
-
-
-class Page(Record):
-    id: int
-    path: str
-    title: str
-    published: bool
-    blocks: list[Block]
-
-
-class Redirect(Record):
-    source: str
-    target: str
-    chain: list[str]
-
-
-class Resolved(Record):
-    requested: str
-    hops: list[str]
-    page: Page
 
 
 async def _page(ctx: SkillContext, page_id: int) -> Page:

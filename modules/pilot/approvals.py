@@ -15,27 +15,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.pilot.model import Approval, ApprovalPage
+from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
 
 PEOPLE = ("mcp", "cli")
 Status = Literal["pending", "approved", "rejected", "executed", "failed", "expired"]
-
-
-class Approval(Record):
-    id: int
-    skill: str
-    arguments: dict[str, Any]
-    run_id: str | None
-    status: str
-    requested_at: str
-    expires_at: str
-    decided_at: str | None
-    decided_by: str | None
-    result: str | None
-
-
-class ApprovalPage(Page[Approval]):
-    pass
 
 
 def _approval(row: dict[str, Any]) -> Approval:

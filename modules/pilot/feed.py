@@ -8,63 +8,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import Filters, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.pilot.model import ActivityItem, ActivityPage, MarkedRead, Notification, NotificationPage, Run, RunPage
+from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 
 Caller = Literal["mcp", "cli", "pilot", "automation", "system"]
-
-
-class ActivityItem(Record):
-    id: int
-    ts: str
-    caller: str
-    run_id: str | None
-    skill: str
-    module_id: str | None
-    input: dict
-    output_summary: str | None
-    status: str
-    outcome: str
-    error_kind: str | None
-    error: str | None
-    duration_ms: float
-    attempts: int
-
-
-class ActivityPage(Page[ActivityItem]):
-    pass
-
-
-class Notification(Record):
-    id: int
-    kind: str
-    title: str
-    body: str
-    created_at: str
-    read_at: str | None
-
-
-class NotificationPage(Page[Notification]):
-    pass
-
-
-class MarkedRead(Record):
-    marked: int
-
-
-class Run(Record):
-    id: str
-    kind: str
-    status: str
-    cursor: int
-    stop_reason: str | None
-    paused_reason: str | None
-    resume_after: str | None
-    started_at: str
-    updated_at: str
-
-
-class RunPage(Page[Run]):
-    pass
 
 
 @skill(

@@ -16,7 +16,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.pilot.model import MemoryEntry, MemoryHit, MemoryPage
+from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
 
 PERSON_EDITABLE = frozenset({"soul", "identity", "agents"})
 SYSTEM_OWNED = frozenset({"heartbeat_state", "skills_baseline"})
@@ -24,24 +25,6 @@ RESERVED_KEYS = PERSON_EDITABLE | SYSTEM_OWNED
 PEOPLE = ("mcp", "cli")
 KEY_PATTERN = r"^[a-z0-9][a-z0-9_.:\-]{0,99}$"
 PREVIEW_CHARS = 300
-
-
-class MemoryEntry(Record):
-    key: str
-    value: str
-    category: str
-    updated_at: str
-
-
-class MemoryHit(Record):
-    key: str
-    category: str
-    preview: str
-    updated_at: str
-
-
-class MemoryPage(Page[MemoryHit]):
-    pass
 
 
 @skill(

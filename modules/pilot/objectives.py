@@ -13,44 +13,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.pilot.model import Objective, ObjectivePage, Step, StepStatus
+from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
 
-StepStatus = Literal["pending", "in_progress", "done", "blocked"]
 SettableStatus = Literal["active", "paused", "failed"]
 COLUMNS = ("id, goal, status, priority, deadline, cadence, success_criteria, plan, kind, evidence, locked_until, "
            "created_at, updated_at")
 # Which manual status changes are allowed from each state (completion has its own skill).
 TRANSITIONS = {"active": {"paused", "failed"}, "paused": {"active", "failed"}, "failed": {"active"}, "completed": set()}
 STATUS_EVENTS = {"active": "objective.resumed", "paused": "objective.paused", "failed": "objective.failed"}
-
-
-class Step(Record):
-    step: int
-    title: str
-    status: StepStatus = "pending"
-    note: str = ""
-    evidence: list[int] = Field(default_factory=list)
-    updated_at: str | None = None
-
-
-class Objective(Record):
-    id: int
-    goal: str
-    status: str
-    priority: int
-    deadline: str | None
-    cadence: str | None
-    success_criteria: str
-    plan: list[Step]
-    kind: str | None
-    evidence: list[int]
-    locked_until: str | None
-    created_at: str
-    updated_at: str
-
-
-class ObjectivePage(Page[Objective]):
-    pass
 
 
 def _objective(row: dict[str, Any]) -> Objective:

@@ -8,17 +8,12 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from modules.products.model import COLUMNS, SKU, Product, ProductPage, load, move_stock
-from skills import Filters, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.products.model import COLUMNS, SKU, CsvExport, Product, ProductPage, load, move_stock
+from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 from skills.formats import CURRENCY
 
 Status = Literal["active", "archived"]
 CSV_HEADER = ("sku", "name", "description", "price", "currency", "status", "stock", "low_stock_threshold")
-
-
-class CsvExport(Record):
-    rows: int
-    csv: str
 
 
 @skill(name="products_create", title="Create product", category="commerce", instructions="""

@@ -75,3 +75,31 @@ async def move_stock(ctx: SkillContext, product_id: int, delta: int, reason: Rea
         "VALUES (?, ?, ?, ?, ?, ?)", (product_id, delta, after, reason, note, ctx.now_iso()))
     return Movement(id=result.lastrowid or 0, product_id=product_id, sku=product.sku, delta=delta, stock_after=after,
                     reason=reason, note=note, created_at=ctx.now_iso())
+
+
+class CsvExport(Record):
+    rows: int
+    csv: str
+
+
+class Adjusted(Record):
+    product: Product
+    movement: Movement
+
+
+class MovementPage(Page[Movement]):
+    pass
+
+
+class LowStockItem(Record):
+    product_id: int
+    sku: str
+    name: str
+    stock: int
+    threshold: int
+    below_threshold_by: int
+
+
+class LowStock(Record):
+    items: list[LowStockItem]
+    out_of_stock: int

@@ -6,31 +6,18 @@ from typing import Annotated
 
 from pydantic import Field
 
-from modules.products.model import ManualReason, Movement, Product, Reason, load, move_stock
-from skills import Filters, Page, Record, SkillContext, SkillFailed, fetch_page, skill
-
-
-class Adjusted(Record):
-    product: Product
-    movement: Movement
-
-
-class MovementPage(Page[Movement]):
-    pass
-
-
-class LowStockItem(Record):
-    product_id: int
-    sku: str
-    name: str
-    stock: int
-    threshold: int
-    below_threshold_by: int
-
-
-class LowStock(Record):
-    items: list[LowStockItem]
-    out_of_stock: int
+from modules.products.model import (
+    Adjusted,
+    LowStock,
+    LowStockItem,
+    ManualReason,
+    Movement,
+    MovementPage,
+    Reason,
+    load,
+    move_stock,
+)
+from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 
 
 @skill(name="products_adjust_stock", title="Adjust stock", category="commerce", instructions="""

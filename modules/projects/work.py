@@ -7,50 +7,11 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import NotFound, Record, SkillContext, SkillFailed, skill
+from modules.projects.model import Milestone, MilestoneProgress, Progress, Project, Task
+from skills import NotFound, SkillContext, SkillFailed, skill
 
 TaskStatus = Literal["todo", "doing", "done"]
 MOVES = {"todo": {"doing", "done"}, "doing": {"todo", "done"}, "done": {"doing"}}
-
-
-class Project(Record):
-    id: int
-    name: str
-    client: str | None
-
-
-class Task(Record):
-    id: int
-    project_id: int
-    title: str
-    status: str
-    assignee: str | None
-    due: str | None
-    estimate_hours: float
-    milestone_id: int | None
-
-
-class Milestone(Record):
-    id: int
-    project_id: int
-    title: str
-    due: str
-
-
-class MilestoneProgress(Record):
-    id: int
-    title: str
-    due: str
-    progress: float
-    done_hours: float
-    total_hours: float
-    late: bool
-
-
-class Progress(Record):
-    project: Project
-    milestones: list[MilestoneProgress]
-    overdue_tasks: list[Task]
 
 
 async def _project(ctx: SkillContext, project_id: int) -> Project:

@@ -6,24 +6,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import Filters, Page, Record, SkillContext, fetch_page, skill
+from modules.purchasing.model import OrderPage, OrderSummary
+from skills import Filters, SkillContext, fetch_page, skill
 
 Status = Literal["draft", "sent", "partially_received", "received", "cancelled"]
-
-
-class OrderSummary(Record):
-    id: int
-    vendor_id: int
-    vendor: str
-    status: str
-    total_cents: int
-    units_ordered: int
-    units_received: int
-    created_at: str
-
-
-class OrderPage(Page[OrderSummary]):
-    pass
 
 
 # One row per order with its totals, so filters and paging apply to orders, not to lines.

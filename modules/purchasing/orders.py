@@ -11,43 +11,8 @@ from typing import Annotated
 from pydantic import Field
 
 from modules.products.model import move_stock
-from skills import NotFound, Record, SkillContext, SkillFailed, skill
-
-
-class Vendor(Record):
-    id: int
-    name: str
-    email: str | None
-
-
-class LineIn(Record):
-    description: Annotated[str, Field(min_length=2)]
-    quantity: Annotated[int, Field(ge=1)]
-    unit_cost_cents: Annotated[int, Field(ge=0)]
-    sku: str | None = None
-
-
-class Line(LineIn):
-    id: int
-    received: int
-
-
-class PurchaseOrder(Record):
-    id: int
-    vendor_id: int
-    status: str
-    total_cents: int
-    lines: list[Line]
-
-
-class VendorSpend(Record):
-    vendor: str
-    orders: int
-    spend_cents: int
-
-
-class SpendReport(Record):
-    vendors: list[VendorSpend]
+from modules.purchasing.model import Line, LineIn, PurchaseOrder, SpendReport, Vendor, VendorSpend
+from skills import NotFound, SkillContext, SkillFailed, skill
 
 
 async def _po(ctx: SkillContext, po_id: int) -> PurchaseOrder:

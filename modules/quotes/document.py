@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from modules.quotes.model import Quote, label, load
-from skills import Record, SkillContext, skill
+from modules.quotes.model import Document, Quote, label, load
+from skills import SkillContext, skill
 from skills.money import format_money as money
 
 
@@ -36,13 +36,6 @@ def render_markdown(quote: Quote) -> str:
         f"| **Total** | **{money(quote.total_cents, c)}** |\n\n"
         f"{closing}\n"
     )
-
-
-class Document(Record):
-    quote_id: int
-    number: str | None
-    revision: int
-    markdown: str
 
 
 @skill(name="quotes_render", title="Render a quote", category="finance", read_only=True, instructions="""

@@ -9,12 +9,8 @@ from pydantic import Field
 
 from modules.quotes.convert import draft_invoice
 from modules.quotes.document import render_markdown
-from modules.quotes.model import Quote, label, load, next_number, require_status
-from skills import Record, SkillContext, SkillFailed, skill
-
-
-class Expired(Record):
-    newly_expired: list[str]
+from modules.quotes.model import Expired, Quote, label, load, next_number, require_status
+from skills import SkillContext, SkillFailed, skill
 
 
 @skill(name="quotes_send_quote", title="Send a quote", category="finance", trust="approve", open_world=True,

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from skills import NotFound, Record, SkillContext, SkillFailed
+from skills import NotFound, Page, Record, SkillContext, SkillFailed
 from skills.money import next_yearly_number
 
 DEFAULT_VALIDITY_DAYS = 30
@@ -109,3 +109,44 @@ def require_status(quote: Quote, allowed: tuple[str, ...], action: str, fix: str
         raise SkillFailed(f"{label(quote)} is {quote.status}; only {' or '.join(allowed)} quotes can be {action}. "
                           f"{fix}")
 
+
+class Document(Record):
+    quote_id: int
+    number: str | None
+    revision: int
+    markdown: str
+
+
+class Expired(Record):
+    newly_expired: list[str]
+
+
+class QuoteSummary(Record):
+    id: int
+    number: str | None
+    revision: int
+    customer: str
+    status: str
+    currency: str
+    total_cents: int
+    valid_until: str
+    invoice_id: int | None
+
+
+class QuotePage(Page[QuoteSummary]):
+    pass
+
+
+class StatusValue(Record):
+    status: str
+    currency: str
+    quotes: int
+    total_cents: int
+
+
+class Pipeline(Record):
+    by_status: list[StatusValue]
+    open_value: list[StatusValue]
+    decided: int
+    accepted: int
+    acceptance_rate: float | None

@@ -5,42 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from skills import Filters, Page, Record, SkillContext, fetch_page, skill
+from modules.quotes.model import Pipeline, QuotePage, QuoteSummary, StatusValue
+from skills import Filters, SkillContext, fetch_page, skill
 
 Status = Literal["draft", "sent", "accepted", "declined", "expired", "superseded"]
 STATUSES = ("draft", "sent", "accepted", "declined", "expired", "superseded")
 DECIDED = ("accepted", "declined", "expired")
-
-
-class QuoteSummary(Record):
-    id: int
-    number: str | None
-    revision: int
-    customer: str
-    status: str
-    currency: str
-    total_cents: int
-    valid_until: str
-    invoice_id: int | None
-
-
-class QuotePage(Page[QuoteSummary]):
-    pass
-
-
-class StatusValue(Record):
-    status: str
-    currency: str
-    quotes: int
-    total_cents: int
-
-
-class Pipeline(Record):
-    by_status: list[StatusValue]
-    open_value: list[StatusValue]
-    decided: int
-    accepted: int
-    acceptance_rate: float | None
 
 
 @skill(name="quotes_list", title="List quotes", category="finance", read_only=True, instructions="""

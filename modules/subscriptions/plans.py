@@ -8,45 +8,12 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import NotFound, Record, SkillContext, SkillFailed, skill
+from modules.subscriptions.model import Mrr, Plan, PlanMrr, Renewals, Subscription
+from skills import NotFound, SkillContext, SkillFailed, skill
 
 Interval = Literal["month", "year"]
 MOVES = {"trialing": {"active", "cancelled"}, "active": {"past_due", "cancelled"},
          "past_due": {"active", "cancelled"}, "cancelled": set()}
-
-
-class Plan(Record):
-    id: int
-    name: str
-    price_cents: int
-    interval: str
-
-
-class Subscription(Record):
-    id: int
-    plan_id: int
-    customer: str
-    customer_email: str
-    status: str
-    period_start: str
-    period_end: str
-
-
-class PlanMrr(Record):
-    plan: str
-    subscriptions: int
-    mrr_cents: int
-
-
-class Mrr(Record):
-    mrr_cents: int
-    arr_cents: int
-    plans: list[PlanMrr]
-
-
-class Renewals(Record):
-    renewed: list[int]
-    invoices: list[int]
 
 
 def period_after(start: date, interval: str) -> date:

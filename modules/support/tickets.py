@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.support.model import SlaReport, Ticket, TicketPage
+from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
 
 Priority = Literal["low", "normal", "high", "urgent"]
 Status = Literal["open", "pending", "resolved", "closed"]
@@ -22,28 +23,6 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 COLUMNS = ("id, subject, customer_email, priority, status, sla_due_at, first_response_at, created_at, "
            "resolved_at, replies")
-
-
-class Ticket(Record):
-    id: int
-    subject: str
-    customer_email: str
-    priority: str
-    status: str
-    sla_due_at: str
-    first_response_at: str | None
-    created_at: str
-    resolved_at: str | None
-    replies: int
-
-
-class TicketPage(Page[Ticket]):
-    pass
-
-
-class SlaReport(Record):
-    breached: list[Ticket]
-    at_risk: list[Ticket]
 
 
 async def fetch_ticket(ctx: SkillContext, ticket_id: int) -> Ticket:

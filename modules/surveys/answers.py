@@ -7,20 +7,9 @@ from typing import Annotated
 
 from pydantic import Field
 
-from modules.surveys.surveys import Survey, load_survey
-from skills import Filters, Page, Record, SkillContext, SkillFailed, fetch_page, skill
-
-
-class TextAnswer(Record):
-    response_id: int
-    answer: str
-    answered_at: str
-
-
-class TextAnswerPage(Page[TextAnswer]):
-    survey_id: int
-    question: str
-    question_text: str
+from modules.surveys.model import Survey, TextAnswer, TextAnswerPage
+from modules.surveys.surveys import load_survey
+from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 
 
 def _text_question(survey: Survey, key: str) -> str:

@@ -6,22 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import Filters, Page, Record, SkillContext, fetch_page, skill
-
-
-class SurveySummary(Record):
-    id: int
-    title: str
-    status: str
-    created_at: str
-    questions: int
-    responses: int
-    last_response_at: str | None
-
-
-class SurveyPage(Page[SurveySummary]):
-    pass
-
+from modules.surveys.model import SurveyPage, SurveySummary
+from skills import Filters, SkillContext, fetch_page, skill
 
 # One row per survey with its response count, so filters and paging apply to surveys, not to responses.
 SURVEYS = """(SELECT s.id, s.title, s.status, s.created_at, json_array_length(s.questions) AS questions,

@@ -3,45 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import Field
 
-from skills import NotFound, Record, SkillContext, SkillFailed, skill
-
-
-class Question(Record):
-    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
-    text: Annotated[str, Field(min_length=3)]
-    type: Literal["single", "multiple", "rating", "nps", "text"]
-    options: list[str] = Field(default_factory=list)
-    required: bool = True
-
-
-class Survey(Record):
-    id: int
-    title: str
-    status: str
-    questions: list[Question]
-
-
-class QuestionResult(Record):
-    key: str
-    answers: int
-    counts: dict[str, int] = Field(default_factory=dict)
-    average: float | None = None
-    nps: int | None = None
-
-
-class Results(Record):
-    survey_id: int
-    responses: int
-    questions: list[QuestionResult]
-
-
-class Response(Record):
-    id: int
-    survey_id: int
+from modules.surveys.model import Question, QuestionResult, Response, Results, Survey
+from skills import NotFound, SkillContext, SkillFailed, skill
 
 
 async def load_survey(ctx: SkillContext, survey_id: int) -> Survey:

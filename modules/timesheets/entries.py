@@ -7,40 +7,8 @@ from typing import Annotated
 
 from pydantic import Field
 
-from skills import NotFound, Record, SkillContext, SkillFailed, skill
-
-
-class Entry(Record):
-    id: int
-    person: str
-    project_id: int
-    started_at: str
-    ended_at: str
-    hours: float
-    billable: bool
-    note: str
-
-
-class Week(Record):
-    person: str
-    week_start: str
-    days: dict[str, float]
-    total_hours: float
-    submitted: bool
-    entries: list[Entry]
-
-
-class Utilization(Record):
-    person: str
-    billable_hours: float
-    other_hours: float
-    utilization: float
-
-
-class UtilizationReport(Record):
-    date_from: str
-    date_to: str
-    people: list[Utilization]
+from modules.timesheets.model import Entry, Utilization, UtilizationReport, Week
+from skills import NotFound, SkillContext, SkillFailed, skill
 
 
 def monday(day: date) -> date:

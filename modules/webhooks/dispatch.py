@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 import httpx
 from pydantic import Field
 
+from modules.webhooks.model import Delivery, DeliveryPage, DispatchReport
 from modules.webhooks.signing import HEADER, sign
 from skills import (
     RETRYABLE,
@@ -23,8 +24,6 @@ from skills import (
     ExternalError,
     Filters,
     NotFound,
-    Page,
-    Record,
     SkillContext,
     SkillFailed,
     classify_http_status,
@@ -33,29 +32,6 @@ from skills import (
 )
 
 MAX_ATTEMPTS = 8
-
-
-class DispatchReport(Record):
-    queued: int
-    delivered: int
-    failed: int
-    retrying: int
-
-
-class Delivery(Record):
-    id: int
-    endpoint_id: int
-    event_id: int
-    event: str
-    status: str
-    attempts: int
-    status_code: int | None
-    error_kind: str | None
-    last_error: str | None
-
-
-class DeliveryPage(Page[Delivery]):
-    pass
 
 
 def matches(patterns: list[str], event: str) -> bool:

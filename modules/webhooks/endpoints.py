@@ -7,26 +7,11 @@ from typing import Annotated
 
 from pydantic import Field
 
+from modules.webhooks.model import CreatedEndpoint, Endpoint, EndpointPage
 from modules.webhooks.signing import new_secret
-from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
 
 EVENT_PATTERN = r"^[a-z_*]+(\.[a-z_*]+)?$"
-
-
-class Endpoint(Record):
-    id: int
-    url: str
-    events: list[str]
-    enabled: bool
-    last_event_id: int
-
-
-class CreatedEndpoint(Endpoint):
-    secret: str
-
-
-class EndpointPage(Page[Endpoint]):
-    pass
 
 
 def _endpoint(row: dict) -> Endpoint:  # type: ignore[type-arg]

@@ -6,25 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import Filters, Page, Record, SkillContext, page_clause, skill
-
-
-class WebinarSummary(Record):
-    id: int
-    title: str
-    starts_at: str
-    status: str
-    capacity: int
-    seats_left: int
-    registered: int
-    waitlisted: int
-    # None until the webinar has started (and never for a cancelled one): zero would read as "nobody came".
-    attended: int | None
-
-
-class WebinarPage(Page[WebinarSummary]):
-    pass
-
+from modules.webinars.model import WebinarPage, WebinarSummary
+from skills import Filters, SkillContext, page_clause, skill
 
 # One row per webinar with its counts. `registered` counts everyone holding a seat, attended
 # included, as webinars_attendance and the waitlist logic do.

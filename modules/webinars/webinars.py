@@ -7,33 +7,9 @@ from typing import Annotated
 
 from pydantic import Field
 
-from skills import NotFound, Record, SkillContext, SkillFailed, skill
+from modules.webinars.model import Attendance, Registration, Webinar
+from skills import NotFound, SkillContext, SkillFailed, skill
 from skills.formats import EMAIL
-
-
-class Webinar(Record):
-    id: int
-    title: str
-    starts_at: str
-    capacity: int
-    status: str
-    registered: int
-    waitlisted: int
-
-
-class Registration(Record):
-    id: int
-    webinar_id: int
-    email: str
-    status: str
-
-
-class Attendance(Record):
-    webinar_id: int
-    registered: int
-    attended: int
-    rate: float
-    no_shows: list[str]
 
 
 async def _webinar(ctx: SkillContext, webinar_id: int) -> Webinar:
