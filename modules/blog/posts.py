@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from modules.blog.model import Post, PostPage, Published
-from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, SkillContext, SkillFailed, fetch_one, fetch_page, skill
 
 COLUMNS = "id, title, slug, body, category, status, publish_at, published_at, created_at"
 
@@ -17,9 +17,9 @@ def slugify(title: str) -> str:
 
 
 async def fetch_post(ctx: SkillContext, post_id: int) -> Post:
-    row = await ctx.db.fetchone(f"SELECT {COLUMNS} FROM blog_posts WHERE id = ?", (post_id,))
-    if row is None:
-        raise NotFound(f"no blog post with id {post_id}; blog_list_posts shows existing ids")
+    row = await fetch_one(
+        ctx.db, f"SELECT {COLUMNS} FROM blog_posts WHERE id = ?", (post_id,),
+        missing=f"no blog post with id {post_id}; blog_list_posts shows existing ids")
     return Post(**row)
 
 
@@ -198,9 +198,9 @@ async def list_posts(
         offset: Rows to skip.
     """
     filters = Filters().add("status = ?", status).add("category = ?", category).like(("title", "body"), query)
-    rows, total, limit, offset = await fetch_page(ctx.db, select=COLUMNS, from_="blog_posts", filters=filters,
-                                                  order_by="id DESC", limit=limit, offset=offset)
-    return PostPage(items=[Post(**r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, PostPage, select=COLUMNS, from_="blog_posts", filters=filters, order_by="id DESC", limit=limit,
+        offset=offset)
 
 
 @skill(

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from modules.bookings.model import Appointment, AppointmentPage, Slots
 from modules.bookings.slots import day_slots, overlaps, span
-from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, Row, SkillContext, SkillFailed, fetch_one, fetch_page, skill
 from skills.formats import EMAIL
 
 COLUMNS = ("a.id, a.service_id, s.name AS service, a.customer_name, a.customer_email, a.starts_at, a.ends_at, "
@@ -17,10 +17,10 @@ COLUMNS = ("a.id, a.service_id, s.name AS service, a.customer_name, a.customer_e
 FROM = "bookings_appointments a JOIN bookings_services s ON s.id = a.service_id"
 
 
-async def _service(ctx: SkillContext, service_id: int) -> dict:  # type: ignore[type-arg]
-    row = await ctx.db.fetchone("SELECT * FROM bookings_services WHERE id = ?", (service_id,))
-    if row is None:
-        raise NotFound(f"no service with id {service_id}; create one with bookings_create_service")
+async def _service(ctx: SkillContext, service_id: int) -> Row:
+    row = await fetch_one(
+        ctx.db, "SELECT * FROM bookings_services WHERE id = ?", (service_id,),
+        missing=f"no service with id {service_id}; create one with bookings_create_service")
     return row
 
 
@@ -35,7 +35,7 @@ async def _busy(ctx: SkillContext, day: date, exclude: int | None = None) -> lis
             for r in rows if r["id"] != exclude]
 
 
-async def _free(ctx: SkillContext, service: dict, day: date, exclude: int | None = None) -> list[datetime]:  # type: ignore[type-arg]
+async def _free(ctx: SkillContext, service: Row, day: date, exclude: int | None = None) -> list[datetime]:
     hours = await ctx.db.fetchone("SELECT opens, closes FROM bookings_hours WHERE weekday = ?", (day.weekday(),))
     if hours is None or hours["opens"] is None:
         return []
@@ -43,7 +43,7 @@ async def _free(ctx: SkillContext, service: dict, day: date, exclude: int | None
                      service["duration_min"], service["buffer_min"], await _busy(ctx, day, exclude), UTC)
 
 
-async def _check_bookable(ctx: SkillContext, service: dict, starts_at: datetime,  # type: ignore[type-arg]
+async def _check_bookable(ctx: SkillContext, service: Row, starts_at: datetime,
                           exclude: int | None = None) -> datetime:
     if starts_at.tzinfo is None:
         raise SkillFailed("starts_at needs a timezone, e.g. 2026-11-03T10:00:00+00:00")
@@ -62,9 +62,9 @@ async def _check_bookable(ctx: SkillContext, service: dict, starts_at: datetime,
 
 
 async def _fetch(ctx: SkillContext, appointment_id: int) -> Appointment:
-    row = await ctx.db.fetchone(f"SELECT {COLUMNS} FROM {FROM} WHERE a.id = ?", (appointment_id,))
-    if row is None:
-        raise NotFound(f"no appointment with id {appointment_id}")
+    row = await fetch_one(
+        ctx.db, f"SELECT {COLUMNS} FROM {FROM} WHERE a.id = ?", (appointment_id,),
+        missing=f"no appointment with id {appointment_id}")
     return Appointment(**row)
 
 
@@ -180,6 +180,6 @@ async def list_appointments(
     filters = (Filters().add("a.starts_at >= ?", date_from.isoformat() if date_from else None)
                .add("a.starts_at < ?", (date_to + timedelta(days=1)).isoformat() if date_to else None)
                .add("a.status = ?", status).add("a.service_id = ?", service_id))
-    rows, total, limit, offset = await fetch_page(ctx.db, select=COLUMNS, from_=FROM, filters=filters,
-                                                  order_by="a.starts_at", limit=limit, offset=offset)
-    return AppointmentPage(items=[Appointment(**r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, AppointmentPage, select=COLUMNS, from_=FROM, filters=filters, order_by="a.starts_at", limit=limit,
+        offset=offset)

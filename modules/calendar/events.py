@@ -75,10 +75,9 @@ async def list_events(ctx: SkillContext, date_from: date | None = None, date_to:
         limit: Page size (1-200).
         offset: Rows to skip.
     """
-    rows, total, limit, offset = await fetch_page(ctx.db, select=COLUMNS, from_="calendar_events",
-                                                  filters=_range(date_from, date_to), order_by="starts_at",
-                                                  limit=limit, offset=offset)
-    return EventPage(items=[_event(r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, EventPage, select=COLUMNS, from_="calendar_events", filters=_range(date_from, date_to),
+        order_by="starts_at", limit=limit, offset=offset, item=_event)
 
 
 @skill(name="calendar_find_conflicts", title="Find calendar conflicts", category="operations", read_only=True,

@@ -10,20 +10,20 @@ from typing import Annotated
 from pydantic import Field
 
 from modules.contacts.model import Contact, ContactPage, CsvExport, Merged
-from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, Row, SkillContext, SkillFailed, fetch_one, fetch_page, skill
 from skills.formats import EMAIL
 
 COLUMNS = "id, name, email, phone, company_id, tags, created_at"
 
 
-def _contact(row: dict) -> Contact:  # type: ignore[type-arg]
+def _contact(row: Row) -> Contact:
     return Contact(**{**row, "tags": json.loads(row["tags"])})
 
 
 async def fetch_contact(ctx: SkillContext, contact_id: int) -> Contact:
-    row = await ctx.db.fetchone(f"SELECT {COLUMNS} FROM contacts WHERE id = ?", (contact_id,))
-    if row is None:
-        raise NotFound(f"no contact with id {contact_id}; contacts_list shows them")
+    row = await fetch_one(
+        ctx.db, f"SELECT {COLUMNS} FROM contacts WHERE id = ?", (contact_id,),
+        missing=f"no contact with id {contact_id}; contacts_list shows them")
     return _contact(row)
 
 
@@ -50,8 +50,10 @@ async def create(
     """
     if existing := await ctx.db.fetchone("SELECT id FROM contacts WHERE email = ?", (email,)):
         raise SkillFailed(f"a contact with email {email} exists (id {existing['id']})")
-    if company_id is not None and not await ctx.db.fetchone("SELECT 1 FROM crm_companies WHERE id = ?", (company_id,)):
-        raise NotFound(f"no company with id {company_id}; crm_list_companies shows them")
+    if company_id is not None:
+        await fetch_one(
+            ctx.db, "SELECT 1 FROM crm_companies WHERE id = ?", (company_id,),
+            missing=f"no company with id {company_id}; crm_list_companies shows them")
     result = await ctx.db.execute(
         "INSERT INTO contacts (name, email, phone, company_id, tags, created_at) VALUES (?, ?, ?, ?, ?, ?)",
         (name, email, phone, company_id, json.dumps(sorted(set(tags or []))), ctx.now_iso()))
@@ -74,9 +76,9 @@ async def list_contacts(ctx: SkillContext, query: str | None = None, tag: str | 
     """
     filters = (Filters().like(("name", "email"), query).add("company_id = ?", company_id)
                .add("EXISTS (SELECT 1 FROM json_each(contacts.tags) WHERE value = ?)", tag))
-    rows, total, limit, offset = await fetch_page(ctx.db, select=COLUMNS, from_="contacts", filters=filters,
-                                                  order_by="name, id", limit=limit, offset=offset)
-    return ContactPage(items=[_contact(r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, ContactPage, select=COLUMNS, from_="contacts", filters=filters, order_by="name, id", limit=limit,
+        offset=offset, item=_contact)
 
 
 @skill(name="contacts_tag", title="Tag or untag a contact", category="crm", idempotent=True,

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from modules.contracts.model import Contract, ContractPage, RenewalCheck
-from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, SkillContext, SkillFailed, fetch_one, fetch_page, skill
 
 
 def add_months(day: date, months: int) -> date:
@@ -25,9 +25,9 @@ def _contract(row: dict) -> Contract:  # type: ignore[type-arg]
 
 
 async def _fetch(ctx: SkillContext, contract_id: int) -> Contract:
-    row = await ctx.db.fetchone("SELECT * FROM contracts WHERE id = ?", (contract_id,))
-    if row is None:
-        raise NotFound(f"no contract with id {contract_id}; contracts_list shows them")
+    row = await fetch_one(
+        ctx.db, "SELECT * FROM contracts WHERE id = ?", (contract_id,),
+        missing=f"no contract with id {contract_id}; contracts_list shows them")
     return _contract(row)
 
 
@@ -79,10 +79,10 @@ async def list_contracts(ctx: SkillContext, status: Literal["active", "terminate
         limit: Page size (1-200).
         offset: Rows to skip.
     """
-    rows, total, limit, offset = await fetch_page(
-        ctx.db, select="*", from_="contracts", filters=Filters().add("status = ?", status).like(("party",), party),
-        order_by="end_date, id", limit=limit, offset=offset)
-    return ContractPage(items=[_contract(r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, ContractPage, select="*", from_="contracts",
+        filters=Filters().add("status = ?", status).like(("party",), party), order_by="end_date, id", limit=limit,
+        offset=offset, item=_contract)
 
 
 @skill(name="contracts_check_renewals", title="Check upcoming renewals", category="finance", instructions="""

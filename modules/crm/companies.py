@@ -62,7 +62,6 @@ async def list_companies(
         offset: Rows to skip.
     """
     filters = Filters().like(("name", "domain"), query)
-    rows, total, limit, offset = await fetch_page(
-        ctx.db, select="id, name, domain, industry, size", from_="crm_companies", filters=filters,
+    return await fetch_page(
+        ctx.db, CompanyPage, select="id, name, domain, industry, size", from_="crm_companies", filters=filters,
         order_by="name", limit=limit, offset=offset)
-    return CompanyPage(items=[Company(**r) for r in rows], total=total, limit=limit, offset=offset)

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from modules.crm.model import Deal, Pipeline, StageSummary
-from skills import NotFound, SkillContext, SkillFailed, skill
+from skills import SkillContext, SkillFailed, fetch_one, skill
 from skills.formats import CURRENCY
 
 STAGES = ("prospect", "qualified", "proposal", "negotiation", "won", "lost")
@@ -17,9 +17,9 @@ DEAL_COLUMNS = "id, title, lead_id, company_id, value_cents, currency, stage, ex
 
 
 async def fetch_deal(ctx: SkillContext, deal_id: int) -> Deal:
-    row = await ctx.db.fetchone(f"SELECT {DEAL_COLUMNS} FROM crm_deals WHERE id = ?", (deal_id,))
-    if row is None:
-        raise NotFound(f"no deal with id {deal_id}; crm_pipeline_summary lists open deals")
+    row = await fetch_one(
+        ctx.db, f"SELECT {DEAL_COLUMNS} FROM crm_deals WHERE id = ?", (deal_id,),
+        missing=f"no deal with id {deal_id}; crm_pipeline_summary lists open deals")
     return Deal(**row)
 
 
@@ -52,8 +52,10 @@ async def create_deal(
         expected_close: Expected close date, YYYY-MM-DD.
     """
     for table, ref in (("crm_leads", lead_id), ("crm_companies", company_id)):
-        if ref is not None and not await ctx.db.fetchone(f"SELECT 1 FROM {table} WHERE id = ?", (ref,)):
-            raise NotFound(f"no {table.removeprefix('crm_')[:-1]} with id {ref}")
+        if ref is not None:
+            await fetch_one(
+                ctx.db, f"SELECT 1 FROM {table} WHERE id = ?", (ref,),
+                missing=f"no {table.removeprefix('crm_')[:-1]} with id {ref}")
     now = ctx.now_iso()
     result = await ctx.db.execute(
         "INSERT INTO crm_deals (title, lead_id, company_id, value_cents, currency, expected_close, created_at,"

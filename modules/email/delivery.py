@@ -16,12 +16,12 @@ from pydantic import Field
 
 from modules.email import smtp
 from modules.email.model import DeliveryReport
-from skills import RETRYABLE, ErrorKind, ExternalError, SkillContext, classify_http_status, skill
+from skills import RETRYABLE, ErrorKind, ExternalError, Row, SkillContext, classify_http_status, skill
 
 MAX_ATTEMPTS = 5
 
 
-async def _claim(ctx: SkillContext, limit: int) -> list[dict]:  # type: ignore[type-arg]
+async def _claim(ctx: SkillContext, limit: int) -> list[Row]:
     async with ctx.db.transaction() as tx:
         # A row left 'sending' by a crashed run is claimable again.
         rows = await tx.fetchall("SELECT id, channel, recipient, subject, body, attempts FROM outbox "

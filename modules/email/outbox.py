@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from modules.email.model import OutboxItem, OutboxPage, Queued, Requeued
+from modules.email.model import OutboxPage, Queued, Requeued
 from modules.email.templates import render
 from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 from skills.formats import EMAIL
@@ -70,9 +70,9 @@ async def list_outbox(
         offset: Rows to skip.
     """
     filters = Filters().add("status = ?", status).like(("purpose",), purpose)
-    rows, total, limit, offset = await fetch_page(ctx.db, select=COLUMNS, from_="outbox", filters=filters,
-                                                  order_by="id DESC", limit=limit, offset=offset)
-    return OutboxPage(items=[OutboxItem(**r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, OutboxPage, select=COLUMNS, from_="outbox", filters=filters, order_by="id DESC", limit=limit,
+        offset=offset)
 
 
 @skill(name="email_retry_failed", title="Retry failed messages", category="communication", idempotent=True,

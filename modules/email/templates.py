@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field
 
 from modules.email.model import Template, TemplatePage
-from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, Row, SkillContext, SkillFailed, fetch_page, skill
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 
@@ -24,7 +24,7 @@ def render(text: str, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), text)
 
 
-def _row(r: dict) -> Template:  # type: ignore[type-arg]
+def _row(r: Row) -> Template:
     return Template(id=r["id"], name=r["name"], subject=r["subject"], body=r["body"],
                     placeholders=placeholders(r["subject"], r["body"]))
 
@@ -65,7 +65,6 @@ async def list_templates(ctx: SkillContext, query: str | None = None, limit: int
         limit: Page size (1-200).
         offset: Rows to skip.
     """
-    rows, total, limit, offset = await fetch_page(
-        ctx.db, select="id, name, subject, body", from_="email_templates",
-        filters=Filters().like(("name", "subject"), query), order_by="name", limit=limit, offset=offset)
-    return TemplatePage(items=[_row(r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, TemplatePage, select="id, name, subject, body", from_="email_templates",
+        filters=Filters().like(("name", "subject"), query), order_by="name", limit=limit, offset=offset, item=_row)

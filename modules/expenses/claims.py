@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from modules.expenses.model import Expense, ExpensePage, MonthTotals
-from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, SkillContext, SkillFailed, fetch_one, fetch_page, skill
 
 Category = Literal["travel", "meals", "software", "equipment", "office", "marketing", "other"]
 NEXT = {"approve": ("submitted", "approved"), "reject": ("submitted", "rejected"),
@@ -16,9 +16,9 @@ NEXT = {"approve": ("submitted", "approved"), "reject": ("submitted", "rejected"
 
 
 async def _fetch(ctx: SkillContext, expense_id: int) -> Expense:
-    row = await ctx.db.fetchone("SELECT * FROM expenses WHERE id = ?", (expense_id,))
-    if row is None:
-        raise NotFound(f"no expense with id {expense_id}; expenses_list shows them")
+    row = await fetch_one(
+        ctx.db, "SELECT * FROM expenses WHERE id = ?", (expense_id,),
+        missing=f"no expense with id {expense_id}; expenses_list shows them")
     return Expense(**row)
 
 
@@ -100,9 +100,9 @@ async def list_expenses(
         offset: Rows to skip.
     """
     filters = Filters().add("status = ?", status).add("person = ?", person).add("category = ?", category)
-    rows, total, limit, offset = await fetch_page(ctx.db, select="*", from_="expenses", filters=filters,
-                                                  order_by="spent_on DESC, id DESC", limit=limit, offset=offset)
-    return ExpensePage(items=[Expense(**r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, ExpensePage, select="*", from_="expenses", filters=filters, order_by="spent_on DESC, id DESC",
+        limit=limit, offset=offset)
 
 
 @skill(name="expenses_monthly_totals", title="Monthly expense totals", category="analytics", read_only=True,

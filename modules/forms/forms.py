@@ -9,16 +9,16 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from modules.forms.model import FieldSpec, Form, FormStats, Stats, Submission, Submissions
-from skills import NotFound, SkillContext, SkillFailed, skill
+from skills import SkillContext, SkillFailed, fetch_one, skill
 from skills.formats import EMAIL as EMAIL_PATTERN
 
 EMAIL = re.compile(EMAIL_PATTERN)
 
 
 async def _form(ctx: SkillContext, form_id: int) -> Form:
-    row = await ctx.db.fetchone("SELECT id, name, fields FROM forms WHERE id = ?", (form_id,))
-    if row is None:
-        raise NotFound(f"no form with id {form_id}; forms_stats lists the forms")
+    row = await fetch_one(
+        ctx.db, "SELECT id, name, fields FROM forms WHERE id = ?", (form_id,),
+        missing=f"no form with id {form_id}; forms_stats lists the forms")
     return Form(id=row["id"], name=row["name"], fields=[FieldSpec(**f) for f in json.loads(row["fields"])])
 
 

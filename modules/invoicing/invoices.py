@@ -169,9 +169,8 @@ async def list_invoices(ctx: SkillContext, status: Literal["draft", "sent", "pai
         limit: Page size (1-200).
         offset: Rows to skip.
     """
-    rows, total, limit, offset = await fetch_page(
-        ctx.db, select="id", from_="invoicing_invoices",
-        filters=Filters().add("status = ?", status).like(("customer",), customer), order_by="id DESC",
-        limit=limit, offset=offset)
-    return InvoicePage(items=[await load(ctx, r["id"]) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, InvoicePage, select="id", from_="invoicing_invoices",
+        filters=Filters().add("status = ?", status).like(("customer",), customer), order_by="id DESC", limit=limit,
+        offset=offset, item=lambda r: load(ctx, r["id"]))
 

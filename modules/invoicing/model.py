@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from skills import NotFound, Page, Record, SkillContext
+from skills import Page, Record, SkillContext, fetch_one
 from skills.money import next_yearly_number
 
 
@@ -46,9 +46,9 @@ async def next_number(ctx: SkillContext, year: int) -> str:
 
 
 async def load(ctx: SkillContext, invoice_id: int) -> Invoice:
-    row = await ctx.db.fetchone("SELECT * FROM invoicing_invoices WHERE id = ?", (invoice_id,))
-    if row is None:
-        raise NotFound(f"no invoice with id {invoice_id}; invoicing_list shows them")
+    row = await fetch_one(
+        ctx.db, "SELECT * FROM invoicing_invoices WHERE id = ?", (invoice_id,),
+        missing=f"no invoice with id {invoice_id}; invoicing_list shows them")
     lines = [LineIn(**r) for r in await ctx.db.fetchall(
         "SELECT description, quantity, unit_price_cents FROM invoicing_lines WHERE invoice_id = ? ORDER BY id",
         (invoice_id,))]

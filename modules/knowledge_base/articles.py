@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from modules.knowledge_base.model import Article, ArticlePage, Hit, SearchResult
-from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, SkillContext, SkillFailed, fetch_one, fetch_page, skill
 
 COLUMNS = "id, title, category, body, status, helpful, not_helpful, updated_at"
 
@@ -32,9 +32,9 @@ def snippet(body: str, wanted: list[str], width: int = 140) -> str:
 
 
 async def _fetch(ctx: SkillContext, article_id: int) -> Article:
-    row = await ctx.db.fetchone(f"SELECT {COLUMNS} FROM kb_articles WHERE id = ?", (article_id,))
-    if row is None:
-        raise NotFound(f"no article with id {article_id}; knowledge_base_list_articles shows them")
+    row = await fetch_one(
+        ctx.db, f"SELECT {COLUMNS} FROM kb_articles WHERE id = ?", (article_id,),
+        missing=f"no article with id {article_id}; knowledge_base_list_articles shows them")
     return Article(**row)
 
 
@@ -107,10 +107,10 @@ async def list_articles(ctx: SkillContext, status: Literal["draft", "published"]
         limit: Page size (1-200).
         offset: Rows to skip.
     """
-    rows, total, limit, offset = await fetch_page(
-        ctx.db, select=COLUMNS, from_="kb_articles", filters=Filters().add("status = ?", status)
-        .add("category = ?", category), order_by="helpful - not_helpful DESC, id", limit=limit, offset=offset)
-    return ArticlePage(items=[Article(**r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, ArticlePage, select=COLUMNS, from_="kb_articles",
+        filters=Filters().add("status = ?", status) .add("category = ?", category),
+        order_by="helpful - not_helpful DESC, id", limit=limit, offset=offset)
 
 
 @skill(name="knowledge_base_rate_article", title="Rate a help article", category="content", scope="both",

@@ -8,20 +8,20 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from modules.media.model import AltReport, Asset, AssetPage
-from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, Row, SkillContext, SkillFailed, fetch_one, fetch_page, skill
 
 MIME = r"^(image|video|audio|application|text)/[a-z0-9.+-]+$"
 MAX_BYTES = 200 * 1024 * 1024
 
 
-def _asset(row: dict) -> Asset:  # type: ignore[type-arg]
+def _asset(row: Row) -> Asset:
     return Asset(**{**row, "tags": json.loads(row["tags"])})
 
 
 async def _fetch(ctx: SkillContext, asset_id: int) -> Asset:
-    row = await ctx.db.fetchone("SELECT * FROM media_assets WHERE id = ?", (asset_id,))
-    if row is None:
-        raise NotFound(f"no asset with id {asset_id}; media_list shows them")
+    row = await fetch_one(
+        ctx.db, "SELECT * FROM media_assets WHERE id = ?", (asset_id,),
+        missing=f"no asset with id {asset_id}; media_list shows them")
     return _asset(row)
 
 
@@ -76,9 +76,9 @@ async def list_assets(ctx: SkillContext, kind: Literal["image", "video", "audio"
                     if kind == "document" else "1 = 1")
                .add("EXISTS (SELECT 1 FROM json_each(media_assets.tags) WHERE value = ?)", tag)
                .like(("filename",), query))
-    rows, total, limit, offset = await fetch_page(ctx.db, select="*", from_="media_assets", filters=filters,
-                                                  order_by="id DESC", limit=limit, offset=offset)
-    return AssetPage(items=[_asset(r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, AssetPage, select="*", from_="media_assets", filters=filters, order_by="id DESC", limit=limit,
+        offset=offset, item=_asset)
 
 
 @skill(name="media_update", title="Edit alt text or tags", category="content",

@@ -7,15 +7,15 @@ from typing import Annotated
 from pydantic import Field
 
 from modules.newsletter.model import Campaign, Stats
-from skills import NotFound, SkillContext, SkillFailed, skill
+from skills import SkillContext, SkillFailed, fetch_one, skill
 
 
 async def _campaign(ctx: SkillContext, campaign_id: int) -> Campaign:
-    row = await ctx.db.fetchone(
+    row = await fetch_one(
+        ctx.db,
         "SELECT c.id, c.subject, c.status, (SELECT COUNT(*) FROM newsletter_sends s WHERE s.campaign_id = c.id) AS "
-        "recipients FROM newsletter_campaigns c WHERE c.id = ?", (campaign_id,))
-    if row is None:
-        raise NotFound(f"no campaign with id {campaign_id}")
+        "recipients FROM newsletter_campaigns c WHERE c.id = ?", (campaign_id,),
+        missing=f"no campaign with id {campaign_id}")
     return Campaign(**row)
 
 
@@ -46,9 +46,9 @@ async def send_campaign(ctx: SkillContext, campaign_id: int) -> Campaign:
     Args:
         campaign_id: The campaign to send.
     """
-    row = await ctx.db.fetchone("SELECT subject, body, status FROM newsletter_campaigns WHERE id = ?", (campaign_id,))
-    if row is None:
-        raise NotFound(f"no campaign with id {campaign_id}")
+    row = await fetch_one(
+        ctx.db, "SELECT subject, body, status FROM newsletter_campaigns WHERE id = ?", (campaign_id,),
+        missing=f"no campaign with id {campaign_id}")
     if row["status"] != "draft":
         raise SkillFailed(f"campaign {campaign_id} was already sent")
     subscribers = await ctx.db.fetchall("SELECT id, email FROM newsletter_subscribers WHERE status = 'active'")

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from modules.orders.model import DiscountCode, Redemption
-from skills import NotFound, SkillContext, SkillFailed, skill
+from skills import SkillContext, SkillFailed, fetch_one, skill
 from skills.formats import CURRENCY
 from skills.money import format_money as money
 
@@ -20,12 +20,12 @@ CODE = r"^[A-Za-z0-9_-]{3,32}$"
 
 
 async def load_code(ctx: SkillContext, code: str) -> DiscountCode:
-    row = await ctx.db.fetchone(
+    row = await fetch_one(
+        ctx.db,
         "SELECT d.*, (SELECT COUNT(*) FROM orders o WHERE o.discount_code_id = d.id AND o.status != 'cancelled') "
-        "AS redemptions FROM orders_discount_codes d WHERE d.code = ?", (code.upper(),))
-    if row is None:
-        raise NotFound(f"no discount code {code.upper()}; check the spelling or create it with "
-                       "orders_create_discount")
+        "AS redemptions FROM orders_discount_codes d WHERE d.code = ?", (code.upper(),),
+        missing=f"no discount code {code.upper()}; check the spelling or create it with "
+        "orders_create_discount")
     return DiscountCode(**row)
 
 

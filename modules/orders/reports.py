@@ -50,9 +50,9 @@ async def list_orders(
                .add("id IN (SELECT order_id FROM orders_lines WHERE sku = ? COLLATE NOCASE)", sku)
                .add("substr(created_at, 1, 10) >= ?", _day(placed_from))
                .add("substr(created_at, 1, 10) <= ?", _day(placed_to)))
-    rows, total, limit, offset = await fetch_page(ctx.db, select="id", from_="orders", filters=filters,
-                                                  order_by="id DESC", limit=limit, offset=offset)
-    return OrderPage(items=[await load(ctx, r["id"]) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, OrderPage, select="id", from_="orders", filters=filters, order_by="id DESC", limit=limit, offset=offset,
+        item=lambda r: load(ctx, r["id"]))
 
 
 @skill(name="orders_sales_summary", title="Sales summary", category="analytics", read_only=True, instructions="""

@@ -8,16 +8,14 @@ from typing import Annotated
 from pydantic import Field
 
 from modules.pages.model import Block, Page, Redirect, Resolved
-from skills import NotFound, SkillContext, SkillFailed, skill
+from skills import SkillContext, SkillFailed, fetch_one, skill
 
 SLUG = r"^/[a-z0-9/-]*$"
 MAX_HOPS = 10
 
 
 async def _page(ctx: SkillContext, page_id: int) -> Page:
-    row = await ctx.db.fetchone("SELECT * FROM pages WHERE id = ?", (page_id,))
-    if row is None:
-        raise NotFound(f"no page with id {page_id}")
+    row = await fetch_one(ctx.db, "SELECT * FROM pages WHERE id = ?", (page_id,), missing=f"no page with id {page_id}")
     return Page(id=row["id"], path=row["path"], title=row["title"], published=bool(row["published"]),
                 blocks=[Block(**b) for b in json.loads(row["blocks"])])
 
@@ -120,7 +118,7 @@ async def resolve(ctx: SkillContext, path: Annotated[str, Field(pattern=SLUG)]) 
             break
         hops.append(row["target"])
         current = row["target"]
-    page = await ctx.db.fetchone("SELECT id FROM pages WHERE path = ? AND published = 1", (current,))
-    if page is None:
-        raise NotFound(f"no published page at {current}" + (f" (reached from {path})" if hops else ""))
+    page = await fetch_one(
+        ctx.db, "SELECT id FROM pages WHERE path = ? AND published = 1", (current,),
+        missing=f"no published page at {current}" + (f" (reached from {path})" if hops else ""))
     return Resolved(requested=path, hops=hops, page=await _page(ctx, page["id"]))

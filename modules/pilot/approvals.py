@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from modules.pilot.model import Approval, ApprovalPage
-from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, SkillContext, SkillFailed, fetch_one, fetch_page, skill
 
 PEOPLE = ("mcp", "cli")
 Status = Literal["pending", "approved", "rejected", "executed", "failed", "expired"]
@@ -30,9 +30,9 @@ async def _decide(ctx: SkillContext, approval_id: int, status: str, note: str) -
     if ctx.caller not in PEOPLE:
         raise SkillFailed("approvals are a person's decision: the agent and automations cannot approve or reject; "
                           "leave the request pending for the administrator")
-    row = await ctx.db.fetchone("SELECT * FROM approvals WHERE id = ?", (approval_id,))
-    if row is None:
-        raise NotFound(f"no approval with id {approval_id}; pilot_list_approvals shows pending ones")
+    row = await fetch_one(
+        ctx.db, "SELECT * FROM approvals WHERE id = ?", (approval_id,),
+        missing=f"no approval with id {approval_id}; pilot_list_approvals shows pending ones")
     if row["status"] != "pending":
         raise SkillFailed(f"approval {approval_id} is already {row['status']}; only pending approvals can be decided")
     now = ctx.now_iso()
@@ -70,9 +70,9 @@ async def list_approvals(
         offset: Rows to skip.
     """
     filters = Filters().add("status = ?", status)
-    rows, total, limit, offset = await fetch_page(ctx.db, select="*", from_="approvals", filters=filters,
-                                                  order_by="id", limit=limit, offset=offset)
-    return ApprovalPage(items=[_approval(r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, ApprovalPage, select="*", from_="approvals", filters=filters, order_by="id", limit=limit, offset=offset,
+        item=_approval)
 
 
 @skill(

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from modules.pilot.model import ActivityItem, ActivityPage, MarkedRead, Notification, NotificationPage, Run, RunPage
+from modules.pilot.model import ActivityItem, ActivityPage, MarkedRead, NotificationPage, RunPage
 from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 
 Caller = Literal["mcp", "cli", "pilot", "automation", "system"]
@@ -55,10 +55,9 @@ async def activity_feed(
     filters = (Filters().add("ts >= ?", _to_utc(since)).add("ts < ?", _to_utc(until))
                .add("skill = ?", skill_name).add("module_id = ?", module_id).add("caller = ?", caller)
                .add("status = ?", status).add("run_id = ?", run_id))
-    rows, total, limit, offset = await fetch_page(ctx.db, select="*", from_="activity", filters=filters,
-                                                  order_by="id DESC", limit=limit, offset=offset)
-    items = [ActivityItem(**{**r, "input": json.loads(r["input"] or "{}")}) for r in rows]
-    return ActivityPage(items=items, total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, ActivityPage, select="*", from_="activity", filters=filters, order_by="id DESC", limit=limit,
+        offset=offset, item=lambda r: ActivityItem(**{**r, "input": json.loads(r["input"] or "{}")}))
 
 
 def _to_utc(value: datetime | None) -> str | None:
@@ -95,9 +94,9 @@ async def list_notifications(
     filters = Filters().add("kind = ?", kind)
     if unread_only:
         filters.add("read_at IS NULL")
-    rows, total, limit, offset = await fetch_page(ctx.db, select="*", from_="notifications", filters=filters,
-                                                  order_by="id DESC", limit=limit, offset=offset)
-    return NotificationPage(items=[Notification(**r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, NotificationPage, select="*", from_="notifications", filters=filters, order_by="id DESC", limit=limit,
+        offset=offset)
 
 
 @skill(
@@ -157,7 +156,7 @@ async def list_runs(
         offset: Rows to skip.
     """
     filters = Filters().add("status = ?", status).add("kind = ?", kind)
-    rows, total, limit, offset = await fetch_page(
-        ctx.db, select="id, kind, status, cursor, stop_reason, paused_reason, resume_after, started_at, updated_at",
+    return await fetch_page(
+        ctx.db, RunPage,
+        select="id, kind, status, cursor, stop_reason, paused_reason, resume_after, started_at, updated_at",
         from_="runs", filters=filters, order_by="started_at DESC, id", limit=limit, offset=offset)
-    return RunPage(items=[Run(**r) for r in rows], total=total, limit=limit, offset=offset)

@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from modules.pilot.model import MemoryEntry, MemoryHit, MemoryPage
-from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, Row, SkillContext, SkillFailed, fetch_one, fetch_page, skill
 
 PERSON_EDITABLE = frozenset({"soul", "identity", "agents"})
 SYSTEM_OWNED = frozenset({"heartbeat_state", "skills_baseline"})
@@ -89,9 +89,9 @@ async def memory_get(ctx: SkillContext, key: Annotated[str, Field(min_length=1, 
     Args:
         key: The note's key.
     """
-    row = await ctx.db.fetchone("SELECT key, value, category, updated_at FROM memory WHERE key = ?", (key,))
-    if row is None:
-        raise NotFound(f"no memory under key {key!r}; pilot_memory_search lists keys by keyword or category")
+    row = await fetch_one(
+        ctx.db, "SELECT key, value, category, updated_at FROM memory WHERE key = ?", (key,),
+        missing=f"no memory under key {key!r}; pilot_memory_search lists keys by keyword or category")
     return MemoryEntry(**row)
 
 
@@ -124,10 +124,10 @@ async def memory_search(
         offset: Rows to skip.
     """
     filters = Filters().add("category = ?", category).like(("key", "value"), query)
-    rows, total, limit, offset = await fetch_page(
-        ctx.db, select="key, category, value, updated_at", from_="memory", filters=filters,
-        order_by="updated_at DESC, key" if order == "newest" else "key", limit=limit, offset=offset)
-    hits = [MemoryHit(key=r["key"], category=r["category"], updated_at=r["updated_at"],
-                      preview=r["value"] if len(r["value"]) <= PREVIEW_CHARS else r["value"][:PREVIEW_CHARS] + "…")
-            for r in rows]
-    return MemoryPage(items=hits, total=total, limit=limit, offset=offset)
+    def hit(r: Row) -> MemoryHit:
+        preview = r["value"] if len(r["value"]) <= PREVIEW_CHARS else r["value"][:PREVIEW_CHARS] + "…"
+        return MemoryHit(key=r["key"], category=r["category"], updated_at=r["updated_at"], preview=preview)
+
+    return await fetch_page(
+        ctx.db, MemoryPage, select="key, category, value, updated_at", from_="memory", filters=filters,
+        order_by="updated_at DESC, key" if order == "newest" else "key", limit=limit, offset=offset, item=hit)

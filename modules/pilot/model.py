@@ -33,7 +33,7 @@ class ActivityItem(Record):
     run_id: str | None
     skill: str
     module_id: str | None
-    input: dict
+    input: dict[str, Any]
     output_summary: str | None
     status: str
     outcome: str

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from modules.pilot.model import Objective, ObjectivePage, Step, StepStatus
-from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, SkillContext, SkillFailed, check_transition, fetch_one, fetch_page, skill
 
 SettableStatus = Literal["active", "paused", "failed"]
 COLUMNS = ("id, goal, status, priority, deadline, cadence, success_criteria, plan, kind, evidence, locked_until, "
@@ -30,9 +30,9 @@ def _objective(row: dict[str, Any]) -> Objective:
 
 
 async def fetch_objective(ctx: SkillContext, objective_id: int) -> Objective:
-    row = await ctx.db.fetchone(f"SELECT {COLUMNS} FROM objectives WHERE id = ?", (objective_id,))
-    if row is None:
-        raise NotFound(f"no objective with id {objective_id}; pilot_list_objectives shows existing ids")
+    row = await fetch_one(
+        ctx.db, f"SELECT {COLUMNS} FROM objectives WHERE id = ?", (objective_id,),
+        missing=f"no objective with id {objective_id}; pilot_list_objectives shows existing ids")
     return _objective(row)
 
 
@@ -134,10 +134,9 @@ async def list_objectives(
         offset: Rows to skip.
     """
     filters = Filters().add("status = ?", status).add("kind = ?", kind)
-    rows, total, limit, offset = await fetch_page(
-        ctx.db, select=COLUMNS, from_="objectives", filters=filters,
-        order_by="priority, deadline IS NULL, deadline, id", limit=limit, offset=offset)
-    return ObjectivePage(items=[_objective(r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, ObjectivePage, select=COLUMNS, from_="objectives", filters=filters,
+        order_by="priority, deadline IS NULL, deadline, id", limit=limit, offset=offset, item=_objective)
 
 
 @skill(
@@ -260,10 +259,7 @@ async def set_objective_status(
     objective = await fetch_objective(ctx, objective_id)
     if objective.status == status:
         return objective
-    allowed = TRANSITIONS[objective.status]
-    if status not in allowed:
-        hint = "it is final" if not allowed else f"allowed: {', '.join(sorted(allowed))}"
-        raise SkillFailed(f"objective {objective_id} is {objective.status}; cannot change it to {status} ({hint})")
+    check_transition(TRANSITIONS, objective.status, status, what=f"objective {objective_id}")
     await ctx.db.execute("UPDATE objectives SET status = ?, locked_until = NULL, updated_at = ? WHERE id = ?",
                          (status, ctx.now_iso(), objective_id))
     await ctx.emit(STATUS_EVENTS[status], {"id": objective_id, "reason": reason})

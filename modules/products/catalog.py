@@ -130,10 +130,9 @@ async def list_products(
         limit: Page size (1-200).
         offset: Rows to skip.
     """
-    rows, total, limit, offset = await fetch_page(
-        ctx.db, select=COLUMNS, from_="products", filters=_filters(status, query, currency, low_stock),
+    return await fetch_page(
+        ctx.db, ProductPage, select=COLUMNS, from_="products", filters=_filters(status, query, currency, low_stock),
         order_by="sku COLLATE NOCASE", limit=limit, offset=offset)
-    return ProductPage(items=[Product(**r) for r in rows], total=total, limit=limit, offset=offset)
 
 
 @skill(name="products_export_csv", title="Export catalog (CSV)", category="commerce", read_only=True,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from skills import NotFound, Page, Record, SkillContext, SkillFailed
+from skills import Page, Record, SkillContext, SkillFailed, fetch_one
 
 COLUMNS = ("id, sku, name, description, price_cents, currency, status, stock, low_stock_threshold, "
            "created_at, updated_at")
@@ -49,9 +49,9 @@ class Movement(Record):
 
 
 async def load(ctx: SkillContext, product_id: int) -> Product:
-    row = await ctx.db.fetchone(f"SELECT {COLUMNS} FROM products WHERE id = ?", (product_id,))
-    if row is None:
-        raise NotFound(f"no product with id {product_id}; products_list shows them")
+    row = await fetch_one(
+        ctx.db, f"SELECT {COLUMNS} FROM products WHERE id = ?", (product_id,),
+        missing=f"no product with id {product_id}; products_list shows them")
     return Product(**row)
 
 

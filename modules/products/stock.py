@@ -11,7 +11,6 @@ from modules.products.model import (
     LowStock,
     LowStockItem,
     ManualReason,
-    Movement,
     MovementPage,
     Reason,
     load,
@@ -80,11 +79,11 @@ async def stock_ledger(
     if product_id is not None:
         await load(ctx, product_id)  # an unknown id is an error, not an empty page
     filters = Filters().add("m.product_id = ?", product_id).add("m.reason = ?", reason)
-    rows, total, limit, offset = await fetch_page(
-        ctx.db, select="m.id, m.product_id, p.sku, m.delta, m.stock_after, m.reason, m.note, m.created_at",
+    return await fetch_page(
+        ctx.db, MovementPage,
+        select="m.id, m.product_id, p.sku, m.delta, m.stock_after, m.reason, m.note, m.created_at",
         from_="products_stock_movements m JOIN products p ON p.id = m.product_id", filters=filters,
         order_by="m.id DESC", limit=limit, offset=offset)
-    return MovementPage(items=[Movement(**r) for r in rows], total=total, limit=limit, offset=offset)
 
 
 @skill(name="products_low_stock", title="Low-stock report", category="commerce", read_only=True, instructions="""

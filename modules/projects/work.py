@@ -8,23 +8,22 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from modules.projects.model import Milestone, MilestoneProgress, Progress, Project, Task
-from skills import NotFound, SkillContext, SkillFailed, skill
+from skills import SkillContext, SkillFailed, check_transition, fetch_one, skill
 
 TaskStatus = Literal["todo", "doing", "done"]
 MOVES = {"todo": {"doing", "done"}, "doing": {"todo", "done"}, "done": {"doing"}}
 
 
 async def _project(ctx: SkillContext, project_id: int) -> Project:
-    row = await ctx.db.fetchone("SELECT id, name, client FROM projects WHERE id = ?", (project_id,))
-    if row is None:
-        raise NotFound(f"no project with id {project_id}; create one with projects_create")
+    row = await fetch_one(
+        ctx.db, "SELECT id, name, client FROM projects WHERE id = ?", (project_id,),
+        missing=f"no project with id {project_id}; create one with projects_create")
     return Project(**row)
 
 
 async def _task(ctx: SkillContext, task_id: int) -> Task:
-    row = await ctx.db.fetchone("SELECT * FROM projects_tasks WHERE id = ?", (task_id,))
-    if row is None:
-        raise NotFound(f"no task with id {task_id}")
+    row = await fetch_one(
+        ctx.db, "SELECT * FROM projects_tasks WHERE id = ?", (task_id,), missing=f"no task with id {task_id}")
     return Task(**row)
 
 
@@ -86,9 +85,10 @@ async def add_task(
         milestone_id: Milestone of the same project this task counts toward.
     """
     await _project(ctx, project_id)
-    if milestone_id is not None and not await ctx.db.fetchone(
-            "SELECT 1 FROM projects_milestones WHERE id = ? AND project_id = ?", (milestone_id, project_id)):
-        raise NotFound(f"project {project_id} has no milestone {milestone_id}")
+    if milestone_id is not None:
+        await fetch_one(
+            ctx.db, "SELECT 1 FROM projects_milestones WHERE id = ? AND project_id = ?", (milestone_id, project_id),
+            missing=f"project {project_id} has no milestone {milestone_id}")
     result = await ctx.db.execute(
         "INSERT INTO projects_tasks (project_id, title, status, assignee, due, estimate_hours, milestone_id) "
         "VALUES (?, ?, 'todo', ?, ?, ?, ?)",
@@ -108,8 +108,7 @@ async def move_task(ctx: SkillContext, task_id: int, status: TaskStatus) -> Task
         status: todo, doing or done.
     """
     task = await _task(ctx, task_id)
-    if status not in MOVES[task.status]:
-        raise SkillFailed(f"task {task_id} is {task.status}; it can move to {', '.join(sorted(MOVES[task.status]))}")
+    check_transition(MOVES, task.status, status, what=f"task {task_id}")
     await ctx.db.execute("UPDATE projects_tasks SET status = ? WHERE id = ?", (status, task_id))
     if status == "done":
         await ctx.emit("task.done", {"id": task_id, "project_id": task.project_id})

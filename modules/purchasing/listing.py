@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from modules.purchasing.model import OrderPage, OrderSummary
+from modules.purchasing.model import OrderPage
 from skills import Filters, SkillContext, fetch_page, skill
 
 Status = Literal["draft", "sent", "partially_received", "received", "cancelled"]
@@ -45,6 +45,5 @@ async def list_orders(
         offset: How many to skip.
     """
     filters = Filters().add("status = ?", status).add("vendor_id = ?", vendor_id).like(["vendor"], vendor)
-    rows, total, lim, off = await fetch_page(ctx.db, select="*", from_=ORDERS, filters=filters,
-                                             order_by="id DESC", limit=limit, offset=offset)
-    return OrderPage(items=[OrderSummary(**r) for r in rows], total=total, limit=lim, offset=off)
+    return await fetch_page(
+        ctx.db, OrderPage, select="*", from_=ORDERS, filters=filters, order_by="id DESC", limit=limit, offset=offset)

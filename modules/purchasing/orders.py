@@ -12,13 +12,12 @@ from pydantic import Field
 
 from modules.products.model import move_stock
 from modules.purchasing.model import Line, LineIn, PurchaseOrder, SpendReport, Vendor, VendorSpend
-from skills import NotFound, SkillContext, SkillFailed, skill
+from skills import NotFound, SkillContext, SkillFailed, fetch_one, skill
 
 
 async def _po(ctx: SkillContext, po_id: int) -> PurchaseOrder:
-    row = await ctx.db.fetchone("SELECT * FROM purchasing_orders WHERE id = ?", (po_id,))
-    if row is None:
-        raise NotFound(f"no purchase order with id {po_id}")
+    row = await fetch_one(
+        ctx.db, "SELECT * FROM purchasing_orders WHERE id = ?", (po_id,), missing=f"no purchase order with id {po_id}")
     lines = [Line(**r) for r in await ctx.db.fetchall(
         "SELECT id, description, quantity, unit_cost_cents, sku, received FROM purchasing_lines WHERE po_id = ? "
         "ORDER BY id", (po_id,))]
@@ -52,8 +51,9 @@ async def create_order(ctx: SkillContext, vendor_id: int,
         vendor_id: The vendor.
         lines: Order lines.
     """
-    if not await ctx.db.fetchone("SELECT 1 FROM purchasing_vendors WHERE id = ?", (vendor_id,)):
-        raise NotFound(f"no vendor with id {vendor_id}; purchasing_add_vendor first")
+    await fetch_one(
+        ctx.db, "SELECT 1 FROM purchasing_vendors WHERE id = ?", (vendor_id,),
+        missing=f"no vendor with id {vendor_id}; purchasing_add_vendor first")
     result = await ctx.db.execute("INSERT INTO purchasing_orders (vendor_id, status, created_at) "
                                   "VALUES (?, 'draft', ?)", (vendor_id, ctx.now_iso()))
     po_id = result.lastrowid or 0

@@ -34,10 +34,9 @@ async def list_quotes(ctx: SkillContext, status: Status | None = None, customer:
                .add("valid_until <= ?", valid_until_before.isoformat() if valid_until_before else None))
     if status is None:
         filters.add("status != 'superseded'")
-    rows, total, limit, offset = await fetch_page(
-        ctx.db, select=", ".join(QuoteSummary.model_fields), from_="quotes", filters=filters, order_by="id DESC",
-        limit=limit, offset=offset)
-    return QuotePage(items=[QuoteSummary(**r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, QuotePage, select=", ".join(QuoteSummary.model_fields), from_="quotes", filters=filters,
+        order_by="id DESC", limit=limit, offset=offset)
 
 
 @skill(name="quotes_pipeline_summary", title="Quote pipeline", category="analytics", read_only=True,

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from modules.subscriptions.model import Mrr, Plan, PlanMrr, Renewals, Subscription
-from skills import NotFound, SkillContext, SkillFailed, skill
+from skills import SkillContext, SkillFailed, check_transition, fetch_one, skill
 
 Interval = Literal["month", "year"]
 MOVES = {"trialing": {"active", "cancelled"}, "active": {"past_due", "cancelled"},
@@ -25,9 +25,9 @@ def period_after(start: date, interval: str) -> date:
 
 
 async def _sub(ctx: SkillContext, subscription_id: int) -> Subscription:
-    row = await ctx.db.fetchone("SELECT * FROM subscriptions WHERE id = ?", (subscription_id,))
-    if row is None:
-        raise NotFound(f"no subscription with id {subscription_id}")
+    row = await fetch_one(
+        ctx.db, "SELECT * FROM subscriptions WHERE id = ?", (subscription_id,),
+        missing=f"no subscription with id {subscription_id}")
     return Subscription(**{k: row[k] for k in Subscription.model_fields})
 
 
@@ -64,9 +64,9 @@ async def subscribe(ctx: SkillContext, plan_id: int, customer: Annotated[str, Fi
         customer_email: Where invoices go.
         trial_days: Free trial length in days.
     """
-    plan = await ctx.db.fetchone("SELECT * FROM subscriptions_plans WHERE id = ?", (plan_id,))
-    if plan is None:
-        raise NotFound(f"no plan with id {plan_id}; subscriptions_create_plan first")
+    plan = await fetch_one(
+        ctx.db, "SELECT * FROM subscriptions_plans WHERE id = ?", (plan_id,),
+        missing=f"no plan with id {plan_id}; subscriptions_create_plan first")
     start = ctx.now().date()
     end = start + timedelta(days=trial_days) if trial_days else period_after(start, plan["interval"])
     result = await ctx.db.execute(
@@ -91,9 +91,7 @@ async def set_status(ctx: SkillContext, subscription_id: int,
         status: active, past_due or cancelled.
     """
     sub = await _sub(ctx, subscription_id)
-    if status not in MOVES[sub.status]:
-        raise SkillFailed(f"subscription {subscription_id} is {sub.status}; allowed: "
-                          f"{', '.join(sorted(MOVES[sub.status])) or 'none (final)'}")
+    check_transition(MOVES, sub.status, status, what=f"subscription {subscription_id}")
     await ctx.db.execute("UPDATE subscriptions SET status = ? WHERE id = ?", (status, subscription_id))
     return await _sub(ctx, subscription_id)
 

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from modules.support.model import SlaReport, Ticket, TicketPage
-from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, SkillContext, SkillFailed, check_transition, fetch_one, fetch_page, skill
 
 Priority = Literal["low", "normal", "high", "urgent"]
 Status = Literal["open", "pending", "resolved", "closed"]
@@ -26,9 +26,9 @@ COLUMNS = ("id, subject, customer_email, priority, status, sla_due_at, first_res
 
 
 async def fetch_ticket(ctx: SkillContext, ticket_id: int) -> Ticket:
-    row = await ctx.db.fetchone(f"SELECT {COLUMNS} FROM support_tickets WHERE id = ?", (ticket_id,))
-    if row is None:
-        raise NotFound(f"no ticket with id {ticket_id}; support_list_tickets shows them")
+    row = await fetch_one(
+        ctx.db, f"SELECT {COLUMNS} FROM support_tickets WHERE id = ?", (ticket_id,),
+        missing=f"no ticket with id {ticket_id}; support_list_tickets shows them")
     return Ticket(**row)
 
 
@@ -103,10 +103,7 @@ async def set_status(ctx: SkillContext, ticket_id: int, status: Status) -> Ticke
         status: The new status.
     """
     ticket = await fetch_ticket(ctx, ticket_id)
-    allowed = TRANSITIONS[ticket.status]
-    if status not in allowed:
-        raise SkillFailed(f"ticket {ticket_id} is {ticket.status}; it cannot move to {status}. "
-                          f"Allowed: {', '.join(sorted(allowed)) or 'none (final)'}")
+    check_transition(TRANSITIONS, ticket.status, status, what=f"ticket {ticket_id}")
     resolved_at = ctx.now_iso() if status == "resolved" else None
     await ctx.db.execute("UPDATE support_tickets SET status = ?, resolved_at = ? WHERE id = ?",
                          (status, resolved_at, ticket_id))
@@ -129,9 +126,9 @@ async def list_tickets(ctx: SkillContext, status: Status | None = None, priority
     """
     filters = (Filters().add("status = ?", status).add("priority = ?", priority)
                .like(("subject", "customer_email"), query))
-    rows, total, limit, offset = await fetch_page(ctx.db, select=COLUMNS, from_="support_tickets", filters=filters,
-                                                  order_by="sla_due_at, id", limit=limit, offset=offset)
-    return TicketPage(items=[Ticket(**r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, TicketPage, select=COLUMNS, from_="support_tickets", filters=filters, order_by="sla_due_at, id",
+        limit=limit, offset=offset)
 
 
 @skill(name="support_check_sla", title="Check SLAs", category="communication", instructions="""

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from modules.surveys.model import SurveyPage, SurveySummary
+from modules.surveys.model import SurveyPage
 from skills import Filters, SkillContext, fetch_page, skill
 
 # One row per survey with its response count, so filters and paging apply to surveys, not to responses.
@@ -39,6 +39,6 @@ async def list_surveys(
         offset: How many to skip.
     """
     filters = Filters().add("status = ?", status).like(["title"], title)
-    rows, total, lim, off = await fetch_page(ctx.db, select="*", from_=SURVEYS, filters=filters,
-                                             order_by="created_at DESC, id DESC", limit=limit, offset=offset)
-    return SurveyPage(items=[SurveySummary(**r) for r in rows], total=total, limit=lim, offset=off)
+    return await fetch_page(
+        ctx.db, SurveyPage, select="*", from_=SURVEYS, filters=filters, order_by="created_at DESC, id DESC",
+        limit=limit, offset=offset)

@@ -8,14 +8,14 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from modules.surveys.model import Question, QuestionResult, Response, Results, Survey
-from skills import NotFound, SkillContext, SkillFailed, skill
+from skills import SkillContext, SkillFailed, fetch_one, skill
 
 
 async def load_survey(ctx: SkillContext, survey_id: int) -> Survey:
     """The survey, or NotFound that points at surveys_list."""
-    row = await ctx.db.fetchone("SELECT * FROM surveys WHERE id = ?", (survey_id,))
-    if row is None:
-        raise NotFound(f"no survey with id {survey_id}; surveys_list finds surveys by title or status")
+    row = await fetch_one(
+        ctx.db, "SELECT * FROM surveys WHERE id = ?", (survey_id,),
+        missing=f"no survey with id {survey_id}; surveys_list finds surveys by title or status")
     return Survey(id=row["id"], title=row["title"], status=row["status"],
                   questions=[Question(**q) for q in json.loads(row["questions"])])
 

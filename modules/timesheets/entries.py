@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field
 
 from modules.timesheets.model import Entry, Utilization, UtilizationReport, Week
-from skills import NotFound, SkillContext, SkillFailed, skill
+from skills import SkillContext, SkillFailed, fetch_one, skill
 
 
 def monday(day: date) -> date:
@@ -50,8 +50,9 @@ async def log(
     start, end = started_at.astimezone(utc), ended_at.astimezone(utc)
     if end <= start:
         raise SkillFailed("ended_at must be after started_at")
-    if not await ctx.db.fetchone("SELECT 1 FROM projects WHERE id = ?", (project_id,)):
-        raise NotFound(f"no project with id {project_id}; projects_create makes one")
+    await fetch_one(
+        ctx.db, "SELECT 1 FROM projects WHERE id = ?", (project_id,),
+        missing=f"no project with id {project_id}; projects_create makes one")
     if await _locked(ctx, person, start.date()):
         raise SkillFailed(f"{person}'s week of {monday(start.date())} is submitted and locked")
     clash = await ctx.db.fetchone("SELECT id, started_at, ended_at FROM timesheets_entries WHERE person = ? AND "

@@ -23,10 +23,11 @@ from skills import (
     ErrorKind,
     ExternalError,
     Filters,
-    NotFound,
+    Row,
     SkillContext,
     SkillFailed,
     classify_http_status,
+    fetch_one,
     fetch_page,
     skill,
 )
@@ -56,7 +57,7 @@ async def _queue_new_events(ctx: SkillContext) -> int:
     return queued
 
 
-async def _post(ctx: SkillContext, row: dict) -> tuple[int | None, ErrorKind | None, str]:  # type: ignore[type-arg]
+async def _post(ctx: SkillContext, row: Row) -> tuple[int | None, ErrorKind | None, str]:
     body = json.dumps({"id": row["event_id"], "event": row["name"], "payload": json.loads(row["payload"]),
                        "created_at": row["created_at"]}, separators=(",", ":")).encode()
     headers = {"Content-Type": "application/json", "X-Pilothouse-Event": row["name"],
@@ -133,12 +134,12 @@ async def list_deliveries(
         offset: Rows to skip.
     """
     filters = Filters().add("d.status = ?", status).add("d.endpoint_id = ?", endpoint_id)
-    rows, total, limit, offset = await fetch_page(
-        ctx.db, select="d.id, d.endpoint_id, d.event_id, e.name AS event, d.status, d.attempts, d.status_code, "
-                       "d.error_kind, d.last_error",
+    return await fetch_page(
+        ctx.db, DeliveryPage,
+        select="d.id, d.endpoint_id, d.event_id, e.name AS event, d.status, d.attempts, d.status_code, "
+               "d.error_kind, d.last_error",
         from_="webhooks_deliveries d JOIN events e ON e.id = d.event_id", filters=filters, order_by="d.id DESC",
         limit=limit, offset=offset)
-    return DeliveryPage(items=[Delivery(**r) for r in rows], total=total, limit=limit, offset=offset)
 
 
 @skill(name="webhooks_redeliver", title="Redeliver a webhook", category="automation", idempotent=True,
@@ -149,9 +150,9 @@ async def redeliver(ctx: SkillContext, delivery_id: int) -> Delivery:
     Args:
         delivery_id: The delivery's id (webhooks_list_deliveries).
     """
-    row = await ctx.db.fetchone("SELECT status FROM webhooks_deliveries WHERE id = ?", (delivery_id,))
-    if row is None:
-        raise NotFound(f"no delivery #{delivery_id}; webhooks_list_deliveries shows them")
+    row = await fetch_one(
+        ctx.db, "SELECT status FROM webhooks_deliveries WHERE id = ?", (delivery_id,),
+        missing=f"no delivery #{delivery_id}; webhooks_list_deliveries shows them")
     if row["status"] == "pending":
         raise SkillFailed(f"delivery #{delivery_id} is already queued")
     await ctx.db.execute("UPDATE webhooks_deliveries SET status = 'pending', attempts = 0 WHERE id = ?", (delivery_id,))

@@ -9,12 +9,12 @@ from pydantic import Field
 
 from modules.webhooks.model import CreatedEndpoint, Endpoint, EndpointPage
 from modules.webhooks.signing import new_secret
-from skills import Filters, NotFound, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, NotFound, Row, SkillContext, SkillFailed, fetch_page, skill
 
 EVENT_PATTERN = r"^[a-z_*]+(\.[a-z_*]+)?$"
 
 
-def _endpoint(row: dict) -> Endpoint:  # type: ignore[type-arg]
+def _endpoint(row: Row) -> Endpoint:
     return Endpoint(id=row["id"], url=row["url"], events=json.loads(row["events"]), enabled=bool(row["enabled"]),
                     last_event_id=row["last_event_id"])
 
@@ -57,10 +57,9 @@ async def list_endpoints(ctx: SkillContext, limit: int = 50, offset: int = 0) ->
         limit: Page size (1-200).
         offset: Rows to skip.
     """
-    rows, total, limit, offset = await fetch_page(ctx.db, select="id, url, events, enabled, last_event_id",
-                                                  from_="webhooks_endpoints", filters=Filters(), order_by="id",
-                                                  limit=limit, offset=offset)
-    return EndpointPage(items=[_endpoint(r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, EndpointPage, select="id, url, events, enabled, last_event_id", from_="webhooks_endpoints",
+        filters=Filters(), order_by="id", limit=limit, offset=offset, item=_endpoint)
 
 
 @skill(name="webhooks_set_endpoint_enabled", title="Enable or disable an endpoint", category="automation",

@@ -8,17 +8,17 @@ from typing import Annotated
 from pydantic import Field
 
 from modules.webinars.model import Attendance, Registration, Webinar
-from skills import NotFound, SkillContext, SkillFailed, skill
+from skills import SkillContext, SkillFailed, fetch_one, skill
 from skills.formats import EMAIL
 
 
 async def _webinar(ctx: SkillContext, webinar_id: int) -> Webinar:
-    row = await ctx.db.fetchone(
+    row = await fetch_one(
+        ctx.db,
         "SELECT w.*, (SELECT COUNT(*) FROM webinars_registrations r WHERE r.webinar_id = w.id AND r.status IN "
         "('registered', 'attended')) AS registered, (SELECT COUNT(*) FROM webinars_registrations r WHERE "
-        "r.webinar_id = w.id AND r.status = 'waitlisted') AS waitlisted FROM webinars w WHERE w.id = ?", (webinar_id,))
-    if row is None:
-        raise NotFound(f"no webinar with id {webinar_id}; webinars_list finds webinars by title or date")
+        "r.webinar_id = w.id AND r.status = 'waitlisted') AS waitlisted FROM webinars w WHERE w.id = ?", (webinar_id,),
+        missing=f"no webinar with id {webinar_id}; webinars_list finds webinars by title or date")
     return Webinar(id=row["id"], title=row["title"], starts_at=row["starts_at"], capacity=row["capacity"],
                    status=row["status"], registered=row["registered"], waitlisted=row["waitlisted"])
 
@@ -75,10 +75,9 @@ async def check_in(ctx: SkillContext, webinar_id: int, email: Annotated[str, Fie
         webinar_id: The webinar.
         email: The attendee's email.
     """
-    row = await ctx.db.fetchone("SELECT id, status FROM webinars_registrations WHERE webinar_id = ? AND email = ?",
-                                (webinar_id, email))
-    if row is None:
-        raise NotFound(f"{email} is not registered for webinar {webinar_id}")
+    row = await fetch_one(
+        ctx.db, "SELECT id, status FROM webinars_registrations WHERE webinar_id = ? AND email = ?", (webinar_id, email),
+        missing=f"{email} is not registered for webinar {webinar_id}")
     if row["status"] == "waitlisted":
         raise SkillFailed(f"{email} is on the waitlist, not registered")
     await ctx.db.execute("UPDATE webinars_registrations SET status = 'attended' WHERE id = ?", (row["id"],))
