@@ -16,7 +16,7 @@ HEADLINES = {"lead.created": "new leads", "lead.qualified": "leads qualified", "
              "ticket.sla_breached": "SLA breaches", "booking.created": "bookings made"}
 
 
-@skill(name="analytics_weekly_digest", title="Weekly business digest", category="analytics", read_only=True,
+@skill(title="Weekly business digest", read_only=True,
        instructions="""
        A summary of the last 7 days for the owner: page views and visitors (with the week before for
        comparison) and counts of business events from every enabled module (new leads, orders paid,

@@ -19,7 +19,7 @@ def source_of(referrer: str | None, own_host: str | None) -> str:
     return "internal" if own_host and host == own_host else host.removeprefix("www.")
 
 
-@skill(name="analytics_record_view", title="Record a page view", category="analytics", scope="external",
+@skill(title="Record a page view", scope="external",
        instructions="""
        Records one page view: the path, the referrer (where the visitor came from) and an anonymous
        session id for counting visitors. Paths start with '/'. Times come from the server clock.
@@ -48,7 +48,7 @@ def _since(ctx: SkillContext, days: int) -> str:
     return (ctx.now() - timedelta(days=days)).isoformat(timespec="seconds")
 
 
-@skill(name="analytics_top_pages", title="Top pages", category="analytics", read_only=True,
+@skill(title="Top pages", read_only=True,
        instructions="The most viewed paths over the last N days, with distinct visitors (sessions).")
 async def top_pages(ctx: SkillContext, days: Annotated[int, Field(ge=1, le=365)] = 7,
                     limit: Annotated[int, Field(ge=1, le=100)] = 10) -> TopPages:
@@ -65,7 +65,7 @@ async def top_pages(ctx: SkillContext, days: Annotated[int, Field(ge=1, le=365)]
     return TopPages(since=since, pages=[PageCount(**r) for r in rows])
 
 
-@skill(name="analytics_traffic_sources", title="Traffic sources", category="analytics", read_only=True,
+@skill(title="Traffic sources", read_only=True,
        instructions="Where views came from over the last N days: direct, internal, or the referring site.")
 async def traffic_sources(ctx: SkillContext, days: Annotated[int, Field(ge=1, le=365)] = 30) -> Sources:
     """Break down page views by where visitors came from.

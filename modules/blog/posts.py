@@ -32,9 +32,7 @@ async def _publish(ctx: SkillContext, post_id: int) -> None:
 
 
 @skill(
-    name="blog_create_post",
     title="Create blog post",
-    category="content",
     instructions="""
     Creates a draft. The slug is derived from the title and made unique with a numeric
     suffix. Markdown in the body is kept as is. Drafts are invisible until published
@@ -69,9 +67,7 @@ async def create_post(
 
 
 @skill(
-    name="blog_update_post",
     title="Edit blog post",
-    category="content",
     instructions="Changes the title, body or category of a post that is not archived. The slug stays stable.",
 )
 async def update_post(
@@ -103,9 +99,7 @@ async def update_post(
 
 
 @skill(
-    name="blog_schedule_post",
     title="Schedule blog post",
-    category="content",
     instructions="""
     Sets a draft (or an already scheduled post) to publish at a future time, ISO 8601
     with a timezone, e.g. 2026-12-01T09:00:00+00:00. The publisher automation checks
@@ -133,9 +127,7 @@ async def schedule_post(ctx: SkillContext, post_id: int, publish_at: datetime) -
 
 
 @skill(
-    name="blog_publish_post",
     title="Publish blog post",
-    category="content",
     scope="both",
     instructions="Publishes a draft or scheduled post now. Emits post.published. Published posts stay published.",
 )
@@ -155,9 +147,7 @@ async def publish_post(ctx: SkillContext, post_id: int) -> Post:
 
 
 @skill(
-    name="blog_publish_due",
     title="Publish due posts",
-    category="content",
     idempotent=True,
     instructions="Publishes every scheduled post whose time has come. Runs every 5 minutes; safe to repeat.",
 )
@@ -174,9 +164,7 @@ async def publish_due(ctx: SkillContext) -> Published:
 
 
 @skill(
-    name="blog_list_posts",
     title="List blog posts",
-    category="content",
     read_only=True,
     instructions="Filters by status, category and a text query over title and body; newest first, paginated.",
 )
@@ -204,9 +192,7 @@ async def list_posts(
 
 
 @skill(
-    name="blog_archive_post",
     title="Archive blog post",
-    category="content",
     destructive=True,
     idempotent=True,
     instructions="Takes a post off the blog and makes it read-only. The content is kept.",

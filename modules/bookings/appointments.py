@@ -68,7 +68,7 @@ async def _fetch(ctx: SkillContext, appointment_id: int) -> Appointment:
     return Appointment(**row)
 
 
-@skill(name="bookings_available_slots", title="Available slots", category="operations", read_only=True,
+@skill(title="Available slots", read_only=True,
        scope="both", instructions="""
        Free start times for a service on one day (UTC), every 15 minutes, where the whole
        appointment plus its buffer fits in opening hours and overlaps no confirmed appointment.
@@ -85,7 +85,7 @@ async def available_slots(ctx: SkillContext, service_id: int, day: date) -> Slot
     return Slots(service_id=service_id, date=day.isoformat(), slots=[s.isoformat() for s in free])
 
 
-@skill(name="bookings_book", title="Book an appointment", category="operations", scope="both", instructions="""
+@skill(title="Book an appointment", scope="both", instructions="""
     Books a customer into a free slot. Double bookings and times outside opening hours are refused
     with the nearest free slots in the message. Emits booking.created.
     """)
@@ -115,7 +115,7 @@ async def book(
     return await _fetch(ctx, result.lastrowid or 0)
 
 
-@skill(name="bookings_reschedule", title="Reschedule an appointment", category="operations", instructions="""
+@skill(title="Reschedule an appointment", instructions="""
     Moves a confirmed appointment to another free start time, with the same rules as booking
     (its own old slot does not count as taken). The move is atomic.
     """)
@@ -138,7 +138,7 @@ async def reschedule(ctx: SkillContext, appointment_id: int, starts_at: datetime
     return await _fetch(ctx, appointment_id)
 
 
-@skill(name="bookings_cancel", title="Cancel an appointment", category="operations", destructive=True,
+@skill(title="Cancel an appointment", destructive=True,
        idempotent=True, trust="notify",
        instructions="Cancels an appointment and frees its slot. The row is kept with status cancelled.")
 async def cancel(ctx: SkillContext, appointment_id: int) -> Appointment:
@@ -156,7 +156,7 @@ async def cancel(ctx: SkillContext, appointment_id: int) -> Appointment:
     return await _fetch(ctx, appointment_id)
 
 
-@skill(name="bookings_list_appointments", title="List appointments", category="operations", read_only=True,
+@skill(title="List appointments", read_only=True,
        instructions="Appointments in a date range (UTC), by start time; filter by status or service.")
 async def list_appointments(
     ctx: SkillContext,

@@ -24,7 +24,7 @@ def _range(date_from: date | None, date_to: date | None) -> Filters:
             .add("starts_at < ?", (date_to + timedelta(days=1)).isoformat() if date_to else None))
 
 
-@skill(name="calendar_create_event", title="Create calendar event", category="operations", instructions="""
+@skill(title="Create calendar event", instructions="""
     Adds an event with start and end (ISO 8601 with timezone; stored in UTC), optional location,
     description and attendee emails. The end must be after the start. Overlaps are allowed here;
     calendar_find_conflicts lists them.
@@ -63,7 +63,7 @@ async def create_event(
     return _event(row)
 
 
-@skill(name="calendar_list_events", title="List calendar events", category="operations", read_only=True,
+@skill(title="List calendar events", read_only=True,
        instructions="Events overlapping a date range (UTC days, inclusive), in start order.")
 async def list_events(ctx: SkillContext, date_from: date | None = None, date_to: date | None = None,
                       limit: int = 100, offset: int = 0) -> EventPage:
@@ -80,7 +80,7 @@ async def list_events(ctx: SkillContext, date_from: date | None = None, date_to:
         order_by="starts_at", limit=limit, offset=offset, item=_event)
 
 
-@skill(name="calendar_find_conflicts", title="Find calendar conflicts", category="operations", read_only=True,
+@skill(title="Find calendar conflicts", read_only=True,
        instructions="Pairs of events in the range whose times overlap (touching end and start is no conflict).")
 async def find_conflicts(ctx: SkillContext, date_from: date | None = None, date_to: date | None = None) -> Conflicts:
     """Find overlapping events in a date range.
@@ -98,7 +98,7 @@ async def find_conflicts(ctx: SkillContext, date_from: date | None = None, date_
     return Conflicts(conflicts=found)
 
 
-@skill(name="calendar_export_ics", title="Export calendar (ICS)", category="operations", read_only=True,
+@skill(title="Export calendar (ICS)", read_only=True,
        instructions="""
        The events of a date range as an RFC 5545 iCalendar file (text/calendar) that Google, Apple and
        Outlook calendars import: UTC times, stable UIDs, folded lines. Confirmed appointments from the

@@ -9,9 +9,7 @@ from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 
 
 @skill(
-    name="crm_create_company",
     title="Create company",
-    category="crm",
     instructions="""
     Registers an organisation so leads and deals can be attached to it. Names are
     unique regardless of case; creating an existing name is refused with the id of
@@ -45,9 +43,7 @@ async def create_company(
 
 
 @skill(
-    name="crm_list_companies",
     title="List companies",
-    category="crm",
     read_only=True,
     instructions="Lists companies by name. `query` matches name or domain, case-insensitively.",
 )

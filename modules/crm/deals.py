@@ -24,9 +24,7 @@ async def fetch_deal(ctx: SkillContext, deal_id: int) -> Deal:
 
 
 @skill(
-    name="crm_create_deal",
     title="Create deal",
-    category="crm",
     instructions="""
     Opens a sales opportunity in stage `prospect`. Amounts are in cents (EUR 1,200.00 is
     120000) and must be >= 0. Link the lead and/or company it belongs to.
@@ -70,9 +68,7 @@ async def create_deal(
 
 
 @skill(
-    name="crm_move_deal",
     title="Move deal to a stage",
-    category="crm",
     instructions="""
     Stages: prospect -> qualified -> proposal -> negotiation -> won, or lost from any
     open stage. Deals move forward (skipping is allowed) or back one step; won and lost
@@ -105,7 +101,6 @@ async def move_deal(ctx: SkillContext, deal_id: int, stage: Stage) -> Deal:
 
 
 @skill(
-    name="crm_pipeline_summary",
     title="Pipeline summary",
     category="analytics",
     read_only=True,

@@ -29,9 +29,7 @@ async def fetch_lead(ctx: SkillContext, lead_id: int) -> Lead:
 
 
 @skill(
-    name="crm_create_lead",
     title="Create lead",
-    category="crm",
     scope="both",
     instructions="""
     Adds a person who showed interest. The email is the identity of a lead: a second
@@ -77,9 +75,7 @@ async def create_lead(
 
 
 @skill(
-    name="crm_get_lead",
     title="Get lead",
-    category="crm",
     read_only=True,
     instructions="Returns one lead with its status and score.",
 )
@@ -93,9 +89,7 @@ async def get_lead(ctx: SkillContext, lead_id: int) -> Lead:
 
 
 @skill(
-    name="crm_list_leads",
     title="List leads",
-    category="crm",
     read_only=True,
     instructions="""
     Filters combine: status, a minimum score and a text query over email and name.
@@ -126,9 +120,7 @@ async def list_leads(
 
 
 @skill(
-    name="crm_qualify_leads",
     title="Qualify new leads",
-    category="crm",
     idempotent=True,
     instructions=f"""
     Scores every lead in status `new` (or only `lead_ids`) from 0 to 100: named contact,
@@ -167,9 +159,7 @@ async def qualify_leads(ctx: SkillContext, lead_ids: list[int] | None = None) ->
 
 
 @skill(
-    name="crm_set_lead_status",
     title="Change lead status",
-    category="crm",
     instructions="""
     Moves a lead through new -> qualified -> contacted -> converted, or to lost.
     Converted is final; a lost lead can only be reopened to new. Invalid moves are

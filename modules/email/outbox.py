@@ -14,7 +14,7 @@ from skills.formats import EMAIL
 COLUMNS = "id, channel, recipient, subject, purpose, status, attempts, last_error, error_kind, created_at, sent_at"
 
 
-@skill(name="email_send", title="Send an email", category="communication", trust="notify", scope="both",
+@skill(title="Send an email", trust="notify", scope="both",
        instructions="""
        Queues one email in the outbox; the delivery automation sends it over SMTP within a minute
        (or run email_deliver_outbox). Give either a template name with `values` for its placeholders,
@@ -49,7 +49,7 @@ async def send(
     return Queued(outbox_id=outbox_id, to=to, subject=subject)
 
 
-@skill(name="email_list_outbox", title="List the outbox", category="communication", read_only=True,
+@skill(title="List the outbox", read_only=True,
        instructions="""
        Every queued, sent and failed message (email, and webhook notifications), newest first.
        Failed rows keep their last error and its kind (auth_failed, network, rate_limited, ...).
@@ -75,7 +75,7 @@ async def list_outbox(
         offset=offset)
 
 
-@skill(name="email_retry_failed", title="Retry failed messages", category="communication", idempotent=True,
+@skill(title="Retry failed messages", idempotent=True,
        instructions="Puts failed outbox messages (all, or the given ids) back in the queue with a fresh attempt count.")
 async def retry_failed(ctx: SkillContext, ids: list[int] | None = None) -> Requeued:
     """Queue failed outbox messages again.

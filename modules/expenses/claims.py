@@ -22,7 +22,7 @@ async def _fetch(ctx: SkillContext, expense_id: int) -> Expense:
     return Expense(**row)
 
 
-@skill(name="expenses_submit", title="Submit an expense", category="finance", instructions="""
+@skill(title="Submit an expense", instructions="""
     Files an expense claim (amount in cents, the date spent, a category and a receipt reference).
     Future dates and zero amounts are refused. Claims start as `submitted`.
     """)
@@ -54,7 +54,7 @@ async def submit(
     return await _fetch(ctx, result.lastrowid or 0)
 
 
-@skill(name="expenses_decide", title="Approve, reject or reimburse", category="finance", instructions="""
+@skill(title="Approve, reject or reimburse", instructions="""
     Moves a claim: approve or reject a submitted one (a rejection needs a note saying why), then
     reimburse an approved one (emits expense.reimbursed). Other moves are refused.
     """)
@@ -80,7 +80,7 @@ async def decide(ctx: SkillContext, expense_id: int, action: Literal["approve", 
     return await _fetch(ctx, expense_id)
 
 
-@skill(name="expenses_list", title="List expenses", category="finance", read_only=True,
+@skill(name="expenses_list", title="List expenses", read_only=True,
        instructions="Claims by status, person and category, newest spending first.")
 async def list_expenses(
     ctx: SkillContext,
@@ -105,7 +105,7 @@ async def list_expenses(
         limit=limit, offset=offset)
 
 
-@skill(name="expenses_monthly_totals", title="Monthly expense totals", category="analytics", read_only=True,
+@skill(title="Monthly expense totals", category="analytics", read_only=True,
        instructions="Approved and reimbursed spending of one month (YYYY-MM) by category, and how much is paid back.")
 async def monthly_totals(ctx: SkillContext,
                          month: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]) -> MonthTotals:

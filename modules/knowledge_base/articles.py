@@ -38,7 +38,7 @@ async def _fetch(ctx: SkillContext, article_id: int) -> Article:
     return Article(**row)
 
 
-@skill(name="knowledge_base_write_article", title="Write help article", category="content", instructions="""
+@skill(title="Write help article", instructions="""
     Creates a help-center article, or updates one when `article_id` is given. Articles start as
     drafts; set publish=true to make them searchable by customers (scope both).
     """)
@@ -72,7 +72,7 @@ async def write_article(
     return await _fetch(ctx, result.lastrowid or 0)
 
 
-@skill(name="knowledge_base_search", title="Search help articles", category="search", read_only=True,
+@skill(title="Search help articles", category="search", read_only=True,
        scope="both", instructions="""
        Ranked search over published articles: each query word found in the title weighs 5, in the
        body 1 per occurrence (up to 5). Returns the best matches with a snippet around the first hit.
@@ -95,7 +95,7 @@ async def search(ctx: SkillContext, query: Annotated[str, Field(min_length=2)], 
     return SearchResult(query=query, hits=hits[: max(1, min(limit, 20))])
 
 
-@skill(name="knowledge_base_list_articles", title="List help articles", category="content", read_only=True,
+@skill(title="List help articles", read_only=True,
        instructions="Articles by status and category, most helpful first (helpful minus not helpful votes).")
 async def list_articles(ctx: SkillContext, status: Literal["draft", "published"] | None = None,
                         category: str | None = None, limit: int = 50, offset: int = 0) -> ArticlePage:
@@ -113,7 +113,7 @@ async def list_articles(ctx: SkillContext, status: Literal["draft", "published"]
         order_by="helpful - not_helpful DESC, id", limit=limit, offset=offset)
 
 
-@skill(name="knowledge_base_rate_article", title="Rate a help article", category="content", scope="both",
+@skill(title="Rate a help article", scope="both",
        instructions="Records a reader's vote: helpful or not. Only published articles take votes.")
 async def rate_article(ctx: SkillContext, article_id: int, helpful: bool) -> Article:
     """Record whether an article helped a reader.

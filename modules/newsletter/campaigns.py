@@ -19,7 +19,7 @@ async def _campaign(ctx: SkillContext, campaign_id: int) -> Campaign:
     return Campaign(**row)
 
 
-@skill(name="newsletter_create_campaign", title="Draft a campaign", category="communication",
+@skill(title="Draft a campaign",
        instructions="Drafts a newsletter issue. Nothing is sent until newsletter_send_campaign.")
 async def create_campaign(ctx: SkillContext, subject: Annotated[str, Field(min_length=3, max_length=200)],
                           body: Annotated[str, Field(min_length=10)]) -> Campaign:
@@ -34,7 +34,7 @@ async def create_campaign(ctx: SkillContext, subject: Annotated[str, Field(min_l
     return await _campaign(ctx, result.lastrowid or 0)
 
 
-@skill(name="newsletter_send_campaign", title="Send a campaign", category="communication", trust="approve",
+@skill(title="Send a campaign", trust="approve",
        open_world=True, instructions="""
        Bulk email: queues the campaign to every ACTIVE subscriber (one outbox email each, with an
        unsubscribe line) and marks it sent. A campaign goes out once; a subscriber never gets the
@@ -66,7 +66,7 @@ async def send_campaign(ctx: SkillContext, campaign_id: int) -> Campaign:
     return await _campaign(ctx, campaign_id)
 
 
-@skill(name="newsletter_stats", title="Newsletter statistics", category="analytics", read_only=True,
+@skill(title="Newsletter statistics", category="analytics", read_only=True,
        instructions="Subscribers by status and every campaign with its number of recipients.")
 async def stats(ctx: SkillContext) -> Stats:
     """Subscriber counts and campaigns sent."""

@@ -20,7 +20,7 @@ async def _page(ctx: SkillContext, page_id: int) -> Page:
                 blocks=[Block(**b) for b in json.loads(row["blocks"])])
 
 
-@skill(name="pages_save", title="Create or edit a page", category="content", instructions="""
+@skill(title="Create or edit a page", instructions="""
     Creates a page at a path (like /about) or, with page_id, edits one. Blocks are ordered:
     heading {text}, text {markdown}, image {media_id, alt}, cta {label, url}. Saving does not
     publish; use pages_publish. Paths are unique and may not be a redirect source.
@@ -53,7 +53,7 @@ async def save(ctx: SkillContext, path: Annotated[str, Field(pattern=SLUG, max_l
     return await _page(ctx, page_id)
 
 
-@skill(name="pages_publish", title="Publish or unpublish a page", category="content", scope="both", idempotent=True,
+@skill(title="Publish or unpublish a page", scope="both", idempotent=True,
        instructions="Makes a page visible (or hides it). A page without blocks cannot be published.")
 async def publish(ctx: SkillContext, page_id: int, published: bool = True) -> Page:
     """Publish or unpublish a page.
@@ -71,7 +71,7 @@ async def publish(ctx: SkillContext, page_id: int, published: bool = True) -> Pa
     return await _page(ctx, page_id)
 
 
-@skill(name="pages_add_redirect", title="Add a redirect", category="content", instructions="""
+@skill(title="Add a redirect", instructions="""
     Sends visitors from an old path to a new one (301). Refused when it would create a loop or a
     chain longer than 10 hops, or when the source is a live page's path.
     """)
@@ -103,7 +103,7 @@ async def add_redirect(ctx: SkillContext, source: Annotated[str, Field(pattern=S
     return Redirect(source=source, target=target, chain=seen)
 
 
-@skill(name="pages_resolve", title="Resolve a path", category="content", read_only=True, scope="both",
+@skill(title="Resolve a path", read_only=True, scope="both",
        instructions="Follows redirects from a path and returns the published page it ends on, with the hops taken.")
 async def resolve(ctx: SkillContext, path: Annotated[str, Field(pattern=SLUG)]) -> Resolved:
     """Find the published page a visitor lands on for a path.

@@ -49,9 +49,7 @@ async def _decide(ctx: SkillContext, approval_id: int, status: str, note: str) -
 
 
 @skill(
-    name="pilot_list_approvals",
     title="List approvals",
-    category="agent",
     read_only=True,
     instructions="""
     Actions the agent wants to take with skills that need a person's approval (bulk
@@ -76,9 +74,7 @@ async def list_approvals(
 
 
 @skill(
-    name="pilot_approve",
     title="Approve agent action",
-    category="agent",
     instructions="""
     A person approves a pending request: the action runs, exactly as requested, on the
     agent's next heartbeat, and its result is recorded on the approval. Read the
@@ -98,9 +94,7 @@ async def approve(
 
 
 @skill(
-    name="pilot_reject",
     title="Reject agent action",
-    category="agent",
     instructions="""
     A person refuses a pending request: it never runs. Give the reason; the agent reads
     it in its next cycle's context and should not ask for the same action again.

@@ -15,9 +15,7 @@ Caller = Literal["mcp", "cli", "pilot", "automation", "system"]
 
 
 @skill(
-    name="pilot_activity_feed",
     title="Activity feed",
-    category="agent",
     read_only=True,
     instructions="""
     The log of every skill call, newest first: who called (mcp = chat, cli, pilot = the
@@ -70,9 +68,7 @@ def _to_utc(value: datetime | None) -> str | None:
 
 
 @skill(
-    name="pilot_list_notifications",
     title="List admin notifications",
-    category="agent",
     read_only=True,
     instructions="""
     Notifications the platform raised for the administrator (a skill auto-paused, an
@@ -100,9 +96,7 @@ async def list_notifications(
 
 
 @skill(
-    name="pilot_mark_notifications_read",
     title="Mark notifications read",
-    category="agent",
     idempotent=True,
     instructions="Marks the given notification ids (or, with all_unread=true, every unread one) as read.",
 )
@@ -130,9 +124,7 @@ async def mark_notifications_read(
 
 
 @skill(
-    name="pilot_list_runs",
     title="List agent runs",
-    category="agent",
     read_only=True,
     instructions="""
     Agent runs (heartbeat cycles, asks) with their checkpoint: status (running, paused,

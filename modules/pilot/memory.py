@@ -28,9 +28,7 @@ PREVIEW_CHARS = 300
 
 
 @skill(
-    name="pilot_memory_set",
     title="Remember",
-    category="agent",
     idempotent=True,
     instructions="""
     Stores a note under a key (lowercase letters, digits, `_ . : -`), replacing the old
@@ -77,9 +75,7 @@ async def memory_set(
 
 
 @skill(
-    name="pilot_memory_get",
     title="Recall",
-    category="agent",
     read_only=True,
     instructions="Returns the full value of one memory key. pilot_memory_search finds keys by keyword or category.",
 )
@@ -96,9 +92,7 @@ async def memory_get(ctx: SkillContext, key: Annotated[str, Field(min_length=1, 
 
 
 @skill(
-    name="pilot_memory_search",
     title="Search memory",
-    category="agent",
     read_only=True,
     instructions="""
     Finds notes whose key or value contains a keyword (case-insensitive), and/or lists a

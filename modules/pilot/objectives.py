@@ -60,9 +60,7 @@ async def check_evidence(ctx: SkillContext, ids: list[int], *, since: str) -> No
 
 
 @skill(
-    name="pilot_create_objective",
     title="Create objective",
-    category="agent",
     instructions="""
     An objective is a goal the agent works on across heartbeats, e.g. "Publish 3 blog posts
     this week". Give it measurable success criteria and, ideally, a plan: an ordered list
@@ -109,9 +107,7 @@ async def create_objective(
 
 
 @skill(
-    name="pilot_list_objectives",
     title="List objectives",
-    category="agent",
     read_only=True,
     instructions="""
     Lists objectives with their plan and evidence, most urgent first (priority, then
@@ -140,9 +136,7 @@ async def list_objectives(
 
 
 @skill(
-    name="pilot_update_objective_step",
     title="Record objective progress",
-    category="agent",
     instructions="""
     Records progress on one step of an active objective's plan: its status (pending,
     in_progress, done, blocked), a short note, and optionally evidence (activity ids of
@@ -197,9 +191,7 @@ async def update_objective_step(
 
 
 @skill(
-    name="pilot_complete_objective",
     title="Complete objective",
-    category="agent",
     instructions="""
     Marks an objective completed. Completion needs evidence: the ids of successful
     activity rows (skill calls) recorded after the objective was created that show the
@@ -233,9 +225,7 @@ async def complete_objective(
 
 
 @skill(
-    name="pilot_set_objective_status",
     title="Pause, fail or resume objective",
-    category="agent",
     idempotent=True,
     instructions="""
     Changes an objective's state by hand: pause it (active -> paused), give it up

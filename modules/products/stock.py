@@ -19,7 +19,7 @@ from modules.products.model import (
 from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 
 
-@skill(name="products_adjust_stock", title="Adjust stock", category="commerce", instructions="""
+@skill(title="Adjust stock", instructions="""
     Adds or removes units of a product with a reason (restock, correction, damaged, lost,
     returned) and an optional note, written to the stock ledger. Stock can never go negative: a
     removal larger than what is on hand is refused and nothing changes. Orders move stock
@@ -56,7 +56,7 @@ async def adjust_stock(
     return Adjusted(product=product, movement=movement)
 
 
-@skill(name="products_stock_ledger", title="Stock ledger", category="commerce", read_only=True, instructions="""
+@skill(title="Stock ledger", read_only=True, instructions="""
     The stock movements ledger, newest first: every change with its delta, the level after it,
     the reason (initial, restock, correction, damaged, lost, returned, sale, order_cancelled,
     order_refunded) and a note (orders note their number). Filter by product and reason.
@@ -86,7 +86,7 @@ async def stock_ledger(
         order_by="m.id DESC", limit=limit, offset=offset)
 
 
-@skill(name="products_low_stock", title="Low-stock report", category="commerce", read_only=True, instructions="""
+@skill(title="Low-stock report", read_only=True, instructions="""
     Active products whose stock is at or below their own low-stock threshold, emptiest first, with
     how far each is below it (0 when exactly at it). Archived products are left out. Set a
     product's threshold with products_update.

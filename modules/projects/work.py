@@ -27,7 +27,7 @@ async def _task(ctx: SkillContext, task_id: int) -> Task:
     return Task(**row)
 
 
-@skill(name="projects_create", title="Create project", category="operations",
+@skill(title="Create project",
        instructions="Starts a project (unique name), optionally for a client. Tasks and milestones hang off it.")
 async def create(ctx: SkillContext, name: Annotated[str, Field(min_length=2, max_length=120)],
                  client: str | None = None) -> Project:
@@ -44,7 +44,7 @@ async def create(ctx: SkillContext, name: Annotated[str, Field(min_length=2, max
     return Project(id=result.lastrowid or 0, name=name, client=client)
 
 
-@skill(name="projects_add_milestone", title="Add milestone", category="operations",
+@skill(title="Add milestone",
        instructions="A dated checkpoint of a project; tasks can be attached to it to measure progress.")
 async def add_milestone(ctx: SkillContext, project_id: int, title: Annotated[str, Field(min_length=2)],
                         due: date) -> Milestone:
@@ -61,7 +61,7 @@ async def add_milestone(ctx: SkillContext, project_id: int, title: Annotated[str
     return Milestone(id=result.lastrowid or 0, project_id=project_id, title=title, due=due.isoformat())
 
 
-@skill(name="projects_add_task", title="Add task", category="operations", instructions="""
+@skill(title="Add task", instructions="""
     Adds a task in `todo` with an estimate in hours (used for milestone progress), an optional
     assignee, due date and milestone of the same project.
     """)
@@ -96,7 +96,7 @@ async def add_task(
     return await _task(ctx, result.lastrowid or 0)
 
 
-@skill(name="projects_move_task", title="Move task", category="operations", instructions="""
+@skill(title="Move task", instructions="""
     Moves a task on the board: todo -> doing -> done, back from doing to todo, or reopen done ->
     doing. Emits task.done when a task is finished.
     """)
@@ -115,7 +115,7 @@ async def move_task(ctx: SkillContext, task_id: int, status: TaskStatus) -> Task
     return await _task(ctx, task_id)
 
 
-@skill(name="projects_progress", title="Project progress", category="operations", read_only=True,
+@skill(title="Project progress", read_only=True,
        instructions="""
        Per milestone: progress = estimated hours of done tasks / estimated hours of all its tasks, and
        whether it is late (due date passed, not complete). Also lists overdue open tasks.

@@ -25,7 +25,7 @@ async def _po(ctx: SkillContext, po_id: int) -> PurchaseOrder:
                          total_cents=sum(ln.quantity * ln.unit_cost_cents for ln in lines), lines=lines)
 
 
-@skill(name="purchasing_add_vendor", title="Add a vendor", category="commerce",
+@skill(title="Add a vendor",
        instructions="Registers a supplier you buy from (unique name) and the address purchase orders are emailed to.")
 async def add_vendor(ctx: SkillContext, name: Annotated[str, Field(min_length=2, max_length=120)],
                      email: Annotated[str | None, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] = None) -> Vendor:
@@ -41,7 +41,7 @@ async def add_vendor(ctx: SkillContext, name: Annotated[str, Field(min_length=2,
     return Vendor(id=result.lastrowid or 0, name=name, email=email)
 
 
-@skill(name="purchasing_create_order", title="Draft a purchase order", category="commerce",
+@skill(title="Draft a purchase order",
        instructions="A draft purchase order for a vendor with lines (quantity, unit cost in cents, optional SKU).")
 async def create_order(ctx: SkillContext, vendor_id: int,
                        lines: Annotated[list[LineIn], Field(min_length=1)]) -> PurchaseOrder:
@@ -64,7 +64,7 @@ async def create_order(ctx: SkillContext, vendor_id: int,
     return await _po(ctx, po_id)
 
 
-@skill(name="purchasing_send_order", title="Send a purchase order", category="commerce", trust="approve",
+@skill(title="Send a purchase order", trust="approve",
        open_world=True, instructions="""
        Commits to buy: emails the order to the vendor (through the outbox) and marks it sent. Only
        drafts can be sent. Spends money: approve trust.
@@ -89,7 +89,7 @@ async def send_order(ctx: SkillContext, po_id: int) -> PurchaseOrder:
     return await _po(ctx, po_id)
 
 
-@skill(name="purchasing_receive", title="Receive goods", category="commerce", instructions="""
+@skill(title="Receive goods", instructions="""
     Records goods received against a sent order, line by line (never more than ordered). When every
     line is complete the order becomes `received`. Lines with a SKU add to product stock if the
     products module is installed.
@@ -129,7 +129,7 @@ async def _into_stock(ctx: SkillContext, sku: str, quantity: int, po_id: int) ->
         await move_stock(ctx, product_id, quantity, "restock", f"PO-{po_id}")
 
 
-@skill(name="purchasing_cancel_order", title="Cancel a purchase order", category="commerce", destructive=True,
+@skill(title="Cancel a purchase order", destructive=True,
        instructions="""
        Cancels a draft or sent purchase order on which nothing was received yet (tell the vendor
        yourself if it was sent). An order with goods received cannot be cancelled: receive the rest
@@ -149,7 +149,7 @@ async def cancel_order(ctx: SkillContext, po_id: int) -> PurchaseOrder:
     return await _po(ctx, po_id)
 
 
-@skill(name="purchasing_spend_by_vendor", title="Spend by vendor", category="analytics", read_only=True,
+@skill(title="Spend by vendor", category="analytics", read_only=True,
        instructions="Committed spend (sent and received orders) per vendor, highest first.")
 async def spend_by_vendor(ctx: SkillContext) -> SpendReport:
     """Total committed spend per vendor."""

@@ -31,7 +31,7 @@ async def _sub(ctx: SkillContext, subscription_id: int) -> Subscription:
     return Subscription(**{k: row[k] for k in Subscription.model_fields})
 
 
-@skill(name="subscriptions_create_plan", title="Create a plan", category="subscriptions",
+@skill(title="Create a plan",
        instructions="A recurring price: monthly or yearly, in cents. Plan names are unique.")
 async def create_plan(ctx: SkillContext, name: Annotated[str, Field(min_length=2, max_length=80)],
                       price_cents: Annotated[int, Field(ge=0)], interval: Interval = "month") -> Plan:
@@ -49,7 +49,7 @@ async def create_plan(ctx: SkillContext, name: Annotated[str, Field(min_length=2
     return Plan(id=result.lastrowid or 0, name=name, price_cents=price_cents, interval=interval)
 
 
-@skill(name="subscriptions_subscribe", title="Subscribe a customer", category="subscriptions", instructions="""
+@skill(title="Subscribe a customer", instructions="""
     Starts a subscription on a plan, with an optional free trial in days (status trialing until the
     first renewal run after the trial) or active right away. The first period starts today.
     """)
@@ -77,7 +77,7 @@ async def subscribe(ctx: SkillContext, plan_id: int, customer: Annotated[str, Fi
     return await _sub(ctx, result.lastrowid or 0)
 
 
-@skill(name="subscriptions_set_status", title="Change subscription status", category="subscriptions",
+@skill(title="Change subscription status",
        instructions="""
        Moves a subscription: trialing -> active | cancelled; active -> past_due | cancelled;
        past_due -> active | cancelled. Cancelled is final.
@@ -96,7 +96,7 @@ async def set_status(ctx: SkillContext, subscription_id: int,
     return await _sub(ctx, subscription_id)
 
 
-@skill(name="subscriptions_mrr", title="Monthly recurring revenue", category="analytics", read_only=True,
+@skill(title="Monthly recurring revenue", category="analytics", read_only=True,
        instructions="""
        MRR: the monthly value of active and past-due subscriptions (yearly plans count price / 12,
        trials count nothing yet), per plan, and ARR = 12 x MRR.
@@ -113,7 +113,7 @@ async def mrr(ctx: SkillContext) -> Mrr:
     return Mrr(mrr_cents=total, arr_cents=total * 12, plans=plans)
 
 
-@skill(name="subscriptions_run_renewals", title="Run renewals", category="subscriptions", idempotent=True,
+@skill(title="Run renewals", idempotent=True,
        instructions="""
        For every trialing or active subscription whose period has ended: a draft invoice for the next
        period is created in invoicing (review and send it there), the period advances, and a trial

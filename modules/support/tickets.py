@@ -32,7 +32,7 @@ async def fetch_ticket(ctx: SkillContext, ticket_id: int) -> Ticket:
     return Ticket(**row)
 
 
-@skill(name="support_open_ticket", title="Open support ticket", category="communication", scope="both",
+@skill(title="Open support ticket", scope="both",
        instructions=f"""
        Records a customer's request. The SLA due time for the first response follows the priority:
        {', '.join(f'{p} {h} h' for p, h in FIRST_RESPONSE_HOURS.items())}. Emits ticket.opened.
@@ -64,7 +64,7 @@ async def open_ticket(
     return await fetch_ticket(ctx, ticket_id)
 
 
-@skill(name="support_reply", title="Reply to a ticket", category="communication", instructions="""
+@skill(title="Reply to a ticket", instructions="""
     Adds an agent's reply (or an internal note). The first agent reply records the first response
     time and meets the SLA. A reply to an open ticket sets it to pending (waiting on the customer).
     Closed tickets take no replies.
@@ -91,7 +91,7 @@ async def reply(ctx: SkillContext, ticket_id: int, body: Annotated[str, Field(mi
     return await fetch_ticket(ctx, ticket_id)
 
 
-@skill(name="support_set_status", title="Change ticket status", category="communication", instructions="""
+@skill(title="Change ticket status", instructions="""
     Moves a ticket: open <-> pending -> resolved -> closed, and resolved -> open to reopen.
     Closed is final. Invalid moves are refused with the allowed ones.
     """)
@@ -111,7 +111,7 @@ async def set_status(ctx: SkillContext, ticket_id: int, status: Status) -> Ticke
     return await fetch_ticket(ctx, ticket_id)
 
 
-@skill(name="support_list_tickets", title="List tickets", category="communication", read_only=True,
+@skill(title="List tickets", read_only=True,
        instructions="Tickets by status and priority, most urgent SLA first; text query over subject and email.")
 async def list_tickets(ctx: SkillContext, status: Status | None = None, priority: Priority | None = None,
                        query: str | None = None, limit: int = 50, offset: int = 0) -> TicketPage:
@@ -131,7 +131,7 @@ async def list_tickets(ctx: SkillContext, status: Status | None = None, priority
         limit=limit, offset=offset)
 
 
-@skill(name="support_check_sla", title="Check SLAs", category="communication", instructions="""
+@skill(title="Check SLAs", instructions="""
     Tickets still waiting for a first response: breached (past their SLA due time) and at risk
     (due within the hour). Each newly breached ticket emits ticket.sla_breached once.
     Runs every 15 minutes as an automation.

@@ -26,7 +26,7 @@ def _text_question(survey: Survey, key: str) -> str:
     return question.text
 
 
-@skill(name="surveys_text_answers", title="Read text answers", category="analytics", read_only=True,
+@skill(title="Read text answers", category="analytics", read_only=True,
        instructions="""
        The written answers to one text question of a survey, newest first, each with its response
        id and when it came in. `question` is the question's key (surveys_results lists the keys);

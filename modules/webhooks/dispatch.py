@@ -73,7 +73,7 @@ async def _post(ctx: SkillContext, row: Row) -> tuple[int | None, ErrorKind | No
     return response.status_code, None, ""
 
 
-@skill(name="webhooks_dispatch_events", title="Dispatch events to webhooks", category="automation",
+@skill(name="webhooks_dispatch_events", title="Dispatch events to webhooks",
        transactional=False, open_world=True, timeout_s=120, instructions="""
        Queues new domain events for every matching endpoint, then POSTs queued deliveries as JSON
        {id, event, payload, created_at}, signed in X-Pilothouse-Signature. Runs every minute.
@@ -116,7 +116,7 @@ async def dispatch(ctx: SkillContext, limit: Annotated[int, Field(ge=1, le=500)]
     return report
 
 
-@skill(name="webhooks_list_deliveries", title="List webhook deliveries", category="automation", read_only=True,
+@skill(title="List webhook deliveries", read_only=True,
        instructions="Every delivery attempt's state, newest first: status code, error kind and last error.")
 async def list_deliveries(
     ctx: SkillContext,
@@ -142,7 +142,7 @@ async def list_deliveries(
         limit=limit, offset=offset)
 
 
-@skill(name="webhooks_redeliver", title="Redeliver a webhook", category="automation", idempotent=True,
+@skill(title="Redeliver a webhook", idempotent=True,
        instructions="Queues a failed (or delivered) delivery again with a fresh attempt count; the next run sends it.")
 async def redeliver(ctx: SkillContext, delivery_id: int) -> Delivery:
     """Queue one delivery again.

@@ -19,7 +19,7 @@ def _endpoint(row: Row) -> Endpoint:
                     last_event_id=row["last_event_id"])
 
 
-@skill(name="webhooks_create_endpoint", title="Add a webhook endpoint", category="automation", open_world=True,
+@skill(title="Add a webhook endpoint", open_world=True,
        instructions="""
        Registers an HTTPS (or loopback HTTP) URL to receive domain events as signed JSON POSTs.
        `events` are names or wildcards: `invoice.*`, `lead.created`, `*`. The signing secret is
@@ -48,7 +48,7 @@ async def create_endpoint(
                            last_event_id=start, secret=secret)
 
 
-@skill(name="webhooks_list_endpoints", title="List webhook endpoints", category="automation", read_only=True,
+@skill(title="List webhook endpoints", read_only=True,
        instructions="Lists endpoints with their event filters and delivery cursor (secrets are never shown again).")
 async def list_endpoints(ctx: SkillContext, limit: int = 50, offset: int = 0) -> EndpointPage:
     """List webhook endpoints.
@@ -62,7 +62,7 @@ async def list_endpoints(ctx: SkillContext, limit: int = 50, offset: int = 0) ->
         filters=Filters(), order_by="id", limit=limit, offset=offset, item=_endpoint)
 
 
-@skill(name="webhooks_set_endpoint_enabled", title="Enable or disable an endpoint", category="automation",
+@skill(name="webhooks_set_endpoint_enabled", title="Enable or disable an endpoint",
        idempotent=True, instructions="Pauses or resumes deliveries to one endpoint; queued deliveries are kept.")
 async def set_enabled(ctx: SkillContext, endpoint_id: int, enabled: bool) -> Endpoint:
     """Enable or disable one webhook endpoint.
