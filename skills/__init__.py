@@ -1,7 +1,7 @@
 """The contract a module author imports. Imports nothing else of Pilothouse."""
 
 from skills.context import Clock, Database, Row, SkillContext, SystemClock, WriteResult
-from skills.contract import CATEGORIES, NAME_PATTERN, ContractError, Hints, Skill, skill
+from skills.contract import CATEGORIES, NAME_PATTERN, ContractError, Hints, Skill, definition_of, skill
 from skills.errors import (
     HARD_GATES,
     RETRYABLE,
@@ -16,6 +16,7 @@ from skills.errors import (
 from skills.module import Automation, Migration, Module
 from skills.paging import Filters, Page, fetch_one, fetch_page, page_clause
 from skills.record import Record
+from skills.transitions import check_transition
 
 __all__ = [
     "CATEGORIES",
@@ -43,7 +44,9 @@ __all__ = [
     "SkillFailed",
     "SystemClock",
     "WriteResult",
+    "check_transition",
     "classify_http_status",
+    "definition_of",
     "fetch_one",
     "fetch_page",
     "page_clause",

@@ -1,9 +1,30 @@
 """The skill contract: one operation of a module, exposed as an MCP tool.
 
-A handler is an async function ``(ctx, **params) -> OutputModel``. Its signature
-and Google-style docstring are the tool contract: the summary becomes the
-description, ``Args:`` entries become parameter descriptions, and an
-undocumented parameter is a registration error, raised at import time.
+A handler is an async function ``(ctx, **params) -> OutputModel`` decorated with
+``@skill``. The decorator checks the contract and returns the function itself, still
+callable and typed as written; its ``Skill`` definition rides along on it
+(``definition_of(fn)``) and ``Module(skills=...)`` collects it.
+
+Where each part of the served contract comes from, one place apiece:
+
+- name: ``<module prefix>_<function name>``, stamped by the module (the prefix is the
+  module id unless the module declares ``prefix=``). ``name=`` overrides it, and must
+  still start with the prefix.
+- category: the module's, unless ``category=`` says otherwise (an analytics report in
+  a CRM module, say).
+- description (what the tool is and when to pick it; sent in every tools/list, so it is
+  short): the docstring's summary line. It may be followed, after a blank line, by one
+  paragraph that routes elsewhere ("NOT for ... (use other_skill)"); the served
+  description is the two joined by a blank line. A summary that wraps onto a second
+  line, or a second such paragraph, is a registration error: it is either an accident
+  of line wrapping or usage detail that belongs in ``instructions=``.
+- instructions (how to use it: rules, side effects, events; sent on request):
+  the ``instructions=`` argument, dedented.
+- parameter descriptions: the docstring's ``Args:`` entries. An undocumented parameter
+  is a registration error; so is any other section (``Returns:``, ``Raises:``), which
+  would be silently dropped.
+
+Errors are raised at import time, never at call time.
 
 Registration only checks the contract (names, annotations that resolve, documented
 parameters, a pydantic return type); the pydantic input model is built on first use
@@ -20,7 +41,7 @@ import re
 import typing
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 import docstring_parser
 from pydantic import BaseModel, ConfigDict, Field, PydanticUserError, create_model
@@ -41,6 +62,10 @@ CATEGORIES = (
 )
 
 Handler = Callable[..., Awaitable[BaseModel]]
+# The decorated function keeps its own type, so callers and mypy see its real signature.
+SkillFunction = TypeVar("SkillFunction", bound=Handler)
+# Where @skill leaves the definition on the function.
+DEFINITION_ATTRIBUTE = "__skill__"
 
 
 class ContractError(ValueError):
@@ -81,7 +106,10 @@ class Skill:
     module_id: str = ""
     params: tuple[str, ...] = field(default=())
     # What the decorator derived from the signature; the input model is built from it on first use.
-    inputs: _InputSpec = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+    inputs: _InputSpec = field(default_factory=lambda: _InputSpec("", "", {}), compare=False, repr=False)
+    # What the author wrote (None: the module decides); name and category are stamped from them.
+    declared_name: str | None = field(default=None, compare=False, repr=False)
+    declared_category: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def input_model(self) -> type[BaseModel]:
@@ -89,10 +117,10 @@ class Skill:
 
     def input_schema(self) -> dict[str, Any]:
         """A fresh dict each call (callers may change it)."""
-        return json.loads(self.inputs.schema_json("input", self._build_input_schema))
+        return cast(dict[str, Any], json.loads(self.inputs.schema_json("input", self._build_input_schema)))
 
     def output_schema(self) -> dict[str, Any]:
-        return json.loads(self.inputs.schema_json("output", self._build_output_schema))
+        return cast(dict[str, Any], json.loads(self.inputs.schema_json("output", self._build_output_schema)))
 
     def schemas_json(self) -> tuple[str, str]:
         """(input, output) JSON schemas as text: what the schema cache stores."""
@@ -123,6 +151,11 @@ class _InputSpec:
         self._model: type[BaseModel] | None = None
         self.schemas: dict[str, str] = {}
 
+    def rename(self, skill_name: str) -> None:
+        """Take the name the module stamped; the input model is named after it (CrmCreateLeadInput)."""
+        self.skill_name = skill_name
+        self.model_name = _model_name(skill_name)
+
     def model(self) -> type[BaseModel]:
         if self._model is None:
             definitions: dict[str, Any] = {
@@ -144,10 +177,10 @@ class _InputSpec:
 
 def skill(
     *,
-    name: str,
     title: str,
-    category: str,
     instructions: str,
+    name: str | None = None,
+    category: str | None = None,
     scope: Scope = "internal",
     trust: Trust = "auto",
     read_only: bool = False,
@@ -157,32 +190,36 @@ def skill(
     preferred_provider: str | None = None,
     timeout_s: float = 30.0,
     transactional: bool = True,
-) -> Callable[[Handler], Skill]:
-    """Declare a skill from an async handler ``(ctx, **params) -> BaseModel``.
+) -> Callable[[SkillFunction], SkillFunction]:
+    """Declare a skill from an async handler ``(ctx, **params) -> BaseModel``; returns the handler.
 
+    ``name`` and ``category`` default to the module's (see the module docstring).
     ``transactional=False`` is for handlers that talk to the outside world (SMTP,
     webhooks): they manage their own short transactions so a slow peer never holds
     the write lock.
     """
 
-    def decorate(fn: Handler) -> Skill:
-        _check_name(name)
-        if category not in CATEGORIES:
-            raise ContractError(f"skill {name}: category {category!r} is not one of {CATEGORIES}")
-        if not inspect.iscoroutinefunction(fn):
-            raise ContractError(f"skill {name}: handler {fn.__qualname__} must be async")
+    def decorate(fn: SkillFunction) -> SkillFunction:
+        label = name or fn.__qualname__  # errors before the module names the skill
+        if name is not None:
+            _check_name(name)
+        if category is not None and category not in CATEGORIES:
+            raise ContractError(f"skill {label}: category {category!r} is not one of {CATEGORIES}")
+        is_async = inspect.iscoroutinefunction(fn)  # a bool, so mypy does not narrow away fn's own type
+        if not is_async:
+            raise ContractError(f"skill {label}: handler {fn.__qualname__} must be async")
         doc = _parse_doc(inspect.getdoc(fn) or "")
-        description = _description(name, doc)
+        description = _description(label, doc)
         # Resolved once per skill: an annotation naming something that does not exist fails here, at import.
         hints = typing.get_type_hints(fn, include_extras=True)
-        inputs, params = _input_spec(name, fn, hints, doc, confirmable=trust == "approve")
-        output_model = _output_model(name, hints)
-        return Skill(
-            name=name,
+        inputs, params = _input_spec(label, fn, hints, doc, confirmable=trust == "approve")
+        output_model = _output_model(label, hints)
+        definition = Skill(
+            name=name or "",
             title=title,
             description=description,
             instructions=inspect.cleandoc(instructions),
-            category=category,
+            category=category or "",
             scope=scope,
             trust=trust,
             hints=Hints(read_only, destructive, read_only if idempotent is None else idempotent, open_world),
@@ -193,9 +230,45 @@ def skill(
             transactional=transactional,
             params=params,
             inputs=inputs,
+            declared_name=name,
+            declared_category=category,
         )
+        setattr(fn, DEFINITION_ATTRIBUTE, definition)
+        return fn
 
     return decorate
+
+
+def definition_of(declared: Skill | Handler) -> Skill:
+    """The ``Skill`` behind a ``@skill`` function (a ``Skill`` is returned as it is)."""
+    if isinstance(declared, Skill):
+        return declared
+    definition = getattr(declared, DEFINITION_ATTRIBUTE, None)
+    if not isinstance(definition, Skill):
+        what = getattr(declared, "__qualname__", repr(declared))
+        raise ContractError(f"{what} is not a skill: decorate it with @skill(...)")
+    return definition
+
+
+def stamp(definition: Skill, *, module_id: str, prefix: str, category: str) -> None:
+    """Give a skill what its module decides: name (unless declared), category (unless declared), owner.
+
+    Called by ``Module``; the definition is updated in place so ``definition_of(fn)`` is what is served.
+    """
+    name = definition.declared_name or f"{prefix}_{definition.handler.__name__}"
+    _check_name(name)
+    if not name.startswith(f"{prefix}_"):
+        raise ContractError(
+            f"module {module_id}: skill {name!r} must start with {prefix + '_'!r}: rename it, drop name= to get "
+            f"{prefix}_{definition.handler.__name__}, or declare Module(prefix=...) if the module uses another prefix"
+        )
+    chosen = definition.declared_category or category
+    if chosen not in CATEGORIES:
+        raise ContractError(f"skill {name}: category {chosen!r} (the module's) is not one of {CATEGORIES}; "
+                            "pass category= to the skill")
+    for attribute, value in (("name", name), ("category", chosen), ("module_id", module_id)):
+        object.__setattr__(definition, attribute, value)
+    definition.inputs.rename(name)
 
 
 def _check_name(name: str) -> None:
@@ -207,10 +280,22 @@ def _check_name(name: str) -> None:
 
 
 def _description(name: str, doc: docstring_parser.Docstring) -> str:
-    parts = [p for p in (doc.short_description, doc.long_description) if p]
-    if not parts:
+    """The summary line, plus at most one routing paragraph (the rule is in the module docstring)."""
+    if not doc.short_description:
         raise ContractError(f"skill {name}: the handler needs a docstring; its summary is the tool description")
-    return "\n\n".join(parts).strip()
+    extra = [p for p in doc.meta if not isinstance(p, docstring_parser.DocstringParam)]
+    if extra:
+        raise ContractError(f"skill {name}: the docstring may only have an Args: section; move "
+                            f"{', '.join(sorted({m.args[0] for m in extra}))} into instructions=")
+    if not doc.long_description:
+        return doc.short_description.strip()
+    if not doc.blank_after_short_description:
+        raise ContractError(f"skill {name}: the docstring summary must fit on one line, followed by a blank line")
+    if "\n\n" in doc.long_description.strip():
+        raise ContractError(f"skill {name}: the docstring has more than one paragraph after its summary; "
+                            "the tool description is the summary (plus one 'NOT for ...' paragraph at most), "
+                            "usage detail goes into instructions=")
+    return f"{doc.short_description}\n\n{doc.long_description}".strip()
 
 
 # Markers of the other docstring styles (reST/Epydoc fields, numpydoc section underlines).
@@ -248,8 +333,11 @@ def _input_spec(
         if CONFIRM_FIELD in fields:
             raise ContractError(f"skill {name}: `{CONFIRM_FIELD}` is reserved for approve-trust skills")
         fields[CONFIRM_FIELD] = (bool, False, CONFIRM_DESCRIPTION)
-    model_name = "".join(part.capitalize() for part in name.split("_")) + "Input"
-    return _InputSpec(name, model_name, fields), params
+    return _InputSpec(name, _model_name(name), fields), params
+
+
+def _model_name(skill_name: str) -> str:
+    return "".join(part.capitalize() for part in skill_name.split("_")) + "Input"
 
 
 def _output_model(name: str, hints: dict[str, Any]) -> type[BaseModel]:
@@ -263,8 +351,12 @@ def _output_model(name: str, hints: dict[str, Any]) -> type[BaseModel]:
 
 def _clean_schema(schema: dict[str, Any]) -> dict[str, Any]:
     """Drop pydantic's generated titles: they repeat the property names and cost tokens."""
-    if isinstance(schema, dict):
-        return {k: _clean_schema(v) for k, v in schema.items() if not (k == "title" and isinstance(v, str))}
-    if isinstance(schema, list):
-        return [_clean_schema(v) for v in schema]  # type: ignore[return-value]
-    return schema
+    return cast(dict[str, Any], _without_titles(schema))
+
+
+def _without_titles(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_titles(v) for k, v in node.items() if not (k == "title" and isinstance(v, str))}
+    if isinstance(node, list):
+        return [_without_titles(v) for v in node]
+    return node

@@ -1,14 +1,23 @@
-"""The module contract (Pattern 5): a module declares its skills, automations and tables."""
+"""The module contract (Pattern 5): a module declares its skills, automations and tables.
+
+Every module package has the same files, so a reader finds each part in one place:
+
+- ``__init__.py``: only the ``module = Module(...)`` declaration and its imports;
+- ``model.py``: the pydantic output and item models (and loaders several skill files share);
+- ``schema.py``: ``MIGRATIONS``, where the module has tables of its own;
+- ``demo.py``: the ``seed`` hook for ``pilothouse seed-demo``, where the module has demo data;
+- one file per concept for the skills themselves (``leads.py``, ``deals.py``...).
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from skills.context import Database, SkillContext
-from skills.contract import ContractError, Skill
+from skills.contract import ContractError, Handler, Skill, definition_of, stamp
 
 MODULE_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
@@ -43,6 +52,11 @@ class Automation:
 
 @dataclass(frozen=True, slots=True)
 class Module:
+    """A module. ``skills`` takes the ``@skill`` functions (or ``Skill`` definitions) and holds the definitions.
+
+    Each skill's name must start with ``<prefix>_``; ``prefix`` defaults to the module id.
+    """
+
     id: str
     name: str
     description: str
@@ -57,10 +71,32 @@ class Module:
     seed_demo: SeedHook | None = None
     enabled_by_default: bool = True
     agent_only: bool = False
+    prefix: str = ""
+
+    if TYPE_CHECKING:
+        # What a module author passes: the decorated functions. __post_init__ turns them into the
+        # definitions, so everything that reads `module.skills` sees `tuple[Skill, ...]`. The
+        # dataclass's generated __init__ is the one that runs; this only tells mypy what it accepts.
+        def __init__(
+            self, id: str, name: str, description: str, category: str, version: str,
+            skills: Iterable[Skill | Handler], automations: tuple[Automation, ...] = (),
+            migrations: tuple[Migration, ...] = (), requires: tuple[str, ...] = (), on_enable: Hook | None = None,
+            on_disable: Hook | None = None, seed_demo: SeedHook | None = None, enabled_by_default: bool = True,
+            agent_only: bool = False, prefix: str = "",
+        ) -> None: ...
 
     def __post_init__(self) -> None:
         if not MODULE_ID.match(self.id):
             raise ContractError(f"module id {self.id!r} is malformed: lowercase letters, digits and '_'")
+        if self.prefix and not MODULE_ID.match(self.prefix):
+            raise ContractError(f"module {self.id}: prefix {self.prefix!r} is malformed: lowercase letters, digits "
+                                "and '_' (without the trailing '_')")
+        skills = tuple(definition_of(s) for s in self.skills)
+        # Stamp ownership so the registry can map skills to modules without a hand-kept table, and
+        # the names and categories the skills left to the module.
+        for s in skills:
+            stamp(s, module_id=self.id, prefix=self.prefix or self.id, category=self.category)
+        object.__setattr__(self, "skills", skills)
         names = [s.name for s in self.skills]
         duplicates = {n for n in names if names.count(n) > 1}
         if duplicates:
@@ -75,6 +111,3 @@ class Module:
         versions = [m.version for m in self.migrations]
         if versions != sorted(set(versions)) or (versions and versions[0] < 1):
             raise ContractError(f"module {self.id}: migration versions must be unique, ascending, from 1")
-        # Stamp ownership so the registry can map skills to modules without a hand-kept table.
-        for s in self.skills:
-            object.__setattr__(s, "module_id", self.id)

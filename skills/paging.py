@@ -6,8 +6,9 @@ list call never floods a context window and a caller always knows how many exist
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Generic, TypeVar
+import inspect
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Generic, TypeVar, overload
 
 from pydantic import BaseModel, ConfigDict
 
@@ -15,6 +16,7 @@ from skills.context import Database, Row
 from skills.errors import NotFound
 
 T = TypeVar("T")
+P = TypeVar("P", bound="Page[Any]")
 
 MAX_LIMIT = 200
 
@@ -61,16 +63,43 @@ class Filters:
         return f" WHERE {' AND '.join(self.clauses)}" if self.clauses else ""
 
 
+@overload
 async def fetch_page(
-    db: Database, *, select: str, from_: str, filters: Filters, order_by: str, limit: int, offset: int
-) -> tuple[list[Row], int, int, int]:
-    """Run a filtered, ordered, paginated query. Returns (rows, total, limit, offset)."""
+    db: Database, page: type[P], *, select: str, from_: str, filters: Filters, order_by: str, limit: int,
+    offset: int, item: Callable[[Row], Any] | None = None, extra: Mapping[str, Any] | None = None,
+) -> P: ...
+
+
+@overload
+async def fetch_page(
+    db: Database, page: None = None, *, select: str, from_: str, filters: Filters, order_by: str, limit: int,
+    offset: int,
+) -> tuple[list[Row], int, int, int]: ...
+
+
+async def fetch_page(
+    db: Database, page: type[P] | None = None, *, select: str, from_: str, filters: Filters, order_by: str,
+    limit: int, offset: int, item: Callable[[Row], Any] | None = None, extra: Mapping[str, Any] | None = None,
+) -> P | tuple[list[Row], int, int, int]:
+    """Run a filtered, ordered, paginated query and return it as ``page`` (a ``Page[Item]`` subclass).
+
+    The rows become the page's items: each row is validated into the item model unless ``item``
+    builds the item (sync or async, e.g. to decode a JSON column or load lines). ``extra`` fills
+    the page's own fields beyond the four of ``Page``. Without ``page`` the raw
+    ``(rows, total, limit, offset)`` comes back, for callers that print rows (the activity CLI).
+    """
     total = await db.fetchval(f"SELECT COUNT(*) FROM {from_}{filters.where}", filters.params)
     tail, (lim, off) = page_clause(limit, offset)
     rows = await db.fetchall(
         f"SELECT {select} FROM {from_}{filters.where} ORDER BY {order_by}{tail}", [*filters.params, lim, off]
     )
-    return rows, int(total or 0), lim, off
+    if page is None:
+        return rows, int(total or 0), lim, off
+    items: list[Any] = list(rows)
+    if item is not None:
+        items = [item(r) for r in rows]
+        items = [await i if inspect.isawaitable(i) else i for i in items]
+    return page(items=items, total=int(total or 0), limit=lim, offset=off, **(extra or {}))
 
 
 async def fetch_one(db: Database, sql: str, params: Sequence[Any], *, missing: str) -> Row:

@@ -148,3 +148,36 @@ def test_cycle_check_sees_a_lazy_cycle() -> None:
     assert cycles(graph) == [["a", "b", "c"]]
     tree = ast.parse("import x\nif TYPE_CHECKING:\n    import y\ndef f():\n    import z\n")
     assert [ast.unparse(n) for n in _runtime_imports(tree)] == ["import x", "import z"]
+
+
+MODULES = sorted(p.parent for p in (ROOT / "modules").glob("*/__init__.py"))
+MODEL_BASES = {"Record", "BaseModel", "Page"}
+
+
+def test_a_module_package_init_only_declares_the_module() -> None:
+    # The layout of skills/module.py's docstring: __init__.py is the declaration, nothing else.
+    crowded = []
+    for package in MODULES:
+        for node in ast.parse((package / "__init__.py").read_text()).body:
+            if isinstance(node, ast.Import | ast.ImportFrom) or (
+                    isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)):
+                continue
+            if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["module"]:
+                continue
+            crowded.append(f"{package.name}/__init__.py:{node.lineno}")
+    assert not crowded, "move these into model.py / schema.py / demo.py / a skill file: " + ", ".join(crowded)
+
+
+def test_models_and_migrations_live_in_model_and_schema() -> None:
+    misplaced = []
+    for package in MODULES:
+        for path in sorted(package.glob("*.py")):
+            tree = ast.parse(path.read_text())
+            if path.name != "model.py":
+                models = [n.name for n in tree.body if isinstance(n, ast.ClassDef) and any(
+                    isinstance(b, ast.Name | ast.Subscript) and ast.unparse(b).split("[")[0] in MODEL_BASES
+                    for b in n.bases)]
+                misplaced += [f"{package.name}/{path.name}: model {m}" for m in models]
+            if path.name != "schema.py" and "Migration(" in path.read_text():
+                misplaced.append(f"{package.name}/{path.name}: migrations")
+    assert not misplaced, "models belong in model.py, MIGRATIONS in schema.py: " + ", ".join(misplaced)

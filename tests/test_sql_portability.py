@@ -274,11 +274,11 @@ ALLOWED: dict[str, dict[str, int]] = {
     "modules/calendar/events.py": {
         "sqlite_master": 1,
     },
-    "modules/contacts/__init__.py": {
-        "COLLATE NOCASE": 1,
-    },
     "modules/contacts/people.py": {
         "json_each()": 2,
+    },
+    "modules/contacts/schema.py": {
+        "COLLATE NOCASE": 1,
     },
     "modules/crm/schema.py": {
         "COLLATE NOCASE": 2,
@@ -287,17 +287,17 @@ ALLOWED: dict[str, dict[str, int]] = {
         "LIKE": 6,
         "json_each()": 1,
     },
-    "modules/newsletter/__init__.py": {
+    "modules/newsletter/schema.py": {
         "COLLATE NOCASE": 1,
     },
     "modules/orders/reports.py": {
         "COLLATE NOCASE": 1,
     },
-    "modules/products/__init__.py": {
-        "COLLATE NOCASE": 1,
-    },
     "modules/products/catalog.py": {
         "COLLATE NOCASE": 3,
+    },
+    "modules/products/schema.py": {
+        "COLLATE NOCASE": 1,
     },
     "modules/products/stock.py": {
         "COLLATE NOCASE": 1,

@@ -6,8 +6,9 @@ core events table, so the digest covers whatever modules are enabled without kno
 
 from __future__ import annotations
 
+from modules.analytics.model import Digest
 from modules.analytics.traffic import week_bounds
-from skills import Record, SkillContext, skill
+from skills import SkillContext, skill
 
 HEADLINES = {"lead.created": "new leads", "lead.qualified": "leads qualified", "deal.won": "deals won",
              "post.published": "posts published", "order.paid": "orders paid", "invoice.paid": "invoices paid",
@@ -15,17 +16,7 @@ HEADLINES = {"lead.created": "new leads", "lead.qualified": "leads qualified", "
              "ticket.sla_breached": "SLA breaches", "booking.created": "bookings made"}
 
 
-class Digest(Record):
-    period_start: str
-    period_end: str
-    page_views: int
-    visitors: int
-    previous_page_views: int
-    events: dict[str, int]
-    summary: str
-
-
-@skill(name="analytics_weekly_digest", title="Weekly business digest", category="analytics", read_only=True,
+@skill(title="Weekly business digest", read_only=True,
        instructions="""
        A summary of the last 7 days for the owner: page views and visitors (with the week before for
        comparison) and counts of business events from every enabled module (new leads, orders paid,

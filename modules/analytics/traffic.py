@@ -8,34 +8,8 @@ from urllib.parse import urlparse
 
 from pydantic import Field
 
-from skills import Record, SkillContext, skill
-
-
-class Recorded(Record):
-    id: int
-
-
-class PageCount(Record):
-    path: str
-    views: int
-    visitors: int
-
-
-class TopPages(Record):
-    since: str
-    pages: list[PageCount]
-
-
-class Source(Record):
-    source: str
-    views: int
-    share: float
-
-
-class Sources(Record):
-    since: str
-    total: int
-    sources: list[Source]
+from modules.analytics.model import PageCount, Recorded, Source, Sources, TopPages
+from skills import SkillContext, skill
 
 
 def source_of(referrer: str | None, own_host: str | None) -> str:
@@ -45,7 +19,7 @@ def source_of(referrer: str | None, own_host: str | None) -> str:
     return "internal" if own_host and host == own_host else host.removeprefix("www.")
 
 
-@skill(name="analytics_record_view", title="Record a page view", category="analytics", scope="external",
+@skill(title="Record a page view", scope="external",
        instructions="""
        Records one page view: the path, the referrer (where the visitor came from) and an anonymous
        session id for counting visitors. Paths start with '/'. Times come from the server clock.
@@ -74,7 +48,7 @@ def _since(ctx: SkillContext, days: int) -> str:
     return (ctx.now() - timedelta(days=days)).isoformat(timespec="seconds")
 
 
-@skill(name="analytics_top_pages", title="Top pages", category="analytics", read_only=True,
+@skill(title="Top pages", read_only=True,
        instructions="The most viewed paths over the last N days, with distinct visitors (sessions).")
 async def top_pages(ctx: SkillContext, days: Annotated[int, Field(ge=1, le=365)] = 7,
                     limit: Annotated[int, Field(ge=1, le=100)] = 10) -> TopPages:
@@ -91,7 +65,7 @@ async def top_pages(ctx: SkillContext, days: Annotated[int, Field(ge=1, le=365)]
     return TopPages(since=since, pages=[PageCount(**r) for r in rows])
 
 
-@skill(name="analytics_traffic_sources", title="Traffic sources", category="analytics", read_only=True,
+@skill(title="Traffic sources", read_only=True,
        instructions="Where views came from over the last N days: direct, internal, or the referring site.")
 async def traffic_sources(ctx: SkillContext, days: Annotated[int, Field(ge=1, le=365)] = 30) -> Sources:
     """Break down page views by where visitors came from.

@@ -6,29 +6,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.blog.model import Post, PostPage, Published
+from skills import Filters, SkillContext, SkillFailed, fetch_one, fetch_page, skill
 
 COLUMNS = "id, title, slug, body, category, status, publish_at, published_at, created_at"
-
-
-class Post(Record):
-    id: int
-    title: str
-    slug: str
-    body: str
-    category: str | None
-    status: str
-    publish_at: str | None
-    published_at: str | None
-    created_at: str
-
-
-class PostPage(Page[Post]):
-    pass
-
-
-class Published(Record):
-    published: list[int]
 
 
 def slugify(title: str) -> str:
@@ -36,9 +17,9 @@ def slugify(title: str) -> str:
 
 
 async def fetch_post(ctx: SkillContext, post_id: int) -> Post:
-    row = await ctx.db.fetchone(f"SELECT {COLUMNS} FROM blog_posts WHERE id = ?", (post_id,))
-    if row is None:
-        raise NotFound(f"no blog post with id {post_id}; blog_list_posts shows existing ids")
+    row = await fetch_one(
+        ctx.db, f"SELECT {COLUMNS} FROM blog_posts WHERE id = ?", (post_id,),
+        missing=f"no blog post with id {post_id}; blog_list_posts shows existing ids")
     return Post(**row)
 
 
@@ -51,9 +32,7 @@ async def _publish(ctx: SkillContext, post_id: int) -> None:
 
 
 @skill(
-    name="blog_create_post",
     title="Create blog post",
-    category="content",
     instructions="""
     Creates a draft. The slug is derived from the title and made unique with a numeric
     suffix. Markdown in the body is kept as is. Drafts are invisible until published
@@ -88,9 +67,7 @@ async def create_post(
 
 
 @skill(
-    name="blog_update_post",
     title="Edit blog post",
-    category="content",
     instructions="Changes the title, body or category of a post that is not archived. The slug stays stable.",
 )
 async def update_post(
@@ -122,9 +99,7 @@ async def update_post(
 
 
 @skill(
-    name="blog_schedule_post",
     title="Schedule blog post",
-    category="content",
     instructions="""
     Sets a draft (or an already scheduled post) to publish at a future time, ISO 8601
     with a timezone, e.g. 2026-12-01T09:00:00+00:00. The publisher automation checks
@@ -152,9 +127,7 @@ async def schedule_post(ctx: SkillContext, post_id: int, publish_at: datetime) -
 
 
 @skill(
-    name="blog_publish_post",
     title="Publish blog post",
-    category="content",
     scope="both",
     instructions="Publishes a draft or scheduled post now. Emits post.published. Published posts stay published.",
 )
@@ -174,9 +147,7 @@ async def publish_post(ctx: SkillContext, post_id: int) -> Post:
 
 
 @skill(
-    name="blog_publish_due",
     title="Publish due posts",
-    category="content",
     idempotent=True,
     instructions="Publishes every scheduled post whose time has come. Runs every 5 minutes; safe to repeat.",
 )
@@ -193,9 +164,7 @@ async def publish_due(ctx: SkillContext) -> Published:
 
 
 @skill(
-    name="blog_list_posts",
     title="List blog posts",
-    category="content",
     read_only=True,
     instructions="Filters by status, category and a text query over title and body; newest first, paginated.",
 )
@@ -217,15 +186,13 @@ async def list_posts(
         offset: Rows to skip.
     """
     filters = Filters().add("status = ?", status).add("category = ?", category).like(("title", "body"), query)
-    rows, total, limit, offset = await fetch_page(ctx.db, select=COLUMNS, from_="blog_posts", filters=filters,
-                                                  order_by="id DESC", limit=limit, offset=offset)
-    return PostPage(items=[Post(**r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, PostPage, select=COLUMNS, from_="blog_posts", filters=filters, order_by="id DESC", limit=limit,
+        offset=offset)
 
 
 @skill(
-    name="blog_archive_post",
     title="Archive blog post",
-    category="content",
     destructive=True,
     idempotent=True,
     instructions="Takes a post off the blog and makes it read-only. The content is kept.",

@@ -7,8 +7,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from modules.bookings.model import Appointment, AppointmentPage, Slots
 from modules.bookings.slots import day_slots, overlaps, span
-from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, Row, SkillContext, SkillFailed, fetch_one, fetch_page, skill
 from skills.formats import EMAIL
 
 COLUMNS = ("a.id, a.service_id, s.name AS service, a.customer_name, a.customer_email, a.starts_at, a.ends_at, "
@@ -16,31 +17,10 @@ COLUMNS = ("a.id, a.service_id, s.name AS service, a.customer_name, a.customer_e
 FROM = "bookings_appointments a JOIN bookings_services s ON s.id = a.service_id"
 
 
-class Appointment(Record):
-    id: int
-    service_id: int
-    service: str
-    customer_name: str
-    customer_email: str
-    starts_at: str
-    ends_at: str
-    status: str
-
-
-class AppointmentPage(Page[Appointment]):
-    pass
-
-
-class Slots(Record):
-    service_id: int
-    date: str
-    slots: list[str]
-
-
-async def _service(ctx: SkillContext, service_id: int) -> dict:  # type: ignore[type-arg]
-    row = await ctx.db.fetchone("SELECT * FROM bookings_services WHERE id = ?", (service_id,))
-    if row is None:
-        raise NotFound(f"no service with id {service_id}; create one with bookings_create_service")
+async def _service(ctx: SkillContext, service_id: int) -> Row:
+    row = await fetch_one(
+        ctx.db, "SELECT * FROM bookings_services WHERE id = ?", (service_id,),
+        missing=f"no service with id {service_id}; create one with bookings_create_service")
     return row
 
 
@@ -55,7 +35,7 @@ async def _busy(ctx: SkillContext, day: date, exclude: int | None = None) -> lis
             for r in rows if r["id"] != exclude]
 
 
-async def _free(ctx: SkillContext, service: dict, day: date, exclude: int | None = None) -> list[datetime]:  # type: ignore[type-arg]
+async def _free(ctx: SkillContext, service: Row, day: date, exclude: int | None = None) -> list[datetime]:
     hours = await ctx.db.fetchone("SELECT opens, closes FROM bookings_hours WHERE weekday = ?", (day.weekday(),))
     if hours is None or hours["opens"] is None:
         return []
@@ -63,7 +43,7 @@ async def _free(ctx: SkillContext, service: dict, day: date, exclude: int | None
                      service["duration_min"], service["buffer_min"], await _busy(ctx, day, exclude), UTC)
 
 
-async def _check_bookable(ctx: SkillContext, service: dict, starts_at: datetime,  # type: ignore[type-arg]
+async def _check_bookable(ctx: SkillContext, service: Row, starts_at: datetime,
                           exclude: int | None = None) -> datetime:
     if starts_at.tzinfo is None:
         raise SkillFailed("starts_at needs a timezone, e.g. 2026-11-03T10:00:00+00:00")
@@ -82,13 +62,13 @@ async def _check_bookable(ctx: SkillContext, service: dict, starts_at: datetime,
 
 
 async def _fetch(ctx: SkillContext, appointment_id: int) -> Appointment:
-    row = await ctx.db.fetchone(f"SELECT {COLUMNS} FROM {FROM} WHERE a.id = ?", (appointment_id,))
-    if row is None:
-        raise NotFound(f"no appointment with id {appointment_id}")
+    row = await fetch_one(
+        ctx.db, f"SELECT {COLUMNS} FROM {FROM} WHERE a.id = ?", (appointment_id,),
+        missing=f"no appointment with id {appointment_id}")
     return Appointment(**row)
 
 
-@skill(name="bookings_available_slots", title="Available slots", category="operations", read_only=True,
+@skill(title="Available slots", read_only=True,
        scope="both", instructions="""
        Free start times for a service on one day (UTC), every 15 minutes, where the whole
        appointment plus its buffer fits in opening hours and overlaps no confirmed appointment.
@@ -105,7 +85,7 @@ async def available_slots(ctx: SkillContext, service_id: int, day: date) -> Slot
     return Slots(service_id=service_id, date=day.isoformat(), slots=[s.isoformat() for s in free])
 
 
-@skill(name="bookings_book", title="Book an appointment", category="operations", scope="both", instructions="""
+@skill(title="Book an appointment", scope="both", instructions="""
     Books a customer into a free slot. Double bookings and times outside opening hours are refused
     with the nearest free slots in the message. Emits booking.created.
     """)
@@ -135,7 +115,7 @@ async def book(
     return await _fetch(ctx, result.lastrowid or 0)
 
 
-@skill(name="bookings_reschedule", title="Reschedule an appointment", category="operations", instructions="""
+@skill(title="Reschedule an appointment", instructions="""
     Moves a confirmed appointment to another free start time, with the same rules as booking
     (its own old slot does not count as taken). The move is atomic.
     """)
@@ -158,7 +138,7 @@ async def reschedule(ctx: SkillContext, appointment_id: int, starts_at: datetime
     return await _fetch(ctx, appointment_id)
 
 
-@skill(name="bookings_cancel", title="Cancel an appointment", category="operations", destructive=True,
+@skill(title="Cancel an appointment", destructive=True,
        idempotent=True, trust="notify",
        instructions="Cancels an appointment and frees its slot. The row is kept with status cancelled.")
 async def cancel(ctx: SkillContext, appointment_id: int) -> Appointment:
@@ -176,7 +156,7 @@ async def cancel(ctx: SkillContext, appointment_id: int) -> Appointment:
     return await _fetch(ctx, appointment_id)
 
 
-@skill(name="bookings_list_appointments", title="List appointments", category="operations", read_only=True,
+@skill(title="List appointments", read_only=True,
        instructions="Appointments in a date range (UTC), by start time; filter by status or service.")
 async def list_appointments(
     ctx: SkillContext,
@@ -200,6 +180,6 @@ async def list_appointments(
     filters = (Filters().add("a.starts_at >= ?", date_from.isoformat() if date_from else None)
                .add("a.starts_at < ?", (date_to + timedelta(days=1)).isoformat() if date_to else None)
                .add("a.status = ?", status).add("a.service_id = ?", service_id))
-    rows, total, limit, offset = await fetch_page(ctx.db, select=COLUMNS, from_=FROM, filters=filters,
-                                                  order_by="a.starts_at", limit=limit, offset=offset)
-    return AppointmentPage(items=[Appointment(**r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, AppointmentPage, select=COLUMNS, from_=FROM, filters=filters, order_by="a.starts_at", limit=limit,
+        offset=offset)

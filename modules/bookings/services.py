@@ -6,27 +6,14 @@ from typing import Annotated
 
 from pydantic import Field
 
-from skills import Record, SkillContext, SkillFailed, skill
+from modules.bookings.model import Hours, Service
+from skills import SkillContext, SkillFailed, skill
 
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-class Service(Record):
-    id: int
-    name: str
-    duration_minutes: int
-    buffer_minutes: int
-    price_cents: int
-
-
-class Hours(Record):
-    weekday: str
-    opens: str | None
-    closes: str | None
-
-
-@skill(name="bookings_create_service", title="Create bookable service", category="operations", instructions="""
+@skill(title="Create bookable service", instructions="""
     A service customers can book: how long it takes and the buffer kept free after it (cleanup,
     travel). Durations are whole minutes (5-480); the price is in cents.
     """)
@@ -54,7 +41,7 @@ async def create_service(
                    buffer_minutes=buffer_minutes, price_cents=price_cents)
 
 
-@skill(name="bookings_set_hours", title="Set opening hours", category="operations", idempotent=True,
+@skill(title="Set opening hours", idempotent=True,
        instructions="""
        Sets the bookable hours of one weekday, in UTC (HH:MM). Leave opens and closes empty to close
        that day. Existing appointments are kept even if they fall outside the new hours.

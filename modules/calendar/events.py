@@ -9,37 +9,10 @@ from typing import Annotated
 from pydantic import Field
 
 from modules.calendar.ics import calendar
-from skills import Filters, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.calendar.model import Conflict, Conflicts, Event, EventPage, Export
+from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 
 COLUMNS = "id, title, starts_at, ends_at, location, description, attendees"
-
-
-class Event(Record):
-    id: int
-    title: str
-    starts_at: str
-    ends_at: str
-    location: str | None
-    description: str | None
-    attendees: list[str]
-
-
-class EventPage(Page[Event]):
-    pass
-
-
-class Conflict(Record):
-    first: Event
-    second: Event
-
-
-class Conflicts(Record):
-    conflicts: list[Conflict]
-
-
-class Export(Record):
-    events: int
-    ics: str
 
 
 def _event(row: dict) -> Event:  # type: ignore[type-arg]
@@ -51,7 +24,7 @@ def _range(date_from: date | None, date_to: date | None) -> Filters:
             .add("starts_at < ?", (date_to + timedelta(days=1)).isoformat() if date_to else None))
 
 
-@skill(name="calendar_create_event", title="Create calendar event", category="operations", instructions="""
+@skill(title="Create calendar event", instructions="""
     Adds an event with start and end (ISO 8601 with timezone; stored in UTC), optional location,
     description and attendee emails. The end must be after the start. Overlaps are allowed here;
     calendar_find_conflicts lists them.
@@ -90,7 +63,7 @@ async def create_event(
     return _event(row)
 
 
-@skill(name="calendar_list_events", title="List calendar events", category="operations", read_only=True,
+@skill(title="List calendar events", read_only=True,
        instructions="Events overlapping a date range (UTC days, inclusive), in start order.")
 async def list_events(ctx: SkillContext, date_from: date | None = None, date_to: date | None = None,
                       limit: int = 100, offset: int = 0) -> EventPage:
@@ -102,13 +75,12 @@ async def list_events(ctx: SkillContext, date_from: date | None = None, date_to:
         limit: Page size (1-200).
         offset: Rows to skip.
     """
-    rows, total, limit, offset = await fetch_page(ctx.db, select=COLUMNS, from_="calendar_events",
-                                                  filters=_range(date_from, date_to), order_by="starts_at",
-                                                  limit=limit, offset=offset)
-    return EventPage(items=[_event(r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, EventPage, select=COLUMNS, from_="calendar_events", filters=_range(date_from, date_to),
+        order_by="starts_at", limit=limit, offset=offset, item=_event)
 
 
-@skill(name="calendar_find_conflicts", title="Find calendar conflicts", category="operations", read_only=True,
+@skill(title="Find calendar conflicts", read_only=True,
        instructions="Pairs of events in the range whose times overlap (touching end and start is no conflict).")
 async def find_conflicts(ctx: SkillContext, date_from: date | None = None, date_to: date | None = None) -> Conflicts:
     """Find overlapping events in a date range.
@@ -126,7 +98,7 @@ async def find_conflicts(ctx: SkillContext, date_from: date | None = None, date_
     return Conflicts(conflicts=found)
 
 
-@skill(name="calendar_export_ics", title="Export calendar (ICS)", category="operations", read_only=True,
+@skill(title="Export calendar (ICS)", read_only=True,
        instructions="""
        The events of a date range as an RFC 5545 iCalendar file (text/calendar) that Google, Apple and
        Outlook calendars import: UTC times, stable UIDs, folded lines. Confirmed appointments from the

@@ -9,48 +9,25 @@ from typing import Annotated
 
 from pydantic import Field
 
-from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.contacts.model import Contact, ContactPage, CsvExport, Merged
+from skills import Filters, Row, SkillContext, SkillFailed, fetch_one, fetch_page, skill
 from skills.formats import EMAIL
 
 COLUMNS = "id, name, email, phone, company_id, tags, created_at"
 
 
-class Contact(Record):
-    id: int
-    name: str
-    email: str
-    phone: str | None
-    company_id: int | None
-    tags: list[str]
-    created_at: str
-
-
-class ContactPage(Page[Contact]):
-    pass
-
-
-class Merged(Record):
-    kept: Contact
-    removed_id: int
-
-
-class CsvExport(Record):
-    rows: int
-    csv: str
-
-
-def _contact(row: dict) -> Contact:  # type: ignore[type-arg]
+def _contact(row: Row) -> Contact:
     return Contact(**{**row, "tags": json.loads(row["tags"])})
 
 
 async def fetch_contact(ctx: SkillContext, contact_id: int) -> Contact:
-    row = await ctx.db.fetchone(f"SELECT {COLUMNS} FROM contacts WHERE id = ?", (contact_id,))
-    if row is None:
-        raise NotFound(f"no contact with id {contact_id}; contacts_list shows them")
+    row = await fetch_one(
+        ctx.db, f"SELECT {COLUMNS} FROM contacts WHERE id = ?", (contact_id,),
+        missing=f"no contact with id {contact_id}; contacts_list shows them")
     return _contact(row)
 
 
-@skill(name="contacts_create", title="Create contact", category="crm", instructions="""
+@skill(title="Create contact", instructions="""
     Adds a person you work with (customer, partner, supplier). Emails are unique; link a CRM company
     by id. Tags are free words (lowercase) for grouping, e.g. vip or newsletter.
     """)
@@ -73,8 +50,10 @@ async def create(
     """
     if existing := await ctx.db.fetchone("SELECT id FROM contacts WHERE email = ?", (email,)):
         raise SkillFailed(f"a contact with email {email} exists (id {existing['id']})")
-    if company_id is not None and not await ctx.db.fetchone("SELECT 1 FROM crm_companies WHERE id = ?", (company_id,)):
-        raise NotFound(f"no company with id {company_id}; crm_list_companies shows them")
+    if company_id is not None:
+        await fetch_one(
+            ctx.db, "SELECT 1 FROM crm_companies WHERE id = ?", (company_id,),
+            missing=f"no company with id {company_id}; crm_list_companies shows them")
     result = await ctx.db.execute(
         "INSERT INTO contacts (name, email, phone, company_id, tags, created_at) VALUES (?, ?, ?, ?, ?, ?)",
         (name, email, phone, company_id, json.dumps(sorted(set(tags or []))), ctx.now_iso()))
@@ -82,7 +61,7 @@ async def create(
     return await fetch_contact(ctx, result.lastrowid or 0)
 
 
-@skill(name="contacts_list", title="List contacts", category="crm", read_only=True,
+@skill(name="contacts_list", title="List contacts", read_only=True,
        instructions="Contacts by name, filtered by a text query (name or email), a tag or a company.")
 async def list_contacts(ctx: SkillContext, query: str | None = None, tag: str | None = None,
                         company_id: int | None = None, limit: int = 50, offset: int = 0) -> ContactPage:
@@ -97,12 +76,12 @@ async def list_contacts(ctx: SkillContext, query: str | None = None, tag: str | 
     """
     filters = (Filters().like(("name", "email"), query).add("company_id = ?", company_id)
                .add("EXISTS (SELECT 1 FROM json_each(contacts.tags) WHERE value = ?)", tag))
-    rows, total, limit, offset = await fetch_page(ctx.db, select=COLUMNS, from_="contacts", filters=filters,
-                                                  order_by="name, id", limit=limit, offset=offset)
-    return ContactPage(items=[_contact(r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, ContactPage, select=COLUMNS, from_="contacts", filters=filters, order_by="name, id", limit=limit,
+        offset=offset, item=_contact)
 
 
-@skill(name="contacts_tag", title="Tag or untag a contact", category="crm", idempotent=True,
+@skill(title="Tag or untag a contact", idempotent=True,
        instructions="Adds and removes tags on one contact; adding a tag twice or removing a missing one is harmless.")
 async def tag(ctx: SkillContext, contact_id: int, add: list[str] | None = None,
               remove: list[str] | None = None) -> Contact:
@@ -119,7 +98,7 @@ async def tag(ctx: SkillContext, contact_id: int, add: list[str] | None = None,
     return await fetch_contact(ctx, contact_id)
 
 
-@skill(name="contacts_merge", title="Merge duplicate contacts", category="crm", trust="approve", destructive=True,
+@skill(title="Merge duplicate contacts", trust="approve", destructive=True,
        instructions="""
        Folds a duplicate into the contact to keep: missing phone and company are taken from the
        duplicate, tags are combined, then the duplicate is deleted. Irreversible: approve trust.
@@ -142,7 +121,7 @@ async def merge(ctx: SkillContext, keep_id: int, duplicate_id: int) -> Merged:
     return Merged(kept=await fetch_contact(ctx, keep_id), removed_id=duplicate_id)
 
 
-@skill(name="contacts_export_csv", title="Export contacts (CSV)", category="crm", read_only=True, instructions="""
+@skill(title="Export contacts (CSV)", read_only=True, instructions="""
     All contacts (or those with a tag) as CSV with a header row: id, name, email, phone, company,
     tags (semicolon-separated). Quoting follows RFC 4180, so spreadsheets open it as is.
     """)

@@ -1,7 +1,8 @@
 """Contracts: terms and notice periods, renewal checks, renewals and terminations."""
 
 from modules.contracts import contracts, demo
-from skills import Automation, Migration, Module
+from modules.contracts.schema import MIGRATIONS
+from skills import Automation, Module
 
 module = Module(
     id="contracts",
@@ -14,20 +15,6 @@ module = Module(
     automations=(Automation(name="Renewal check", trigger="cron", config={"schedule": "0 8 * * *"},
                             skill="contracts_check_renewals",
                             description="Flag contracts nearing their notice deadline."),),
-    migrations=(Migration(1, """
-        CREATE TABLE contracts (
-            id INTEGER PRIMARY KEY,
-            party TEXT NOT NULL,
-            title TEXT NOT NULL,
-            start_date TEXT NOT NULL,
-            end_date TEXT NOT NULL,
-            value_cents INTEGER NOT NULL,
-            term_months INTEGER NOT NULL,
-            notice_days INTEGER NOT NULL,
-            auto_renew INTEGER NOT NULL,
-            status TEXT NOT NULL CHECK (status IN ('active', 'terminated')),
-            flagged_end TEXT
-        );
-    """),),
+    migrations=MIGRATIONS,
     seed_demo=demo.seed,
 )

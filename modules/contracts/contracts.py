@@ -7,30 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
-
-
-class Contract(Record):
-    id: int
-    party: str
-    title: str
-    start_date: str
-    end_date: str
-    value_cents: int
-    term_months: int
-    notice_days: int
-    auto_renew: bool
-    status: str
-    notice_deadline: str
-
-
-class ContractPage(Page[Contract]):
-    pass
-
-
-class RenewalCheck(Record):
-    within_days: int
-    due: list[Contract]
+from modules.contracts.model import Contract, ContractPage, RenewalCheck
+from skills import Filters, SkillContext, SkillFailed, fetch_one, fetch_page, skill
 
 
 def add_months(day: date, months: int) -> date:
@@ -47,13 +25,13 @@ def _contract(row: dict) -> Contract:  # type: ignore[type-arg]
 
 
 async def _fetch(ctx: SkillContext, contract_id: int) -> Contract:
-    row = await ctx.db.fetchone("SELECT * FROM contracts WHERE id = ?", (contract_id,))
-    if row is None:
-        raise NotFound(f"no contract with id {contract_id}; contracts_list shows them")
+    row = await fetch_one(
+        ctx.db, "SELECT * FROM contracts WHERE id = ?", (contract_id,),
+        missing=f"no contract with id {contract_id}; contracts_list shows them")
     return _contract(row)
 
 
-@skill(name="contracts_create", title="Record a contract", category="finance", instructions="""
+@skill(title="Record a contract", instructions="""
     Records an agreement: the other party, start date, term in months (the end date follows), value in
     cents, notice period in days, and whether it renews automatically. The notice deadline (end date
     minus notice) is when you must act to avoid a renewal.
@@ -89,7 +67,7 @@ async def create(
     return await _fetch(ctx, result.lastrowid or 0)
 
 
-@skill(name="contracts_list", title="List contracts", category="finance", read_only=True,
+@skill(name="contracts_list", title="List contracts", read_only=True,
        instructions="Contracts by status and party, soonest end date first.")
 async def list_contracts(ctx: SkillContext, status: Literal["active", "terminated"] | None = None,
                          party: str | None = None, limit: int = 50, offset: int = 0) -> ContractPage:
@@ -101,13 +79,13 @@ async def list_contracts(ctx: SkillContext, status: Literal["active", "terminate
         limit: Page size (1-200).
         offset: Rows to skip.
     """
-    rows, total, limit, offset = await fetch_page(
-        ctx.db, select="*", from_="contracts", filters=Filters().add("status = ?", status).like(("party",), party),
-        order_by="end_date, id", limit=limit, offset=offset)
-    return ContractPage(items=[_contract(r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, ContractPage, select="*", from_="contracts",
+        filters=Filters().add("status = ?", status).like(("party",), party), order_by="end_date, id", limit=limit,
+        offset=offset, item=_contract)
 
 
-@skill(name="contracts_check_renewals", title="Check upcoming renewals", category="finance", instructions="""
+@skill(title="Check upcoming renewals", instructions="""
     Active contracts whose notice deadline falls within the next N days (default 30): decide now to
     renew, renegotiate or give notice. Each is reported with contract.renewal_due once per term.
     Runs daily as an automation.
@@ -130,7 +108,7 @@ async def check_renewals(ctx: SkillContext, within_days: Annotated[int, Field(ge
     return RenewalCheck(within_days=within_days, due=due)
 
 
-@skill(name="contracts_renew", title="Renew a contract", category="finance",
+@skill(title="Renew a contract",
        instructions="Extends an active contract by one term (the end date moves by term_months), maybe at a new value.")
 async def renew(ctx: SkillContext, contract_id: int,
                 value_cents: Annotated[int | None, Field(ge=0)] = None) -> Contract:
@@ -150,7 +128,7 @@ async def renew(ctx: SkillContext, contract_id: int,
     return await _fetch(ctx, contract_id)
 
 
-@skill(name="contracts_terminate", title="Terminate a contract", category="finance", trust="approve",
+@skill(title="Terminate a contract", trust="approve",
        destructive=True, instructions="""
        Gives notice: the contract ends at its current end date and will not renew. Refused after the
        notice deadline has passed (the contract then renews or runs to its end as agreed).

@@ -4,14 +4,12 @@ from typing import Annotated
 
 from pydantic import Field
 
-from modules.crm.models import Company, CompanyPage
+from modules.crm.model import Company, CompanyPage
 from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 
 
 @skill(
-    name="crm_create_company",
     title="Create company",
-    category="crm",
     instructions="""
     Registers an organisation so leads and deals can be attached to it. Names are
     unique regardless of case; creating an existing name is refused with the id of
@@ -45,9 +43,7 @@ async def create_company(
 
 
 @skill(
-    name="crm_list_companies",
     title="List companies",
-    category="crm",
     read_only=True,
     instructions="Lists companies by name. `query` matches name or domain, case-insensitively.",
 )
@@ -62,7 +58,6 @@ async def list_companies(
         offset: Rows to skip.
     """
     filters = Filters().like(("name", "domain"), query)
-    rows, total, limit, offset = await fetch_page(
-        ctx.db, select="id, name, domain, industry, size", from_="crm_companies", filters=filters,
+    return await fetch_page(
+        ctx.db, CompanyPage, select="id, name, domain, industry, size", from_="crm_companies", filters=filters,
         order_by="name", limit=limit, offset=offset)
-    return CompanyPage(items=[Company(**r) for r in rows], total=total, limit=limit, offset=offset)

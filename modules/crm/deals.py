@@ -4,8 +4,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from modules.crm.models import Deal
-from skills import NotFound, Record, SkillContext, SkillFailed, skill
+from modules.crm.model import Deal, Pipeline, StageSummary
+from skills import SkillContext, SkillFailed, fetch_one, skill
 from skills.formats import CURRENCY
 
 STAGES = ("prospect", "qualified", "proposal", "negotiation", "won", "lost")
@@ -17,16 +17,14 @@ DEAL_COLUMNS = "id, title, lead_id, company_id, value_cents, currency, stage, ex
 
 
 async def fetch_deal(ctx: SkillContext, deal_id: int) -> Deal:
-    row = await ctx.db.fetchone(f"SELECT {DEAL_COLUMNS} FROM crm_deals WHERE id = ?", (deal_id,))
-    if row is None:
-        raise NotFound(f"no deal with id {deal_id}; crm_pipeline_summary lists open deals")
+    row = await fetch_one(
+        ctx.db, f"SELECT {DEAL_COLUMNS} FROM crm_deals WHERE id = ?", (deal_id,),
+        missing=f"no deal with id {deal_id}; crm_pipeline_summary lists open deals")
     return Deal(**row)
 
 
 @skill(
-    name="crm_create_deal",
     title="Create deal",
-    category="crm",
     instructions="""
     Opens a sales opportunity in stage `prospect`. Amounts are in cents (EUR 1,200.00 is
     120000) and must be >= 0. Link the lead and/or company it belongs to.
@@ -52,8 +50,10 @@ async def create_deal(
         expected_close: Expected close date, YYYY-MM-DD.
     """
     for table, ref in (("crm_leads", lead_id), ("crm_companies", company_id)):
-        if ref is not None and not await ctx.db.fetchone(f"SELECT 1 FROM {table} WHERE id = ?", (ref,)):
-            raise NotFound(f"no {table.removeprefix('crm_')[:-1]} with id {ref}")
+        if ref is not None:
+            await fetch_one(
+                ctx.db, f"SELECT 1 FROM {table} WHERE id = ?", (ref,),
+                missing=f"no {table.removeprefix('crm_')[:-1]} with id {ref}")
     now = ctx.now_iso()
     result = await ctx.db.execute(
         "INSERT INTO crm_deals (title, lead_id, company_id, value_cents, currency, expected_close, created_at,"
@@ -68,9 +68,7 @@ async def create_deal(
 
 
 @skill(
-    name="crm_move_deal",
     title="Move deal to a stage",
-    category="crm",
     instructions="""
     Stages: prospect -> qualified -> proposal -> negotiation -> won, or lost from any
     open stage. Deals move forward (skipping is allowed) or back one step; won and lost
@@ -102,22 +100,7 @@ async def move_deal(ctx: SkillContext, deal_id: int, stage: Stage) -> Deal:
     return await fetch_deal(ctx, deal_id)
 
 
-class StageSummary(Record):
-    stage: str
-    deals: int
-    value_cents: int
-    weighted_cents: int
-
-
-class Pipeline(Record):
-    stages: list[StageSummary]
-    open_value_cents: int
-    forecast_cents: int
-    win_rate: float | None
-
-
 @skill(
-    name="crm_pipeline_summary",
     title="Pipeline summary",
     category="analytics",
     read_only=True,

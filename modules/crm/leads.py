@@ -4,9 +4,9 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from modules.crm.models import Lead, LeadPage
+from modules.crm.model import Lead, LeadPage, QualifyResult
 from modules.crm.scoring import QUALIFIED_AT, lead_score
-from skills import Filters, NotFound, Record, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, SkillContext, SkillFailed, check_transition, fetch_one, fetch_page, skill
 from skills.formats import EMAIL
 
 LeadStatus = Literal["new", "qualified", "contacted", "converted", "lost"]
@@ -22,16 +22,14 @@ LEAD_COLUMNS = "id, email, name, company_id, source, status, score, notes, creat
 
 
 async def fetch_lead(ctx: SkillContext, lead_id: int) -> Lead:
-    row = await ctx.db.fetchone(f"SELECT {LEAD_COLUMNS} FROM crm_leads WHERE id = ?", (lead_id,))
-    if row is None:
-        raise NotFound(f"no lead with id {lead_id}; crm_list_leads shows existing ids")
+    row = await fetch_one(
+        ctx.db, f"SELECT {LEAD_COLUMNS} FROM crm_leads WHERE id = ?", (lead_id,),
+        missing=f"no lead with id {lead_id}; crm_list_leads shows existing ids")
     return Lead(**row)
 
 
 @skill(
-    name="crm_create_lead",
     title="Create lead",
-    category="crm",
     scope="both",
     instructions="""
     Adds a person who showed interest. The email is the identity of a lead: a second
@@ -61,9 +59,10 @@ async def create_lead(
     existing = await ctx.db.fetchone("SELECT id FROM crm_leads WHERE email = ?", (email,))
     if existing:
         raise SkillFailed(f"a lead with email {email} already exists (id {existing['id']})")
-    if company_id is not None and not await ctx.db.fetchone("SELECT 1 FROM crm_companies WHERE id = ?",
-                                                            (company_id,)):
-        raise NotFound(f"no company with id {company_id}; create it with crm_create_company")
+    if company_id is not None:
+        await fetch_one(
+            ctx.db, "SELECT 1 FROM crm_companies WHERE id = ?", (company_id,),
+            missing=f"no company with id {company_id}; create it with crm_create_company")
     now = ctx.now_iso()
     result = await ctx.db.execute(
         "INSERT INTO crm_leads (email, name, company_id, source, notes, created_at, updated_at) "
@@ -76,9 +75,7 @@ async def create_lead(
 
 
 @skill(
-    name="crm_get_lead",
     title="Get lead",
-    category="crm",
     read_only=True,
     instructions="Returns one lead with its status and score.",
 )
@@ -92,9 +89,7 @@ async def get_lead(ctx: SkillContext, lead_id: int) -> Lead:
 
 
 @skill(
-    name="crm_list_leads",
     title="List leads",
-    category="crm",
     read_only=True,
     instructions="""
     Filters combine: status, a minimum score and a text query over email and name.
@@ -119,20 +114,13 @@ async def list_leads(
         offset: Rows to skip.
     """
     filters = (Filters().add("status = ?", status).add("score >= ?", min_score).like(("email", "name"), query))
-    rows, total, limit, offset = await fetch_page(ctx.db, select=LEAD_COLUMNS, from_="crm_leads", filters=filters,
-                                                  order_by="id DESC", limit=limit, offset=offset)
-    return LeadPage(items=[Lead(**r) for r in rows], total=total, limit=limit, offset=offset)
-
-
-class QualifyResult(Record):
-    scored: int
-    qualified: list[int]
+    return await fetch_page(
+        ctx.db, LeadPage, select=LEAD_COLUMNS, from_="crm_leads", filters=filters, order_by="id DESC", limit=limit,
+        offset=offset)
 
 
 @skill(
-    name="crm_qualify_leads",
     title="Qualify new leads",
-    category="crm",
     idempotent=True,
     instructions=f"""
     Scores every lead in status `new` (or only `lead_ids`) from 0 to 100: named contact,
@@ -171,9 +159,7 @@ async def qualify_leads(ctx: SkillContext, lead_ids: list[int] | None = None) ->
 
 
 @skill(
-    name="crm_set_lead_status",
     title="Change lead status",
-    category="crm",
     instructions="""
     Moves a lead through new -> qualified -> contacted -> converted, or to lost.
     Converted is final; a lost lead can only be reopened to new. Invalid moves are
@@ -188,10 +174,7 @@ async def set_lead_status(ctx: SkillContext, lead_id: int, status: LeadStatus) -
         status: The new status.
     """
     lead = await fetch_lead(ctx, lead_id)
-    allowed = TRANSITIONS[lead.status]
-    if status not in allowed:
-        options = ", ".join(sorted(allowed)) or "none (final)"
-        raise SkillFailed(f"lead {lead_id} is {lead.status}; it cannot move to {status}. Allowed: {options}")
+    check_transition(TRANSITIONS, lead.status, status, what=f"lead {lead_id}")
     await ctx.db.execute("UPDATE crm_leads SET status = ?, updated_at = ? WHERE id = ?",
                          (status, ctx.now_iso(), lead_id))
     await ctx.emit(f"lead.{status}", {"id": lead_id})

@@ -15,20 +15,13 @@ import httpx
 from pydantic import Field
 
 from modules.email import smtp
-from skills import RETRYABLE, ErrorKind, ExternalError, Record, SkillContext, classify_http_status, skill
+from modules.email.model import DeliveryReport
+from skills import RETRYABLE, ErrorKind, ExternalError, Row, SkillContext, classify_http_status, skill
 
 MAX_ATTEMPTS = 5
 
 
-class DeliveryReport(Record):
-    attempted: int
-    sent: int
-    failed: int
-    requeued: int
-    errors: list[str]
-
-
-async def _claim(ctx: SkillContext, limit: int) -> list[dict]:  # type: ignore[type-arg]
+async def _claim(ctx: SkillContext, limit: int) -> list[Row]:
     async with ctx.db.transaction() as tx:
         # A row left 'sending' by a crashed run is claimable again.
         rows = await tx.fetchall("SELECT id, channel, recipient, subject, body, attempts FROM outbox "
@@ -50,7 +43,7 @@ async def _webhook(ctx: SkillContext, url: str, body: str) -> None:
         raise ExternalError(f"webhook answered {response.status_code}", kind=kind, status=response.status_code)
 
 
-@skill(name="email_deliver_outbox", title="Deliver the outbox", category="communication", transactional=False,
+@skill(title="Deliver the outbox", transactional=False,
        open_world=True, timeout_s=120, instructions="""
        Sends pending outbox messages: emails over the configured SMTP server, notification webhooks
        over HTTP. Runs every minute as an automation. Failures stay in the outbox with their error

@@ -6,42 +6,15 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from modules.email.model import OutboxPage, Queued, Requeued
 from modules.email.templates import render
-from skills import Filters, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 from skills.formats import EMAIL
 
 COLUMNS = "id, channel, recipient, subject, purpose, status, attempts, last_error, error_kind, created_at, sent_at"
 
 
-class OutboxItem(Record):
-    id: int
-    channel: str
-    recipient: str
-    subject: str
-    purpose: str
-    status: str
-    attempts: int
-    last_error: str | None
-    error_kind: str | None
-    created_at: str
-    sent_at: str | None
-
-
-class OutboxPage(Page[OutboxItem]):
-    pass
-
-
-class Queued(Record):
-    outbox_id: int
-    to: str
-    subject: str
-
-
-class Requeued(Record):
-    requeued: list[int]
-
-
-@skill(name="email_send", title="Send an email", category="communication", trust="notify", scope="both",
+@skill(title="Send an email", trust="notify", scope="both",
        instructions="""
        Queues one email in the outbox; the delivery automation sends it over SMTP within a minute
        (or run email_deliver_outbox). Give either a template name with `values` for its placeholders,
@@ -76,7 +49,7 @@ async def send(
     return Queued(outbox_id=outbox_id, to=to, subject=subject)
 
 
-@skill(name="email_list_outbox", title="List the outbox", category="communication", read_only=True,
+@skill(title="List the outbox", read_only=True,
        instructions="""
        Every queued, sent and failed message (email, and webhook notifications), newest first.
        Failed rows keep their last error and its kind (auth_failed, network, rate_limited, ...).
@@ -97,12 +70,12 @@ async def list_outbox(
         offset: Rows to skip.
     """
     filters = Filters().add("status = ?", status).like(("purpose",), purpose)
-    rows, total, limit, offset = await fetch_page(ctx.db, select=COLUMNS, from_="outbox", filters=filters,
-                                                  order_by="id DESC", limit=limit, offset=offset)
-    return OutboxPage(items=[OutboxItem(**r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, OutboxPage, select=COLUMNS, from_="outbox", filters=filters, order_by="id DESC", limit=limit,
+        offset=offset)
 
 
-@skill(name="email_retry_failed", title="Retry failed messages", category="communication", idempotent=True,
+@skill(title="Retry failed messages", idempotent=True,
        instructions="Puts failed outbox messages (all, or the given ids) back in the queue with a fresh attempt count.")
 async def retry_failed(ctx: SkillContext, ids: list[int] | None = None) -> Requeued:
     """Queue failed outbox messages again.

@@ -7,21 +7,10 @@ from typing import Annotated
 
 from pydantic import Field
 
-from skills import Filters, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.email.model import Template, TemplatePage
+from skills import Filters, Row, SkillContext, SkillFailed, fetch_page, skill
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
-
-
-class Template(Record):
-    id: int
-    name: str
-    subject: str
-    body: str
-    placeholders: list[str]
-
-
-class TemplatePage(Page[Template]):
-    pass
 
 
 def placeholders(*texts: str) -> list[str]:
@@ -35,12 +24,12 @@ def render(text: str, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), text)
 
 
-def _row(r: dict) -> Template:  # type: ignore[type-arg]
+def _row(r: Row) -> Template:
     return Template(id=r["id"], name=r["name"], subject=r["subject"], body=r["body"],
                     placeholders=placeholders(r["subject"], r["body"]))
 
 
-@skill(name="email_create_template", title="Create email template", category="communication", instructions="""
+@skill(title="Create email template", instructions="""
     Saves a reusable email. Subject and body may hold placeholders like `{{first_name}}` (lowercase
     letters, digits, underscores); email_send fills them and refuses to send with any left empty.
     Names are unique; saving an existing name replaces nothing and is refused.
@@ -66,7 +55,7 @@ async def create_template(
     return _row({"id": result.lastrowid, "name": name, "subject": subject, "body": body})
 
 
-@skill(name="email_list_templates", title="List email templates", category="communication", read_only=True,
+@skill(title="List email templates", read_only=True,
        instructions="Lists saved templates with the placeholders each one needs, by name.")
 async def list_templates(ctx: SkillContext, query: str | None = None, limit: int = 50, offset: int = 0) -> TemplatePage:
     """List email templates and the placeholders they need.
@@ -76,7 +65,6 @@ async def list_templates(ctx: SkillContext, query: str | None = None, limit: int
         limit: Page size (1-200).
         offset: Rows to skip.
     """
-    rows, total, limit, offset = await fetch_page(
-        ctx.db, select="id, name, subject, body", from_="email_templates",
-        filters=Filters().like(("name", "subject"), query), order_by="name", limit=limit, offset=offset)
-    return TemplatePage(items=[_row(r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, TemplatePage, select="id, name, subject, body", from_="email_templates",
+        filters=Filters().like(("name", "subject"), query), order_by="name", limit=limit, offset=offset, item=_row)

@@ -7,44 +7,22 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.expenses.model import Expense, ExpensePage, MonthTotals
+from skills import Filters, SkillContext, SkillFailed, fetch_one, fetch_page, skill
 
 Category = Literal["travel", "meals", "software", "equipment", "office", "marketing", "other"]
 NEXT = {"approve": ("submitted", "approved"), "reject": ("submitted", "rejected"),
         "reimburse": ("approved", "reimbursed")}
 
 
-class Expense(Record):
-    id: int
-    person: str
-    category: str
-    amount_cents: int
-    spent_on: str
-    description: str
-    receipt: str | None
-    status: str
-    note: str | None
-
-
-class ExpensePage(Page[Expense]):
-    pass
-
-
-class MonthTotals(Record):
-    month: str
-    by_category: dict[str, int]
-    total_cents: int
-    reimbursed_cents: int
-
-
 async def _fetch(ctx: SkillContext, expense_id: int) -> Expense:
-    row = await ctx.db.fetchone("SELECT * FROM expenses WHERE id = ?", (expense_id,))
-    if row is None:
-        raise NotFound(f"no expense with id {expense_id}; expenses_list shows them")
+    row = await fetch_one(
+        ctx.db, "SELECT * FROM expenses WHERE id = ?", (expense_id,),
+        missing=f"no expense with id {expense_id}; expenses_list shows them")
     return Expense(**row)
 
 
-@skill(name="expenses_submit", title="Submit an expense", category="finance", instructions="""
+@skill(title="Submit an expense", instructions="""
     Files an expense claim (amount in cents, the date spent, a category and a receipt reference).
     Future dates and zero amounts are refused. Claims start as `submitted`.
     """)
@@ -76,7 +54,7 @@ async def submit(
     return await _fetch(ctx, result.lastrowid or 0)
 
 
-@skill(name="expenses_decide", title="Approve, reject or reimburse", category="finance", instructions="""
+@skill(title="Approve, reject or reimburse", instructions="""
     Moves a claim: approve or reject a submitted one (a rejection needs a note saying why), then
     reimburse an approved one (emits expense.reimbursed). Other moves are refused.
     """)
@@ -102,7 +80,7 @@ async def decide(ctx: SkillContext, expense_id: int, action: Literal["approve", 
     return await _fetch(ctx, expense_id)
 
 
-@skill(name="expenses_list", title="List expenses", category="finance", read_only=True,
+@skill(name="expenses_list", title="List expenses", read_only=True,
        instructions="Claims by status, person and category, newest spending first.")
 async def list_expenses(
     ctx: SkillContext,
@@ -122,12 +100,12 @@ async def list_expenses(
         offset: Rows to skip.
     """
     filters = Filters().add("status = ?", status).add("person = ?", person).add("category = ?", category)
-    rows, total, limit, offset = await fetch_page(ctx.db, select="*", from_="expenses", filters=filters,
-                                                  order_by="spent_on DESC, id DESC", limit=limit, offset=offset)
-    return ExpensePage(items=[Expense(**r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, ExpensePage, select="*", from_="expenses", filters=filters, order_by="spent_on DESC, id DESC",
+        limit=limit, offset=offset)
 
 
-@skill(name="expenses_monthly_totals", title="Monthly expense totals", category="analytics", read_only=True,
+@skill(title="Monthly expense totals", category="analytics", read_only=True,
        instructions="Approved and reimbursed spending of one month (YYYY-MM) by category, and how much is paid back.")
 async def monthly_totals(ctx: SkillContext,
                          month: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]) -> MonthTotals:

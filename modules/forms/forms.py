@@ -4,58 +4,21 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import Field
 
-from skills import NotFound, Record, SkillContext, SkillFailed, skill
+from modules.forms.model import FieldSpec, Form, FormStats, Stats, Submission, Submissions
+from skills import SkillContext, SkillFailed, fetch_one, skill
 from skills.formats import EMAIL as EMAIL_PATTERN
 
 EMAIL = re.compile(EMAIL_PATTERN)
 
 
-class FieldSpec(Record):
-    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
-    type: Literal["text", "email", "number", "choice"] = "text"
-    required: bool = False
-    options: list[str] = Field(default_factory=list)
-
-
-class Form(Record):
-    id: int
-    name: str
-    fields: list[FieldSpec]
-
-
-class Submission(Record):
-    id: int
-    form_id: int
-    data: dict[str, Any]
-    lead_id: int | None
-    created_at: str
-
-
-class Submissions(Record):
-    items: list[Submission]
-    total: int
-
-
-class FormStats(Record):
-    form_id: int
-    name: str
-    submissions: int
-    leads_created: int
-    conversion: float
-
-
-class Stats(Record):
-    forms: list[FormStats]
-
-
 async def _form(ctx: SkillContext, form_id: int) -> Form:
-    row = await ctx.db.fetchone("SELECT id, name, fields FROM forms WHERE id = ?", (form_id,))
-    if row is None:
-        raise NotFound(f"no form with id {form_id}; forms_stats lists the forms")
+    row = await fetch_one(
+        ctx.db, "SELECT id, name, fields FROM forms WHERE id = ?", (form_id,),
+        missing=f"no form with id {form_id}; forms_stats lists the forms")
     return Form(id=row["id"], name=row["name"], fields=[FieldSpec(**f) for f in json.loads(row["fields"])])
 
 
@@ -81,7 +44,7 @@ def validate(form: Form, data: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-@skill(name="forms_create", title="Create form", category="growth", instructions="""
+@skill(title="Create form", instructions="""
     Defines a form by its fields: name, type (text, email, number, choice with options), required.
     A form with an email field turns each submission into a CRM lead (source `form`).
     """)
@@ -105,7 +68,7 @@ async def create(ctx: SkillContext, name: Annotated[str, Field(min_length=2, max
     return await _form(ctx, result.lastrowid or 0)
 
 
-@skill(name="forms_submit", title="Submit a form", category="growth", scope="external", instructions="""
+@skill(title="Submit a form", scope="external", instructions="""
     Records a visitor's submission after checking it against the form (unknown fields, required
     fields, email/number/choice types). With an email, a CRM lead is created (or the existing one
     reused). Emits form.submitted (and lead.created for a new lead).
@@ -140,7 +103,7 @@ async def submit(ctx: SkillContext, form_id: int, data: dict[str, Any]) -> Submi
     return Submission(id=result.lastrowid or 0, form_id=form_id, data=clean, lead_id=lead_id, created_at=ctx.now_iso())
 
 
-@skill(name="forms_list_submissions", title="List form submissions", category="growth", read_only=True,
+@skill(title="List form submissions", read_only=True,
        instructions="A form's submissions, newest first, with the lead each one created or matched.")
 async def list_submissions(ctx: SkillContext, form_id: int, limit: Annotated[int, Field(ge=1, le=200)] = 50,
                            offset: Annotated[int, Field(ge=0)] = 0) -> Submissions:
@@ -158,7 +121,7 @@ async def list_submissions(ctx: SkillContext, form_id: int, limit: Annotated[int
     return Submissions(items=[Submission(**{**r, "data": json.loads(r["data"])}) for r in rows], total=total)
 
 
-@skill(name="forms_stats", title="Form statistics", category="analytics", read_only=True,
+@skill(title="Form statistics", category="analytics", read_only=True,
        instructions="Per form: submissions, new leads created from them, and conversion = leads / submissions.")
 async def stats(ctx: SkillContext) -> Stats:
     """Submissions and lead conversion for every form."""

@@ -2,7 +2,8 @@
 overdue checks, dunning reminders, receivables aging and the invoice document."""
 
 from modules.invoicing import demo, document, invoices, receivables
-from skills import Automation, Migration, Module
+from modules.invoicing.schema import MIGRATIONS
+from skills import Automation, Module
 
 module = Module(
     id="invoicing",
@@ -21,43 +22,6 @@ module = Module(
                    skill="invoicing_send_reminders", executor="pilot",
                    description="When an invoice turns overdue, the agent asks to send reminders (approve trust)."),
     ),
-    migrations=(Migration(1, """
-        CREATE TABLE invoicing_invoices (
-            id INTEGER PRIMARY KEY,
-            number TEXT UNIQUE,
-            customer TEXT NOT NULL,
-            customer_email TEXT NOT NULL,
-            status TEXT NOT NULL CHECK (status IN ('draft', 'sent', 'paid', 'overdue', 'void')),
-            currency TEXT NOT NULL,
-            tax_rate_percent REAL NOT NULL,
-            terms_days INTEGER NOT NULL,
-            issue_date TEXT,
-            due_date TEXT,
-            last_reminder_at TEXT,
-            void_reason TEXT,
-            created_at TEXT NOT NULL
-        );
-        CREATE TABLE invoicing_lines (
-            id INTEGER PRIMARY KEY,
-            invoice_id INTEGER NOT NULL REFERENCES invoicing_invoices(id),
-            description TEXT NOT NULL,
-            quantity REAL NOT NULL,
-            unit_price_cents INTEGER NOT NULL
-        );
-        CREATE TABLE invoicing_payments (
-            id INTEGER PRIMARY KEY,
-            invoice_id INTEGER NOT NULL REFERENCES invoicing_invoices(id),
-            amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
-            paid_on TEXT NOT NULL,
-            reference TEXT
-        );
-        CREATE TABLE invoicing_credit_notes (
-            id INTEGER PRIMARY KEY,
-            invoice_id INTEGER NOT NULL REFERENCES invoicing_invoices(id),
-            amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
-            reason TEXT NOT NULL,
-            created_at TEXT NOT NULL
-        );
-    """),),
+    migrations=MIGRATIONS,
     seed_demo=demo.seed,
 )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from modules.invoicing.model import Invoice, load
-from skills import Record, SkillContext, skill
+from modules.invoicing.model import Document, Invoice, load
+from skills import SkillContext, skill
 from skills.money import format_money as money
 
 
@@ -30,13 +30,7 @@ def render_markdown(invoice: Invoice) -> str:
     )
 
 
-class Document(Record):
-    invoice_id: int
-    number: str | None
-    markdown: str
-
-
-@skill(name="invoicing_render", title="Render an invoice", category="finance", read_only=True, instructions="""
+@skill(title="Render an invoice", read_only=True, instructions="""
     The invoice as a Markdown document: header with customer and dates, a table of lines, subtotal,
     tax, credits, total, paid and balance due. The same text is what the customer receives by email.
     """)

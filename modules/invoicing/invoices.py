@@ -7,16 +7,12 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from modules.invoicing.model import Invoice, LineIn, load, next_number
-from skills import Filters, Page, SkillContext, SkillFailed, fetch_page, skill
+from modules.invoicing.model import Invoice, InvoicePage, LineIn, load, next_number
+from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 from skills.formats import CURRENCY, EMAIL
 
 
-class InvoicePage(Page[Invoice]):
-    pass
-
-
-@skill(name="invoicing_create_invoice", title="Draft an invoice", category="finance", instructions="""
+@skill(title="Draft an invoice", instructions="""
     Drafts an invoice: customer, lines (quantity x unit price in cents), a tax rate in percent and
     payment terms in days. Totals: subtotal = sum of lines (rounded per line), tax = subtotal x rate
     (rounded), total = subtotal + tax. Drafts have no number yet; sending assigns INV-YYYY-NNNN.
@@ -51,7 +47,7 @@ async def create_invoice(
     return await load(ctx, invoice_id)
 
 
-@skill(name="invoicing_send_invoice", title="Send an invoice", category="finance", trust="approve", open_world=True,
+@skill(title="Send an invoice", trust="approve", open_world=True,
        instructions="""
        Finalizes a draft: assigns the next number (INV-YYYY-0001 per year), sets issue and due dates
        (issue + terms), emails it to the customer through the outbox and marks it sent. Reaches a
@@ -83,7 +79,7 @@ async def send_invoice(ctx: SkillContext, invoice_id: int) -> Invoice:
     return sent
 
 
-@skill(name="invoicing_record_payment", title="Record a payment", category="finance", instructions="""
+@skill(title="Record a payment", instructions="""
     Records money received against a sent or overdue invoice. Partial payments are fine; paying more
     than the balance is refused. When the balance reaches zero the invoice is `paid` (invoice.paid).
     """)
@@ -111,7 +107,7 @@ async def record_payment(ctx: SkillContext, invoice_id: int, amount_cents: Annot
     return await load(ctx, invoice_id)
 
 
-@skill(name="invoicing_void_invoice", title="Void an invoice", category="finance", trust="approve",
+@skill(title="Void an invoice", trust="approve",
        destructive=True, instructions="""
        Cancels a sent or overdue invoice that has no payments (its number stays used, so numbering has
        no gaps). Paid or partly paid invoices cannot be voided: issue a credit note instead.
@@ -133,7 +129,7 @@ async def void_invoice(ctx: SkillContext, invoice_id: int, reason: Annotated[str
     return await load(ctx, invoice_id)
 
 
-@skill(name="invoicing_credit_note", title="Issue a credit note", category="finance", trust="approve",
+@skill(title="Issue a credit note", trust="approve",
        instructions="""
        Reduces what a customer owes on a sent, overdue or paid invoice (a refund, a discount after the
        fact), up to the invoice total. On a paid invoice the credit is money to give back.
@@ -161,7 +157,7 @@ async def credit_note(ctx: SkillContext, invoice_id: int, amount_cents: Annotate
     return await load(ctx, invoice_id)
 
 
-@skill(name="invoicing_list", title="List invoices", category="finance", read_only=True,
+@skill(name="invoicing_list", title="List invoices", read_only=True,
        instructions="Invoices by status and customer, newest first, with totals and balances.")
 async def list_invoices(ctx: SkillContext, status: Literal["draft", "sent", "paid", "overdue", "void"] | None = None,
                         customer: str | None = None, limit: int = 50, offset: int = 0) -> InvoicePage:
@@ -173,9 +169,8 @@ async def list_invoices(ctx: SkillContext, status: Literal["draft", "sent", "pai
         limit: Page size (1-200).
         offset: Rows to skip.
     """
-    rows, total, limit, offset = await fetch_page(
-        ctx.db, select="id", from_="invoicing_invoices",
-        filters=Filters().add("status = ?", status).like(("customer",), customer), order_by="id DESC",
-        limit=limit, offset=offset)
-    return InvoicePage(items=[await load(ctx, r["id"]) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, InvoicePage, select="id", from_="invoicing_invoices",
+        filters=Filters().add("status = ?", status).like(("customer",), customer), order_by="id DESC", limit=limit,
+        offset=offset, item=lambda r: load(ctx, r["id"]))
 

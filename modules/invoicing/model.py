@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from skills import NotFound, Record, SkillContext
+from skills import Page, Record, SkillContext, fetch_one
 from skills.money import next_yearly_number
 
 
@@ -46,9 +46,9 @@ async def next_number(ctx: SkillContext, year: int) -> str:
 
 
 async def load(ctx: SkillContext, invoice_id: int) -> Invoice:
-    row = await ctx.db.fetchone("SELECT * FROM invoicing_invoices WHERE id = ?", (invoice_id,))
-    if row is None:
-        raise NotFound(f"no invoice with id {invoice_id}; invoicing_list shows them")
+    row = await fetch_one(
+        ctx.db, "SELECT * FROM invoicing_invoices WHERE id = ?", (invoice_id,),
+        missing=f"no invoice with id {invoice_id}; invoicing_list shows them")
     lines = [LineIn(**r) for r in await ctx.db.fetchall(
         "SELECT description, quantity, unit_price_cents FROM invoicing_lines WHERE invoice_id = ? ORDER BY id",
         (invoice_id,))]
@@ -62,3 +62,34 @@ async def load(ctx: SkillContext, invoice_id: int) -> Invoice:
                    currency=row["currency"], tax_rate_percent=row["tax_rate_percent"], lines=lines,
                    subtotal_cents=subtotal, tax_cents=tax, total_cents=total - credited, paid_cents=paid,
                    balance_cents=total - credited - paid)
+
+
+class Document(Record):
+    invoice_id: int
+    number: str | None
+    markdown: str
+
+
+class InvoicePage(Page[Invoice]):
+    pass
+
+
+class Overdue(Record):
+    newly_overdue: list[str]
+
+
+class Reminded(Record):
+    reminded: list[str]
+    skipped_recent: list[str]
+
+
+class Bucket(Record):
+    bucket: str
+    invoices: int
+    outstanding_cents: int
+
+
+class Aging(Record):
+    as_of: str
+    buckets: list[Bucket]
+    total_outstanding_cents: int

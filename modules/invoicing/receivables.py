@@ -4,33 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from modules.invoicing.model import load
-from skills import Record, SkillContext, skill
+from modules.invoicing.model import Aging, Bucket, Overdue, Reminded, load
+from skills import SkillContext, skill
 from skills.money import format_money as money
 
 REMINDER_EVERY = timedelta(days=7)
 BUCKETS = (("current", None, 0), ("1-30", 1, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None))
-
-
-class Overdue(Record):
-    newly_overdue: list[str]
-
-
-class Reminded(Record):
-    reminded: list[str]
-    skipped_recent: list[str]
-
-
-class Bucket(Record):
-    bucket: str
-    invoices: int
-    outstanding_cents: int
-
-
-class Aging(Record):
-    as_of: str
-    buckets: list[Bucket]
-    total_outstanding_cents: int
 
 
 def tone(days_overdue: int) -> tuple[str, str]:
@@ -42,7 +21,7 @@ def tone(days_overdue: int) -> tuple[str, str]:
                             "otherwise we will have to pause service.")
 
 
-@skill(name="invoicing_check_overdue", title="Check for overdue invoices", category="finance", idempotent=True,
+@skill(title="Check for overdue invoices", idempotent=True,
        instructions="Marks sent invoices past their due date overdue (emits invoice.overdue once). Daily at 09:00.")
 async def check_overdue(ctx: SkillContext) -> Overdue:
     """Mark sent invoices past their due date as overdue."""
@@ -57,7 +36,7 @@ async def check_overdue(ctx: SkillContext) -> Overdue:
     return Overdue(newly_overdue=[r["number"] for r in rows])
 
 
-@skill(name="invoicing_send_reminders", title="Send payment reminders", category="finance", trust="approve",
+@skill(title="Send payment reminders", trust="approve",
        open_world=True, instructions="""
        Dunning: emails a reminder for each overdue invoice, firmer as it ages (friendly up to 14 days,
        second notice up to 45, then a final notice), at most once every 7 days per invoice. Reaches
@@ -89,7 +68,7 @@ async def send_reminders(ctx: SkillContext) -> Reminded:
     return Reminded(reminded=reminded, skipped_recent=skipped)
 
 
-@skill(name="invoicing_ar_aging", title="Receivables aging", category="finance", read_only=True, instructions="""
+@skill(title="Receivables aging", read_only=True, instructions="""
     Accounts-receivable aging: the unpaid balance of sent and overdue invoices in buckets by days
     past due: current (not yet due), 1-30, 31-60, 61-90, 90+.
     """)

@@ -7,37 +7,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.knowledge_base.model import Article, ArticlePage, Hit, SearchResult
+from skills import Filters, SkillContext, SkillFailed, fetch_one, fetch_page, skill
 
 COLUMNS = "id, title, category, body, status, helpful, not_helpful, updated_at"
-
-
-class Article(Record):
-    id: int
-    title: str
-    category: str
-    body: str
-    status: str
-    helpful: int
-    not_helpful: int
-    updated_at: str
-
-
-class ArticlePage(Page[Article]):
-    pass
-
-
-class Hit(Record):
-    id: int
-    title: str
-    category: str
-    score: int
-    snippet: str
-
-
-class SearchResult(Record):
-    query: str
-    hits: list[Hit]
 
 
 def terms(text: str) -> list[str]:
@@ -59,13 +32,13 @@ def snippet(body: str, wanted: list[str], width: int = 140) -> str:
 
 
 async def _fetch(ctx: SkillContext, article_id: int) -> Article:
-    row = await ctx.db.fetchone(f"SELECT {COLUMNS} FROM kb_articles WHERE id = ?", (article_id,))
-    if row is None:
-        raise NotFound(f"no article with id {article_id}; knowledge_base_list_articles shows them")
+    row = await fetch_one(
+        ctx.db, f"SELECT {COLUMNS} FROM kb_articles WHERE id = ?", (article_id,),
+        missing=f"no article with id {article_id}; knowledge_base_list_articles shows them")
     return Article(**row)
 
 
-@skill(name="knowledge_base_write_article", title="Write help article", category="content", instructions="""
+@skill(title="Write help article", instructions="""
     Creates a help-center article, or updates one when `article_id` is given. Articles start as
     drafts; set publish=true to make them searchable by customers (scope both).
     """)
@@ -99,7 +72,7 @@ async def write_article(
     return await _fetch(ctx, result.lastrowid or 0)
 
 
-@skill(name="knowledge_base_search", title="Search help articles", category="search", read_only=True,
+@skill(title="Search help articles", category="search", read_only=True,
        scope="both", instructions="""
        Ranked search over published articles: each query word found in the title weighs 5, in the
        body 1 per occurrence (up to 5). Returns the best matches with a snippet around the first hit.
@@ -122,7 +95,7 @@ async def search(ctx: SkillContext, query: Annotated[str, Field(min_length=2)], 
     return SearchResult(query=query, hits=hits[: max(1, min(limit, 20))])
 
 
-@skill(name="knowledge_base_list_articles", title="List help articles", category="content", read_only=True,
+@skill(title="List help articles", read_only=True,
        instructions="Articles by status and category, most helpful first (helpful minus not helpful votes).")
 async def list_articles(ctx: SkillContext, status: Literal["draft", "published"] | None = None,
                         category: str | None = None, limit: int = 50, offset: int = 0) -> ArticlePage:
@@ -134,13 +107,13 @@ async def list_articles(ctx: SkillContext, status: Literal["draft", "published"]
         limit: Page size (1-200).
         offset: Rows to skip.
     """
-    rows, total, limit, offset = await fetch_page(
-        ctx.db, select=COLUMNS, from_="kb_articles", filters=Filters().add("status = ?", status)
-        .add("category = ?", category), order_by="helpful - not_helpful DESC, id", limit=limit, offset=offset)
-    return ArticlePage(items=[Article(**r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, ArticlePage, select=COLUMNS, from_="kb_articles",
+        filters=Filters().add("status = ?", status) .add("category = ?", category),
+        order_by="helpful - not_helpful DESC, id", limit=limit, offset=offset)
 
 
-@skill(name="knowledge_base_rate_article", title="Rate a help article", category="content", scope="both",
+@skill(title="Rate a help article", scope="both",
        instructions="Records a reader's vote: helpful or not. Only published articles take votes.")
 async def rate_article(ctx: SkillContext, article_id: int, helpful: bool) -> Article:
     """Record whether an article helped a reader.

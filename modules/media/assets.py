@@ -7,44 +7,25 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.media.model import AltReport, Asset, AssetPage
+from skills import Filters, Row, SkillContext, SkillFailed, fetch_one, fetch_page, skill
 
 MIME = r"^(image|video|audio|application|text)/[a-z0-9.+-]+$"
 MAX_BYTES = 200 * 1024 * 1024
 
 
-class Asset(Record):
-    id: int
-    filename: str
-    mime_type: str
-    size_bytes: int
-    alt_text: str | None
-    tags: list[str]
-    uploaded_at: str
-
-
-class AssetPage(Page[Asset]):
-    pass
-
-
-class AltReport(Record):
-    images: int
-    missing_alt: list[Asset]
-    coverage: float
-
-
-def _asset(row: dict) -> Asset:  # type: ignore[type-arg]
+def _asset(row: Row) -> Asset:
     return Asset(**{**row, "tags": json.loads(row["tags"])})
 
 
 async def _fetch(ctx: SkillContext, asset_id: int) -> Asset:
-    row = await ctx.db.fetchone("SELECT * FROM media_assets WHERE id = ?", (asset_id,))
-    if row is None:
-        raise NotFound(f"no asset with id {asset_id}; media_list shows them")
+    row = await fetch_one(
+        ctx.db, "SELECT * FROM media_assets WHERE id = ?", (asset_id,),
+        missing=f"no asset with id {asset_id}; media_list shows them")
     return _asset(row)
 
 
-@skill(name="media_register", title="Register a media asset", category="content", instructions="""
+@skill(title="Register a media asset", instructions="""
     Adds a file to the library by its metadata: filename, MIME type, size (at most 200 MB) and, for
     images, alt text for screen readers. The file itself lives in your storage; this is its record.
     """)
@@ -76,7 +57,7 @@ async def register(
     return await _fetch(ctx, result.lastrowid or 0)
 
 
-@skill(name="media_list", title="List media", category="content", read_only=True,
+@skill(name="media_list", title="List media", read_only=True,
        instructions="Assets filtered by kind (image, video, audio, document), tag or a filename search, newest first.")
 async def list_assets(ctx: SkillContext, kind: Literal["image", "video", "audio", "document"] | None = None,
                       tag: str | None = None, query: str | None = None, limit: int = 50, offset: int = 0) -> AssetPage:
@@ -95,12 +76,12 @@ async def list_assets(ctx: SkillContext, kind: Literal["image", "video", "audio"
                     if kind == "document" else "1 = 1")
                .add("EXISTS (SELECT 1 FROM json_each(media_assets.tags) WHERE value = ?)", tag)
                .like(("filename",), query))
-    rows, total, limit, offset = await fetch_page(ctx.db, select="*", from_="media_assets", filters=filters,
-                                                  order_by="id DESC", limit=limit, offset=offset)
-    return AssetPage(items=[_asset(r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, AssetPage, select="*", from_="media_assets", filters=filters, order_by="id DESC", limit=limit,
+        offset=offset, item=_asset)
 
 
-@skill(name="media_update", title="Edit alt text or tags", category="content",
+@skill(title="Edit alt text or tags",
        instructions="Sets an asset's alt text and/or replaces its tags.")
 async def update(ctx: SkillContext, asset_id: int, alt_text: str | None = None,
                  tags: list[str] | None = None) -> Asset:
@@ -120,7 +101,7 @@ async def update(ctx: SkillContext, asset_id: int, alt_text: str | None = None,
     return await _fetch(ctx, asset_id)
 
 
-@skill(name="media_alt_text_report", title="Accessibility report", category="content", read_only=True,
+@skill(title="Accessibility report", read_only=True,
        instructions="Images without alt text (invisible to screen readers) and the share of images that have it.")
 async def alt_text_report(ctx: SkillContext) -> AltReport:
     """List images that are missing alt text."""
@@ -131,7 +112,7 @@ async def alt_text_report(ctx: SkillContext) -> AltReport:
                      coverage=round(1 - len(rows) / images, 3) if images else 1.0)
 
 
-@skill(name="media_delete", title="Delete an asset", category="content", trust="approve", destructive=True,
+@skill(title="Delete an asset", trust="approve", destructive=True,
        instructions="Removes an asset from the library for good (pages still pointing at it will show nothing).")
 async def delete(ctx: SkillContext, asset_id: int) -> Asset:
     """Delete a media asset.

@@ -6,33 +6,20 @@ from typing import Annotated
 
 from pydantic import Field
 
-from skills import NotFound, Record, SkillContext, SkillFailed, skill
-
-
-class Campaign(Record):
-    id: int
-    subject: str
-    status: str
-    recipients: int
-
-
-class Stats(Record):
-    active: int
-    pending: int
-    unsubscribed: int
-    campaigns: list[Campaign]
+from modules.newsletter.model import Campaign, Stats
+from skills import SkillContext, SkillFailed, fetch_one, skill
 
 
 async def _campaign(ctx: SkillContext, campaign_id: int) -> Campaign:
-    row = await ctx.db.fetchone(
+    row = await fetch_one(
+        ctx.db,
         "SELECT c.id, c.subject, c.status, (SELECT COUNT(*) FROM newsletter_sends s WHERE s.campaign_id = c.id) AS "
-        "recipients FROM newsletter_campaigns c WHERE c.id = ?", (campaign_id,))
-    if row is None:
-        raise NotFound(f"no campaign with id {campaign_id}")
+        "recipients FROM newsletter_campaigns c WHERE c.id = ?", (campaign_id,),
+        missing=f"no campaign with id {campaign_id}")
     return Campaign(**row)
 
 
-@skill(name="newsletter_create_campaign", title="Draft a campaign", category="communication",
+@skill(title="Draft a campaign",
        instructions="Drafts a newsletter issue. Nothing is sent until newsletter_send_campaign.")
 async def create_campaign(ctx: SkillContext, subject: Annotated[str, Field(min_length=3, max_length=200)],
                           body: Annotated[str, Field(min_length=10)]) -> Campaign:
@@ -47,7 +34,7 @@ async def create_campaign(ctx: SkillContext, subject: Annotated[str, Field(min_l
     return await _campaign(ctx, result.lastrowid or 0)
 
 
-@skill(name="newsletter_send_campaign", title="Send a campaign", category="communication", trust="approve",
+@skill(title="Send a campaign", trust="approve",
        open_world=True, instructions="""
        Bulk email: queues the campaign to every ACTIVE subscriber (one outbox email each, with an
        unsubscribe line) and marks it sent. A campaign goes out once; a subscriber never gets the
@@ -59,9 +46,9 @@ async def send_campaign(ctx: SkillContext, campaign_id: int) -> Campaign:
     Args:
         campaign_id: The campaign to send.
     """
-    row = await ctx.db.fetchone("SELECT subject, body, status FROM newsletter_campaigns WHERE id = ?", (campaign_id,))
-    if row is None:
-        raise NotFound(f"no campaign with id {campaign_id}")
+    row = await fetch_one(
+        ctx.db, "SELECT subject, body, status FROM newsletter_campaigns WHERE id = ?", (campaign_id,),
+        missing=f"no campaign with id {campaign_id}")
     if row["status"] != "draft":
         raise SkillFailed(f"campaign {campaign_id} was already sent")
     subscribers = await ctx.db.fetchall("SELECT id, email FROM newsletter_subscribers WHERE status = 'active'")
@@ -79,7 +66,7 @@ async def send_campaign(ctx: SkillContext, campaign_id: int) -> Campaign:
     return await _campaign(ctx, campaign_id)
 
 
-@skill(name="newsletter_stats", title="Newsletter statistics", category="analytics", read_only=True,
+@skill(title="Newsletter statistics", category="analytics", read_only=True,
        instructions="Subscribers by status and every campaign with its number of recipients.")
 async def stats(ctx: SkillContext) -> Stats:
     """Subscriber counts and campaigns sent."""

@@ -7,14 +7,9 @@ from typing import Annotated
 
 from pydantic import Field
 
-from skills import NotFound, Record, SkillContext, SkillFailed, skill
+from modules.newsletter.model import Subscriber
+from skills import NotFound, SkillContext, SkillFailed, skill
 from skills.formats import EMAIL
-
-
-class Subscriber(Record):
-    id: int
-    email: str
-    status: str
 
 
 async def _by_email(ctx: SkillContext, email: str) -> dict | None:  # type: ignore[type-arg]
@@ -22,7 +17,7 @@ async def _by_email(ctx: SkillContext, email: str) -> dict | None:  # type: igno
                                  (email,))
 
 
-@skill(name="newsletter_subscribe", title="Subscribe to the newsletter", category="communication", scope="external",
+@skill(title="Subscribe to the newsletter", scope="external",
        instructions="""
        Starts a double opt-in: the address becomes `pending` and a confirmation email with a token
        is queued. Only confirmed (active) subscribers receive campaigns. Subscribing an active
@@ -53,7 +48,7 @@ async def subscribe(ctx: SkillContext, email: Annotated[str, Field(pattern=EMAIL
     return Subscriber(id=subscriber_id, email=email, status="pending")
 
 
-@skill(name="newsletter_confirm", title="Confirm a subscription", category="communication", scope="external",
+@skill(title="Confirm a subscription", scope="external",
        instructions="Activates a pending subscription with the token from its confirmation email.")
 async def confirm(ctx: SkillContext, token: Annotated[str, Field(min_length=8)]) -> Subscriber:
     """Confirm a pending subscription with its token.
@@ -71,7 +66,7 @@ async def confirm(ctx: SkillContext, token: Annotated[str, Field(min_length=8)])
     return Subscriber(id=row["id"], email=row["email"], status="active")
 
 
-@skill(name="newsletter_unsubscribe", title="Unsubscribe", category="communication", scope="external",
+@skill(title="Unsubscribe", scope="external",
        idempotent=True, instructions="Stops all campaigns to an address at once. The row is kept to honour the choice.")
 async def unsubscribe(ctx: SkillContext, email: Annotated[str, Field(pattern=EMAIL)]) -> Subscriber:
     """Unsubscribe an email address.

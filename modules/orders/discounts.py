@@ -11,40 +11,21 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import NotFound, Record, SkillContext, SkillFailed, skill
+from modules.orders.model import DiscountCode, Redemption
+from skills import SkillContext, SkillFailed, fetch_one, skill
 from skills.formats import CURRENCY
 from skills.money import format_money as money
 
 CODE = r"^[A-Za-z0-9_-]{3,32}$"
 
 
-class DiscountCode(Record):
-    id: int
-    code: str
-    kind: str
-    value: int
-    currency: str
-    min_order_cents: int
-    valid_from: str | None
-    valid_until: str | None
-    max_redemptions: int | None
-    redemptions: int
-    created_at: str
-
-
-class Redemption(Record):
-    code_id: int
-    code: str
-    discount_cents: int
-
-
 async def load_code(ctx: SkillContext, code: str) -> DiscountCode:
-    row = await ctx.db.fetchone(
+    row = await fetch_one(
+        ctx.db,
         "SELECT d.*, (SELECT COUNT(*) FROM orders o WHERE o.discount_code_id = d.id AND o.status != 'cancelled') "
-        "AS redemptions FROM orders_discount_codes d WHERE d.code = ?", (code.upper(),))
-    if row is None:
-        raise NotFound(f"no discount code {code.upper()}; check the spelling or create it with "
-                       "orders_create_discount")
+        "AS redemptions FROM orders_discount_codes d WHERE d.code = ?", (code.upper(),),
+        missing=f"no discount code {code.upper()}; check the spelling or create it with "
+        "orders_create_discount")
     return DiscountCode(**row)
 
 
@@ -79,7 +60,7 @@ async def redeem(ctx: SkillContext, code_text: str, subtotal_cents: int, currenc
     return Redemption(code_id=code.id, code=code.code, discount_cents=discount_for(code, subtotal_cents))
 
 
-@skill(name="orders_create_discount", title="Create discount code", category="commerce", instructions="""
+@skill(title="Create discount code", instructions="""
     A code customers enter at checkout (stored upper-case, matched case-insensitively). `percent`
     takes value % off the subtotal (1-100); `fixed` takes value cents off (never below zero), in
     the code's currency. Optional: first and last valid day (inclusive), a cap on redemptions

@@ -7,16 +7,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from modules.orders.model import Order, load, restore_stock, set_status
-from skills import Record, SkillContext, SkillFailed, skill
+from modules.orders.model import Order, Swept, load, restore_stock, set_status
+from skills import SkillContext, SkillFailed, skill
 
 DEFAULT_UNPAID_DAYS = 7
 SETTING = "unpaid_cancel_days"
-
-
-class Swept(Record):
-    cutoff_days: int
-    cancelled: list[str]
 
 
 def unpaid_days(settings: Any) -> int:
@@ -36,7 +31,7 @@ async def cancel_order(ctx: SkillContext, order: Order, reason: str) -> Order:
     return cancelled
 
 
-@skill(name="orders_advance", title="Mark order paid or fulfilled", category="commerce", instructions="""
+@skill(title="Mark order paid or fulfilled", instructions="""
     Moves an order forward: pending -> paid (money received; give the payment reference) and
     paid -> fulfilled (shipped or handed over). Any other move is refused with what is allowed.
     Emits `order.paid` or `order.fulfilled`. Cancelling and refunding have their own skills.
@@ -65,7 +60,7 @@ async def advance(
     return updated
 
 
-@skill(name="orders_cancel", title="Cancel an order", category="commerce", trust="approve", destructive=True,
+@skill(title="Cancel an order", trust="approve", destructive=True,
        instructions="""
        Cancels a pending or paid order and puts its reserved stock back (ledger reason
        order_cancelled). Final: a cancelled order cannot be reopened, and its discount redemption is
@@ -83,7 +78,7 @@ async def cancel(ctx: SkillContext, order_id: int, reason: Annotated[str, Field(
     return await cancel_order(ctx, await load(ctx, order_id), reason)
 
 
-@skill(name="orders_refund", title="Refund an order", category="commerce", trust="approve", destructive=True,
+@skill(title="Refund an order", trust="approve", destructive=True,
        instructions="""
        Refunds a paid order in full: status refunded (final), its stock goes back on the shelf
        (ledger reason order_refunded) and it leaves the sales revenue. Only paid orders: a pending
@@ -108,7 +103,7 @@ async def refund(ctx: SkillContext, order_id: int, reason: Annotated[str, Field(
     return refunded
 
 
-@skill(name="orders_cancel_unpaid", title="Cancel stale unpaid orders", category="commerce", destructive=True,
+@skill(title="Cancel stale unpaid orders", destructive=True,
        idempotent=True, instructions=f"""
        Cancels every pending order placed more than N days ago and returns its stock, so unpaid
        orders do not hold stock forever. N is the orders setting `{SETTING}` (default

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from modules.products.model import SKU, Reason, move_stock
-from skills import NotFound, Page, Record, SkillContext, SkillFailed
+from skills import Page, Record, SkillContext, SkillFailed, check_transition, fetch_one
 
 Status = Literal["pending", "paid", "fulfilled", "cancelled", "refunded"]
 # pending -> paid -> fulfilled; pending|paid -> cancelled; paid -> refunded. The last three are final.
@@ -63,21 +63,13 @@ class OrderPage(Page[Order]):
 
 
 async def load(ctx: SkillContext, order_id: int) -> Order:
-    row = await ctx.db.fetchone(f"SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?", (order_id,))
-    if row is None:
-        raise NotFound(f"no order with id {order_id}; orders_list shows them")
+    row = await fetch_one(
+        ctx.db, f"SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?", (order_id,),
+        missing=f"no order with id {order_id}; orders_list shows them")
     lines = await ctx.db.fetchall(
         "SELECT product_id, sku, name, quantity, unit_price_cents, quantity * unit_price_cents AS line_total_cents "
         "FROM orders_lines WHERE order_id = ? ORDER BY id", (order_id,))
     return Order(**row, lines=[Line(**ln) for ln in lines])
-
-
-def check_move(order: Order, to: str) -> None:
-    """Refuse a status change the state machine does not allow, saying what is allowed instead."""
-    if to not in TRANSITIONS[order.status]:
-        allowed = ", ".join(sorted(TRANSITIONS[order.status])) or "nothing (it is final)"
-        raise SkillFailed(f"order {order.number} is {order.status} and cannot become {to}; from {order.status} "
-                          f"it can become: {allowed}")
 
 
 async def restore_stock(ctx: SkillContext, order: Order, reason: Reason) -> None:
@@ -88,10 +80,55 @@ async def restore_stock(ctx: SkillContext, order: Order, reason: Reason) -> None
 
 async def set_status(ctx: SkillContext, order: Order, to: str, stamp: str, reason: str | None = None) -> Order:
     """Move an order to ``to`` and stamp when; the WHERE on the old status guards against a racing change."""
-    check_move(order, to)
+    check_transition(TRANSITIONS, order.status, to, what=f"order {order.number}")
     changed = await ctx.db.execute(
         f"UPDATE orders SET status = ?, {stamp} = ?, reason = COALESCE(?, reason) WHERE id = ? AND status = ?",
         (to, ctx.now_iso(), reason, order.id, order.status))
     if changed.rowcount == 0:
         raise SkillFailed(f"order {order.number} changed while this ran; load it again with orders_list")
     return await load(ctx, order.id)
+
+
+class DiscountCode(Record):
+    id: int
+    code: str
+    kind: str
+    value: int
+    currency: str
+    min_order_cents: int
+    valid_from: str | None
+    valid_until: str | None
+    max_redemptions: int | None
+    redemptions: int
+    created_at: str
+
+
+class Redemption(Record):
+    code_id: int
+    code: str
+    discount_cents: int
+
+
+class Swept(Record):
+    cutoff_days: int
+    cancelled: list[str]
+
+
+class TopProduct(Record):
+    sku: str
+    name: str
+    quantity: int
+    revenue_cents: int
+
+
+class SalesSummary(Record):
+    date_from: str
+    date_to: str
+    currency: str
+    order_count: int
+    revenue_cents: int
+    discount_cents: int
+    average_order_cents: int
+    refunded_count: int
+    refunded_cents: int
+    top_products: list[TopProduct]

@@ -7,8 +7,8 @@ from typing import Annotated
 
 from pydantic import Field
 
-from modules.orders.model import OrderPage, Status, load
-from skills import Filters, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.orders.model import OrderPage, SalesSummary, Status, TopProduct, load
+from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 from skills.formats import CURRENCY
 
 # Revenue counts orders whose money stayed (paid or fulfilled), by the day they were paid;
@@ -16,31 +16,11 @@ from skills.formats import CURRENCY
 KEPT = "status IN ('paid', 'fulfilled') AND substr(paid_at, 1, 10) BETWEEN ? AND ? AND currency = ?"
 
 
-class TopProduct(Record):
-    sku: str
-    name: str
-    quantity: int
-    revenue_cents: int
-
-
-class SalesSummary(Record):
-    date_from: str
-    date_to: str
-    currency: str
-    order_count: int
-    revenue_cents: int
-    discount_cents: int
-    average_order_cents: int
-    refunded_count: int
-    refunded_cents: int
-    top_products: list[TopProduct]
-
-
 def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-@skill(name="orders_list", title="List orders", category="commerce", read_only=True, instructions="""
+@skill(name="orders_list", title="List orders", read_only=True, instructions="""
     Orders newest first with their lines and totals. Filters combine: status, a text query over
     customer, email and order number, a SKU the order contains, and placed-on dates (inclusive).
     Paginated with limit/offset; `total` counts all matches.
@@ -70,12 +50,12 @@ async def list_orders(
                .add("id IN (SELECT order_id FROM orders_lines WHERE sku = ? COLLATE NOCASE)", sku)
                .add("substr(created_at, 1, 10) >= ?", _day(placed_from))
                .add("substr(created_at, 1, 10) <= ?", _day(placed_to)))
-    rows, total, limit, offset = await fetch_page(ctx.db, select="id", from_="orders", filters=filters,
-                                                  order_by="id DESC", limit=limit, offset=offset)
-    return OrderPage(items=[await load(ctx, r["id"]) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, OrderPage, select="id", from_="orders", filters=filters, order_by="id DESC", limit=limit, offset=offset,
+        item=lambda r: load(ctx, r["id"]))
 
 
-@skill(name="orders_sales_summary", title="Sales summary", category="analytics", read_only=True, instructions="""
+@skill(title="Sales summary", category="analytics", read_only=True, instructions="""
     Sales over a date range (inclusive; default the last 30 days up to today) in one currency:
     orders paid in the range that were not refunded or cancelled, their revenue after discounts,
     the discounts given, the average order value, refunds made in the range, and the top products

@@ -3,50 +3,24 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
 from pydantic import Field
 
-from skills import NotFound, Record, SkillContext, SkillFailed, skill
+from modules.pages.model import Block, Page, Redirect, Resolved
+from skills import SkillContext, SkillFailed, fetch_one, skill
 
 SLUG = r"^/[a-z0-9/-]*$"
 MAX_HOPS = 10
 
 
-class Block(Record):
-    type: Literal["heading", "text", "image", "cta"]
-    content: dict[str, Any]
-
-
-class Page(Record):
-    id: int
-    path: str
-    title: str
-    published: bool
-    blocks: list[Block]
-
-
-class Redirect(Record):
-    source: str
-    target: str
-    chain: list[str]
-
-
-class Resolved(Record):
-    requested: str
-    hops: list[str]
-    page: Page
-
-
 async def _page(ctx: SkillContext, page_id: int) -> Page:
-    row = await ctx.db.fetchone("SELECT * FROM pages WHERE id = ?", (page_id,))
-    if row is None:
-        raise NotFound(f"no page with id {page_id}")
+    row = await fetch_one(ctx.db, "SELECT * FROM pages WHERE id = ?", (page_id,), missing=f"no page with id {page_id}")
     return Page(id=row["id"], path=row["path"], title=row["title"], published=bool(row["published"]),
                 blocks=[Block(**b) for b in json.loads(row["blocks"])])
 
 
-@skill(name="pages_save", title="Create or edit a page", category="content", instructions="""
+@skill(title="Create or edit a page", instructions="""
     Creates a page at a path (like /about) or, with page_id, edits one. Blocks are ordered:
     heading {text}, text {markdown}, image {media_id, alt}, cta {label, url}. Saving does not
     publish; use pages_publish. Paths are unique and may not be a redirect source.
@@ -79,7 +53,7 @@ async def save(ctx: SkillContext, path: Annotated[str, Field(pattern=SLUG, max_l
     return await _page(ctx, page_id)
 
 
-@skill(name="pages_publish", title="Publish or unpublish a page", category="content", scope="both", idempotent=True,
+@skill(title="Publish or unpublish a page", scope="both", idempotent=True,
        instructions="Makes a page visible (or hides it). A page without blocks cannot be published.")
 async def publish(ctx: SkillContext, page_id: int, published: bool = True) -> Page:
     """Publish or unpublish a page.
@@ -97,7 +71,7 @@ async def publish(ctx: SkillContext, page_id: int, published: bool = True) -> Pa
     return await _page(ctx, page_id)
 
 
-@skill(name="pages_add_redirect", title="Add a redirect", category="content", instructions="""
+@skill(title="Add a redirect", instructions="""
     Sends visitors from an old path to a new one (301). Refused when it would create a loop or a
     chain longer than 10 hops, or when the source is a live page's path.
     """)
@@ -129,7 +103,7 @@ async def add_redirect(ctx: SkillContext, source: Annotated[str, Field(pattern=S
     return Redirect(source=source, target=target, chain=seen)
 
 
-@skill(name="pages_resolve", title="Resolve a path", category="content", read_only=True, scope="both",
+@skill(title="Resolve a path", read_only=True, scope="both",
        instructions="Follows redirects from a path and returns the published page it ends on, with the hops taken.")
 async def resolve(ctx: SkillContext, path: Annotated[str, Field(pattern=SLUG)]) -> Resolved:
     """Find the published page a visitor lands on for a path.
@@ -144,7 +118,7 @@ async def resolve(ctx: SkillContext, path: Annotated[str, Field(pattern=SLUG)]) 
             break
         hops.append(row["target"])
         current = row["target"]
-    page = await ctx.db.fetchone("SELECT id FROM pages WHERE path = ? AND published = 1", (current,))
-    if page is None:
-        raise NotFound(f"no published page at {current}" + (f" (reached from {path})" if hops else ""))
+    page = await fetch_one(
+        ctx.db, "SELECT id FROM pages WHERE path = ? AND published = 1", (current,),
+        missing=f"no published page at {current}" + (f" (reached from {path})" if hops else ""))
     return Resolved(requested=path, hops=hops, page=await _page(ctx, page["id"]))

@@ -15,27 +15,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.pilot.model import Approval, ApprovalPage
+from skills import Filters, SkillContext, SkillFailed, fetch_one, fetch_page, skill
 
 PEOPLE = ("mcp", "cli")
 Status = Literal["pending", "approved", "rejected", "executed", "failed", "expired"]
-
-
-class Approval(Record):
-    id: int
-    skill: str
-    arguments: dict[str, Any]
-    run_id: str | None
-    status: str
-    requested_at: str
-    expires_at: str
-    decided_at: str | None
-    decided_by: str | None
-    result: str | None
-
-
-class ApprovalPage(Page[Approval]):
-    pass
 
 
 def _approval(row: dict[str, Any]) -> Approval:
@@ -46,9 +30,9 @@ async def _decide(ctx: SkillContext, approval_id: int, status: str, note: str) -
     if ctx.caller not in PEOPLE:
         raise SkillFailed("approvals are a person's decision: the agent and automations cannot approve or reject; "
                           "leave the request pending for the administrator")
-    row = await ctx.db.fetchone("SELECT * FROM approvals WHERE id = ?", (approval_id,))
-    if row is None:
-        raise NotFound(f"no approval with id {approval_id}; pilot_list_approvals shows pending ones")
+    row = await fetch_one(
+        ctx.db, "SELECT * FROM approvals WHERE id = ?", (approval_id,),
+        missing=f"no approval with id {approval_id}; pilot_list_approvals shows pending ones")
     if row["status"] != "pending":
         raise SkillFailed(f"approval {approval_id} is already {row['status']}; only pending approvals can be decided")
     now = ctx.now_iso()
@@ -65,9 +49,7 @@ async def _decide(ctx: SkillContext, approval_id: int, status: str, note: str) -
 
 
 @skill(
-    name="pilot_list_approvals",
     title="List approvals",
-    category="agent",
     read_only=True,
     instructions="""
     Actions the agent wants to take with skills that need a person's approval (bulk
@@ -86,15 +68,13 @@ async def list_approvals(
         offset: Rows to skip.
     """
     filters = Filters().add("status = ?", status)
-    rows, total, limit, offset = await fetch_page(ctx.db, select="*", from_="approvals", filters=filters,
-                                                  order_by="id", limit=limit, offset=offset)
-    return ApprovalPage(items=[_approval(r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, ApprovalPage, select="*", from_="approvals", filters=filters, order_by="id", limit=limit, offset=offset,
+        item=_approval)
 
 
 @skill(
-    name="pilot_approve",
     title="Approve agent action",
-    category="agent",
     instructions="""
     A person approves a pending request: the action runs, exactly as requested, on the
     agent's next heartbeat, and its result is recorded on the approval. Read the
@@ -114,9 +94,7 @@ async def approve(
 
 
 @skill(
-    name="pilot_reject",
     title="Reject agent action",
-    category="agent",
     instructions="""
     A person refuses a pending request: it never runs. Give the reason; the agent reads
     it in its next cycle's context and should not ask for the same action again.

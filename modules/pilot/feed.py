@@ -8,69 +8,14 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import Filters, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.pilot.model import ActivityItem, ActivityPage, MarkedRead, NotificationPage, RunPage
+from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 
 Caller = Literal["mcp", "cli", "pilot", "automation", "system"]
 
 
-class ActivityItem(Record):
-    id: int
-    ts: str
-    caller: str
-    run_id: str | None
-    skill: str
-    module_id: str | None
-    input: dict
-    output_summary: str | None
-    status: str
-    outcome: str
-    error_kind: str | None
-    error: str | None
-    duration_ms: float
-    attempts: int
-
-
-class ActivityPage(Page[ActivityItem]):
-    pass
-
-
-class Notification(Record):
-    id: int
-    kind: str
-    title: str
-    body: str
-    created_at: str
-    read_at: str | None
-
-
-class NotificationPage(Page[Notification]):
-    pass
-
-
-class MarkedRead(Record):
-    marked: int
-
-
-class Run(Record):
-    id: str
-    kind: str
-    status: str
-    cursor: int
-    stop_reason: str | None
-    paused_reason: str | None
-    resume_after: str | None
-    started_at: str
-    updated_at: str
-
-
-class RunPage(Page[Run]):
-    pass
-
-
 @skill(
-    name="pilot_activity_feed",
     title="Activity feed",
-    category="agent",
     read_only=True,
     instructions="""
     The log of every skill call, newest first: who called (mcp = chat, cli, pilot = the
@@ -108,10 +53,9 @@ async def activity_feed(
     filters = (Filters().add("ts >= ?", _to_utc(since)).add("ts < ?", _to_utc(until))
                .add("skill = ?", skill_name).add("module_id = ?", module_id).add("caller = ?", caller)
                .add("status = ?", status).add("run_id = ?", run_id))
-    rows, total, limit, offset = await fetch_page(ctx.db, select="*", from_="activity", filters=filters,
-                                                  order_by="id DESC", limit=limit, offset=offset)
-    items = [ActivityItem(**{**r, "input": json.loads(r["input"] or "{}")}) for r in rows]
-    return ActivityPage(items=items, total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, ActivityPage, select="*", from_="activity", filters=filters, order_by="id DESC", limit=limit,
+        offset=offset, item=lambda r: ActivityItem(**{**r, "input": json.loads(r["input"] or "{}")}))
 
 
 def _to_utc(value: datetime | None) -> str | None:
@@ -124,9 +68,7 @@ def _to_utc(value: datetime | None) -> str | None:
 
 
 @skill(
-    name="pilot_list_notifications",
     title="List admin notifications",
-    category="agent",
     read_only=True,
     instructions="""
     Notifications the platform raised for the administrator (a skill auto-paused, an
@@ -148,15 +90,13 @@ async def list_notifications(
     filters = Filters().add("kind = ?", kind)
     if unread_only:
         filters.add("read_at IS NULL")
-    rows, total, limit, offset = await fetch_page(ctx.db, select="*", from_="notifications", filters=filters,
-                                                  order_by="id DESC", limit=limit, offset=offset)
-    return NotificationPage(items=[Notification(**r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, NotificationPage, select="*", from_="notifications", filters=filters, order_by="id DESC", limit=limit,
+        offset=offset)
 
 
 @skill(
-    name="pilot_mark_notifications_read",
     title="Mark notifications read",
-    category="agent",
     idempotent=True,
     instructions="Marks the given notification ids (or, with all_unread=true, every unread one) as read.",
 )
@@ -184,9 +124,7 @@ async def mark_notifications_read(
 
 
 @skill(
-    name="pilot_list_runs",
     title="List agent runs",
-    category="agent",
     read_only=True,
     instructions="""
     Agent runs (heartbeat cycles, asks) with their checkpoint: status (running, paused,
@@ -210,7 +148,7 @@ async def list_runs(
         offset: Rows to skip.
     """
     filters = Filters().add("status = ?", status).add("kind = ?", kind)
-    rows, total, limit, offset = await fetch_page(
-        ctx.db, select="id, kind, status, cursor, stop_reason, paused_reason, resume_after, started_at, updated_at",
+    return await fetch_page(
+        ctx.db, RunPage,
+        select="id, kind, status, cursor, stop_reason, paused_reason, resume_after, started_at, updated_at",
         from_="runs", filters=filters, order_by="started_at DESC, id", limit=limit, offset=offset)
-    return RunPage(items=[Run(**r) for r in rows], total=total, limit=limit, offset=offset)

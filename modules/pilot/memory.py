@@ -16,7 +16,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.pilot.model import MemoryEntry, MemoryHit, MemoryPage
+from skills import Filters, Row, SkillContext, SkillFailed, fetch_one, fetch_page, skill
 
 PERSON_EDITABLE = frozenset({"soul", "identity", "agents"})
 SYSTEM_OWNED = frozenset({"heartbeat_state", "skills_baseline"})
@@ -26,28 +27,8 @@ KEY_PATTERN = r"^[a-z0-9][a-z0-9_.:\-]{0,99}$"
 PREVIEW_CHARS = 300
 
 
-class MemoryEntry(Record):
-    key: str
-    value: str
-    category: str
-    updated_at: str
-
-
-class MemoryHit(Record):
-    key: str
-    category: str
-    preview: str
-    updated_at: str
-
-
-class MemoryPage(Page[MemoryHit]):
-    pass
-
-
 @skill(
-    name="pilot_memory_set",
     title="Remember",
-    category="agent",
     idempotent=True,
     instructions="""
     Stores a note under a key (lowercase letters, digits, `_ . : -`), replacing the old
@@ -94,9 +75,7 @@ async def memory_set(
 
 
 @skill(
-    name="pilot_memory_get",
     title="Recall",
-    category="agent",
     read_only=True,
     instructions="Returns the full value of one memory key. pilot_memory_search finds keys by keyword or category.",
 )
@@ -106,16 +85,14 @@ async def memory_get(ctx: SkillContext, key: Annotated[str, Field(min_length=1, 
     Args:
         key: The note's key.
     """
-    row = await ctx.db.fetchone("SELECT key, value, category, updated_at FROM memory WHERE key = ?", (key,))
-    if row is None:
-        raise NotFound(f"no memory under key {key!r}; pilot_memory_search lists keys by keyword or category")
+    row = await fetch_one(
+        ctx.db, "SELECT key, value, category, updated_at FROM memory WHERE key = ?", (key,),
+        missing=f"no memory under key {key!r}; pilot_memory_search lists keys by keyword or category")
     return MemoryEntry(**row)
 
 
 @skill(
-    name="pilot_memory_search",
     title="Search memory",
-    category="agent",
     read_only=True,
     instructions="""
     Finds notes whose key or value contains a keyword (case-insensitive), and/or lists a
@@ -141,10 +118,10 @@ async def memory_search(
         offset: Rows to skip.
     """
     filters = Filters().add("category = ?", category).like(("key", "value"), query)
-    rows, total, limit, offset = await fetch_page(
-        ctx.db, select="key, category, value, updated_at", from_="memory", filters=filters,
-        order_by="updated_at DESC, key" if order == "newest" else "key", limit=limit, offset=offset)
-    hits = [MemoryHit(key=r["key"], category=r["category"], updated_at=r["updated_at"],
-                      preview=r["value"] if len(r["value"]) <= PREVIEW_CHARS else r["value"][:PREVIEW_CHARS] + "…")
-            for r in rows]
-    return MemoryPage(items=hits, total=total, limit=limit, offset=offset)
+    def hit(r: Row) -> MemoryHit:
+        preview = r["value"] if len(r["value"]) <= PREVIEW_CHARS else r["value"][:PREVIEW_CHARS] + "…"
+        return MemoryHit(key=r["key"], category=r["category"], updated_at=r["updated_at"], preview=preview)
+
+    return await fetch_page(
+        ctx.db, MemoryPage, select="key, category, value, updated_at", from_="memory", filters=filters,
+        order_by="updated_at DESC, key" if order == "newest" else "key", limit=limit, offset=offset, item=hit)

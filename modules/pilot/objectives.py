@@ -13,9 +13,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.pilot.model import Objective, ObjectivePage, Step, StepStatus
+from skills import Filters, SkillContext, SkillFailed, check_transition, fetch_one, fetch_page, skill
 
-StepStatus = Literal["pending", "in_progress", "done", "blocked"]
 SettableStatus = Literal["active", "paused", "failed"]
 COLUMNS = ("id, goal, status, priority, deadline, cadence, success_criteria, plan, kind, evidence, locked_until, "
            "created_at, updated_at")
@@ -24,44 +24,15 @@ TRANSITIONS = {"active": {"paused", "failed"}, "paused": {"active", "failed"}, "
 STATUS_EVENTS = {"active": "objective.resumed", "paused": "objective.paused", "failed": "objective.failed"}
 
 
-class Step(Record):
-    step: int
-    title: str
-    status: StepStatus = "pending"
-    note: str = ""
-    evidence: list[int] = Field(default_factory=list)
-    updated_at: str | None = None
-
-
-class Objective(Record):
-    id: int
-    goal: str
-    status: str
-    priority: int
-    deadline: str | None
-    cadence: str | None
-    success_criteria: str
-    plan: list[Step]
-    kind: str | None
-    evidence: list[int]
-    locked_until: str | None
-    created_at: str
-    updated_at: str
-
-
-class ObjectivePage(Page[Objective]):
-    pass
-
-
 def _objective(row: dict[str, Any]) -> Objective:
     plan, evidence = json.loads(row["plan"] or "[]"), json.loads(row["evidence"] or "[]")
     return Objective(**{**row, "plan": plan, "evidence": evidence})
 
 
 async def fetch_objective(ctx: SkillContext, objective_id: int) -> Objective:
-    row = await ctx.db.fetchone(f"SELECT {COLUMNS} FROM objectives WHERE id = ?", (objective_id,))
-    if row is None:
-        raise NotFound(f"no objective with id {objective_id}; pilot_list_objectives shows existing ids")
+    row = await fetch_one(
+        ctx.db, f"SELECT {COLUMNS} FROM objectives WHERE id = ?", (objective_id,),
+        missing=f"no objective with id {objective_id}; pilot_list_objectives shows existing ids")
     return _objective(row)
 
 
@@ -89,9 +60,7 @@ async def check_evidence(ctx: SkillContext, ids: list[int], *, since: str) -> No
 
 
 @skill(
-    name="pilot_create_objective",
     title="Create objective",
-    category="agent",
     instructions="""
     An objective is a goal the agent works on across heartbeats, e.g. "Publish 3 blog posts
     this week". Give it measurable success criteria and, ideally, a plan: an ordered list
@@ -138,9 +107,7 @@ async def create_objective(
 
 
 @skill(
-    name="pilot_list_objectives",
     title="List objectives",
-    category="agent",
     read_only=True,
     instructions="""
     Lists objectives with their plan and evidence, most urgent first (priority, then
@@ -163,16 +130,13 @@ async def list_objectives(
         offset: Rows to skip.
     """
     filters = Filters().add("status = ?", status).add("kind = ?", kind)
-    rows, total, limit, offset = await fetch_page(
-        ctx.db, select=COLUMNS, from_="objectives", filters=filters,
-        order_by="priority, deadline IS NULL, deadline, id", limit=limit, offset=offset)
-    return ObjectivePage(items=[_objective(r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, ObjectivePage, select=COLUMNS, from_="objectives", filters=filters,
+        order_by="priority, deadline IS NULL, deadline, id", limit=limit, offset=offset, item=_objective)
 
 
 @skill(
-    name="pilot_update_objective_step",
     title="Record objective progress",
-    category="agent",
     instructions="""
     Records progress on one step of an active objective's plan: its status (pending,
     in_progress, done, blocked), a short note, and optionally evidence (activity ids of
@@ -227,9 +191,7 @@ async def update_objective_step(
 
 
 @skill(
-    name="pilot_complete_objective",
     title="Complete objective",
-    category="agent",
     instructions="""
     Marks an objective completed. Completion needs evidence: the ids of successful
     activity rows (skill calls) recorded after the objective was created that show the
@@ -263,9 +225,7 @@ async def complete_objective(
 
 
 @skill(
-    name="pilot_set_objective_status",
     title="Pause, fail or resume objective",
-    category="agent",
     idempotent=True,
     instructions="""
     Changes an objective's state by hand: pause it (active -> paused), give it up
@@ -289,10 +249,7 @@ async def set_objective_status(
     objective = await fetch_objective(ctx, objective_id)
     if objective.status == status:
         return objective
-    allowed = TRANSITIONS[objective.status]
-    if status not in allowed:
-        hint = "it is final" if not allowed else f"allowed: {', '.join(sorted(allowed))}"
-        raise SkillFailed(f"objective {objective_id} is {objective.status}; cannot change it to {status} ({hint})")
+    check_transition(TRANSITIONS, objective.status, status, what=f"objective {objective_id}")
     await ctx.db.execute("UPDATE objectives SET status = ?, locked_until = NULL, updated_at = ? WHERE id = ?",
                          (status, ctx.now_iso(), objective_id))
     await ctx.emit(STATUS_EVENTS[status], {"id": objective_id, "reason": reason})

@@ -8,20 +8,15 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from modules.products.model import COLUMNS, SKU, Product, ProductPage, load, move_stock
-from skills import Filters, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.products.model import COLUMNS, SKU, CsvExport, Product, ProductPage, load, move_stock
+from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 from skills.formats import CURRENCY
 
 Status = Literal["active", "archived"]
 CSV_HEADER = ("sku", "name", "description", "price", "currency", "status", "stock", "low_stock_threshold")
 
 
-class CsvExport(Record):
-    rows: int
-    csv: str
-
-
-@skill(name="products_create", title="Create product", category="commerce", instructions="""
+@skill(title="Create product", instructions="""
     Adds a product to the catalog. The SKU is its identity: unique (case-insensitive), letters,
     digits, '.', '_' or '-'. Prices are in cents in one ISO currency. Opening stock is recorded in
     the stock ledger (reason `initial`). The low-stock threshold drives products_low_stock.
@@ -64,7 +59,7 @@ async def create(
     return await load(ctx, product_id)
 
 
-@skill(name="products_update", title="Update product", category="commerce", idempotent=True, instructions="""
+@skill(title="Update product", idempotent=True, instructions="""
     Changes name, description, price, low-stock threshold or status of a product; omitted fields stay
     as they are. `archived` hides a product from new orders (existing orders keep their captured
     price); `active` brings it back. The SKU and currency never change: create a new product instead.
@@ -111,7 +106,7 @@ def _filters(status: Status | None, query: str | None, currency: str | None = No
     return filters
 
 
-@skill(name="products_list", title="List products", category="commerce", read_only=True, instructions="""
+@skill(name="products_list", title="List products", read_only=True, instructions="""
     Catalog search: filter by status, currency, a text query over SKU and name, and `low_stock`
     (stock at or below the product's threshold). Sorted by SKU, paginated with limit/offset;
     `total` counts all matches.
@@ -135,13 +130,12 @@ async def list_products(
         limit: Page size (1-200).
         offset: Rows to skip.
     """
-    rows, total, limit, offset = await fetch_page(
-        ctx.db, select=COLUMNS, from_="products", filters=_filters(status, query, currency, low_stock),
+    return await fetch_page(
+        ctx.db, ProductPage, select=COLUMNS, from_="products", filters=_filters(status, query, currency, low_stock),
         order_by="sku COLLATE NOCASE", limit=limit, offset=offset)
-    return ProductPage(items=[Product(**r) for r in rows], total=total, limit=limit, offset=offset)
 
 
-@skill(name="products_export_csv", title="Export catalog (CSV)", category="commerce", read_only=True,
+@skill(title="Export catalog (CSV)", read_only=True,
        instructions="""
        The catalog (or only active / archived products) as CSV with a header row: sku, name,
        description, price (decimal, e.g. 12.50), currency, status, stock, low_stock_threshold.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from skills import NotFound, Page, Record, SkillContext, SkillFailed
+from skills import Page, Record, SkillContext, SkillFailed, fetch_one
 
 COLUMNS = ("id, sku, name, description, price_cents, currency, status, stock, low_stock_threshold, "
            "created_at, updated_at")
@@ -49,9 +49,9 @@ class Movement(Record):
 
 
 async def load(ctx: SkillContext, product_id: int) -> Product:
-    row = await ctx.db.fetchone(f"SELECT {COLUMNS} FROM products WHERE id = ?", (product_id,))
-    if row is None:
-        raise NotFound(f"no product with id {product_id}; products_list shows them")
+    row = await fetch_one(
+        ctx.db, f"SELECT {COLUMNS} FROM products WHERE id = ?", (product_id,),
+        missing=f"no product with id {product_id}; products_list shows them")
     return Product(**row)
 
 
@@ -75,3 +75,31 @@ async def move_stock(ctx: SkillContext, product_id: int, delta: int, reason: Rea
         "VALUES (?, ?, ?, ?, ?, ?)", (product_id, delta, after, reason, note, ctx.now_iso()))
     return Movement(id=result.lastrowid or 0, product_id=product_id, sku=product.sku, delta=delta, stock_after=after,
                     reason=reason, note=note, created_at=ctx.now_iso())
+
+
+class CsvExport(Record):
+    rows: int
+    csv: str
+
+
+class Adjusted(Record):
+    product: Product
+    movement: Movement
+
+
+class MovementPage(Page[Movement]):
+    pass
+
+
+class LowStockItem(Record):
+    product_id: int
+    sku: str
+    name: str
+    stock: int
+    threshold: int
+    below_threshold_by: int
+
+
+class LowStock(Record):
+    items: list[LowStockItem]
+    out_of_stock: int

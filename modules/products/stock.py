@@ -6,34 +6,20 @@ from typing import Annotated
 
 from pydantic import Field
 
-from modules.products.model import ManualReason, Movement, Product, Reason, load, move_stock
-from skills import Filters, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.products.model import (
+    Adjusted,
+    LowStock,
+    LowStockItem,
+    ManualReason,
+    MovementPage,
+    Reason,
+    load,
+    move_stock,
+)
+from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 
 
-class Adjusted(Record):
-    product: Product
-    movement: Movement
-
-
-class MovementPage(Page[Movement]):
-    pass
-
-
-class LowStockItem(Record):
-    product_id: int
-    sku: str
-    name: str
-    stock: int
-    threshold: int
-    below_threshold_by: int
-
-
-class LowStock(Record):
-    items: list[LowStockItem]
-    out_of_stock: int
-
-
-@skill(name="products_adjust_stock", title="Adjust stock", category="commerce", instructions="""
+@skill(title="Adjust stock", instructions="""
     Adds or removes units of a product with a reason (restock, correction, damaged, lost,
     returned) and an optional note, written to the stock ledger. Stock can never go negative: a
     removal larger than what is on hand is refused and nothing changes. Orders move stock
@@ -70,7 +56,7 @@ async def adjust_stock(
     return Adjusted(product=product, movement=movement)
 
 
-@skill(name="products_stock_ledger", title="Stock ledger", category="commerce", read_only=True, instructions="""
+@skill(title="Stock ledger", read_only=True, instructions="""
     The stock movements ledger, newest first: every change with its delta, the level after it,
     the reason (initial, restock, correction, damaged, lost, returned, sale, order_cancelled,
     order_refunded) and a note (orders note their number). Filter by product and reason.
@@ -93,14 +79,14 @@ async def stock_ledger(
     if product_id is not None:
         await load(ctx, product_id)  # an unknown id is an error, not an empty page
     filters = Filters().add("m.product_id = ?", product_id).add("m.reason = ?", reason)
-    rows, total, limit, offset = await fetch_page(
-        ctx.db, select="m.id, m.product_id, p.sku, m.delta, m.stock_after, m.reason, m.note, m.created_at",
+    return await fetch_page(
+        ctx.db, MovementPage,
+        select="m.id, m.product_id, p.sku, m.delta, m.stock_after, m.reason, m.note, m.created_at",
         from_="products_stock_movements m JOIN products p ON p.id = m.product_id", filters=filters,
         order_by="m.id DESC", limit=limit, offset=offset)
-    return MovementPage(items=[Movement(**r) for r in rows], total=total, limit=limit, offset=offset)
 
 
-@skill(name="products_low_stock", title="Low-stock report", category="commerce", read_only=True, instructions="""
+@skill(title="Low-stock report", read_only=True, instructions="""
     Active products whose stock is at or below their own low-stock threshold, emptiest first, with
     how far each is below it (0 when exactly at it). Archived products are left out. Set a
     product's threshold with products_update.

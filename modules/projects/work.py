@@ -7,67 +7,27 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import NotFound, Record, SkillContext, SkillFailed, skill
+from modules.projects.model import Milestone, MilestoneProgress, Progress, Project, Task
+from skills import SkillContext, SkillFailed, check_transition, fetch_one, skill
 
 TaskStatus = Literal["todo", "doing", "done"]
 MOVES = {"todo": {"doing", "done"}, "doing": {"todo", "done"}, "done": {"doing"}}
 
 
-class Project(Record):
-    id: int
-    name: str
-    client: str | None
-
-
-class Task(Record):
-    id: int
-    project_id: int
-    title: str
-    status: str
-    assignee: str | None
-    due: str | None
-    estimate_hours: float
-    milestone_id: int | None
-
-
-class Milestone(Record):
-    id: int
-    project_id: int
-    title: str
-    due: str
-
-
-class MilestoneProgress(Record):
-    id: int
-    title: str
-    due: str
-    progress: float
-    done_hours: float
-    total_hours: float
-    late: bool
-
-
-class Progress(Record):
-    project: Project
-    milestones: list[MilestoneProgress]
-    overdue_tasks: list[Task]
-
-
 async def _project(ctx: SkillContext, project_id: int) -> Project:
-    row = await ctx.db.fetchone("SELECT id, name, client FROM projects WHERE id = ?", (project_id,))
-    if row is None:
-        raise NotFound(f"no project with id {project_id}; create one with projects_create")
+    row = await fetch_one(
+        ctx.db, "SELECT id, name, client FROM projects WHERE id = ?", (project_id,),
+        missing=f"no project with id {project_id}; create one with projects_create")
     return Project(**row)
 
 
 async def _task(ctx: SkillContext, task_id: int) -> Task:
-    row = await ctx.db.fetchone("SELECT * FROM projects_tasks WHERE id = ?", (task_id,))
-    if row is None:
-        raise NotFound(f"no task with id {task_id}")
+    row = await fetch_one(
+        ctx.db, "SELECT * FROM projects_tasks WHERE id = ?", (task_id,), missing=f"no task with id {task_id}")
     return Task(**row)
 
 
-@skill(name="projects_create", title="Create project", category="operations",
+@skill(title="Create project",
        instructions="Starts a project (unique name), optionally for a client. Tasks and milestones hang off it.")
 async def create(ctx: SkillContext, name: Annotated[str, Field(min_length=2, max_length=120)],
                  client: str | None = None) -> Project:
@@ -84,7 +44,7 @@ async def create(ctx: SkillContext, name: Annotated[str, Field(min_length=2, max
     return Project(id=result.lastrowid or 0, name=name, client=client)
 
 
-@skill(name="projects_add_milestone", title="Add milestone", category="operations",
+@skill(title="Add milestone",
        instructions="A dated checkpoint of a project; tasks can be attached to it to measure progress.")
 async def add_milestone(ctx: SkillContext, project_id: int, title: Annotated[str, Field(min_length=2)],
                         due: date) -> Milestone:
@@ -101,7 +61,7 @@ async def add_milestone(ctx: SkillContext, project_id: int, title: Annotated[str
     return Milestone(id=result.lastrowid or 0, project_id=project_id, title=title, due=due.isoformat())
 
 
-@skill(name="projects_add_task", title="Add task", category="operations", instructions="""
+@skill(title="Add task", instructions="""
     Adds a task in `todo` with an estimate in hours (used for milestone progress), an optional
     assignee, due date and milestone of the same project.
     """)
@@ -125,9 +85,10 @@ async def add_task(
         milestone_id: Milestone of the same project this task counts toward.
     """
     await _project(ctx, project_id)
-    if milestone_id is not None and not await ctx.db.fetchone(
-            "SELECT 1 FROM projects_milestones WHERE id = ? AND project_id = ?", (milestone_id, project_id)):
-        raise NotFound(f"project {project_id} has no milestone {milestone_id}")
+    if milestone_id is not None:
+        await fetch_one(
+            ctx.db, "SELECT 1 FROM projects_milestones WHERE id = ? AND project_id = ?", (milestone_id, project_id),
+            missing=f"project {project_id} has no milestone {milestone_id}")
     result = await ctx.db.execute(
         "INSERT INTO projects_tasks (project_id, title, status, assignee, due, estimate_hours, milestone_id) "
         "VALUES (?, ?, 'todo', ?, ?, ?, ?)",
@@ -135,7 +96,7 @@ async def add_task(
     return await _task(ctx, result.lastrowid or 0)
 
 
-@skill(name="projects_move_task", title="Move task", category="operations", instructions="""
+@skill(title="Move task", instructions="""
     Moves a task on the board: todo -> doing -> done, back from doing to todo, or reopen done ->
     doing. Emits task.done when a task is finished.
     """)
@@ -147,15 +108,14 @@ async def move_task(ctx: SkillContext, task_id: int, status: TaskStatus) -> Task
         status: todo, doing or done.
     """
     task = await _task(ctx, task_id)
-    if status not in MOVES[task.status]:
-        raise SkillFailed(f"task {task_id} is {task.status}; it can move to {', '.join(sorted(MOVES[task.status]))}")
+    check_transition(MOVES, task.status, status, what=f"task {task_id}")
     await ctx.db.execute("UPDATE projects_tasks SET status = ? WHERE id = ?", (status, task_id))
     if status == "done":
         await ctx.emit("task.done", {"id": task_id, "project_id": task.project_id})
     return await _task(ctx, task_id)
 
 
-@skill(name="projects_progress", title="Project progress", category="operations", read_only=True,
+@skill(title="Project progress", read_only=True,
        instructions="""
        Per milestone: progress = estimated hours of done tasks / estimated hours of all its tasks, and
        whether it is late (due date passed, not complete). Also lists overdue open tasks.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from modules.purchasing.orders import LineIn
+from modules.purchasing.model import LineIn
 from skills import SkillContext
 
 VENDORS = [("Boxwell Packaging", "hello@boxwell.example"), ("Enamelware Co.", "trade@enamelware.example"),

@@ -6,24 +6,10 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import Filters, Page, Record, SkillContext, fetch_page, skill
+from modules.purchasing.model import OrderPage
+from skills import Filters, SkillContext, fetch_page, skill
 
 Status = Literal["draft", "sent", "partially_received", "received", "cancelled"]
-
-
-class OrderSummary(Record):
-    id: int
-    vendor_id: int
-    vendor: str
-    status: str
-    total_cents: int
-    units_ordered: int
-    units_received: int
-    created_at: str
-
-
-class OrderPage(Page[OrderSummary]):
-    pass
 
 
 # One row per order with its totals, so filters and paging apply to orders, not to lines.
@@ -34,7 +20,7 @@ ORDERS = """(SELECT o.id, o.vendor_id, v.name AS vendor, o.status, o.created_at,
      LEFT JOIN purchasing_lines l ON l.po_id = o.id GROUP BY o.id)"""
 
 
-@skill(name="purchasing_list_orders", title="List purchase orders", category="commerce", read_only=True,
+@skill(title="List purchase orders", read_only=True,
        instructions="""
        Purchase orders, newest first, with vendor, total and units received of units ordered.
        Filter by status (draft, sent, partially_received, received, cancelled), by vendor id or by
@@ -59,6 +45,5 @@ async def list_orders(
         offset: How many to skip.
     """
     filters = Filters().add("status = ?", status).add("vendor_id = ?", vendor_id).like(["vendor"], vendor)
-    rows, total, lim, off = await fetch_page(ctx.db, select="*", from_=ORDERS, filters=filters,
-                                             order_by="id DESC", limit=limit, offset=offset)
-    return OrderPage(items=[OrderSummary(**r) for r in rows], total=total, limit=lim, offset=off)
+    return await fetch_page(
+        ctx.db, OrderPage, select="*", from_=ORDERS, filters=filters, order_by="id DESC", limit=limit, offset=offset)

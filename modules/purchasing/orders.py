@@ -11,49 +11,13 @@ from typing import Annotated
 from pydantic import Field
 
 from modules.products.model import move_stock
-from skills import NotFound, Record, SkillContext, SkillFailed, skill
-
-
-class Vendor(Record):
-    id: int
-    name: str
-    email: str | None
-
-
-class LineIn(Record):
-    description: Annotated[str, Field(min_length=2)]
-    quantity: Annotated[int, Field(ge=1)]
-    unit_cost_cents: Annotated[int, Field(ge=0)]
-    sku: str | None = None
-
-
-class Line(LineIn):
-    id: int
-    received: int
-
-
-class PurchaseOrder(Record):
-    id: int
-    vendor_id: int
-    status: str
-    total_cents: int
-    lines: list[Line]
-
-
-class VendorSpend(Record):
-    vendor: str
-    orders: int
-    spend_cents: int
-
-
-class SpendReport(Record):
-    vendors: list[VendorSpend]
+from modules.purchasing.model import Line, LineIn, PurchaseOrder, SpendReport, Vendor, VendorSpend
+from skills import NotFound, SkillContext, SkillFailed, fetch_one, skill
 
 
 async def _po(ctx: SkillContext, po_id: int) -> PurchaseOrder:
-    row = await ctx.db.fetchone("SELECT * FROM purchasing_orders WHERE id = ?", (po_id,))
-    if row is None:
-        raise NotFound(f"no purchase order with id {po_id}")
+    row = await fetch_one(
+        ctx.db, "SELECT * FROM purchasing_orders WHERE id = ?", (po_id,), missing=f"no purchase order with id {po_id}")
     lines = [Line(**r) for r in await ctx.db.fetchall(
         "SELECT id, description, quantity, unit_cost_cents, sku, received FROM purchasing_lines WHERE po_id = ? "
         "ORDER BY id", (po_id,))]
@@ -61,7 +25,7 @@ async def _po(ctx: SkillContext, po_id: int) -> PurchaseOrder:
                          total_cents=sum(ln.quantity * ln.unit_cost_cents for ln in lines), lines=lines)
 
 
-@skill(name="purchasing_add_vendor", title="Add a vendor", category="commerce",
+@skill(title="Add a vendor",
        instructions="Registers a supplier you buy from (unique name) and the address purchase orders are emailed to.")
 async def add_vendor(ctx: SkillContext, name: Annotated[str, Field(min_length=2, max_length=120)],
                      email: Annotated[str | None, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] = None) -> Vendor:
@@ -77,7 +41,7 @@ async def add_vendor(ctx: SkillContext, name: Annotated[str, Field(min_length=2,
     return Vendor(id=result.lastrowid or 0, name=name, email=email)
 
 
-@skill(name="purchasing_create_order", title="Draft a purchase order", category="commerce",
+@skill(title="Draft a purchase order",
        instructions="A draft purchase order for a vendor with lines (quantity, unit cost in cents, optional SKU).")
 async def create_order(ctx: SkillContext, vendor_id: int,
                        lines: Annotated[list[LineIn], Field(min_length=1)]) -> PurchaseOrder:
@@ -87,8 +51,9 @@ async def create_order(ctx: SkillContext, vendor_id: int,
         vendor_id: The vendor.
         lines: Order lines.
     """
-    if not await ctx.db.fetchone("SELECT 1 FROM purchasing_vendors WHERE id = ?", (vendor_id,)):
-        raise NotFound(f"no vendor with id {vendor_id}; purchasing_add_vendor first")
+    await fetch_one(
+        ctx.db, "SELECT 1 FROM purchasing_vendors WHERE id = ?", (vendor_id,),
+        missing=f"no vendor with id {vendor_id}; purchasing_add_vendor first")
     result = await ctx.db.execute("INSERT INTO purchasing_orders (vendor_id, status, created_at) "
                                   "VALUES (?, 'draft', ?)", (vendor_id, ctx.now_iso()))
     po_id = result.lastrowid or 0
@@ -99,7 +64,7 @@ async def create_order(ctx: SkillContext, vendor_id: int,
     return await _po(ctx, po_id)
 
 
-@skill(name="purchasing_send_order", title="Send a purchase order", category="commerce", trust="approve",
+@skill(title="Send a purchase order", trust="approve",
        open_world=True, instructions="""
        Commits to buy: emails the order to the vendor (through the outbox) and marks it sent. Only
        drafts can be sent. Spends money: approve trust.
@@ -124,7 +89,7 @@ async def send_order(ctx: SkillContext, po_id: int) -> PurchaseOrder:
     return await _po(ctx, po_id)
 
 
-@skill(name="purchasing_receive", title="Receive goods", category="commerce", instructions="""
+@skill(title="Receive goods", instructions="""
     Records goods received against a sent order, line by line (never more than ordered). When every
     line is complete the order becomes `received`. Lines with a SKU add to product stock if the
     products module is installed.
@@ -164,7 +129,7 @@ async def _into_stock(ctx: SkillContext, sku: str, quantity: int, po_id: int) ->
         await move_stock(ctx, product_id, quantity, "restock", f"PO-{po_id}")
 
 
-@skill(name="purchasing_cancel_order", title="Cancel a purchase order", category="commerce", destructive=True,
+@skill(title="Cancel a purchase order", destructive=True,
        instructions="""
        Cancels a draft or sent purchase order on which nothing was received yet (tell the vendor
        yourself if it was sent). An order with goods received cannot be cancelled: receive the rest
@@ -184,7 +149,7 @@ async def cancel_order(ctx: SkillContext, po_id: int) -> PurchaseOrder:
     return await _po(ctx, po_id)
 
 
-@skill(name="purchasing_spend_by_vendor", title="Spend by vendor", category="analytics", read_only=True,
+@skill(title="Spend by vendor", category="analytics", read_only=True,
        instructions="Committed spend (sent and received orders) per vendor, highest first.")
 async def spend_by_vendor(ctx: SkillContext) -> SpendReport:
     """Total committed spend per vendor."""

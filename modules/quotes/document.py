@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from modules.quotes.model import Quote, label, load
-from skills import Record, SkillContext, skill
+from modules.quotes.model import Document, Quote, label, load
+from skills import SkillContext, skill
 from skills.money import format_money as money
 
 
@@ -38,14 +38,7 @@ def render_markdown(quote: Quote) -> str:
     )
 
 
-class Document(Record):
-    quote_id: int
-    number: str | None
-    revision: int
-    markdown: str
-
-
-@skill(name="quotes_render", title="Render a quote", category="finance", read_only=True, instructions="""
+@skill(title="Render a quote", read_only=True, instructions="""
     The quote as a Markdown document: customer, dates, validity, payment terms, notes, a table of
     lines, subtotal, tax and total, and a closing line that fits its status. While a quote is sent,
     its document is exactly the email body the customer received.

@@ -30,7 +30,7 @@ def _validity(ctx: SkillContext, valid_until: date | None) -> str:
     return chosen.isoformat()
 
 
-@skill(name="quotes_create_quote", title="Draft a quote", category="finance", instructions="""
+@skill(title="Draft a quote", instructions="""
     Drafts a quote (estimate) for a customer: lines (quantity x unit price in cents), a tax rate in
     percent, the payment terms the invoice will get, and a validity date (default 30 days from
     today). Totals round per line, then tax once, exactly like invoicing. Drafts have no number;
@@ -70,7 +70,7 @@ async def create_quote(
     return await load(ctx, quote_id)
 
 
-@skill(name="quotes_edit_draft", title="Edit a draft quote", category="finance", instructions="""
+@skill(title="Edit a draft quote", instructions="""
     Changes a quote while it is still a draft: add lines, remove lines by their id (ids are in the
     quote's `lines`), change the tax rate, validity date or notes. Totals are recomputed. A sent
     quote cannot be edited: revise it with quotes_revise_quote instead. A draft keeps at least one line.
@@ -119,7 +119,7 @@ async def edit_draft(
     return await load(ctx, quote_id)
 
 
-@skill(name="quotes_revise_quote", title="Revise a quote", category="finance", instructions="""
+@skill(title="Revise a quote", instructions="""
     Starts a new draft revision of a sent, declined or expired quote, copying its customer, lines,
     tax and terms, with a fresh validity date (default 30 days from today). The revision keeps the
     quote's number (shown as "rev. 2") and points back to the one it replaces, so the history stays

@@ -9,15 +9,11 @@ from pydantic import Field
 
 from modules.quotes.convert import draft_invoice
 from modules.quotes.document import render_markdown
-from modules.quotes.model import Quote, label, load, next_number, require_status
-from skills import Record, SkillContext, SkillFailed, skill
+from modules.quotes.model import Expired, Quote, label, load, next_number, require_status
+from skills import SkillContext, SkillFailed, skill
 
 
-class Expired(Record):
-    newly_expired: list[str]
-
-
-@skill(name="quotes_send_quote", title="Send a quote", category="finance", trust="approve", open_world=True,
+@skill(title="Send a quote", trust="approve", open_world=True,
        instructions="""
        Finalizes a draft: a first send assigns the next number (Q-YYYY-0001 per year; a revision keeps
        its quote's number), then the quote document is emailed to the customer through the outbox and
@@ -49,7 +45,7 @@ async def send_quote(ctx: SkillContext, quote_id: int) -> Quote:
     return sent
 
 
-@skill(name="quotes_accept_quote", title="Accept a quote", category="finance", trust="notify", instructions="""
+@skill(title="Accept a quote", trust="notify", instructions="""
     Records that the customer accepted a sent quote and converts it, in the same transaction, into
     a draft invoice in invoicing with the same customer, lines, tax rate, currency and payment terms
     (review and send it with invoicing_send_invoice). The invoice id is stored on the quote (event
@@ -86,7 +82,7 @@ async def accept_quote(ctx: SkillContext, quote_id: int) -> Quote:
     return await load(ctx, quote_id)
 
 
-@skill(name="quotes_decline_quote", title="Decline a quote", category="finance", instructions="""
+@skill(title="Decline a quote", instructions="""
     Records that the customer turned down a sent quote, with their reason if given (event
     quote.declined). A declined quote can still be revised into a new offer with quotes_revise_quote.
     """)
@@ -106,7 +102,7 @@ async def decline_quote(ctx: SkillContext, quote_id: int,
     return await load(ctx, quote_id)
 
 
-@skill(name="quotes_check_expired", title="Expire old quotes", category="finance", idempotent=True,
+@skill(title="Expire old quotes", idempotent=True,
        instructions="""
        Marks sent quotes whose validity date has passed as `expired` (event quote.expired, once per
        quote); running it again changes nothing. Runs daily at 07:00. Expired quotes can be revised.

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from skills import NotFound, Record, SkillContext, SkillFailed
+from skills import Page, Record, SkillContext, SkillFailed, fetch_one
 from skills.money import next_yearly_number
 
 DEFAULT_VALIDITY_DAYS = 30
@@ -77,9 +77,9 @@ async def next_number(ctx: SkillContext, year: int) -> str:
 
 
 async def load(ctx: SkillContext, quote_id: int) -> Quote:
-    row = await ctx.db.fetchone("SELECT * FROM quotes WHERE id = ?", (quote_id,))
-    if row is None:
-        raise NotFound(f"no quote with id {quote_id}; quotes_list shows them")
+    row = await fetch_one(
+        ctx.db, "SELECT * FROM quotes WHERE id = ?", (quote_id,),
+        missing=f"no quote with id {quote_id}; quotes_list shows them")
     lines = [Line(**r, amount_cents=line_amount(r["quantity"], r["unit_price_cents"])) for r in await ctx.db.fetchall(
         "SELECT id, description, quantity, unit_price_cents FROM quotes_lines WHERE quote_id = ? ORDER BY id",
         (quote_id,))]
@@ -109,3 +109,44 @@ def require_status(quote: Quote, allowed: tuple[str, ...], action: str, fix: str
         raise SkillFailed(f"{label(quote)} is {quote.status}; only {' or '.join(allowed)} quotes can be {action}. "
                           f"{fix}")
 
+
+class Document(Record):
+    quote_id: int
+    number: str | None
+    revision: int
+    markdown: str
+
+
+class Expired(Record):
+    newly_expired: list[str]
+
+
+class QuoteSummary(Record):
+    id: int
+    number: str | None
+    revision: int
+    customer: str
+    status: str
+    currency: str
+    total_cents: int
+    valid_until: str
+    invoice_id: int | None
+
+
+class QuotePage(Page[QuoteSummary]):
+    pass
+
+
+class StatusValue(Record):
+    status: str
+    currency: str
+    quotes: int
+    total_cents: int
+
+
+class Pipeline(Record):
+    by_status: list[StatusValue]
+    open_value: list[StatusValue]
+    decided: int
+    accepted: int
+    acceptance_rate: float | None

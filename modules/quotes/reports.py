@@ -5,45 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from skills import Filters, Page, Record, SkillContext, fetch_page, skill
+from modules.quotes.model import Pipeline, QuotePage, QuoteSummary, StatusValue
+from skills import Filters, SkillContext, fetch_page, skill
 
 Status = Literal["draft", "sent", "accepted", "declined", "expired", "superseded"]
 STATUSES = ("draft", "sent", "accepted", "declined", "expired", "superseded")
 DECIDED = ("accepted", "declined", "expired")
 
 
-class QuoteSummary(Record):
-    id: int
-    number: str | None
-    revision: int
-    customer: str
-    status: str
-    currency: str
-    total_cents: int
-    valid_until: str
-    invoice_id: int | None
-
-
-class QuotePage(Page[QuoteSummary]):
-    pass
-
-
-class StatusValue(Record):
-    status: str
-    currency: str
-    quotes: int
-    total_cents: int
-
-
-class Pipeline(Record):
-    by_status: list[StatusValue]
-    open_value: list[StatusValue]
-    decided: int
-    accepted: int
-    acceptance_rate: float | None
-
-
-@skill(name="quotes_list", title="List quotes", category="finance", read_only=True, instructions="""
+@skill(name="quotes_list", title="List quotes", read_only=True, instructions="""
     Quotes newest first as summaries (number, revision, customer, status, total, validity and the
     invoice an accepted quote became), filtered by status, customer text, or validity ending on or
     before a date (to chase offers about to run out). Superseded revisions are hidden unless asked for by
@@ -64,13 +34,12 @@ async def list_quotes(ctx: SkillContext, status: Status | None = None, customer:
                .add("valid_until <= ?", valid_until_before.isoformat() if valid_until_before else None))
     if status is None:
         filters.add("status != 'superseded'")
-    rows, total, limit, offset = await fetch_page(
-        ctx.db, select=", ".join(QuoteSummary.model_fields), from_="quotes", filters=filters, order_by="id DESC",
-        limit=limit, offset=offset)
-    return QuotePage(items=[QuoteSummary(**r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, QuotePage, select=", ".join(QuoteSummary.model_fields), from_="quotes", filters=filters,
+        order_by="id DESC", limit=limit, offset=offset)
 
 
-@skill(name="quotes_pipeline_summary", title="Quote pipeline", category="analytics", read_only=True,
+@skill(title="Quote pipeline", category="analytics", read_only=True,
        instructions="""
        Per status and currency: how many quotes and their total value (superseded revisions are left
        out, so a revised offer counts once). open_value is draft + sent. The acceptance rate is

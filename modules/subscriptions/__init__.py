@@ -1,7 +1,8 @@
 """Subscriptions: plans, subscriber lifecycle, MRR, and renewals that draft invoices."""
 
 from modules.subscriptions import demo, plans
-from skills import Automation, Migration, Module
+from modules.subscriptions.schema import MIGRATIONS
+from skills import Automation, Module
 
 module = Module(
     id="subscriptions",
@@ -14,22 +15,6 @@ module = Module(
     automations=(Automation(name="Renewals", trigger="cron", config={"schedule": "0 6 * * *"},
                             skill="subscriptions_run_renewals",
                             description="Invoice subscriptions whose period ended."),),
-    migrations=(Migration(1, """
-        CREATE TABLE subscriptions_plans (
-            id INTEGER PRIMARY KEY,
-            name TEXT NOT NULL UNIQUE,
-            price_cents INTEGER NOT NULL,
-            interval TEXT NOT NULL CHECK (interval IN ('month', 'year'))
-        );
-        CREATE TABLE subscriptions (
-            id INTEGER PRIMARY KEY,
-            plan_id INTEGER NOT NULL REFERENCES subscriptions_plans(id),
-            customer TEXT NOT NULL,
-            customer_email TEXT NOT NULL,
-            status TEXT NOT NULL CHECK (status IN ('trialing', 'active', 'past_due', 'cancelled')),
-            period_start TEXT NOT NULL,
-            period_end TEXT NOT NULL
-        );
-    """),),
+    migrations=MIGRATIONS,
     seed_demo=demo.seed,
 )

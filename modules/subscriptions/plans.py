@@ -8,45 +8,12 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import NotFound, Record, SkillContext, SkillFailed, skill
+from modules.subscriptions.model import Mrr, Plan, PlanMrr, Renewals, Subscription
+from skills import SkillContext, SkillFailed, check_transition, fetch_one, skill
 
 Interval = Literal["month", "year"]
 MOVES = {"trialing": {"active", "cancelled"}, "active": {"past_due", "cancelled"},
          "past_due": {"active", "cancelled"}, "cancelled": set()}
-
-
-class Plan(Record):
-    id: int
-    name: str
-    price_cents: int
-    interval: str
-
-
-class Subscription(Record):
-    id: int
-    plan_id: int
-    customer: str
-    customer_email: str
-    status: str
-    period_start: str
-    period_end: str
-
-
-class PlanMrr(Record):
-    plan: str
-    subscriptions: int
-    mrr_cents: int
-
-
-class Mrr(Record):
-    mrr_cents: int
-    arr_cents: int
-    plans: list[PlanMrr]
-
-
-class Renewals(Record):
-    renewed: list[int]
-    invoices: list[int]
 
 
 def period_after(start: date, interval: str) -> date:
@@ -58,13 +25,13 @@ def period_after(start: date, interval: str) -> date:
 
 
 async def _sub(ctx: SkillContext, subscription_id: int) -> Subscription:
-    row = await ctx.db.fetchone("SELECT * FROM subscriptions WHERE id = ?", (subscription_id,))
-    if row is None:
-        raise NotFound(f"no subscription with id {subscription_id}")
+    row = await fetch_one(
+        ctx.db, "SELECT * FROM subscriptions WHERE id = ?", (subscription_id,),
+        missing=f"no subscription with id {subscription_id}")
     return Subscription(**{k: row[k] for k in Subscription.model_fields})
 
 
-@skill(name="subscriptions_create_plan", title="Create a plan", category="subscriptions",
+@skill(title="Create a plan",
        instructions="A recurring price: monthly or yearly, in cents. Plan names are unique.")
 async def create_plan(ctx: SkillContext, name: Annotated[str, Field(min_length=2, max_length=80)],
                       price_cents: Annotated[int, Field(ge=0)], interval: Interval = "month") -> Plan:
@@ -82,7 +49,7 @@ async def create_plan(ctx: SkillContext, name: Annotated[str, Field(min_length=2
     return Plan(id=result.lastrowid or 0, name=name, price_cents=price_cents, interval=interval)
 
 
-@skill(name="subscriptions_subscribe", title="Subscribe a customer", category="subscriptions", instructions="""
+@skill(title="Subscribe a customer", instructions="""
     Starts a subscription on a plan, with an optional free trial in days (status trialing until the
     first renewal run after the trial) or active right away. The first period starts today.
     """)
@@ -97,9 +64,9 @@ async def subscribe(ctx: SkillContext, plan_id: int, customer: Annotated[str, Fi
         customer_email: Where invoices go.
         trial_days: Free trial length in days.
     """
-    plan = await ctx.db.fetchone("SELECT * FROM subscriptions_plans WHERE id = ?", (plan_id,))
-    if plan is None:
-        raise NotFound(f"no plan with id {plan_id}; subscriptions_create_plan first")
+    plan = await fetch_one(
+        ctx.db, "SELECT * FROM subscriptions_plans WHERE id = ?", (plan_id,),
+        missing=f"no plan with id {plan_id}; subscriptions_create_plan first")
     start = ctx.now().date()
     end = start + timedelta(days=trial_days) if trial_days else period_after(start, plan["interval"])
     result = await ctx.db.execute(
@@ -110,7 +77,7 @@ async def subscribe(ctx: SkillContext, plan_id: int, customer: Annotated[str, Fi
     return await _sub(ctx, result.lastrowid or 0)
 
 
-@skill(name="subscriptions_set_status", title="Change subscription status", category="subscriptions",
+@skill(title="Change subscription status",
        instructions="""
        Moves a subscription: trialing -> active | cancelled; active -> past_due | cancelled;
        past_due -> active | cancelled. Cancelled is final.
@@ -124,14 +91,12 @@ async def set_status(ctx: SkillContext, subscription_id: int,
         status: active, past_due or cancelled.
     """
     sub = await _sub(ctx, subscription_id)
-    if status not in MOVES[sub.status]:
-        raise SkillFailed(f"subscription {subscription_id} is {sub.status}; allowed: "
-                          f"{', '.join(sorted(MOVES[sub.status])) or 'none (final)'}")
+    check_transition(MOVES, sub.status, status, what=f"subscription {subscription_id}")
     await ctx.db.execute("UPDATE subscriptions SET status = ? WHERE id = ?", (status, subscription_id))
     return await _sub(ctx, subscription_id)
 
 
-@skill(name="subscriptions_mrr", title="Monthly recurring revenue", category="analytics", read_only=True,
+@skill(title="Monthly recurring revenue", category="analytics", read_only=True,
        instructions="""
        MRR: the monthly value of active and past-due subscriptions (yearly plans count price / 12,
        trials count nothing yet), per plan, and ARR = 12 x MRR.
@@ -148,7 +113,7 @@ async def mrr(ctx: SkillContext) -> Mrr:
     return Mrr(mrr_cents=total, arr_cents=total * 12, plans=plans)
 
 
-@skill(name="subscriptions_run_renewals", title="Run renewals", category="subscriptions", idempotent=True,
+@skill(title="Run renewals", idempotent=True,
        instructions="""
        For every trialing or active subscription whose period has ended: a draft invoice for the next
        period is created in invoicing (review and send it there), the period advances, and a trial

@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from modules.support.model import SlaReport, Ticket, TicketPage
+from skills import Filters, SkillContext, SkillFailed, check_transition, fetch_one, fetch_page, skill
 
 Priority = Literal["low", "normal", "high", "urgent"]
 Status = Literal["open", "pending", "resolved", "closed"]
@@ -24,36 +25,14 @@ COLUMNS = ("id, subject, customer_email, priority, status, sla_due_at, first_res
            "resolved_at, replies")
 
 
-class Ticket(Record):
-    id: int
-    subject: str
-    customer_email: str
-    priority: str
-    status: str
-    sla_due_at: str
-    first_response_at: str | None
-    created_at: str
-    resolved_at: str | None
-    replies: int
-
-
-class TicketPage(Page[Ticket]):
-    pass
-
-
-class SlaReport(Record):
-    breached: list[Ticket]
-    at_risk: list[Ticket]
-
-
 async def fetch_ticket(ctx: SkillContext, ticket_id: int) -> Ticket:
-    row = await ctx.db.fetchone(f"SELECT {COLUMNS} FROM support_tickets WHERE id = ?", (ticket_id,))
-    if row is None:
-        raise NotFound(f"no ticket with id {ticket_id}; support_list_tickets shows them")
+    row = await fetch_one(
+        ctx.db, f"SELECT {COLUMNS} FROM support_tickets WHERE id = ?", (ticket_id,),
+        missing=f"no ticket with id {ticket_id}; support_list_tickets shows them")
     return Ticket(**row)
 
 
-@skill(name="support_open_ticket", title="Open support ticket", category="communication", scope="both",
+@skill(title="Open support ticket", scope="both",
        instructions=f"""
        Records a customer's request. The SLA due time for the first response follows the priority:
        {', '.join(f'{p} {h} h' for p, h in FIRST_RESPONSE_HOURS.items())}. Emits ticket.opened.
@@ -85,7 +64,7 @@ async def open_ticket(
     return await fetch_ticket(ctx, ticket_id)
 
 
-@skill(name="support_reply", title="Reply to a ticket", category="communication", instructions="""
+@skill(title="Reply to a ticket", instructions="""
     Adds an agent's reply (or an internal note). The first agent reply records the first response
     time and meets the SLA. A reply to an open ticket sets it to pending (waiting on the customer).
     Closed tickets take no replies.
@@ -112,7 +91,7 @@ async def reply(ctx: SkillContext, ticket_id: int, body: Annotated[str, Field(mi
     return await fetch_ticket(ctx, ticket_id)
 
 
-@skill(name="support_set_status", title="Change ticket status", category="communication", instructions="""
+@skill(title="Change ticket status", instructions="""
     Moves a ticket: open <-> pending -> resolved -> closed, and resolved -> open to reopen.
     Closed is final. Invalid moves are refused with the allowed ones.
     """)
@@ -124,10 +103,7 @@ async def set_status(ctx: SkillContext, ticket_id: int, status: Status) -> Ticke
         status: The new status.
     """
     ticket = await fetch_ticket(ctx, ticket_id)
-    allowed = TRANSITIONS[ticket.status]
-    if status not in allowed:
-        raise SkillFailed(f"ticket {ticket_id} is {ticket.status}; it cannot move to {status}. "
-                          f"Allowed: {', '.join(sorted(allowed)) or 'none (final)'}")
+    check_transition(TRANSITIONS, ticket.status, status, what=f"ticket {ticket_id}")
     resolved_at = ctx.now_iso() if status == "resolved" else None
     await ctx.db.execute("UPDATE support_tickets SET status = ?, resolved_at = ? WHERE id = ?",
                          (status, resolved_at, ticket_id))
@@ -135,7 +111,7 @@ async def set_status(ctx: SkillContext, ticket_id: int, status: Status) -> Ticke
     return await fetch_ticket(ctx, ticket_id)
 
 
-@skill(name="support_list_tickets", title="List tickets", category="communication", read_only=True,
+@skill(title="List tickets", read_only=True,
        instructions="Tickets by status and priority, most urgent SLA first; text query over subject and email.")
 async def list_tickets(ctx: SkillContext, status: Status | None = None, priority: Priority | None = None,
                        query: str | None = None, limit: int = 50, offset: int = 0) -> TicketPage:
@@ -150,12 +126,12 @@ async def list_tickets(ctx: SkillContext, status: Status | None = None, priority
     """
     filters = (Filters().add("status = ?", status).add("priority = ?", priority)
                .like(("subject", "customer_email"), query))
-    rows, total, limit, offset = await fetch_page(ctx.db, select=COLUMNS, from_="support_tickets", filters=filters,
-                                                  order_by="sla_due_at, id", limit=limit, offset=offset)
-    return TicketPage(items=[Ticket(**r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, TicketPage, select=COLUMNS, from_="support_tickets", filters=filters, order_by="sla_due_at, id",
+        limit=limit, offset=offset)
 
 
-@skill(name="support_check_sla", title="Check SLAs", category="communication", instructions="""
+@skill(title="Check SLAs", instructions="""
     Tickets still waiting for a first response: breached (past their SLA due time) and at risk
     (due within the hour). Each newly breached ticket emits ticket.sla_breached once.
     Runs every 15 minutes as an automation.

@@ -1,7 +1,8 @@
 """Surveys: typed questions, validated responses, results with averages and NPS."""
 
 from modules.surveys import answers, demo, listing, surveys
-from skills import Migration, Module
+from modules.surveys.schema import MIGRATIONS
+from skills import Module
 
 module = Module(
     id="surveys",
@@ -11,20 +12,6 @@ module = Module(
     version="1.0.0",
     skills=(surveys.create, surveys.respond, surveys.results, surveys.close, listing.list_surveys,
             answers.text_answers),
-    migrations=(Migration(1, """
-        CREATE TABLE surveys (
-            id INTEGER PRIMARY KEY,
-            title TEXT NOT NULL,
-            status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
-            questions TEXT NOT NULL,
-            created_at TEXT NOT NULL
-        );
-        CREATE TABLE surveys_responses (
-            id INTEGER PRIMARY KEY,
-            survey_id INTEGER NOT NULL REFERENCES surveys(id),
-            answers TEXT NOT NULL,
-            created_at TEXT NOT NULL
-        );
-    """),),
+    migrations=MIGRATIONS,
     seed_demo=demo.seed,
 )

@@ -7,20 +7,9 @@ from typing import Annotated
 
 from pydantic import Field
 
-from modules.surveys.surveys import Survey, load_survey
-from skills import Filters, Page, Record, SkillContext, SkillFailed, fetch_page, skill
-
-
-class TextAnswer(Record):
-    response_id: int
-    answer: str
-    answered_at: str
-
-
-class TextAnswerPage(Page[TextAnswer]):
-    survey_id: int
-    question: str
-    question_text: str
+from modules.surveys.model import Survey, TextAnswer, TextAnswerPage
+from modules.surveys.surveys import load_survey
+from skills import Filters, Row, SkillContext, SkillFailed, fetch_page, skill
 
 
 def _text_question(survey: Survey, key: str) -> str:
@@ -37,7 +26,7 @@ def _text_question(survey: Survey, key: str) -> str:
     return question.text
 
 
-@skill(name="surveys_text_answers", title="Read text answers", category="analytics", read_only=True,
+@skill(title="Read text answers", category="analytics", read_only=True,
        instructions="""
        The written answers to one text question of a survey, newest first, each with its response
        id and when it came in. `question` is the question's key (surveys_results lists the keys);
@@ -71,10 +60,10 @@ async def text_answers(
                .add("json_type(answers, ?) = 'text' AND TRIM(json_extract(answers, ?)) != ''", path, path))
     if contains:
         filters.add("json_extract(answers, ?) LIKE ?", path, f"%{contains}%")
-    rows, total, lim, off = await fetch_page(ctx.db, select="id, answers, created_at", from_="surveys_responses",
-                                             filters=filters, order_by="created_at DESC, id DESC",
-                                             limit=limit, offset=offset)
-    items = [TextAnswer(response_id=r["id"], answer=json.loads(r["answers"])[question], answered_at=r["created_at"])
-             for r in rows]
-    return TextAnswerPage(items=items, total=total, limit=lim, offset=off, survey_id=survey_id, question=question,
-                          question_text=wording)
+    def answer(r: Row) -> TextAnswer:
+        return TextAnswer(response_id=r["id"], answer=json.loads(r["answers"])[question], answered_at=r["created_at"])
+
+    return await fetch_page(
+        ctx.db, TextAnswerPage, select="id, answers, created_at", from_="surveys_responses", filters=filters,
+        order_by="created_at DESC, id DESC", limit=limit, offset=offset, item=answer,
+        extra={"survey_id": survey_id, "question": question, "question_text": wording})

@@ -11,7 +11,8 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from modules.surveys.surveys import Question, answer_problems
+from modules.surveys.model import Question
+from modules.surveys.surveys import answer_problems
 from skills import SkillContext
 
 SATISFACTION = [

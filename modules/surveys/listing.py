@@ -6,22 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import Filters, Page, Record, SkillContext, fetch_page, skill
-
-
-class SurveySummary(Record):
-    id: int
-    title: str
-    status: str
-    created_at: str
-    questions: int
-    responses: int
-    last_response_at: str | None
-
-
-class SurveyPage(Page[SurveySummary]):
-    pass
-
+from modules.surveys.model import SurveyPage
+from skills import Filters, SkillContext, fetch_page, skill
 
 # One row per survey with its response count, so filters and paging apply to surveys, not to responses.
 SURVEYS = """(SELECT s.id, s.title, s.status, s.created_at, json_array_length(s.questions) AS questions,
@@ -29,7 +15,7 @@ SURVEYS = """(SELECT s.id, s.title, s.status, s.created_at, json_array_length(s.
      FROM surveys s LEFT JOIN surveys_responses r ON r.survey_id = s.id GROUP BY s.id)"""
 
 
-@skill(name="surveys_list", title="List surveys", category="growth", read_only=True, instructions="""
+@skill(name="surveys_list", title="List surveys", read_only=True, instructions="""
        Surveys, newest first, with how many questions and responses each has and when the last
        response came in. Filter by status (open, closed) or a title fragment; page with limit and
        offset. The ids found here are what surveys_results, surveys_text_answers, surveys_respond
@@ -53,6 +39,6 @@ async def list_surveys(
         offset: How many to skip.
     """
     filters = Filters().add("status = ?", status).like(["title"], title)
-    rows, total, lim, off = await fetch_page(ctx.db, select="*", from_=SURVEYS, filters=filters,
-                                             order_by="created_at DESC, id DESC", limit=limit, offset=offset)
-    return SurveyPage(items=[SurveySummary(**r) for r in rows], total=total, limit=lim, offset=off)
+    return await fetch_page(
+        ctx.db, SurveyPage, select="*", from_=SURVEYS, filters=filters, order_by="created_at DESC, id DESC",
+        limit=limit, offset=offset)

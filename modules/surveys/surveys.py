@@ -3,52 +3,19 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import Field
 
-from skills import NotFound, Record, SkillContext, SkillFailed, skill
-
-
-class Question(Record):
-    key: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
-    text: Annotated[str, Field(min_length=3)]
-    type: Literal["single", "multiple", "rating", "nps", "text"]
-    options: list[str] = Field(default_factory=list)
-    required: bool = True
-
-
-class Survey(Record):
-    id: int
-    title: str
-    status: str
-    questions: list[Question]
-
-
-class QuestionResult(Record):
-    key: str
-    answers: int
-    counts: dict[str, int] = Field(default_factory=dict)
-    average: float | None = None
-    nps: int | None = None
-
-
-class Results(Record):
-    survey_id: int
-    responses: int
-    questions: list[QuestionResult]
-
-
-class Response(Record):
-    id: int
-    survey_id: int
+from modules.surveys.model import Question, QuestionResult, Response, Results, Survey
+from skills import SkillContext, SkillFailed, fetch_one, skill
 
 
 async def load_survey(ctx: SkillContext, survey_id: int) -> Survey:
     """The survey, or NotFound that points at surveys_list."""
-    row = await ctx.db.fetchone("SELECT * FROM surveys WHERE id = ?", (survey_id,))
-    if row is None:
-        raise NotFound(f"no survey with id {survey_id}; surveys_list finds surveys by title or status")
+    row = await fetch_one(
+        ctx.db, "SELECT * FROM surveys WHERE id = ?", (survey_id,),
+        missing=f"no survey with id {survey_id}; surveys_list finds surveys by title or status")
     return Survey(id=row["id"], title=row["title"], status=row["status"],
                   questions=[Question(**q) for q in json.loads(row["questions"])])
 
@@ -83,7 +50,7 @@ def answer_problems(questions: list[Question], answers: dict[str, Any]) -> list[
     return problems
 
 
-@skill(name="surveys_create", title="Create a survey", category="growth", instructions="""
+@skill(title="Create a survey", instructions="""
     Question types: single and multiple choice (with options), rating (1-5), nps (0-10, "how likely
     are you to recommend us") and text. Keys are short identifiers used in responses.
     """)
@@ -105,7 +72,7 @@ async def create(ctx: SkillContext, title: Annotated[str, Field(min_length=3, ma
     return await load_survey(ctx, result.lastrowid or 0)
 
 
-@skill(name="surveys_respond", title="Answer a survey", category="growth", scope="external", instructions="""
+@skill(title="Answer a survey", scope="external", instructions="""
     Records one response. Every answer is checked against its question (type, options, range);
     required questions must be answered; closed surveys take no responses.
     """)
@@ -126,7 +93,7 @@ async def respond(ctx: SkillContext, survey_id: int, answers: dict[str, Any]) ->
     return Response(id=result.lastrowid or 0, survey_id=survey_id)
 
 
-@skill(name="surveys_results", title="Survey results", category="analytics", read_only=True, instructions="""
+@skill(title="Survey results", category="analytics", read_only=True, instructions="""
     Aggregates all responses: counts per option for choice questions, average for ratings, and the
     Net Promoter Score for nps questions: % promoters (9-10) minus % detractors (0-6), from -100 to 100.
     """)
@@ -155,7 +122,7 @@ async def results(ctx: SkillContext, survey_id: int) -> Results:
     return Results(survey_id=survey_id, responses=len(rows), questions=out)
 
 
-@skill(name="surveys_close", title="Close a survey", category="growth", idempotent=True,
+@skill(title="Close a survey", idempotent=True,
        instructions="Stops accepting responses; results stay available.")
 async def close(ctx: SkillContext, survey_id: int) -> Survey:
     """Close a survey to new responses.

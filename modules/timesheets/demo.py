@@ -62,8 +62,8 @@ async def seed(ctx: SkillContext) -> None:
                     started, ended = (_at(day, h).replace(tzinfo=now.tzinfo) for h in (start, end))
                     if ended > now:
                         continue  # only time already worked
-                    await log.handler(ctx, person=person, project_id=projects[project], started_at=started,
-                                      ended_at=ended, billable=billable, note=note)
+                    await log(ctx, person=person, project_id=projects[project], started_at=started,
+                              ended_at=ended, billable=billable, note=note)
         if person in SUBMITTED:
             submitted_at = datetime.combine(last_week + timedelta(days=4), time(17, 30), tzinfo=now.tzinfo)
             await ctx.db.execute("INSERT INTO timesheets_submissions (person, week_start, submitted_at) "

@@ -7,40 +7,8 @@ from typing import Annotated
 
 from pydantic import Field
 
-from skills import NotFound, Record, SkillContext, SkillFailed, skill
-
-
-class Entry(Record):
-    id: int
-    person: str
-    project_id: int
-    started_at: str
-    ended_at: str
-    hours: float
-    billable: bool
-    note: str
-
-
-class Week(Record):
-    person: str
-    week_start: str
-    days: dict[str, float]
-    total_hours: float
-    submitted: bool
-    entries: list[Entry]
-
-
-class Utilization(Record):
-    person: str
-    billable_hours: float
-    other_hours: float
-    utilization: float
-
-
-class UtilizationReport(Record):
-    date_from: str
-    date_to: str
-    people: list[Utilization]
+from modules.timesheets.model import Entry, Utilization, UtilizationReport, Week
+from skills import SkillContext, SkillFailed, fetch_one, skill
 
 
 def monday(day: date) -> date:
@@ -52,7 +20,7 @@ async def _locked(ctx: SkillContext, person: str, day: date) -> bool:
                                       (person, monday(day).isoformat())))
 
 
-@skill(name="timesheets_log", title="Log time", category="operations", instructions="""
+@skill(title="Log time", instructions="""
     Records time worked on a project (start and end, ISO 8601 with timezone; stored UTC). Refused:
     end before start, overlap with the same person's other entries, more than 24 hours in one day,
     and weeks already submitted (locked).
@@ -82,8 +50,9 @@ async def log(
     start, end = started_at.astimezone(utc), ended_at.astimezone(utc)
     if end <= start:
         raise SkillFailed("ended_at must be after started_at")
-    if not await ctx.db.fetchone("SELECT 1 FROM projects WHERE id = ?", (project_id,)):
-        raise NotFound(f"no project with id {project_id}; projects_create makes one")
+    await fetch_one(
+        ctx.db, "SELECT 1 FROM projects WHERE id = ?", (project_id,),
+        missing=f"no project with id {project_id}; projects_create makes one")
     if await _locked(ctx, person, start.date()):
         raise SkillFailed(f"{person}'s week of {monday(start.date())} is submitted and locked")
     clash = await ctx.db.fetchone("SELECT id, started_at, ended_at FROM timesheets_entries WHERE person = ? AND "
@@ -116,7 +85,7 @@ async def _week(ctx: SkillContext, person: str, week_of: date) -> Week:
                 entries=[Entry(**{**r, "billable": bool(r["billable"])}) for r in rows])
 
 
-@skill(name="timesheets_week", title="Weekly timesheet", category="operations", read_only=True,
+@skill(title="Weekly timesheet", read_only=True,
        instructions="One person's week (Monday to Sunday, UTC): hours per day, total, entries, submitted or not.")
 async def week(ctx: SkillContext, person: str, week_of: date) -> Week:
     """Show a person's timesheet for the week containing a date.
@@ -128,7 +97,7 @@ async def week(ctx: SkillContext, person: str, week_of: date) -> Week:
     return await _week(ctx, person, week_of)
 
 
-@skill(name="timesheets_submit_week", title="Submit a week", category="operations", instructions="""
+@skill(title="Submit a week", instructions="""
     Submits a person's week for approval and locks it: no more entries can be logged in it.
     An empty week cannot be submitted.
     """)
@@ -151,7 +120,7 @@ async def submit_week(ctx: SkillContext, person: str, week_of: date) -> Week:
     return await _week(ctx, person, week_of)
 
 
-@skill(name="timesheets_utilization", title="Utilization report", category="analytics", read_only=True,
+@skill(title="Utilization report", category="analytics", read_only=True,
        instructions="Per person over a date range: billable hours, other hours and utilization = billable / all.")
 async def utilization(ctx: SkillContext, date_from: date, date_to: date) -> UtilizationReport:
     """Billable versus non-billable hours per person over a period.

@@ -16,46 +16,23 @@ from typing import Annotated, Literal
 import httpx
 from pydantic import Field
 
+from modules.webhooks.model import Delivery, DeliveryPage, DispatchReport
 from modules.webhooks.signing import HEADER, sign
 from skills import (
     RETRYABLE,
     ErrorKind,
     ExternalError,
     Filters,
-    NotFound,
-    Page,
-    Record,
+    Row,
     SkillContext,
     SkillFailed,
     classify_http_status,
+    fetch_one,
     fetch_page,
     skill,
 )
 
 MAX_ATTEMPTS = 8
-
-
-class DispatchReport(Record):
-    queued: int
-    delivered: int
-    failed: int
-    retrying: int
-
-
-class Delivery(Record):
-    id: int
-    endpoint_id: int
-    event_id: int
-    event: str
-    status: str
-    attempts: int
-    status_code: int | None
-    error_kind: str | None
-    last_error: str | None
-
-
-class DeliveryPage(Page[Delivery]):
-    pass
 
 
 def matches(patterns: list[str], event: str) -> bool:
@@ -80,7 +57,7 @@ async def _queue_new_events(ctx: SkillContext) -> int:
     return queued
 
 
-async def _post(ctx: SkillContext, row: dict) -> tuple[int | None, ErrorKind | None, str]:  # type: ignore[type-arg]
+async def _post(ctx: SkillContext, row: Row) -> tuple[int | None, ErrorKind | None, str]:
     body = json.dumps({"id": row["event_id"], "event": row["name"], "payload": json.loads(row["payload"]),
                        "created_at": row["created_at"]}, separators=(",", ":")).encode()
     headers = {"Content-Type": "application/json", "X-Pilothouse-Event": row["name"],
@@ -96,7 +73,7 @@ async def _post(ctx: SkillContext, row: dict) -> tuple[int | None, ErrorKind | N
     return response.status_code, None, ""
 
 
-@skill(name="webhooks_dispatch_events", title="Dispatch events to webhooks", category="automation",
+@skill(name="webhooks_dispatch_events", title="Dispatch events to webhooks",
        transactional=False, open_world=True, timeout_s=120, instructions="""
        Queues new domain events for every matching endpoint, then POSTs queued deliveries as JSON
        {id, event, payload, created_at}, signed in X-Pilothouse-Signature. Runs every minute.
@@ -139,7 +116,7 @@ async def dispatch(ctx: SkillContext, limit: Annotated[int, Field(ge=1, le=500)]
     return report
 
 
-@skill(name="webhooks_list_deliveries", title="List webhook deliveries", category="automation", read_only=True,
+@skill(title="List webhook deliveries", read_only=True,
        instructions="Every delivery attempt's state, newest first: status code, error kind and last error.")
 async def list_deliveries(
     ctx: SkillContext,
@@ -157,15 +134,15 @@ async def list_deliveries(
         offset: Rows to skip.
     """
     filters = Filters().add("d.status = ?", status).add("d.endpoint_id = ?", endpoint_id)
-    rows, total, limit, offset = await fetch_page(
-        ctx.db, select="d.id, d.endpoint_id, d.event_id, e.name AS event, d.status, d.attempts, d.status_code, "
-                       "d.error_kind, d.last_error",
+    return await fetch_page(
+        ctx.db, DeliveryPage,
+        select="d.id, d.endpoint_id, d.event_id, e.name AS event, d.status, d.attempts, d.status_code, "
+               "d.error_kind, d.last_error",
         from_="webhooks_deliveries d JOIN events e ON e.id = d.event_id", filters=filters, order_by="d.id DESC",
         limit=limit, offset=offset)
-    return DeliveryPage(items=[Delivery(**r) for r in rows], total=total, limit=limit, offset=offset)
 
 
-@skill(name="webhooks_redeliver", title="Redeliver a webhook", category="automation", idempotent=True,
+@skill(title="Redeliver a webhook", idempotent=True,
        instructions="Queues a failed (or delivered) delivery again with a fresh attempt count; the next run sends it.")
 async def redeliver(ctx: SkillContext, delivery_id: int) -> Delivery:
     """Queue one delivery again.
@@ -173,9 +150,9 @@ async def redeliver(ctx: SkillContext, delivery_id: int) -> Delivery:
     Args:
         delivery_id: The delivery's id (webhooks_list_deliveries).
     """
-    row = await ctx.db.fetchone("SELECT status FROM webhooks_deliveries WHERE id = ?", (delivery_id,))
-    if row is None:
-        raise NotFound(f"no delivery #{delivery_id}; webhooks_list_deliveries shows them")
+    row = await fetch_one(
+        ctx.db, "SELECT status FROM webhooks_deliveries WHERE id = ?", (delivery_id,),
+        missing=f"no delivery #{delivery_id}; webhooks_list_deliveries shows them")
     if row["status"] == "pending":
         raise SkillFailed(f"delivery #{delivery_id} is already queued")
     await ctx.db.execute("UPDATE webhooks_deliveries SET status = 'pending', attempts = 0 WHERE id = ?", (delivery_id,))

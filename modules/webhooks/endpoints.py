@@ -7,34 +7,19 @@ from typing import Annotated
 
 from pydantic import Field
 
+from modules.webhooks.model import CreatedEndpoint, Endpoint, EndpointPage
 from modules.webhooks.signing import new_secret
-from skills import Filters, NotFound, Page, Record, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, NotFound, Row, SkillContext, SkillFailed, fetch_page, skill
 
 EVENT_PATTERN = r"^[a-z_*]+(\.[a-z_*]+)?$"
 
 
-class Endpoint(Record):
-    id: int
-    url: str
-    events: list[str]
-    enabled: bool
-    last_event_id: int
-
-
-class CreatedEndpoint(Endpoint):
-    secret: str
-
-
-class EndpointPage(Page[Endpoint]):
-    pass
-
-
-def _endpoint(row: dict) -> Endpoint:  # type: ignore[type-arg]
+def _endpoint(row: Row) -> Endpoint:
     return Endpoint(id=row["id"], url=row["url"], events=json.loads(row["events"]), enabled=bool(row["enabled"]),
                     last_event_id=row["last_event_id"])
 
 
-@skill(name="webhooks_create_endpoint", title="Add a webhook endpoint", category="automation", open_world=True,
+@skill(title="Add a webhook endpoint", open_world=True,
        instructions="""
        Registers an HTTPS (or loopback HTTP) URL to receive domain events as signed JSON POSTs.
        `events` are names or wildcards: `invoice.*`, `lead.created`, `*`. The signing secret is
@@ -63,7 +48,7 @@ async def create_endpoint(
                            last_event_id=start, secret=secret)
 
 
-@skill(name="webhooks_list_endpoints", title="List webhook endpoints", category="automation", read_only=True,
+@skill(title="List webhook endpoints", read_only=True,
        instructions="Lists endpoints with their event filters and delivery cursor (secrets are never shown again).")
 async def list_endpoints(ctx: SkillContext, limit: int = 50, offset: int = 0) -> EndpointPage:
     """List webhook endpoints.
@@ -72,13 +57,12 @@ async def list_endpoints(ctx: SkillContext, limit: int = 50, offset: int = 0) ->
         limit: Page size (1-200).
         offset: Rows to skip.
     """
-    rows, total, limit, offset = await fetch_page(ctx.db, select="id, url, events, enabled, last_event_id",
-                                                  from_="webhooks_endpoints", filters=Filters(), order_by="id",
-                                                  limit=limit, offset=offset)
-    return EndpointPage(items=[_endpoint(r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        ctx.db, EndpointPage, select="id, url, events, enabled, last_event_id", from_="webhooks_endpoints",
+        filters=Filters(), order_by="id", limit=limit, offset=offset, item=_endpoint)
 
 
-@skill(name="webhooks_set_endpoint_enabled", title="Enable or disable an endpoint", category="automation",
+@skill(name="webhooks_set_endpoint_enabled", title="Enable or disable an endpoint",
        idempotent=True, instructions="Pauses or resumes deliveries to one endpoint; queued deliveries are kept.")
 async def set_enabled(ctx: SkillContext, endpoint_id: int, enabled: bool) -> Endpoint:
     """Enable or disable one webhook endpoint.

@@ -1,7 +1,8 @@
 """Webinars: scheduling with capacity, registration and waitlist, check-in, attendance."""
 
 from modules.webinars import demo, listing, webinars
-from skills import Migration, Module
+from modules.webinars.schema import MIGRATIONS
+from skills import Module
 
 module = Module(
     id="webinars",
@@ -12,22 +13,6 @@ module = Module(
     requires=("email",),
     skills=(webinars.schedule, webinars.register, webinars.check_in, webinars.attendance, webinars.cancel,
             listing.list_webinars),
-    migrations=(Migration(1, """
-        CREATE TABLE webinars (
-            id INTEGER PRIMARY KEY,
-            title TEXT NOT NULL,
-            starts_at TEXT NOT NULL,
-            capacity INTEGER NOT NULL,
-            status TEXT NOT NULL CHECK (status IN ('scheduled', 'cancelled'))
-        );
-        CREATE TABLE webinars_registrations (
-            id INTEGER PRIMARY KEY,
-            webinar_id INTEGER NOT NULL REFERENCES webinars(id),
-            email TEXT NOT NULL,
-            status TEXT NOT NULL CHECK (status IN ('registered', 'waitlisted', 'attended')),
-            created_at TEXT NOT NULL,
-            UNIQUE (webinar_id, email)
-        );
-    """),),
+    migrations=MIGRATIONS,
     seed_demo=demo.seed,
 )

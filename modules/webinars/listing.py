@@ -6,25 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from skills import Filters, Page, Record, SkillContext, page_clause, skill
-
-
-class WebinarSummary(Record):
-    id: int
-    title: str
-    starts_at: str
-    status: str
-    capacity: int
-    seats_left: int
-    registered: int
-    waitlisted: int
-    # None until the webinar has started (and never for a cancelled one): zero would read as "nobody came".
-    attended: int | None
-
-
-class WebinarPage(Page[WebinarSummary]):
-    pass
-
+from modules.webinars.model import WebinarPage, WebinarSummary
+from skills import Filters, SkillContext, page_clause, skill
 
 # One row per webinar with its counts. `registered` counts everyone holding a seat, attended
 # included, as webinars_attendance and the waitlist logic do.
@@ -44,7 +27,7 @@ ORDER = {
 }
 
 
-@skill(name="webinars_list", title="List webinars", category="growth", read_only=True, instructions="""
+@skill(name="webinars_list", title="List webinars", read_only=True, instructions="""
        Webinars with seats, sign-ups and, once held, attendance. `when`: upcoming (not started yet,
        soonest first), past (started or held, most recent first) or all (upcoming first, then past);
        narrow by a title fragment or by status (scheduled, cancelled); page with limit and offset.

@@ -7,47 +7,23 @@ from typing import Annotated
 
 from pydantic import Field
 
-from skills import NotFound, Record, SkillContext, SkillFailed, skill
+from modules.webinars.model import Attendance, Registration, Webinar
+from skills import SkillContext, SkillFailed, fetch_one, skill
 from skills.formats import EMAIL
 
 
-class Webinar(Record):
-    id: int
-    title: str
-    starts_at: str
-    capacity: int
-    status: str
-    registered: int
-    waitlisted: int
-
-
-class Registration(Record):
-    id: int
-    webinar_id: int
-    email: str
-    status: str
-
-
-class Attendance(Record):
-    webinar_id: int
-    registered: int
-    attended: int
-    rate: float
-    no_shows: list[str]
-
-
 async def _webinar(ctx: SkillContext, webinar_id: int) -> Webinar:
-    row = await ctx.db.fetchone(
+    row = await fetch_one(
+        ctx.db,
         "SELECT w.*, (SELECT COUNT(*) FROM webinars_registrations r WHERE r.webinar_id = w.id AND r.status IN "
         "('registered', 'attended')) AS registered, (SELECT COUNT(*) FROM webinars_registrations r WHERE "
-        "r.webinar_id = w.id AND r.status = 'waitlisted') AS waitlisted FROM webinars w WHERE w.id = ?", (webinar_id,))
-    if row is None:
-        raise NotFound(f"no webinar with id {webinar_id}; webinars_list finds webinars by title or date")
+        "r.webinar_id = w.id AND r.status = 'waitlisted') AS waitlisted FROM webinars w WHERE w.id = ?", (webinar_id,),
+        missing=f"no webinar with id {webinar_id}; webinars_list finds webinars by title or date")
     return Webinar(id=row["id"], title=row["title"], starts_at=row["starts_at"], capacity=row["capacity"],
                    status=row["status"], registered=row["registered"], waitlisted=row["waitlisted"])
 
 
-@skill(name="webinars_schedule", title="Schedule a webinar", category="growth",
+@skill(title="Schedule a webinar",
        instructions="Schedules a webinar in the future with a seat limit (1-10,000).")
 async def schedule(ctx: SkillContext, title: Annotated[str, Field(min_length=3, max_length=200)],
                    starts_at: datetime, capacity: Annotated[int, Field(ge=1, le=10_000)]) -> Webinar:
@@ -65,7 +41,7 @@ async def schedule(ctx: SkillContext, title: Annotated[str, Field(min_length=3, 
     return await _webinar(ctx, result.lastrowid or 0)
 
 
-@skill(name="webinars_register", title="Register for a webinar", category="growth", scope="external", instructions="""
+@skill(title="Register for a webinar", scope="external", instructions="""
     Registers an attendee; when all seats are taken the person is waitlisted instead. Refused:
     the same email twice, a cancelled webinar, or one that has already started.
     """)
@@ -90,7 +66,7 @@ async def register(ctx: SkillContext, webinar_id: int, email: Annotated[str, Fie
     return Registration(id=result.lastrowid or 0, webinar_id=webinar_id, email=email, status=status)
 
 
-@skill(name="webinars_check_in", title="Check in an attendee", category="growth", idempotent=True,
+@skill(title="Check in an attendee", idempotent=True,
        instructions="Marks a registered attendee as present; waitlisted people cannot be checked in.")
 async def check_in(ctx: SkillContext, webinar_id: int, email: Annotated[str, Field(pattern=EMAIL)]) -> Registration:
     """Mark a registered attendee as present.
@@ -99,17 +75,16 @@ async def check_in(ctx: SkillContext, webinar_id: int, email: Annotated[str, Fie
         webinar_id: The webinar.
         email: The attendee's email.
     """
-    row = await ctx.db.fetchone("SELECT id, status FROM webinars_registrations WHERE webinar_id = ? AND email = ?",
-                                (webinar_id, email))
-    if row is None:
-        raise NotFound(f"{email} is not registered for webinar {webinar_id}")
+    row = await fetch_one(
+        ctx.db, "SELECT id, status FROM webinars_registrations WHERE webinar_id = ? AND email = ?", (webinar_id, email),
+        missing=f"{email} is not registered for webinar {webinar_id}")
     if row["status"] == "waitlisted":
         raise SkillFailed(f"{email} is on the waitlist, not registered")
     await ctx.db.execute("UPDATE webinars_registrations SET status = 'attended' WHERE id = ?", (row["id"],))
     return Registration(id=row["id"], webinar_id=webinar_id, email=email, status="attended")
 
 
-@skill(name="webinars_attendance", title="Attendance report", category="analytics", read_only=True,
+@skill(title="Attendance report", category="analytics", read_only=True,
        instructions="Registered vs attended, the attendance rate and the no-shows (for a follow-up email).")
 async def attendance(ctx: SkillContext, webinar_id: int) -> Attendance:
     """Attendance of a webinar: rate and no-shows.
@@ -126,7 +101,7 @@ async def attendance(ctx: SkillContext, webinar_id: int) -> Attendance:
                       no_shows=[r["email"] for r in rows if r["status"] == "registered"])
 
 
-@skill(name="webinars_cancel", title="Cancel a webinar", category="growth", trust="approve", destructive=True,
+@skill(title="Cancel a webinar", trust="approve", destructive=True,
        instructions="Cancels a webinar and emails every registered and waitlisted person. Reaches people: approve.")
 async def cancel(ctx: SkillContext, webinar_id: int, reason: Annotated[str, Field(min_length=3)]) -> Webinar:
     """Cancel a webinar and notify everyone registered.

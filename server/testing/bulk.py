@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from skills import Migration, Module, Skill, SkillContext, skill
+from skills import Migration, Module, Skill, SkillContext, definition_of, skill
 
 
 class BulkEcho(BaseModel):
@@ -23,8 +23,9 @@ def bulk_module(count: int, module_id: str = "bulk") -> Module:
             """
             return BulkEcho(value=value)
 
-        return skill(name=f"{module_id}_echo_{i:03d}", title=f"Echo {i}", category="system", read_only=True,
-                     instructions=f"Echo number {i}: returns its input unchanged.")(handler)
+        declare = skill(name=f"{module_id}_echo_{i:03d}", title=f"Echo {i}", category="system", read_only=True,
+                        instructions=f"Echo number {i}: returns its input unchanged.")
+        return definition_of(declare(handler))
 
     return Module(id=module_id, name="Bulk", description="Generated skills for tests.", category="system",
                   version="1", skills=tuple(make(i) for i in range(count)),

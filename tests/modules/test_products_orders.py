@@ -202,7 +202,7 @@ async def test_state_machine_and_events(app: App, mcp: McpHarness) -> None:
     await _product(mcp, "MUG", 1_000, 10)
     order = await _order(mcp, ("MUG", 2))
     refused = await mcp.error("orders_advance", order_id=order["id"], to="fulfilled")
-    assert "is pending and cannot become fulfilled" in refused and "can become: cancelled, paid" in refused
+    assert "is pending; it cannot move to fulfilled" in refused and "Allowed: cancelled, paid" in refused
     assert "cancel it with orders_cancel" in await mcp.error("orders_refund", order_id=order["id"], reason="oops",
                                                              confirm=True)
     assert "payment_reference goes with to=paid" in await mcp.error("orders_advance", order_id=order["id"],
@@ -213,8 +213,8 @@ async def test_state_machine_and_events(app: App, mcp: McpHarness) -> None:
     done = await mcp.call("orders_advance", order_id=order["id"], to="fulfilled")
     assert done["status"] == "fulfilled" and done["fulfilled_at"]
     final = await mcp.error("orders_cancel", order_id=order["id"], reason="too late", confirm=True)
-    assert "is fulfilled and cannot become cancelled" in final and "nothing (it is final)" in final
-    assert "cannot become refunded" in await mcp.error("orders_refund", order_id=order["id"], reason="broken",
+    assert "is fulfilled; it cannot move to cancelled" in final and "none (final)" in final
+    assert "cannot move to refunded" in await mcp.error("orders_refund", order_id=order["id"], reason="broken",
                                                        confirm=True)
     assert await _events(app, "order.") == ["order.created", "order.paid", "order.fulfilled"]
     assert "orders_list shows them" in await mcp.error("orders_advance", order_id=404, to="paid")
@@ -228,7 +228,7 @@ async def test_cancel_and_refund_give_stock_back(app: App, mcp: McpHarness) -> N
     cancelled = await mcp.call("orders_cancel", order_id=pending["id"], reason="duplicate order", confirm=True)
     assert (cancelled["status"], cancelled["reason"]) == ("cancelled", "duplicate order")
     assert await _stock(mcp) == {"MUG": 10}
-    assert "cancelled and cannot become paid" in await mcp.error("orders_advance", order_id=pending["id"], to="paid")
+    assert "cancelled; it cannot move to paid" in await mcp.error("orders_advance", order_id=pending["id"], to="paid")
     paid = await _order(mcp, ("MUG", 4))
     await mcp.call("orders_advance", order_id=paid["id"], to="paid")
     assert await _stock(mcp) == {"MUG": 6}
@@ -236,7 +236,7 @@ async def test_cancel_and_refund_give_stock_back(app: App, mcp: McpHarness) -> N
     refunded = await mcp.call("orders_refund", order_id=paid["id"], reason="arrived damaged", confirm=True)
     assert (refunded["status"], refunded["refunded_at"]) == ("refunded", "2026-11-02T09:00:00+00:00")
     assert await _stock(mcp) == {"MUG": 10}
-    assert "refunded and cannot become refunded" in await mcp.error("orders_refund", order_id=paid["id"],
+    assert "refunded; it cannot move to refunded" in await mcp.error("orders_refund", order_id=paid["id"],
                                                                     reason="again", confirm=True)
     ledger = await mcp.call("products_stock_ledger", product_id=mug["id"])
     assert [(m["reason"], m["delta"]) for m in ledger["items"][:2]] == [("order_refunded", 4), ("sale", -4)]

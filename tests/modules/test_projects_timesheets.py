@@ -17,7 +17,8 @@ async def test_board_moves_and_milestone_progress(mcp: McpHarness, clock: FakeCl
                        milestone_id=launch["id"])
     await mcp.call("projects_move_task", task_id=a["id"], status="doing")
     await mcp.call("projects_move_task", task_id=a["id"], status="done")
-    assert "it can move to doing" in await mcp.error("projects_move_task", task_id=a["id"], status="todo")
+    refused = await mcp.error("projects_move_task", task_id=a["id"], status="todo")
+    assert "cannot move to todo. Allowed: doing" in refused
     progress = await mcp.call("projects_progress", project_id=project["id"])
     [milestone] = progress["milestones"]
     assert (milestone["progress"], milestone["done_hours"], milestone["total_hours"]) == (0.75, 6, 8)

@@ -23,7 +23,7 @@ from server.cache import skill_schemas
 from server.http_client import LazyAsyncClient, _Deferred
 from server.store import Store
 from server.testing import http_receiver
-from skills import ContractError, Module, SkillContext, skill
+from skills import ContractError, Module, SkillContext, definition_of, skill
 
 pytestmark = pytest.mark.anyio
 
@@ -201,7 +201,7 @@ def test_a_type_pydantic_cannot_model_fails_when_the_model_is_built() -> None:
         return Echo(text="", times=1)
 
     with pytest.raises(ContractError, match="opaque_in: its input model cannot be built"):
-        opaque.input_model  # noqa: B018
+        definition_of(opaque).input_model  # noqa: B018
 
 
 async def test_the_http_client_builds_its_pool_on_the_first_request(monkeypatch: pytest.MonkeyPatch) -> None:

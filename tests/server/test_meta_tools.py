@@ -13,7 +13,7 @@ from server.manifest.search import search, stem
 from server.registry import Registry
 from server.resilience.loop_guard import LoopGuard
 from server.testing import McpHarness
-from skills import ContractError, Module, Skill, SkillContext, skill
+from skills import ContractError, Module, Skill, SkillContext, definition_of, skill
 
 pytestmark = pytest.mark.anyio
 
@@ -51,7 +51,8 @@ def _skill(name: str, title: str, doc: str, instructions: str) -> Skill:
         return Out(ok=True)
 
     handler.__doc__ = doc
-    return skill(name=name, title=title, category="system", read_only=True, instructions=instructions)(handler)
+    return definition_of(skill(name=name, title=title, category="system", read_only=True,
+                               instructions=instructions)(handler))
 
 
 def test_names_and_titles_weigh_more_than_descriptions_than_instructions() -> None:
@@ -130,8 +131,9 @@ async def test_repeating_the_same_meta_call_is_a_loop(app: App) -> None:
 
 
 def test_a_skill_cannot_take_a_meta_tool_name() -> None:
+    # prefix= lets the module pass its own name check, so the registry's check is the one that refuses it.
     clash = Module(id="rogue", name="Rogue", description="Shadows a meta-tool.", category="system", version="1",
-                   skills=(_skill("search_skills", "Search", "Search everything.", "Nothing."),))
+                   skills=(_skill("search_skills", "Search", "Search everything.", "Nothing."),), prefix="search")
     with pytest.raises(ContractError, match="meta-tool"):
         Registry([clash])
 

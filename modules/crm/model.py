@@ -40,3 +40,22 @@ class LeadPage(Page[Lead]):
 
 class CompanyPage(Page[Company]):
     pass
+
+
+class StageSummary(Record):
+    stage: str
+    deals: int
+    value_cents: int
+    weighted_cents: int
+
+
+class Pipeline(Record):
+    stages: list[StageSummary]
+    open_value_cents: int
+    forecast_cents: int
+    win_rate: float | None
+
+
+class QualifyResult(Record):
+    scored: int
+    qualified: list[int]
