@@ -25,6 +25,7 @@ from typing import Any
 from prompts.render import load as load_template
 from server.errors import ModuleError
 from server.scheduler import schedules
+from server.tables import memory
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +61,7 @@ async def enable_agent(app: Any, *, heartbeat_cron: str | None = None) -> Bootst
     now_iso = now.isoformat(timespec="seconds")
     async with app.store.transaction() as tx:
         for key, filename in DOCUMENTS.items():
-            seeded = await tx.execute(
-                "INSERT INTO memory (key, value, category, updated_at) VALUES (?, ?, 'core', ?) "
-                "ON CONFLICT(key) DO NOTHING", (key, template(filename), now_iso))
-            if seeded.rowcount:
+            if await memory.upsert(tx, key, template(filename), category="core", now_iso=now_iso, when="absent"):
                 report.changes.append(f"memory {key} seeded from prompts/{filename}")
         for name in await schedules.register(tx, now, heartbeat_cron=heartbeat_cron):
             report.changes.append(f"schedule {name} registered")

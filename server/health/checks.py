@@ -15,6 +15,7 @@ from typing import Any, Literal
 from server.cache import runtime_cache, skill_schemas
 from server.scheduler import cron
 from server.scheduler.schedules import PLATFORM_SCHEDULES
+from server.tables import memory
 from skills import Skill
 
 Severity = Literal["degraded", "unhealthy"]
@@ -108,8 +109,7 @@ async def modules_bootstrapped(app: Any) -> list[Finding]:
 
 
 async def agent_documents(app: Any) -> list[Finding]:
-    rows = await app.store.fetchall("SELECT key FROM memory WHERE key IN ('soul', 'agents') AND value != ''")
-    present = {r["key"] for r in rows}
+    present = await memory.filled(app.store, ("soul", "agents"))
     return [Finding("missing_document", f"the agent's {key} document is missing") for key in ("soul", "agents")
             if key not in present]
 
@@ -135,7 +135,9 @@ async def platform_schedules(app: Any, now: datetime) -> list[Finding]:
 
 
 async def drift(app: Any, per_skill: dict[str, str]) -> tuple[list[Finding], dict[str, list[str]] | None]:
-    raw = await app.store.fetchval("SELECT value FROM memory WHERE key = 'skills_baseline'")
+    from server.health.hashing import BASELINE_KEY
+
+    raw = await memory.read(app.store, BASELINE_KEY)
     if raw is None:
         return [], None
     from server.health.hashing import diff
