@@ -21,8 +21,9 @@ from typing import Any
 
 from server.agent.run_record import RunRecord
 from server.store import dumps
+from server.tables import runs
 
-RESUMABLE = ("running", "paused", "timeout")
+RESUMABLE = runs.RESUMABLE
 
 
 @dataclass
@@ -40,25 +41,19 @@ class Checkpoint:
 
 async def create(db: Any, cp: Checkpoint, *, now: str) -> None:
     r = cp.record
-    await db.execute(
-        "INSERT INTO runs (id, kind, status, cursor, plan, state, started_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (r.run_id, r.kind, r.status, r.cursor, dumps(cp.plan), cp.state(), now, now),
-    )
+    await runs.insert_run(db, run_id=r.run_id, kind=r.kind, status=r.status, cursor=r.cursor, plan=dumps(cp.plan),
+                          state=cp.state(), now=now)
 
 
 async def save(db: Any, cp: Checkpoint, *, now: str, paused_reason: str | None = None) -> None:
     r = cp.record
-    await db.execute(
-        "UPDATE runs SET status = ?, cursor = ?, plan = ?, state = ?, stop_reason = ?, paused_reason = ?, "
-        "updated_at = ? WHERE id = ?",
-        (r.status, r.cursor, dumps(cp.plan), cp.state(), r.stop_reason, paused_reason, now, r.run_id),
-    )
+    await runs.update_run(db, run_id=r.run_id, status=r.status, cursor=r.cursor, plan=dumps(cp.plan),
+                          state=cp.state(), stop_reason=r.stop_reason, paused_reason=paused_reason, now=now)
 
 
 async def load(db: Any, run_id: str) -> tuple[str, Checkpoint] | None:
     """(status, checkpoint) of a run, or None when there is no such run."""
-    row = await db.fetchone("SELECT status, plan, state FROM runs WHERE id = ?", (run_id,))
+    row = await runs.run_state(db, run_id)
     if row is None:
         return None
     state = json.loads(row["state"] or "{}")
@@ -71,13 +66,7 @@ async def load(db: Any, run_id: str) -> tuple[str, Checkpoint] | None:
 
 async def resumable(db: Any, *, kind: str | None = None) -> list[str]:
     """Ids of runs that stopped before finishing (oldest first), e.g. for the heartbeat to resume."""
-    marks = ", ".join("?" for _ in RESUMABLE)
-    sql = f"SELECT id FROM runs WHERE status IN ({marks})"
-    params: list[Any] = list(RESUMABLE)
-    if kind is not None:
-        sql += " AND kind = ?"
-        params.append(kind)
-    return [r["id"] for r in await db.fetchall(sql + " ORDER BY started_at, id", params)]
+    return await runs.resumable_ids(db, kind=kind)
 
 
 async def activity_since(db: Any, run_id: str, after_id: int, skill: str) -> dict[str, Any] | None:

@@ -23,6 +23,8 @@ from prompts.render import render
 from server.agent.bootstrap import template
 from server.agent.settings import AgentSettings
 from server.resilience.evaluation import flagged_skills
+from server.tables import approvals, memory, skill_state
+from skills.context import Database
 
 CHECKOUT = timedelta(minutes=30)
 MAX_OBJECTIVES = 10
@@ -46,6 +48,11 @@ def clip(text: str, limit: int) -> str:
     return text[: max(0, limit - len(marker))] + marker
 
 
+async def count_active_objectives(db: Database) -> int:
+    """Active objectives, checked out or not (what ``agent status`` counts)."""
+    return int(await db.fetchval("SELECT COUNT(*) FROM objectives WHERE status = 'active'") or 0)
+
+
 async def active_objectives(db: Any, now: datetime) -> list[dict[str, Any]]:
     """Active objectives no other run has checked out, most urgent first."""
     return await db.fetchall(
@@ -58,8 +65,7 @@ async def active_objectives(db: Any, now: datetime) -> list[dict[str, Any]]:
 async def gather(app: Any, settings: AgentSettings, *, run_hint: str = "") -> CycleContext:
     now = app.clock.now()
     db = app.store
-    docs = {r["key"]: r["value"] for r in await db.fetchall(
-        "SELECT key, value FROM memory WHERE key IN ('soul', 'identity', 'agents')")}
+    docs = await memory.values(db, ("soul", "identity", "agents"))
     system_prompt = "\n\n".join(clip(docs.get(k) or template(f"{k}.md"), settings.doc_chars)
                                 for k in ("soul", "identity", "agents"))
     objectives = await active_objectives(db, now)
@@ -120,11 +126,8 @@ def _objectives(rows: list[dict[str, Any]], now: datetime) -> str:
 
 
 async def _waiting(db: Any) -> str:
-    pending = await db.fetchall("SELECT id, skill, arguments, requested_at FROM approvals WHERE status = 'pending' "
-                                "ORDER BY id LIMIT 20")
-    decided = await db.fetchall(
-        "SELECT id, skill, status, result FROM approvals WHERE status IN ('rejected', 'executed', 'failed', 'expired') "
-        "ORDER BY COALESCE(decided_at, requested_at) DESC LIMIT 10")
+    pending = await approvals.pending(db, 20)
+    decided = await approvals.recently_decided(db, 10)
     lines = [f"- approval #{r['id']} pending: {r['skill']} {r['arguments']} (asked {r['requested_at']}); "
              "do not ask again" for r in pending]
     lines += [f"- approval #{r['id']} {r['status']}: {r['skill']}" + (f" - {r['result']}" if r["result"] else "")
@@ -133,10 +136,8 @@ async def _waiting(db: Any) -> str:
 
 
 async def _health(db: Any, now: datetime) -> str:
-    lines = [f"- {r['name']} is paused: {r['paused_reason']}" for r in await db.fetchall(
-        "SELECT name, paused_reason FROM skills WHERE paused_reason IS NOT NULL ORDER BY name")]
-    lines += [f"- {r['skill']} circuit open until {r['open_until']}" for r in await db.fetchall(
-        "SELECT skill, open_until FROM skill_state WHERE breaker != 'closed' ORDER BY skill")]
+    lines = [f"- {r['name']} is paused: {r['paused_reason']}" for r in await skill_state.paused_skills(db)]
+    lines += [f"- {r['skill']} circuit open until {r['open_until']}" for r in await skill_state.open_breakers(db)]
     flagged = await flagged_skills(db, now)
     lines += [f"- {f.skill} fails often: {f.negatives}/{f.calls} negative in 24 h" for f in flagged]
     lines += [f"- automation {r['name']}: {r['last_status']}" for r in await db.fetchall(
@@ -160,8 +161,5 @@ async def _activity(db: Any, now: datetime) -> str:
 
 
 async def _memory(db: Any) -> str:
-    reserved = tuple(sorted(RESERVED_KEYS))
-    rows = await db.fetchall(
-        f"SELECT key, category, value FROM memory WHERE key NOT IN ({','.join('?' * len(reserved))}) "
-        "AND key NOT LIKE 'demo_seed:%' ORDER BY updated_at DESC, key LIMIT ?", (*reserved, RECENT_MEMORY))
+    rows = await memory.recent_notes(db, excluding=RESERVED_KEYS, limit=RECENT_MEMORY)
     return "\n".join(f"- {r['key']} ({r['category']}): {clip(r['value'], 400)}" for r in rows) or "No notes yet."

@@ -23,7 +23,6 @@ from typing import Any
 
 import anyio
 
-from server import activity
 from server.agent import approvals
 from server.agent.bootstrap import agent_enabled
 from server.agent.context import active_objectives, gather, release_objectives
@@ -32,6 +31,7 @@ from server.agent.runs import interrupted, reason
 from server.agent.settings import AgentSettings, load
 from server.resilience import backoff
 from server.scheduler import lease
+from server.tables import activity, runs
 
 log = logging.getLogger(__name__)
 
@@ -66,11 +66,9 @@ async def run_cycle(
 
 async def _locked_cycle(app: Any, settings: AgentSettings, rng: random.Random,
                         reasoner: Reasoner | None) -> CycleRecord:
-    reaped = await app.store.execute(
-        "UPDATE heartbeats SET status = 'failed', finished_at = ?, detail = json_set(detail, '$.reason', "
-        "'the process died during this cycle') WHERE status = 'running'", (_iso(app),))
-    if reaped.rowcount:
-        log.warning("heartbeat: %s interrupted cycle(s) recorded as failed", reaped.rowcount)
+    reaped = await runs.reap_running(app.store, _iso(app))
+    if reaped:
+        log.warning("heartbeat: %s interrupted cycle(s) recorded as failed", reaped)
     decision = await backoff.decide(app.store, rng)
     record = await start(app)
     if decision.skip:

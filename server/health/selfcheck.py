@@ -12,9 +12,9 @@ import logging
 from typing import Any
 
 from modules.pilot.objectives import Step
-from server import activity
 from server.health.report import HealthReport, build_report
 from server.notify import notify_admin
+from server.tables import activity
 
 log = logging.getLogger(__name__)
 

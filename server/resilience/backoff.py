@@ -12,6 +12,8 @@ import random
 from dataclasses import dataclass
 from typing import Any
 
+from server.tables import runs
+
 STREAK_START = 3
 FAILED = ("failed", "timeout")
 
@@ -23,13 +25,9 @@ def skip_probability(streak: int) -> float:
 
 
 async def failure_streak(db: Any, window: int = 50) -> int:
-    rows = await db.fetchall(
-        "SELECT status FROM heartbeats WHERE status NOT IN ('skipped', 'running') ORDER BY id DESC LIMIT ?",
-        (window,),
-    )
     streak = 0
-    for row in rows:
-        if row["status"] not in FAILED:
+    for status in await runs.finished_statuses(db, window):
+        if status not in FAILED:
             break
         streak += 1
     return streak

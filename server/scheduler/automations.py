@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from server import activity
 from server.scheduler import cron
 from server.scheduler.templating import TemplateError, render
+from server.tables import activity
+from skills.context import Database, Row
 
 log = logging.getLogger(__name__)
 
@@ -156,3 +157,9 @@ async def _set_status(app: Any, automation_id: int, status: str) -> None:
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value else None
+
+
+async def of_module(db: Database, module_id: str) -> list[Row]:
+    """A module's automations as stored (enabled or not), for display."""
+    return await db.fetchall(
+        "SELECT name, trigger, config, skill, executor, enabled FROM automations WHERE module_id = ?", (module_id,))

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from server.scheduler import cron
+from skills.context import Database, Row
 
 PLATFORM_SCHEDULES: dict[str, str] = {
     "heartbeat": "*/30 * * * *",
@@ -66,3 +67,9 @@ async def rearm(tx: Any, now: datetime) -> int:
 
 def _iso(value: datetime) -> str:
     return value.isoformat(timespec="seconds")
+
+
+async def listing(db: Database) -> list[Row]:
+    """Every schedule with its state, by name (what ``agent status`` shows)."""
+    return await db.fetchall(
+        "SELECT name, cron, timezone, enabled, last_run, next_run, last_status FROM schedules ORDER BY name")

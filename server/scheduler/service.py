@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from server import activity
 from server.scheduler import cron, lease
+from server.tables import activity
 
 if TYPE_CHECKING:
     from server.app import App

@@ -8,12 +8,12 @@ import json
 import pytest
 
 from modules.email import module as email_module
-from server import activity
 from server.app import App
 from server.assembly import open_app
 from server.cli.main import main
 from server.resilience import escalation, evaluation
 from server.resilience.evaluation import flagged_skills
+from server.tables import activity
 from tests.resilience import flaky
 from tests.servers import http_receiver, smtp_sink
 from tests.support import FakeClock, McpHarness

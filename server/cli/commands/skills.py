@@ -6,6 +6,7 @@ from server.cli.commands.common import add_json_flag, instance
 from server.cli.output import CliError, emit_json, line, table
 from server.resilience import escalation
 from server.resilience.evaluation import flagged_skills
+from server.tables import skill_state
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,9 +38,7 @@ def _hints(skill) -> str:  # type: ignore[no-untyped-def]
 
 async def catalog(app, include_disabled: bool = False, module: str | None = None) -> list[dict]:  # type: ignore[no-untyped-def]
     """One row per skill: what `skills list` prints and docs/skills.md is made from."""
-    rows = {r["name"]: r for r in await app.store.fetchall(
-        "SELECT s.name, s.enabled, s.paused_reason, m.enabled AS module_enabled, st.breaker "
-        "FROM skills s JOIN modules m ON m.id = s.module_id LEFT JOIN skill_state st ON st.skill = s.name")}
+    rows = await skill_state.catalog_state(app.store)
     flagged = {f.skill for f in await flagged_skills(app.store, app.clock.now())}
     result = []
     for skill in sorted(app.registry.skills.values(), key=lambda s: (s.module_id, s.name)):
@@ -75,9 +74,7 @@ async def show(args: argparse.Namespace) -> int:
         skill = app.registry.skills.get(args.name)
         if skill is None:
             raise CliError(f"unknown skill {args.name!r}; `pilothouse skills list` shows the catalog")
-        state = await app.store.fetchone(
-            "SELECT s.enabled, s.paused_reason, st.* FROM skills s LEFT JOIN skill_state st ON st.skill = s.name "
-            "WHERE s.name = ?", (skill.name,))
+        state = await skill_state.skill_state_row(app.store, skill.name)
     data = {
         "name": skill.name, "module": skill.module_id, "title": skill.title, "description": skill.description,
         "instructions": skill.instructions, "category": skill.category, "scope": skill.scope, "trust": skill.trust,
