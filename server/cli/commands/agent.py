@@ -15,7 +15,7 @@ from server.cli.output import CliError, emit_json, line, table
 from server.errors import ConfigError, ModuleError
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("agent", help="turn the autonomous agent on or off, and see what it is doing")
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = actions.add_parser("enable", help="turn the agent on (idempotent): memory, schedules, module bootstrap")

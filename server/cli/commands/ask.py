@@ -18,7 +18,7 @@ from server.errors import ConfigError
 OK_STOPS = ("answer", "no_reply")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("ask", help="ask the agent to do something now (needs an AI provider)")
     parser.add_argument("request", nargs="?", help="what you want, in plain words")
     parser.add_argument("--tier", choices=["fast", "reasoning"], default="fast", help="model tier (default fast)")

@@ -10,7 +10,7 @@ from server.cli.output import emit_json, line, table
 from server.tables import runs
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("heartbeat", help="run one agent cycle now (--once), or list recent cycles")
     parser.add_argument("--once", action="store_true", help="run one cycle now, ignoring active hours")
     parser.add_argument("--limit", type=int, default=10, help="how many recent cycles to list")

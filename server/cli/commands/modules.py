@@ -9,7 +9,7 @@ from server.cli.commands.common import add_json_flag, instance
 from server.cli.output import CliError, emit_json, line, table
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("modules", help="list, inspect, enable and disable modules")
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = actions.add_parser("list", help="every known module and whether it is on")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING, Any
 
 from server.cli.commands.common import add_json_flag, instance
 from server.cli.output import CliError, emit_json, line, table
@@ -8,8 +9,12 @@ from server.resilience import escalation
 from server.resilience.evaluation import flagged_skills
 from server.tables import skill_state
 
+if TYPE_CHECKING:
+    from server.app import App
+    from skills import Skill
 
-def register(sub: argparse._SubParsersAction) -> None:
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("skills", help="list, show and resume skills")
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = actions.add_parser("list", help="the skill catalog with trust, hints and state")
@@ -29,14 +34,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=resume)
 
 
-def _hints(skill) -> str:  # type: ignore[no-untyped-def]
+def _hints(skill: Skill) -> str:
     h = skill.hints
     marks = [("read_only", h.read_only), ("destructive", h.destructive), ("idempotent", h.idempotent),
              ("open_world", h.open_world)]
     return ",".join(name for name, on in marks if on) or "-"
 
 
-async def catalog(app, include_disabled: bool = False, module: str | None = None) -> list[dict]:  # type: ignore[no-untyped-def]
+async def catalog(app: App, include_disabled: bool = False, module: str | None = None) -> list[dict[str, Any]]:
     """One row per skill: what `skills list` prints and docs/skills.md is made from."""
     rows = await skill_state.catalog_state(app.store)
     flagged = {f.skill for f in await flagged_skills(app.store, app.clock.now())}
