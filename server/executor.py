@@ -36,6 +36,7 @@ from server.tables import activity, approvals
 from server.tables.skill_state import CALL_STATE_SQL
 from server.validation_errors import explain_validation
 from skills import Clock, ErrorKind, Skill, SkillContext, WriteResult
+from skills.context import Database
 from skills.contract import CONFIRM_FIELD
 
 log = logging.getLogger(__name__)
@@ -269,7 +270,7 @@ class Executor:
         return kind is not None or call.probe or bool(dirty) or notify or call.skill.name in self._unclean
 
     async def _record(
-        self, db: Any, call: _Call, output: dict[str, Any] | None, kind: ErrorKind | None, message: str,
+        self, db: Database, call: _Call, output: dict[str, Any] | None, kind: ErrorKind | None, message: str,
         outcome: str,
     ) -> None:
         """Write the activity row and the breaker / escalation / notify bookkeeping for one call."""

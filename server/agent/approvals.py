@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from server.notify import notify_admin
 from server.store import dumps
 from server.tables import approvals
+
+if TYPE_CHECKING:
+    from server.app import App
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,14 +35,14 @@ class Settled:
         return asdict(self)
 
 
-async def expire(app: Any) -> list[Settled]:
+async def expire(app: App) -> list[Settled]:
     now = app.clock.now().isoformat(timespec="seconds")
     async with app.store.transaction() as tx:
         rows = await approvals.expire_due(tx, now)
     return [Settled(r["id"], r["skill"], "expired", f"nobody decided by {r['expires_at']}") for r in rows]
 
 
-async def execute_approved(app: Any) -> list[Settled]:
+async def execute_approved(app: App) -> list[Settled]:
     done = []
     for row in await approvals.approved(app.store):
         started = app.clock.now().isoformat(timespec="seconds")
@@ -59,7 +62,7 @@ async def execute_approved(app: Any) -> list[Settled]:
     return done
 
 
-async def notify_new_requests(app: Any, after_id: int) -> int:
+async def notify_new_requests(app: App, after_id: int) -> int:
     """Tell the administrator about pending requests newer than ``after_id``; returns the new cursor."""
     rows = await approvals.pending_after(app.store, after_id)
     if not rows:

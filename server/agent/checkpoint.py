@@ -22,6 +22,7 @@ from typing import Any
 from server.agent.run_record import RunRecord
 from server.store import dumps
 from server.tables import runs
+from skills.context import Database
 
 RESUMABLE = runs.RESUMABLE
 
@@ -39,19 +40,19 @@ class Checkpoint:
                       "activity_watermark": self.activity_watermark})
 
 
-async def create(db: Any, cp: Checkpoint, *, now: str) -> None:
+async def create(db: Database, cp: Checkpoint, *, now: str) -> None:
     r = cp.record
     await runs.insert_run(db, run_id=r.run_id, kind=r.kind, status=r.status, cursor=r.cursor, plan=dumps(cp.plan),
                           state=cp.state(), now=now)
 
 
-async def save(db: Any, cp: Checkpoint, *, now: str, paused_reason: str | None = None) -> None:
+async def save(db: Database, cp: Checkpoint, *, now: str, paused_reason: str | None = None) -> None:
     r = cp.record
     await runs.update_run(db, run_id=r.run_id, status=r.status, cursor=r.cursor, plan=dumps(cp.plan),
                           state=cp.state(), stop_reason=r.stop_reason, paused_reason=paused_reason, now=now)
 
 
-async def load(db: Any, run_id: str) -> tuple[str, Checkpoint] | None:
+async def load(db: Database, run_id: str) -> tuple[str, Checkpoint] | None:
     """(status, checkpoint) of a run, or None when there is no such run."""
     row = await runs.run_state(db, run_id)
     if row is None:
@@ -64,12 +65,12 @@ async def load(db: Any, run_id: str) -> tuple[str, Checkpoint] | None:
     return row["status"], cp
 
 
-async def resumable(db: Any, *, kind: str | None = None) -> list[str]:
+async def resumable(db: Database, *, kind: str | None = None) -> list[str]:
     """Ids of runs that stopped before finishing (oldest first), e.g. for the heartbeat to resume."""
     return await runs.resumable_ids(db, kind=kind)
 
 
-async def activity_since(db: Any, run_id: str, after_id: int, skill: str) -> dict[str, Any] | None:
+async def activity_since(db: Database, run_id: str, after_id: int, skill: str) -> dict[str, Any] | None:
     """The first activity row of ``run_id`` for ``skill`` newer than ``after_id`` (a call that already ran)."""
     return await db.fetchone(
         "SELECT id, status, error_kind, error, output_summary FROM activity "
@@ -78,5 +79,5 @@ async def activity_since(db: Any, run_id: str, after_id: int, skill: str) -> dic
     )
 
 
-async def activity_watermark(db: Any, run_id: str) -> int:
+async def activity_watermark(db: Database, run_id: str) -> int:
     return int(await db.fetchval("SELECT COALESCE(MAX(id), 0) FROM activity WHERE run_id = ?", (run_id,)) or 0)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from modules.pilot.memory import RESERVED_KEYS
 from prompts.render import render
@@ -25,6 +25,9 @@ from server.agent.settings import AgentSettings
 from server.resilience.evaluation import flagged_skills
 from server.tables import approvals, memory, skill_state
 from skills.context import Database
+
+if TYPE_CHECKING:
+    from server.app import App
 
 CHECKOUT = timedelta(minutes=30)
 MAX_OBJECTIVES = 10
@@ -53,7 +56,7 @@ async def count_active_objectives(db: Database) -> int:
     return int(await db.fetchval("SELECT COUNT(*) FROM objectives WHERE status = 'active'") or 0)
 
 
-async def active_objectives(db: Any, now: datetime) -> list[dict[str, Any]]:
+async def active_objectives(db: Database, now: datetime) -> list[dict[str, Any]]:
     """Active objectives no other run has checked out, most urgent first."""
     return await db.fetchall(
         "SELECT id, goal, priority, deadline, cadence, success_criteria, plan, evidence, created_at FROM objectives "
@@ -62,7 +65,7 @@ async def active_objectives(db: Any, now: datetime) -> list[dict[str, Any]]:
         (now.isoformat(timespec="seconds"), MAX_OBJECTIVES))
 
 
-async def gather(app: Any, settings: AgentSettings, *, run_hint: str = "") -> CycleContext:
+async def gather(app: App, settings: AgentSettings, *, run_hint: str = "") -> CycleContext:
     now = app.clock.now()
     db = app.store
     docs = await memory.values(db, ("soul", "identity", "agents"))
@@ -99,7 +102,7 @@ async def gather(app: Any, settings: AgentSettings, *, run_hint: str = "") -> Cy
     return CycleContext(system_prompt, user_message, ids, dropped, len(system_prompt) + len(user_message))
 
 
-async def release_objectives(app: Any, ids: list[int]) -> None:
+async def release_objectives(app: App, ids: list[int]) -> None:
     if ids:
         await app.store.execute(
             f"UPDATE objectives SET locked_until = NULL WHERE id IN ({','.join('?' * len(ids))})", ids)
@@ -125,7 +128,7 @@ def _objectives(rows: list[dict[str, Any]], now: datetime) -> str:
     return "\n".join(out)
 
 
-async def _waiting(db: Any) -> str:
+async def _waiting(db: Database) -> str:
     pending = await approvals.pending(db, 20)
     decided = await approvals.recently_decided(db, 10)
     lines = [f"- approval #{r['id']} pending: {r['skill']} {r['arguments']} (asked {r['requested_at']}); "
@@ -135,7 +138,7 @@ async def _waiting(db: Any) -> str:
     return "\n".join(lines) or "Nothing waits for a person."
 
 
-async def _health(db: Any, now: datetime) -> str:
+async def _health(db: Database, now: datetime) -> str:
     lines = [f"- {r['name']} is paused: {r['paused_reason']}" for r in await skill_state.paused_skills(db)]
     lines += [f"- {r['skill']} circuit open until {r['open_until']}" for r in await skill_state.open_breakers(db)]
     flagged = await flagged_skills(db, now)
@@ -145,7 +148,7 @@ async def _health(db: Any, now: datetime) -> str:
     return "\n".join(lines) or "No known problem."
 
 
-async def _activity(db: Any, now: datetime) -> str:
+async def _activity(db: Database, now: datetime) -> str:
     since = (now - timedelta(hours=24)).isoformat(timespec="seconds")
     rows = await db.fetchall(
         "SELECT id, ts, caller, skill, status, outcome, error_kind, output_summary FROM activity WHERE ts >= ? "
@@ -160,6 +163,6 @@ async def _activity(db: Any, now: datetime) -> str:
     return "\n".join(lines)
 
 
-async def _memory(db: Any) -> str:
+async def _memory(db: Database) -> str:
     rows = await memory.recent_notes(db, excluding=RESERVED_KEYS, limit=RECENT_MEMORY)
     return "\n".join(f"- {r['key']} ({r['category']}): {clip(r['value'], 400)}" for r in rows) or "No notes yet."

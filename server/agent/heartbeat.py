@@ -19,7 +19,7 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
@@ -33,6 +33,9 @@ from server.resilience import backoff
 from server.scheduler import lease
 from server.tables import activity, runs
 
+if TYPE_CHECKING:
+    from server.app import App
+
 log = logging.getLogger(__name__)
 
 LEASE = "heartbeat"
@@ -41,7 +44,7 @@ Reasoner = Callable[..., Awaitable[Any]]
 
 
 async def run_cycle(
-    app: Any, *, rng: random.Random | None = None, holder: str | None = None, force: bool = False,
+    app: App, *, rng: random.Random | None = None, holder: str | None = None, force: bool = False,
     reasoner: Reasoner | None = None,
 ) -> CycleRecord:
     """Run one cycle now. ``force`` ignores active hours (``pilothouse heartbeat --once``)."""
@@ -64,7 +67,7 @@ async def run_cycle(
             await lease.release(app.store, LEASE, holder)
 
 
-async def _locked_cycle(app: Any, settings: AgentSettings, rng: random.Random,
+async def _locked_cycle(app: App, settings: AgentSettings, rng: random.Random,
                         reasoner: Reasoner | None) -> CycleRecord:
     reaped = await runs.reap_running(app.store, _iso(app))
     if reaped:
@@ -93,7 +96,7 @@ async def _locked_cycle(app: Any, settings: AgentSettings, rng: random.Random,
     return await _close(app, record)
 
 
-async def _work(app: Any, settings: AgentSettings, record: CycleRecord, reasoner: Reasoner | None) -> None:
+async def _work(app: App, settings: AgentSettings, record: CycleRecord, reasoner: Reasoner | None) -> None:
     record.approvals = [s.as_dict() for s in await approvals.expire(app)]
     record.approvals += [s.as_dict() for s in await approvals.execute_approved(app)]
     waiting = await interrupted(app)
@@ -116,7 +119,7 @@ async def _work(app: Any, settings: AgentSettings, record: CycleRecord, reasoner
     record.apply(outcome)
 
 
-async def _close(app: Any, record: CycleRecord, *, state_too: bool = True) -> CycleRecord:
+async def _close(app: App, record: CycleRecord, *, state_too: bool = True) -> CycleRecord:
     if state_too:
         state = await load_state(app)
         state["approvals_notified_through"] = await approvals.notify_new_requests(
@@ -136,5 +139,5 @@ async def _close(app: Any, record: CycleRecord, *, state_too: bool = True) -> Cy
     return record
 
 
-def _iso(app: Any) -> str:
+def _iso(app: App) -> str:
     return app.clock.now().isoformat(timespec="seconds")

@@ -9,14 +9,17 @@ agent's context, so tomorrow's cycles start from yesterday's results.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from server.resilience.evaluation import flagged_skills
+
+if TYPE_CHECKING:
+    from server.app import App
 
 TOP = 10
 
 
-async def summarize_day(app: Any) -> str:
+async def summarize_day(app: App) -> str:
     now = app.clock.now()
     since = (now - timedelta(days=1)).isoformat(timespec="seconds")
     store = app.store

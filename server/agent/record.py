@@ -77,18 +77,18 @@ class CycleRecord:
         return "; ".join(parts)
 
 
-async def start(app: Any) -> CycleRecord:
+async def start(app: App) -> CycleRecord:
     now = app.clock.now().isoformat(timespec="seconds")
     return CycleRecord(status="running", started_at=now, heartbeat_id=await runs.start_heartbeat(app.store, now))
 
 
-async def finish(app: Any, record: CycleRecord) -> None:
+async def finish(app: App, record: CycleRecord) -> None:
     record.finished_at = app.clock.now().isoformat(timespec="seconds")
     await runs.finish_heartbeat(app.store, record.heartbeat_id, status=record.status,
                                 finished_at=record.finished_at, run_id=record.run_id, detail=dumps(record.detail()))
 
 
-async def load_state(app: Any) -> dict[str, Any]:
+async def load_state(app: App) -> dict[str, Any]:
     raw = await memory.read(app.store, STATE_KEY)
     try:
         state = json.loads(raw) if raw else {}
@@ -97,7 +97,7 @@ async def load_state(app: Any) -> dict[str, Any]:
     return state if isinstance(state, dict) else {}
 
 
-async def save_state(app: Any, record: CycleRecord, state: dict[str, Any]) -> None:
+async def save_state(app: App, record: CycleRecord, state: dict[str, Any]) -> None:
     """The heartbeat's own memory: where the last cycle left off (read by the next one and by health)."""
     state.update({
         "last_cycle_id": record.heartbeat_id, "last_status": record.status, "last_reason": record.reason,

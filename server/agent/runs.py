@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
 from server.agent.record import CycleRecord, RunOutcome, load_state, write_state
 from server.agent.settings import AgentSettings
 from server.tables import runs
+
+if TYPE_CHECKING:
+    from server.app import App
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +36,7 @@ GUARD_S = 30.0
 RESUMABLE = runs.RESUMABLE
 
 
-async def interrupted(app: Any) -> str | None:
+async def interrupted(app: App) -> str | None:
     """The oldest heartbeat run waiting to be resumed, giving up on stale or over-resumed ones."""
     now = app.clock.now()
     resumes = (await load_state(app)).get("resumes", {})
@@ -54,7 +57,7 @@ async def interrupted(app: Any) -> str | None:
 
 
 async def reason(
-    app: Any, settings: AgentSettings, record: CycleRecord, reasoner: Any, *,
+    app: App, settings: AgentSettings, record: CycleRecord, reasoner: Any, *,
     system_prompt: str = "", user_message: str = "", resume_run_id: str | None = None,
 ) -> RunOutcome:
     fresh = not await runs.any_succeeded(app.store)
@@ -75,7 +78,7 @@ async def reason(
     return await judge(app, run)
 
 
-async def judge(app: Any, run: Any) -> RunOutcome:
+async def judge(app: App, run: Any) -> RunOutcome:
     """Translate a ``RunRecord`` into the cycle's status; a run that only talked did not work."""
     run_id = str(run.run_id)
     actions = [{"activity_id": c.activity_id, "skill": c.skill, "ok": c.ok, "error_kind": c.error_kind,
@@ -102,7 +105,7 @@ async def judge(app: Any, run: Any) -> RunOutcome:
                           "token_budget": "stopped at the token budget"}.get(str(run.stop_reason), detail))
 
 
-async def _count_resume(app: Any, run_id: str) -> None:
+async def _count_resume(app: App, run_id: str) -> None:
     state = await load_state(app)
     counts = state.get("resumes", {})
     counts[run_id] = int(counts.get(run_id, 0)) + 1

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
@@ -26,6 +26,9 @@ from server.resilience.evaluation import flagged_skills
 from server.scheduler.schedules import PLATFORM_SCHEDULES
 from server.tables import memory, runs, skill_state
 from server.tables.skill_state import enabled_skill_rows
+
+if TYPE_CHECKING:
+    from server.app import App
 
 Status = Literal["healthy", "degraded", "unhealthy"]
 
@@ -95,7 +98,7 @@ class HealthReport(BaseModel):
     checked_at: str
 
 
-async def build_report(app: Any) -> HealthReport:
+async def build_report(app: App) -> HealthReport:
     now = app.clock.now()
     try:
         schema_version = await app.store.schema_version("core")
@@ -151,7 +154,7 @@ def _status(findings: list[checks.Finding]) -> Status:
     return "degraded" if findings else "healthy"
 
 
-async def _heartbeat(app: Any, now: datetime) -> Heartbeat:
+async def _heartbeat(app: App, now: datetime) -> Heartbeat:
     last = await runs.last_attempted_at(app.store)
     schedule = await app.store.fetchone("SELECT cron, timezone FROM schedules WHERE name = 'heartbeat'")
     every = checks.interval(schedule["cron"], schedule["timezone"], now) if schedule else None
@@ -160,14 +163,14 @@ async def _heartbeat(app: Any, now: datetime) -> Heartbeat:
                      interval_minutes=every.total_seconds() / 60 if every else None)
 
 
-async def _skill_states(app: Any, now: datetime) -> SkillStates:
+async def _skill_states(app: App, now: datetime) -> SkillStates:
     paused = [r["name"] for r in await skill_state.paused_skills(app.store)]
     broken = [r["skill"] for r in await skill_state.open_breakers(app.store)]
     flagged = [f.skill for f in await flagged_skills(app.store, now)]
     return SkillStates(open_breakers=broken, paused=paused, flagged=flagged)
 
 
-async def _providers(app: Any, now: datetime) -> list[ProviderState]:
+async def _providers(app: App, now: datetime) -> list[ProviderState]:
     rows = await app.store.fetchall("SELECT provider, cooldown_until, reason FROM provider_state ORDER BY provider")
     return [ProviderState(provider=r["provider"], reason=r["reason"],
                           cooling_down_until=r["cooldown_until"] if r["cooldown_until"] and

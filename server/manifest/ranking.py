@@ -24,6 +24,7 @@ from typing import Any
 
 from server.manifest.render import skill_spec
 from skills import Skill
+from skills.context import Database
 
 USAGE_WINDOW = timedelta(days=14)
 DROP_SIZE = 20
@@ -38,7 +39,7 @@ USAGE_SQL = (
 )
 
 
-async def usage_counts(db: Any, now: datetime) -> dict[str, tuple[int, str]]:
+async def usage_counts(db: Database, now: datetime) -> dict[str, tuple[int, str]]:
     """skill -> (executed calls in the window, last use as an ISO timestamp)."""
     since = (now - USAGE_WINDOW).isoformat(timespec="seconds")
     rows = await db.fetchall(USAGE_SQL, (since,))
@@ -74,5 +75,5 @@ def _newest_first(timestamp: str) -> str:
     return "".join(chr(0x10FFFF - ord(c)) for c in timestamp)
 
 
-async def ranked_skills(db: Any, skills: list[Skill], module_order: list[str], now: datetime) -> list[Skill]:
+async def ranked_skills(db: Database, skills: list[Skill], module_order: list[str], now: datetime) -> list[Skill]:
     return rank(skills, await usage_counts(db, now), module_order)

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from skills import ErrorKind
+from skills.context import Database
 
 FAILURE_THRESHOLD = 3
 BASE_COOLDOWN_S = 300.0
@@ -53,7 +54,7 @@ def _wait(now: datetime, until: str) -> str:
     return f"{seconds // 60} min {seconds % 60} s" if seconds >= 60 else f"{seconds} s"
 
 
-async def admit(tx: Any, skill: str, state: dict[str, Any] | None, now: datetime) -> Admission:
+async def admit(tx: Database, skill: str, state: dict[str, Any] | None, now: datetime) -> Admission:
     """Decide whether a call may run. ``tx`` must be inside a write transaction."""
     if state is None or state["breaker"] == "closed":
         return Admission(True)
@@ -79,7 +80,7 @@ async def admit(tx: Any, skill: str, state: dict[str, Any] | None, now: datetime
     ))
 
 
-async def record(tx: Any, skill: str, *, failed: bool, now: datetime, probe: bool = False) -> None:
+async def record(tx: Database, skill: str, *, failed: bool, now: datetime, probe: bool = False) -> None:
     """Update the breaker after a counted call (a success, or a failure that counts).
 
     Reads the row inside the caller's transaction, never a copy taken before the call, so
@@ -122,7 +123,7 @@ async def record(tx: Any, skill: str, *, failed: bool, now: datetime, probe: boo
     )
 
 
-async def release(tx: Any, skill: str, now: datetime) -> None:
+async def release(tx: Database, skill: str, now: datetime) -> None:
     """A probe ended without a verdict (a refusal or a caller mistake): let the next call probe."""
     await tx.execute(
         "UPDATE skill_state SET breaker = 'open', probe_started_at = NULL, updated_at = ? "
@@ -131,7 +132,7 @@ async def release(tx: Any, skill: str, now: datetime) -> None:
     )
 
 
-async def reset(tx: Any, skill: str, now: datetime) -> None:
+async def reset(tx: Database, skill: str, now: datetime) -> None:
     await tx.execute(
         "UPDATE skill_state SET consecutive_failures = 0, breaker = 'closed', open_until = NULL, cooldown_s = 0, "
         "probe_started_at = NULL, consecutive_hard_negatives = 0, updated_at = ? WHERE skill = ?",

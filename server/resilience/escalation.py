@@ -8,15 +8,15 @@ caller (MCP, CLI, agent, automation) is refused until a person runs
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from server.notify import notify_admin
 from server.resilience import breaker
+from skills.context import Database
 
 PAUSE_AFTER = 3
 
 
-async def record(tx: Any, skill: str, *, hard_negative: bool, kind: str | None, now: datetime) -> bool:
+async def record(tx: Database, skill: str, *, hard_negative: bool, kind: str | None, now: datetime) -> bool:
     """Track the hard-negative streak; returns True when this call paused the skill."""
     now_iso = now.isoformat(timespec="seconds")
     if not hard_negative:
@@ -48,7 +48,7 @@ async def record(tx: Any, skill: str, *, hard_negative: bool, kind: str | None, 
     return bool(paused.rowcount)
 
 
-async def resume(tx: Any, skill: str, now: datetime) -> bool:
+async def resume(tx: Database, skill: str, now: datetime) -> bool:
     result = await tx.execute(
         "UPDATE skills SET enabled = 1, paused_reason = NULL, paused_at = NULL "
         "WHERE name = ? AND paused_reason IS NOT NULL AND module_id IN (SELECT id FROM modules WHERE enabled = 1)",

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from server.resilience.breaker import NOT_COUNTED
 from skills import HARD_GATES, ErrorKind
+from skills.context import Database
 
 WINDOW = timedelta(hours=24)
 NEGATIVE_RATE = 0.60
@@ -56,7 +56,7 @@ FLAGGED_SQL = (
 )
 
 
-async def flagged_skills(db: Any, now: datetime) -> list[Flag]:
+async def flagged_skills(db: Database, now: datetime) -> list[Flag]:
     since = (now - WINDOW).isoformat(timespec="seconds")
     rows = await db.fetchall(FLAGGED_SQL, (since, MIN_SAMPLE, NEGATIVE_RATE))
     return [Flag(r["skill"], r["calls"], r["negatives"]) for r in rows]

@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from server.store import dumps
+from skills.context import Database, Row
 
 # Matched against the key with case, '-' and '_' ignored (apiKey, api-key, API_KEY, smtp_password...).
 _SECRET_KEYS = ("password", "passwd", "passphrase", "smtppass", "secret", "token", "apikey", "authorization",
@@ -60,7 +61,7 @@ def summarize(output: Any) -> str:
 
 
 async def write(
-    tx: Any,
+    tx: Database,
     *,
     ts: str,
     caller: str,
@@ -85,7 +86,7 @@ async def write(
     return int(result.lastrowid or 0)
 
 
-async def recent(db: Any, *, since: str | None = None, skill: str | None = None, limit: int = 50) -> list[dict]:
+async def recent(db: Database, *, since: str | None = None, skill: str | None = None, limit: int = 50) -> list[Row]:
     clauses, params = [], []
     if since:
         clauses.append("ts >= ?")

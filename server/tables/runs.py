@@ -85,7 +85,7 @@ async def start_heartbeat(db: Database, now: str) -> int:
     return int(result.lastrowid or 0)
 
 
-async def finish_heartbeat(db: Database, heartbeat_id: int, *, status: str, finished_at: str | None,
+async def finish_heartbeat(db: Database, heartbeat_id: int | None, *, status: str, finished_at: str | None,
                            run_id: str | None, detail: str) -> None:
     await db.execute("UPDATE heartbeats SET status = ?, finished_at = ?, run_id = ?, detail = ? WHERE id = ?",
                      (status, finished_at, run_id, detail, heartbeat_id))
