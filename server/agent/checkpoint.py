@@ -21,7 +21,7 @@ from typing import Any
 
 from server.agent.run_record import RunRecord
 from server.store import dumps
-from server.tables import runs
+from server.tables import activity, runs
 from skills.context import Database
 
 RESUMABLE = runs.RESUMABLE
@@ -72,12 +72,8 @@ async def resumable(db: Database, *, kind: str | None = None) -> list[str]:
 
 async def activity_since(db: Database, run_id: str, after_id: int, skill: str) -> dict[str, Any] | None:
     """The first activity row of ``run_id`` for ``skill`` newer than ``after_id`` (a call that already ran)."""
-    return await db.fetchone(
-        "SELECT id, status, error_kind, error, output_summary FROM activity "
-        "WHERE run_id = ? AND id > ? AND skill = ? ORDER BY id LIMIT 1",
-        (run_id, after_id, skill),
-    )
+    return await activity.run_call_after(db, run_id, after_id, skill)
 
 
 async def activity_watermark(db: Database, run_id: str) -> int:
-    return int(await db.fetchval("SELECT COALESCE(MAX(id), 0) FROM activity WHERE run_id = ?", (run_id,)) or 0)
+    return await activity.run_watermark(db, run_id)

@@ -23,7 +23,7 @@ from prompts.render import render
 from server.agent.bootstrap import template
 from server.agent.settings import AgentSettings
 from server.resilience.evaluation import flagged_skills
-from server.tables import approvals, memory, skill_state
+from server.tables import activity, approvals, memory, skill_state
 from skills.context import Database
 
 if TYPE_CHECKING:
@@ -150,10 +150,7 @@ async def _health(db: Database, now: datetime) -> str:
 
 async def _activity(db: Database, now: datetime) -> str:
     since = (now - timedelta(hours=24)).isoformat(timespec="seconds")
-    rows = await db.fetchall(
-        "SELECT id, ts, caller, skill, status, outcome, error_kind, output_summary FROM activity WHERE ts >= ? "
-        "ORDER BY id DESC LIMIT ?", (since, RECENT_ACTIVITY))
-    total = await db.fetchval("SELECT COUNT(*) FROM activity WHERE ts >= ?", (since,))
+    total, rows = await activity.latest_since(db, since, RECENT_ACTIVITY)
     if not rows:
         return "No activity."
     lines = [f"{total} calls; the latest {len(rows)}:"]

@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from server.manifest.render import skill_spec
+from server.tables import activity
 from skills import Skill
 from skills.context import Database
 
@@ -32,17 +33,12 @@ OVERVIEW_WORDS = frozenset({"summary", "report", "stats", "statistics", "overvie
                             "aging", "totals", "utilization", "health"})
 LISTING_WORDS = frozenset({"list", "search", "find", "top", "upcoming", "due", "overdue"})
 
-# Served by the activity_eval index (ts, skill, outcome); status and attempts come from the row.
-USAGE_SQL = (
-    "SELECT skill, COUNT(*) AS uses, MAX(ts) AS last_used FROM activity "
-    "WHERE ts >= ? AND status IN ('ok', 'error') AND attempts > 0 GROUP BY skill"
-)
 
 
 async def usage_counts(db: Database, now: datetime) -> dict[str, tuple[int, str]]:
     """skill -> (executed calls in the window, last use as an ISO timestamp)."""
     since = (now - USAGE_WINDOW).isoformat(timespec="seconds")
-    rows = await db.fetchall(USAGE_SQL, (since,))
+    rows = await activity.usage_since(db, since)
     return {r["skill"]: (r["uses"], r["last_used"]) for r in rows}
 
 

@@ -96,3 +96,76 @@ async def recent(db: Database, *, since: str | None = None, skill: str | None = 
         params.append(skill)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     return await db.fetchall(f"SELECT * FROM activity {where} ORDER BY id DESC LIMIT ?", (*params, limit))
+
+
+# --- reads ------------------------------------------------------------------------------------
+
+async def run_call_after(db: Database, run_id: str, after_id: int, skill: str) -> Row | None:
+    """The first call of ``skill`` in ``run_id`` newer than ``after_id`` (one that already ran)."""
+    return await db.fetchone(
+        "SELECT id, status, error_kind, error, output_summary FROM activity "
+        "WHERE run_id = ? AND id > ? AND skill = ? ORDER BY id LIMIT 1",
+        (run_id, after_id, skill),
+    )
+
+
+async def run_watermark(db: Database, run_id: str) -> int:
+    """The highest activity id of ``run_id`` (0 before its first call)."""
+    return int(await db.fetchval("SELECT COALESCE(MAX(id), 0) FROM activity WHERE run_id = ?", (run_id,)) or 0)
+
+
+async def latest_since(db: Database, since: str, limit: int) -> tuple[int, list[Row]]:
+    """How many calls since ``since``, and the newest ``limit`` of them."""
+    rows = await db.fetchall(
+        "SELECT id, ts, caller, skill, status, outcome, error_kind, output_summary FROM activity WHERE ts >= ? "
+        "ORDER BY id DESC LIMIT ?", (since, limit))
+    total = await db.fetchval("SELECT COUNT(*) FROM activity WHERE ts >= ?", (since,))
+    return int(total or 0), rows
+
+
+async def busiest_skills(db: Database, since: str, limit: int) -> list[Row]:
+    """``skill, calls, ok, bad`` for executed calls since ``since``, busiest first."""
+    return await db.fetchall(
+        "SELECT skill, COUNT(*) AS calls, SUM(outcome = 'success') AS ok, SUM(outcome = 'negative') AS bad "
+        "FROM activity WHERE ts >= ? AND attempts > 0 GROUP BY skill ORDER BY calls DESC, skill LIMIT ?",
+        (since, limit))
+
+
+async def frequent_errors(db: Database, since: str, limit: int) -> list[Row]:
+    """``skill, error_kind, n`` of the commonest errors since ``since``."""
+    return await db.fetchall(
+        "SELECT skill, error_kind, COUNT(*) AS n FROM activity WHERE ts >= ? AND status = 'error' "
+        "GROUP BY skill, error_kind ORDER BY n DESC, skill LIMIT ?", (since, limit))
+
+
+# Served by the activity_eval index (ts, skill, outcome); status and attempts come from the row.
+USAGE_SQL = (
+    "SELECT skill, COUNT(*) AS uses, MAX(ts) AS last_used FROM activity "
+    "WHERE ts >= ? AND status IN ('ok', 'error') AND attempts > 0 GROUP BY skill"
+)
+
+
+async def usage_since(db: Database, since: str) -> list[Row]:
+    """``skill, uses, last_used`` of the calls that ran (not refused) since ``since``."""
+    return await db.fetchall(USAGE_SQL, (since,))
+
+
+@lru_cache(maxsize=8)
+def negative_rate_sql(scored: tuple[str, ...]) -> str:
+    """Per-skill ``calls`` and ``negatives`` among ``scored`` outcomes, for skills over a sample size and a rate.
+
+    Served by the covering index activity(skill, ts, outcome) (schema v2): groups come out in skill
+    order with no sort, and no table row is read; with fresh statistics SQLite skip-scans to the window.
+    """
+    return (
+        "SELECT skill, COUNT(*) AS calls, SUM(outcome = 'negative') AS negatives FROM activity "
+        f"WHERE ts >= ? AND outcome IN ({', '.join(repr(s) for s in scored)}) GROUP BY skill "
+        "HAVING calls >= ? AND negatives * 1.0 / calls > ? ORDER BY skill"
+    )
+
+
+async def negative_rates(db: Database, *, scored: tuple[str, ...], since: str, min_calls: int,
+                         min_rate: float) -> list[Row]:
+    """``skill, calls, negatives`` of skills with ``min_calls`` scored calls since ``since`` and a
+    negative share above ``min_rate``, by skill."""
+    return await db.fetchall(negative_rate_sql(scored), (since, min_calls, min_rate))
