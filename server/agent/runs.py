@@ -24,6 +24,8 @@ from server.agent.settings import AgentSettings
 from server.tables import runs
 
 if TYPE_CHECKING:
+    from server.agent.heartbeat import Reasoner
+    from server.agent.run_record import RunRecord
     from server.app import App
 
 log = logging.getLogger(__name__)
@@ -57,7 +59,7 @@ async def interrupted(app: App) -> str | None:
 
 
 async def reason(
-    app: App, settings: AgentSettings, record: CycleRecord, reasoner: Any, *,
+    app: App, settings: AgentSettings, record: CycleRecord, reasoner: Reasoner | None, *,
     system_prompt: str = "", user_message: str = "", resume_run_id: str | None = None,
 ) -> RunOutcome:
     fresh = not await runs.any_succeeded(app.store)
@@ -78,7 +80,7 @@ async def reason(
     return await judge(app, run)
 
 
-async def judge(app: App, run: Any) -> RunOutcome:
+async def judge(app: App, run: RunRecord) -> RunOutcome:
     """Translate a ``RunRecord`` into the cycle's status; a run that only talked did not work."""
     run_id = str(run.run_id)
     actions = [{"activity_id": c.activity_id, "skill": c.skill, "ok": c.ok, "error_kind": c.error_kind,
