@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from server.app import App
+from server.tables import memory
 from skills import SkillContext
 
 
@@ -33,14 +34,15 @@ async def seed_demo(app: App) -> tuple[list[str], list[str]]:
         if module.id not in enabled or module.seed_demo is None:
             continue
         key = f"demo_seed:{module.id}"
-        if await app.store.fetchone("SELECT 1 FROM memory WHERE key = ?", (key,)):
+        if await memory.exists(app.store, key):
             skipped.append(module.id)
             continue
         async with app.store.transaction() as tx:
             ctx = DemoContext(db=tx, http=app.http, clock=app.clock, settings=await app.modules.settings(module.id),
                                module_id=module.id, skill_name="seed_demo", caller="cli")
             await module.seed_demo(ctx)
-            await tx.execute("INSERT INTO memory (key, value, category, updated_at) VALUES (?, ?, 'system', ?)",
-                             (key, "seeded", app.clock.now().isoformat(timespec="seconds")))
+            # "absent": the check above already found no marker; the seeding and it commit together.
+            await memory.upsert(tx, key, "seeded", category="system",
+                                now_iso=app.clock.now().isoformat(timespec="seconds"), when="absent")
         seeded.append(module.id)
     return seeded, skipped

@@ -25,7 +25,6 @@ from typing import Any, Literal
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from server import activity
 from server.confirmation import Confirmer, ConfirmRequest, confirmation_message
 from server.errors import LoopDetected
 from server.notify import notify_admin
@@ -33,9 +32,11 @@ from server.registry import Registry
 from server.resilience import breaker, edge, escalation, evaluation
 from server.resilience.loop_guard import LoopGuard
 from server.store import Store, dumps
+from server.tables import activity, approvals
 from server.tables.skill_state import CALL_STATE_SQL
 from server.validation_errors import explain_validation
 from skills import Clock, ErrorKind, Skill, SkillContext, WriteResult
+from skills.context import Database
 from skills.contract import CONFIRM_FIELD
 
 log = logging.getLogger(__name__)
@@ -269,7 +270,7 @@ class Executor:
         return kind is not None or call.probe or bool(dirty) or notify or call.skill.name in self._unclean
 
     async def _record(
-        self, db: Any, call: _Call, output: dict[str, Any] | None, kind: ErrorKind | None, message: str,
+        self, db: Database, call: _Call, output: dict[str, Any] | None, kind: ErrorKind | None, message: str,
         outcome: str,
     ) -> None:
         """Write the activity row and the breaker / escalation / notify bookkeeping for one call."""
@@ -351,13 +352,10 @@ class Executor:
     ) -> CallResult:
         now = self.clock.now()
         async with self.store.transaction() as tx:
-            result = await tx.execute(
-                "INSERT INTO approvals (skill, arguments, run_id, status, requested_at, expires_at) "
-                "VALUES (?, ?, ?, 'pending', ?, ?)",
-                (skill.name, dumps(arguments), run_id, now.isoformat(timespec="seconds"),
-                 (now + APPROVAL_TTL).isoformat(timespec="seconds")),
-            )
-            approval_id = int(result.lastrowid or 0)
+            approval_id = await approvals.queue(
+                tx, skill=skill.name, arguments=dumps(arguments), run_id=run_id,
+                requested_at=now.isoformat(timespec="seconds"),
+                expires_at=(now + APPROVAL_TTL).isoformat(timespec="seconds"))
             message = (
                 f"approval_required: {skill.name} needs a person's approval; queued as approval #{approval_id} "
                 "(expires in 48 h). It will run on the next heartbeat after approval. Do not call it again."

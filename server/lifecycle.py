@@ -15,6 +15,7 @@ from typing import Any
 from server.errors import ModuleError
 from server.registry import Registry
 from server.store import Store, Transaction, dumps
+from server.tables import skill_state
 from skills import Clock, Module
 
 
@@ -43,7 +44,7 @@ class ModuleManager:
 
     async def first_run(self) -> None:
         """On a fresh database enable every module that is on by default (the agent is not)."""
-        known = await self.store.fetchval("SELECT COUNT(*) FROM modules")
+        known = await skill_state.module_count(self.store)
         if known:
             return
         for module in self.registry.modules.values():
@@ -58,11 +59,10 @@ class ModuleManager:
             raise ModuleError(f"unknown module {module_id!r}; known modules: {known}") from None
 
     async def is_enabled(self, module_id: str) -> bool:
-        return bool(await self.store.fetchval("SELECT enabled FROM modules WHERE id = ?", (module_id,)))
+        return await skill_state.module_enabled(self.store, module_id)
 
     async def enabled_ids(self) -> set[str]:
-        rows = await self.store.fetchall("SELECT id FROM modules WHERE enabled = 1")
-        return {r["id"] for r in rows}
+        return await skill_state.enabled_module_ids(self.store)
 
     async def enable(self, module_id: str) -> bool:
         """Enable and bootstrap a module. Returns False when it was already enabled and seeded."""
@@ -94,8 +94,7 @@ class ModuleManager:
             )
         async with self.store.transaction() as tx:
             now = self._now()
-            await tx.execute("UPDATE modules SET enabled = 0, changed_at = ? WHERE id = ?", (now, module_id))
-            await tx.execute("UPDATE skills SET enabled = 0 WHERE module_id = ?", (module_id,))
+            await skill_state.switch_module_off(tx, module_id, now)
             await tx.execute("UPDATE automations SET enabled = 0 WHERE module_id = ?", (module_id,))
             if module.on_disable is not None:
                 await module.on_disable(tx)
@@ -111,7 +110,7 @@ class ModuleManager:
         return done
 
     async def statuses(self) -> list[ModuleStatus]:
-        rows = {r["id"]: r for r in await self.store.fetchall("SELECT id, enabled, bootstrapped FROM modules")}
+        rows = await skill_state.module_rows(self.store)
         result = []
         for m in self.registry.modules.values():
             row: dict[str, Any] = rows.get(m.id, {})
@@ -122,55 +121,35 @@ class ModuleManager:
         return result
 
     async def settings(self, module_id: str) -> dict[str, Any]:
-        raw = await self.store.fetchval("SELECT settings FROM modules WHERE id = ?", (module_id,))
+        raw = await skill_state.module_settings(self.store, module_id)
         return json.loads(raw) if raw else {}
 
     async def configure(self, module_id: str, values: dict[str, Any]) -> dict[str, Any]:
         self.get(module_id)
         current = await self.settings(module_id)
         current.update(values)
-        result = await self.store.execute(
-            "UPDATE modules SET settings = ? WHERE id = ?", (dumps(current), module_id)
-        )
-        if result.rowcount == 0:
+        if not await skill_state.set_module_settings(self.store, module_id, dumps(current)):
             raise ModuleError(f"module {module_id!r} has never been enabled; enable it before configuring it")
         return current
 
     async def is_seeded(self, module: Module) -> bool:
         names = {s.name for s in module.skills}
-        rows = await self.store.fetchall("SELECT name FROM skills WHERE module_id = ?", (module.id,))
+        stored = await skill_state.module_skill_names(self.store, module.id)
         autos = await self.store.fetchval("SELECT COUNT(*) FROM automations WHERE module_id = ?", (module.id,))
-        bootstrapped = await self.store.fetchval("SELECT bootstrapped FROM modules WHERE id = ?", (module.id,))
-        return bool(bootstrapped) and {r["name"] for r in rows} >= names and autos >= len(module.automations)
+        bootstrapped = await skill_state.module_bootstrapped(self.store, module.id)
+        return bootstrapped and stored >= names and autos >= len(module.automations)
 
     async def _bootstrap(self, tx: Transaction, module: Module) -> bool:
         now = self._now()
-        before = await tx.fetchone("SELECT enabled, bootstrapped, version FROM modules WHERE id = ?", (module.id,))
-        await tx.execute(
-            "INSERT INTO modules (id, enabled, bootstrapped, version, changed_at) VALUES (?, 1, 1, ?, ?) "
-            "ON CONFLICT(id) DO UPDATE SET enabled = 1, bootstrapped = 1, version = excluded.version, "
-            "changed_at = CASE WHEN modules.enabled = 1 AND modules.bootstrapped = 1 "
-            "THEN modules.changed_at ELSE excluded.changed_at END",
-            (module.id, module.version, now),
-        )
+        before = await skill_state.module_row(tx, module.id)
+        await skill_state.switch_module_on(tx, module.id, module.version, now)
         was_on = before is not None and before["enabled"] and before["bootstrapped"]
         changes = 0
         for s in module.skills:
             # A paused skill stays paused across re-enables: a person resumes it on purpose.
-            result = await tx.execute(
-                "INSERT INTO skills (name, module_id, enabled, trust, category, scope, description, instructions,"
-                " seeded_at) VALUES (?, ?, 1, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT(name) DO UPDATE SET module_id = excluded.module_id, "
-                "enabled = CASE WHEN skills.paused_reason IS NULL THEN 1 ELSE 0 END, trust = excluded.trust, "
-                "category = excluded.category, scope = excluded.scope, description = excluded.description, "
-                "instructions = excluded.instructions "
-                "WHERE skills.enabled != (CASE WHEN skills.paused_reason IS NULL THEN 1 ELSE 0 END) "
-                "OR skills.description != excluded.description OR skills.instructions != excluded.instructions "
-                "OR skills.trust != excluded.trust OR skills.module_id != excluded.module_id "
-                "OR skills.category != excluded.category OR skills.scope != excluded.scope",
-                (s.name, module.id, s.trust, s.category, s.scope, s.description, s.instructions, now),
-            )
-            changes += result.rowcount
+            changes += await skill_state.seed_skill(
+                tx, name=s.name, module_id=module.id, trust=s.trust, category=s.category, scope=s.scope,
+                description=s.description, instructions=s.instructions, now=now)
         # Automations are seeded once. Turning the module back on turns them back on; enabling
         # an enabled module leaves alone an automation a person switched off on purpose.
         on_conflict = "DO NOTHING" if was_on else "DO UPDATE SET enabled = 1 WHERE automations.enabled = 0"

@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import os
 from datetime import datetime
-from typing import Any
 
 from server.store import dumps
+from server.tables import notifications
+from skills.context import Database
 
 
-async def notify_admin(tx: Any, *, kind: str, title: str, body: str, now: datetime) -> int:
+async def notify_admin(tx: Database, *, kind: str, title: str, body: str, now: datetime) -> int:
     now_iso = now.isoformat(timespec="seconds")
-    result = await tx.execute(
-        "INSERT INTO notifications (kind, title, body, created_at) VALUES (?, ?, ?, ?)",
-        (kind, title, body, now_iso),
-    )
+    notification_id = await notifications.add(tx, kind=kind, title=title, body=body, created_at=now_iso)
     email = os.environ.get("PILOTHOUSE_ADMIN_EMAIL")
     if email:
         await tx.execute(
@@ -35,4 +33,4 @@ async def notify_admin(tx: Any, *, kind: str, title: str, body: str, now: dateti
             (webhook, title, dumps({"kind": kind, "title": title, "body": body, "at": now_iso}),
              f"notification:{kind}", now_iso),
         )
-    return int(result.lastrowid or 0)
+    return notification_id

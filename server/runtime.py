@@ -11,7 +11,8 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
 
 import anyio
 from starlette.routing import BaseRoute
@@ -20,7 +21,8 @@ from server.mcp.surface import Surface
 
 log = logging.getLogger(__name__)
 
-Service = Callable[[], Awaitable[None]]
+# A coroutine function, not any awaitable: a task group starts it as a task.
+Service = Callable[[], Coroutine[Any, Any, None]]
 
 
 async def serve_stdio(surface: Surface, services: Sequence[Service] = ()) -> None:

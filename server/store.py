@@ -84,7 +84,7 @@ class _Side:
         # Autocommit, so each read sees the latest commit; never waits for a lock (the caller falls
         # back instead); no automatic checkpoint, which could fsync on the event loop.
         self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, cached_statements=256)
-        self.conn.row_factory = _row_factory  # type: ignore[assignment]
+        self.conn.row_factory = _row_factory
         for pragma in ("busy_timeout = 0", "synchronous = NORMAL", "foreign_keys = ON", "wal_autocheckpoint = 0"):
             self.conn.execute(f"PRAGMA {pragma}")
         self.steps_left = QUICK_STEPS
@@ -127,7 +127,9 @@ class _Session:
         # One hop to aiosqlite's worker thread instead of two (execute, then cursor.close):
         # every skill call writes, so this halves the thread round trips on the hot path.
         conn = self._conn
-        return await conn._execute(_write, conn._conn, sql, params, many)  # aiosqlite internal, stable since 0.17
+        # aiosqlite internal, stable since 0.17, and unannotated: the result is _write's.
+        result: WriteResult = await conn._execute(_write, conn._conn, sql, params, many)  # type: ignore[no-untyped-call]
+        return result
 
     async def execute(self, sql: str, params: Params = ()) -> WriteResult:
         return await self._run_write(sql, params)
@@ -136,10 +138,11 @@ class _Session:
         return await self._run_write(sql, rows, many=True)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        # aiosqlite types rows as sqlite3.Row; the connection's row factory makes them dicts.
         return list(await self._conn.execute_fetchall(sql, params))  # type: ignore[arg-type]
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        rows = await self._conn.execute_fetchall(sql, params)  # type: ignore[arg-type]
+        rows = await self._conn.execute_fetchall(sql, params)
         return next(iter(rows), None)  # type: ignore[return-value]
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:

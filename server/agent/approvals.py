@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from server.notify import notify_admin
 from server.store import dumps
+from server.tables import approvals
+
+if TYPE_CHECKING:
+    from server.app import App
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,34 +35,26 @@ class Settled:
         return asdict(self)
 
 
-async def expire(app: Any) -> list[Settled]:
+async def expire(app: App) -> list[Settled]:
     now = app.clock.now().isoformat(timespec="seconds")
     async with app.store.transaction() as tx:
-        rows = await tx.fetchall("SELECT id, skill, expires_at FROM approvals WHERE status = 'pending' "
-                                 "AND expires_at <= ? ORDER BY id", (now,))
-        if rows:
-            await tx.execute("UPDATE approvals SET status = 'expired', decided_at = ?, decided_by = 'system' "
-                             f"WHERE id IN ({','.join('?' * len(rows))})", (now, *[r["id"] for r in rows]))
+        rows = await approvals.expire_due(tx, now)
     return [Settled(r["id"], r["skill"], "expired", f"nobody decided by {r['expires_at']}") for r in rows]
 
 
-async def execute_approved(app: Any) -> list[Settled]:
+async def execute_approved(app: App) -> list[Settled]:
     done = []
-    for row in await app.store.fetchall("SELECT * FROM approvals WHERE status = 'approved' ORDER BY id"):
+    for row in await approvals.approved(app.store):
         started = app.clock.now().isoformat(timespec="seconds")
-        claimed = await app.store.execute(
-            "UPDATE approvals SET status = 'executed', result = ? WHERE id = ? AND status = 'approved'",
-            (dumps({"started_at": started}), row["id"]))
-        if claimed.rowcount != 1:
+        if not await approvals.claim(app.store, row["id"], dumps({"started_at": started})):
             continue  # another process took it
         result = await app.executor.call(row["skill"], json.loads(row["arguments"]), caller="pilot",
                                          run_id=row["run_id"], approved=True)
         status = "executed" if result.ok else "failed"
         detail = result.text if result.ok else f"{result.error_kind}: {result.message}"
         async with app.store.transaction() as tx:
-            await tx.execute("UPDATE approvals SET status = ?, result = ? WHERE id = ?",
-                             (status, dumps({"ok": result.ok, "activity_id": result.activity_id,
-                                             "detail": detail[:2000], "started_at": started}), row["id"]))
+            await approvals.settle(tx, row["id"], status=status, result=dumps(
+                {"ok": result.ok, "activity_id": result.activity_id, "detail": detail[:2000], "started_at": started}))
             if not result.ok:
                 await notify_admin(tx, kind="approval_failed", title=f"Approved action {row['skill']} failed",
                                    body=f"Approval #{row['id']} ran and failed: {detail}", now=app.clock.now())
@@ -66,11 +62,9 @@ async def execute_approved(app: Any) -> list[Settled]:
     return done
 
 
-async def notify_new_requests(app: Any, after_id: int) -> int:
+async def notify_new_requests(app: App, after_id: int) -> int:
     """Tell the administrator about pending requests newer than ``after_id``; returns the new cursor."""
-    rows = await app.store.fetchall(
-        "SELECT id, skill, arguments, expires_at FROM approvals WHERE id > ? AND status = 'pending' ORDER BY id",
-        (after_id,))
+    rows = await approvals.pending_after(app.store, after_id)
     if not rows:
         return after_id
     async with app.store.transaction() as tx:

@@ -20,11 +20,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from prompts.render import load as load_template
 from server.errors import ModuleError
 from server.scheduler import schedules
+from server.tables import memory
+from skills.context import Database
+
+if TYPE_CHECKING:
+    from server.app import App
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +51,11 @@ def template(name: str) -> str:
     return load_template(name)
 
 
-async def agent_enabled(app: Any) -> bool:
+async def agent_enabled(app: App) -> bool:
     return bool(await app.modules.is_enabled(PILOT))
 
 
-async def enable_agent(app: Any, *, heartbeat_cron: str | None = None) -> BootstrapReport:
+async def enable_agent(app: App, *, heartbeat_cron: str | None = None) -> BootstrapReport:
     report = BootstrapReport()
     was_on = await agent_enabled(app)
     for module_id in [PILOT, *_agent_only_modules(app)]:
@@ -60,10 +65,7 @@ async def enable_agent(app: Any, *, heartbeat_cron: str | None = None) -> Bootst
     now_iso = now.isoformat(timespec="seconds")
     async with app.store.transaction() as tx:
         for key, filename in DOCUMENTS.items():
-            seeded = await tx.execute(
-                "INSERT INTO memory (key, value, category, updated_at) VALUES (?, ?, 'core', ?) "
-                "ON CONFLICT(key) DO NOTHING", (key, template(filename), now_iso))
-            if seeded.rowcount:
+            if await memory.upsert(tx, key, template(filename), category="core", now_iso=now_iso, when="absent"):
                 report.changes.append(f"memory {key} seeded from prompts/{filename}")
         for name in await schedules.register(tx, now, heartbeat_cron=heartbeat_cron):
             report.changes.append(f"schedule {name} registered")
@@ -77,7 +79,7 @@ async def enable_agent(app: Any, *, heartbeat_cron: str | None = None) -> Bootst
     return report
 
 
-async def _fresh_start(tx: Any, now: datetime, report: BootstrapReport) -> None:
+async def _fresh_start(tx: Database, now: datetime, report: BootstrapReport) -> None:
     now_iso = now.isoformat(timespec="seconds")
     if await schedules.rearm(tx, now):
         report.changes.append("schedules re-armed from now")
@@ -91,7 +93,7 @@ async def _fresh_start(tx: Any, now: datetime, report: BootstrapReport) -> None:
         report.changes.append(f"automations re-armed ({rearmed.rowcount} cron, {started.rowcount} event)")
 
 
-async def disable_agent(app: Any) -> BootstrapReport:
+async def disable_agent(app: App) -> BootstrapReport:
     """Switch the agent (and the agent-only modules) off; data, memory and schedules are kept."""
     report = BootstrapReport()
     for module_id in [*_agent_only_modules(app), PILOT]:
@@ -103,6 +105,6 @@ async def disable_agent(app: Any) -> BootstrapReport:
     return report
 
 
-def _agent_only_modules(app: Any) -> list[str]:
+def _agent_only_modules(app: App) -> list[str]:
     return [m.id for m in app.registry.modules.values() if m.agent_only and m.id != PILOT]
 

@@ -21,8 +21,10 @@ from typing import Any
 
 from server.agent.run_record import RunRecord
 from server.store import dumps
+from server.tables import activity, runs
+from skills.context import Database
 
-RESUMABLE = ("running", "paused", "timeout")
+RESUMABLE = runs.RESUMABLE
 
 
 @dataclass
@@ -38,27 +40,21 @@ class Checkpoint:
                       "activity_watermark": self.activity_watermark})
 
 
-async def create(db: Any, cp: Checkpoint, *, now: str) -> None:
+async def create(db: Database, cp: Checkpoint, *, now: str) -> None:
     r = cp.record
-    await db.execute(
-        "INSERT INTO runs (id, kind, status, cursor, plan, state, started_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (r.run_id, r.kind, r.status, r.cursor, dumps(cp.plan), cp.state(), now, now),
-    )
+    await runs.insert_run(db, run_id=r.run_id, kind=r.kind, status=r.status, cursor=r.cursor, plan=dumps(cp.plan),
+                          state=cp.state(), now=now)
 
 
-async def save(db: Any, cp: Checkpoint, *, now: str, paused_reason: str | None = None) -> None:
+async def save(db: Database, cp: Checkpoint, *, now: str, paused_reason: str | None = None) -> None:
     r = cp.record
-    await db.execute(
-        "UPDATE runs SET status = ?, cursor = ?, plan = ?, state = ?, stop_reason = ?, paused_reason = ?, "
-        "updated_at = ? WHERE id = ?",
-        (r.status, r.cursor, dumps(cp.plan), cp.state(), r.stop_reason, paused_reason, now, r.run_id),
-    )
+    await runs.update_run(db, run_id=r.run_id, status=r.status, cursor=r.cursor, plan=dumps(cp.plan),
+                          state=cp.state(), stop_reason=r.stop_reason, paused_reason=paused_reason, now=now)
 
 
-async def load(db: Any, run_id: str) -> tuple[str, Checkpoint] | None:
+async def load(db: Database, run_id: str) -> tuple[str, Checkpoint] | None:
     """(status, checkpoint) of a run, or None when there is no such run."""
-    row = await db.fetchone("SELECT status, plan, state FROM runs WHERE id = ?", (run_id,))
+    row = await runs.run_state(db, run_id)
     if row is None:
         return None
     state = json.loads(row["state"] or "{}")
@@ -69,25 +65,15 @@ async def load(db: Any, run_id: str) -> tuple[str, Checkpoint] | None:
     return row["status"], cp
 
 
-async def resumable(db: Any, *, kind: str | None = None) -> list[str]:
+async def resumable(db: Database, *, kind: str | None = None) -> list[str]:
     """Ids of runs that stopped before finishing (oldest first), e.g. for the heartbeat to resume."""
-    marks = ", ".join("?" for _ in RESUMABLE)
-    sql = f"SELECT id FROM runs WHERE status IN ({marks})"
-    params: list[Any] = list(RESUMABLE)
-    if kind is not None:
-        sql += " AND kind = ?"
-        params.append(kind)
-    return [r["id"] for r in await db.fetchall(sql + " ORDER BY started_at, id", params)]
+    return await runs.resumable_ids(db, kind=kind)
 
 
-async def activity_since(db: Any, run_id: str, after_id: int, skill: str) -> dict[str, Any] | None:
+async def activity_since(db: Database, run_id: str, after_id: int, skill: str) -> dict[str, Any] | None:
     """The first activity row of ``run_id`` for ``skill`` newer than ``after_id`` (a call that already ran)."""
-    return await db.fetchone(
-        "SELECT id, status, error_kind, error, output_summary FROM activity "
-        "WHERE run_id = ? AND id > ? AND skill = ? ORDER BY id LIMIT 1",
-        (run_id, after_id, skill),
-    )
+    return await activity.run_call_after(db, run_id, after_id, skill)
 
 
-async def activity_watermark(db: Any, run_id: str) -> int:
-    return int(await db.fetchval("SELECT COALESCE(MAX(id), 0) FROM activity WHERE run_id = ?", (run_id,)) or 0)
+async def activity_watermark(db: Database, run_id: str) -> int:
+    return await activity.run_watermark(db, run_id)

@@ -16,13 +16,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from modules.pilot.memory import RESERVED_KEYS
 from prompts.render import render
 from server.agent.bootstrap import template
 from server.agent.settings import AgentSettings
 from server.resilience.evaluation import flagged_skills
+from server.tables import activity, approvals, memory, skill_state
+from skills.context import Database
+
+if TYPE_CHECKING:
+    from server.app import App
 
 CHECKOUT = timedelta(minutes=30)
 MAX_OBJECTIVES = 10
@@ -46,7 +51,12 @@ def clip(text: str, limit: int) -> str:
     return text[: max(0, limit - len(marker))] + marker
 
 
-async def active_objectives(db: Any, now: datetime) -> list[dict[str, Any]]:
+async def count_active_objectives(db: Database) -> int:
+    """Active objectives, checked out or not (what ``agent status`` counts)."""
+    return int(await db.fetchval("SELECT COUNT(*) FROM objectives WHERE status = 'active'") or 0)
+
+
+async def active_objectives(db: Database, now: datetime) -> list[dict[str, Any]]:
     """Active objectives no other run has checked out, most urgent first."""
     return await db.fetchall(
         "SELECT id, goal, priority, deadline, cadence, success_criteria, plan, evidence, created_at FROM objectives "
@@ -55,11 +65,10 @@ async def active_objectives(db: Any, now: datetime) -> list[dict[str, Any]]:
         (now.isoformat(timespec="seconds"), MAX_OBJECTIVES))
 
 
-async def gather(app: Any, settings: AgentSettings, *, run_hint: str = "") -> CycleContext:
+async def gather(app: App, settings: AgentSettings, *, run_hint: str = "") -> CycleContext:
     now = app.clock.now()
     db = app.store
-    docs = {r["key"]: r["value"] for r in await db.fetchall(
-        "SELECT key, value FROM memory WHERE key IN ('soul', 'identity', 'agents')")}
+    docs = await memory.values(db, ("soul", "identity", "agents"))
     system_prompt = "\n\n".join(clip(docs.get(k) or template(f"{k}.md"), settings.doc_chars)
                                 for k in ("soul", "identity", "agents"))
     objectives = await active_objectives(db, now)
@@ -93,7 +102,7 @@ async def gather(app: Any, settings: AgentSettings, *, run_hint: str = "") -> Cy
     return CycleContext(system_prompt, user_message, ids, dropped, len(system_prompt) + len(user_message))
 
 
-async def release_objectives(app: Any, ids: list[int]) -> None:
+async def release_objectives(app: App, ids: list[int]) -> None:
     if ids:
         await app.store.execute(
             f"UPDATE objectives SET locked_until = NULL WHERE id IN ({','.join('?' * len(ids))})", ids)
@@ -119,12 +128,9 @@ def _objectives(rows: list[dict[str, Any]], now: datetime) -> str:
     return "\n".join(out)
 
 
-async def _waiting(db: Any) -> str:
-    pending = await db.fetchall("SELECT id, skill, arguments, requested_at FROM approvals WHERE status = 'pending' "
-                                "ORDER BY id LIMIT 20")
-    decided = await db.fetchall(
-        "SELECT id, skill, status, result FROM approvals WHERE status IN ('rejected', 'executed', 'failed', 'expired') "
-        "ORDER BY COALESCE(decided_at, requested_at) DESC LIMIT 10")
+async def _waiting(db: Database) -> str:
+    pending = await approvals.pending(db, 20)
+    decided = await approvals.recently_decided(db, 10)
     lines = [f"- approval #{r['id']} pending: {r['skill']} {r['arguments']} (asked {r['requested_at']}); "
              "do not ask again" for r in pending]
     lines += [f"- approval #{r['id']} {r['status']}: {r['skill']}" + (f" - {r['result']}" if r["result"] else "")
@@ -132,11 +138,9 @@ async def _waiting(db: Any) -> str:
     return "\n".join(lines) or "Nothing waits for a person."
 
 
-async def _health(db: Any, now: datetime) -> str:
-    lines = [f"- {r['name']} is paused: {r['paused_reason']}" for r in await db.fetchall(
-        "SELECT name, paused_reason FROM skills WHERE paused_reason IS NOT NULL ORDER BY name")]
-    lines += [f"- {r['skill']} circuit open until {r['open_until']}" for r in await db.fetchall(
-        "SELECT skill, open_until FROM skill_state WHERE breaker != 'closed' ORDER BY skill")]
+async def _health(db: Database, now: datetime) -> str:
+    lines = [f"- {r['name']} is paused: {r['paused_reason']}" for r in await skill_state.paused_skills(db)]
+    lines += [f"- {r['skill']} circuit open until {r['open_until']}" for r in await skill_state.open_breakers(db)]
     flagged = await flagged_skills(db, now)
     lines += [f"- {f.skill} fails often: {f.negatives}/{f.calls} negative in 24 h" for f in flagged]
     lines += [f"- automation {r['name']}: {r['last_status']}" for r in await db.fetchall(
@@ -144,12 +148,9 @@ async def _health(db: Any, now: datetime) -> str:
     return "\n".join(lines) or "No known problem."
 
 
-async def _activity(db: Any, now: datetime) -> str:
+async def _activity(db: Database, now: datetime) -> str:
     since = (now - timedelta(hours=24)).isoformat(timespec="seconds")
-    rows = await db.fetchall(
-        "SELECT id, ts, caller, skill, status, outcome, error_kind, output_summary FROM activity WHERE ts >= ? "
-        "ORDER BY id DESC LIMIT ?", (since, RECENT_ACTIVITY))
-    total = await db.fetchval("SELECT COUNT(*) FROM activity WHERE ts >= ?", (since,))
+    total, rows = await activity.latest_since(db, since, RECENT_ACTIVITY)
     if not rows:
         return "No activity."
     lines = [f"{total} calls; the latest {len(rows)}:"]
@@ -159,9 +160,6 @@ async def _activity(db: Any, now: datetime) -> str:
     return "\n".join(lines)
 
 
-async def _memory(db: Any) -> str:
-    reserved = tuple(sorted(RESERVED_KEYS))
-    rows = await db.fetchall(
-        f"SELECT key, category, value FROM memory WHERE key NOT IN ({','.join('?' * len(reserved))}) "
-        "AND key NOT LIKE 'demo_seed:%' ORDER BY updated_at DESC, key LIMIT ?", (*reserved, RECENT_MEMORY))
+async def _memory(db: Database) -> str:
+    rows = await memory.recent_notes(db, excluding=RESERVED_KEYS, limit=RECENT_MEMORY)
     return "\n".join(f"- {r['key']} ({r['category']}): {clip(r['value'], 400)}" for r in rows) or "No notes yet."

@@ -19,11 +19,10 @@ import logging
 import random
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from server import activity
 from server.agent import approvals
 from server.agent.bootstrap import agent_enabled
 from server.agent.context import active_objectives, gather, release_objectives
@@ -32,6 +31,10 @@ from server.agent.runs import interrupted, reason
 from server.agent.settings import AgentSettings, load
 from server.resilience import backoff
 from server.scheduler import lease
+from server.tables import activity, runs
+
+if TYPE_CHECKING:
+    from server.app import App
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +44,7 @@ Reasoner = Callable[..., Awaitable[Any]]
 
 
 async def run_cycle(
-    app: Any, *, rng: random.Random | None = None, holder: str | None = None, force: bool = False,
+    app: App, *, rng: random.Random | None = None, holder: str | None = None, force: bool = False,
     reasoner: Reasoner | None = None,
 ) -> CycleRecord:
     """Run one cycle now. ``force`` ignores active hours (``pilothouse heartbeat --once``)."""
@@ -64,13 +67,11 @@ async def run_cycle(
             await lease.release(app.store, LEASE, holder)
 
 
-async def _locked_cycle(app: Any, settings: AgentSettings, rng: random.Random,
+async def _locked_cycle(app: App, settings: AgentSettings, rng: random.Random,
                         reasoner: Reasoner | None) -> CycleRecord:
-    reaped = await app.store.execute(
-        "UPDATE heartbeats SET status = 'failed', finished_at = ?, detail = json_set(detail, '$.reason', "
-        "'the process died during this cycle') WHERE status = 'running'", (_iso(app),))
-    if reaped.rowcount:
-        log.warning("heartbeat: %s interrupted cycle(s) recorded as failed", reaped.rowcount)
+    reaped = await runs.reap_running(app.store, _iso(app))
+    if reaped:
+        log.warning("heartbeat: %s interrupted cycle(s) recorded as failed", reaped)
     decision = await backoff.decide(app.store, rng)
     record = await start(app)
     if decision.skip:
@@ -95,7 +96,7 @@ async def _locked_cycle(app: Any, settings: AgentSettings, rng: random.Random,
     return await _close(app, record)
 
 
-async def _work(app: Any, settings: AgentSettings, record: CycleRecord, reasoner: Reasoner | None) -> None:
+async def _work(app: App, settings: AgentSettings, record: CycleRecord, reasoner: Reasoner | None) -> None:
     record.approvals = [s.as_dict() for s in await approvals.expire(app)]
     record.approvals += [s.as_dict() for s in await approvals.execute_approved(app)]
     waiting = await interrupted(app)
@@ -118,7 +119,7 @@ async def _work(app: Any, settings: AgentSettings, record: CycleRecord, reasoner
     record.apply(outcome)
 
 
-async def _close(app: Any, record: CycleRecord, *, state_too: bool = True) -> CycleRecord:
+async def _close(app: App, record: CycleRecord, *, state_too: bool = True) -> CycleRecord:
     if state_too:
         state = await load_state(app)
         state["approvals_notified_through"] = await approvals.notify_new_requests(
@@ -138,5 +139,5 @@ async def _close(app: Any, record: CycleRecord, *, state_too: bool = True) -> Cy
     return record
 
 
-def _iso(app: Any) -> str:
+def _iso(app: App) -> str:
     return app.clock.now().isoformat(timespec="seconds")

@@ -9,26 +9,24 @@ agent's context, so tomorrow's cycles start from yesterday's results.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from server.resilience.evaluation import flagged_skills
+from server.tables import activity, memory, runs
+
+if TYPE_CHECKING:
+    from server.app import App
 
 TOP = 10
 
 
-async def summarize_day(app: Any) -> str:
+async def summarize_day(app: App) -> str:
     now = app.clock.now()
     since = (now - timedelta(days=1)).isoformat(timespec="seconds")
     store = app.store
-    per_skill = await store.fetchall(
-        "SELECT skill, COUNT(*) AS calls, SUM(outcome = 'success') AS ok, SUM(outcome = 'negative') AS bad "
-        "FROM activity WHERE ts >= ? AND attempts > 0 GROUP BY skill ORDER BY calls DESC, skill LIMIT ?",
-        (since, TOP))
-    errors = await store.fetchall(
-        "SELECT skill, error_kind, COUNT(*) AS n FROM activity WHERE ts >= ? AND status = 'error' "
-        "GROUP BY skill, error_kind ORDER BY n DESC, skill LIMIT ?", (since, TOP))
-    beats = await store.fetchall(
-        "SELECT status, COUNT(*) AS n FROM heartbeats WHERE started_at >= ? GROUP BY status ORDER BY status", (since,))
+    per_skill = await activity.busiest_skills(store, since, TOP)
+    errors = await activity.frequent_errors(store, since, TOP)
+    beats = await runs.status_counts(store, since)
     completed = await store.fetchall(
         "SELECT id, goal FROM objectives WHERE status = 'completed' AND updated_at >= ? ORDER BY id", (since,))
     flagged = await flagged_skills(store, now)
@@ -49,8 +47,5 @@ async def summarize_day(app: Any) -> str:
         lines.append("Objectives completed: " + "; ".join(f"#{r['id']} {r['goal']}" for r in completed))
     text = "\n".join(lines)
     key = f"learning:{now.date().isoformat()}"
-    await store.execute(
-        "INSERT INTO memory (key, value, category, updated_at) VALUES (?, ?, 'learning', ?) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-        (key, text, now.isoformat(timespec="seconds")))
+    await memory.upsert(store, key, text, category="learning", now_iso=now.isoformat(timespec="seconds"))
     return key

@@ -26,7 +26,7 @@ import asyncio
 import logging
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
@@ -42,6 +42,9 @@ from server.providers.settings import HOW_TO_CONFIGURE, check_tier
 from server.resilience.loop_guard import LoopGuard
 from server.tokens import get_counter
 
+if TYPE_CHECKING:
+    from server.app import App
+
 log = logging.getLogger(__name__)
 
 MAX_TOOL_OUTPUT_CHARS = 4_000
@@ -50,7 +53,7 @@ NO_REPLY = "NO_REPLY"
 
 @dataclass
 class _Run:
-    app: Any
+    app: App
     chain: ProviderChain
     cp: Checkpoint
     guard: LoopGuard
@@ -58,7 +61,7 @@ class _Run:
 
 
 async def run_loop(
-    app: Any,
+    app: App,
     *,
     system_prompt: str = "",
     user_message: str = "",
@@ -94,7 +97,7 @@ async def run_loop(
             await chain.aclose()
 
 
-async def _start(app: Any, chain: ProviderChain, system_prompt: str, user_message: str, kind: str,
+async def _start(app: App, chain: ProviderChain, system_prompt: str, user_message: str, kind: str,
                  max_iterations: int, token_budget: int, model_tier: str, preferred: str | None) -> _Run:
     if not system_prompt.strip() or not user_message.strip():
         raise ConfigError("run_loop needs a system_prompt and a user_message (or a resume_run_id)")
@@ -110,7 +113,7 @@ async def _start(app: Any, chain: ProviderChain, system_prompt: str, user_messag
     return _Run(app, chain, cp, LoopGuard())
 
 
-async def _resume(app: Any, chain: ProviderChain, run_id: str) -> _Run:
+async def _resume(app: App, chain: ProviderChain, run_id: str) -> _Run:
     loaded = await checkpoint.load(app.store, run_id)
     if loaded is None:
         raise ConfigError(f"no run {run_id!r}; pilot_list_runs lists runs and their status")
@@ -292,5 +295,5 @@ async def _save(run: _Run, paused_reason: str | None = None) -> None:
         await checkpoint.save(run.app.store, run.cp, now=_now(run.app), paused_reason=paused_reason)
 
 
-def _now(app: Any) -> str:
+def _now(app: App) -> str:
     return str(app.clock.now().isoformat(timespec="seconds"))

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from server.store import dumps
+from server.tables import memory, runs
+
+if TYPE_CHECKING:
+    from server.app import App
 
 STATE_KEY = "heartbeat_state"
 
@@ -73,22 +77,19 @@ class CycleRecord:
         return "; ".join(parts)
 
 
-async def start(app: Any) -> CycleRecord:
+async def start(app: App) -> CycleRecord:
     now = app.clock.now().isoformat(timespec="seconds")
-    result = await app.store.execute(
-        "INSERT INTO heartbeats (started_at, status, detail) VALUES (?, 'running', '{}')", (now,))
-    return CycleRecord(status="running", started_at=now, heartbeat_id=int(result.lastrowid or 0))
+    return CycleRecord(status="running", started_at=now, heartbeat_id=await runs.start_heartbeat(app.store, now))
 
 
-async def finish(app: Any, record: CycleRecord) -> None:
+async def finish(app: App, record: CycleRecord) -> None:
     record.finished_at = app.clock.now().isoformat(timespec="seconds")
-    await app.store.execute(
-        "UPDATE heartbeats SET status = ?, finished_at = ?, run_id = ?, detail = ? WHERE id = ?",
-        (record.status, record.finished_at, record.run_id, dumps(record.detail()), record.heartbeat_id))
+    await runs.finish_heartbeat(app.store, record.heartbeat_id, status=record.status,
+                                finished_at=record.finished_at, run_id=record.run_id, detail=dumps(record.detail()))
 
 
-async def load_state(app: Any) -> dict[str, Any]:
-    raw = await app.store.fetchval("SELECT value FROM memory WHERE key = ?", (STATE_KEY,))
+async def load_state(app: App) -> dict[str, Any]:
+    raw = await memory.read(app.store, STATE_KEY)
     try:
         state = json.loads(raw) if raw else {}
     except json.JSONDecodeError:
@@ -96,7 +97,7 @@ async def load_state(app: Any) -> dict[str, Any]:
     return state if isinstance(state, dict) else {}
 
 
-async def save_state(app: Any, record: CycleRecord, state: dict[str, Any]) -> None:
+async def save_state(app: App, record: CycleRecord, state: dict[str, Any]) -> None:
     """The heartbeat's own memory: where the last cycle left off (read by the next one and by health)."""
     state.update({
         "last_cycle_id": record.heartbeat_id, "last_status": record.status, "last_reason": record.reason,
@@ -105,7 +106,10 @@ async def save_state(app: Any, record: CycleRecord, state: dict[str, Any]) -> No
     })
     if record.status in ("ok", "idle"):
         state["last_success_at"] = record.started_at
-    await app.store.execute(
-        "INSERT INTO memory (key, value, category, updated_at) VALUES (?, ?, 'system', ?) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-        (STATE_KEY, dumps(state), app.clock.now().isoformat(timespec="seconds")))
+    await write_state(app, state)
+
+
+async def write_state(app: App, state: dict[str, Any]) -> None:
+    """Replace the whole ``heartbeat_state`` note (kept under category ``system``)."""
+    await memory.upsert(app.store, STATE_KEY, dumps(state), category="system",
+                        now_iso=app.clock.now().isoformat(timespec="seconds"))

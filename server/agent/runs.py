@@ -15,12 +15,18 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from server.agent.record import CycleRecord, RunOutcome, load_state
+from server.agent.record import CycleRecord, RunOutcome, load_state, write_state
 from server.agent.settings import AgentSettings
+from server.tables import runs
+
+if TYPE_CHECKING:
+    from server.agent.heartbeat import Reasoner
+    from server.agent.run_record import RunRecord
+    from server.app import App
 
 log = logging.getLogger(__name__)
 
@@ -28,26 +34,22 @@ KIND = "heartbeat"
 MAX_RESUMES = 3
 STALE = timedelta(hours=24)
 GUARD_S = 30.0
-# The statuses the loop can resume (server.agent.checkpoint.RESUMABLE).
-RESUMABLE = ("running", "paused", "timeout")
+# The statuses the loop can resume (the same tuple as server.agent.checkpoint.RESUMABLE).
+RESUMABLE = runs.RESUMABLE
 
 
-async def interrupted(app: Any) -> str | None:
+async def interrupted(app: App) -> str | None:
     """The oldest heartbeat run waiting to be resumed, giving up on stale or over-resumed ones."""
     now = app.clock.now()
     resumes = (await load_state(app)).get("resumes", {})
-    rows = await app.store.fetchall(
-        f"SELECT id, status, started_at, resume_after FROM runs WHERE kind = ? AND status IN {RESUMABLE} "
-        "ORDER BY started_at, id", (KIND,))
-    for row in rows:
+    for row in await runs.resumable_runs(app.store, KIND):
         reason = None
         if row["started_at"] < (now - STALE).isoformat(timespec="seconds"):
             reason = f"abandoned: not finished within {STALE.total_seconds() / 3600:g} h"
         elif int(resumes.get(row["id"], 0)) >= MAX_RESUMES:
             reason = f"abandoned after {MAX_RESUMES} resumes"
         if reason:
-            await app.store.execute("UPDATE runs SET status = 'failed', stop_reason = ?, updated_at = ? WHERE id = ?",
-                                    (reason, now.isoformat(timespec="seconds"), row["id"]))
+            await runs.give_up(app.store, row["id"], reason, now.isoformat(timespec="seconds"))
             log.warning("heartbeat run %s %s", row["id"], reason)
             continue
         if row["resume_after"] and row["resume_after"] > now.isoformat(timespec="seconds"):
@@ -57,10 +59,10 @@ async def interrupted(app: Any) -> str | None:
 
 
 async def reason(
-    app: Any, settings: AgentSettings, record: CycleRecord, reasoner: Any, *,
+    app: App, settings: AgentSettings, record: CycleRecord, reasoner: Reasoner | None, *,
     system_prompt: str = "", user_message: str = "", resume_run_id: str | None = None,
 ) -> RunOutcome:
-    fresh = not await app.store.fetchval("SELECT 1 FROM heartbeats WHERE status = 'ok' LIMIT 1")
+    fresh = not await runs.any_succeeded(app.store)
     run_loop = reasoner or _real_loop()
     if resume_run_id:
         await _count_resume(app, resume_run_id)
@@ -78,7 +80,7 @@ async def reason(
     return await judge(app, run)
 
 
-async def judge(app: Any, run: Any) -> RunOutcome:
+async def judge(app: App, run: RunRecord) -> RunOutcome:
     """Translate a ``RunRecord`` into the cycle's status; a run that only talked did not work."""
     run_id = str(run.run_id)
     actions = [{"activity_id": c.activity_id, "skill": c.skill, "ok": c.ok, "error_kind": c.error_kind,
@@ -105,21 +107,14 @@ async def judge(app: Any, run: Any) -> RunOutcome:
                           "token_budget": "stopped at the token budget"}.get(str(run.stop_reason), detail))
 
 
-async def _count_resume(app: Any, run_id: str) -> None:
-    from server.agent.record import STATE_KEY
-    from server.store import dumps
-
+async def _count_resume(app: App, run_id: str) -> None:
     state = await load_state(app)
     counts = state.get("resumes", {})
     counts[run_id] = int(counts.get(run_id, 0)) + 1
     # Keep counts only for runs still waiting to be resumed, so the note does not grow forever.
-    alive = {r["id"] for r in await app.store.fetchall(
-        f"SELECT id FROM runs WHERE id IN ({','.join('?' * len(counts))}) AND status IN {RESUMABLE}", list(counts))}
+    alive = await runs.still_resumable(app.store, counts)
     state["resumes"] = {k: v for k, v in counts.items() if k in alive}
-    await app.store.execute(
-        "INSERT INTO memory (key, value, category, updated_at) VALUES (?, ?, 'system', ?) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-        (STATE_KEY, dumps(state), app.clock.now().isoformat(timespec="seconds")))
+    await write_state(app, state)
 
 
 def _real_loop() -> Any:

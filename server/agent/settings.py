@@ -11,10 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from server.errors import ConfigError
+
+if TYPE_CHECKING:
+    from server.app import App
 
 HOURS = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 
@@ -83,5 +86,5 @@ def parse_hours(text: str) -> tuple[time, time]:
     return time(h1, m1), end
 
 
-async def load(app: Any) -> AgentSettings:
+async def load(app: App) -> AgentSettings:
     return AgentSettings.from_mapping(await app.modules.settings("pilot"))

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from server.health.hashing import BASELINE_KEY, compute
+from server.tables import memory
 from server.tables.skill_state import enabled_skill_rows
 
+if TYPE_CHECKING:
+    from server.app import App
 
-async def set_baseline(app: Any) -> dict[str, Any]:
+
+async def set_baseline(app: App) -> dict[str, Any]:
     skills_hash, per_skill = compute(await enabled_skill_rows(app.store))
-    value = {"hash": skills_hash, "skills": per_skill, "set_at": app.clock.now().isoformat(timespec="seconds")}
-    await app.store.execute(
-        "INSERT INTO memory (key, value, category, updated_at) VALUES (?, ?, 'core', ?) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-        (BASELINE_KEY, json.dumps(value), value["set_at"]))
-    return {"hash": skills_hash, "skill_count": len(per_skill), "set_at": value["set_at"]}
+    set_at = app.clock.now().isoformat(timespec="seconds")
+    value = {"hash": skills_hash, "skills": per_skill, "set_at": set_at}
+    await memory.upsert(app.store, BASELINE_KEY, json.dumps(value), category="core", now_iso=set_at)
+    return {"hash": skills_hash, "skill_count": len(per_skill), "set_at": set_at}

@@ -10,12 +10,16 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from server.cache import runtime_cache, skill_schemas
 from server.scheduler import cron
 from server.scheduler.schedules import PLATFORM_SCHEDULES
+from server.tables import memory
 from skills import Skill
+
+if TYPE_CHECKING:
+    from server.app import App
 
 Severity = Literal["degraded", "unhealthy"]
 SCHEMA_CHECK_PREFIX = "schema_check:"
@@ -33,7 +37,7 @@ def interval(expr: str, tz: str, now: datetime) -> timedelta:
     return cron.next_after(expr, tz, first) - first
 
 
-async def skills_documented(app: Any, rows: list[dict[str, Any]]) -> list[Finding]:
+async def skills_documented(app: App, rows: list[dict[str, Any]]) -> list[Finding]:
     thin = [r["name"] for r in rows if not (r["description"] or "").strip() or not (r["instructions"] or "").strip()]
     return [Finding("undocumented_skill", f"skill {n} has no description or instructions") for n in thin]
 
@@ -60,7 +64,7 @@ def _meta_validator() -> Any:
     return Draft202012Validator(Draft202012Validator.META_SCHEMA)
 
 
-async def schemas_valid(app: Any, rows: list[dict[str, Any]]) -> list[Finding]:
+async def schemas_valid(app: App, rows: list[dict[str, Any]]) -> list[Finding]:
     problems = await checked_schemas(app)
     found = []
     for row in rows:
@@ -71,7 +75,7 @@ async def schemas_valid(app: Any, rows: list[dict[str, Any]]) -> list[Finding]:
     return found
 
 
-async def checked_schemas(app: Any) -> dict[str, list[str]]:
+async def checked_schemas(app: App) -> dict[str, list[str]]:
     """Each defined skill's schema problems, validated once per version of the code.
 
     Validating ~170 skills' schemas against the 2020-12 meta-schema takes ~0.5 s, paid by every
@@ -88,7 +92,7 @@ async def checked_schemas(app: Any) -> dict[str, list[str]]:
     return problems
 
 
-async def automations_target_skills(app: Any, rows: list[dict[str, Any]]) -> list[Finding]:
+async def automations_target_skills(app: App, rows: list[dict[str, Any]]) -> list[Finding]:
     enabled = {r["name"] for r in rows}
     autos = await app.store.fetchall("SELECT id, name, skill FROM automations a WHERE a.enabled = 1 AND "
                                      "a.module_id IN (SELECT id FROM modules WHERE enabled = 1)")
@@ -97,7 +101,7 @@ async def automations_target_skills(app: Any, rows: list[dict[str, Any]]) -> lis
             for a in autos if a["skill"] not in enabled]
 
 
-async def modules_bootstrapped(app: Any) -> list[Finding]:
+async def modules_bootstrapped(app: App) -> list[Finding]:
     found = []
     for module_id in sorted(await app.modules.enabled_ids()):
         module = app.registry.modules.get(module_id)
@@ -107,14 +111,13 @@ async def modules_bootstrapped(app: Any) -> list[Finding]:
     return found
 
 
-async def agent_documents(app: Any) -> list[Finding]:
-    rows = await app.store.fetchall("SELECT key FROM memory WHERE key IN ('soul', 'agents') AND value != ''")
-    present = {r["key"] for r in rows}
+async def agent_documents(app: App) -> list[Finding]:
+    present = await memory.filled(app.store, ("soul", "agents"))
     return [Finding("missing_document", f"the agent's {key} document is missing") for key in ("soul", "agents")
             if key not in present]
 
 
-async def platform_schedules(app: Any, now: datetime) -> list[Finding]:
+async def platform_schedules(app: App, now: datetime) -> list[Finding]:
     rows = {r["name"]: r for r in await app.store.fetchall("SELECT * FROM schedules")}
     found = []
     for name in PLATFORM_SCHEDULES:
@@ -134,8 +137,10 @@ async def platform_schedules(app: Any, now: datetime) -> list[Finding]:
     return found
 
 
-async def drift(app: Any, per_skill: dict[str, str]) -> tuple[list[Finding], dict[str, list[str]] | None]:
-    raw = await app.store.fetchval("SELECT value FROM memory WHERE key = 'skills_baseline'")
+async def drift(app: App, per_skill: dict[str, str]) -> tuple[list[Finding], dict[str, list[str]] | None]:
+    from server.health.hashing import BASELINE_KEY
+
+    raw = await memory.read(app.store, BASELINE_KEY)
     if raw is None:
         return [], None
     from server.health.hashing import diff

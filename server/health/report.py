@@ -16,15 +16,19 @@ from __future__ import annotations
 import json
 import os
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
 from server.health import checks
-from server.health.hashing import compute
+from server.health.hashing import BASELINE_KEY, compute
 from server.resilience.evaluation import flagged_skills
 from server.scheduler.schedules import PLATFORM_SCHEDULES
+from server.tables import memory, runs, skill_state
 from server.tables.skill_state import enabled_skill_rows
+
+if TYPE_CHECKING:
+    from server.app import App
 
 Status = Literal["healthy", "degraded", "unhealthy"]
 
@@ -94,7 +98,7 @@ class HealthReport(BaseModel):
     checked_at: str
 
 
-async def build_report(app: Any) -> HealthReport:
+async def build_report(app: App) -> HealthReport:
     now = app.clock.now()
     try:
         schema_version = await app.store.schema_version("core")
@@ -103,9 +107,8 @@ async def build_report(app: Any) -> HealthReport:
     agent_on = bool(await app.modules.is_enabled("pilot"))
     rows = await enabled_skill_rows(app.store)
     skills_hash, per_skill = compute(rows)
-    memory = {r["key"] for r in await app.store.fetchall(
-        "SELECT key FROM memory WHERE key IN ('soul', 'agents', 'skills_baseline') AND value != ''")}
-    baseline = await app.store.fetchval("SELECT value FROM memory WHERE key = 'skills_baseline'")
+    documents = await memory.filled(app.store, ("soul", "agents", BASELINE_KEY))
+    baseline = await memory.read(app.store, BASELINE_KEY)
 
     results: list[list[checks.Finding]] = [
         await checks.skills_documented(app, rows),
@@ -129,8 +132,8 @@ async def build_report(app: Any) -> HealthReport:
     return HealthReport(
         status=_status(findings),
         agent_enabled=agent_on,
-        version=Version(skills_hash=skills_hash, skill_count=len(rows), soul_exists="soul" in memory,
-                        agents_exists="agents" in memory,
+        version=Version(skills_hash=skills_hash, skill_count=len(rows), soul_exists="soul" in documents,
+                        agents_exists="agents" in documents,
                         baseline_hash=json.loads(baseline)["hash"] if baseline else None, drift=drift_detail),
         heartbeat=await _heartbeat(app, now),
         cron=Cron(registered=sorted(schedules),
@@ -151,26 +154,23 @@ def _status(findings: list[checks.Finding]) -> Status:
     return "degraded" if findings else "healthy"
 
 
-async def _heartbeat(app: Any, now: datetime) -> Heartbeat:
-    row = await app.store.fetchone("SELECT MAX(started_at) AS last FROM heartbeats WHERE status != 'skipped'")
+async def _heartbeat(app: App, now: datetime) -> Heartbeat:
+    last = await runs.last_attempted_at(app.store)
     schedule = await app.store.fetchone("SELECT cron, timezone FROM schedules WHERE name = 'heartbeat'")
     every = checks.interval(schedule["cron"], schedule["timezone"], now) if schedule else None
-    last = row["last"] if row else None
     age = (now - datetime.fromisoformat(last)).total_seconds() / 60 if last else None
     return Heartbeat(last_run=last, age_minutes=round(age, 1) if age is not None else None,
                      interval_minutes=every.total_seconds() / 60 if every else None)
 
 
-async def _skill_states(app: Any, now: datetime) -> SkillStates:
-    paused = [r["name"] for r in await app.store.fetchall(
-        "SELECT name FROM skills WHERE paused_reason IS NOT NULL ORDER BY name")]
-    broken = [r["skill"] for r in await app.store.fetchall(
-        "SELECT skill FROM skill_state WHERE breaker != 'closed' ORDER BY skill")]
+async def _skill_states(app: App, now: datetime) -> SkillStates:
+    paused = [r["name"] for r in await skill_state.paused_skills(app.store)]
+    broken = [r["skill"] for r in await skill_state.open_breakers(app.store)]
     flagged = [f.skill for f in await flagged_skills(app.store, now)]
     return SkillStates(open_breakers=broken, paused=paused, flagged=flagged)
 
 
-async def _providers(app: Any, now: datetime) -> list[ProviderState]:
+async def _providers(app: App, now: datetime) -> list[ProviderState]:
     rows = await app.store.fetchall("SELECT provider, cooldown_until, reason FROM provider_state ORDER BY provider")
     return [ProviderState(provider=r["provider"], reason=r["reason"],
                           cooling_down_until=r["cooldown_until"] if r["cooldown_until"] and

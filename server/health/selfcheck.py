@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from modules.pilot.objectives import Step
-from server import activity
 from server.health.report import HealthReport, build_report
 from server.notify import notify_admin
+from server.tables import activity
+from skills.context import Database
+
+if TYPE_CHECKING:
+    from server.app import App
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +34,7 @@ REMEDIES = {
 }
 
 
-async def run_self_check(app: Any) -> HealthReport:
+async def run_self_check(app: App) -> HealthReport:
     report = await build_report(app)
     now = app.clock.now()
     now_iso = now.isoformat(timespec="seconds")
@@ -55,7 +59,7 @@ async def run_self_check(app: Any) -> HealthReport:
     return report
 
 
-async def _open_objective(tx: Any, kind: str, messages: list[str], now_iso: str) -> None:
+async def _open_objective(tx: Database, kind: str, messages: list[str], now_iso: str) -> None:
     objective_kind = f"selfheal:{kind}"
     exists = await tx.fetchone("SELECT id FROM objectives WHERE kind = ? AND status IN ('active', 'paused')",
                                (objective_kind,))

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from server.health.baseline import set_baseline
 from server.health.report import build_report
+from server.tables import memory
 from skills import Module, NotFound, SkillContext, SkillFailed, skill
 
 if TYPE_CHECKING:
@@ -109,11 +110,8 @@ def _skills(app: App) -> tuple[Any, ...]:
 
         restored = []
         for key, filename in DOCUMENTS.items():
-            result = await ctx.db.execute(
-                "INSERT INTO memory (key, value, category, updated_at) VALUES (?, ?, 'core', ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at "
-                "WHERE memory.value = ''", (key, template(filename), ctx.now_iso()))
-            if result.rowcount:
+            if await memory.upsert(ctx.db, key, template(filename), category="core", now_iso=ctx.now_iso(),
+                                   when="empty"):
                 restored.append(key)
         return Done(changed=bool(restored), detail=f"restored: {', '.join(restored) or 'nothing was missing'}")
 

@@ -23,7 +23,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from server.manifest.render import skill_spec
+from server.tables import activity
 from skills import Skill
+from skills.context import Database
 
 USAGE_WINDOW = timedelta(days=14)
 DROP_SIZE = 20
@@ -31,17 +33,12 @@ OVERVIEW_WORDS = frozenset({"summary", "report", "stats", "statistics", "overvie
                             "aging", "totals", "utilization", "health"})
 LISTING_WORDS = frozenset({"list", "search", "find", "top", "upcoming", "due", "overdue"})
 
-# Served by the activity_eval index (ts, skill, outcome); status and attempts come from the row.
-USAGE_SQL = (
-    "SELECT skill, COUNT(*) AS uses, MAX(ts) AS last_used FROM activity "
-    "WHERE ts >= ? AND status IN ('ok', 'error') AND attempts > 0 GROUP BY skill"
-)
 
 
-async def usage_counts(db: Any, now: datetime) -> dict[str, tuple[int, str]]:
+async def usage_counts(db: Database, now: datetime) -> dict[str, tuple[int, str]]:
     """skill -> (executed calls in the window, last use as an ISO timestamp)."""
     since = (now - USAGE_WINDOW).isoformat(timespec="seconds")
-    rows = await db.fetchall(USAGE_SQL, (since,))
+    rows = await activity.usage_since(db, since)
     return {r["skill"]: (r["uses"], r["last_used"]) for r in rows}
 
 
@@ -74,5 +71,5 @@ def _newest_first(timestamp: str) -> str:
     return "".join(chr(0x10FFFF - ord(c)) for c in timestamp)
 
 
-async def ranked_skills(db: Any, skills: list[Skill], module_order: list[str], now: datetime) -> list[Skill]:
+async def ranked_skills(db: Database, skills: list[Skill], module_order: list[str], now: datetime) -> list[Skill]:
     return rank(skills, await usage_counts(db, now), module_order)

@@ -84,7 +84,7 @@ def minimal_schema(schema: Any) -> Any:
         if len(non_null) == 1 and len(non_null) < len(options):
             merged = {**{k: v for k, v in schema.items() if k != "anyOf"}, **non_null[0]}
             return minimal_schema(merged)
-    result = {}
+    result: dict[str, Any] = {}
     for key, value in schema.items():
         if key in _NAMED_MAPS and isinstance(value, dict):
             result[key] = {name: minimal_schema(sub) for name, sub in value.items()}

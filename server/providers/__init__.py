@@ -20,6 +20,7 @@ from server.providers.probe import ProbeCache
 from server.providers.settings import PROVIDERS, AiSettings
 from server.providers.types import AiConfig, Attempt, ChatResult, ModelReply, Tier, ToolCall
 from skills import Clock, SystemClock
+from skills.context import Database
 
 __all__ = [
     "PROVIDERS",
@@ -47,7 +48,7 @@ async def resolve_ai_config(
     preferred_provider: str | None = None,
     *,
     env: Mapping[str, str] | None = None,
-    store: object | None = None,
+    store: Database | None = None,
     clock: Clock | None = None,
 ) -> AiConfig:
     """The first available provider for ``tier``: configured, answering if local, and (given the

@@ -20,7 +20,7 @@ import logging
 import time
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from server.providers import cooldown, usage
 from server.providers.cooldown import ProviderState
@@ -29,6 +29,10 @@ from server.providers.probe import ProbeCache
 from server.providers.settings import HOW_TO_CONFIGURE, PROVIDERS, AiSettings, check_tier
 from server.providers.types import AiConfig, Attempt, ChatResult, ModelReply
 from skills import Clock, ErrorKind
+from skills.context import Database
+
+if TYPE_CHECKING:
+    from server.app import App
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +46,7 @@ class ProviderChain:
     """One per run or per process; reuses one SDK client per provider. ``store`` may be None (no
     cooldowns, no usage rows) for a bare ``resolve_ai_config``."""
 
-    def __init__(self, store: Any, clock: Clock, settings: AiSettings | None = None, *,
+    def __init__(self, store: Database | None, clock: Clock, settings: AiSettings | None = None, *,
                  probes: ProbeCache | None = None) -> None:
         self.store = store
         self.clock = clock
@@ -51,7 +55,7 @@ class ProviderChain:
         self._adapters: dict[str, Adapter] = {}
 
     @classmethod
-    def for_app(cls, app: Any, settings: AiSettings | None = None) -> ProviderChain:
+    def for_app(cls, app: App, settings: AiSettings | None = None) -> ProviderChain:
         return cls(app.store, app.clock, settings)
 
     async def __aenter__(self) -> ProviderChain:

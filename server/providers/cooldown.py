@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from server.providers.settings import AiSettings
 from skills import ErrorKind
+from skills.context import Database
 
 LONG = frozenset({ErrorKind.AUTH_FAILED, ErrorKind.HTTP_401, ErrorKind.HTTP_403, ErrorKind.QUOTA_HIT})
 RATE = frozenset({ErrorKind.RATE_LIMITED, ErrorKind.HTTP_429})
@@ -40,7 +40,7 @@ class ProviderState:
         return self.cooldown_until is not None and self.cooldown_until > now
 
 
-async def load(db: Any) -> dict[str, ProviderState]:
+async def load(db: Database) -> dict[str, ProviderState]:
     rows = await db.fetchall("SELECT provider, cooldown_until, reason, failures FROM provider_state")
     return {
         r["provider"]: ProviderState(
@@ -66,7 +66,7 @@ def cooldown_for(kind: ErrorKind, failures: int, retry_after_s: float | None, se
 
 
 async def record_failure(
-    db: Any, previous: ProviderState | None, provider: str, *, kind: ErrorKind, message: str,
+    db: Database, previous: ProviderState | None, provider: str, *, kind: ErrorKind, message: str,
     retry_after_s: float | None, now: datetime, settings: AiSettings,
 ) -> ProviderState:
     failures = (previous.failures if previous else 0) + 1
@@ -79,13 +79,13 @@ async def record_failure(
     return ProviderState(provider, until, reason, failures)
 
 
-async def record_success(db: Any, previous: ProviderState | None, provider: str, now: datetime) -> None:
+async def record_success(db: Database, previous: ProviderState | None, provider: str, now: datetime) -> None:
     """A provider that answers is healthy again; write only when there is something to clear."""
     if previous is not None and (previous.failures or previous.cooldown_until is not None):
         await _upsert(db, provider, None, None, 0, now)
 
 
-async def clear(db: Any, provider: str | None, now: datetime) -> int:
+async def clear(db: Database, provider: str | None, now: datetime) -> int:
     """End cooldowns by hand (after fixing a key): one provider, or all when ``provider`` is None."""
     where, params = ("WHERE provider = ?", (provider,)) if provider else ("", ())
     result = await db.execute(
@@ -95,7 +95,7 @@ async def clear(db: Any, provider: str | None, now: datetime) -> int:
     return int(result.rowcount)
 
 
-async def _upsert(db: Any, provider: str, until: datetime | None, reason: str | None, failures: int,
+async def _upsert(db: Database, provider: str, until: datetime | None, reason: str | None, failures: int,
                   now: datetime) -> None:
     await db.execute(
         "INSERT INTO provider_state (provider, cooldown_until, reason, failures, updated_at) VALUES (?, ?, ?, ?, ?) "

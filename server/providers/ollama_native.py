@@ -62,7 +62,7 @@ class OllamaAdapter:
         )
 
     async def aclose(self) -> None:
-        await self._client.close()
+        await self._client.close()  # type: ignore[no-untyped-call]  # the ollama client leaves it unannotated
 
 
 def to_ollama(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -99,7 +99,7 @@ class AiSettings:
 def check_tier(tier: str) -> Tier:
     if tier not in TIERS:
         raise ConfigError(f"unknown model tier {tier!r}; use 'fast' or 'reasoning'")
-    return tier  # type: ignore[return-value]
+    return tier
 
 
 def _models(env: Mapping[str, str], provider: str, default: Mapping[str, str | None]) -> dict[str, str | None]:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from skills.context import Database
+
 
 async def record(
-    db: Any, *, ts: str, run_id: str | None, provider: str, model: str, tier: str, prompt_tokens: int = 0,
+    db: Database, *, ts: str, run_id: str | None, provider: str, model: str, tier: str, prompt_tokens: int = 0,
     completion_tokens: int = 0, latency_ms: float = 0.0, status: str = "ok", error_kind: str | None = None,
 ) -> int:
     result = await db.execute(
@@ -22,7 +24,7 @@ async def record(
     return int(result.lastrowid or 0)
 
 
-async def totals(db: Any, *, since: str | None = None) -> list[dict[str, Any]]:
+async def totals(db: Database, *, since: str | None = None) -> list[dict[str, Any]]:
     """Calls, errors, tokens and mean latency per provider and model (for the CLI and health)."""
     where, params = ("WHERE ts >= ?", (since,)) if since else ("", ())
     return await db.fetchall(

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Any
+
+from server.tables import runs
+from skills.context import Database
 
 STREAK_START = 3
 FAILED = ("failed", "timeout")
@@ -22,14 +24,10 @@ def skip_probability(streak: int) -> float:
     return min(0.9, 0.3 * (streak - 2))
 
 
-async def failure_streak(db: Any, window: int = 50) -> int:
-    rows = await db.fetchall(
-        "SELECT status FROM heartbeats WHERE status NOT IN ('skipped', 'running') ORDER BY id DESC LIMIT ?",
-        (window,),
-    )
+async def failure_streak(db: Database, window: int = 50) -> int:
     streak = 0
-    for row in rows:
-        if row["status"] not in FAILED:
+    for status in await runs.finished_statuses(db, window):
+        if status not in FAILED:
             break
         streak += 1
     return streak
@@ -42,7 +40,7 @@ class BackoffDecision:
     probability: float
 
 
-async def decide(db: Any, rng: random.Random) -> BackoffDecision:
+async def decide(db: Database, rng: random.Random) -> BackoffDecision:
     streak = await failure_streak(db)
     probability = skip_probability(streak)
     return BackoffDecision(probability > 0 and rng.random() < probability, streak, probability)

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from server.tables import skill_state
 from skills import ErrorKind
+from skills.context import Database
 
 FAILURE_THRESHOLD = 3
 BASE_COOLDOWN_S = 300.0
@@ -53,7 +55,7 @@ def _wait(now: datetime, until: str) -> str:
     return f"{seconds // 60} min {seconds % 60} s" if seconds >= 60 else f"{seconds} s"
 
 
-async def admit(tx: Any, skill: str, state: dict[str, Any] | None, now: datetime) -> Admission:
+async def admit(tx: Database, skill: str, state: dict[str, Any] | None, now: datetime) -> Admission:
     """Decide whether a call may run. ``tx`` must be inside a write transaction."""
     if state is None or state["breaker"] == "closed":
         return Admission(True)
@@ -65,13 +67,7 @@ async def admit(tx: Any, skill: str, state: dict[str, Any] | None, now: datetime
             "Use another skill or come back later."
         ))
     stale = _iso(now - timedelta(seconds=STALE_PROBE_S))
-    claimed = await tx.execute(
-        "UPDATE skill_state SET breaker = 'half_open', probe_started_at = ?, updated_at = ? "
-        "WHERE skill = ? AND ((breaker = 'open' AND open_until <= ?) "
-        "OR (breaker = 'half_open' AND probe_started_at < ?))",
-        (now_iso, now_iso, skill, now_iso, stale),
-    )
-    if claimed.rowcount == 1:
+    if await skill_state.claim_probe(tx, skill, now_iso, stale):
         return Admission(True, probe=True)
     return Admission(False, message=(
         f"circuit_broken: {skill} is being probed after repeated failures; one trial call is in flight. "
@@ -79,7 +75,7 @@ async def admit(tx: Any, skill: str, state: dict[str, Any] | None, now: datetime
     ))
 
 
-async def record(tx: Any, skill: str, *, failed: bool, now: datetime, probe: bool = False) -> None:
+async def record(tx: Database, skill: str, *, failed: bool, now: datetime, probe: bool = False) -> None:
     """Update the breaker after a counted call (a success, or a failure that counts).
 
     Reads the row inside the caller's transaction, never a copy taken before the call, so
@@ -88,19 +84,11 @@ async def record(tx: Any, skill: str, *, failed: bool, now: datetime, probe: boo
     now_iso = _iso(now)
     if not failed:
         if probe:
-            await tx.execute(
-                "UPDATE skill_state SET consecutive_failures = 0, breaker = 'closed', open_until = NULL, "
-                "cooldown_s = 0, probe_started_at = NULL, updated_at = ? WHERE skill = ?",
-                (now_iso, skill),
-            )
+            await skill_state.close_breaker(tx, skill, now_iso)
         else:  # ends a streak of failures; an open breaker is left to its probe
-            await tx.execute(
-                "UPDATE skill_state SET consecutive_failures = 0, updated_at = ? "
-                "WHERE skill = ? AND breaker = 'closed' AND consecutive_failures > 0",
-                (now_iso, skill),
-            )
+            await skill_state.end_failure_streak(tx, skill, now_iso)
         return
-    current = await tx.fetchone("SELECT * FROM skill_state WHERE skill = ?", (skill,))
+    current = await skill_state.breaker_row(tx, skill)
     failures = (current["consecutive_failures"] if current else 0) + 1
     state = current["breaker"] if current else "closed"
     open_until = current["open_until"] if current else None
@@ -112,28 +100,14 @@ async def record(tx: Any, skill: str, *, failed: bool, now: datetime, probe: boo
     elif state == "closed" and failures >= FAILURE_THRESHOLD:
         state, cooldown = "open", BASE_COOLDOWN_S
         open_until = _iso(now + timedelta(seconds=cooldown))
-    await tx.execute(
-        "INSERT INTO skill_state (skill, consecutive_failures, breaker, open_until, cooldown_s, probe_started_at,"
-        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(skill) DO UPDATE SET consecutive_failures = "
-        "excluded.consecutive_failures, breaker = excluded.breaker, open_until = excluded.open_until, "
-        "cooldown_s = excluded.cooldown_s, probe_started_at = excluded.probe_started_at, "
-        "updated_at = excluded.updated_at",
-        (skill, failures, state, open_until, cooldown, probe_started, now_iso),
-    )
+    await skill_state.save_breaker(tx, skill, failures=failures, breaker=state, open_until=open_until,
+                                   cooldown_s=cooldown, probe_started_at=probe_started, now=now_iso)
 
 
-async def release(tx: Any, skill: str, now: datetime) -> None:
+async def release(tx: Database, skill: str, now: datetime) -> None:
     """A probe ended without a verdict (a refusal or a caller mistake): let the next call probe."""
-    await tx.execute(
-        "UPDATE skill_state SET breaker = 'open', probe_started_at = NULL, updated_at = ? "
-        "WHERE skill = ? AND breaker = 'half_open'",
-        (_iso(now), skill),
-    )
+    await skill_state.release_probe(tx, skill, _iso(now))
 
 
-async def reset(tx: Any, skill: str, now: datetime) -> None:
-    await tx.execute(
-        "UPDATE skill_state SET consecutive_failures = 0, breaker = 'closed', open_until = NULL, cooldown_s = 0, "
-        "probe_started_at = NULL, consecutive_hard_negatives = 0, updated_at = ? WHERE skill = ?",
-        (_iso(now), skill),
-    )
+async def reset(tx: Database, skill: str, now: datetime) -> None:
+    await skill_state.reset_breaker(tx, skill, _iso(now))

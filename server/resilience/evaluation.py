@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from server.resilience.breaker import NOT_COUNTED
+from server.tables import activity
 from skills import HARD_GATES, ErrorKind
+from skills.context import Database
 
 WINDOW = timedelta(hours=24)
 NEGATIVE_RATE = 0.60
@@ -47,16 +48,12 @@ class Flag:
         return self.negatives / self.calls
 
 
-# Served by the covering index activity(skill, ts, outcome) (schema v2): groups come out in skill
-# order with no sort, and no table row is read; with fresh statistics SQLite skip-scans to the window.
-FLAGGED_SQL = (
-    "SELECT skill, COUNT(*) AS calls, SUM(outcome = 'negative') AS negatives FROM activity "
-    f"WHERE ts >= ? AND outcome IN ({', '.join(repr(s) for s in SCORED)}) GROUP BY skill "
-    "HAVING calls >= ? AND negatives * 1.0 / calls > ? ORDER BY skill"
-)
+# The statement flagged_skills runs (its index is explained in server/tables/activity.py).
+FLAGGED_SQL = activity.negative_rate_sql(SCORED)
 
 
-async def flagged_skills(db: Any, now: datetime) -> list[Flag]:
+async def flagged_skills(db: Database, now: datetime) -> list[Flag]:
     since = (now - WINDOW).isoformat(timespec="seconds")
-    rows = await db.fetchall(FLAGGED_SQL, (since, MIN_SAMPLE, NEGATIVE_RATE))
+    rows = await activity.negative_rates(db, scored=SCORED, since=since, min_calls=MIN_SAMPLE,
+                                         min_rate=NEGATIVE_RATE)
     return [Flag(r["skill"], r["calls"], r["negatives"]) for r in rows]

@@ -19,11 +19,15 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from server import activity
 from server.scheduler import cron
 from server.scheduler.templating import TemplateError, render
+from server.tables import activity
+from skills.context import Database, Row
+
+if TYPE_CHECKING:
+    from server.app import App
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +50,7 @@ class DispatchReport:
         return text
 
 
-async def dispatch(app: Any, *, agent_on: bool, window: timedelta = cron.DEFAULT_WINDOW) -> DispatchReport:
+async def dispatch(app: App, *, agent_on: bool, window: timedelta = cron.DEFAULT_WINDOW) -> DispatchReport:
     report = DispatchReport()
     rows = await app.store.fetchall(
         "SELECT a.* FROM automations a JOIN modules m ON m.id = a.module_id "
@@ -65,7 +69,7 @@ async def dispatch(app: Any, *, agent_on: bool, window: timedelta = cron.DEFAULT
     return report
 
 
-async def _run_cron(app: Any, row: dict[str, Any], window: timedelta, report: DispatchReport) -> None:
+async def _run_cron(app: App, row: dict[str, Any], window: timedelta, report: DispatchReport) -> None:
     config = json.loads(row["config"])
     expr, tz = config["schedule"], config.get("timezone", "UTC")
     now = app.clock.now()
@@ -87,7 +91,7 @@ async def _run_cron(app: Any, row: dict[str, Any], window: timedelta, report: Di
         await _call(app, row, json.loads(row["arguments"] or "{}"), report, trigger=f"cron {_iso(plan.occurrence)}")
 
 
-async def _run_events(app: Any, row: dict[str, Any], window: timedelta, report: DispatchReport) -> None:
+async def _run_events(app: App, row: dict[str, Any], window: timedelta, report: DispatchReport) -> None:
     name = json.loads(row["config"])["event"]
     events = await app.store.fetchall(
         "SELECT * FROM events WHERE name = ? AND id > ? ORDER BY id LIMIT ?", (name, row["last_event_id"], EVENT_BATCH))
@@ -127,7 +131,7 @@ async def _run_events(app: Any, row: dict[str, Any], window: timedelta, report: 
         await _record(app, row, f"{latest} ({text})" if ran else f"missed: {text}", error_kind="missed", error=text)
 
 
-async def _call(app: Any, row: dict[str, Any], arguments: dict[str, Any], report: DispatchReport,
+async def _call(app: App, row: dict[str, Any], arguments: dict[str, Any], report: DispatchReport,
                 *, trigger: str) -> None:
     result = await app.executor.call(row["skill"], arguments, caller="automation")
     report.fired.append((row["id"], row["skill"], result.ok))
@@ -137,7 +141,7 @@ async def _call(app: Any, row: dict[str, Any], arguments: dict[str, Any], report
     log.info("automation %s (%s) ran %s: %s", row["name"], trigger, row["skill"], status[:200])
 
 
-async def _record(app: Any, row: dict[str, Any], status: str, *, error_kind: str, error: str,
+async def _record(app: App, row: dict[str, Any], status: str, *, error_kind: str, error: str,
                   arguments: dict[str, Any] | None = None) -> None:
     """A run that did not happen still leaves a trace: the automation's status and an activity row."""
     now = app.clock.now().isoformat(timespec="seconds")
@@ -150,9 +154,15 @@ async def _record(app: Any, row: dict[str, Any], status: str, *, error_kind: str
     log.warning("automation %s: %s", row["name"], error)
 
 
-async def _set_status(app: Any, automation_id: int, status: str) -> None:
+async def _set_status(app: App, automation_id: int, status: str) -> None:
     await app.store.execute("UPDATE automations SET last_status = ? WHERE id = ?", (status[:1000], automation_id))
 
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value else None
+
+
+async def of_module(db: Database, module_id: str) -> list[Row]:
+    """A module's automations as stored (enabled or not), for display."""
+    return await db.fetchall(
+        "SELECT name, trigger, config, skill, executor, enabled FROM automations WHERE module_id = ?", (module_id,))

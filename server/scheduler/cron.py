@@ -54,12 +54,14 @@ def _zone(tz: str) -> ZoneInfo:
 def next_after(expr: str, tz: str, after: datetime) -> datetime:
     """The first occurrence strictly after ``after``, in UTC."""
     start = after.astimezone(_zone(tz))
-    return _croniter()(expr, start).get_next(datetime).astimezone(UTC)
+    found: datetime = _croniter()(expr, start).get_next(datetime)  # croniter ships no type hints
+    return found.astimezone(UTC)
 
 
 def latest_at_or_before(expr: str, tz: str, moment: datetime) -> datetime:
     start = (moment + timedelta(seconds=1)).astimezone(_zone(tz))
-    return _croniter()(expr, start).get_prev(datetime).astimezone(UTC)
+    found: datetime = _croniter()(expr, start).get_prev(datetime)
+    return found.astimezone(UTC)
 
 
 def count_between(expr: str, tz: str, first: datetime, end: datetime) -> int:

@@ -14,7 +14,8 @@ import socket
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+
+from skills.context import Database
 
 
 def new_holder_id(role: str = "proc") -> str:
@@ -29,7 +30,7 @@ class LeaseInfo:
     expires_at: str
 
 
-async def acquire(store: Any, name: str, holder: str, *, ttl_s: float, now: datetime) -> bool:
+async def acquire(store: Database, name: str, holder: str, *, ttl_s: float, now: datetime) -> bool:
     """Take (or extend) the lease; True when ``holder`` holds it afterwards."""
     now_iso = now.isoformat(timespec="seconds")
     expires = (now + timedelta(seconds=ttl_s)).isoformat(timespec="seconds")
@@ -43,13 +44,13 @@ async def acquire(store: Any, name: str, holder: str, *, ttl_s: float, now: date
     return result.rowcount == 1
 
 
-async def release(store: Any, name: str, holder: str) -> bool:
+async def release(store: Database, name: str, holder: str) -> bool:
     """Give the lease back, only if still ours (an expired lease may already be someone else's)."""
     result = await store.execute("DELETE FROM locks WHERE name = ? AND holder = ?", (name, holder))
     return result.rowcount == 1
 
 
-async def holder_of(store: Any, name: str, now: datetime) -> LeaseInfo | None:
+async def holder_of(store: Database, name: str, now: datetime) -> LeaseInfo | None:
     row = await store.fetchone("SELECT name, holder, expires_at FROM locks WHERE name = ? AND expires_at > ?",
                                (name, now.isoformat(timespec="seconds")))
     return LeaseInfo(**row) if row else None

@@ -7,9 +7,9 @@ cron (``pilothouse agent enable --heartbeat``), and re-registering never overwri
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from server.scheduler import cron
+from skills.context import Database, Row
 
 PLATFORM_SCHEDULES: dict[str, str] = {
     "heartbeat": "*/30 * * * *",
@@ -20,7 +20,7 @@ PLATFORM_SCHEDULES: dict[str, str] = {
 }
 
 
-async def register(tx: Any, now: datetime, *, heartbeat_cron: str | None = None) -> list[str]:
+async def register(tx: Database, now: datetime, *, heartbeat_cron: str | None = None) -> list[str]:
     """Insert the missing platform schedules, armed for their next occurrence. Returns the names added."""
     added = []
     for name, expr in PLATFORM_SCHEDULES.items():
@@ -36,7 +36,7 @@ async def register(tx: Any, now: datetime, *, heartbeat_cron: str | None = None)
     return added
 
 
-async def set_cron(tx: Any, name: str, expr: str, now: datetime, *, timezone: str | None = None) -> bool:
+async def set_cron(tx: Database, name: str, expr: str, now: datetime, *, timezone: str | None = None) -> bool:
     """Change a schedule's cron (and timezone); re-arms it from now. True when something changed."""
     row = await tx.fetchone("SELECT cron, timezone FROM schedules WHERE name = ?", (name,))
     if row is None:
@@ -50,7 +50,7 @@ async def set_cron(tx: Any, name: str, expr: str, now: datetime, *, timezone: st
     return True
 
 
-async def rearm(tx: Any, now: datetime) -> int:
+async def rearm(tx: Database, now: datetime) -> int:
     """Re-arm schedules whose next run passed while the agent was off: nothing was due then,
     so nothing is missed. Called only on the off -> on transition."""
     rows = await tx.fetchall("SELECT name, cron, timezone, next_run FROM schedules")
@@ -66,3 +66,9 @@ async def rearm(tx: Any, now: datetime) -> int:
 
 def _iso(value: datetime) -> str:
     return value.isoformat(timespec="seconds")
+
+
+async def listing(db: Database) -> list[Row]:
+    """Every schedule with its state, by name (what ``agent status`` shows)."""
+    return await db.fetchall(
+        "SELECT name, cron, timezone, enabled, last_run, next_run, last_status FROM schedules ORDER BY name")

@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from server import activity
 from server.scheduler import cron, lease
+from server.tables import activity
 
 if TYPE_CHECKING:
     from server.app import App
@@ -107,8 +107,10 @@ class Scheduler:
         handed_off = False
         try:
             fresh = await self.app.store.fetchone("SELECT * FROM schedules WHERE name = ?", (name,))
-            plan = fresh and cron.plan(fresh["cron"], fresh["timezone"], _dt(fresh["next_run"]), now, window)
-            if not fresh or plan is None:
+            if fresh is None:
+                return None
+            plan = cron.plan(fresh["cron"], fresh["timezone"], _dt(fresh["next_run"]), now, window)
+            if plan is None:
                 return None
             claimed = await self.app.store.execute(
                 "UPDATE schedules SET next_run = ? WHERE name = ? AND next_run IS ?",
@@ -189,7 +191,7 @@ class Scheduler:
                 try:
                     tick_s = (await self.timing()).tick_s
                 except Exception:
-                    tick_s = Timing.tick_s
+                    tick_s = Timing().tick_s  # the default (on a slots class Timing.tick_s is a descriptor)
                 await anyio.sleep(tick_s)
 
 

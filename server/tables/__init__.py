@@ -4,7 +4,7 @@
     memory          memory: the agent's documents, notes and the runtime's small state
     runs            runs and heartbeats: reasoning-loop checkpoints and heartbeat cycles
     approvals       approvals: requests a person decides
-    activity        activity: one row per skill call (see server/activity.py for its writer)
+    activity        activity: one row per skill call (and the redaction of what it records)
     notifications   notifications: what the administrator is told
 
 Everything else (the CLI, the MCP surface, the agent, health) calls these functions and never

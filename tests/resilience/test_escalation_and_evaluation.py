@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from modules.email import module as email_module
-from server import activity
 from server.app import App
 from server.assembly import open_app
 from server.cli.main import main
 from server.resilience import escalation, evaluation
 from server.resilience.evaluation import flagged_skills
+from server.tables import activity
 from server.testing import FakeClock, McpHarness, http_receiver, smtp_sink
 from skills import ErrorKind
 from tests.resilience import flaky

@@ -96,7 +96,7 @@ async def test_secrets_never_reach_the_log(fapp: App, fmcp: McpHarness) -> None:
     assert json.loads(stored) == {"api_key": "[redacted]",
                                   "target": "https://ada:[redacted]@crm.example.com/api?Authorization=[redacted]"}
     # Through the executor API too, nested and whatever the key's spelling; counts are not secrets.
-    from server.activity import redact
+    from server.tables.activity import redact
 
     assert redact({"auth": {"clientSecret": "x", "API-KEY": "y", "max_tokens": 500}, "items": [{"password": "z"}]}) \
         == {"auth": {"clientSecret": "[redacted]", "API-KEY": "[redacted]", "max_tokens": 500},

@@ -18,7 +18,7 @@ RELATIVE = re.compile(r"^(\d+)\s*([mhdw])$")
 UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("activity", help="the activity feed: recent skill calls, newest first")
     parser.add_argument("--since", help="a time (ISO 8601) or an age: 30m, 2h, 1d, 1w")
     parser.add_argument("--skill", help="only this skill")

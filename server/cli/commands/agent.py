@@ -15,7 +15,7 @@ from server.cli.output import CliError, emit_json, line, table
 from server.errors import ConfigError, ModuleError
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("agent", help="turn the autonomous agent on or off, and see what it is doing")
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = actions.add_parser("enable", help="turn the agent on (idempotent): memory, schedules, module bootstrap")
@@ -87,21 +87,21 @@ async def disable(args: argparse.Namespace) -> int:
 
 async def status(args: argparse.Namespace) -> int:
     from server.agent.bootstrap import PILOT, agent_enabled
+    from server.agent.context import count_active_objectives
+    from server.scheduler import schedules
     from server.scheduler.lease import holder_of
+    from server.tables import approvals, notifications, runs
 
     async with instance(args) as app:
         now = app.clock.now()
         data: dict[str, Any] = {
             "enabled": await agent_enabled(app),
             "settings": await app.modules.settings(PILOT),
-            "schedules": await app.store.fetchall(
-                "SELECT name, cron, timezone, enabled, last_run, next_run, last_status FROM schedules ORDER BY name"),
-            "last_heartbeat": await app.store.fetchone(
-                "SELECT id, started_at, finished_at, status, run_id, detail FROM heartbeats ORDER BY id DESC LIMIT 1"),
-            "pending_approvals": await app.store.fetchval("SELECT COUNT(*) FROM approvals WHERE status = 'pending'"),
-            "active_objectives": await app.store.fetchval("SELECT COUNT(*) FROM objectives WHERE status = 'active'"),
-            "unread_notifications": await app.store.fetchval(
-                "SELECT COUNT(*) FROM notifications WHERE read_at IS NULL"),
+            "schedules": await schedules.listing(app.store),
+            "last_heartbeat": await runs.last_heartbeat(app.store),
+            "pending_approvals": await approvals.pending_count(app.store),
+            "active_objectives": await count_active_objectives(app.store),
+            "unread_notifications": await notifications.unread_count(app.store),
         }
         lease = await holder_of(app.store, "heartbeat", now)
         data["heartbeat_running"] = lease.holder if lease else None

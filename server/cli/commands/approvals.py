@@ -13,7 +13,7 @@ from server.cli.commands.common import add_json_flag, instance
 from server.cli.output import CliError, emit_json, line, table
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("approvals", help="what the agent asks to do, waiting for a person; approve or reject")
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = actions.add_parser("list", help="pending requests (or --status / --all)")

@@ -18,7 +18,7 @@ from server.errors import ConfigError
 OK_STOPS = ("answer", "no_reply")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("ask", help="ask the agent to do something now (needs an AI provider)")
     parser.add_argument("request", nargs="?", help="what you want, in plain words")
     parser.add_argument("--tier", choices=["fast", "reasoning"], default="fast", help="model tier (default fast)")
@@ -38,7 +38,7 @@ async def ask(args: argparse.Namespace) -> int:
     if not args.request and not args.resume:
         raise CliError('say what you want: pilothouse ask "how many leads are open?"')
     async with instance(args) as app:
-        modules = [r["id"] for r in await app.store.fetchall("SELECT id FROM modules WHERE enabled = 1 ORDER BY id")]
+        modules = sorted(await app.modules.enabled_ids())
         system_prompt = render("ask", now=app.clock.now().isoformat(timespec="minutes"),
                                modules=", ".join(modules) or "none")
         try:

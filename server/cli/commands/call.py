@@ -17,7 +17,7 @@ from server.confirmation import Confirmation, ConfirmRequest
 from skills import ErrorKind
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("call", help="run one skill by hand (same validation and path as MCP)")
     parser.add_argument("skill")
     parser.add_argument("--args", default="{}", metavar="JSON", help='arguments as a JSON object, e.g. \'{"id": 3}\'')

@@ -7,7 +7,7 @@ from server.cli.output import line
 from server.demo import seed_demo
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("seed-demo", help="fill enabled modules with realistic sample data (once per module)")
     parser.set_defaults(handler=run)
 

@@ -8,7 +8,7 @@ from server.cli.output import emit_json, line
 EXIT = {"healthy": 0, "degraded": 1, "unhealthy": 2}
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("health", help="instance health and drift; exits 0/1/2 for healthy/degraded/unhealthy")
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(handler=report)

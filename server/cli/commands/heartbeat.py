@@ -7,9 +7,10 @@ import json
 
 from server.cli.commands.common import add_json_flag, instance
 from server.cli.output import emit_json, line, table
+from server.tables import runs
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("heartbeat", help="run one agent cycle now (--once), or list recent cycles")
     parser.add_argument("--once", action="store_true", help="run one cycle now, ignoring active hours")
     parser.add_argument("--limit", type=int, default=10, help="how many recent cycles to list")
@@ -20,9 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 async def heartbeat(args: argparse.Namespace) -> int:
     if not args.once:
         async with instance(args) as app:
-            rows = await app.store.fetchall(
-                "SELECT id, started_at, finished_at, status, run_id, detail FROM heartbeats ORDER BY id DESC LIMIT ?",
-                (max(1, args.limit),))
+            rows = await runs.recent_heartbeats(app.store, max(1, args.limit))
         for r in rows:
             r["reason"] = json.loads(r.pop("detail") or "{}").get("reason", "")
         emit_json(rows) if args.json else table(rows, ["id", "started_at", "status", "run_id", "reason"])

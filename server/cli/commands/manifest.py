@@ -8,7 +8,7 @@ from server.cli.commands.common import instance
 from server.cli.output import CliError, emit_json, line, table
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("manifest", help="print a tier's tool manifest and its size, or which tier a budget gets")
     parser.add_argument("--tier", choices=["full", "compact", "drop", "auto"], default="full",
                         help="the tier to print; auto = what `serve` would list for --context-tokens/--tool-share")

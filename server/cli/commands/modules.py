@@ -9,7 +9,7 @@ from server.cli.commands.common import add_json_flag, instance
 from server.cli.output import CliError, emit_json, line, table
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("modules", help="list, inspect, enable and disable modules")
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = actions.add_parser("list", help="every known module and whether it is on")
@@ -40,12 +40,12 @@ async def list_modules(args: argparse.Namespace) -> int:
 
 
 async def info(args: argparse.Namespace) -> int:
+    from server.scheduler.automations import of_module  # inside: croniter is slow to import on every start
+
     async with instance(args) as app:
         module = app.modules.get(args.module)
         enabled = await app.modules.is_enabled(module.id)
-        automations = await app.store.fetchall(
-            "SELECT name, trigger, config, skill, executor, enabled FROM automations WHERE module_id = ?", (module.id,)
-        )
+        automations = await of_module(app.store, module.id)
     data: dict[str, Any] = {
         "id": module.id, "name": module.name, "description": module.description, "version": module.version,
         "category": module.category, "enabled": enabled, "requires": list(module.requires),

@@ -9,7 +9,7 @@ from server.cli.output import CliError, emit_json, line, table
 from server.errors import ConfigError
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("providers", help="the AI provider chain: order, models, availability, cooldowns")
     parser.add_argument("--reset", metavar="NAME",
                         help="end a provider's cooldown after fixing it ('all' for every one)")

@@ -10,7 +10,7 @@ from server.cli.output import CliError
 from server.errors import ConfigError
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("serve", help="run the MCP server (stdio by default, or --http)")
     parser.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
     parser.add_argument("--host", default=os.environ.get("PILOTHOUSE_HOST", "127.0.0.1"))

@@ -1,14 +1,20 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING, Any
 
 from server.cli.commands.common import add_json_flag, instance
 from server.cli.output import CliError, emit_json, line, table
 from server.resilience import escalation
 from server.resilience.evaluation import flagged_skills
+from server.tables import skill_state
+
+if TYPE_CHECKING:
+    from server.app import App
+    from skills import Skill
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("skills", help="list, show and resume skills")
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = actions.add_parser("list", help="the skill catalog with trust, hints and state")
@@ -28,18 +34,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=resume)
 
 
-def _hints(skill) -> str:  # type: ignore[no-untyped-def]
+def _hints(skill: Skill) -> str:
     h = skill.hints
     marks = [("read_only", h.read_only), ("destructive", h.destructive), ("idempotent", h.idempotent),
              ("open_world", h.open_world)]
     return ",".join(name for name, on in marks if on) or "-"
 
 
-async def catalog(app, include_disabled: bool = False, module: str | None = None) -> list[dict]:  # type: ignore[no-untyped-def]
+async def catalog(app: App, include_disabled: bool = False, module: str | None = None) -> list[dict[str, Any]]:
     """One row per skill: what `skills list` prints and docs/skills.md is made from."""
-    rows = {r["name"]: r for r in await app.store.fetchall(
-        "SELECT s.name, s.enabled, s.paused_reason, m.enabled AS module_enabled, st.breaker "
-        "FROM skills s JOIN modules m ON m.id = s.module_id LEFT JOIN skill_state st ON st.skill = s.name")}
+    rows = await skill_state.catalog_state(app.store)
     flagged = {f.skill for f in await flagged_skills(app.store, app.clock.now())}
     result = []
     for skill in sorted(app.registry.skills.values(), key=lambda s: (s.module_id, s.name)):
@@ -75,9 +79,7 @@ async def show(args: argparse.Namespace) -> int:
         skill = app.registry.skills.get(args.name)
         if skill is None:
             raise CliError(f"unknown skill {args.name!r}; `pilothouse skills list` shows the catalog")
-        state = await app.store.fetchone(
-            "SELECT s.enabled, s.paused_reason, st.* FROM skills s LEFT JOIN skill_state st ON st.skill = s.name "
-            "WHERE s.name = ?", (skill.name,))
+        state = await skill_state.skill_state_row(app.store, skill.name)
     data = {
         "name": skill.name, "module": skill.module_id, "title": skill.title, "description": skill.description,
         "instructions": skill.instructions, "category": skill.category, "scope": skill.scope, "trust": skill.trust,

@@ -1,0 +1,77 @@
+"""The ``approvals`` table: requests to run a skill that a person decides.
+
+    pending -> approved | rejected (a person) | expired (nobody decided in time)
+    approved -> executed | failed (the heartbeat ran it)
+
+The executor queues requests, the heartbeat follows them through (server/agent/approvals.py);
+these functions are only the statements.
+"""
+
+from __future__ import annotations
+
+from skills.context import Database, Row
+
+
+async def queue(db: Database, *, skill: str, arguments: str, run_id: str | None, requested_at: str,
+                expires_at: str) -> int:
+    """A new ``pending`` request; its id."""
+    result = await db.execute(
+        "INSERT INTO approvals (skill, arguments, run_id, status, requested_at, expires_at) "
+        "VALUES (?, ?, ?, 'pending', ?, ?)",
+        (skill, arguments, run_id, requested_at, expires_at),
+    )
+    return int(result.lastrowid or 0)
+
+
+async def expire_due(db: Database, now: str) -> list[Row]:
+    """Mark pending requests whose expiry has come ``expired``; their ``id, skill, expires_at``.
+
+    Run it in a transaction, so the rows returned are the rows changed.
+    """
+    rows = await db.fetchall("SELECT id, skill, expires_at FROM approvals WHERE status = 'pending' "
+                             "AND expires_at <= ? ORDER BY id", (now,))
+    if rows:
+        await db.execute("UPDATE approvals SET status = 'expired', decided_at = ?, decided_by = 'system' "
+                         f"WHERE id IN ({','.join('?' * len(rows))})", (now, *[r["id"] for r in rows]))
+    return rows
+
+
+async def approved(db: Database) -> list[Row]:
+    """Every approved request not yet run, oldest first (whole rows)."""
+    return await db.fetchall("SELECT * FROM approvals WHERE status = 'approved' ORDER BY id")
+
+
+async def claim(db: Database, approval_id: int, result: str) -> bool:
+    """Compare-and-set ``approved -> executed`` before running it; False when another process took it."""
+    claimed = await db.execute(
+        "UPDATE approvals SET status = 'executed', result = ? WHERE id = ? AND status = 'approved'",
+        (result, approval_id))
+    return claimed.rowcount == 1
+
+
+async def settle(db: Database, approval_id: int, *, status: str, result: str) -> None:
+    await db.execute("UPDATE approvals SET status = ?, result = ? WHERE id = ?", (status, result, approval_id))
+
+
+async def pending_after(db: Database, after_id: int) -> list[Row]:
+    """``id, skill, arguments, expires_at`` of pending requests newer than ``after_id``."""
+    return await db.fetchall(
+        "SELECT id, skill, arguments, expires_at FROM approvals WHERE id > ? AND status = 'pending' ORDER BY id",
+        (after_id,))
+
+
+async def pending(db: Database, limit: int) -> list[Row]:
+    """``id, skill, arguments, requested_at`` of the oldest pending requests."""
+    return await db.fetchall("SELECT id, skill, arguments, requested_at FROM approvals WHERE status = 'pending' "
+                             "ORDER BY id LIMIT ?", (limit,))
+
+
+async def recently_decided(db: Database, limit: int) -> list[Row]:
+    """``id, skill, status, result`` of the newest requests that ended (by decision, or request, time)."""
+    return await db.fetchall(
+        "SELECT id, skill, status, result FROM approvals WHERE status IN ('rejected', 'executed', 'failed', 'expired') "
+        "ORDER BY COALESCE(decided_at, requested_at) DESC LIMIT ?", (limit,))
+
+
+async def pending_count(db: Database) -> int:
+    return int(await db.fetchval("SELECT COUNT(*) FROM approvals WHERE status = 'pending'") or 0)

@@ -1,0 +1,76 @@
+"""The ``memory`` table: the agent's documents (soul, identity, rules), its notes, and the
+runtime's own small state (the heartbeat's where-it-left-off, the skill baseline, demo markers).
+
+Module code (modules/pilot) writes its notes through its own ``ctx.db``; everything in server/
+reads and writes the table through these functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+from skills.context import Database
+
+# What an existing row does when the key is written again:
+#   always  the new value replaces it (category and key stay)
+#   absent  it is kept: the write only seeds a missing key
+#   empty   it is replaced only while its value is '' (reseeding never overwrites an edit)
+WriteWhen = Literal["always", "absent", "empty"]
+_ON_CONFLICT: dict[str, str] = {
+    "always": "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+    "absent": "DO NOTHING",
+    "empty": "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at WHERE memory.value = ''",
+}
+
+
+async def upsert(db: Database, key: str, value: str, *, category: str, now_iso: str,
+                 when: WriteWhen = "always") -> bool:
+    """Write ``key``; True when a row was inserted or changed (False when ``when`` kept the old one).
+
+    The category is set only by the insert: a later write of the key keeps the one it was filed under.
+    """
+    result = await db.execute(
+        "INSERT INTO memory (key, value, category, updated_at) VALUES (?, ?, ?, ?) "
+        f"ON CONFLICT(key) {_ON_CONFLICT[when]}",
+        (key, value, category, now_iso))
+    return bool(result.rowcount)
+
+
+async def read(db: Database, key: str) -> str | None:
+    """The value under ``key``, or None when there is no such row."""
+    value = await db.fetchval("SELECT value FROM memory WHERE key = ?", (key,))
+    return None if value is None else str(value)
+
+
+async def exists(db: Database, key: str) -> bool:
+    return await db.fetchone("SELECT 1 FROM memory WHERE key = ?", (key,)) is not None
+
+
+async def values(db: Database, keys: Iterable[str]) -> dict[str, str]:
+    """``key -> value`` for those of ``keys`` that have a row."""
+    wanted = tuple(keys)
+    if not wanted:
+        return {}
+    rows = await db.fetchall(f"SELECT key, value FROM memory WHERE key IN ({','.join('?' * len(wanted))})", wanted)
+    return {r["key"]: r["value"] for r in rows}
+
+
+async def filled(db: Database, keys: Iterable[str]) -> set[str]:
+    """Those of ``keys`` whose row holds a non-empty value (an emptied document counts as missing)."""
+    wanted = tuple(keys)
+    if not wanted:
+        return set()
+    rows = await db.fetchall(
+        f"SELECT key FROM memory WHERE key IN ({','.join('?' * len(wanted))}) AND value != ''", wanted)
+    return {r["key"] for r in rows}
+
+
+async def recent_notes(db: Database, *, excluding: Iterable[str], limit: int) -> list[dict[str, str]]:
+    """The newest notes, leaving out the ``excluding`` keys and the demo-seed markers."""
+    reserved = tuple(sorted(excluding))
+    marks = ",".join("?" * len(reserved))
+    where = f"key NOT IN ({marks}) AND " if reserved else ""
+    return await db.fetchall(
+        f"SELECT key, category, value FROM memory WHERE {where}key NOT LIKE 'demo_seed:%' "
+        "ORDER BY updated_at DESC, key LIMIT ?", (*reserved, limit))
