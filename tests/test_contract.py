@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from server.store import Store
 from skills import (
     ContractError,
     Filters,
@@ -112,33 +114,24 @@ def test_a_transition_outside_the_map_is_refused_with_the_allowed_moves() -> Non
         check_transition(moves, "closed", "open", what="ticket 1")
 
 
-class _Rows:
-    """Just enough of a Database for fetch_page: a count, then a page of rows."""
-
-    def __init__(self, rows: list[dict[str, Any]]) -> None:
-        self.rows = rows
-
-    async def fetchval(self, sql: str, params: Any = ()) -> int:
-        return len(self.rows)
-
-    async def fetchall(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
-        *_, limit, offset = params
-        return self.rows[offset:offset + limit]
-
-
 class OutPage(Page[Out]):
     label: str = ""
 
 
-async def test_fetch_page_returns_the_page_model() -> None:
-    db = _Rows([{"n": i} for i in range(5)])
-    query = {"select": "n", "from_": "t", "filters": Filters(), "order_by": "n", "limit": 2, "offset": 1}
-    page = await fetch_page(db, OutPage, **query)  # type: ignore[arg-type]
+async def test_fetch_page_returns_the_page_model(tmp_path: Path) -> None:
+    db = await Store.open(tmp_path / "page.db")
+    await db.execute("CREATE TABLE t (n INTEGER NOT NULL)")
+    await db.executemany("INSERT INTO t (n) VALUES (?)", [(i,) for i in range(5)])
+    f = Filters()
+    page = await fetch_page(db, OutPage, select="n", from_="t", filters=f, order_by="n", limit=2, offset=1)
     assert page == OutPage(items=[Out(n=1), Out(n=2)], total=5, limit=2, offset=1)
 
     async def doubled(row: dict[str, Any]) -> Out:
         return Out(n=row["n"] * 2)
 
-    page = await fetch_page(db, OutPage, **query, item=doubled, extra={"label": "x"})  # type: ignore[arg-type]
+    page = await fetch_page(db, OutPage, select="n", from_="t", filters=f, order_by="n", limit=2, offset=1,
+                            item=doubled, extra={"label": "x"})
     assert [i.n for i in page.items] == [2, 4] and page.label == "x"
-    assert await fetch_page(db, **query) == ([{"n": 1}, {"n": 2}], 5, 2, 1)  # type: ignore[arg-type]
+    rows = await fetch_page(db, select="n", from_="t", filters=f, order_by="n", limit=2, offset=1)
+    assert rows == ([{"n": 1}, {"n": 2}], 5, 2, 1)
+    await db.close()

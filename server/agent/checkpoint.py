@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from server.agent.run_record import RunRecord
+from server.agent.loop_record import RunRecord
 from server.store import dumps
 from server.tables import activity, runs
 from skills.context import Database

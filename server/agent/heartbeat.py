@@ -23,11 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from server.agent import approvals
+from server.agent import approved_actions
 from server.agent.bootstrap import agent_enabled
 from server.agent.context import active_objectives, gather, release_objectives
-from server.agent.record import CycleRecord, finish, load_state, save_state, start
-from server.agent.runs import interrupted, reason
+from server.agent.cycle_record import CycleRecord, finish, load_state, save_state, start
+from server.agent.reasoning_step import interrupted, reason
 from server.agent.settings import AgentSettings, load
 from server.resilience import backoff
 from server.scheduler import lease
@@ -97,8 +97,8 @@ async def _locked_cycle(app: App, settings: AgentSettings, rng: random.Random,
 
 
 async def _work(app: App, settings: AgentSettings, record: CycleRecord, reasoner: Reasoner | None) -> None:
-    record.approvals = [s.as_dict() for s in await approvals.expire(app)]
-    record.approvals += [s.as_dict() for s in await approvals.execute_approved(app)]
+    record.approvals = [s.as_dict() for s in await approved_actions.expire(app)]
+    record.approvals += [s.as_dict() for s in await approved_actions.execute_approved(app)]
     waiting = await interrupted(app)
     if waiting is not None:
         record.resumed_run = waiting
@@ -122,7 +122,7 @@ async def _work(app: App, settings: AgentSettings, record: CycleRecord, reasoner
 async def _close(app: App, record: CycleRecord, *, state_too: bool = True) -> CycleRecord:
     if state_too:
         state = await load_state(app)
-        state["approvals_notified_through"] = await approvals.notify_new_requests(
+        state["approvals_notified_through"] = await approved_actions.notify_new_requests(
             app, int(state.get("approvals_notified_through", 0)))
         await save_state(app, record, state)
     await finish(app, record)

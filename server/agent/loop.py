@@ -33,7 +33,7 @@ import anyio
 from server import manifest
 from server.agent import checkpoint
 from server.agent.checkpoint import Checkpoint
-from server.agent.run_record import IterationRecord, RunRecord, ToolCallRecord
+from server.agent.loop_record import IterationRecord, RunRecord, ToolCallRecord
 from server.errors import ConfigError, LoopDetected
 from server.manifest import meta_specs
 from server.providers import AllProvidersFailed, NoProviderAvailable, ProviderChain, ToolCall

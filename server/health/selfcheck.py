@@ -11,7 +11,7 @@ import json
 import logging
 from typing import TYPE_CHECKING
 
-from modules.pilot.objectives import Step
+from modules.pilot.model import Step
 from server.health.report import HealthReport, build_report
 from server.notify import notify_admin
 from server.tables import activity

@@ -3,7 +3,7 @@
     pending -> approved | rejected (a person) | expired (nobody decided in time)
     approved -> executed | failed (the heartbeat ran it)
 
-The executor queues requests, the heartbeat follows them through (server/agent/approvals.py);
+The executor queues requests, the heartbeat follows them through (server/agent/approved_actions.py);
 these functions are only the statements.
 """
 

@@ -1,7 +1,7 @@
 """The ``runs`` table (reasoning-loop checkpoints) and the ``heartbeats`` table (one row per cycle).
 
 What a checkpoint holds and how a run resumes is server/agent/checkpoint.py's business; a
-cycle's record is server/agent/record.py's. These functions are only the statements.
+cycle's record is server/agent/cycle_record.py's. These functions are only the statements.
 """
 
 from __future__ import annotations

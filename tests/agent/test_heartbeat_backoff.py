@@ -11,7 +11,7 @@ import pytest
 
 from server.agent.bootstrap import enable_agent
 from server.agent.heartbeat import run_cycle
-from server.agent.runs import interrupted
+from server.agent.reasoning_step import interrupted
 from server.app import App
 from server.resilience.backoff import failure_streak, skip_probability
 from server.testing import FakeClock

@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from server.agent.record import CycleRecord, RunOutcome, load_state, write_state
+from server.agent.cycle_record import CycleRecord, RunOutcome, load_state, write_state
 from server.agent.settings import AgentSettings
 from server.tables import runs
 
 if TYPE_CHECKING:
     from server.agent.heartbeat import Reasoner
-    from server.agent.run_record import RunRecord
+    from server.agent.loop_record import RunRecord
     from server.app import App
 
 log = logging.getLogger(__name__)
