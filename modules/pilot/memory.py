@@ -5,9 +5,13 @@ Reserved keys (a decision, documented here and in pilot_memory_set's instruction
 - ``soul``, ``identity``, ``agents`` (operating rules) are seeded once by the agent's
   bootstrap and are the person's to edit: ``pilot_memory_set`` writes them only with
   ``edit_reserved=true`` and only from a person (MCP or CLI). The agent and automations
-  can read them but never rewrite their own soul or rules.
+  can read them but never rewrite their own soul or rules. This is the documented edit
+  path: it refuses a document that fails the sanity rules (modules/pilot/documents.py) and
+  keeps the accepted text as the last good version (``last_good:<key>``), which the health
+  check compares the document with; the call's activity row records who changed it.
 - ``heartbeat_state`` (written by the heartbeat) and ``skills_baseline`` (written by the
-  health self-check) belong to those flows alone; no skill call writes them.
+  health self-check) belong to those flows alone; no skill call writes them, nor the
+  ``last_good:*`` copies.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
+from modules.pilot import documents
 from modules.pilot.model import MemoryEntry, MemoryHit, MemoryPage
 from skills import Filters, Row, SkillContext, SkillFailed, fetch_one, fetch_page, skill
 
@@ -36,7 +41,9 @@ PREVIEW_CHARS = 300
     Reserved keys: `soul`, `identity` and `agents` (the operating rules) can be edited
     only by a person, with `edit_reserved=true`; the agent cannot rewrite them.
     `heartbeat_state` and `skills_baseline` are written by the heartbeat and the health
-    self-check only.
+    self-check only. A reserved document must stay sound: at least 200 characters, no
+    unrendered `{placeholder}`, and its sections kept (the soul its `# Soul` heading, the
+    identity `# Identity`, the rules `# Operating rules` and `Trust levels`).
     """,
 )
 async def memory_set(
@@ -54,6 +61,9 @@ async def memory_set(
         category: Group of the note, e.g. "preference", "fact", "learning".
         edit_reserved: Must be true to edit the soul, identity or agents documents (people only).
     """
+    if key.startswith(documents.LAST_GOOD_PREFIX):
+        raise SkillFailed(f"memory key {key!r} is the kept copy of a document; edit the document itself "
+                          f"({key.removeprefix(documents.LAST_GOOD_PREFIX)!r}) with edit_reserved=true")
     if key in SYSTEM_OWNED:
         owner = "heartbeat" if key == "heartbeat_state" else "health self-check"
         raise SkillFailed(f"memory key {key!r} is written by the {owner} only; store your note under another key")
@@ -64,6 +74,10 @@ async def memory_set(
         if not edit_reserved:
             raise SkillFailed(f"memory key {key!r} is reserved (it shapes how the agent behaves); to replace it "
                               "call again with edit_reserved=true")
+        broken = documents.problems(key, value)
+        if broken:
+            raise SkillFailed(f"the {key} document would be broken: {'; '.join(broken)}; "
+                              f"start from the current text (pilot_memory_get key={key!r}) and edit it")
     now = ctx.now_iso()
     await ctx.db.execute(
         "INSERT INTO memory (key, value, category, updated_at) VALUES (?, ?, ?, ?) "
@@ -71,6 +85,11 @@ async def memory_set(
         "updated_at = excluded.updated_at",
         (key, value, category, now),
     )
+    if key in PERSON_EDITABLE:  # the documented path moves the document's baseline (same transaction)
+        await ctx.db.execute(
+            "INSERT INTO memory (key, value, category, updated_at) VALUES (?, ?, 'system', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            (documents.last_good_key(key), value, now))
     return MemoryEntry(key=key, value=value, category=category, updated_at=now)
 
 

@@ -3,7 +3,8 @@
 Enable:
   1. enable pilot and every other ``agent_only`` module (``health``...);
   2. seed the soul, identity and operating rules into memory from ``prompts/*.md``
-     (only when absent: a person's edits are never overwritten on re-enable);
+     (only when absent: a person's edits are never overwritten on re-enable), and keep
+     each as its last good version when none is kept yet (health compares with it);
   3. register the platform schedules (heartbeat, automation_dispatcher,
      scheduled_publisher, learn, health_self_check);
   4. on the off -> on transition only: re-arm schedules and cron automations whose time
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from modules.pilot.documents import problems
 from prompts.render import load as load_template
 from server.errors import ModuleError
 from server.scheduler import schedules
@@ -67,6 +69,10 @@ async def enable_agent(app: App, *, heartbeat_cron: str | None = None) -> Bootst
         for key, filename in DOCUMENTS.items():
             if await memory.upsert(tx, key, template(filename), category="core", now_iso=now_iso, when="absent"):
                 report.changes.append(f"memory {key} seeded from prompts/{filename}")
+            current = await memory.read(tx, key) or ""
+            # A document from before last good versions were kept is adopted only when it looks sound.
+            if not problems(key, current):
+                await memory.keep_last_good(tx, key, current, now_iso=now_iso, when="absent")
         for name in await schedules.register(tx, now, heartbeat_cron=heartbeat_cron):
             report.changes.append(f"schedule {name} registered")
         if heartbeat_cron and await schedules.set_cron(tx, "heartbeat", heartbeat_cron, now):

@@ -6,7 +6,6 @@ schedules or a dead heartbeat while the agent is on); everything else is ``degra
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -20,6 +19,8 @@ from skills import Skill
 
 if TYPE_CHECKING:
     from server.app import App
+    from server.health.baseline import Baseline
+    from server.health.served import Served
 
 Severity = Literal["degraded", "unhealthy"]
 SCHEMA_CHECK_PREFIX = "schema_check:"
@@ -137,17 +138,27 @@ async def platform_schedules(app: App, now: datetime) -> list[Finding]:
     return found
 
 
-async def drift(app: App, per_skill: dict[str, str]) -> tuple[list[Finding], dict[str, list[str]] | None]:
-    from server.health.hashing import BASELINE_KEY
+def partial_deploy(served: Served) -> list[Finding]:
+    """One finding per skill whose stored row is not what the running code serves."""
+    return [Finding("partial_deploy", f"skill {name}: the running code serves another definition than its stored "
+                    f"row (module {module_id} was updated but not re-seeded); re-seed it: pilothouse modules "
+                    f"enable {module_id}") for name, module_id in sorted(served.stale.items())]
 
-    raw = await memory.read(app.store, BASELINE_KEY)
-    if raw is None:
-        return [], None
-    from server.health.hashing import diff
 
-    found = diff(json.loads(raw)["skills"], per_skill)
-    detail = {"added": found.added, "removed": found.removed, "changed": found.changed}
+async def drift(app: App, served: Served) -> tuple[list[Finding], Baseline | None, dict[str, list[str]] | None]:
+    """Differences from the baseline in force, named; (findings, the baseline, the detail)."""
+    from server.health.baseline import BaselineError, compare, effective
+
+    try:
+        baseline = await effective(app)
+    except BaselineError as exc:
+        return [Finding("baseline", str(exc))], None, None
+    if baseline is None:
+        return [], None, None
+    found = compare(baseline, served)
+    detail = found.detail()
     if not found.any:
-        return [], detail
+        return [], baseline, detail
     parts = [f"{k}: {', '.join(v)}" for k, v in detail.items() if v]
-    return [Finding("drift", "skills differ from the baseline (" + "; ".join(parts) + ")")], detail
+    against = "the release baseline" if baseline.scope == "release" else f"the baseline ({baseline.source})"
+    return [Finding("drift", f"skills differ from {against} (" + "; ".join(parts) + ")")], baseline, detail

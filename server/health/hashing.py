@@ -1,5 +1,9 @@
 """The skill hash that says whether this instance still runs the skills it should.
 
+It is computed from what the running code serves (the registry's definition of each enabled
+skill), not from the stored rows: those are what a deploy may have forgotten to update, and
+server/health/served.py compares the two.
+
 Exact byte layout: for every ENABLED skill (its row enabled and its module enabled), sorted
 by name (code-point order), the UTF-8 bytes of ``name + "::" + instructions[:200] + "\\n"``
 are concatenated, and ``skills_hash`` is the lower-case hex SHA-256 of that. ``instructions[:200]``
@@ -19,6 +23,11 @@ BASELINE_KEY = "skills_baseline"
 
 def skill_line(name: str, instructions: str) -> bytes:
     return f"{name}::{instructions[:INSTRUCTION_CHARS]}\n".encode()
+
+
+def text_digest(text: str) -> str:
+    """The digest of a document (soul, identity, rules) as a baseline records it."""
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def compute(rows: list[dict[str, Any]]) -> tuple[str, dict[str, str]]:

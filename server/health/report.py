@@ -3,9 +3,11 @@
 Status rules, in order (deterministic, documented here and in the README):
   unhealthy - the database cannot be read; or, while the agent is on, a platform schedule is
               missing or disabled, or the heartbeat has not run for more than twice its interval;
-  degraded  - any other finding: drift from the baseline, flagged, paused or circuit-broken
-              skills, undocumented skills, invalid schemas, broken automations, modules not
-              bootstrapped, missing soul/rules documents, other stale schedules;
+  degraded  - any other finding: drift from the baseline (server/health/baseline.py), a partial
+              deploy (stored skill rows that differ from what the code serves), flagged, paused
+              or circuit-broken skills, undocumented skills, invalid schemas, broken automations,
+              modules not bootstrapped, missing or corrupted soul/identity/rules documents
+              (server/health/documents.py), other stale schedules;
   healthy   - nothing found.
 With the agent off, schedule and heartbeat checks do not apply: the platform is then a manual
 backend and nothing is meant to run on its own.
@@ -13,15 +15,14 @@ backend and nothing is meant to run on its own.
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
-from server.health import checks
-from server.health.hashing import BASELINE_KEY, compute
+from server.health import checks, documents
+from server.health.served import served_state
 from server.resilience.evaluation import flagged_skills
 from server.scheduler.schedules import PLATFORM_SCHEDULES
 from server.tables import memory, runs, skill_state
@@ -29,6 +30,7 @@ from server.tables.skill_state import enabled_skill_rows
 
 if TYPE_CHECKING:
     from server.app import App
+    from server.health.baseline import Baseline
 
 Status = Literal["healthy", "degraded", "unhealthy"]
 
@@ -39,7 +41,9 @@ class Version(BaseModel):
     soul_exists: bool
     agents_exists: bool
     baseline_hash: str | None = None
+    baseline_source: str | None = None
     drift: dict[str, list[str]] | None = None
+    partial_deploy: list[str] = []
 
 
 class Heartbeat(BaseModel):
@@ -106,19 +110,18 @@ async def build_report(app: App) -> HealthReport:
         return _unreachable(now)
     agent_on = bool(await app.modules.is_enabled("pilot"))
     rows = await enabled_skill_rows(app.store)
-    skills_hash, per_skill = compute(rows)
-    documents = await memory.filled(app.store, ("soul", "agents", BASELINE_KEY))
-    baseline = await memory.read(app.store, BASELINE_KEY)
+    served = await served_state(app, rows)
+    present = await memory.filled(app.store, ("soul", "agents"))
 
     results: list[list[checks.Finding]] = [
         await checks.skills_documented(app, rows),
         await checks.schemas_valid(app, rows),
         await checks.automations_target_skills(app, rows),
         await checks.modules_bootstrapped(app),
+        checks.partial_deploy(served),
     ]
-    drift_findings, drift_detail = await checks.drift(app, per_skill)
-    if drift_detail is not None:
-        results.append(drift_findings)
+    drift_findings, baseline, drift_detail = await checks.drift(app, served)
+    results += [drift_findings, await documents.check(app, baseline)]
     if agent_on:
         results += [await checks.agent_documents(app), await checks.platform_schedules(app, now)]
     findings = [f for group in results for f in group]
@@ -132,9 +135,10 @@ async def build_report(app: App) -> HealthReport:
     return HealthReport(
         status=_status(findings),
         agent_enabled=agent_on,
-        version=Version(skills_hash=skills_hash, skill_count=len(rows), soul_exists="soul" in documents,
-                        agents_exists="agents" in documents,
-                        baseline_hash=json.loads(baseline)["hash"] if baseline else None, drift=drift_detail),
+        version=Version(skills_hash=served.skills_hash, skill_count=len(served.per_skill),
+                        soul_exists="soul" in present, agents_exists="agents" in present,
+                        baseline_hash=baseline.skills_hash if baseline else None,
+                        baseline_source=_source(baseline), drift=drift_detail, partial_deploy=sorted(served.stale)),
         heartbeat=await _heartbeat(app, now),
         cron=Cron(registered=sorted(schedules),
                   missing=sorted(set(PLATFORM_SCHEDULES) - schedules) if agent_on else []),
@@ -146,6 +150,14 @@ async def build_report(app: App) -> HealthReport:
         database=Database(reachable=True, schema_version=schema_version, size_bytes=_size(app.store.path)),
         checked_at=now.isoformat(timespec="seconds"),
     )
+
+
+def _source(baseline: Baseline | None) -> str | None:
+    if baseline is None:
+        return None
+    if baseline.scope == "release":
+        return f"release {baseline.release} (shipped)"
+    return f"{baseline.source or 'stored'} at {baseline.set_at}"
 
 
 def _status(findings: list[checks.Finding]) -> Status:

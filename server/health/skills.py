@@ -112,6 +112,7 @@ def _skills(app: App) -> tuple[Any, ...]:
         for key, filename in DOCUMENTS.items():
             if await memory.upsert(ctx.db, key, template(filename), category="core", now_iso=ctx.now_iso(),
                                    when="empty"):
+                await memory.keep_last_good(ctx.db, key, template(filename), now_iso=ctx.now_iso())
                 restored.append(key)
         return Done(changed=bool(restored), detail=f"restored: {', '.join(restored) or 'nothing was missing'}")
 

@@ -1,5 +1,6 @@
 """The ``memory`` table: the agent's documents (soul, identity, rules), its notes, and the
-runtime's own small state (the heartbeat's where-it-left-off, the skill baseline, demo markers).
+runtime's own small state (the heartbeat's where-it-left-off, the skill baseline, demo markers),
+and the kept last good version of each document (``last_good:<key>``, see modules/pilot/documents.py).
 
 Module code (modules/pilot) writes its notes through its own ``ctx.db``; everything in server/
 reads and writes the table through these functions.
@@ -10,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
-from skills.context import Database
+from modules.pilot.documents import DOCUMENT_KEYS, LAST_GOOD_PREFIX, last_good_key
+from skills.context import Database, Row
 
 # What an existing row does when the key is written again:
 #   always  the new value replaces it (category and key stay)
@@ -67,10 +69,28 @@ async def filled(db: Database, keys: Iterable[str]) -> set[str]:
 
 
 async def recent_notes(db: Database, *, excluding: Iterable[str], limit: int) -> list[dict[str, str]]:
-    """The newest notes, leaving out the ``excluding`` keys and the demo-seed markers."""
-    reserved = tuple(sorted(excluding))
+    """The newest notes, leaving out the ``excluding`` keys, the kept copies of the documents and the
+    demo-seed markers."""
+    reserved = tuple(sorted({*excluding, *(last_good_key(k) for k in DOCUMENT_KEYS)}))
     marks = ",".join("?" * len(reserved))
     where = f"key NOT IN ({marks}) AND " if reserved else ""
     return await db.fetchall(
         f"SELECT key, category, value FROM memory WHERE {where}key NOT LIKE 'demo_seed:%' "
         "ORDER BY updated_at DESC, key LIMIT ?", (*reserved, limit))
+
+
+# --- the kept last good version of a document ---------------------------------------------------
+
+async def keep_last_good(db: Database, key: str, value: str, *, now_iso: str, when: WriteWhen = "always") -> bool:
+    """Keep ``value`` as the ``key`` document's last good version (what health compares it with)."""
+    return await upsert(db, last_good_key(key), value, category="system", now_iso=now_iso, when=when)
+
+
+async def last_good(db: Database, keys: Iterable[str]) -> dict[str, Row]:
+    """``key -> value, updated_at`` of the kept last good versions of those of ``keys`` that have one."""
+    wanted = tuple(last_good_key(k) for k in keys)
+    if not wanted:
+        return {}
+    rows = await db.fetchall(
+        f"SELECT key, value, updated_at FROM memory WHERE key IN ({','.join('?' * len(wanted))})", wanted)
+    return {r["key"].removeprefix(LAST_GOOD_PREFIX): r for r in rows}

@@ -107,9 +107,11 @@ async def test_memory_reserved_keys(app: App, mcp: McpHarness) -> None:
     assert "pilot_memory_search" in await mcp.error("pilot_memory_get", key="nothing.here")
 
     assert "edit_reserved=true" in await mcp.error("pilot_memory_set", key="soul", value="New soul.")
-    edited = await mcp.call("pilot_memory_set", key="soul", value="A calmer soul.", category="core",
+    calmer = "# Soul\n\n" + "A calmer soul, slow to act and quick to listen. " * 5
+    edited = await mcp.call("pilot_memory_set", key="soul", value=calmer.strip(), category="core",
                             edit_reserved=True)
-    assert edited["value"] == "A calmer soul."
+    assert edited["value"] == calmer.strip()
+    assert "would be broken" in await mcp.error("pilot_memory_set", key="soul", value="A stub.", edit_reserved=True)
     assert "heartbeat only" in await mcp.error("pilot_memory_set", key="heartbeat_state", value="{}",
                                                edit_reserved=True)
     # The agent itself can never rewrite its soul, even with the flag.

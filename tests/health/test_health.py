@@ -20,6 +20,7 @@ from server.health.selfcheck import run_self_check
 from server.http_app import build_http_app
 from server.mcp.surface import Surface
 from server.testing import FakeClock, McpHarness
+from tests.health.helpers import redeploy
 
 pytestmark = pytest.mark.anyio
 
@@ -33,14 +34,14 @@ async def test_a_fresh_instance_is_healthy(app: App) -> None:
 
 async def test_drift_names_added_removed_and_changed_skills(app: App) -> None:
     await set_baseline(app)
-    await app.store.execute("UPDATE skills SET instructions = 'Rewritten on the live instance.' "
-                            "WHERE name = 'crm_get_lead'")
+    redeploy(app, "crm_get_lead", "Rewritten in the code that now runs.")
     await app.modules.disable("blog")
     report = await build_report(app)
     assert report.status == "degraded"
     assert report.version.drift is not None
     assert report.version.drift["changed"] == ["crm_get_lead"]
     assert "blog_create_post" in report.version.drift["removed"] and report.version.drift["added"] == []
+    assert report.version.drift["modules"] == ["blog: in the baseline, not enabled here"]
     assert any("changed: crm_get_lead" in issue for issue in report.integrity.issues)
     await app.modules.enable("blog")
     await set_baseline(app)
@@ -53,13 +54,21 @@ async def test_drift_names_added_removed_and_changed_skills(app: App) -> None:
 
 async def test_the_hash_covers_only_the_first_200_characters(app: App) -> None:
     async def hash_with(text: str) -> str:
-        await app.store.execute("UPDATE skills SET instructions = ? WHERE name = 'crm_qualify_leads'", (text,))
+        redeploy(app, "crm_qualify_leads", text)
         return (await build_report(app)).version.skills_hash
 
     base = "x" * 200
     original = await hash_with(base + " a tail")
     assert await hash_with(base + " another tail") == original  # past 200 characters: no drift
     assert await hash_with("y" + base[1:] + " a tail") != original  # within them: drift
+
+
+async def test_the_hash_is_of_the_served_skills_not_the_stored_rows(app: App) -> None:
+    before = (await build_report(app)).version.skills_hash
+    await app.store.execute("UPDATE skills SET instructions = 'edited in the database' WHERE name = 'crm_get_lead'")
+    report = await build_report(app)
+    assert report.version.skills_hash == before  # MCP still serves the code's instructions
+    assert report.version.partial_deploy == ["crm_get_lead"] and report.status == "degraded"
 
 
 async def test_agent_on_with_a_stale_heartbeat_or_a_missing_schedule_is_unhealthy(
@@ -80,7 +89,8 @@ async def test_self_check_stores_a_row_and_opens_one_objective_per_kind(
     app: App, clock: FakeClock, mcp: McpHarness
 ) -> None:
     await set_baseline(app)
-    await app.store.execute("UPDATE skills SET instructions = 'changed' WHERE name = 'crm_get_lead'")
+    redeploy(app, "crm_get_lead", "changed")
+    await app.modules.enable("crm")  # a complete deploy: code and rows agree, both differ from the baseline
     first = await run_self_check(app)
     clock.advance(hours=6)
     await run_self_check(app)
@@ -162,7 +172,7 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
         conn.execute("UPDATE skills SET instructions = 'edited' WHERE name = 'blog_publish_post'")
     capsys.readouterr()
     assert main(["--db", db, "health", "--json"]) == 1
-    assert json.loads(capsys.readouterr().out)["version"]["drift"]["changed"] == ["blog_publish_post"]
+    assert json.loads(capsys.readouterr().out)["version"]["partial_deploy"] == ["blog_publish_post"]
 
 
 async def test_schema_validation_is_kept_per_code_version(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
