@@ -113,9 +113,9 @@ def scheduler_for(
 
     async def timing() -> Timing:
         settings = await load(app)
-        # A schedule's lease outlives the longest run it may start (the heartbeat's wall-clock cap).
+        # A schedule's lease is short and renewed while its run lasts: a crash frees it within minutes.
         return Timing(tick_s=settings.tick_s, catch_up_window_s=settings.catch_up_window_s,
-                      lease_ttl_s=settings.wall_clock_s + SHORT_LEASE_S)
+                      lease_ttl_s=SHORT_LEASE_S)
 
     return Scheduler(app, actions=actions if actions is not None else platform_actions(reasoner=reasoner),
                      gate=gate, timing=timing, long_running=LONG_RUNNING, holder=holder, rng=rng)

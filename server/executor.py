@@ -1,7 +1,7 @@
 """The one path to a handler. MCP, the CLI, the reasoning loop and automations all call here.
 
-    call -> L1 loop guard -> known? enabled? not paused? -> validate -> trust gate (agent + approve;
-            a person's yes for mcp/cli, asked once through the caller's Confirmer)
+    call -> L1 loop guard -> known? enabled? not paused? -> validate -> trust gate (approve: queued
+            for a person from pilot/automation/system; mcp/cli: a person's yes, asked once)
          -> L1 breaker admission -> handler (timeout, transaction)
          -> L2 retry on retryable kinds (ctx.retry, ctx.prev_error) -> L4 score
          -> activity row + L1 breaker + L3 escalation, in one transaction
@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from server.confirmation import Confirmer, ConfirmRequest, confirmation_message
 from server.errors import LoopDetected
-from server.notify import notify_admin
+from server.notify import approval_requested, notify_admin
 from server.registry import Registry
 from server.resilience import breaker, edge, escalation, evaluation
 from server.resilience.loop_guard import LoopGuard
@@ -42,6 +42,9 @@ from skills.contract import CONFIRM_FIELD
 log = logging.getLogger(__name__)
 
 Caller = Literal["mcp", "cli", "pilot", "automation", "system"]
+# Callers with no person at the other end: their approve-trust calls are queued for one, never run.
+UNATTENDED = frozenset({"pilot", "automation", "system"})
+WHO = {"automation": "An automation", "system": "A platform job"}
 MAX_RETRIES = 2
 CONFIRMED_VIA = "_confirmed_via"  # on the activity row's input: how the person said yes
 APPROVAL_TTL = timedelta(hours=48)
@@ -166,8 +169,8 @@ class Executor:
             return await self._refuse(name, skill, arguments, caller, run_id, started,
                                       ErrorKind.VALIDATION, explain_validation(skill, exc))
         if skill.trust == "approve" and not approved:
-            if caller == "pilot":
-                return await self._queue_approval(skill, arguments, run_id, caller, started)
+            if caller in UNATTENDED:  # nobody to ask: a person decides from the queue, the call never runs now
+                return await self._queue_approval(skill, parsed, arguments, run_id, caller, started)
             if caller in ("mcp", "cli") and not getattr(parsed, CONFIRM_FIELD, False):
                 asked = await self._ask(skill, parsed, confirm)
                 if isinstance(asked, CallResult):
@@ -348,18 +351,25 @@ class Executor:
         return f"unknown skill {name!r}.{hint}"
 
     async def _queue_approval(
-        self, skill: Skill, arguments: dict[str, Any], run_id: str | None, caller: Caller, started: float
+        self, skill: Skill, parsed: BaseModel, arguments: dict[str, Any], run_id: str | None, caller: Caller,
+        started: float,
     ) -> CallResult:
+        """Queue the call for a person, once per skill and normalized arguments (a repeat is that request)."""
         now = self.clock.now()
+        # Normalized through the input model: defaults filled in, keys sorted (dumps), the confirm flag dropped.
+        normalized = dumps(parsed.model_dump(mode="json", exclude={CONFIRM_FIELD}))
+        expires_at = (now + APPROVAL_TTL).isoformat(timespec="seconds")
         async with self.store.transaction() as tx:
-            approval_id = await approvals.queue(
-                tx, skill=skill.name, arguments=dumps(arguments), run_id=run_id,
-                requested_at=now.isoformat(timespec="seconds"),
-                expires_at=(now + APPROVAL_TTL).isoformat(timespec="seconds"))
-            message = (
-                f"approval_required: {skill.name} needs a person's approval; queued as approval #{approval_id} "
-                "(expires in 48 h). It will run on the next heartbeat after approval. Do not call it again."
-            )
+            approval_id, new = await approvals.queue(
+                tx, skill=skill.name, arguments=normalized, run_id=run_id, requested_by=caller,
+                requested_at=now.isoformat(timespec="seconds"), expires_at=expires_at)
+            message = (f"approval_required: {skill.name} needs a person's approval; queued as approval #{approval_id} "
+                       "(expires in 48 h). It will run on the next heartbeat after approval. Do not call it again."
+                       if new else f"approval_required: {skill.name} with these arguments is already waiting for a "
+                       f"person as approval #{approval_id}. Do not call it again.")
+            if new and caller != "pilot":  # the heartbeat tells the admin about the agent's own requests
+                await approval_requested(tx, approval_id=approval_id, skill=skill.name, arguments=normalized,
+                                         who=WHO[caller], expires_at=expires_at, now=now)
             duration = (time.perf_counter() - started) * 1000
             activity_id = await activity.write(
                 tx, ts=self._now(), caller=caller, run_id=run_id, skill=skill.name, module_id=skill.module_id,

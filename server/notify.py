@@ -34,3 +34,15 @@ async def notify_admin(tx: Database, *, kind: str, title: str, body: str, now: d
              f"notification:{kind}", now_iso),
         )
     return notification_id
+
+
+async def approval_requested(tx: Database, *, approval_id: int, skill: str, arguments: str, who: str,
+                             expires_at: str, now: datetime) -> int:
+    """Tell the administrator a request waits for them, and how to decide it."""
+    return await notify_admin(
+        tx, kind="approval_requested", title=f"{who} asks to run {skill}",
+        body=(f"Approval #{approval_id}: {skill} with {arguments}\n"
+              f"Approve: pilothouse approvals approve {approval_id}\n"
+              f"Reject:  pilothouse approvals reject {approval_id} --reason '...'\n"
+              f"Expires at {expires_at} UTC. An approved action runs on the next heartbeat."),
+        now=now)

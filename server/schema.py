@@ -223,4 +223,23 @@ CORE_MIGRATIONS: list[tuple[int, str]] = [
         );
         """,
     ),
+    (
+        4,
+        """
+        -- Who asked for an approval (pilot, automation, system), and one pending request per skill
+        -- and normalized arguments: duplicates already pending are expired, keeping the oldest.
+        ALTER TABLE approvals ADD COLUMN requested_by TEXT NOT NULL DEFAULT 'pilot';
+        UPDATE approvals SET status = 'expired', decided_by = 'system'
+            WHERE status = 'pending' AND id NOT IN (
+                SELECT MIN(id) FROM approvals WHERE status = 'pending' GROUP BY skill, arguments);
+        CREATE UNIQUE INDEX approvals_one_pending ON approvals(skill, arguments) WHERE status = 'pending';
+        -- Outbox deliveries are claimed (owner + claim expiry) before they are sent, keep one
+        -- Message-ID across retries, and wait for next_attempt_at between failed attempts.
+        ALTER TABLE outbox ADD COLUMN claimed_by TEXT;
+        ALTER TABLE outbox ADD COLUMN claim_expires_at TEXT;
+        ALTER TABLE outbox ADD COLUMN next_attempt_at TEXT;
+        ALTER TABLE outbox ADD COLUMN message_id TEXT;
+        CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
+        """,
+    ),
 ]

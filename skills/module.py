@@ -39,7 +39,9 @@ class Migration:
 class Automation:
     """A trigger that runs a skill: ``cron`` (config ``{"schedule": "0 9 * * *"}``) or
     ``event`` (config ``{"event": "lead.created"}``). Arguments may template the event:
-    ``"{{event.payload.id}}"``. Executor ``pilot`` automations run only while the agent is on."""
+    ``"{{event.payload.id}}"``. Executor ``pilot`` automations run only while the agent is on.
+    A ``platform`` automation may not target an approve-trust skill (registration refuses it);
+    whatever runs one, its call is queued for a person's approval, never run on the spot."""
 
     name: str
     trigger: Literal["cron", "event"]
@@ -101,9 +103,16 @@ class Module:
         duplicates = {n for n in names if names.count(n) > 1}
         if duplicates:
             raise ContractError(f"module {self.id}: duplicate skill names {sorted(duplicates)}")
+        by_name = {s.name: s for s in self.skills}
         for auto in self.automations:
             if auto.skill not in names:
                 raise ContractError(f"module {self.id}: automation {auto.name!r} runs unknown skill {auto.skill!r}")
+            if auto.executor == "platform" and by_name[auto.skill].trust == "approve":
+                # A platform automation runs with nobody there to approve: it could only ever queue requests.
+                raise ContractError(
+                    f"module {self.id}: platform automation {auto.name!r} targets {auto.skill!r}, an approve-trust "
+                    "skill, which runs only with a person's approval. Declare it executor='pilot' (the agent asks "
+                    "for the approval) or target a skill of trust auto or notify.")
             if auto.trigger == "cron" and "schedule" not in auto.config:
                 raise ContractError(f"module {self.id}: cron automation {auto.name!r} needs config.schedule")
             if auto.trigger == "event" and "event" not in auto.config:

@@ -320,9 +320,6 @@ ALLOWED: dict[str, dict[str, int]] = {
     "modules/timesheets/entries.py": {
         "CASE WHEN <integer column>": 2,
     },
-    "modules/webhooks/dispatch.py": {
-        "INSERT OR IGNORE": 1,
-    },
     "modules/webinars/listing.py": {
         "SUM(boolean)": 3,
         "derived table without alias": 1,

@@ -76,7 +76,8 @@ async def list_outbox(
 
 
 @skill(title="Retry failed messages", idempotent=True,
-       instructions="Puts failed outbox messages (all, or the given ids) back in the queue with a fresh attempt count.")
+       instructions="Puts failed outbox messages (all, or the given ids) back in the queue with a fresh attempt "
+                    "count; they go out on the next delivery run.")
 async def retry_failed(ctx: SkillContext, ids: list[int] | None = None) -> Requeued:
     """Queue failed outbox messages again.
 
@@ -92,7 +93,8 @@ async def retry_failed(ctx: SkillContext, ids: list[int] | None = None) -> Reque
         missing = sorted(set(ids) - {r["id"] for r in rows})
         raise SkillFailed(f"not failed (or unknown): {missing}; only failed messages can be retried")
     for r in rows:
-        await ctx.db.execute("UPDATE outbox SET status = 'pending', attempts = 0 WHERE id = ?", (r["id"],))
+        await ctx.db.execute("UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = NULL "
+                             "WHERE id = ?", (r["id"],))
     if not rows:
         ctx.set_outcome("no_effect")
     return Requeued(requeued=[r["id"] for r in rows])

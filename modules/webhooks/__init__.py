@@ -7,7 +7,7 @@ from skills import Automation, Module
 module = Module(
     id="webhooks",
     name="Webhooks",
-    description="Outbound webhooks: domain events POSTed as JSON with an HMAC-SHA256 signature.",
+    description="Outbound webhooks: domain events POSTed as JSON, signed the Standard Webhooks way.",
     category="automation",
     version="1.0.0",
     skills=(endpoints.create_endpoint, endpoints.list_endpoints, endpoints.set_enabled, dispatch.dispatch,

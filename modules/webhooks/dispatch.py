@@ -1,9 +1,12 @@
 """Delivering domain events to endpoints, signed; every attempt recorded, nothing lost.
 
-New events are first queued as delivery rows (one per endpoint and event, never twice), and
-the endpoint's cursor moves past them in the same transaction. Queued rows are then POSTed
-with no lock held. A failure stays queued with its status code and error kind and is tried
-again on the next run, up to MAX_ATTEMPTS, after which it is `failed` until redelivered.
+New events are first queued as delivery rows (one per endpoint and event, never twice, each with
+its Standard Webhooks message id), and the endpoint's cursor moves past them in the same
+transaction. Due rows are then claimed in chunks (owner + claim expiry, claims.py) and POSTed
+with no lock held, chunk after chunk while rows are due and the run's time budget lasts. A
+failure stays queued with its status code and error kind and is retried with backoff (1 min,
+doubling to 1 h) for 24 h (skills.delivery), then it is ``failed`` until redelivered. An
+endpoint that is unreachable is not tried again in the same run.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from typing import Annotated, Literal
 import httpx
 from pydantic import Field
 
+from modules.webhooks import claims
 from modules.webhooks.model import Delivery, DeliveryPage, DispatchReport
-from modules.webhooks.signing import HEADER, sign
+from modules.webhooks.signing import headers as signed
 from skills import (
     RETRYABLE,
     ErrorKind,
@@ -31,8 +35,10 @@ from skills import (
     fetch_page,
     skill,
 )
+from skills.delivery import RetryPolicy
 
-MAX_ATTEMPTS = 8
+CHUNK = 50
+ENDPOINT_DOWN = frozenset({ErrorKind.NETWORK, ErrorKind.TIMEOUT})
 
 
 def matches(patterns: list[str], event: str) -> bool:
@@ -48,8 +54,9 @@ async def _queue_new_events(ctx: SkillContext) -> int:
             for event in events:
                 if matches(patterns, event["name"]):
                     result = await tx.execute(
-                        "INSERT OR IGNORE INTO webhooks_deliveries (endpoint_id, event_id, status, created_at) "
-                        "VALUES (?, ?, 'pending', ?)", (ep["id"], event["id"], ctx.now_iso()))
+                        "INSERT INTO webhooks_deliveries (endpoint_id, event_id, status, message_id, created_at) "
+                        "VALUES (?, ?, 'pending', ?, ?) ON CONFLICT (endpoint_id, event_id) DO NOTHING",
+                        (ep["id"], event["id"], claims.new_message_id(), ctx.now_iso()))
                     queued += result.rowcount
             if events:
                 await tx.execute("UPDATE webhooks_endpoints SET last_event_id = ? WHERE id = ?",
@@ -60,8 +67,9 @@ async def _queue_new_events(ctx: SkillContext) -> int:
 async def _post(ctx: SkillContext, row: Row) -> tuple[int | None, ErrorKind | None, str]:
     body = json.dumps({"id": row["event_id"], "event": row["name"], "payload": json.loads(row["payload"]),
                        "created_at": row["created_at"]}, separators=(",", ":")).encode()
+    # The timestamp is this attempt's, in real time: receivers check it against their own clocks.
     headers = {"Content-Type": "application/json", "X-Pilothouse-Event": row["name"],
-               HEADER: sign(row["secret"], int(time.time()), body)}
+               **signed(row["secret"], row["message_id"], int(time.time()), body)}
     try:
         response = await ctx.http.post(row["url"], content=body, headers=headers, timeout=10)
     except httpx.TimeoutException as exc:
@@ -75,44 +83,66 @@ async def _post(ctx: SkillContext, row: Row) -> tuple[int | None, ErrorKind | No
 
 @skill(name="webhooks_dispatch_events", title="Dispatch events to webhooks",
        transactional=False, open_world=True, timeout_s=120, instructions="""
-       Queues new domain events for every matching endpoint, then POSTs queued deliveries as JSON
-       {id, event, payload, created_at}, signed in X-Pilothouse-Signature. Runs every minute.
-       Failures are classified (auth_failed for 401, rate_limited or quota_hit for 429, http_5xx,
-       timeout, network) and retried next run; nothing is dropped.
+       Queues new domain events for every matching endpoint, then POSTs due deliveries as JSON
+       {id, event, payload, created_at}, signed the Standard Webhooks way (webhook-id,
+       webhook-timestamp, webhook-signature: v1 HMAC-SHA256 with the endpoint's secret). Runs every
+       minute and keeps going while deliveries are due, for up to 45 s (setting run_budget_s). Each
+       delivery is claimed before it is sent, so two runs never POST it twice, and keeps its
+       webhook-id on every retry, so a receiver can drop a resend. Failures are classified
+       (auth_failed for 401, rate_limited or quota_hit for 429, http_5xx, timeout, network) and
+       retried with backoff (1 min, doubling to 1 h) for 24 h (settings retry_base_s, retry_max_s,
+       retry_budget_hours); nothing is dropped.
        """)
-async def dispatch(ctx: SkillContext, limit: Annotated[int, Field(ge=1, le=500)] = 100) -> DispatchReport:
-    """Send new and queued events to the webhook endpoints that want them.
+async def dispatch(ctx: SkillContext, limit: Annotated[int, Field(ge=1)] | None = None) -> DispatchReport:
+    """Send new and due events to the webhook endpoints that want them.
 
     Args:
-        limit: At most this many deliveries in one run.
+        limit: At most this many deliveries in this run; default as many as are due within the run's time budget.
     """
     queued = await _queue_new_events(ctx)
-    rows = await ctx.db.fetchall(
-        "SELECT d.id, d.event_id, d.attempts, e.name, e.payload, e.created_at, p.url, p.secret "
-        "FROM webhooks_deliveries d JOIN events e ON e.id = d.event_id JOIN webhooks_endpoints p ON p.id = "
-        "d.endpoint_id WHERE d.status = 'pending' AND p.enabled = 1 ORDER BY d.id LIMIT ?", (limit,))
+    policy = RetryPolicy.from_settings(ctx.settings)
+    owner, deadline = claims.new_owner(), policy.run_deadline()
     report = DispatchReport(queued=queued, delivered=0, failed=0, retrying=0)
-    kinds = []
-    for row in rows:
-        code, kind, error = await _post(ctx, row)
-        attempts = row["attempts"] + 1
-        if kind is None:
-            status = "delivered"
-            report.delivered += 1
-        else:
-            final = attempts >= MAX_ATTEMPTS or (kind not in RETRYABLE and kind != ErrorKind.AUTH_FAILED)
-            status = "failed" if final else "pending"
-            report.failed += final
-            report.retrying += not final
-            kinds.append(kind)
-        await ctx.db.execute(
-            "UPDATE webhooks_deliveries SET status = ?, attempts = ?, status_code = ?, error_kind = ?, last_error = ?,"
-            " delivered_at = ? WHERE id = ?",
-            (status, attempts, code, kind, error or None, ctx.now_iso() if kind is None else None, row["id"]))
-    if not rows:
+    kinds: list[ErrorKind] = []
+    down: set[int] = set()  # endpoints that did not answer in this run: their other rows wait
+    attempted = 0
+    while limit is None or attempted < limit:
+        size = CHUNK if limit is None else min(CHUNK, limit - attempted)
+        rows = await claims.claim(ctx.db, owner, ctx.now(), size, skip=down)
+        if not rows:
+            break
+        for row in rows:
+            if row["endpoint_id"] in down:
+                continue  # released untried at the end of the run
+            attempted += 1
+            code, kind, error = await _post(ctx, row)
+            attempts = row["attempts"] + 1
+            retry_at = None
+            if kind is None:
+                status = "delivered"
+                report.delivered += 1
+            else:
+                permanent = kind not in RETRYABLE and kind != ErrorKind.AUTH_FAILED
+                retry_at = None if permanent else policy.next_attempt(attempts, row["queued_at"], ctx.now())
+                status = "pending" if retry_at else "failed"
+                report.failed += retry_at is None
+                report.retrying += retry_at is not None
+                kinds.append(kind)
+                if kind in ENDPOINT_DOWN:
+                    down.add(row["endpoint_id"])
+            await claims.mark(ctx.db, row["id"], owner, status=status, attempts=attempts, code=code, kind=kind,
+                              error=error or None, retry_at=retry_at, now=ctx.now())
+        if time.monotonic() >= deadline:
+            break
+    await claims.release(ctx.db, owner)
+    if not attempted:
         ctx.set_outcome("no_effect")
     elif not report.delivered and all(k in RETRYABLE or k == ErrorKind.AUTH_FAILED for k in kinds):
-        raise ExternalError(f"no webhook delivered ({len(rows)} tried; first: {kinds[0]})", kind=kinds[0])
+        # Nothing got through: the breaker and health see it; each delivery keeps its own retry schedule,
+        # so the executor does not retry the run on the spot.
+        failure = ExternalError(f"no webhook delivered ({attempted} tried; first: {kinds[0]})", kind=kinds[0])
+        failure.retryable = False
+        raise failure
     return report
 
 
@@ -143,7 +173,8 @@ async def list_deliveries(
 
 
 @skill(title="Redeliver a webhook", idempotent=True,
-       instructions="Queues a failed (or delivered) delivery again with a fresh attempt count; the next run sends it.")
+       instructions="Queues a failed (or delivered) delivery again with a fresh attempt count; the next run sends "
+                    "it, with the same webhook-id.")
 async def redeliver(ctx: SkillContext, delivery_id: int) -> Delivery:
     """Queue one delivery again.
 
@@ -155,7 +186,8 @@ async def redeliver(ctx: SkillContext, delivery_id: int) -> Delivery:
         missing=f"no delivery #{delivery_id}; webhooks_list_deliveries shows them")
     if row["status"] == "pending":
         raise SkillFailed(f"delivery #{delivery_id} is already queued")
-    await ctx.db.execute("UPDATE webhooks_deliveries SET status = 'pending', attempts = 0 WHERE id = ?", (delivery_id,))
+    await ctx.db.execute("UPDATE webhooks_deliveries SET status = 'pending', attempts = 0, next_attempt_at = NULL "
+                         "WHERE id = ?", (delivery_id,))
     result = await ctx.db.fetchone(
         "SELECT d.id, d.endpoint_id, d.event_id, e.name AS event, d.status, d.attempts, d.status_code, d.error_kind,"
         " d.last_error FROM webhooks_deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = ?", (delivery_id,))

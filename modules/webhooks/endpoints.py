@@ -23,7 +23,8 @@ def _endpoint(row: Row) -> Endpoint:
        instructions="""
        Registers an HTTPS (or loopback HTTP) URL to receive domain events as signed JSON POSTs.
        `events` are names or wildcards: `invoice.*`, `lead.created`, `*`. The signing secret is
-       returned ONCE here; store it on the receiving side to verify X-Pilothouse-Signature.
+       returned ONCE here; store it on the receiving side to verify webhook-signature
+       (Standard Webhooks: any of its libraries verifies with this secret as given).
        Delivery starts with events that happen after the endpoint is created.
        """)
 async def create_endpoint(

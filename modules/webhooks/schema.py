@@ -26,4 +26,13 @@ MIGRATIONS: tuple[Migration, ...] = (Migration(1, """
             UNIQUE (endpoint_id, event_id)
         );
         CREATE INDEX webhooks_deliveries_status ON webhooks_deliveries(status, id);
-    """),)
+    """), Migration(2, """
+        -- Deliveries are claimed (owner + claim expiry) before they are POSTed, keep one webhook-id
+        -- across retries (Standard Webhooks), and wait for next_attempt_at between failed attempts.
+        ALTER TABLE webhooks_deliveries ADD COLUMN claimed_by TEXT;
+        ALTER TABLE webhooks_deliveries ADD COLUMN claim_expires_at TEXT;
+        ALTER TABLE webhooks_deliveries ADD COLUMN next_attempt_at TEXT;
+        ALTER TABLE webhooks_deliveries ADD COLUMN message_id TEXT;
+        UPDATE webhooks_deliveries SET message_id = 'msg_delivery' || id WHERE message_id IS NULL;
+        CREATE INDEX webhooks_deliveries_due ON webhooks_deliveries(status, next_attempt_at);
+    """))

@@ -1,8 +1,8 @@
 """The heartbeat's follow-through on approvals (the path that broke on the reference platform).
 
 - Pending requests past their 48 h expiry become ``expired``.
-- Every ``approved`` request runs once, through the executor, as the agent with
-  ``approved=True``; the approval ends ``executed`` or ``failed`` with the result. The
+- Every ``approved`` request runs once, through the executor, as whoever asked (the agent, an
+  automation, a platform job) with ``approved=True``; the approval ends ``executed`` or ``failed`` with the result. The
   row is claimed before the call (compare-and-set), so a crash or a second process
   cannot run an approved action twice: at most once, as befits outward actions.
 - The administrator is told about new requests (notification + outbox) and about
@@ -15,12 +15,13 @@ import json
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from server.notify import notify_admin
+from server.notify import approval_requested, notify_admin
 from server.store import dumps
 from server.tables import approvals
 
 if TYPE_CHECKING:
     from server.app import App
+    from server.executor import Caller
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +49,10 @@ async def execute_approved(app: App) -> list[Settled]:
         started = app.clock.now().isoformat(timespec="seconds")
         if not await approvals.claim(app.store, row["id"], dumps({"started_at": started})):
             continue  # another process took it
-        result = await app.executor.call(row["skill"], json.loads(row["arguments"]), caller="pilot",
+        # Run as whoever asked (the agent, an automation, a platform job): the activity row says so.
+        caller: Caller = "automation" if row["requested_by"] == "automation" else (
+            "system" if row["requested_by"] == "system" else "pilot")
+        result = await app.executor.call(row["skill"], json.loads(row["arguments"]), caller=caller,
                                          run_id=row["run_id"], approved=True)
         status = "executed" if result.ok else "failed"
         detail = result.text if result.ok else f"{result.error_kind}: {result.message}"
@@ -69,11 +73,6 @@ async def notify_new_requests(app: App, after_id: int) -> int:
         return after_id
     async with app.store.transaction() as tx:
         for r in rows:
-            await notify_admin(
-                tx, kind="approval_requested", title=f"The agent asks to run {r['skill']}",
-                body=(f"Approval #{r['id']}: {r['skill']} with {r['arguments']}\n"
-                      f"Approve: pilothouse approvals approve {r['id']}\n"
-                      f"Reject:  pilothouse approvals reject {r['id']} --reason '...'\n"
-                      f"Expires at {r['expires_at']} UTC. An approved action runs on the next heartbeat."),
-                now=app.clock.now())
+            await approval_requested(tx, approval_id=r["id"], skill=r["skill"], arguments=r["arguments"],
+                                     who="The agent", expires_at=r["expires_at"], now=app.clock.now())
     return int(rows[-1]["id"])

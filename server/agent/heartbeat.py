@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LEASE = "heartbeat"
-LEASE_MARGIN_S = 120.0
 Reasoner = Callable[..., Awaitable[Any]]
 
 
@@ -56,12 +55,15 @@ async def run_cycle(
         return CycleRecord.unrecorded("outside_hours", f"outside active hours {settings.active_hours} "
                                                          f"({settings.timezone})", now)
     holder = holder or lease.new_holder_id("heartbeat")
-    if not await lease.acquire(app.store, LEASE, holder, ttl_s=settings.wall_clock_s + LEASE_MARGIN_S, now=now):
+    # A short lease, renewed while the cycle runs: a dead holder on this host is taken over at once,
+    # one on another host after SHORT_TTL_S.
+    if not await lease.acquire(app.store, LEASE, holder, ttl_s=lease.SHORT_TTL_S, now=now):
         info = await lease.holder_of(app.store, LEASE, now)
         who = f"{info.holder} until {info.expires_at}" if info else "another process"
         return CycleRecord.unrecorded("busy", f"another heartbeat is running ({who})", now)
     try:
-        return await _locked_cycle(app, settings, rng or random.Random(), reasoner)
+        async with lease.kept(app.store, LEASE, holder, ttl_s=lease.SHORT_TTL_S, clock=app.clock):
+            return await _locked_cycle(app, settings, rng or random.Random(), reasoner)
     finally:
         with anyio.CancelScope(shield=True):
             await lease.release(app.store, LEASE, holder)

@@ -166,3 +166,28 @@ async def of_module(db: Database, module_id: str) -> list[Row]:
     """A module's automations as stored (enabled or not), for display."""
     return await db.fetchall(
         "SELECT name, trigger, config, skill, executor, enabled FROM automations WHERE module_id = ?", (module_id,))
+
+
+async def listing(db: Database) -> list[Row]:
+    """Every automation with its state, by id (what ``pilothouse automations list`` shows)."""
+    return await db.fetchall(
+        "SELECT a.id, a.module_id, a.name, a.trigger, a.config, a.skill, a.executor, a.enabled, a.last_run, "
+        "a.last_status, a.next_run, m.enabled AS module_enabled FROM automations a "
+        "JOIN modules m ON m.id = a.module_id ORDER BY a.id")
+
+
+async def set_enabled(db: Database, automation_id: int, enabled: bool) -> Row | None:
+    """Switch one automation on or off; its row afterwards (None: no such automation).
+
+    Switching a cron automation on re-arms it from now (``next_run`` cleared: the next dispatch
+    arms it), so the runs it missed while off are not reported as missed.
+    """
+    async with db.transaction() as tx:
+        row = await tx.fetchone("SELECT id, enabled FROM automations WHERE id = ?", (automation_id,))
+        if row is None:
+            return None
+        if bool(row["enabled"]) != enabled:
+            rearm = ", next_run = NULL" if enabled else ""
+            await tx.execute(f"UPDATE automations SET enabled = ?{rearm} WHERE id = ?", (int(enabled), automation_id))
+        return await tx.fetchone("SELECT id, module_id, name, skill, enabled FROM automations WHERE id = ?",
+                                 (automation_id,))

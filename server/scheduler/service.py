@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SHORT_LEASE_S = 600.0
+SHORT_LEASE_S = lease.SHORT_TTL_S  # renewed while the run lasts (lease.kept)
 DRAIN_S = 300.0
 
 
@@ -44,7 +45,7 @@ class Timing:
 
     tick_s: float = 20.0
     catch_up_window_s: float = cron.DEFAULT_WINDOW.total_seconds()
-    lease_ttl_s: float = SHORT_LEASE_S  # how long a crashed holder's claim on a schedule lasts
+    lease_ttl_s: float = SHORT_LEASE_S  # how long a crashed holder on another host keeps a schedule
 
 
 Action = Callable[["App", "Scheduler"], Awaitable[str]]  # (app, scheduler) -> a short status
@@ -127,21 +128,26 @@ class Scheduler:
             action = self.actions[name]
             if self._tg is not None and name in self.long_running:
                 handed_off = True
-                self._tg.start_soon(self._background, name, action, lease_name, note)
+                self._tg.start_soon(self._background, name, action, lease_name, note, ttl_s)
                 return TickEntry(name, "started")
             with anyio.CancelScope(shield=True), anyio.move_on_after(DRAIN_S):
-                status = await self._run(name, action, note)
+                async with self._kept(lease_name, ttl_s):
+                    status = await self._run(name, action, note)
             return TickEntry(name, status)
         finally:
             if not handed_off:
                 with anyio.CancelScope(shield=True):
                     await lease.release(self.app.store, lease_name, self.holder)
 
-    async def _background(self, name: str, action: Action, lease_name: str, note: str) -> None:
+    def _kept(self, lease_name: str, ttl_s: float) -> AbstractAsyncContextManager[lease.Keeper]:
+        return lease.kept(self.app.store, lease_name, self.holder, ttl_s=ttl_s, clock=self.app.clock)
+
+    async def _background(self, name: str, action: Action, lease_name: str, note: str, ttl_s: float) -> None:
         with anyio.CancelScope() as scope:
             self._inflight[name] = scope
             try:
-                await self._run(name, action, note)
+                async with self._kept(lease_name, ttl_s):
+                    await self._run(name, action, note)
             finally:
                 self._inflight.pop(name, None)
                 with anyio.CancelScope(shield=True):

@@ -12,15 +12,24 @@ from __future__ import annotations
 from skills.context import Database, Row
 
 
-async def queue(db: Database, *, skill: str, arguments: str, run_id: str | None, requested_at: str,
-                expires_at: str) -> int:
-    """A new ``pending`` request; its id."""
+async def queue(db: Database, *, skill: str, arguments: str, run_id: str | None, requested_by: str,
+                requested_at: str, expires_at: str) -> tuple[int, bool]:
+    """A new ``pending`` request, or the one already pending for this skill and these arguments:
+    ``(id, created)``. ``arguments`` is the normalized JSON text (the same call, the same text).
+
+    Run it in a transaction: the look-up and the insert are one step (the partial unique index
+    ``approvals_one_pending`` backs it up).
+    """
+    existing = await db.fetchval(
+        "SELECT id FROM approvals WHERE skill = ? AND arguments = ? AND status = 'pending'", (skill, arguments))
+    if existing is not None:
+        return int(existing), False
     result = await db.execute(
-        "INSERT INTO approvals (skill, arguments, run_id, status, requested_at, expires_at) "
-        "VALUES (?, ?, ?, 'pending', ?, ?)",
-        (skill, arguments, run_id, requested_at, expires_at),
+        "INSERT INTO approvals (skill, arguments, run_id, status, requested_by, requested_at, expires_at) "
+        "VALUES (?, ?, ?, 'pending', ?, ?, ?)",
+        (skill, arguments, run_id, requested_by, requested_at, expires_at),
     )
-    return int(result.lastrowid or 0)
+    return int(result.lastrowid or 0), True
 
 
 async def expire_due(db: Database, now: str) -> list[Row]:
@@ -54,10 +63,11 @@ async def settle(db: Database, approval_id: int, *, status: str, result: str) ->
 
 
 async def pending_after(db: Database, after_id: int) -> list[Row]:
-    """``id, skill, arguments, expires_at`` of pending requests newer than ``after_id``."""
+    """``id, skill, arguments, expires_at`` of the agent's pending requests newer than ``after_id``
+    (an automation's or the system's were announced when they were queued)."""
     return await db.fetchall(
-        "SELECT id, skill, arguments, expires_at FROM approvals WHERE id > ? AND status = 'pending' ORDER BY id",
-        (after_id,))
+        "SELECT id, skill, arguments, expires_at FROM approvals WHERE id > ? AND status = 'pending' "
+        "AND requested_by = 'pilot' ORDER BY id", (after_id,))
 
 
 async def pending(db: Database, limit: int) -> list[Row]:

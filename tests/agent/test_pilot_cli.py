@@ -56,7 +56,8 @@ def test_approvals_and_activity(tmp_path: Path, capsys: pytest.CaptureFixture[st
     with sqlite3.connect(db) as conn:  # what the executor queues when the agent calls an approve skill
         conn.executemany(
             "INSERT INTO approvals (skill, arguments, status, requested_at, expires_at) VALUES (?, ?, 'pending', ?, ?)",
-            [("blog_archive_post", '{"post_id": 1}', "2026-01-01T00:00:00+00:00", "2999-01-01T00:00:00+00:00")] * 2)
+            [("blog_archive_post", f'{{"post_id": {i}}}', "2026-01-01T00:00:00+00:00", "2999-01-01T00:00:00+00:00")
+             for i in (1, 2)])  # one pending request per skill and arguments
     code, out, _ = run(capsys, db, "approvals", "list")
     assert code == 0 and "blog_archive_post" in out and "2 request(s)" in out
     assert "approval #1 approved" in run(capsys, db, "approvals", "approve", "1")[1]

@@ -143,9 +143,10 @@ async def test_approvals_are_a_persons_decision(app: App, mcp: McpHarness) -> No
     await enable_agent(app)
     args = {"skill": "blog_archive_post", "arguments": json.dumps({"post_id": 1}), "requested_at": "2026-11-02T08:00",
             "expires_at": "2026-11-04T08:00:00+00:00"}
-    for _ in range(3):
+    for post_id in (1, 2, 3):  # one pending request per skill and arguments
         await app.store.execute("INSERT INTO approvals (skill, arguments, status, requested_at, expires_at) "
-                                "VALUES (:skill, :arguments, 'pending', :requested_at, :expires_at)", args)
+                                "VALUES (:skill, :arguments, 'pending', :requested_at, :expires_at)",
+                                {**args, "arguments": json.dumps({"post_id": post_id})})
     pending = await mcp.call("pilot_list_approvals")
     assert [a["id"] for a in pending["items"]] == [1, 2, 3] and pending["items"][0]["arguments"] == {"post_id": 1}
     by_agent = await app.executor.call("pilot_approve", {"approval_id": 1}, caller="pilot")

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from server.app import App
-from server.testing import McpHarness, free_port, http_receiver, smtp_sink
+from server.testing import FakeClock, McpHarness, free_port, http_receiver, smtp_sink
 
 pytestmark = pytest.mark.anyio
 
@@ -43,15 +43,19 @@ async def test_template_send_and_deliver_over_smtp(app: App, mcp: McpHarness) ->
     assert again["attempted"] == 0
 
 
-async def test_refused_connection_keeps_the_message_with_its_error(app: App, mcp: McpHarness) -> None:
+async def test_refused_connection_keeps_the_message_with_its_error(app: App, mcp: McpHarness,
+                                                                   clock: FakeClock) -> None:
     await mcp.call("email_send", to="ada@example.com", subject="Hi", body="Body")
     await _configure(app, free_port())  # nothing listens there
     message = await mcp.error("email_deliver_outbox")
     assert "no message delivered" in message
     [row] = (await mcp.call("email_list_outbox"))["items"]
-    assert row["status"] == "pending" and row["error_kind"] == "network" and row["attempts"] == 3
-    async with smtp_sink() as sink:  # the server comes back: the same row goes out
+    # One run is one attempt (the executor does not resend on the spot); the next waits a minute.
+    assert row["status"] == "pending" and row["error_kind"] == "network" and row["attempts"] == 1
+    async with smtp_sink() as sink:  # the server comes back: the same row goes out when it is due
         await _configure(app, sink.port)
+        assert (await mcp.call("email_deliver_outbox"))["attempted"] == 0
+        clock.advance(minutes=1)
         assert (await mcp.call("email_deliver_outbox"))["sent"] == 1
     assert len(sink.messages) == 1
 
@@ -80,14 +84,18 @@ async def test_unconfigured_smtp_says_what_to_configure(mcp: McpHarness) -> None
     assert "pilothouse modules configure email smtp_host=" in message
 
 
-async def test_notification_webhooks_are_delivered_from_the_outbox(app: App, mcp: McpHarness) -> None:
+async def test_notification_webhooks_are_delivered_from_the_outbox(app: App, mcp: McpHarness,
+                                                                   clock: FakeClock) -> None:
     async with http_receiver() as receiver:
-        receiver.answers = [500, 500, 500]  # the call and its two retries
+        receiver.answers = [500]
         body = json.dumps({"kind": "skill_paused"})
         await app.store.execute("INSERT INTO outbox (channel, recipient, subject, body, created_at) "
                                 "VALUES ('webhook', ?, 'paused', ?, 'now')", (f"{receiver.url}/hook", body))
         assert "http_5xx" in await mcp.error("email_deliver_outbox")
         [row] = (await mcp.call("email_list_outbox", status="pending"))["items"]
-        assert (row["error_kind"], row["attempts"]) == ("http_5xx", 3)
+        assert (row["error_kind"], row["attempts"]) == ("http_5xx", 1)
+        clock.advance(minutes=1)
         assert (await mcp.call("email_deliver_outbox"))["sent"] == 1
         assert json.loads(receiver.requests[-1].body) == {"kind": "skill_paused"}
+        [first, second] = receiver.requests
+        assert first.headers["webhook-id"] == second.headers["webhook-id"] != ""

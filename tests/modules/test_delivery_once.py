@@ -1,0 +1,194 @@
+"""Every message leaves once: claims with an owner and an expiry, one identity across retries, time budgets.
+
+Against real receivers on loopback (aiosmtpd, uvicorn) and, for the crash, a real subprocess
+killed with SIGKILL in the middle of a send.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+
+from server.app import App
+from server.assembly import open_app
+from server.scheduler.automations import dispatch
+from server.testing import FakeClock, McpHarness, free_port
+from tests.modules.slow_receivers import holding_http, holding_smtp
+
+pytestmark = pytest.mark.anyio
+
+# One delivery run in a process of its own, as `serve` or `pilothouse worker` would run it.
+RUN_ONCE = """
+import asyncio, sys
+from server.assembly import open_app
+
+async def main() -> None:
+    async with open_app(sys.argv[1]) as app:
+        await app.executor.call(sys.argv[2], {}, caller="system")
+
+asyncio.run(main())
+"""
+
+
+async def _configure(app: App, port: int) -> None:
+    await app.modules.configure("email", {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_from": "shop@example.com"})
+
+
+async def _queue_mail(mcp: McpHarness, n: int) -> None:
+    for i in range(n):
+        await mcp.call("email_send", to=f"c{i}@example.com", subject=f"n{i}", body="Body")
+
+
+async def _queue_events(mcp: McpHarness, url: str, n: int) -> None:
+    await mcp.call("webhooks_create_endpoint", url=f"{url}/hook", events=["lead.*"])
+    for i in range(n):
+        await mcp.call("crm_create_lead", email=f"lead{i}@acme.io")
+
+
+async def test_overlapping_email_runs_send_each_message_once(app: App, mcp: McpHarness, clock: FakeClock,
+                                                             tmp_path: Path) -> None:
+    await _queue_mail(mcp, 3)
+    async with holding_smtp(hold_after=1) as sink, open_app(tmp_path / "app.db", clock=clock) as other:
+        await _configure(app, sink.port)
+        results: list[Any] = []
+
+        async def first_run() -> None:
+            results.append(await app.executor.call("email_deliver_outbox", {}, caller="automation"))
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(first_run)
+            await sink.gate.arrived(1)  # the first run is mid-send: the receiver holds its first message
+            second = await other.executor.call("email_deliver_outbox", {}, caller="automation")
+            assert second.ok and second.output == {"attempted": 0, "sent": 0, "failed": 0, "requeued": 0,
+                                                   "errors": []}
+            sink.gate.release()
+    assert results[0].output["sent"] == 3
+    assert sorted(str(m["Subject"]) for m in sink.messages) == ["n0", "n1", "n2"]
+    assert len(set(sink.ids())) == 3 and all(i.startswith("<") and i.endswith("@example.com>") for i in sink.ids())
+
+
+async def test_overlapping_webhook_dispatches_post_each_event_once(app: App, mcp: McpHarness, clock: FakeClock,
+                                                                   tmp_path: Path) -> None:
+    async with holding_http(hold_after=1) as receiver, open_app(tmp_path / "app.db", clock=clock) as other:
+        await _queue_events(mcp, receiver.url, 3)
+        results: list[Any] = []
+
+        async def first_run() -> None:
+            results.append(await app.executor.call("webhooks_dispatch_events", {}, caller="automation"))
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(first_run)
+            await receiver.gate.arrived(1)
+            second = await other.executor.call("webhooks_dispatch_events", {}, caller="automation")
+            assert second.ok and second.output is not None and second.output["delivered"] == 0
+            receiver.gate.release()
+    assert results[0].output["delivered"] == 3
+    assert len(receiver.requests) == 3 and len(set(receiver.ids())) == 3
+
+
+def _spawn(db: Path, skill: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-c", RUN_ONCE, str(db), skill], cwd=Path(__file__).parents[2],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+async def _kill(child: subprocess.Popen[bytes]) -> None:
+    os.kill(child.pid, signal.SIGKILL)
+    await anyio.to_thread.run_sync(child.wait)
+
+
+def _after_real_now(clock: FakeClock, minutes: float) -> None:
+    """The crashed run claimed by the real clock; move this instance's clock relative to it."""
+    clock.current = datetime.now(UTC) + timedelta(minutes=minutes)
+
+
+async def test_kill_9_mid_send_resends_at_most_one_email_with_the_same_message_id(
+        app: App, mcp: McpHarness, clock: FakeClock, tmp_path: Path) -> None:
+    await _queue_mail(mcp, 3)
+    async with holding_smtp(hold_after=2) as sink:
+        await _configure(app, sink.port)
+        child = _spawn(tmp_path / "app.db", "email_deliver_outbox")
+        try:
+            await sink.gate.arrived(2)  # n1 is received; the sender waits for the 250 it never gets
+        finally:
+            await _kill(child)
+        sink.gate.release()
+        _after_real_now(clock, 1)  # the dead run's claim still holds: nothing is taken from it early
+        assert (await mcp.call("email_deliver_outbox"))["attempted"] == 0
+        _after_real_now(clock, 6)  # its claim expired: the rows it held go out again
+        assert (await mcp.call("email_deliver_outbox"))["sent"] == 2
+    by_subject = Counter(str(m["Subject"]) for m in sink.messages)
+    assert by_subject == {"n0": 1, "n1": 2, "n2": 1}  # exactly one duplicate: the message in flight
+    copies = {str(m["Message-ID"]) for m in sink.messages if m["Subject"] == "n1"}
+    assert len(copies) == 1  # ... and it carries the same Message-ID, so a receiver can drop it
+    assert await app.store.fetchval("SELECT COUNT(*) FROM outbox WHERE status = 'sent'") == 3
+
+
+async def test_kill_9_mid_post_resends_at_most_one_webhook_with_the_same_id(
+        app: App, mcp: McpHarness, clock: FakeClock, tmp_path: Path) -> None:
+    async with holding_http(hold_after=2) as receiver:
+        await _queue_events(mcp, receiver.url, 3)
+        child = _spawn(tmp_path / "app.db", "webhooks_dispatch_events")
+        try:
+            await receiver.gate.arrived(2)
+        finally:
+            await _kill(child)
+        receiver.gate.release()
+        _after_real_now(clock, 6)
+        assert (await mcp.call("webhooks_dispatch_events"))["delivered"] == 2
+    ids = Counter(receiver.ids())
+    assert sorted(ids.values()) == [1, 1, 2] and len(receiver.requests) == 4
+    [twice] = [i for i, n in ids.items() if n == 2]
+    assert receiver.requests[1].headers["webhook-id"] == twice  # the one in flight, resent with its id
+    delivered = await app.store.fetchval("SELECT COUNT(*) FROM webhooks_deliveries WHERE status = 'delivered'")
+    assert delivered == 3
+
+
+async def test_an_smtp_outage_of_ten_minutes_keeps_mail_pending_and_sends_it_on_recovery(
+        app: App, mcp: McpHarness, clock: FakeClock) -> None:
+    port = free_port()  # nothing listens there for ten minutes
+    await _configure(app, port)
+    await _queue_mail(mcp, 2)
+    await dispatch(app, agent_on=False)  # the minutely dispatcher arms "Deliver the outbox"
+    for _ in range(10):
+        clock.advance(minutes=1)
+        await dispatch(app, agent_on=False)
+    rows = await app.store.fetchall("SELECT status, attempts, error_kind FROM outbox ORDER BY id")
+    # Backoff 1, 2, 4 min: four attempts in ten minutes, not the whole budget in two.
+    assert rows == [{"status": "pending", "attempts": 4, "error_kind": "network"}] * 2
+    runs = await app.store.fetchall("SELECT status, error_kind FROM activity WHERE skill = 'email_deliver_outbox' "
+                                    "AND output_summary IS NULL ORDER BY id")
+    assert runs == [{"status": "error", "error_kind": "network"}] * 4  # every run that tried is recorded failed
+
+    async with holding_smtp(port) as sink:  # the server is back, on the same port
+        for _ in range(10):
+            clock.advance(minutes=1)
+            await dispatch(app, agent_on=False)
+            if len(sink.messages) == 2:
+                break
+    assert sorted(str(m["Subject"]) for m in sink.messages) == ["n0", "n1"]  # nobody ran email_retry_failed
+    assert await app.store.fetchval("SELECT COUNT(*) FROM outbox WHERE status = 'sent'") == 2
+    assert await app.store.fetchval("SELECT COUNT(*) FROM activity WHERE skill = 'email_retry_failed'") == 0
+
+
+async def test_the_retry_budget_is_time_and_configurable(app: App, mcp: McpHarness, clock: FakeClock) -> None:
+    await app.modules.configure("email", {"smtp_host": "127.0.0.1", "smtp_port": free_port(),
+                                          "retry_budget_hours": 1})
+    await _queue_mail(mcp, 1)
+    attempts = 0
+    while (await app.store.fetchval("SELECT status FROM outbox")) == "pending" and attempts < 90:
+        await app.executor.call("email_deliver_outbox", {}, caller="automation")
+        attempts += 1
+        clock.advance(minutes=1)
+    row = await app.store.fetchone("SELECT status, attempts FROM outbox")
+    assert row is not None
+    # 1 h of backoff (0, 1, 3, 7, 15, 31 min, then the deadline at 60): failed after 7 attempts.
+    assert (row["status"], row["attempts"]) == ("failed", 7)

@@ -1,0 +1,91 @@
+"""Approve trust holds whoever calls: an automation or a platform job queues a request, never runs it."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import BaseModel
+
+from server.agent.approved_actions import execute_approved
+from server.agent.bootstrap import enable_agent
+from server.app import App
+from server.scheduler.automations import dispatch
+from server.testing import FakeClock, McpHarness
+from skills import Automation, ContractError, Module, SkillContext, skill
+
+pytestmark = pytest.mark.anyio
+
+LINES = [{"description": "Consulting", "quantity": 1, "unit_price_cents": 10_000}]
+
+
+async def _overdue_invoice(mcp: McpHarness, clock: FakeClock) -> None:
+    draft = await mcp.call("invoicing_create_invoice", customer="Northwind", customer_email="ap@northwind.example",
+                           lines=LINES, terms_days=10)
+    await mcp.call("invoicing_send_invoice", invoice_id=draft["id"], confirm=True)
+
+
+async def _customer_mail(app: App) -> int:
+    return int(await app.store.fetchval("SELECT COUNT(*) FROM outbox WHERE recipient = 'ap@northwind.example' "
+                                        "AND purpose NOT LIKE 'invoice:%'"))
+
+
+async def test_an_automation_on_an_approve_skill_queues_one_approval_and_sends_nothing(
+        app: App, mcp: McpHarness, clock: FakeClock) -> None:
+    # The story: invoicing_check_overdue (auto) emits invoice.overdue, which fires "Dunning reminders"
+    # (invoicing_send_reminders, approve trust) with caller automation.
+    await enable_agent(app)
+    await _overdue_invoice(mcp, clock)
+    await _overdue_invoice(mcp, clock)
+    clock.advance(days=20)
+    assert len((await mcp.call("invoicing_check_overdue"))["newly_overdue"]) == 2  # two invoice.overdue events
+    report = await dispatch(app, agent_on=True)
+    assert [(skill, ok) for _, skill, ok in report.fired] == [("invoicing_send_reminders", False)] * 2
+    assert await _customer_mail(app) == 0  # nothing reached the customer
+    rows = await app.store.fetchall("SELECT skill, status, requested_by, arguments FROM approvals")
+    # The same call twice (two events, the same arguments) is one request, not two.
+    assert rows == [{"skill": "invoicing_send_reminders", "status": "pending", "requested_by": "automation",
+                     "arguments": "{}"}]
+    notes = await app.store.fetchall("SELECT kind, title, body FROM notifications WHERE kind = 'approval_requested'")
+    assert len(notes) == 1 and "An automation asks to run invoicing_send_reminders" in notes[0]["title"]
+    assert "pilothouse approvals approve" in notes[0]["body"]
+
+    # A person approves: the heartbeat's follow-through runs it once, as the automation that asked.
+    [approval] = (await mcp.call("pilot_list_approvals"))["items"]
+    await mcp.call("pilot_approve", approval_id=approval["id"])
+    [done] = await execute_approved(app)
+    assert done.status == "executed"
+    assert await _customer_mail(app) == 2
+    caller = await app.store.fetchval("SELECT caller FROM activity WHERE skill = 'invoicing_send_reminders' "
+                                      "AND status = 'ok'")
+    assert caller == "automation"
+
+
+async def test_a_platform_job_is_queued_too(app: App, clock: FakeClock) -> None:
+    first = await app.executor.call("invoicing_send_reminders", {}, caller="system")
+    again = await app.executor.call("invoicing_send_reminders", {}, caller="system")
+    assert first.error_kind == "approval_required" and first.approval_id
+    assert again.approval_id == first.approval_id and "already waiting" in again.message
+    assert await app.store.fetchval("SELECT COUNT(*) FROM approvals") == 1
+    # The agent asking for the same call is that request again, whoever asked first.
+    agent = await app.executor.call("invoicing_send_reminders", {}, caller="pilot")
+    assert agent.approval_id == first.approval_id
+
+
+class Done(BaseModel):
+    ok: bool
+
+
+@skill(name="risky_wipe", title="Wipe", trust="approve", category="system", instructions="Wipes, for the test.")
+async def wipe(ctx: SkillContext) -> Done:
+    """Wipe everything."""
+    return Done(ok=True)
+
+
+def test_registration_refuses_a_platform_automation_on_an_approve_skill() -> None:
+    with pytest.raises(ContractError, match="platform automation 'Nightly wipe' targets 'risky_wipe'"):
+        Module(id="risky", name="Risky", description="d", category="system", version="1", skills=(wipe,),
+               automations=(Automation(name="Nightly wipe", trigger="cron", config={"schedule": "0 3 * * *"},
+                                       skill="risky_wipe"),))
+    # The agent's automation may target it: its call is queued for a person.
+    Module(id="risky", name="Risky", description="d", category="system", version="1", skills=(wipe,),
+           automations=(Automation(name="Nightly wipe", trigger="cron", config={"schedule": "0 3 * * *"},
+                                   skill="risky_wipe", executor="pilot"),))
