@@ -43,7 +43,10 @@ async def _webhook(ctx: SkillContext, url: str, body: str) -> None:
         raise ExternalError(f"webhook answered {response.status_code}", kind=kind, status=response.status_code)
 
 
-@skill(title="Deliver the outbox", transactional=False,
+@skill(title="Deliver the outbox",
+       examples=("send the queued emails now", "flush the outbox"),
+       synonyms=("flush", "queued", "mail"),
+       transactional=False,
        open_world=True, timeout_s=120, instructions="""
        Sends pending outbox messages: emails over the configured SMTP server, notification webhooks
        over HTTP. Runs every minute as an automation. Failures stay in the outbox with their error
