@@ -68,6 +68,7 @@ async def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             async with open_app(Path(tmp) / "loop.db") as app:
                 await enable_agent(app)
+                await app.modules.enable("assistant")  # off by default: every built-in module on
                 per_cycle = [await cycle(app, fake, goal, steps) for goal, steps in CYCLES]
                 idle_before = len(fake.requests)
                 idle = await run_cycle(app, force=True)

@@ -66,7 +66,8 @@ async def main() -> None:
     counter = await get_counter()
     with tempfile.TemporaryDirectory() as tmp:
         async with open_app(Path(tmp) / "manifest.db") as app:
-            await enable_agent(app)  # the pilot module too: every registered module is on
+            await enable_agent(app)  # the pilot module too
+            await app.modules.enable("assistant")  # off by default: every built-in module on
             enabled = len(await manifest.enabled_skills(app))
             measured = {tier: await sizes(app, counter, tier) for tier in manifest.TIERS}
             cold = measured["drop"]

@@ -71,6 +71,7 @@ async def main(show_misses: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         async with open_app(Path(tmp) / "search.db") as app:
             await enable_agent(app)
+            await app.modules.enable("assistant")  # off by default: every built-in module on
             skills = await manifest.enabled_skills(app)
             modules = {s.module_id for s in skills}
     print(f"catalog: {len(skills)} enabled skills in {len(modules)} modules")

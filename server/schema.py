@@ -223,4 +223,12 @@ CORE_MIGRATIONS: list[tuple[int, str]] = [
         );
         """,
     ),
+    (
+        4,
+        """
+        -- Skills call models too (ctx.ai): which skill a call was for, and what it cost (NULL: no known price).
+        ALTER TABLE ai_usage ADD COLUMN skill TEXT;
+        ALTER TABLE ai_usage ADD COLUMN cost_usd REAL;
+        """,
+    ),
 ]

@@ -32,6 +32,13 @@ async def fetch_ticket(ctx: SkillContext, ticket_id: int) -> Ticket:
     return Ticket(**row)
 
 
+async def fetch_thread(ctx: SkillContext, ticket_id: int) -> list[tuple[str, str]]:
+    """A ticket's messages, oldest first, as (author, body): customer, agent or note."""
+    rows = await ctx.db.fetchall("SELECT author, body FROM support_messages WHERE ticket_id = ? ORDER BY id",
+                                 (ticket_id,))
+    return [(r["author"], r["body"]) for r in rows]
+
+
 @skill(title="Open support ticket",
        examples=("a customer has a problem", "log a complaint", "create a support case"),
        synonyms=("complaint", "issue", "problem", "case", "helpdesk"),
