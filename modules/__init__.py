@@ -1,6 +1,7 @@
 """Built-in business modules, listed explicitly. Community modules come from entry points."""
 
 from modules.analytics import module as analytics
+from modules.assistant import module as assistant
 from modules.blog import module as blog
 from modules.bookings import module as bookings
 from modules.calendar import module as calendar
@@ -49,6 +50,7 @@ BUILTIN_MODULES: tuple[Module, ...] = (
     support,
     knowledge_base,
     analytics,
+    assistant,
     projects,
     timesheets,
     contracts,

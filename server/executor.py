@@ -28,14 +28,15 @@ from pydantic import BaseModel, ValidationError
 from server.confirmation import Confirmer, ConfirmRequest, confirmation_message
 from server.errors import LoopDetected
 from server.notify import approval_requested, notify_admin
+from server.providers.skill_ai import ChainAi
 from server.registry import Registry
 from server.resilience import breaker, edge, escalation, evaluation
 from server.resilience.loop_guard import LoopGuard
-from server.store import Store, dumps
+from server.store import ImmediateWriter, Store, dumps
 from server.tables import activity, approvals
 from server.tables.skill_state import CALL_STATE_SQL
 from server.validation_errors import explain_validation
-from skills import Clock, ErrorKind, Skill, SkillContext, WriteResult
+from skills import Clock, ErrorKind, Skill, SkillContext
 from skills.context import Database
 from skills.contract import CONFIRM_FIELD
 
@@ -66,23 +67,6 @@ class _Call:
     outcome: str = "success"
     duration_ms: float = 0.0
     activity_id: int | None = None
-
-
-class _Immediate:
-    """The store for one autocommit statement: written on the spot (``Store.write_now``) unless the
-    store says to wait, then awaited as usual. Either way the row is committed when this returns."""
-
-    __slots__ = ("store",)
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    async def execute(self, sql: str, params: Any = ()) -> WriteResult:
-        done = self.store.write_now(sql, params)
-        return done if done is not None else await self.store.execute(sql, params)
-
-    def __getattr__(self, name: str) -> Any:  # anything else is the store's, unchanged
-        return getattr(self.store, name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +112,7 @@ class Executor:
         # Skills whose breaker/escalation counters this process may have left non-zero since a
         # concurrent call read its state: that call's success must still reset them.
         self._unclean: set[str] = set()
-        self._immediate = _Immediate(store)
+        self._immediate = ImmediateWriter(store)
 
     async def call(
         self,
@@ -208,6 +192,7 @@ class Executor:
             ctx = SkillContext(
                 db=self.store, http=self.http, clock=self.clock, settings=settings, module_id=skill.module_id,
                 skill_name=skill.name, caller=caller, run_id=run_id, retry=attempt, prev_error=prev_error,
+                ai=ChainAi(self.store, self.clock, skill, run_id),  # ctx.ai: the provider chain, this skill first
             )
             call.attempt, call.prev_error = attempt, prev_error
             output, kind, message, retryable = await self._attempt(call, ctx, kwargs)

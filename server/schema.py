@@ -242,4 +242,12 @@ CORE_MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
         """,
     ),
+    (
+        5,
+        """
+        -- Skills call models too (ctx.ai): which skill a call was for, and what it cost (NULL: no known price).
+        ALTER TABLE ai_usage ADD COLUMN skill TEXT;
+        ALTER TABLE ai_usage ADD COLUMN cost_usd REAL;
+        """,
+    ),
 ]

@@ -348,3 +348,20 @@ def _split_sql(script: str) -> list[str]:
 
 def dumps(value: Any) -> str:
     return json.dumps(value, default=str, separators=(",", ":"), sort_keys=True)
+
+
+class ImmediateWriter:
+    """The store for one autocommit statement: written on the spot (``Store.write_now``) unless the
+    store says to wait, then awaited as usual. Either way the row is committed when this returns."""
+
+    __slots__ = ("store",)
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def execute(self, sql: str, params: Any = ()) -> WriteResult:
+        done = self.store.write_now(sql, params)
+        return done if done is not None else await self.store.execute(sql, params)
+
+    def __getattr__(self, name: str) -> Any:  # anything else is the store's, unchanged
+        return getattr(self.store, name)

@@ -1,4 +1,4 @@
-"""What a handler gets to work with: the database, an HTTP client, a clock, its settings."""
+"""What a handler gets to work with: the database, an HTTP client, a clock, its settings, a model."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from skills.ai import NoAi, SkillAi
 
 if TYPE_CHECKING:
     import httpx
@@ -68,6 +70,8 @@ class SkillContext:
     prev_error: str | None = None
     outcome: Outcome | None = None
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    # A model through the provider chain (skills/ai.py); the executor hands in the server's.
+    ai: SkillAi = field(default_factory=NoAi)
 
     def now(self) -> datetime:
         return self.clock.now()

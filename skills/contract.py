@@ -20,6 +20,8 @@ Where each part of the served contract comes from, one place apiece:
   of line wrapping or usage detail that belongs in ``instructions=``.
 - instructions (how to use it: rules, side effects, events; sent on request):
   the ``instructions=`` argument, dedented.
+- search metadata (``examples=``, ``synonyms=``: how people ask for it; read by skill search,
+  never sent in a manifest): checked in skills/search_terms.py.
 - parameter descriptions: the docstring's ``Args:`` entries. An undocumented parameter
   is a registration error; so is any other section (``Returns:``, ``Raises:``), which
   would be silently dropped.
@@ -45,6 +47,8 @@ from typing import Any, Literal, TypeVar, cast
 
 import docstring_parser
 from pydantic import BaseModel, ConfigDict, Field, PydanticUserError, create_model
+
+from skills.search_terms import MAX_EXAMPLE, MAX_SYNONYM, check_search_terms
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
 # Every `approve` skill takes this argument: from chat the person must say yes first.
@@ -105,6 +109,9 @@ class Skill:
     transactional: bool = True
     module_id: str = ""
     params: tuple[str, ...] = field(default=())
+    # Requests as people type them, and other words for what the skill handles (skills/search_terms.py).
+    examples: tuple[str, ...] = ()
+    synonyms: tuple[str, ...] = ()
     # What the decorator derived from the signature; the input model is built from it on first use.
     inputs: _InputSpec = field(default_factory=lambda: _InputSpec("", "", {}), compare=False, repr=False)
     # What the author wrote (None: the module decides); name and category are stamped from them.
@@ -190,13 +197,15 @@ def skill(
     preferred_provider: str | None = None,
     timeout_s: float = 30.0,
     transactional: bool = True,
+    examples: tuple[str, ...] = (),
+    synonyms: tuple[str, ...] = (),
 ) -> Callable[[SkillFunction], SkillFunction]:
     """Declare a skill from an async handler ``(ctx, **params) -> BaseModel``; returns the handler.
 
     ``name`` and ``category`` default to the module's (see the module docstring).
     ``transactional=False`` is for handlers that talk to the outside world (SMTP,
     webhooks): they manage their own short transactions so a slow peer never holds
-    the write lock.
+    the write lock. ``examples`` and ``synonyms`` help search find the skill (skills/search_terms.py).
     """
 
     def decorate(fn: SkillFunction) -> SkillFunction:
@@ -208,6 +217,11 @@ def skill(
         is_async = inspect.iscoroutinefunction(fn)  # a bool, so mypy does not narrow away fn's own type
         if not is_async:
             raise ContractError(f"skill {label}: handler {fn.__qualname__} must be async")
+        try:
+            asked = check_search_terms("examples", examples, MAX_EXAMPLE)
+            words = check_search_terms("synonyms", synonyms, MAX_SYNONYM)
+        except ValueError as exc:
+            raise ContractError(f"skill {label}: {exc}") from exc
         doc = _parse_doc(inspect.getdoc(fn) or "")
         description = _description(label, doc)
         # Resolved once per skill: an annotation naming something that does not exist fails here, at import.
@@ -229,6 +243,8 @@ def skill(
             timeout_s=timeout_s,
             transactional=transactional,
             params=params,
+            examples=asked,
+            synonyms=words,
             inputs=inputs,
             declared_name=name,
             declared_category=category,

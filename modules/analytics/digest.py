@@ -16,7 +16,10 @@ HEADLINES = {"lead.created": "new leads", "lead.qualified": "leads qualified", "
              "ticket.sla_breached": "SLA breaches", "booking.created": "bookings made"}
 
 
-@skill(title="Weekly business digest", read_only=True,
+@skill(title="Weekly business digest",
+       examples=("how did the business do this week", "weekly summary of what happened"),
+       synonyms=("recap", "overview", "summary", "week"),
+       read_only=True,
        instructions="""
        A summary of the last 7 days for the owner: page views and visitors (with the week before for
        comparison) and counts of business events from every enabled module (new leads, orders paid,

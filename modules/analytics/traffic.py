@@ -19,7 +19,10 @@ def source_of(referrer: str | None, own_host: str | None) -> str:
     return "internal" if own_host and host == own_host else host.removeprefix("www.")
 
 
-@skill(title="Record a page view", scope="external",
+@skill(title="Record a page view",
+       examples=("count a page visit", "track a page hit"),
+       synonyms=("visit", "hit", "track", "pageview"),
+       scope="external",
        instructions="""
        Records one page view: the path, the referrer (where the visitor came from) and an anonymous
        session id for counting visitors. Paths start with '/'. Times come from the server clock.
@@ -48,7 +51,10 @@ def _since(ctx: SkillContext, days: int) -> str:
     return (ctx.now() - timedelta(days=days)).isoformat(timespec="seconds")
 
 
-@skill(title="Top pages", read_only=True,
+@skill(title="Top pages",
+       examples=("most visited pages", "popular pages on our website"),
+       synonyms=("popular", "visited", "traffic", "website"),
+       read_only=True,
        instructions="The most viewed paths over the last N days, with distinct visitors (sessions).")
 async def top_pages(ctx: SkillContext, days: Annotated[int, Field(ge=1, le=365)] = 7,
                     limit: Annotated[int, Field(ge=1, le=100)] = 10) -> TopPages:
@@ -65,7 +71,10 @@ async def top_pages(ctx: SkillContext, days: Annotated[int, Field(ge=1, le=365)]
     return TopPages(since=since, pages=[PageCount(**r) for r in rows])
 
 
-@skill(title="Traffic sources", read_only=True,
+@skill(title="Traffic sources",
+       examples=("where do our visitors come from", "referrers to our site"),
+       synonyms=("referrer", "visitors", "google", "source"),
+       read_only=True,
        instructions="Where views came from over the last N days: direct, internal, or the referring site.")
 async def traffic_sources(ctx: SkillContext, days: Annotated[int, Field(ge=1, le=365)] = 30) -> Sources:
     """Break down page views by where visitors came from.

@@ -33,6 +33,8 @@ async def _publish(ctx: SkillContext, post_id: int) -> None:
 
 @skill(
     title="Create blog post",
+    examples=("write a new blog article", "draft a post about our news"),
+    synonyms=("article", "entry", "write"),
     instructions="""
     Creates a draft. The slug is derived from the title and made unique with a numeric
     suffix. Markdown in the body is kept as is. Drafts are invisible until published
@@ -68,6 +70,8 @@ async def create_post(
 
 @skill(
     title="Edit blog post",
+    examples=("change the blog post's title", "edit the article text"),
+    synonyms=("edit", "correct", "typo", "article"),
     instructions="Changes the title, body or category of a post that is not archived. The slug stays stable.",
 )
 async def update_post(
@@ -100,6 +104,8 @@ async def update_post(
 
 @skill(
     title="Schedule blog post",
+    examples=("publish the post next monday", "queue the article for friday"),
+    synonyms=("later", "queue", "article", "timed"),
     instructions="""
     Sets a draft (or an already scheduled post) to publish at a future time, ISO 8601
     with a timezone, e.g. 2026-12-01T09:00:00+00:00. The publisher automation checks
@@ -128,6 +134,8 @@ async def schedule_post(ctx: SkillContext, post_id: int, publish_at: datetime) -
 
 @skill(
     title="Publish blog post",
+    examples=("make the article live", "post it to the blog now"),
+    synonyms=("live", "go live", "article"),
     scope="both",
     instructions="Publishes a draft or scheduled post now. Emits post.published. Published posts stay published.",
 )
@@ -148,6 +156,8 @@ async def publish_post(ctx: SkillContext, post_id: int) -> Post:
 
 @skill(
     title="Publish due posts",
+    examples=("publish what was scheduled", "release the queued articles"),
+    synonyms=("release", "scheduled"),
     idempotent=True,
     instructions="Publishes every scheduled post whose time has come. Runs every 5 minutes; safe to repeat.",
 )
@@ -165,6 +175,8 @@ async def publish_due(ctx: SkillContext) -> Published:
 
 @skill(
     title="List blog posts",
+    examples=("show our blog articles", "which posts are published"),
+    synonyms=("articles", "drafts"),
     read_only=True,
     instructions="Filters by status, category and a text query over title and body; newest first, paginated.",
 )
@@ -193,6 +205,8 @@ async def list_posts(
 
 @skill(
     title="Archive blog post",
+    examples=("unpublish an old article", "hide the outdated post"),
+    synonyms=("unpublish", "take down", "remove", "hide"),
     destructive=True,
     idempotent=True,
     instructions="Takes a post off the blog and makes it read-only. The content is kept.",

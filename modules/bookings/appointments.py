@@ -68,7 +68,10 @@ async def _fetch(ctx: SkillContext, appointment_id: int) -> Appointment:
     return Appointment(**row)
 
 
-@skill(title="Available slots", read_only=True,
+@skill(title="Available slots",
+       examples=("when is there a free appointment", "open times for a booking tomorrow"),
+       synonyms=("free", "availability", "open times", "slot"),
+       read_only=True,
        scope="both", instructions="""
        Free start times for a service on one day (UTC), every 15 minutes, where the whole
        appointment plus its buffer fits in opening hours and overlaps no confirmed appointment.
@@ -85,7 +88,10 @@ async def available_slots(ctx: SkillContext, service_id: int, day: date) -> Slot
     return Slots(service_id=service_id, date=day.isoformat(), slots=[s.isoformat() for s in free])
 
 
-@skill(title="Book an appointment", scope="both", instructions="""
+@skill(title="Book an appointment",
+       examples=("book an appointment for a customer", "reserve a slot"),
+       synonyms=("reserve", "appointment", "schedule"),
+       scope="both", instructions="""
     Books a customer into a free slot. Double bookings and times outside opening hours are refused
     with the nearest free slots in the message. Emits booking.created.
     """)
@@ -115,7 +121,10 @@ async def book(
     return await _fetch(ctx, result.lastrowid or 0)
 
 
-@skill(title="Reschedule an appointment", instructions="""
+@skill(title="Reschedule an appointment",
+       examples=("move an appointment", "change the booking time"),
+       synonyms=("move", "postpone", "change time", "push"),
+       instructions="""
     Moves a confirmed appointment to another free start time, with the same rules as booking
     (its own old slot does not count as taken). The move is atomic.
     """)
@@ -138,7 +147,10 @@ async def reschedule(ctx: SkillContext, appointment_id: int, starts_at: datetime
     return await _fetch(ctx, appointment_id)
 
 
-@skill(title="Cancel an appointment", destructive=True,
+@skill(title="Cancel an appointment",
+       examples=("cancel a booking", "the customer can't make the appointment"),
+       synonyms=("cancel", "can't make it"),
+       destructive=True,
        idempotent=True, trust="notify",
        instructions="Cancels an appointment and frees its slot. The row is kept with status cancelled.")
 async def cancel(ctx: SkillContext, appointment_id: int) -> Appointment:
@@ -156,7 +168,10 @@ async def cancel(ctx: SkillContext, appointment_id: int) -> Appointment:
     return await _fetch(ctx, appointment_id)
 
 
-@skill(title="List appointments", read_only=True,
+@skill(title="List appointments",
+       examples=("what appointments do we have today", "who is booked this week"),
+       synonyms=("booked", "schedule", "diary"),
+       read_only=True,
        instructions="Appointments in a date range (UTC), by start time; filter by status or service.")
 async def list_appointments(
     ctx: SkillContext,

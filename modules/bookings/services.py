@@ -13,7 +13,10 @@ HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-@skill(title="Create bookable service", instructions="""
+@skill(title="Create bookable service",
+       examples=("add something customers can book", "create an appointment type"),
+       synonyms=("appointment type", "bookable", "offer"),
+       instructions="""
     A service customers can book: how long it takes and the buffer kept free after it (cleanup,
     travel). Durations are whole minutes (5-480); the price is in cents.
     """)
@@ -41,7 +44,10 @@ async def create_service(
                    buffer_minutes=buffer_minutes, price_cents=price_cents)
 
 
-@skill(title="Set opening hours", idempotent=True,
+@skill(title="Set opening hours",
+       examples=("change our opening hours", "we're closed on sundays"),
+       synonyms=("opening hours", "open", "closed", "business hours"),
+       idempotent=True,
        instructions="""
        Sets the bookable hours of one weekday, in UTC (HH:MM). Leave opens and closes empty to close
        that day. Existing appointments are kept even if they fall outside the new hours.

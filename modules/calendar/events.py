@@ -24,7 +24,10 @@ def _range(date_from: date | None, date_to: date | None) -> Filters:
             .add("starts_at < ?", (date_to + timedelta(days=1)).isoformat() if date_to else None))
 
 
-@skill(title="Create calendar event", instructions="""
+@skill(title="Create calendar event",
+       examples=("put a meeting in the calendar", "add an event to the calendar"),
+       synonyms=("meeting", "event", "diary", "agenda"),
+       instructions="""
     Adds an event with start and end (ISO 8601 with timezone; stored in UTC), optional location,
     description and attendee emails. The end must be after the start. Overlaps are allowed here;
     calendar_find_conflicts lists them.
@@ -63,7 +66,10 @@ async def create_event(
     return _event(row)
 
 
-@skill(title="List calendar events", read_only=True,
+@skill(title="List calendar events",
+       examples=("what's in the calendar", "my meetings this week"),
+       synonyms=("agenda", "diary", "meetings", "schedule"),
+       read_only=True,
        instructions="Events overlapping a date range (UTC days, inclusive), in start order.")
 async def list_events(ctx: SkillContext, date_from: date | None = None, date_to: date | None = None,
                       limit: int = 100, offset: int = 0) -> EventPage:
@@ -80,7 +86,10 @@ async def list_events(ctx: SkillContext, date_from: date | None = None, date_to:
         order_by="starts_at", limit=limit, offset=offset, item=_event)
 
 
-@skill(title="Find calendar conflicts", read_only=True,
+@skill(title="Find calendar conflicts",
+       examples=("are there clashes in the calendar", "double-booked meetings"),
+       synonyms=("clash", "overlap", "double booked"),
+       read_only=True,
        instructions="Pairs of events in the range whose times overlap (touching end and start is no conflict).")
 async def find_conflicts(ctx: SkillContext, date_from: date | None = None, date_to: date | None = None) -> Conflicts:
     """Find overlapping events in a date range.
@@ -98,7 +107,10 @@ async def find_conflicts(ctx: SkillContext, date_from: date | None = None, date_
     return Conflicts(conflicts=found)
 
 
-@skill(title="Export calendar (ICS)", read_only=True,
+@skill(title="Export calendar (ICS)",
+       examples=("get the calendar as an ics file", "sync the calendar to google calendar"),
+       synonyms=("ics", "outlook", "google calendar", "sync"),
+       read_only=True,
        instructions="""
        The events of a date range as an RFC 5545 iCalendar file (text/calendar) that Google, Apple and
        Outlook calendars import: UTC times, stable UIDs, folded lines. Confirmed appointments from the

@@ -27,7 +27,10 @@ async def fetch_contact(ctx: SkillContext, contact_id: int) -> Contact:
     return _contact(row)
 
 
-@skill(title="Create contact", instructions="""
+@skill(title="Create contact",
+       examples=("add a person to our contacts", "save someone's phone number"),
+       synonyms=("person", "address book", "people"),
+       instructions="""
     Adds a person you work with (customer, partner, supplier). Emails are unique; link a CRM company
     by id. Tags are free words (lowercase) for grouping, e.g. vip or newsletter.
     """)
@@ -61,7 +64,14 @@ async def create(
     return await fetch_contact(ctx, result.lastrowid or 0)
 
 
-@skill(name="contacts_list", title="List contacts", read_only=True,
+@skill(name="contacts_list", title="List contacts",
+                             examples=(
+                                 "find a contact by name",
+                                 "who are our supplier contacts",
+                                 "look up someone's email",
+                             ),
+                             synonyms=("people", "address book", "person"),
+                             read_only=True,
        instructions="Contacts by name, filtered by a text query (name or email), a tag or a company.")
 async def list_contacts(ctx: SkillContext, query: str | None = None, tag: str | None = None,
                         company_id: int | None = None, limit: int = 50, offset: int = 0) -> ContactPage:
@@ -81,7 +91,10 @@ async def list_contacts(ctx: SkillContext, query: str | None = None, tag: str | 
         offset=offset, item=_contact)
 
 
-@skill(title="Tag or untag a contact", idempotent=True,
+@skill(title="Tag or untag a contact",
+       examples=("label this contact as a partner", "remove the vip tag"),
+       synonyms=("label", "category", "vip"),
+       idempotent=True,
        instructions="Adds and removes tags on one contact; adding a tag twice or removing a missing one is harmless.")
 async def tag(ctx: SkillContext, contact_id: int, add: list[str] | None = None,
               remove: list[str] | None = None) -> Contact:
@@ -98,7 +111,10 @@ async def tag(ctx: SkillContext, contact_id: int, add: list[str] | None = None,
     return await fetch_contact(ctx, contact_id)
 
 
-@skill(title="Merge duplicate contacts", trust="approve", destructive=True,
+@skill(title="Merge duplicate contacts",
+       examples=("combine two copies of the same person", "dedupe contacts"),
+       synonyms=("duplicate", "dedupe", "combine"),
+       trust="approve", destructive=True,
        instructions="""
        Folds a duplicate into the contact to keep: missing phone and company are taken from the
        duplicate, tags are combined, then the duplicate is deleted. Irreversible: approve trust.
@@ -121,7 +137,10 @@ async def merge(ctx: SkillContext, keep_id: int, duplicate_id: int) -> Merged:
     return Merged(kept=await fetch_contact(ctx, keep_id), removed_id=duplicate_id)
 
 
-@skill(title="Export contacts (CSV)", read_only=True, instructions="""
+@skill(title="Export contacts (CSV)",
+       examples=("get our contacts as a csv file", "export the address book to excel"),
+       synonyms=("spreadsheet", "excel", "download"),
+       read_only=True, instructions="""
     All contacts (or those with a tag) as CSV with a header row: id, name, email, phone, company,
     tags (semicolon-separated). Quoting follows RFC 4180, so spreadsheets open it as is.
     """)

@@ -31,7 +31,10 @@ async def _fetch(ctx: SkillContext, contract_id: int) -> Contract:
     return _contract(row)
 
 
-@skill(title="Record a contract", instructions="""
+@skill(title="Record a contract",
+       examples=("record a new agreement", "store a signed contract"),
+       synonyms=("agreement", "lease", "deal terms"),
+       instructions="""
     Records an agreement: the other party, start date, term in months (the end date follows), value in
     cents, notice period in days, and whether it renews automatically. The notice deadline (end date
     minus notice) is when you must act to avoid a renewal.
@@ -67,7 +70,10 @@ async def create(
     return await _fetch(ctx, result.lastrowid or 0)
 
 
-@skill(name="contracts_list", title="List contracts", read_only=True,
+@skill(name="contracts_list", title="List contracts",
+                              examples=("show our contracts", "which agreements do we have"),
+                              synonyms=("agreements", "leases"),
+                              read_only=True,
        instructions="Contracts by status and party, soonest end date first.")
 async def list_contracts(ctx: SkillContext, status: Literal["active", "terminated"] | None = None,
                          party: str | None = None, limit: int = 50, offset: int = 0) -> ContractPage:
@@ -85,7 +91,10 @@ async def list_contracts(ctx: SkillContext, status: Literal["active", "terminate
         offset=offset, item=_contract)
 
 
-@skill(title="Check upcoming renewals", instructions="""
+@skill(title="Check upcoming renewals",
+       examples=("which contracts renew soon", "notice deadlines coming up"),
+       synonyms=("auto-renew", "notice", "deadline", "expiring"),
+       instructions="""
     Active contracts whose notice deadline falls within the next N days (default 30): decide now to
     renew, renegotiate or give notice. Each is reported with contract.renewal_due once per term.
     Runs daily as an automation.
@@ -109,6 +118,8 @@ async def check_renewals(ctx: SkillContext, within_days: Annotated[int, Field(ge
 
 
 @skill(title="Renew a contract",
+       examples=("extend a contract", "renew the agreement for another year"),
+       synonyms=("extend", "prolong"),
        instructions="Extends an active contract by one term (the end date moves by term_months), maybe at a new value.")
 async def renew(ctx: SkillContext, contract_id: int,
                 value_cents: Annotated[int | None, Field(ge=0)] = None) -> Contract:
@@ -128,7 +139,10 @@ async def renew(ctx: SkillContext, contract_id: int,
     return await _fetch(ctx, contract_id)
 
 
-@skill(title="Terminate a contract", trust="approve",
+@skill(title="Terminate a contract",
+       examples=("cancel a contract", "give notice on an agreement"),
+       synonyms=("cancel", "end", "give notice"),
+       trust="approve",
        destructive=True, instructions="""
        Gives notice: the contract ends at its current end date and will not renew. Refused after the
        notice deadline has passed (the contract then renews or runs to its end as agreed).

@@ -10,6 +10,8 @@ from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 
 @skill(
     title="Create company",
+    examples=("add a client company", "new organisation we work with"),
+    synonyms=("organisation", "business", "firm", "account"),
     instructions="""
     Registers an organisation so leads and deals can be attached to it. Names are
     unique regardless of case; creating an existing name is refused with the id of
@@ -44,6 +46,8 @@ async def create_company(
 
 @skill(
     title="List companies",
+    examples=("which companies are in the crm", "find the company with domain acme.com", "our client companies"),
+    synonyms=("organisations", "accounts", "firms", "businesses"),
     read_only=True,
     instructions="Lists companies by name. `query` matches name or domain, case-insensitively.",
 )

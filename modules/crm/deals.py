@@ -25,6 +25,8 @@ async def fetch_deal(ctx: SkillContext, deal_id: int) -> Deal:
 
 @skill(
     title="Create deal",
+    examples=("the prospect wants to buy", "log a sales opportunity"),
+    synonyms=("opportunity", "sale"),
     instructions="""
     Opens a sales opportunity in stage `prospect`. Amounts are in cents (EUR 1,200.00 is
     120000) and must be >= 0. Link the lead and/or company it belongs to.
@@ -69,6 +71,8 @@ async def create_deal(
 
 @skill(
     title="Move deal to a stage",
+    examples=("the deal is closed won", "we lost the deal", "advance the opportunity to proposal"),
+    synonyms=("won", "lost", "stage", "opportunity", "negotiation"),
     instructions="""
     Stages: prospect -> qualified -> proposal -> negotiation -> won, or lost from any
     open stage. Deals move forward (skipping is allowed) or back one step; won and lost
@@ -102,6 +106,8 @@ async def move_deal(ctx: SkillContext, deal_id: int, stage: Stage) -> Deal:
 
 @skill(
     title="Pipeline summary",
+    examples=("how much business is in the pipeline", "sales forecast"),
+    synonyms=("funnel", "forecast", "opportunities"),
     category="analytics",
     read_only=True,
     instructions="""

@@ -30,6 +30,8 @@ async def fetch_lead(ctx: SkillContext, lead_id: int) -> Lead:
 
 @skill(
     title="Create lead",
+    examples=("new prospect signed up", "someone interested left their email", "add a potential customer"),
+    synonyms=("prospect", "potential customer", "enquiry", "inquiry"),
     scope="both",
     instructions="""
     Adds a person who showed interest. The email is the identity of a lead: a second
@@ -76,6 +78,8 @@ async def create_lead(
 
 @skill(
     title="Get lead",
+    examples=("show me this lead's details", "open the lead record"),
+    synonyms=("prospect",),
     read_only=True,
     instructions="Returns one lead with its status and score.",
 )
@@ -90,6 +94,8 @@ async def get_lead(ctx: SkillContext, lead_id: int) -> Lead:
 
 @skill(
     title="List leads",
+    examples=("who are our newest prospects", "which leads are qualified", "show all the leads"),
+    synonyms=("prospects", "potential customers"),
     read_only=True,
     instructions="""
     Filters combine: status, a minimum score and a text query over email and name.
@@ -121,6 +127,8 @@ async def list_leads(
 
 @skill(
     title="Qualify new leads",
+    examples=("rate the new prospects", "which leads look promising"),
+    synonyms=("score", "rate", "triage"),
     idempotent=True,
     instructions=f"""
     Scores every lead in status `new` (or only `lead_ids`) from 0 to 100: named contact,
@@ -160,6 +168,8 @@ async def qualify_leads(ctx: SkillContext, lead_ids: list[int] | None = None) ->
 
 @skill(
     title="Change lead status",
+    examples=("the prospect is not interested anymore", "mark the lead contacted"),
+    synonyms=("lost", "disqualify", "contacted"),
     instructions="""
     Moves a lead through new -> qualified -> contacted -> converted, or to lost.
     Converted is final; a lost lead can only be reopened to new. Invalid moves are

@@ -115,7 +115,10 @@ class _Run:
         self.kinds.append(kind)
 
 
-@skill(title="Deliver the outbox", transactional=False,
+@skill(title="Deliver the outbox",
+       examples=("send the queued emails now", "flush the outbox"),
+       synonyms=("flush", "queued", "mail"),
+       transactional=False,
        open_world=True, timeout_s=120, instructions="""
        Sends due outbox messages: emails over the configured SMTP server (one connection per chunk of
        50), notification webhooks over HTTP. Runs every minute as an automation and keeps claiming

@@ -14,7 +14,10 @@ from skills.formats import EMAIL
 COLUMNS = "id, channel, recipient, subject, purpose, status, attempts, last_error, error_kind, created_at, sent_at"
 
 
-@skill(title="Send an email", trust="notify", scope="both",
+@skill(title="Send an email",
+       examples=("send a message to a customer", "email someone", "write to the client"),
+       synonyms=("message", "mail", "write to"),
+       trust="notify", scope="both",
        instructions="""
        Queues one email in the outbox; the delivery automation sends it over SMTP within a minute
        (or run email_deliver_outbox). Give either a template name with `values` for its placeholders,
@@ -49,7 +52,10 @@ async def send(
     return Queued(outbox_id=outbox_id, to=to, subject=subject)
 
 
-@skill(title="List the outbox", read_only=True,
+@skill(title="List the outbox",
+       examples=("what emails went out today", "show queued or failed mail"),
+       synonyms=("sent", "queued", "mail", "messages"),
+       read_only=True,
        instructions="""
        Every queued, sent and failed message (email, and webhook notifications), newest first.
        Failed rows keep their last error and its kind (auth_failed, network, rate_limited, ...).
@@ -75,7 +81,10 @@ async def list_outbox(
         offset=offset)
 
 
-@skill(title="Retry failed messages", idempotent=True,
+@skill(title="Retry failed messages",
+       examples=("send the bounced mails again", "retry failed emails"),
+       synonyms=("bounced", "resend", "failed", "again"),
+       idempotent=True,
        instructions="Puts failed outbox messages (all, or the given ids) back in the queue with a fresh attempt "
                     "count; they go out on the next delivery run.")
 async def retry_failed(ctx: SkillContext, ids: list[int] | None = None) -> Requeued:

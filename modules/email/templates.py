@@ -29,7 +29,10 @@ def _row(r: Row) -> Template:
                     placeholders=placeholders(r["subject"], r["body"]))
 
 
-@skill(title="Create email template", instructions="""
+@skill(title="Create email template",
+       examples=("save a reusable email text", "make an email template with the customer's name"),
+       synonyms=("template", "boilerplate"),
+       instructions="""
     Saves a reusable email. Subject and body may hold placeholders like `{{first_name}}` (lowercase
     letters, digits, underscores); email_send fills them and refuses to send with any left empty.
     Names are unique; saving an existing name replaces nothing and is refused.
@@ -55,7 +58,10 @@ async def create_template(
     return _row({"id": result.lastrowid, "name": name, "subject": subject, "body": body})
 
 
-@skill(title="List email templates", read_only=True,
+@skill(title="List email templates",
+       examples=("show the email templates", "which email texts can I reuse"),
+       synonyms=("templates",),
+       read_only=True,
        instructions="Lists saved templates with the placeholders each one needs, by name.")
 async def list_templates(ctx: SkillContext, query: str | None = None, limit: int = 50, offset: int = 0) -> TemplatePage:
     """List email templates and the placeholders they need.

@@ -22,7 +22,10 @@ async def _fetch(ctx: SkillContext, expense_id: int) -> Expense:
     return Expense(**row)
 
 
-@skill(title="Submit an expense", instructions="""
+@skill(title="Submit an expense",
+       examples=("claim back what I paid for work", "file a receipt"),
+       synonyms=("receipt", "claim", "out of pocket", "reimbursement"),
+       instructions="""
     Files an expense claim (amount in cents, the date spent, a category and a receipt reference).
     Future dates and zero amounts are refused. Claims start as `submitted`.
     """)
@@ -54,7 +57,10 @@ async def submit(
     return await _fetch(ctx, result.lastrowid or 0)
 
 
-@skill(title="Approve, reject or reimburse", instructions="""
+@skill(title="Approve, reject or reimburse",
+       examples=("approve an expense", "reject the receipt", "pay back an employee"),
+       synonyms=("approve", "reject", "reimburse", "pay back"),
+       instructions="""
     Moves a claim: approve or reject a submitted one (a rejection needs a note saying why), then
     reimburse an approved one (emits expense.reimbursed). Other moves are refused.
     """)
@@ -80,7 +86,10 @@ async def decide(ctx: SkillContext, expense_id: int, action: Literal["approve", 
     return await _fetch(ctx, expense_id)
 
 
-@skill(name="expenses_list", title="List expenses", read_only=True,
+@skill(name="expenses_list", title="List expenses",
+                             examples=("show expense claims", "which receipts are waiting"),
+                             synonyms=("claims", "receipts"),
+                             read_only=True,
        instructions="Claims by status, person and category, newest spending first.")
 async def list_expenses(
     ctx: SkillContext,
@@ -105,7 +114,10 @@ async def list_expenses(
         limit=limit, offset=offset)
 
 
-@skill(title="Monthly expense totals", category="analytics", read_only=True,
+@skill(title="Monthly expense totals",
+       examples=("what did we spend this month by category", "monthly costs"),
+       synonyms=("spend", "costs", "spending"),
+       category="analytics", read_only=True,
        instructions="Approved and reimbursed spending of one month (YYYY-MM) by category, and how much is paid back.")
 async def monthly_totals(ctx: SkillContext,
                          month: Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]) -> MonthTotals:

@@ -44,7 +44,10 @@ def validate(form: Form, data: dict[str, Any]) -> dict[str, Any]:
     return clean
 
 
-@skill(title="Create form", instructions="""
+@skill(title="Create form",
+       examples=("make a signup form", "build a web form with fields"),
+       synonyms=("web form", "fields", "signup"),
+       instructions="""
     Defines a form by its fields: name, type (text, email, number, choice with options), required.
     A form with an email field turns each submission into a CRM lead (source `form`).
     """)
@@ -68,7 +71,10 @@ async def create(ctx: SkillContext, name: Annotated[str, Field(min_length=2, max
     return await _form(ctx, result.lastrowid or 0)
 
 
-@skill(title="Submit a form", scope="external", instructions="""
+@skill(title="Submit a form",
+       examples=("enter a form response", "someone sent the contact form"),
+       synonyms=("response", "entry", "fill in", "filled"),
+       scope="external", instructions="""
     Records a visitor's submission after checking it against the form (unknown fields, required
     fields, email/number/choice types). With an email, a CRM lead is created (or the existing one
     reused). Emits form.submitted (and lead.created for a new lead).
@@ -103,7 +109,10 @@ async def submit(ctx: SkillContext, form_id: int, data: dict[str, Any]) -> Submi
     return Submission(id=result.lastrowid or 0, form_id=form_id, data=clean, lead_id=lead_id, created_at=ctx.now_iso())
 
 
-@skill(title="List form submissions", read_only=True,
+@skill(title="List form submissions",
+       examples=("what did people send through the form", "show the form entries"),
+       synonyms=("entries", "responses", "answers"),
+       read_only=True,
        instructions="A form's submissions, newest first, with the lead each one created or matched.")
 async def list_submissions(ctx: SkillContext, form_id: int, limit: Annotated[int, Field(ge=1, le=200)] = 50,
                            offset: Annotated[int, Field(ge=0)] = 0) -> Submissions:
@@ -121,7 +130,10 @@ async def list_submissions(ctx: SkillContext, form_id: int, limit: Annotated[int
     return Submissions(items=[Submission(**{**r, "data": json.loads(r["data"])}) for r in rows], total=total)
 
 
-@skill(title="Form statistics", category="analytics", read_only=True,
+@skill(title="Form statistics",
+       examples=("how well do our forms convert", "how many form submissions did we get"),
+       synonyms=("conversion", "statistics", "count"),
+       category="analytics", read_only=True,
        instructions="Per form: submissions, new leads created from them, and conversion = leads / submissions.")
 async def stats(ctx: SkillContext) -> Stats:
     """Submissions and lead conversion for every form."""

@@ -30,7 +30,10 @@ def render_markdown(invoice: Invoice) -> str:
     )
 
 
-@skill(title="Render an invoice", read_only=True, instructions="""
+@skill(title="Render an invoice",
+       examples=("show the invoice as a document", "print the invoice", "invoice pdf"),
+       synonyms=("print", "pdf", "document", "view"),
+       read_only=True, instructions="""
     The invoice as a Markdown document: header with customer and dates, a table of lines, subtotal,
     tax, credits, total, paid and balance due. The same text is what the customer receives by email.
     """)

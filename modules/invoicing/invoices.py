@@ -12,7 +12,10 @@ from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 from skills.formats import CURRENCY, EMAIL
 
 
-@skill(title="Draft an invoice", instructions="""
+@skill(title="Draft an invoice",
+       examples=("bill a customer for work", "write an invoice", "charge the client for the project"),
+       synonyms=("bill", "charge", "invoice"),
+       instructions="""
     Drafts an invoice: customer, lines (quantity x unit price in cents), a tax rate in percent and
     payment terms in days. Totals: subtotal = sum of lines (rounded per line), tax = subtotal x rate
     (rounded), total = subtotal + tax. Drafts have no number yet; sending assigns INV-YYYY-NNNN.
@@ -47,7 +50,10 @@ async def create_invoice(
     return await load(ctx, invoice_id)
 
 
-@skill(title="Send an invoice", trust="approve", open_world=True,
+@skill(title="Send an invoice",
+       examples=("send the bill to the client", "issue the invoice"),
+       synonyms=("issue", "bill", "finalize"),
+       trust="approve", open_world=True,
        instructions="""
        Finalizes a draft: assigns the next number (INV-YYYY-0001 per year), sets issue and due dates
        (issue + terms), emails it to the customer through the outbox and marks it sent. Reaches a
@@ -79,7 +85,10 @@ async def send_invoice(ctx: SkillContext, invoice_id: int) -> Invoice:
     return sent
 
 
-@skill(title="Record a payment", instructions="""
+@skill(title="Record a payment",
+       examples=("the client paid", "money came in for an invoice", "mark the invoice paid"),
+       synonyms=("paid", "payment", "received money", "settle"),
+       instructions="""
     Records money received against a sent or overdue invoice. Partial payments are fine; paying more
     than the balance is refused. When the balance reaches zero the invoice is `paid` (invoice.paid).
     """)
@@ -107,7 +116,10 @@ async def record_payment(ctx: SkillContext, invoice_id: int, amount_cents: Annot
     return await load(ctx, invoice_id)
 
 
-@skill(title="Void an invoice", trust="approve",
+@skill(title="Void an invoice",
+       examples=("cancel an invoice", "the invoice was wrong, scrap it"),
+       synonyms=("cancel", "scrap", "annul", "mistake"),
+       trust="approve",
        destructive=True, instructions="""
        Cancels a sent or overdue invoice that has no payments (its number stays used, so numbering has
        no gaps). Paid or partly paid invoices cannot be voided: issue a credit note instead.
@@ -129,7 +141,10 @@ async def void_invoice(ctx: SkillContext, invoice_id: int, reason: Annotated[str
     return await load(ctx, invoice_id)
 
 
-@skill(title="Issue a credit note", trust="approve",
+@skill(title="Issue a credit note",
+       examples=("refund part of an invoice", "reduce what a customer owes"),
+       synonyms=("refund", "credit", "reduce", "money back"),
+       trust="approve",
        instructions="""
        Reduces what a customer owes on a sent, overdue or paid invoice (a refund, a discount after the
        fact), up to the invoice total. On a paid invoice the credit is money to give back.
@@ -157,7 +172,14 @@ async def credit_note(ctx: SkillContext, invoice_id: int, amount_cents: Annotate
     return await load(ctx, invoice_id)
 
 
-@skill(name="invoicing_list", title="List invoices", read_only=True,
+@skill(name="invoicing_list", title="List invoices",
+                              examples=(
+                                  "show the open invoices",
+                                  "find invoices for a customer",
+                                  "which invoices are unpaid",
+                              ),
+                              synonyms=("bills", "unpaid", "open"),
+                              read_only=True,
        instructions="Invoices by status and customer, newest first, with totals and balances.")
 async def list_invoices(ctx: SkillContext, status: Literal["draft", "sent", "paid", "overdue", "void"] | None = None,
                         customer: str | None = None, limit: int = 50, offset: int = 0) -> InvoicePage:

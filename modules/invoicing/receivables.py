@@ -21,7 +21,10 @@ def tone(days_overdue: int) -> tuple[str, str]:
                             "otherwise we will have to pause service.")
 
 
-@skill(title="Check for overdue invoices", idempotent=True,
+@skill(title="Check for overdue invoices",
+       examples=("which invoices are late", "mark late invoices overdue"),
+       synonyms=("late", "past due", "unpaid"),
+       idempotent=True,
        instructions="Marks sent invoices past their due date overdue (emits invoice.overdue once). Daily at 09:00.")
 async def check_overdue(ctx: SkillContext) -> Overdue:
     """Mark sent invoices past their due date as overdue."""
@@ -36,7 +39,10 @@ async def check_overdue(ctx: SkillContext) -> Overdue:
     return Overdue(newly_overdue=[r["number"] for r in rows])
 
 
-@skill(title="Send payment reminders", trust="approve",
+@skill(title="Send payment reminders",
+       examples=("chase unpaid bills", "remind customers to pay", "dunning letters"),
+       synonyms=("chase", "dunning", "nudge", "late payers", "owe"),
+       trust="approve",
        open_world=True, instructions="""
        Dunning: emails a reminder for each overdue invoice, firmer as it ages (friendly up to 14 days,
        second notice up to 45, then a final notice), at most once every 7 days per invoice. Reaches
@@ -68,7 +74,10 @@ async def send_reminders(ctx: SkillContext) -> Reminded:
     return Reminded(reminded=reminded, skipped_recent=skipped)
 
 
-@skill(title="Receivables aging", read_only=True, instructions="""
+@skill(title="Receivables aging",
+       examples=("who owes us money", "how late are our customers paying", "outstanding balances by age"),
+       synonyms=("owe", "owed", "debtors", "outstanding", "receivables", "late payers"),
+       read_only=True, instructions="""
     Accounts-receivable aging: the unpaid balance of sent and overdue invoices in buckets by days
     past due: current (not yet due), 1-30, 31-60, 61-90, 90+.
     """)

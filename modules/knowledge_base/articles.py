@@ -38,7 +38,10 @@ async def _fetch(ctx: SkillContext, article_id: int) -> Article:
     return Article(**row)
 
 
-@skill(title="Write help article", instructions="""
+@skill(title="Write help article",
+       examples=("write an faq entry", "document how to do something for customers"),
+       synonyms=("faq", "help page", "docs", "guide"),
+       instructions="""
     Creates a help-center article, or updates one when `article_id` is given. Articles start as
     drafts; set publish=true to make them searchable by customers (scope both).
     """)
@@ -72,7 +75,10 @@ async def write_article(
     return await _fetch(ctx, result.lastrowid or 0)
 
 
-@skill(title="Search help articles", category="search", read_only=True,
+@skill(title="Search help articles",
+       examples=("is there an article about returns", "find help docs on shipping"),
+       synonyms=("faq", "help page", "docs", "guide"),
+       category="search", read_only=True,
        scope="both", instructions="""
        Ranked search over published articles: each query word found in the title weighs 5, in the
        body 1 per occurrence (up to 5). Returns the best matches with a snippet around the first hit.
@@ -95,7 +101,10 @@ async def search(ctx: SkillContext, query: Annotated[str, Field(min_length=2)], 
     return SearchResult(query=query, hits=hits[: max(1, min(limit, 20))])
 
 
-@skill(title="List help articles", read_only=True,
+@skill(title="List help articles",
+       examples=("show the help center articles", "all faq pages"),
+       synonyms=("faq", "help center", "docs"),
+       read_only=True,
        instructions="Articles by status and category, most helpful first (helpful minus not helpful votes).")
 async def list_articles(ctx: SkillContext, status: Literal["draft", "published"] | None = None,
                         category: str | None = None, limit: int = 50, offset: int = 0) -> ArticlePage:
@@ -113,7 +122,10 @@ async def list_articles(ctx: SkillContext, status: Literal["draft", "published"]
         order_by="helpful - not_helpful DESC, id", limit=limit, offset=offset)
 
 
-@skill(title="Rate a help article", scope="both",
+@skill(title="Rate a help article",
+       examples=("the article helped", "the help page was not useful"),
+       synonyms=("helpful", "useful", "feedback", "vote"),
+       scope="both",
        instructions="Records a reader's vote: helpful or not. Only published articles take votes.")
 async def rate_article(ctx: SkillContext, article_id: int, helpful: bool) -> Article:
     """Record whether an article helped a reader.

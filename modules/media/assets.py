@@ -25,7 +25,10 @@ async def _fetch(ctx: SkillContext, asset_id: int) -> Asset:
     return _asset(row)
 
 
-@skill(title="Register a media asset", instructions="""
+@skill(title="Register a media asset",
+       examples=("add an image to the media library", "upload a video"),
+       synonyms=("upload", "image", "photo", "picture", "file", "video"),
+       instructions="""
     Adds a file to the library by its metadata: filename, MIME type, size (at most 200 MB) and, for
     images, alt text for screen readers. The file itself lives in your storage; this is its record.
     """)
@@ -57,7 +60,10 @@ async def register(
     return await _fetch(ctx, result.lastrowid or 0)
 
 
-@skill(name="media_list", title="List media", read_only=True,
+@skill(name="media_list", title="List media",
+                          examples=("what images do we have", "find the videos tagged product"),
+                          synonyms=("images", "photos", "pictures", "files", "videos"),
+                          read_only=True,
        instructions="Assets filtered by kind (image, video, audio, document), tag or a filename search, newest first.")
 async def list_assets(ctx: SkillContext, kind: Literal["image", "video", "audio", "document"] | None = None,
                       tag: str | None = None, query: str | None = None, limit: int = 50, offset: int = 0) -> AssetPage:
@@ -82,6 +88,8 @@ async def list_assets(ctx: SkillContext, kind: Literal["image", "video", "audio"
 
 
 @skill(title="Edit alt text or tags",
+       examples=("write alt text for an image", "change the tags on a photo"),
+       synonyms=("alt text", "caption", "describe", "image"),
        instructions="Sets an asset's alt text and/or replaces its tags.")
 async def update(ctx: SkillContext, asset_id: int, alt_text: str | None = None,
                  tags: list[str] | None = None) -> Asset:
@@ -101,7 +109,10 @@ async def update(ctx: SkillContext, asset_id: int, alt_text: str | None = None,
     return await _fetch(ctx, asset_id)
 
 
-@skill(title="Accessibility report", read_only=True,
+@skill(title="Accessibility report",
+       examples=("which images lack alt text", "accessibility check of our images"),
+       synonyms=("accessibility", "screen reader", "missing"),
+       read_only=True,
        instructions="Images without alt text (invisible to screen readers) and the share of images that have it.")
 async def alt_text_report(ctx: SkillContext) -> AltReport:
     """List images that are missing alt text."""
@@ -112,7 +123,10 @@ async def alt_text_report(ctx: SkillContext) -> AltReport:
                      coverage=round(1 - len(rows) / images, 3) if images else 1.0)
 
 
-@skill(title="Delete an asset", trust="approve", destructive=True,
+@skill(title="Delete an asset",
+       examples=("delete a picture", "remove a file from the media library"),
+       synonyms=("remove", "photo", "image", "file"),
+       trust="approve", destructive=True,
        instructions="Removes an asset from the library for good (pages still pointing at it will show nothing).")
 async def delete(ctx: SkillContext, asset_id: int) -> Asset:
     """Delete a media asset.

@@ -20,6 +20,8 @@ async def _campaign(ctx: SkillContext, campaign_id: int) -> Campaign:
 
 
 @skill(title="Draft a campaign",
+       examples=("write a newsletter issue", "draft the monthly mailing"),
+       synonyms=("issue", "mailing", "edition", "write"),
        instructions="Drafts a newsletter issue. Nothing is sent until newsletter_send_campaign.")
 async def create_campaign(ctx: SkillContext, subject: Annotated[str, Field(min_length=3, max_length=200)],
                           body: Annotated[str, Field(min_length=10)]) -> Campaign:
@@ -34,7 +36,10 @@ async def create_campaign(ctx: SkillContext, subject: Annotated[str, Field(min_l
     return await _campaign(ctx, result.lastrowid or 0)
 
 
-@skill(title="Send a campaign", trust="approve",
+@skill(title="Send a campaign",
+       examples=("send the newsletter", "mail the campaign to subscribers"),
+       synonyms=("blast", "mailing", "send out"),
+       trust="approve",
        open_world=True, instructions="""
        Bulk email: queues the campaign to every ACTIVE subscriber (one outbox email each, with an
        unsubscribe line) and marks it sent. A campaign goes out once; a subscriber never gets the
@@ -66,7 +71,10 @@ async def send_campaign(ctx: SkillContext, campaign_id: int) -> Campaign:
     return await _campaign(ctx, campaign_id)
 
 
-@skill(title="Newsletter statistics", category="analytics", read_only=True,
+@skill(title="Newsletter statistics",
+       examples=("how many people get our newsletter", "newsletter numbers"),
+       synonyms=("subscribers", "count", "statistics"),
+       category="analytics", read_only=True,
        instructions="Subscribers by status and every campaign with its number of recipients.")
 async def stats(ctx: SkillContext) -> Stats:
     """Subscriber counts and campaigns sent."""

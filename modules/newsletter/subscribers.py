@@ -17,7 +17,10 @@ async def _by_email(ctx: SkillContext, email: str) -> dict | None:  # type: igno
                                  (email,))
 
 
-@skill(title="Subscribe to the newsletter", scope="external",
+@skill(title="Subscribe to the newsletter",
+       examples=("add someone to the mailing list", "sign up for the newsletter"),
+       synonyms=("mailing list", "sign up", "opt in", "subscriber"),
+       scope="external",
        instructions="""
        Starts a double opt-in: the address becomes `pending` and a confirmation email with a token
        is queued. Only confirmed (active) subscribers receive campaigns. Subscribing an active
@@ -48,7 +51,10 @@ async def subscribe(ctx: SkillContext, email: Annotated[str, Field(pattern=EMAIL
     return Subscriber(id=subscriber_id, email=email, status="pending")
 
 
-@skill(title="Confirm a subscription", scope="external",
+@skill(title="Confirm a subscription",
+       examples=("confirm the opt-in", "double opt-in confirmation"),
+       synonyms=("opt in", "verify", "token"),
+       scope="external",
        instructions="Activates a pending subscription with the token from its confirmation email.")
 async def confirm(ctx: SkillContext, token: Annotated[str, Field(min_length=8)]) -> Subscriber:
     """Confirm a pending subscription with its token.
@@ -66,7 +72,10 @@ async def confirm(ctx: SkillContext, token: Annotated[str, Field(min_length=8)])
     return Subscriber(id=row["id"], email=row["email"], status="active")
 
 
-@skill(title="Unsubscribe", scope="external",
+@skill(title="Unsubscribe",
+       examples=("remove an email from the mailing list", "stop sending someone the newsletter"),
+       synonyms=("opt out", "remove", "mailing list", "stop"),
+       scope="external",
        idempotent=True, instructions="Stops all campaigns to an address at once. The row is kept to honour the choice.")
 async def unsubscribe(ctx: SkillContext, email: Annotated[str, Field(pattern=EMAIL)]) -> Subscriber:
     """Unsubscribe an email address.

@@ -60,7 +60,10 @@ async def redeem(ctx: SkillContext, code_text: str, subtotal_cents: int, currenc
     return Redemption(code_id=code.id, code=code.code, discount_cents=discount_for(code, subtotal_cents))
 
 
-@skill(title="Create discount code", instructions="""
+@skill(title="Create discount code",
+       examples=("create a coupon", "promo code for a sale"),
+       synonyms=("coupon", "promo", "voucher", "code"),
+       instructions="""
     A code customers enter at checkout (stored upper-case, matched case-insensitively). `percent`
     takes value % off the subtotal (1-100); `fixed` takes value cents off (never below zero), in
     the code's currency. Optional: first and last valid day (inclusive), a cap on redemptions

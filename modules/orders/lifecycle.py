@@ -31,7 +31,10 @@ async def cancel_order(ctx: SkillContext, order: Order, reason: str) -> Order:
     return cancelled
 
 
-@skill(title="Mark order paid or fulfilled", instructions="""
+@skill(title="Mark order paid or fulfilled",
+       examples=("the order was paid", "the order shipped"),
+       synonyms=("shipped", "paid", "fulfilled", "dispatched"),
+       instructions="""
     Moves an order forward: pending -> paid (money received; give the payment reference) and
     paid -> fulfilled (shipped or handed over). Any other move is refused with what is allowed.
     Emits `order.paid` or `order.fulfilled`. Cancelling and refunding have their own skills.
@@ -60,7 +63,10 @@ async def advance(
     return updated
 
 
-@skill(title="Cancel an order", trust="approve", destructive=True,
+@skill(title="Cancel an order",
+       examples=("cancel the customer's order", "the sale fell through"),
+       synonyms=("cancel", "fell through"),
+       trust="approve", destructive=True,
        instructions="""
        Cancels a pending or paid order and puts its reserved stock back (ledger reason
        order_cancelled). Final: a cancelled order cannot be reopened, and its discount redemption is
@@ -78,7 +84,10 @@ async def cancel(ctx: SkillContext, order_id: int, reason: Annotated[str, Field(
     return await cancel_order(ctx, await load(ctx, order_id), reason)
 
 
-@skill(title="Refund an order", trust="approve", destructive=True,
+@skill(title="Refund an order",
+       examples=("refund a customer", "give the money back for an order"),
+       synonyms=("refund", "money back", "return"),
+       trust="approve", destructive=True,
        instructions="""
        Refunds a paid order in full: status refunded (final), its stock goes back on the shelf
        (ledger reason order_refunded) and it leaves the sales revenue. Only paid orders: a pending
@@ -103,7 +112,10 @@ async def refund(ctx: SkillContext, order_id: int, reason: Annotated[str, Field(
     return refunded
 
 
-@skill(title="Cancel stale unpaid orders", destructive=True,
+@skill(title="Cancel stale unpaid orders",
+       examples=("drop orders that were never paid", "release stock held by unpaid orders"),
+       synonyms=("stale", "abandoned", "never paid"),
+       destructive=True,
        idempotent=True, instructions=f"""
        Cancels every pending order placed more than N days ago and returns its stock, so unpaid
        orders do not hold stock forever. N is the orders setting `{SETTING}` (default

@@ -70,7 +70,10 @@ async def place_order(ctx: SkillContext, customer: str, customer_email: str, lin
     return await load(ctx, order_id)
 
 
-@skill(title="Place an order", instructions="""
+@skill(title="Place an order",
+       examples=("a customer buys something", "create a sales order"),
+       synonyms=("buy", "purchase", "sale", "checkout"),
+       instructions="""
     Creates a pending order for a customer from lines of SKU and quantity (the same SKU twice is
     added up). Prices are captured from the catalog now; later price changes do not touch it. All
     stock is reserved in one transaction: if any line lacks stock the whole order is refused,

@@ -20,7 +20,10 @@ def _day(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-@skill(name="orders_list", title="List orders", read_only=True, instructions="""
+@skill(name="orders_list", title="List orders",
+                           examples=("find a customer's orders", "show recent orders"),
+                           synonyms=("sales orders", "purchases"),
+                           read_only=True, instructions="""
     Orders newest first with their lines and totals. Filters combine: status, a text query over
     customer, email and order number, a SKU the order contains, and placed-on dates (inclusive).
     Paginated with limit/offset; `total` counts all matches.
@@ -55,7 +58,10 @@ async def list_orders(
         item=lambda r: load(ctx, r["id"]))
 
 
-@skill(title="Sales summary", category="analytics", read_only=True, instructions="""
+@skill(title="Sales summary",
+       examples=("how are sales this month", "revenue over a period"),
+       synonyms=("revenue", "turnover", "sales", "income"),
+       category="analytics", read_only=True, instructions="""
     Sales over a date range (inclusive; default the last 30 days up to today) in one currency:
     orders paid in the range that were not refunded or cancelled, their revenue after discounts,
     the discounts given, the average order value, refunds made in the range, and the top products

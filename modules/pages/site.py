@@ -20,7 +20,10 @@ async def _page(ctx: SkillContext, page_id: int) -> Page:
                 blocks=[Block(**b) for b in json.loads(row["blocks"])])
 
 
-@skill(title="Create or edit a page", instructions="""
+@skill(title="Create or edit a page",
+       examples=("create a landing page", "edit the homepage text", "make a new web page"),
+       synonyms=("website", "landing page", "homepage", "site"),
+       instructions="""
     Creates a page at a path (like /about) or, with page_id, edits one. Blocks are ordered:
     heading {text}, text {markdown}, image {media_id, alt}, cta {label, url}. Saving does not
     publish; use pages_publish. Paths are unique and may not be a redirect source.
@@ -53,7 +56,10 @@ async def save(ctx: SkillContext, path: Annotated[str, Field(pattern=SLUG, max_l
     return await _page(ctx, page_id)
 
 
-@skill(title="Publish or unpublish a page", scope="both", idempotent=True,
+@skill(title="Publish or unpublish a page",
+       examples=("make the page live", "take the page offline"),
+       synonyms=("live", "offline", "unpublish", "website"),
+       scope="both", idempotent=True,
        instructions="Makes a page visible (or hides it). A page without blocks cannot be published.")
 async def publish(ctx: SkillContext, page_id: int, published: bool = True) -> Page:
     """Publish or unpublish a page.
@@ -71,7 +77,10 @@ async def publish(ctx: SkillContext, page_id: int, published: bool = True) -> Pa
     return await _page(ctx, page_id)
 
 
-@skill(title="Add a redirect", instructions="""
+@skill(title="Add a redirect",
+       examples=("forward an old url to a new one", "the old link should go to the new page"),
+       synonyms=("forward", "url", "link", "301", "moved"),
+       instructions="""
     Sends visitors from an old path to a new one (301). Refused when it would create a loop or a
     chain longer than 10 hops, or when the source is a live page's path.
     """)
@@ -103,7 +112,10 @@ async def add_redirect(ctx: SkillContext, source: Annotated[str, Field(pattern=S
     return Redirect(source=source, target=target, chain=seen)
 
 
-@skill(title="Resolve a path", read_only=True, scope="both",
+@skill(title="Resolve a path",
+       examples=("which page does this url show", "what does a visitor see at /about"),
+       synonyms=("url", "link", "path"),
+       read_only=True, scope="both",
        instructions="Follows redirects from a path and returns the published page it ends on, with the hops taken.")
 async def resolve(ctx: SkillContext, path: Annotated[str, Field(pattern=SLUG)]) -> Resolved:
     """Find the published page a visitor lands on for a path.

@@ -50,6 +50,8 @@ async def _decide(ctx: SkillContext, approval_id: int, status: str, note: str) -
 
 @skill(
     title="List approvals",
+    examples=("what does the agent want me to approve", "pending requests from the agent"),
+    synonyms=("pending", "waiting", "sign off", "okay"),
     read_only=True,
     instructions="""
     Actions the agent wants to take with skills that need a person's approval (bulk
@@ -75,6 +77,8 @@ async def list_approvals(
 
 @skill(
     title="Approve agent action",
+    examples=("yes, do it", "allow the agent's action"),
+    synonyms=("yes", "allow", "okay", "go ahead", "confirm"),
     instructions="""
     A person approves a pending request: the action runs, exactly as requested, on the
     agent's next heartbeat, and its result is recorded on the approval. Read the
@@ -95,6 +99,8 @@ async def approve(
 
 @skill(
     title="Reject agent action",
+    examples=("no, don't do that", "refuse the agent's request"),
+    synonyms=("no", "deny", "refuse", "don't"),
     instructions="""
     A person refuses a pending request: it never runs. Give the reason; the agent reads
     it in its next cycle's context and should not ask for the same action again.

@@ -16,6 +16,8 @@ Caller = Literal["mcp", "cli", "pilot", "automation", "system"]
 
 @skill(
     title="Activity feed",
+    examples=("what has been happening", "recent actions of the agent"),
+    synonyms=("history", "log", "actions", "happened", "did"),
     read_only=True,
     instructions="""
     The log of every skill call, newest first: who called (mcp = chat, cli, pilot = the
@@ -69,6 +71,8 @@ def _to_utc(value: datetime | None) -> str | None:
 
 @skill(
     title="List admin notifications",
+    examples=("do I have any alerts", "messages for the admin"),
+    synonyms=("alerts", "messages", "inbox"),
     read_only=True,
     instructions="""
     Notifications the platform raised for the administrator (a skill auto-paused, an
@@ -97,6 +101,8 @@ async def list_notifications(
 
 @skill(
     title="Mark notifications read",
+    examples=("dismiss the alerts", "I've read the notifications"),
+    synonyms=("dismiss", "seen", "read", "clear"),
     idempotent=True,
     instructions="Marks the given notification ids (or, with all_unread=true, every unread one) as read.",
 )
@@ -125,6 +131,8 @@ async def mark_notifications_read(
 
 @skill(
     title="List agent runs",
+    examples=("show the agent's heartbeat runs", "what runs did the agent do"),
+    synonyms=("heartbeat", "cycles", "runs"),
     read_only=True,
     instructions="""
     Agent runs (heartbeat cycles, asks) with their checkpoint: status (running, paused,

@@ -34,6 +34,8 @@ PREVIEW_CHARS = 300
 
 @skill(
     title="Remember",
+    examples=("remember this for later", "make a note that"),
+    synonyms=("remember", "note", "save"),
     idempotent=True,
     instructions="""
     Stores a note under a key (lowercase letters, digits, `_ . : -`), replacing the old
@@ -95,6 +97,8 @@ async def memory_set(
 
 @skill(
     title="Recall",
+    examples=("what do you remember about", "recall the note"),
+    synonyms=("recall", "remember", "note"),
     read_only=True,
     instructions="Returns the full value of one memory key. pilot_memory_search finds keys by keyword or category.",
 )
@@ -112,6 +116,8 @@ async def memory_get(ctx: SkillContext, key: Annotated[str, Field(min_length=1, 
 
 @skill(
     title="Search memory",
+    examples=("search your notes", "what have you noted about customers"),
+    synonyms=("notes", "remember", "recall"),
     read_only=True,
     instructions="""
     Finds notes whose key or value contains a keyword (case-insensitive), and/or lists a

@@ -61,6 +61,8 @@ async def check_evidence(ctx: SkillContext, ids: list[int], *, since: str) -> No
 
 @skill(
     title="Create objective",
+    examples=("give the agent a goal", "set a target for the agent"),
+    synonyms=("goal", "target", "aim"),
     instructions="""
     An objective is a goal the agent works on across heartbeats, e.g. "Publish 3 blog posts
     this week". Give it measurable success criteria and, ideally, a plan: an ordered list
@@ -108,6 +110,8 @@ async def create_objective(
 
 @skill(
     title="List objectives",
+    examples=("what is the agent working on", "show the agent's goals"),
+    synonyms=("goals", "targets", "working on"),
     read_only=True,
     instructions="""
     Lists objectives with their plan and evidence, most urgent first (priority, then
@@ -137,6 +141,8 @@ async def list_objectives(
 
 @skill(
     title="Record objective progress",
+    examples=("record progress on a goal", "a step of the objective is done"),
+    synonyms=("progress", "step", "goal"),
     instructions="""
     Records progress on one step of an active objective's plan: its status (pending,
     in_progress, done, blocked), a short note, and optionally evidence (activity ids of
@@ -192,6 +198,8 @@ async def update_objective_step(
 
 @skill(
     title="Complete objective",
+    examples=("the goal is achieved", "close the objective with evidence"),
+    synonyms=("achieved", "done", "finished", "goal"),
     instructions="""
     Marks an objective completed. Completion needs evidence: the ids of successful
     activity rows (skill calls) recorded after the objective was created that show the
@@ -226,6 +234,8 @@ async def complete_objective(
 
 @skill(
     title="Pause, fail or resume objective",
+    examples=("pause a goal", "give up on the objective"),
+    synonyms=("pause", "resume", "give up", "goal"),
     idempotent=True,
     instructions="""
     Changes an objective's state by hand: pause it (active -> paused), give it up

@@ -16,7 +16,10 @@ Status = Literal["active", "archived"]
 CSV_HEADER = ("sku", "name", "description", "price", "currency", "status", "stock", "low_stock_threshold")
 
 
-@skill(title="Create product", instructions="""
+@skill(title="Create product",
+       examples=("add an item to the shop", "new product for sale"),
+       synonyms=("item", "article", "sku", "shop"),
+       instructions="""
     Adds a product to the catalog. The SKU is its identity: unique (case-insensitive), letters,
     digits, '.', '_' or '-'. Prices are in cents in one ISO currency. Opening stock is recorded in
     the stock ledger (reason `initial`). The low-stock threshold drives products_low_stock.
@@ -59,7 +62,10 @@ async def create(
     return await load(ctx, product_id)
 
 
-@skill(title="Update product", idempotent=True, instructions="""
+@skill(title="Update product",
+       examples=("change a product's price", "archive a product"),
+       synonyms=("price", "edit", "rename"),
+       idempotent=True, instructions="""
     Changes name, description, price, low-stock threshold or status of a product; omitted fields stay
     as they are. `archived` hides a product from new orders (existing orders keep their captured
     price); `active` brings it back. The SKU and currency never change: create a new product instead.
@@ -106,7 +112,10 @@ def _filters(status: Status | None, query: str | None, currency: str | None = No
     return filters
 
 
-@skill(name="products_list", title="List products", read_only=True, instructions="""
+@skill(name="products_list", title="List products",
+                             examples=("look up a product", "what do we sell", "price of an item"),
+                             synonyms=("items", "catalog", "price", "sku", "shop"),
+                             read_only=True, instructions="""
     Catalog search: filter by status, currency, a text query over SKU and name, and `low_stock`
     (stock at or below the product's threshold). Sorted by SKU, paginated with limit/offset;
     `total` counts all matches.
@@ -135,7 +144,10 @@ async def list_products(
         order_by="sku COLLATE NOCASE", limit=limit, offset=offset)
 
 
-@skill(title="Export catalog (CSV)", read_only=True,
+@skill(title="Export catalog (CSV)",
+       examples=("product feed for a marketplace", "download the catalog"),
+       synonyms=("feed", "spreadsheet", "download", "catalog"),
+       read_only=True,
        instructions="""
        The catalog (or only active / archived products) as CSV with a header row: sku, name,
        description, price (decimal, e.g. 12.50), currency, status, stock, low_stock_threshold.

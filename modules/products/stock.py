@@ -19,7 +19,10 @@ from modules.products.model import (
 from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 
 
-@skill(title="Adjust stock", instructions="""
+@skill(title="Adjust stock",
+       examples=("correct the stock count", "goods damaged, remove from stock", "add stock"),
+       synonyms=("inventory", "stock count", "write off", "damaged", "broken"),
+       instructions="""
     Adds or removes units of a product with a reason (restock, correction, damaged, lost,
     returned) and an optional note, written to the stock ledger. Stock can never go negative: a
     removal larger than what is on hand is refused and nothing changes. Orders move stock
@@ -56,7 +59,10 @@ async def adjust_stock(
     return Adjusted(product=product, movement=movement)
 
 
-@skill(title="Stock ledger", read_only=True, instructions="""
+@skill(title="Stock ledger",
+       examples=("history of stock changes", "why did stock change"),
+       synonyms=("inventory history", "movements", "history"),
+       read_only=True, instructions="""
     The stock movements ledger, newest first: every change with its delta, the level after it,
     the reason (initial, restock, correction, damaged, lost, returned, sale, order_cancelled,
     order_refunded) and a note (orders note their number). Filter by product and reason.
@@ -86,7 +92,10 @@ async def stock_ledger(
         order_by="m.id DESC", limit=limit, offset=offset)
 
 
-@skill(title="Low-stock report", read_only=True, instructions="""
+@skill(title="Low-stock report",
+       examples=("what is running out", "items to reorder"),
+       synonyms=("reorder", "running out", "low", "inventory"),
+       read_only=True, instructions="""
     Active products whose stock is at or below their own low-stock threshold, emptiest first, with
     how far each is below it (0 when exactly at it). Archived products are left out. Set a
     product's threshold with products_update.

@@ -28,6 +28,8 @@ async def _task(ctx: SkillContext, task_id: int) -> Task:
 
 
 @skill(title="Create project",
+       examples=("start a project for a client", "new project"),
+       synonyms=("job", "engagement"),
        instructions="Starts a project (unique name), optionally for a client. Tasks and milestones hang off it.")
 async def create(ctx: SkillContext, name: Annotated[str, Field(min_length=2, max_length=120)],
                  client: str | None = None) -> Project:
@@ -45,6 +47,8 @@ async def create(ctx: SkillContext, name: Annotated[str, Field(min_length=2, max
 
 
 @skill(title="Add milestone",
+       examples=("add a deadline to the project", "set a project checkpoint"),
+       synonyms=("deadline", "checkpoint", "phase"),
        instructions="A dated checkpoint of a project; tasks can be attached to it to measure progress.")
 async def add_milestone(ctx: SkillContext, project_id: int, title: Annotated[str, Field(min_length=2)],
                         due: date) -> Milestone:
@@ -61,7 +65,10 @@ async def add_milestone(ctx: SkillContext, project_id: int, title: Annotated[str
     return Milestone(id=result.lastrowid or 0, project_id=project_id, title=title, due=due.isoformat())
 
 
-@skill(title="Add task", instructions="""
+@skill(title="Add task",
+       examples=("add a to-do to a project", "create a task"),
+       synonyms=("to-do", "todo", "action item"),
+       instructions="""
     Adds a task in `todo` with an estimate in hours (used for milestone progress), an optional
     assignee, due date and milestone of the same project.
     """)
@@ -96,7 +103,10 @@ async def add_task(
     return await _task(ctx, result.lastrowid or 0)
 
 
-@skill(title="Move task", instructions="""
+@skill(title="Move task",
+       examples=("mark the task done", "start working on the task"),
+       synonyms=("done", "doing", "complete", "board"),
+       instructions="""
     Moves a task on the board: todo -> doing -> done, back from doing to todo, or reopen done ->
     doing. Emits task.done when a task is finished.
     """)
@@ -115,7 +125,10 @@ async def move_task(ctx: SkillContext, task_id: int, status: TaskStatus) -> Task
     return await _task(ctx, task_id)
 
 
-@skill(title="Project progress", read_only=True,
+@skill(title="Project progress",
+       examples=("how far along is the project", "project status and late tasks"),
+       synonyms=("status", "late", "overdue", "how far"),
+       read_only=True,
        instructions="""
        Per milestone: progress = estimated hours of done tasks / estimated hours of all its tasks, and
        whether it is late (due date passed, not complete). Also lists overdue open tasks.

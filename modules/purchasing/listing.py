@@ -20,7 +20,10 @@ ORDERS = """(SELECT o.id, o.vendor_id, v.name AS vendor, o.status, o.created_at,
      LEFT JOIN purchasing_lines l ON l.po_id = o.id GROUP BY o.id)"""
 
 
-@skill(title="List purchase orders", read_only=True,
+@skill(title="List purchase orders",
+       examples=("what have we ordered from suppliers", "which deliveries are still to come"),
+       synonyms=("supplier orders", "pending deliveries", "waiting"),
+       read_only=True,
        instructions="""
        Purchase orders, newest first, with vendor, total and units received of units ordered.
        Filter by status (draft, sent, partially_received, received, cancelled), by vendor id or by

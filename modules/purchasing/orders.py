@@ -26,6 +26,8 @@ async def _po(ctx: SkillContext, po_id: int) -> PurchaseOrder:
 
 
 @skill(title="Add a vendor",
+       examples=("add a supplier", "new supplier we buy from"),
+       synonyms=("supplier", "wholesaler", "distributor"),
        instructions="Registers a supplier you buy from (unique name) and the address purchase orders are emailed to.")
 async def add_vendor(ctx: SkillContext, name: Annotated[str, Field(min_length=2, max_length=120)],
                      email: Annotated[str | None, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")] = None) -> Vendor:
@@ -42,6 +44,8 @@ async def add_vendor(ctx: SkillContext, name: Annotated[str, Field(min_length=2,
 
 
 @skill(title="Draft a purchase order",
+       examples=("order supplies from a vendor", "buy stock from a supplier"),
+       synonyms=("buy", "purchase", "order from", "supplies"),
        instructions="A draft purchase order for a vendor with lines (quantity, unit cost in cents, optional SKU).")
 async def create_order(ctx: SkillContext, vendor_id: int,
                        lines: Annotated[list[LineIn], Field(min_length=1)]) -> PurchaseOrder:
@@ -64,7 +68,10 @@ async def create_order(ctx: SkillContext, vendor_id: int,
     return await _po(ctx, po_id)
 
 
-@skill(title="Send a purchase order", trust="approve",
+@skill(title="Send a purchase order",
+       examples=("send the order to the supplier", "place the purchase order with the vendor"),
+       synonyms=("supplier", "place"),
+       trust="approve",
        open_world=True, instructions="""
        Commits to buy: emails the order to the vendor (through the outbox) and marks it sent. Only
        drafts can be sent. Spends money: approve trust.
@@ -89,7 +96,10 @@ async def send_order(ctx: SkillContext, po_id: int) -> PurchaseOrder:
     return await _po(ctx, po_id)
 
 
-@skill(title="Receive goods", instructions="""
+@skill(title="Receive goods",
+       examples=("the delivery from the supplier arrived", "book in the goods we received", "record what came in"),
+       synonyms=("delivery", "arrived", "goods in", "came in", "received"),
+       instructions="""
     Records goods received against a sent order, line by line (never more than ordered). When every
     line is complete the order becomes `received`. Lines with a SKU add to product stock if the
     products module is installed.
@@ -129,7 +139,10 @@ async def _into_stock(ctx: SkillContext, sku: str, quantity: int, po_id: int) ->
         await move_stock(ctx, product_id, quantity, "restock", f"PO-{po_id}")
 
 
-@skill(title="Cancel a purchase order", destructive=True,
+@skill(title="Cancel a purchase order",
+       examples=("cancel the supplier order", "we no longer need that purchase order"),
+       synonyms=("cancel", "supplier"),
+       destructive=True,
        instructions="""
        Cancels a draft or sent purchase order on which nothing was received yet (tell the vendor
        yourself if it was sent). An order with goods received cannot be cancelled: receive the rest
@@ -149,7 +162,10 @@ async def cancel_order(ctx: SkillContext, po_id: int) -> PurchaseOrder:
     return await _po(ctx, po_id)
 
 
-@skill(title="Spend by vendor", category="analytics", read_only=True,
+@skill(title="Spend by vendor",
+       examples=("how much do we spend per supplier", "our biggest suppliers by spend"),
+       synonyms=("supplier", "spend", "costs"),
+       category="analytics", read_only=True,
        instructions="Committed spend (sent and received orders) per vendor, highest first.")
 async def spend_by_vendor(ctx: SkillContext) -> SpendReport:
     """Total committed spend per vendor."""

@@ -38,7 +38,10 @@ def render_markdown(quote: Quote) -> str:
     )
 
 
-@skill(title="Render a quote", read_only=True, instructions="""
+@skill(title="Render a quote",
+       examples=("show the quote as a document", "print the estimate"),
+       synonyms=("print", "document", "pdf", "view"),
+       read_only=True, instructions="""
     The quote as a Markdown document: customer, dates, validity, payment terms, notes, a table of
     lines, subtotal, tax and total, and a closing line that fits its status. While a quote is sent,
     its document is exactly the email body the customer received.

@@ -30,7 +30,10 @@ def _validity(ctx: SkillContext, valid_until: date | None) -> str:
     return chosen.isoformat()
 
 
-@skill(title="Draft a quote", instructions="""
+@skill(title="Draft a quote",
+       examples=("write an estimate for a customer", "price proposal for a job"),
+       synonyms=("estimate", "proposal", "offer", "quotation"),
+       instructions="""
     Drafts a quote (estimate) for a customer: lines (quantity x unit price in cents), a tax rate in
     percent, the payment terms the invoice will get, and a validity date (default 30 days from
     today). Totals round per line, then tax once, exactly like invoicing. Drafts have no number;
@@ -70,7 +73,10 @@ async def create_quote(
     return await load(ctx, quote_id)
 
 
-@skill(title="Edit a draft quote", instructions="""
+@skill(title="Edit a draft quote",
+       examples=("change a line on the draft quote", "fix the quote before sending"),
+       synonyms=("estimate", "edit", "change"),
+       instructions="""
     Changes a quote while it is still a draft: add lines, remove lines by their id (ids are in the
     quote's `lines`), change the tax rate, validity date or notes. Totals are recomputed. A sent
     quote cannot be edited: revise it with quotes_revise_quote instead. A draft keeps at least one line.
@@ -119,7 +125,10 @@ async def edit_draft(
     return await load(ctx, quote_id)
 
 
-@skill(title="Revise a quote", instructions="""
+@skill(title="Revise a quote",
+       examples=("the customer wants changes to the quote", "new version of a sent quote"),
+       synonyms=("new version", "revision", "changes"),
+       instructions="""
     Starts a new draft revision of a sent, declined or expired quote, copying its customer, lines,
     tax and terms, with a fresh validity date (default 30 days from today). The revision keeps the
     quote's number (shown as "rev. 2") and points back to the one it replaces, so the history stays

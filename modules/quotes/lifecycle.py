@@ -13,7 +13,10 @@ from modules.quotes.model import Expired, Quote, label, load, next_number, requi
 from skills import SkillContext, SkillFailed, skill
 
 
-@skill(title="Send a quote", trust="approve", open_world=True,
+@skill(title="Send a quote",
+       examples=("email the quote to the customer", "send the estimate"),
+       synonyms=("estimate", "proposal", "email"),
+       trust="approve", open_world=True,
        instructions="""
        Finalizes a draft: a first send assigns the next number (Q-YYYY-0001 per year; a revision keeps
        its quote's number), then the quote document is emailed to the customer through the outbox and
@@ -45,7 +48,10 @@ async def send_quote(ctx: SkillContext, quote_id: int) -> Quote:
     return sent
 
 
-@skill(title="Accept a quote", trust="notify", instructions="""
+@skill(title="Accept a quote",
+       examples=("the customer agreed to the quote", "turn the quote into an invoice"),
+       synonyms=("agreed", "yes", "won", "signed"),
+       trust="notify", instructions="""
     Records that the customer accepted a sent quote and converts it, in the same transaction, into
     a draft invoice in invoicing with the same customer, lines, tax rate, currency and payment terms
     (review and send it with invoicing_send_invoice). The invoice id is stored on the quote (event
@@ -82,7 +88,10 @@ async def accept_quote(ctx: SkillContext, quote_id: int) -> Quote:
     return await load(ctx, quote_id)
 
 
-@skill(title="Decline a quote", instructions="""
+@skill(title="Decline a quote",
+       examples=("the customer said no to the quote", "quote rejected"),
+       synonyms=("rejected", "no", "turned down", "lost"),
+       instructions="""
     Records that the customer turned down a sent quote, with their reason if given (event
     quote.declined). A declined quote can still be revised into a new offer with quotes_revise_quote.
     """)
@@ -102,7 +111,10 @@ async def decline_quote(ctx: SkillContext, quote_id: int,
     return await load(ctx, quote_id)
 
 
-@skill(title="Expire old quotes", idempotent=True,
+@skill(title="Expire old quotes",
+       examples=("mark old quotes expired", "quotes past their validity"),
+       synonyms=("expire", "outdated", "old"),
+       idempotent=True,
        instructions="""
        Marks sent quotes whose validity date has passed as `expired` (event quote.expired, once per
        quote); running it again changes nothing. Runs daily at 07:00. Expired quotes can be revised.

@@ -13,7 +13,10 @@ STATUSES = ("draft", "sent", "accepted", "declined", "expired", "superseded")
 DECIDED = ("accepted", "declined", "expired")
 
 
-@skill(name="quotes_list", title="List quotes", read_only=True, instructions="""
+@skill(name="quotes_list", title="List quotes",
+                           examples=("find a quote", "which quotes are open"),
+                           synonyms=("estimates", "proposals", "offers"),
+                           read_only=True, instructions="""
     Quotes newest first as summaries (number, revision, customer, status, total, validity and the
     invoice an accepted quote became), filtered by status, customer text, or validity ending on or
     before a date (to chase offers about to run out). Superseded revisions are hidden unless asked for by
@@ -39,7 +42,10 @@ async def list_quotes(ctx: SkillContext, status: Status | None = None, customer:
         order_by="id DESC", limit=limit, offset=offset)
 
 
-@skill(title="Quote pipeline", category="analytics", read_only=True,
+@skill(title="Quote pipeline",
+       examples=("how many quotes are accepted", "quote win rate"),
+       synonyms=("win rate", "acceptance", "conversion"),
+       category="analytics", read_only=True,
        instructions="""
        Per status and currency: how many quotes and their total value (superseded revisions are left
        out, so a revised offer counts once). open_value is draft + sent. The acceptance rate is

@@ -32,6 +32,8 @@ async def _sub(ctx: SkillContext, subscription_id: int) -> Subscription:
 
 
 @skill(title="Create a plan",
+       examples=("set up a new pricing tier", "offer a monthly membership"),
+       synonyms=("tier", "membership", "pricing", "package"),
        instructions="A recurring price: monthly or yearly, in cents. Plan names are unique.")
 async def create_plan(ctx: SkillContext, name: Annotated[str, Field(min_length=2, max_length=80)],
                       price_cents: Annotated[int, Field(ge=0)], interval: Interval = "month") -> Plan:
@@ -49,7 +51,10 @@ async def create_plan(ctx: SkillContext, name: Annotated[str, Field(min_length=2
     return Plan(id=result.lastrowid or 0, name=name, price_cents=price_cents, interval=interval)
 
 
-@skill(title="Subscribe a customer", instructions="""
+@skill(title="Subscribe a customer",
+       examples=("put a customer on a plan", "start a membership for a customer"),
+       synonyms=("sign up", "enroll", "membership"),
+       instructions="""
     Starts a subscription on a plan, with an optional free trial in days (status trialing until the
     first renewal run after the trial) or active right away. The first period starts today.
     """)
@@ -78,6 +83,8 @@ async def subscribe(ctx: SkillContext, plan_id: int, customer: Annotated[str, Fi
 
 
 @skill(title="Change subscription status",
+       examples=("cancel a customer's subscription", "pause or resume a membership"),
+       synonyms=("cancel", "pause", "resume", "membership"),
        instructions="""
        Moves a subscription: trialing -> active | cancelled; active -> past_due | cancelled;
        past_due -> active | cancelled. Cancelled is final.
@@ -96,7 +103,10 @@ async def set_status(ctx: SkillContext, subscription_id: int,
     return await _sub(ctx, subscription_id)
 
 
-@skill(title="Monthly recurring revenue", category="analytics", read_only=True,
+@skill(title="Monthly recurring revenue",
+       examples=("how much recurring revenue do we have", "subscription income per month"),
+       synonyms=("recurring revenue", "mrr", "income"),
+       category="analytics", read_only=True,
        instructions="""
        MRR: the monthly value of active and past-due subscriptions (yearly plans count price / 12,
        trials count nothing yet), per plan, and ARR = 12 x MRR.
@@ -113,7 +123,10 @@ async def mrr(ctx: SkillContext) -> Mrr:
     return Mrr(mrr_cents=total, arr_cents=total * 12, plans=plans)
 
 
-@skill(title="Run renewals", idempotent=True,
+@skill(title="Run renewals",
+       examples=("renew the subscriptions that are due", "charge the memberships this period"),
+       synonyms=("renew", "charge", "bill", "recurring"),
+       idempotent=True,
        instructions="""
        For every trialing or active subscription whose period has ended: a draft invoice for the next
        period is created in invoicing (review and send it there), the period advances, and a trial

@@ -32,7 +32,17 @@ async def fetch_ticket(ctx: SkillContext, ticket_id: int) -> Ticket:
     return Ticket(**row)
 
 
-@skill(title="Open support ticket", scope="both",
+async def fetch_thread(ctx: SkillContext, ticket_id: int) -> list[tuple[str, str]]:
+    """A ticket's messages, oldest first, as (author, body): customer, agent or note."""
+    rows = await ctx.db.fetchall("SELECT author, body FROM support_messages WHERE ticket_id = ? ORDER BY id",
+                                 (ticket_id,))
+    return [(r["author"], r["body"]) for r in rows]
+
+
+@skill(title="Open support ticket",
+       examples=("a customer has a problem", "log a complaint", "create a support case"),
+       synonyms=("complaint", "issue", "problem", "case", "helpdesk"),
+       scope="both",
        instructions=f"""
        Records a customer's request. The SLA due time for the first response follows the priority:
        {', '.join(f'{p} {h} h' for p, h in FIRST_RESPONSE_HOURS.items())}. Emits ticket.opened.
@@ -64,7 +74,10 @@ async def open_ticket(
     return await fetch_ticket(ctx, ticket_id)
 
 
-@skill(title="Reply to a ticket", instructions="""
+@skill(title="Reply to a ticket",
+       examples=("answer the customer's ticket", "add an internal note to the case"),
+       synonyms=("answer", "respond", "note", "reply"),
+       instructions="""
     Adds an agent's reply (or an internal note). The first agent reply records the first response
     time and meets the SLA. A reply to an open ticket sets it to pending (waiting on the customer).
     Closed tickets take no replies.
@@ -91,7 +104,10 @@ async def reply(ctx: SkillContext, ticket_id: int, body: Annotated[str, Field(mi
     return await fetch_ticket(ctx, ticket_id)
 
 
-@skill(title="Change ticket status", instructions="""
+@skill(title="Change ticket status",
+       examples=("mark the ticket solved", "reopen the case"),
+       synonyms=("solved", "close", "resolve", "reopen"),
+       instructions="""
     Moves a ticket: open <-> pending -> resolved -> closed, and resolved -> open to reopen.
     Closed is final. Invalid moves are refused with the allowed ones.
     """)
@@ -111,7 +127,10 @@ async def set_status(ctx: SkillContext, ticket_id: int, status: Status) -> Ticke
     return await fetch_ticket(ctx, ticket_id)
 
 
-@skill(title="List tickets", read_only=True,
+@skill(title="List tickets",
+       examples=("show open support cases", "which customer issues are waiting"),
+       synonyms=("cases", "issues", "helpdesk", "queue"),
+       read_only=True,
        instructions="Tickets by status and priority, most urgent SLA first; text query over subject and email.")
 async def list_tickets(ctx: SkillContext, status: Status | None = None, priority: Priority | None = None,
                        query: str | None = None, limit: int = 50, offset: int = 0) -> TicketPage:
@@ -131,7 +150,10 @@ async def list_tickets(ctx: SkillContext, status: Status | None = None, priority
         limit=limit, offset=offset)
 
 
-@skill(title="Check SLAs", instructions="""
+@skill(title="Check SLAs",
+       examples=("which tickets are overdue for an answer", "response deadline breaches"),
+       synonyms=("deadline", "late", "breach", "response time"),
+       instructions="""
     Tickets still waiting for a first response: breached (past their SLA due time) and at risk
     (due within the hour). Each newly breached ticket emits ticket.sla_breached once.
     Runs every 15 minutes as an automation.

@@ -26,7 +26,10 @@ def _text_question(survey: Survey, key: str) -> str:
     return question.text
 
 
-@skill(title="Read text answers", category="analytics", read_only=True,
+@skill(title="Read text answers",
+       examples=("read the written survey comments", "what did people write in the survey"),
+       synonyms=("comments", "free text", "written"),
+       category="analytics", read_only=True,
        instructions="""
        The written answers to one text question of a survey, newest first, each with its response
        id and when it came in. `question` is the question's key (surveys_results lists the keys);

@@ -15,7 +15,10 @@ SURVEYS = """(SELECT s.id, s.title, s.status, s.created_at, json_array_length(s.
      FROM surveys s LEFT JOIN surveys_responses r ON r.survey_id = s.id GROUP BY s.id)"""
 
 
-@skill(name="surveys_list", title="List surveys", read_only=True, instructions="""
+@skill(name="surveys_list", title="List surveys",
+                            examples=("which questionnaires do we have", "find a survey"),
+                            synonyms=("questionnaires", "polls"),
+                            read_only=True, instructions="""
        Surveys, newest first, with how many questions and responses each has and when the last
        response came in. Filter by status (open, closed) or a title fragment; page with limit and
        offset. The ids found here are what surveys_results, surveys_text_answers, surveys_respond

@@ -50,7 +50,10 @@ def answer_problems(questions: list[Question], answers: dict[str, Any]) -> list[
     return problems
 
 
-@skill(title="Create a survey", instructions="""
+@skill(title="Create a survey",
+       examples=("make a questionnaire", "create a feedback poll"),
+       synonyms=("questionnaire", "poll", "feedback form"),
+       instructions="""
     Question types: single and multiple choice (with options), rating (1-5), nps (0-10, "how likely
     are you to recommend us") and text. Keys are short identifiers used in responses.
     """)
@@ -72,7 +75,10 @@ async def create(ctx: SkillContext, title: Annotated[str, Field(min_length=3, ma
     return await load_survey(ctx, result.lastrowid or 0)
 
 
-@skill(title="Answer a survey", scope="external", instructions="""
+@skill(title="Answer a survey",
+       examples=("submit survey answers for someone", "fill in the survey"),
+       synonyms=("answer", "fill in", "response"),
+       scope="external", instructions="""
     Records one response. Every answer is checked against its question (type, options, range);
     required questions must be answered; closed surveys take no responses.
     """)
@@ -93,7 +99,10 @@ async def respond(ctx: SkillContext, survey_id: int, answers: dict[str, Any]) ->
     return Response(id=result.lastrowid or 0, survey_id=survey_id)
 
 
-@skill(title="Survey results", category="analytics", read_only=True, instructions="""
+@skill(title="Survey results",
+       examples=("what did people answer in the survey", "net promoter score"),
+       synonyms=("nps", "results", "score", "satisfaction"),
+       category="analytics", read_only=True, instructions="""
     Aggregates all responses: counts per option for choice questions, average for ratings, and the
     Net Promoter Score for nps questions: % promoters (9-10) minus % detractors (0-6), from -100 to 100.
     """)
@@ -122,7 +131,10 @@ async def results(ctx: SkillContext, survey_id: int) -> Results:
     return Results(survey_id=survey_id, responses=len(rows), questions=out)
 
 
-@skill(title="Close a survey", idempotent=True,
+@skill(title="Close a survey",
+       examples=("stop the survey", "end the poll"),
+       synonyms=("stop", "end", "poll"),
+       idempotent=True,
        instructions="Stops accepting responses; results stay available.")
 async def close(ctx: SkillContext, survey_id: int) -> Survey:
     """Close a survey to new responses.

@@ -20,7 +20,10 @@ async def _locked(ctx: SkillContext, person: str, day: date) -> bool:
                                       (person, monday(day).isoformat())))
 
 
-@skill(title="Log time", instructions="""
+@skill(title="Log time",
+       examples=("record hours worked", "log time on a project"),
+       synonyms=("hours", "track time", "worked", "time entry"),
+       instructions="""
     Records time worked on a project (start and end, ISO 8601 with timezone; stored UTC). Refused:
     end before start, overlap with the same person's other entries, more than 24 hours in one day,
     and weeks already submitted (locked).
@@ -85,7 +88,10 @@ async def _week(ctx: SkillContext, person: str, week_of: date) -> Week:
                 entries=[Entry(**{**r, "billable": bool(r["billable"])}) for r in rows])
 
 
-@skill(title="Weekly timesheet", read_only=True,
+@skill(title="Weekly timesheet",
+       examples=("show my hours for the week", "what did I log this week"),
+       synonyms=("hours", "my time", "week"),
+       read_only=True,
        instructions="One person's week (Monday to Sunday, UTC): hours per day, total, entries, submitted or not.")
 async def week(ctx: SkillContext, person: str, week_of: date) -> Week:
     """Show a person's timesheet for the week containing a date.
@@ -97,7 +103,10 @@ async def week(ctx: SkillContext, person: str, week_of: date) -> Week:
     return await _week(ctx, person, week_of)
 
 
-@skill(title="Submit a week", instructions="""
+@skill(title="Submit a week",
+       examples=("hand in my timesheet", "finalize the week's hours"),
+       synonyms=("hand in", "lock", "finalize"),
+       instructions="""
     Submits a person's week for approval and locks it: no more entries can be logged in it.
     An empty week cannot be submitted.
     """)
@@ -120,7 +129,10 @@ async def submit_week(ctx: SkillContext, person: str, week_of: date) -> Week:
     return await _week(ctx, person, week_of)
 
 
-@skill(title="Utilization report", category="analytics", read_only=True,
+@skill(title="Utilization report",
+       examples=("billable hours per person", "how busy is the team"),
+       synonyms=("billable", "busy", "capacity", "hours"),
+       category="analytics", read_only=True,
        instructions="Per person over a date range: billable hours, other hours and utilization = billable / all.")
 async def utilization(ctx: SkillContext, date_from: date, date_to: date) -> UtilizationReport:
     """Billable versus non-billable hours per person over a period.

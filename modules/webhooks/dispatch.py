@@ -82,6 +82,8 @@ async def _post(ctx: SkillContext, row: Row) -> tuple[int | None, ErrorKind | No
 
 
 @skill(name="webhooks_dispatch_events", title="Dispatch events to webhooks",
+                                        examples=("push events to the integrations", "send pending webhook events"),
+                                        synonyms=("push", "notify", "integrations"),
        transactional=False, open_world=True, timeout_s=120, instructions="""
        Queues new domain events for every matching endpoint, then POSTs due deliveries as JSON
        {id, event, payload, created_at}, signed the Standard Webhooks way (webhook-id,
@@ -146,7 +148,10 @@ async def dispatch(ctx: SkillContext, limit: Annotated[int, Field(ge=1)] | None 
     return report
 
 
-@skill(title="List webhook deliveries", read_only=True,
+@skill(title="List webhook deliveries",
+       examples=("did the webhook posts succeed", "failed webhook posts"),
+       synonyms=("failed", "calls", "log", "history"),
+       read_only=True,
        instructions="Every delivery attempt's state, newest first: status code, error kind and last error.")
 async def list_deliveries(
     ctx: SkillContext,
@@ -172,7 +177,10 @@ async def list_deliveries(
         limit=limit, offset=offset)
 
 
-@skill(title="Redeliver a webhook", idempotent=True,
+@skill(title="Redeliver a webhook",
+       examples=("send that webhook again", "resend a failed event"),
+       synonyms=("resend", "retry", "again"),
+       idempotent=True,
        instructions="Queues a failed (or delivered) delivery again with a fresh attempt count; the next run sends "
                     "it, with the same webhook-id.")
 async def redeliver(ctx: SkillContext, delivery_id: int) -> Delivery:

@@ -19,7 +19,10 @@ def _endpoint(row: Row) -> Endpoint:
                     last_event_id=row["last_event_id"])
 
 
-@skill(title="Add a webhook endpoint", open_world=True,
+@skill(title="Add a webhook endpoint",
+       examples=("post our events to a url", "connect zapier to our events"),
+       synonyms=("integration", "zapier", "callback", "url", "notify"),
+       open_world=True,
        instructions="""
        Registers an HTTPS (or loopback HTTP) URL to receive domain events as signed JSON POSTs.
        `events` are names or wildcards: `invoice.*`, `lead.created`, `*`. The signing secret is
@@ -49,7 +52,10 @@ async def create_endpoint(
                            last_event_id=start, secret=secret)
 
 
-@skill(title="List webhook endpoints", read_only=True,
+@skill(title="List webhook endpoints",
+       examples=("which integrations receive our events", "show the webhook urls"),
+       synonyms=("integrations", "urls", "callbacks"),
+       read_only=True,
        instructions="Lists endpoints with their event filters and delivery cursor (secrets are never shown again).")
 async def list_endpoints(ctx: SkillContext, limit: int = 50, offset: int = 0) -> EndpointPage:
     """List webhook endpoints.
@@ -64,6 +70,8 @@ async def list_endpoints(ctx: SkillContext, limit: int = 50, offset: int = 0) ->
 
 
 @skill(name="webhooks_set_endpoint_enabled", title="Enable or disable an endpoint",
+                                             examples=("pause the webhook", "turn the integration back on"),
+                                             synonyms=("pause", "turn off", "turn on", "disable", "enable"),
        idempotent=True, instructions="Pauses or resumes deliveries to one endpoint; queued deliveries are kept.")
 async def set_enabled(ctx: SkillContext, endpoint_id: int, enabled: bool) -> Endpoint:
     """Enable or disable one webhook endpoint.

@@ -27,7 +27,10 @@ ORDER = {
 }
 
 
-@skill(name="webinars_list", title="List webinars", read_only=True, instructions="""
+@skill(name="webinars_list", title="List webinars",
+                             examples=("upcoming online events", "find a webinar"),
+                             synonyms=("upcoming", "online events"),
+                             read_only=True, instructions="""
        Webinars with seats, sign-ups and, once held, attendance. `when`: upcoming (not started yet,
        soonest first), past (started or held, most recent first) or all (upcoming first, then past);
        narrow by a title fragment or by status (scheduled, cancelled); page with limit and offset.

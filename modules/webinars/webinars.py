@@ -24,6 +24,8 @@ async def _webinar(ctx: SkillContext, webinar_id: int) -> Webinar:
 
 
 @skill(title="Schedule a webinar",
+       examples=("plan an online event", "set up a webinar"),
+       synonyms=("online event", "seminar", "live session", "workshop"),
        instructions="Schedules a webinar in the future with a seat limit (1-10,000).")
 async def schedule(ctx: SkillContext, title: Annotated[str, Field(min_length=3, max_length=200)],
                    starts_at: datetime, capacity: Annotated[int, Field(ge=1, le=10_000)]) -> Webinar:
@@ -41,7 +43,10 @@ async def schedule(ctx: SkillContext, title: Annotated[str, Field(min_length=3, 
     return await _webinar(ctx, result.lastrowid or 0)
 
 
-@skill(title="Register for a webinar", scope="external", instructions="""
+@skill(title="Register for a webinar",
+       examples=("sign someone up for the webinar", "add an attendee to the online event"),
+       synonyms=("sign up", "attendee", "enroll", "rsvp"),
+       scope="external", instructions="""
     Registers an attendee; when all seats are taken the person is waitlisted instead. Refused:
     the same email twice, a cancelled webinar, or one that has already started.
     """)
@@ -66,7 +71,10 @@ async def register(ctx: SkillContext, webinar_id: int, email: Annotated[str, Fie
     return Registration(id=result.lastrowid or 0, webinar_id=webinar_id, email=email, status=status)
 
 
-@skill(title="Check in an attendee", idempotent=True,
+@skill(title="Check in an attendee",
+       examples=("mark someone present at the webinar", "who joined the webinar"),
+       synonyms=("present", "attended", "joined"),
+       idempotent=True,
        instructions="Marks a registered attendee as present; waitlisted people cannot be checked in.")
 async def check_in(ctx: SkillContext, webinar_id: int, email: Annotated[str, Field(pattern=EMAIL)]) -> Registration:
     """Mark a registered attendee as present.
@@ -84,7 +92,10 @@ async def check_in(ctx: SkillContext, webinar_id: int, email: Annotated[str, Fie
     return Registration(id=row["id"], webinar_id=webinar_id, email=email, status="attended")
 
 
-@skill(title="Attendance report", category="analytics", read_only=True,
+@skill(title="Attendance report",
+       examples=("how many attended the webinar", "webinar turnout"),
+       synonyms=("turnout", "no-shows", "attended", "showed up"),
+       category="analytics", read_only=True,
        instructions="Registered vs attended, the attendance rate and the no-shows (for a follow-up email).")
 async def attendance(ctx: SkillContext, webinar_id: int) -> Attendance:
     """Attendance of a webinar: rate and no-shows.
@@ -101,7 +112,10 @@ async def attendance(ctx: SkillContext, webinar_id: int) -> Attendance:
                       no_shows=[r["email"] for r in rows if r["status"] == "registered"])
 
 
-@skill(title="Cancel a webinar", trust="approve", destructive=True,
+@skill(title="Cancel a webinar",
+       examples=("cancel the online event", "the webinar is off"),
+       synonyms=("call off", "cancel"),
+       trust="approve", destructive=True,
        instructions="Cancels a webinar and emails every registered and waitlisted person. Reaches people: approve.")
 async def cancel(ctx: SkillContext, webinar_id: int, reason: Annotated[str, Field(min_length=3)]) -> Webinar:
     """Cancel a webinar and notify everyone registered.

@@ -42,6 +42,7 @@ class CycleContext:
     objective_ids: list[int] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     chars: int = 0
+    focus: str = ""  # what the cycle is about (its objectives), for choosing the loop's tools
 
 
 def clip(text: str, limit: int) -> str:
@@ -99,7 +100,8 @@ async def gather(app: App, settings: AgentSettings, *, run_hint: str = "") -> Cy
         until = (now + CHECKOUT).isoformat(timespec="seconds")
         await db.execute(f"UPDATE objectives SET locked_until = ? WHERE id IN ({','.join('?' * len(ids))})",
                          (until, *ids))
-    return CycleContext(system_prompt, user_message, ids, dropped, len(system_prompt) + len(user_message))
+    return CycleContext(system_prompt, user_message, ids, dropped, len(system_prompt) + len(user_message),
+                        focus=_objectives(objectives, now))
 
 
 async def release_objectives(app: App, ids: list[int]) -> None:

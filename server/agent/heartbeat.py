@@ -114,7 +114,7 @@ async def _work(app: App, settings: AgentSettings, record: CycleRecord, reasoner
     record.context_chars, record.objectives, record.dropped = ctx.chars, ctx.objective_ids, ctx.dropped
     try:
         outcome = await reason(app, settings, record, reasoner, system_prompt=ctx.system_prompt,
-                                    user_message=ctx.user_message)
+                               user_message=ctx.user_message, focus=ctx.focus)
     finally:
         with anyio.CancelScope(shield=True):
             await release_objectives(app, ctx.objective_ids)

@@ -2,8 +2,10 @@
 
     run_loop(app, system_prompt=..., user_message=...)            -> RunRecord
       each iteration
-        count the conversation's tokens -> manifest tier (full / compact / drop, Pattern 3)
-        -> that tier's tools + the meta-tools -> one model call through the provider chain (Pattern 6)
+        the request's size = conversation + the tool definitions it would carry -> manifest tier
+        (full / compact / drop, Pattern 3: the richest tier whose own request stays within its share)
+        -> the meta-tools + the skills this run is about (manifest.loop_tools, <= 4,000 tokens)
+        -> one model call through the provider chain (Pattern 6)
         -> no tool call: the answer ends the run (exactly NO_REPLY: nothing to say)
         -> each tool call: manifest.call_tool(caller="pilot", run_id, guard) = the executor's five layers
            -> its result (cut to 4,000 characters) goes back to the model -> checkpoint
@@ -73,12 +75,15 @@ async def run_loop(
     resume_run_id: str | None = None,
     providers: ProviderChain | None = None,
     preferred_provider: str | None = None,
+    focus: str = "",
 ) -> RunRecord:
     """Run (or resume) one reasoning loop and return its record.
 
     ``kind`` labels the run ("ask", "heartbeat"). ``max_iterations`` counts model calls,
-    ``token_budget`` the conversation's size; both apply to the whole run across resumes.
-    ``wall_clock_s`` caps this invocation (a run that hits it is left ``timeout``, resumable).
+    ``token_budget`` the request's size (conversation and tool definitions); both apply to the
+    whole run across resumes. ``focus`` is what the run is about, for choosing its tools (the
+    heartbeat passes its objectives; by default the user message). ``wall_clock_s`` caps this
+    invocation (a run that hits it is left ``timeout``, resumable).
     ``providers`` is a ``ProviderChain`` to use (and not close); by default one is built
     from the environment. On resume, the run's own kind, limits, tier and preferred provider
     are kept and the prompt arguments are ignored. Cancellation leaves the run ``paused``
@@ -90,7 +95,7 @@ async def run_loop(
             run = await _resume(app, chain, resume_run_id)
         else:
             run = await _start(app, chain, system_prompt, user_message, kind, max_iterations, token_budget,
-                               check_tier(model_tier), preferred_provider)
+                               check_tier(model_tier), preferred_provider, focus)
         return await _drive_within_limits(run, wall_clock_s)
     finally:
         if providers is None:
@@ -98,7 +103,8 @@ async def run_loop(
 
 
 async def _start(app: App, chain: ProviderChain, system_prompt: str, user_message: str, kind: str,
-                 max_iterations: int, token_budget: int, model_tier: str, preferred: str | None) -> _Run:
+                 max_iterations: int, token_budget: int, model_tier: str, preferred: str | None,
+                 focus: str) -> _Run:
     if not system_prompt.strip() or not user_message.strip():
         raise ConfigError("run_loop needs a system_prompt and a user_message (or a resume_run_id)")
     if not chain.settings.providers:  # fail before leaving a run row behind
@@ -106,7 +112,7 @@ async def _start(app: App, chain: ProviderChain, system_prompt: str, user_messag
     chain.settings.ordered(preferred)  # an unknown provider name fails here, not mid-run
     record = RunRecord(run_id=uuid.uuid4().hex, kind=kind, model_tier=model_tier)
     params = {"max_iterations": max_iterations, "token_budget": token_budget, "model_tier": model_tier,
-              "preferred_provider": preferred}
+              "preferred_provider": preferred, "focus": focus}
     messages = [{"role": "system", "content": system_prompt}, {"role": "user", "content": user_message}]
     cp = Checkpoint(messages, record, params, [])
     await checkpoint.create(app.store, cp, now=_now(app))
@@ -166,14 +172,15 @@ async def _drive(run: _Run) -> None:
         if len(record.iterations) >= params["max_iterations"]:
             record.stop("max_iterations")
             return await _save(run)
-        used = counter.count_messages(cp.messages)
+        conversation = counter.count_messages(cp.messages)
+        tier, tools, tool_tokens = await _tier_and_tools(run.app, cp.messages, conversation, params["token_budget"],
+                                                         params.get("focus", ""))
+        used = conversation + tool_tokens
         if used >= params["token_budget"]:
-            record.stop("token_budget", error=f"the conversation reached {used} tokens of its "
-                                              f"{params['token_budget']} budget")
+            record.stop("token_budget", error=f"the request reached {used} tokens ({tool_tokens} of them tool "
+                                              f"definitions) of its {params['token_budget']} budget")
             return await _save(run)
-        tier = manifest.resolve_tier(used, params["token_budget"])
-        tools = await manifest.openai_tools(run.app, tier)
-        iteration = IterationRecord(len(record.iterations) + 1, tier, len(tools), used)
+        iteration = IterationRecord(len(record.iterations) + 1, tier, len(tools), conversation, tool_tokens)
         try:
             result = await run.chain.complete(cp.messages, tools, tier=params["model_tier"],
                                               preferred=params.get("preferred_provider"), run_id=record.run_id)
@@ -205,6 +212,19 @@ async def _drive(run: _Run) -> None:
         await _save(run)
         if record.stop_reason is not None:
             return
+
+
+async def _tier_and_tools(app: App, messages: list[dict[str, Any]], conversation: int, budget: int,
+                          focus: str) -> tuple[manifest.Tier, list[dict[str, Any]], int]:
+    """The richest tier whose whole request (conversation plus its own tools) the seed's thresholds
+    still allow, with those tools and their tokens; drop when none does."""
+    counter = await get_counter()
+    for tier in manifest.TIERS:
+        tools = await manifest.loop_tools(app, tier, messages, focus)
+        tokens = counter.count_json(tools)
+        if manifest.TIERS.index(manifest.resolve_tier(conversation + tokens, budget)) <= manifest.TIERS.index(tier):
+            break
+    return tier, tools, tokens
 
 
 async def _tool_step(run: _Run, call: ToolCall) -> bool:

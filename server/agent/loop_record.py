@@ -44,6 +44,7 @@ class IterationRecord:
     tier: str  # the manifest tier: full, compact or drop
     tools_sent: int
     conversation_tokens: int  # the conversation's size before this model call
+    tool_tokens: int = 0  # the tool definitions sent with it; the tier follows the sum of the two
     provider: str | None = None
     model: str | None = None
     prompt_tokens: int = 0
@@ -81,6 +82,11 @@ class RunRecord:
     def conversation_tokens(self) -> list[int]:
         return [i.conversation_tokens for i in self.iterations]
 
+    @property
+    def request_tokens(self) -> list[int]:
+        """What each model call carried: conversation plus tool definitions (what the tier is chosen from)."""
+        return [i.conversation_tokens + i.tool_tokens for i in self.iterations]
+
     def stop(self, reason: str, *, answer: str | None = None, error: str | None = None) -> None:
         self.stop_reason = reason
         self.status = STATUS_BY_STOP[reason]
@@ -89,7 +95,8 @@ class RunRecord:
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        data.update(tiers=self.tiers, models=self.models, conversation_tokens=self.conversation_tokens)
+        data.update(tiers=self.tiers, models=self.models, conversation_tokens=self.conversation_tokens,
+                    request_tokens=self.request_tokens)
         return data
 
     @classmethod

@@ -60,7 +60,7 @@ async def interrupted(app: App) -> str | None:
 
 async def reason(
     app: App, settings: AgentSettings, record: CycleRecord, reasoner: Reasoner | None, *,
-    system_prompt: str = "", user_message: str = "", resume_run_id: str | None = None,
+    system_prompt: str = "", user_message: str = "", resume_run_id: str | None = None, focus: str = "",
 ) -> RunOutcome:
     fresh = not await runs.any_succeeded(app.store)
     run_loop = reasoner or _real_loop()
@@ -73,6 +73,7 @@ async def reason(
             max_iterations=settings.fresh_max_iterations if fresh else settings.max_iterations,
             token_budget=settings.fresh_token_budget if fresh else settings.token_budget,
             model_tier=settings.model_tier, wall_clock_s=settings.wall_clock_s, resume_run_id=resume_run_id,
+            focus=focus,
         )
     if guard.cancelled_caught or run is None:
         return RunOutcome("timeout", f"the reasoning loop overstayed its {settings.wall_clock_s:g} s wall clock",

@@ -2,8 +2,8 @@
 
 The seam the reasoning loop uses on every iteration::
 
-    tier = resolve_tier(used, budget)
-    tools = await openai_tools(app, tier)            # the meta-tools, then the tier's skills by name
+    tools = await loop_tools(app, tier, messages)    # the meta-tools, then the skills this run is about
+    tier = resolve_tier(used, budget)                # used = messages + those tools (agent/loop.py)
     result = await call_tool(app, name, arguments, caller="pilot", run_id=..., guard=...)
 
 The MCP surface lists ``mcp_tools(app, tier)`` for a tier fixed at launch (launch.py) and sends
@@ -20,6 +20,7 @@ import mcp_types as types
 from server.app import App
 from server.executor import Caller, CallResult
 from server.manifest import render
+from server.manifest.focus import TOOL_TOKEN_CAP, loop_tools
 from server.manifest.meta_specs import NAMES as META_TOOLS
 from server.manifest.meta_tools import MetaTools
 from server.manifest.selection import DROP_TOKEN_CAP, enabled_skills, tier_skills
@@ -27,8 +28,8 @@ from server.manifest.tiers import TIERS, Tier, explain_tier, resolve_tier
 from server.resilience.loop_guard import LoopGuard
 from skills import ErrorKind, Skill
 
-__all__ = ["DROP_TOKEN_CAP", "META_TOOLS", "TIERS", "MetaTools", "Tier", "call_tool", "enabled_skills",
-           "explain_tier", "mcp_tools", "openai_tools", "resolve_tier", "tier_skills"]
+__all__ = ["DROP_TOKEN_CAP", "META_TOOLS", "TIERS", "TOOL_TOKEN_CAP", "MetaTools", "Tier", "call_tool",
+           "enabled_skills", "explain_tier", "loop_tools", "mcp_tools", "openai_tools", "resolve_tier", "tier_skills"]
 
 
 async def openai_tools(app: App, tier: Tier) -> list[dict[str, Any]]:

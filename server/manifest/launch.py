@@ -1,7 +1,8 @@
 """The MCP tier, chosen once per launch (the 2026-07-28 spec: tools/list must not vary per connection).
 
-``auto`` picks the richest tier whose tools/list JSON stays within a share of the client's
-context window (default 5 % of 200,000 tokens: past that, client guidance is to switch to
+``auto`` picks the richest tier whose tools, as a host passes them to its model (name,
+description and input schema: render.model_visible; titles and hints stay with the host), stay
+within a share of the client's context window (default 5 % of 200,000 tokens: past that, client guidance is to switch to
 tool search, which the meta-tools are). Measuring the three tiers takes ~0.1-0.2 s at start-up.
 The drop tier's ranking is frozen at launch too, so the list is stable for the life of the
 process; only enabling or disabling modules changes it, for every client at once.
@@ -20,7 +21,7 @@ from server import manifest
 from server.app import App
 from server.cache import runtime_cache
 from server.errors import ConfigError
-from server.manifest.render import tools_list_json
+from server.manifest.render import model_visible
 from server.manifest.tiers import TIERS, Tier
 from server.tokens import get_counter
 from server.version import VERSION
@@ -47,9 +48,9 @@ def requested_tier(flag: str | None) -> str:
 
 
 async def measure(app: App) -> dict[str, int]:
-    """Tokens of each tier's tools/list result, as a client receives it."""
+    """Tokens of each tier's tools as the client's model reads them."""
     counter = await get_counter()
-    return {t: counter.count_json(tools_list_json(await manifest.mcp_tools(app, t))) for t in TIERS}
+    return {t: counter.count_json([model_visible(tool) for tool in await manifest.mcp_tools(app, t)]) for t in TIERS}
 
 
 async def choose_tier(app: App, requested: str, context_tokens: int = DEFAULT_CONTEXT_TOKENS,

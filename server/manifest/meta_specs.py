@@ -17,7 +17,8 @@ MAX_LIMIT = 50
 SPECS: tuple[ToolSpec, ...] = (
     ToolSpec(
         name=SEARCH, title="Search skills", read_only=True, extra={"meta": True},
-        annotations=types.ToolAnnotations(title="Search skills", read_only_hint=True, idempotent_hint=True),
+        annotations=types.ToolAnnotations(title="Search skills", read_only_hint=True, destructive_hint=False,
+                                          idempotent_hint=True, open_world_hint=False),
         description="Find skills for a task by keywords, best match first.\n\n"
                     "Use when the tool you need is not in your list: every enabled skill is searchable, whatever "
                     "the manifest shows. Returns name, title, short description and score; describe_skill gives "
@@ -30,7 +31,8 @@ SPECS: tuple[ToolSpec, ...] = (
     ),
     ToolSpec(
         name=DESCRIBE, title="Describe a skill", read_only=True, extra={"meta": True},
-        annotations=types.ToolAnnotations(title="Describe a skill", read_only_hint=True, idempotent_hint=True),
+        annotations=types.ToolAnnotations(title="Describe a skill", read_only_hint=True, destructive_hint=False,
+                                          idempotent_hint=True, open_world_hint=False),
         description="A skill's full contract: schemas, instructions, trust and hints.\n\n"
                     "Use before calling a skill whose listing is shortened or missing: compact and drop "
                     "manifests leave out parameter descriptions, and drop leaves out optional parameters.",
@@ -40,8 +42,10 @@ SPECS: tuple[ToolSpec, ...] = (
     ),
     ToolSpec(
         name=EXECUTE, title="Execute a skill", extra={"meta": True},
-        # No hints: what it does depends on the skill it runs.
-        annotations=types.ToolAnnotations(title="Execute a skill"),
+        # What it does depends on the skill it runs, so the hints are the careful ones (MCP's defaults,
+        # spelled out so every tool carries all four).
+        annotations=types.ToolAnnotations(title="Execute a skill", read_only_hint=False, destructive_hint=True,
+                                          idempotent_hint=False, open_world_hint=True),
         description="Run any enabled skill by name with its arguments.\n\n"
                     "Same validation, errors and safeguards as calling the skill directly; use it for skills "
                     "that are not in your tool list.",

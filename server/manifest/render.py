@@ -1,16 +1,20 @@
 """Render tool definitions for a tier, for MCP clients and for OpenAI function calling.
 
-full:    the whole description, every parameter description, title, output schema and annotations.
-compact: the seed's rules (description cut to 80 characters at a word boundary, no parameter
-         descriptions anywhere in the schema, nested ``$defs`` included, no titles), plus a minimal
-         schema: types, enums, formats, ``items``, references and required names only (``T | None``
-         becomes ``T``; defaults, bounds, patterns and ``additionalProperties: false`` go: the server
-         applies and checks them, and its errors say how to fix a call; describe_skill gives the full
-         schema). No output schema. Of the annotations only ``readOnlyHint`` stays, so clients still
-         skip confirmation for reads: a missing hint makes a client more careful, never less.
-drop:    compact, and only the *required* parameters (beyond the seed: optional filters and paging
-         still work when passed, and describe_skill shows them). This is what keeps 20 skills and the
-         meta-tools within ~1,000 tokens; no annotations except on the read-only meta-tools.
+Every tier, every tool: its name, its title and its four annotation hints (readOnly, destructive,
+idempotent, openWorld; MCP only, the OpenAI format has no place for them), so a client decides
+about confirmation the same way whatever the tier.
+
+full:    the whole description, every parameter with its description, the output schema.
+compact: the seed's rules (description cut to 80 characters at a word boundary with an ellipsis,
+         no parameter descriptions anywhere, nested ``$defs`` included), stricter in two ways that
+         keep compact at <= 40 % of full in the OpenAI format (benchmarks/manifest.py): the
+         description is its first sentence (the "Use when ..." routing is left to search and
+         describe_skill), and the schema is minimal and *required parameters only*. Minimal: types,
+         enums, formats, ``items``, references and required names (``T | None`` becomes ``T``;
+         defaults, bounds, patterns and ``additionalProperties: false`` go: the server applies and
+         checks them, and its errors say how to fix a call). Optional parameters (filters, paging)
+         still work when passed; describe_skill shows them. No output schema.
+drop:    the compact rendering, for only the top of the ranking (selection.py).
 
 Skills and meta-tools render through the same ``ToolSpec``; renderings are cached, because the
 reasoning loop asks for a manifest on every iteration and a skill's definition never changes.
@@ -19,6 +23,7 @@ reasoning loop asks for a manifest on every iteration and a skill's definition n
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -50,6 +55,16 @@ def skill_spec(skill: Skill) -> ToolSpec:
     return ToolSpec(name=skill.name, title=skill.title, description=skill.description,
                     input_schema=skill.input_schema(), output_schema=skill.output_schema(),
                     annotations=tool_annotations(skill), read_only=skill.hints.read_only)
+
+
+def compact_description(text: str, limit: int = COMPACT_DESCRIPTION) -> str:
+    """The first sentence of the first paragraph, cut by ``truncate`` to at most ``limit`` characters."""
+    first = " ".join(text.split("\n\n")[0].split())
+    return truncate(_SENTENCE_END.split(first, maxsplit=1)[0], limit)
+
+
+# A full stop, question or exclamation mark followed by a space, except after "e.g." and "i.e.".
+_SENTENCE_END = re.compile(r"(?<![ (]e\.g\.)(?<![ (]i\.e\.)(?<=[.!?]) ")
 
 
 def truncate(text: str, limit: int = COMPACT_DESCRIPTION) -> str:
@@ -131,16 +146,18 @@ def _refs(value: Any, defs: dict[str, Any], seen: set[str] | None = None) -> set
 def tier_schema(spec: ToolSpec, tier: Tier) -> dict[str, Any]:
     if tier == "full":
         return spec.input_schema
-    schema = minimal_schema(spec.input_schema)
-    return required_only(schema) if tier == "drop" else schema
+    return required_only(minimal_schema(spec.input_schema))
+
+
+def tier_description(spec: ToolSpec, tier: Tier) -> str:
+    return spec.description if tier == "full" else compact_description(spec.description)
 
 
 def _annotations(spec: ToolSpec, tier: Tier) -> types.ToolAnnotations | None:
-    if tier == "full":
+    """The four hints in every tier; the annotation's own title only in full (the tool's title stays)."""
+    if tier == "full" or spec.annotations is None:
         return spec.annotations
-    if spec.read_only and (tier == "compact" or spec.extra.get("meta")):
-        return types.ToolAnnotations(read_only_hint=True)
-    return None
+    return spec.annotations.model_copy(update={"title": None})
 
 
 @lru_cache(maxsize=16384)
@@ -148,18 +165,23 @@ def mcp_tool(spec: ToolSpec, tier: Tier) -> types.Tool:
     full = tier == "full"
     return types.Tool(
         name=spec.name,
-        title=spec.title if full else None,
-        description=spec.description if full else truncate(spec.description),
+        title=spec.title,
+        description=tier_description(spec, tier),
         input_schema=tier_schema(spec, tier),
         output_schema=spec.output_schema if full else None,
         annotations=_annotations(spec, tier),
     )
 
 
+def model_visible(tool: types.Tool) -> dict[str, Any]:
+    """What a model reads of an MCP tool: hosts pass name, description and input schema to it, and keep
+    the title and annotations for their own interface and confirmation rules."""
+    return {"name": tool.name, "description": tool.description, "inputSchema": tool.input_schema}
+
+
 @lru_cache(maxsize=16384)
 def _openai_function(spec: ToolSpec, tier: Tier) -> tuple[str, str, str]:
-    description = spec.description if tier == "full" else truncate(spec.description)
-    return spec.name, description, json.dumps(tier_schema(spec, tier))
+    return spec.name, tier_description(spec, tier), json.dumps(tier_schema(spec, tier))
 
 
 def openai_function(spec: ToolSpec, tier: Tier) -> dict[str, Any]:

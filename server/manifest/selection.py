@@ -1,8 +1,10 @@
 """Which skills a tier lists: every enabled one (full, compact) or the top of the ranking (drop).
 
-The drop tier takes the ranking's best skills, at most ``DROP_SIZE`` (20), while the whole
-manifest, meta-tools included, stays within ``DROP_TOKEN_CAP`` tokens in both formats (MCP
-tools/list JSON and OpenAI functions). With required-only schemas 20 skills usually fit; the
+The drop tier takes the ranking's best skills, at most ``DROP_SIZE`` (20), while what a model
+reads of the whole manifest, meta-tools included, stays within ``DROP_TOKEN_CAP`` tokens in both
+formats: the OpenAI functions, and of MCP's tools/list the name, description and input schema
+(render.model_visible: the title and the four hints every tier keeps go to the client, not the
+model, so they are not charged to the model's context). With required-only schemas 20 skills usually fit; the
 cap makes the seed's "~800 tokens" a guarantee rather than luck: a skill with a heavy schema
 (nested line items...) that would break it is skipped for the next one, and stays reachable
 through the meta-tools. Lists come back sorted by name, so the order never depends on usage.
@@ -60,12 +62,12 @@ def fit_drop(ranked: list[Skill], counter: TokenCounter, size: int = ranking.DRO
 
 
 def _manifest_tokens(counter: TokenCounter, specs: tuple[render.ToolSpec, ...]) -> int:
-    mcp = render.tools_list_json([render.mcp_tool(s, "drop") for s in specs])
+    mcp = [render.model_visible(render.mcp_tool(s, "drop")) for s in specs]
     openai = [render.openai_function(s, "drop") for s in specs]
     return max(counter.count_json(mcp), counter.count_json(openai))
 
 
 @lru_cache(maxsize=8192)
 def _tool_tokens(counter: TokenCounter, spec: render.ToolSpec) -> int:
-    mcp = render.mcp_tool(spec, "drop").model_dump(mode="json", by_alias=True, exclude_none=True)
+    mcp = render.model_visible(render.mcp_tool(spec, "drop"))
     return max(counter.count_json(mcp), counter.count_json(render.openai_function(spec, "drop"))) + 1  # the comma

@@ -22,7 +22,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from server.providers import cooldown, usage
+from server.providers import cooldown, pricing, usage
 from server.providers.cooldown import ProviderState
 from server.providers.errors import AllProvidersFailed, NoProviderAvailable, ProviderError
 from server.providers.probe import ProbeCache
@@ -78,8 +78,9 @@ class ProviderChain:
 
     async def complete(
         self, messages: list[dict[str, Any]], tools: list[dict[str, Any]], *, tier: str = "fast",
-        preferred: str | None = None, run_id: str | None = None,
+        preferred: str | None = None, run_id: str | None = None, skill: str | None = None,
     ) -> ChatResult:
+        """One answer, failing over along the chain; ``skill`` names the skill a ``ctx.ai`` call is for."""
         states = await self._states()
         attempts: list[Attempt] = []
         async for config in self._candidates(check_tier(tier), preferred, states, attempts):
@@ -91,11 +92,11 @@ class ProviderChain:
                 latency = (time.perf_counter() - started) * 1000
                 attempts.append(Attempt(config.provider, config.model, "error", str(err.kind), err.message, latency))
                 log.warning("%s failed (%s): %s; trying the next provider", config.model_id, err.kind, err.message)
-                await self._failed(config, err, states.get(config.provider), tier, run_id, latency)
+                await self._failed(config, err, states.get(config.provider), tier, run_id, latency, skill)
                 continue
             latency = (time.perf_counter() - started) * 1000
             attempts.append(Attempt(config.provider, config.model, "ok", latency_ms=latency))
-            await self._succeeded(config, reply, states.get(config.provider), tier, run_id, latency)
+            await self._succeeded(config, reply, states.get(config.provider), tier, run_id, latency, skill)
             return ChatResult(config.provider, config.model, reply, latency, tuple(attempts))
         if not any(a.status == "error" for a in attempts):
             raise NoProviderAvailable(self._nothing_available(attempts))
@@ -178,7 +179,7 @@ class ProviderChain:
         return await cooldown.load(self.store) if self.store is not None else {}
 
     async def _failed(self, config: AiConfig, err: ProviderError, previous: ProviderState | None, tier: str,
-                      run_id: str | None, latency: float) -> None:
+                      run_id: str | None, latency: float, skill: str | None) -> None:
         spec = next(s for s in self.settings.providers if s.name == config.provider)
         if spec.local and err.kind in (ErrorKind.NETWORK, ErrorKind.TIMEOUT):
             self.probes.forget(spec)  # ask again next time instead of trusting a stale "up"
@@ -188,21 +189,24 @@ class ProviderChain:
         async with self.store.transaction() as tx:
             await usage.record(tx, ts=now.isoformat(timespec="seconds"), run_id=run_id, provider=config.provider,
                                model=config.model, tier=tier, latency_ms=latency, status="error",
-                               error_kind=str(err.kind))
+                               error_kind=str(err.kind), skill=skill,
+                               cost_usd=pricing.cost_usd(config.provider, config.model, 0, 0))
             state = await cooldown.record_failure(tx, previous, config.provider, kind=err.kind, message=err.message,
                                                   retry_after_s=err.retry_after_s, now=now, settings=self.settings)
         if state.cooling(now):
             log.warning("%s cools down until %s (%s)", config.provider, state.cooldown_until, err.kind)
 
     async def _succeeded(self, config: AiConfig, reply: ModelReply, previous: ProviderState | None, tier: str,
-                         run_id: str | None, latency: float) -> None:
+                         run_id: str | None, latency: float, skill: str | None) -> None:
         if self.store is None:
             return
         now = self.clock.now()
         async with self.store.transaction() as tx:
             await usage.record(tx, ts=now.isoformat(timespec="seconds"), run_id=run_id, provider=config.provider,
                                model=config.model, tier=tier, prompt_tokens=reply.prompt_tokens,
-                               completion_tokens=reply.completion_tokens, latency_ms=latency, status="ok")
+                               completion_tokens=reply.completion_tokens, latency_ms=latency, status="ok",
+                               skill=skill, cost_usd=pricing.cost_usd(config.provider, config.model,
+                                                                      reply.prompt_tokens, reply.completion_tokens))
             await cooldown.record_success(tx, previous, config.provider, now)
 
     def _nothing_available(self, skipped: list[Attempt]) -> str:

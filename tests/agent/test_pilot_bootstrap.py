@@ -36,7 +36,9 @@ async def test_enable_seeds_everything_once_and_twice_changes_nothing(app: App, 
     assert "trust" in memory["agents"]["value"].lower() and memory["identity"]["category"] == "core"
     # A fresh install comes up with every skill of every enabled module, not a handful.
     seeded = await app.store.fetchval("SELECT COUNT(*) FROM skills WHERE enabled = 1")
-    assert seeded == sum(len(m.skills) for m in app.registry.modules.values())
+    on = {r["id"] for r in await app.store.fetchall("SELECT id FROM modules WHERE enabled = 1")}
+    assert on == set(app.registry.modules) - {"assistant"}  # the model-calling skills stay opt-in
+    assert seeded == sum(len(m.skills) for m in app.registry.modules.values() if m.id in on)
 
     before = await _snapshot(app)
     clock.advance(hours=2)

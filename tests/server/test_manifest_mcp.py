@@ -41,7 +41,9 @@ async def test_each_tier_lists_meta_tools_then_its_skills_by_name(app: App, tier
         if tier == "full":
             assert leads.output_schema and leads.title and "description" in json.dumps(leads.input_schema)
         else:
-            assert leads.output_schema is None and leads.title is None
+            assert leads.output_schema is None and leads.title  # every tier keeps the title and the hints
+            assert leads.annotations is not None and leads.annotations.read_only_hint is True
+            assert leads.annotations.destructive_hint is False and leads.annotations.open_world_hint is False
             assert leads.description is not None
             assert "description" not in json.dumps(leads.input_schema) and len(leads.description) <= 80
         if tier == "drop":
@@ -71,7 +73,8 @@ async def test_mcp_tier_is_fixed_per_launch_and_dropped_skills_stay_callable(clo
 
 async def test_auto_picks_the_richest_tier_that_fits(app: App) -> None:
     counter = await get_counter()
-    measured = {t: counter.count_json(manifest.render.tools_list_json(await manifest.mcp_tools(app, t)))
+    # What the client's model reads of each tier (titles and hints stay with the host).
+    measured = {t: counter.count_json([manifest.render.model_visible(x) for x in await manifest.mcp_tools(app, t)])
                 for t in manifest.TIERS}
     roomy = await choose_tier(app, "auto", context_tokens=measured["full"] * 20, share=0.05)
     assert roomy.tier == "full" and roomy.tokens == measured
@@ -81,6 +84,7 @@ async def test_auto_picks_the_richest_tier_that_fits(app: App) -> None:
     assert (await choose_tier(app, "auto", context_tokens=100, share=0.05)).tier == "drop"
     default = await choose_tier(app, "auto")
     assert default.limit == 10_000 and default.tier == next(t for t in manifest.TIERS if measured[t] <= 10_000)
+    assert default.tier == "compact"  # the built-in catalog, titles and four hints on every tool included
     assert (await choose_tier(app, "drop", context_tokens=10**9)).tier == "drop"  # explicit wins
     with pytest.raises(ConfigError, match="tool-share"):
         await choose_tier(app, "auto", share=0)

@@ -62,25 +62,40 @@ def _keywords(schema: Any) -> Iterator[str]:
                 yield from _keywords(value)
 
 
-async def test_compact_strips_descriptions_and_titles_everywhere_but_keeps_types_and_required(app: App) -> None:
+HINTS = ("read_only_hint", "destructive_hint", "idempotent_hint", "open_world_hint")
+
+
+async def test_compact_keeps_title_hints_and_required_types_and_strips_the_rest(app: App) -> None:
     for skill in await manifest.enabled_skills(app):
         full, spec = skill.input_schema(), render.skill_spec(skill)
         compact = render.tier_schema(spec, "compact")
-        description = render.truncate(skill.description)
-        assert len(description) <= 80 and " ".join(skill.description.split()).startswith(description.rstrip("…"))
+        description = render.compact_description(skill.description)
+        folded = " ".join(skill.description.split())
+        assert len(description) <= 80 and folded.startswith(description.rstrip("…")), skill.name
         if description.endswith("…"):  # cut at a word boundary: the next character is not inside a word
-            assert not " ".join(skill.description.split())[len(description) - 1].isalnum(), skill.name
+            assert not folded[len(description) - 1].isalnum(), skill.name
         assert not {"description", "title", "default"} & set(_keywords(compact)), skill.name
-        assert set(compact.get("properties", {})) == set(full.get("properties", {})), skill.name
+        assert set(compact.get("properties", {})) == set(full.get("required", [])), skill.name
         assert compact.get("required") == full.get("required"), skill.name
-        assert set(compact.get("$defs", {})) == set(full.get("$defs", {})), skill.name
         for name, prop in compact.get("properties", {}).items():
             assert {"type", "$ref", "enum", "anyOf", "const"} & set(prop), f"{skill.name}.{name} lost its type"
-        tool, function = render.mcp_tool(spec, "compact"), render.openai_function(spec, "compact")
-        assert tool.title is None and tool.output_schema is None and tool.description == description
-        assert function["function"]["parameters"] == tool.input_schema == compact
-        drop = render.tier_schema(spec, "drop")
-        assert set(drop.get("properties", {})) == set(full.get("required", [])), skill.name
+        for tier in ("compact", "drop"):
+            tool, function = render.mcp_tool(spec, tier), render.openai_function(spec, tier)
+            assert tool.title == skill.title and tool.output_schema is None and tool.description == description
+            assert tool.annotations is not None and all(getattr(tool.annotations, h) is not None for h in HINTS)
+            assert (tool.annotations.read_only_hint, tool.annotations.idempotent_hint) == (
+                skill.hints.read_only, skill.hints.idempotent)
+            assert function["function"]["parameters"] == tool.input_schema == compact
+            assert function["function"]["description"] == description
+
+
+def test_compact_description_is_the_first_sentence_cut_at_a_word() -> None:
+    assert render.compact_description("Create a lead from an email address. Use when a new prospect appears; "
+                                      "NOT for existing customers.") == "Create a lead from an email address."
+    assert render.compact_description("Search, e.g. by name. Then more.") == "Search, e.g. by name."
+    long = "Summarise sales over a date range with every total a manager could want to see today and more"
+    cut = render.compact_description(long)
+    assert cut == "Summarise sales over a date range with every total a manager could want to see…"
 
 
 async def test_nested_definitions_lose_their_descriptions_but_keep_their_shape(app: App) -> None:
@@ -106,7 +121,10 @@ async def test_compact_lists_every_skill_and_is_far_smaller_than_full(app: App) 
             assert names[3:] == enabled
         sizes[tier] = counter.count_json(render.tools_list_json(tools))
     assert sizes["compact"] <= 0.40 * sizes["full"]
-    assert sizes["drop"] <= min(manifest.DROP_TOKEN_CAP, 0.08 * sizes["full"])
+    assert sizes["drop"] <= 0.08 * sizes["full"]
+    # Compact in the format the reasoning loop sends: at most 40 % of full too.
+    openai = {tier: counter.count_json(await manifest.openai_tools(app, tier)) for tier in ("full", "compact")}
+    assert openai["compact"] <= 0.40 * openai["full"]
 
 
 async def _use(app: App, skill: str, at: datetime, times: int = 1, *, status: str = "ok", attempts: int = 1,
@@ -173,9 +191,11 @@ async def test_drop_never_exceeds_its_token_cap_and_left_out_skills_stay_callabl
     for i, skill in enumerate(heaviest[:30]):
         await _use(app, skill.name, clock.now(), 100 - i)
     drop = await manifest.tier_skills(app, "drop")
-    mcp_tokens = counter.count_json(render.tools_list_json(await manifest.mcp_tools(app, "drop")))
+    listed = await manifest.mcp_tools(app, "drop")
+    mcp_tokens = counter.count_json([render.model_visible(t) for t in listed])  # what a host shows its model
     openai_tokens = counter.count_json(await manifest.openai_tools(app, "drop"))
     assert max(mcp_tokens, openai_tokens) <= manifest.DROP_TOKEN_CAP
+    assert all(t.title and t.annotations and t.annotations.open_world_hint is not None for t in listed)
     assert 0 < len(drop) < ranking.DROP_SIZE  # heavy schemas: fewer skills, never more tokens
     left_out = next(s.name for s in heaviest if s not in drop)
     described = await manifest.call_tool(app, "describe_skill", {"name": left_out}, caller="pilot")

@@ -145,6 +145,9 @@ def test_definitions_in_both_formats_and_every_tier() -> None:
         execute = functions[2]["function"]["parameters"]
         assert execute["required"] == ["name", "arguments"] and set(execute["properties"]) == {"name", "arguments"}
         assert mcp_tools[0].annotations.read_only_hint is True  # search is a read in every tier
-        assert not (mcp_tools[2].annotations and mcp_tools[2].annotations.read_only_hint)  # execute claims nothing
+        execute_hints = mcp_tools[2].annotations  # execute can run anything: the careful hints, spelled out
+        assert execute_hints is not None and (execute_hints.read_only_hint, execute_hints.destructive_hint,
+                                              execute_hints.open_world_hint) == (False, True, True)
+        assert all(t.title for t in mcp_tools)
     full = MetaTools.definitions("openai", "full")[0]["function"]
     assert "every enabled skill" in full["description"] and full["parameters"]["properties"]["limit"]["maximum"] == 50
