@@ -102,13 +102,15 @@ def scheduler_for(
     app: App, *, actions: Mapping[str, Action] | None = None, reasoner: Any = None, holder: str | None = None,
     rng: random.Random | None = None,
 ) -> Scheduler:
-    """The scheduler of this instance: the platform's actions, gated on the agent being on."""
+    """The scheduler of this instance: the platform's actions; the agent's schedules and automations
+    gated on the agent being on, the platform's own work running whether or not it is."""
     from server.agent.bootstrap import agent_enabled
     from server.agent.settings import load
     from server.jobs import LONG_RUNNING, platform_actions
+    from server.scheduler.schedules import AGENT_SCHEDULES
     from server.scheduler.service import SHORT_LEASE_S, Scheduler, Timing
 
-    async def gate() -> bool:
+    async def agent_on() -> bool:
         return await agent_enabled(app)
 
     async def timing() -> Timing:
@@ -117,8 +119,9 @@ def scheduler_for(
         return Timing(tick_s=settings.tick_s, catch_up_window_s=settings.catch_up_window_s,
                       lease_ttl_s=settings.wall_clock_s + SHORT_LEASE_S)
 
-    return Scheduler(app, actions=actions if actions is not None else platform_actions(reasoner=reasoner),
-                     gate=gate, timing=timing, long_running=LONG_RUNNING, holder=holder, rng=rng)
+    return Scheduler(app, actions=actions if actions is not None else platform_actions(agent_on, reasoner=reasoner),
+                     gates=dict.fromkeys(AGENT_SCHEDULES, agent_on), timing=timing, long_running=LONG_RUNNING,
+                     holder=holder, rng=rng)
 
 
 @dataclass
