@@ -1,8 +1,9 @@
 """The composition root: the one place that decides what a process is made of.
 
     open_app(db)          the instance: discovered modules + the runtime's own (health), a clock
-    Process.assemble()    what ``serve`` and ``worker`` run beside it: the MCP surface, the
-                          scheduler with its actions and on/off gate, HTTP routes, MCP resources
+    Process.assemble()    what ``serve`` runs beside it: the MCP surface, the scheduler with its
+                          actions and the agent's gate, HTTP routes, MCP resources
+    worker_services()     what ``worker`` runs: the same scheduler, without MCP
 
 Nothing below this file discovers modules or looks up services by name: every part is
 handed what it uses here, as typed arguments.
@@ -148,5 +149,21 @@ class Process:
 
     async def deferred_scheduler(self) -> None:
         """The scheduler + heartbeat, imported and started ``SCHEDULER_DELAY_S`` after launch."""
+        from server.scheduler.lease import new_holder_id
+
         await anyio.sleep(SCHEDULER_DELAY_S)
-        await scheduler_for(self.app).run_forever(self.surface)
+        await scheduler_for(self.app, holder=new_holder_id("serve")).run_forever(self.surface)
+
+
+def worker_services(app: App) -> list[Service]:
+    """What ``pilothouse worker`` runs: the scheduler alone, at once, without an MCP transport.
+
+    Beside any number of ``serve`` processes on the same database: each schedule is leased and
+    each occurrence claimed, so one scheduler acts on a job at a time and none runs it twice.
+    """
+    from server.scheduler.lease import new_holder_id
+
+    async def scheduler() -> None:
+        await scheduler_for(app, holder=new_holder_id("worker")).run_forever()
+
+    return [scheduler]

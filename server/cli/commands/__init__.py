@@ -15,10 +15,12 @@ from server.cli.commands import (
     serve,
     skills,
     version,
+    worker,
 )
 
 REGISTRY = [
     serve.register,
+    worker.register,
     modules.register,
     skills.register,
     call.register,
