@@ -45,7 +45,7 @@ def discover_modules(include_community: bool = True) -> list[Module]:
 
     found = list(BUILTIN_MODULES)
     if include_community:
-        found.extend(community_modules({m.id for m in found} | {"health"}))
+        found.extend(community_modules({m.id for m in found} | {"health", "ops"}))
     return found
 
 
@@ -64,10 +64,12 @@ def community_modules(taken: set[str]) -> list[Module]:
 
 
 def system_modules(app: App) -> Iterable[Module]:
-    """The runtime's own modules, built from the assembled App: health and self-heal."""
+    """The runtime's own modules, built from the assembled App: health and self-heal (with the agent), and ops
+    (notifications, paused skills: always on)."""
     from server.health.skills import health_module
+    from server.ops.skills import ops_module
 
-    return (health_module(app),)
+    return health_module(app), ops_module(app)
 
 
 @asynccontextmanager
