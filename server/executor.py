@@ -331,7 +331,7 @@ class Executor:
         if row is None or not row["module_enabled"]:
             return ErrorKind.SKILL_DISABLED, (
                 f"{skill.name} belongs to module '{skill.module_id}', which is not enabled. "
-                f"Enable it with: pilothouse modules enable {skill.module_id}"
+                f"Enable it with: {self.registry.enable_command(skill.module_id)}"
             )
         if row["paused_reason"]:
             return ErrorKind.SKILL_PAUSED, (

@@ -18,7 +18,7 @@ async def test_off_by_default_hidden_everywhere_and_business_modules_still_work(
     names = await mcp.tool_names()
     assert names and not [n for n in names if n.startswith("pilot_")]
     assert not [r for r in await catalog(app) if r["module"] == "pilot"]  # `skills list`
-    assert "pilothouse modules enable pilot" in await mcp.error("pilot_list_objectives")
+    assert "Enable it with: pilothouse agent enable" in await mcp.error("pilot_list_objectives")
     lead = await mcp.call("crm_create_lead", email="manual@acme.io")
     post = await mcp.call("blog_create_post", title="By hand", body="Still works.")
     assert lead["id"] and (await mcp.call("blog_publish_post", post_id=post["id"]))["status"] == "published"
