@@ -15,6 +15,7 @@ from mcp import Client
 
 from server.app import App
 from server.assembly import Process, scheduler_for
+from server.scheduler.automations import dispatch
 from server.scheduler.service import Scheduler
 from server.testing import FakeClock, McpHarness, SmtpSink, smtp_sink
 
@@ -96,3 +97,14 @@ async def test_the_platform_marks_an_invoice_overdue_but_only_the_agent_chases_i
     assert automations["Overdue check"]["last_run"] and automations["Dunning reminders"]["executor"] == "pilot"
     assert automations["Dunning reminders"]["last_run"] is None
     assert [m["Subject"] for m in sink.messages] == [f"Invoice {overdue['number']}"]  # no reminder went out
+
+
+async def test_with_the_agent_off_every_platform_automation_runs_and_no_agent_one(app: App, clock: FakeClock) -> None:
+    """The built-in modules' declarations, as a person sees them: everything due runs except the agent's."""
+    due = (clock.now() - timedelta(seconds=30)).isoformat(timespec="seconds")
+    await app.store.execute("UPDATE automations SET next_run = ? WHERE trigger = 'cron'", (due,))
+    rows = await app.store.fetchall("SELECT skill, executor, trigger FROM automations WHERE enabled = 1")
+    fired = {skill for _, skill, _ in (await dispatch(app, agent_on=False)).fired}
+    assert fired == {r["skill"] for r in rows if r["executor"] == "platform" and r["trigger"] == "cron"}
+    agents = {r["skill"] for r in rows if r["executor"] == "pilot"}
+    assert agents == {"invoicing_send_reminders", "analytics_weekly_digest"} and not agents & fired
