@@ -1,8 +1,9 @@
 """The composition root: the one place that decides what a process is made of.
 
     open_app(db)          the instance: discovered modules + the runtime's own (health), a clock
-    Process.assemble()    what ``serve`` and ``worker`` run beside it: the MCP surface, the
-                          scheduler with its actions and on/off gate, HTTP routes, MCP resources
+    Process.assemble()    what ``serve`` runs beside it: the MCP surface, the scheduler with its
+                          actions and the agent's gate, HTTP routes, MCP resources
+    worker_services()     what ``worker`` runs: the same scheduler, without MCP
 
 Nothing below this file discovers modules or looks up services by name: every part is
 handed what it uses here, as typed arguments.
@@ -44,7 +45,7 @@ def discover_modules(include_community: bool = True) -> list[Module]:
 
     found = list(BUILTIN_MODULES)
     if include_community:
-        found.extend(community_modules({m.id for m in found} | {"health"}))
+        found.extend(community_modules({m.id for m in found} | {"health", "ops"}))
     return found
 
 
@@ -63,10 +64,12 @@ def community_modules(taken: set[str]) -> list[Module]:
 
 
 def system_modules(app: App) -> Iterable[Module]:
-    """The runtime's own modules, built from the assembled App: health and self-heal."""
+    """The runtime's own modules, built from the assembled App: health and self-heal (with the agent), and ops
+    (notifications, paused skills: always on)."""
     from server.health.skills import health_module
+    from server.ops.skills import ops_module
 
-    return (health_module(app),)
+    return health_module(app), ops_module(app)
 
 
 @asynccontextmanager
@@ -102,13 +105,15 @@ def scheduler_for(
     app: App, *, actions: Mapping[str, Action] | None = None, reasoner: Any = None, holder: str | None = None,
     rng: random.Random | None = None,
 ) -> Scheduler:
-    """The scheduler of this instance: the platform's actions, gated on the agent being on."""
+    """The scheduler of this instance: the platform's actions; the agent's schedules and automations
+    gated on the agent being on, the platform's own work running whether or not it is."""
     from server.agent.bootstrap import agent_enabled
     from server.agent.settings import load
     from server.jobs import LONG_RUNNING, platform_actions
+    from server.scheduler.schedules import AGENT_SCHEDULES
     from server.scheduler.service import SHORT_LEASE_S, Scheduler, Timing
 
-    async def gate() -> bool:
+    async def agent_on() -> bool:
         return await agent_enabled(app)
 
     async def timing() -> Timing:
@@ -117,8 +122,9 @@ def scheduler_for(
         return Timing(tick_s=settings.tick_s, catch_up_window_s=settings.catch_up_window_s,
                       lease_ttl_s=SHORT_LEASE_S)
 
-    return Scheduler(app, actions=actions if actions is not None else platform_actions(reasoner=reasoner),
-                     gate=gate, timing=timing, long_running=LONG_RUNNING, holder=holder, rng=rng)
+    return Scheduler(app, actions=actions if actions is not None else platform_actions(agent_on, reasoner=reasoner),
+                     gates=dict.fromkeys(AGENT_SCHEDULES, agent_on), timing=timing, long_running=LONG_RUNNING,
+                     holder=holder, rng=rng)
 
 
 @dataclass
@@ -145,5 +151,21 @@ class Process:
 
     async def deferred_scheduler(self) -> None:
         """The scheduler + heartbeat, imported and started ``SCHEDULER_DELAY_S`` after launch."""
+        from server.scheduler.lease import new_holder_id
+
         await anyio.sleep(SCHEDULER_DELAY_S)
-        await scheduler_for(self.app).run_forever(self.surface)
+        await scheduler_for(self.app, holder=new_holder_id("serve")).run_forever(self.surface)
+
+
+def worker_services(app: App) -> list[Service]:
+    """What ``pilothouse worker`` runs: the scheduler alone, at once, without an MCP transport.
+
+    Beside any number of ``serve`` processes on the same database: each schedule is leased and
+    each occurrence claimed, so one scheduler acts on a job at a time and none runs it twice.
+    """
+    from server.scheduler.lease import new_holder_id
+
+    async def scheduler() -> None:
+        await scheduler_for(app, holder=new_holder_id("worker")).run_forever()
+
+    return [scheduler]

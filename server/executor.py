@@ -278,7 +278,9 @@ class Executor:
         if not self._needs_bookkeeping(call, kind):
             return
         now = self.clock.now()
-        if kind is None or breaker.counts_as_failure(kind):
+        # A run with nothing to do (outcome neutral) says nothing about the skill's health: it must not
+        # end a failure streak (a delivery between two backoff attempts), nor extend one.
+        if (kind is None and outcome != "neutral") or (kind is not None and breaker.counts_as_failure(kind)):
             await breaker.record(db, skill.name, failed=kind is not None, now=now, probe=call.probe)
             await escalation.record(db, skill.name, hard_negative=evaluation.is_hard_gate(kind), kind=kind, now=now)
             if kind is None:
@@ -319,7 +321,7 @@ class Executor:
         if row is None or not row["module_enabled"]:
             return ErrorKind.SKILL_DISABLED, (
                 f"{skill.name} belongs to module '{skill.module_id}', which is not enabled. "
-                f"Enable it with: pilothouse modules enable {skill.module_id}"
+                f"Enable it with: {self.registry.enable_command(skill.module_id)}"
             )
         if row["paused_reason"]:
             return ErrorKind.SKILL_PAUSED, (

@@ -1,8 +1,11 @@
 """What each platform schedule runs. Every action returns a short status for ``schedules.last_status``.
 
 The composition root hands ``platform_actions()`` to the scheduler, which only knows them by
-schedule name. The agent's and health's code is imported when a job first runs, not at start-up:
-a ``serve`` answers its first tools/list before any of it is needed.
+schedule name, with the agent's on/off gate on the agent's schedules (``schedules.AGENT_SCHEDULES``).
+The dispatcher runs whatever the agent's state: platform automations always, the agent's
+(executor ``pilot``) only while ``agent_on`` says so. The agent's and health's code is imported
+when a job first runs, not at start-up: a ``serve`` answers its first tools/list before any of it
+is needed.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from server.tables import skill_state
 
 if TYPE_CHECKING:
     from server.app import App
-    from server.scheduler.service import Action, Scheduler
+    from server.scheduler.service import Action, Gate, Scheduler
 
 log = logging.getLogger(__name__)
 
@@ -24,14 +27,19 @@ log = logging.getLogger(__name__)
 LONG_RUNNING = frozenset({"heartbeat"})
 
 
-def platform_actions(*, reasoner: Any = None) -> dict[str, Action]:
-    """Every platform schedule's action. ``reasoner``: the heartbeat's reasoning step (None: the real loop)."""
+def platform_actions(agent_on: Gate, *, reasoner: Any = None) -> dict[str, Action]:
+    """Every platform schedule's action. ``agent_on``: whether the agent's automations may run now;
+    ``reasoner``: the heartbeat's reasoning step (None: the real loop)."""
 
     async def heartbeat(app: App, scheduler: Scheduler) -> str:
         from server.agent.heartbeat import run_cycle
 
         record = await run_cycle(app, rng=scheduler.rng, holder=scheduler.holder, reasoner=reasoner)
         return f"{record.status}: {record.reason}" if record.reason else record.status
+
+    async def automation_dispatcher(app: App, scheduler: Scheduler) -> str:
+        report = await dispatch(app, agent_on=await agent_on(), window=timedelta(seconds=scheduler.window_s))
+        return f"ok: {report.summary()}"
 
     return {
         "heartbeat": heartbeat,
@@ -40,11 +48,6 @@ def platform_actions(*, reasoner: Any = None) -> dict[str, Action]:
         "learn": learn,
         "health_self_check": health_self_check,
     }
-
-
-async def automation_dispatcher(app: App, scheduler: Scheduler) -> str:
-    report = await dispatch(app, agent_on=True, window=timedelta(seconds=scheduler.window_s))
-    return f"ok: {report.summary()}"
 
 
 async def scheduled_publisher(app: App, scheduler: Scheduler) -> str:

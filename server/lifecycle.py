@@ -43,12 +43,14 @@ class ModuleManager:
             await self.store.migrate(f"module:{module.id}", [(m.version, m.sql) for m in module.migrations])
 
     async def first_run(self) -> None:
-        """On a fresh database enable every module that is on by default (the agent is not)."""
-        known = await skill_state.module_count(self.store)
-        if known:
-            return
+        """On a fresh database enable every module that is on by default (the agent is not); on any
+        database, seed the always-on modules that are missing (an instance older than they are)."""
+        if not await skill_state.module_count(self.store):
+            for module in self.registry.modules.values():
+                if module.enabled_by_default and not module.agent_only:
+                    await self.enable(module.id)
         for module in self.registry.modules.values():
-            if module.enabled_by_default and not module.agent_only:
+            if module.always_on and not (await self.is_enabled(module.id) and await self.is_seeded(module)):
                 await self.enable(module.id)
 
     def get(self, module_id: str) -> Module:
@@ -82,6 +84,9 @@ class ModuleManager:
 
     async def disable(self, module_id: str) -> bool:
         module = self.get(module_id)
+        if module.always_on:
+            raise ModuleError(f"module {module_id!r} is always on: it is how the operator hears about problems "
+                              "(notifications, paused skills), with or without the agent")
         if not await self.is_enabled(module_id):
             return False
         dependents = [

@@ -1,8 +1,11 @@
 """Admin notifications: a row people can list, plus delivery through the outbox.
 
-Channels come from the environment: ``PILOTHOUSE_ADMIN_EMAIL`` queues an email,
-``PILOTHOUSE_ADMIN_WEBHOOK`` queues a webhook POST. Both go through the outbox, so
-a failed delivery is kept with its error and retried; nothing is lost.
+The row is read with ``pilothouse notifications list`` or the ``ops_list_notifications`` tool,
+agent or not. Channels come from the environment: ``PILOTHOUSE_ADMIN_EMAIL`` queues an email,
+``PILOTHOUSE_ADMIN_WEBHOOK`` queues a webhook POST. Both go through the outbox, which the email
+module's "Deliver the outbox" automation sends every minute: a platform automation, so it runs
+under ``serve`` or ``worker`` whether or not the agent is on. A failed delivery is kept with its
+error and retried; nothing is lost.
 """
 
 from __future__ import annotations

@@ -54,3 +54,10 @@ class Registry:
 
     def module_of(self, skill_name: str) -> Module:
         return self.modules[self.skills[skill_name].module_id]
+
+    def enable_command(self, module_id: str) -> str:
+        """The command that switches a module on. The agent's own modules come on with the agent
+        (memory, schedules and all), never alone."""
+        module = self.modules.get(module_id)
+        return "pilothouse agent enable" if module is not None and module.agent_only \
+            else f"pilothouse modules enable {module_id}"

@@ -12,12 +12,14 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Coroutine, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
-from starlette.routing import BaseRoute
 
-from server.mcp.surface import Surface
+if TYPE_CHECKING:  # a worker runs services alone: it never loads the MCP SDK or Starlette
+    from starlette.routing import BaseRoute
+
+    from server.mcp.surface import Surface
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +54,19 @@ async def serve_http(surface: Surface, *, host: str, port: int, routes: Sequence
         tg.cancel_scope.cancel()
 
 
-async def run_services(services: Sequence[Service]) -> None:
-    """Background work alone, until a signal (a worker process: no transport)."""
+async def run_services(services: Sequence[Service], *, started: str = "") -> None:
+    """Background work alone, until SIGTERM or SIGINT (``pilothouse worker``: no transport). In-flight
+    work drains as in ``serve``: short actions finish, a heartbeat keeps its checkpoint.
+
+    ``started`` is written to stderr once the signals are handled, so whoever waits for that line
+    (a service manager's log, a test) may stop the process cleanly from then on.
+    """
     async with anyio.create_task_group() as tg:
-        _start_services(tg, services)
+        await tg.start(_stop_on_signal, tg)
+        for service in services:
+            tg.start_soon(service)
+        if started:
+            sys.stderr.write(started if started.endswith("\n") else started + "\n")
 
 
 def _start_services(tg: anyio.abc.TaskGroup, services: Sequence[Service]) -> None:
@@ -64,8 +75,10 @@ def _start_services(tg: anyio.abc.TaskGroup, services: Sequence[Service]) -> Non
     tg.start_soon(_stop_on_signal, tg)
 
 
-async def _stop_on_signal(tg: anyio.abc.TaskGroup) -> None:
+async def _stop_on_signal(tg: anyio.abc.TaskGroup,
+                          *, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
     with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
+        task_status.started()
         async for received in signals:
             log.warning("received %s: draining in-flight work and stopping", signal.Signals(received).name)
             tg.cancel_scope.cancel()

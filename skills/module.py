@@ -39,9 +39,15 @@ class Migration:
 class Automation:
     """A trigger that runs a skill: ``cron`` (config ``{"schedule": "0 9 * * *"}``) or
     ``event`` (config ``{"event": "lead.created"}``). Arguments may template the event:
-    ``"{{event.payload.id}}"``. Executor ``pilot`` automations run only while the agent is on.
-    A ``platform`` automation may not target an approve-trust skill (registration refuses it);
-    whatever runs one, its call is queued for a person's approval, never run on the spot."""
+    ``"{{event.payload.id}}"``.
+
+    ``executor`` says whose work it is. ``platform``: work a person's own action implies, taking no
+    decision on the owner's behalf (deliver the mail they queued, publish the post they scheduled,
+    expire a quote at its date, rule-based scoring); it runs whenever the instance runs, agent or
+    not. ``pilot``: the agent acting on the owner's behalf (dunning a customer, following up a
+    lead); it runs only while the agent is on. A ``platform`` automation may not target an
+    approve-trust skill (registration refuses it); whatever runs one, its call is queued for a
+    person's approval, never run on the spot."""
 
     name: str
     trigger: Literal["cron", "event"]
@@ -74,6 +80,8 @@ class Module:
     enabled_by_default: bool = True
     agent_only: bool = False
     prefix: str = ""
+    # On in every instance, old or new, and never switched off: how the operator hears about problems.
+    always_on: bool = False
 
     if TYPE_CHECKING:
         # What a module author passes: the decorated functions. __post_init__ turns them into the
@@ -84,7 +92,7 @@ class Module:
             skills: Iterable[Skill | Handler], automations: tuple[Automation, ...] = (),
             migrations: tuple[Migration, ...] = (), requires: tuple[str, ...] = (), on_enable: Hook | None = None,
             on_disable: Hook | None = None, seed_demo: SeedHook | None = None, enabled_by_default: bool = True,
-            agent_only: bool = False, prefix: str = "",
+            agent_only: bool = False, prefix: str = "", always_on: bool = False,
         ) -> None: ...
 
     def __post_init__(self) -> None:

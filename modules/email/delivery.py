@@ -152,7 +152,7 @@ async def deliver_outbox(ctx: SkillContext, limit: Annotated[int, Field(ge=1)] |
     await claims.release(ctx.db, run.owner)  # claimed, not tried (the server went away): due again at once
     report = run.report
     if not report.attempted:
-        ctx.set_outcome("no_effect")
+        ctx.set_outcome("neutral")  # nothing was due: says nothing about health
     elif report.sent == 0 and run.kinds and all(k in RETRYABLE or k == ErrorKind.AUTH_FAILED for k in run.kinds):
         # Nothing got through: tell the resilience layers (breaker, auto-pause on auth), not retried now.
         failure = ExternalError(f"no message delivered: {report.errors[0]}", kind=run.kinds[0])

@@ -1,7 +1,8 @@
 """Pilot: the opt-in agent (Pattern 1). Off by default; every business module works without it.
 
 Its skills are the agent's own working tools (objectives, memory, the activity feed,
-approvals, notifications, runs). The heartbeat, scheduler and bootstrap that make it
+approvals, runs); admin notifications and paused skills are the platform's, served by the
+always-on ``ops`` system module (server/ops/). The heartbeat, scheduler and bootstrap that make it
 autonomous live in the server (``server/agent``, ``server/scheduler``); this module
 only holds SQL on the core tables and never imports the server.
 """
@@ -19,7 +20,7 @@ module = Module(
         objectives.create_objective, objectives.list_objectives, objectives.update_objective_step,
         objectives.complete_objective, objectives.set_objective_status,
         memory.memory_set, memory.memory_get, memory.memory_search,
-        feed.activity_feed, feed.list_notifications, feed.mark_notifications_read, feed.list_runs,
+        feed.activity_feed, feed.list_runs,
         approvals.list_approvals, approvals.approve, approvals.reject,
     ),
     enabled_by_default=False,

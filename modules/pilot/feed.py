@@ -1,14 +1,12 @@
-"""What happened: the activity feed (every skill call), admin notifications, and agent runs."""
+"""What happened: the activity feed (every skill call) and agent runs."""
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import Field
-
-from modules.pilot.model import ActivityItem, ActivityPage, MarkedRead, NotificationPage, RunPage
+from modules.pilot.model import ActivityItem, ActivityPage, RunPage
 from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 
 Caller = Literal["mcp", "cli", "pilot", "automation", "system"]
@@ -67,66 +65,6 @@ def _to_utc(value: datetime | None) -> str | None:
     if value.tzinfo is None:
         raise SkillFailed(f"{value.isoformat()} has no timezone; add one, e.g. 2026-11-02T09:00:00+00:00")
     return value.astimezone(UTC).isoformat(timespec="seconds")
-
-
-@skill(
-    title="List admin notifications",
-    examples=("do I have any alerts", "messages for the admin"),
-    synonyms=("alerts", "messages", "inbox"),
-    read_only=True,
-    instructions="""
-    Notifications the platform raised for the administrator (a skill auto-paused, an
-    action the agent took with notify trust, an approval waiting, a health problem),
-    newest first. `unread_only` hides the ones already marked read.
-    """,
-)
-async def list_notifications(
-    ctx: SkillContext, unread_only: bool = False, kind: str | None = None, limit: int = 20, offset: int = 0,
-) -> NotificationPage:
-    """List the administrator's notifications, newest first.
-
-    Args:
-        unread_only: Only notifications not marked read yet.
-        kind: Only notifications of this kind (e.g. "skill_paused").
-        limit: Page size (1-200).
-        offset: Rows to skip.
-    """
-    filters = Filters().add("kind = ?", kind)
-    if unread_only:
-        filters.add("read_at IS NULL")
-    return await fetch_page(
-        ctx.db, NotificationPage, select="*", from_="notifications", filters=filters, order_by="id DESC", limit=limit,
-        offset=offset)
-
-
-@skill(
-    title="Mark notifications read",
-    examples=("dismiss the alerts", "I've read the notifications"),
-    synonyms=("dismiss", "seen", "read", "clear"),
-    idempotent=True,
-    instructions="Marks the given notification ids (or, with all_unread=true, every unread one) as read.",
-)
-async def mark_notifications_read(
-    ctx: SkillContext,
-    ids: Annotated[list[int], Field(max_length=200)] = [],  # noqa: B006
-    all_unread: bool = False,
-) -> MarkedRead:
-    """Mark admin notifications as read.
-
-    Args:
-        ids: Notification ids to mark read.
-        all_unread: Mark every unread notification read instead.
-    """
-    if not ids and not all_unread:
-        raise SkillFailed("nothing to mark: give notification ids (pilot_list_notifications) or all_unread=true")
-    now = ctx.now_iso()
-    if all_unread:
-        result = await ctx.db.execute("UPDATE notifications SET read_at = ? WHERE read_at IS NULL", (now,))
-    else:
-        result = await ctx.db.execute(
-            f"UPDATE notifications SET read_at = ? WHERE read_at IS NULL AND id IN ({','.join('?' * len(ids))})",
-            (now, *ids))
-    return MarkedRead(marked=result.rowcount)
 
 
 @skill(

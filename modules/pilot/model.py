@@ -47,23 +47,6 @@ class ActivityPage(Page[ActivityItem]):
     pass
 
 
-class Notification(Record):
-    id: int
-    kind: str
-    title: str
-    body: str
-    created_at: str
-    read_at: str | None
-
-
-class NotificationPage(Page[Notification]):
-    pass
-
-
-class MarkedRead(Record):
-    marked: int
-
-
 class Run(Record):
     id: str
     kind: str

@@ -138,7 +138,7 @@ async def dispatch(ctx: SkillContext, limit: Annotated[int, Field(ge=1)] | None 
             break
     await claims.release(ctx.db, owner)
     if not attempted:
-        ctx.set_outcome("no_effect")
+        ctx.set_outcome("neutral")  # nothing was due: says nothing about health
     elif not report.delivered and all(k in RETRYABLE or k == ErrorKind.AUTH_FAILED for k in kinds):
         # Nothing got through: the breaker and health see it; each delivery keeps its own retry schedule,
         # so the executor does not retry the run on the spot.

@@ -7,13 +7,15 @@ Enable:
      each as its last good version when none is kept yet (health compares with it);
   3. register the platform schedules (heartbeat, automation_dispatcher,
      scheduled_publisher, learn, health_self_check);
-  4. on the off -> on transition only: re-arm schedules and cron automations whose time
-     passed while the agent was off, and start event automations at the newest event -
-     nothing was due while the agent was off, so nothing is "missed" or replayed;
+  4. on the off -> on transition only: re-arm the agent's schedules and cron automations
+     whose time passed while the agent was off, and start its event automations at the
+     newest event - nothing of the agent's was due while it was off, so nothing is "missed"
+     or replayed (the platform's schedules and automations ran meanwhile: left alone);
   5. retroactively bootstrap every enabled module whose skills or automations are missing.
 
 Disable switches the modules off and keeps every row. The scheduler checks the pilot
-module on every tick, so all autonomous work stops within one tick.
+module on every tick, so the agent's work stops within one tick; the platform's own
+(delivering mail, publishing) goes on.
 """
 
 from __future__ import annotations
@@ -90,11 +92,12 @@ async def _fresh_start(tx: Database, now: datetime, report: BootstrapReport) -> 
     if await schedules.rearm(tx, now):
         report.changes.append("schedules re-armed from now")
     rearmed = await tx.execute(
-        "UPDATE automations SET next_run = NULL WHERE trigger = 'cron' AND next_run IS NOT NULL AND next_run <= ?",
-        (now_iso,))
+        "UPDATE automations SET next_run = NULL WHERE executor = 'pilot' AND trigger = 'cron' "
+        "AND next_run IS NOT NULL AND next_run <= ?", (now_iso,))
     newest = await tx.fetchval("SELECT COALESCE(MAX(id), 0) FROM events")
     started = await tx.execute(
-        "UPDATE automations SET last_event_id = ? WHERE trigger = 'event' AND last_event_id < ?", (newest, newest))
+        "UPDATE automations SET last_event_id = ? WHERE executor = 'pilot' AND trigger = 'event' "
+        "AND last_event_id < ?", (newest, newest))
     if rearmed.rowcount or started.rowcount:
         report.changes.append(f"automations re-armed ({rearmed.rowcount} cron, {started.rowcount} event)")
 

@@ -81,7 +81,7 @@ class MetaTools:
         skill = self.app.registry.skills.get(target)
         if skill is not None and target not in enabled:
             return _fail(DESCRIBE, f"{target} exists but is not enabled on this instance (module "
-                                   f"'{skill.module_id}'): pilothouse modules enable {skill.module_id}",
+                                   f"'{skill.module_id}'): {self.app.registry.enable_command(skill.module_id)}",
                          ErrorKind.SKILL_DISABLED)
         if skill is None:
             close = difflib.get_close_matches(target, enabled, n=3, cutoff=0.6)

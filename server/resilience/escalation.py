@@ -32,7 +32,7 @@ async def record(tx: Database, skill: str, *, hard_negative: bool, kind: str | N
         await notify_admin(
             tx, kind="skill_paused", title=f"Skill {skill} was paused",
             body=f"{reason}.\nFix the cause (credentials, quota, the remote service), then run:\n"
-                 f"  pilothouse skills resume {skill}",
+                 f"  pilothouse skills resume {skill}\n(or, over MCP: ops_resume_skill)",
             now=now,
         )
     return paused

@@ -1,7 +1,11 @@
 """The platform schedules: rows in ``schedules`` (name, cron, timezone, last/next run, last status).
 
-Registered by the agent's bootstrap with exactly these names; a person may change a
-cron (``pilothouse agent enable --heartbeat``), and re-registering never overwrites it.
+Registered with exactly these names by the scheduler's first tick (``serve`` or ``worker``) and
+by the agent's bootstrap; a person may change a cron (``pilothouse agent enable --heartbeat``),
+and re-registering never overwrites it.
+
+Two kinds: the platform's own work (dispatching automations, publishing) runs whenever the
+instance runs; the agent's schedules (``AGENT_SCHEDULES``) run only while the agent is on.
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ PLATFORM_SCHEDULES: dict[str, str] = {
     "learn": "0 3 * * *",
     "health_self_check": "0 */6 * * *",
 }
+# The agent's own work: its heartbeat, its nightly learning, and the self-check that opens self-heal
+# objectives for it. The composition root gates these on the agent being on.
+AGENT_SCHEDULES = frozenset({"heartbeat", "learn", "health_self_check"})
 
 
 async def register(tx: Database, now: datetime, *, heartbeat_cron: str | None = None) -> list[str]:
@@ -50,14 +57,15 @@ async def set_cron(tx: Database, name: str, expr: str, now: datetime, *, timezon
     return True
 
 
-async def rearm(tx: Database, now: datetime) -> int:
-    """Re-arm schedules whose next run passed while the agent was off: nothing was due then,
-    so nothing is missed. Called only on the off -> on transition."""
+async def rearm(tx: Database, now: datetime, names: frozenset[str] = AGENT_SCHEDULES) -> int:
+    """Re-arm the agent's schedules whose next run passed while the agent was off: nothing was due
+    then, so nothing is missed. Called only on the off -> on transition. The platform's schedules
+    ran meanwhile (or their misses are real outages, recorded as such), so they are left alone."""
     rows = await tx.fetchall("SELECT name, cron, timezone, next_run FROM schedules")
     changed = 0
     now_iso = _iso(now)
     for row in rows:
-        if row["next_run"] is None or row["next_run"] <= now_iso:
+        if row["name"] in names and (row["next_run"] is None or row["next_run"] <= now_iso):
             await tx.execute("UPDATE schedules SET next_run = ? WHERE name = ?",
                              (_iso(cron.next_after(row["cron"], row["timezone"], now)), row["name"]))
             changed += 1

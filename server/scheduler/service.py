@@ -1,11 +1,16 @@
-"""The scheduler: a background service in the same anyio task group as the MCP transport.
+"""The scheduler: a background service in the same anyio task group as the MCP transport (or alone,
+in ``pilothouse worker``).
 
 Every tick (default 20 s, a bounded wait, never a busy loop):
 
-- the agent is off -> nothing runs, and any in-flight heartbeat is cancelled (its run
-  keeps its checkpoint): turning the agent off stops autonomous work within one tick;
-- otherwise, for each due schedule row: take the lease ``schedule:<name>`` (two processes
-  never run the same schedule at once), re-read the row, claim the occurrence by moving
+- the first tick registers the platform schedules that are missing (idempotent), so a
+  fresh instance whose agent was never enabled still delivers its mail;
+- each schedule may have a gate (the agent's schedules: "is the agent on?"). A closed gate
+  skips the schedule without claiming it and cancels its in-flight run (which keeps its
+  checkpoint): turning the agent off stops the agent's work within one tick, while the
+  platform's own work (delivering the outbox, publishing) goes on;
+- for each due, open schedule row: take the lease ``schedule:<name>`` (two processes never
+  run the same schedule at once), re-read the row, claim the occurrence by moving
   ``next_run`` (compare-and-set), record what the missed-run policy skipped, run the action,
   store ``last_run`` / ``last_status``.
 
@@ -26,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
-from server.scheduler import cron, lease
+from server.scheduler import cron, lease, schedules
 from server.tables import activity
 
 if TYPE_CHECKING:
@@ -49,7 +54,7 @@ class Timing:
 
 
 Action = Callable[["App", "Scheduler"], Awaitable[str]]  # (app, scheduler) -> a short status
-Gate = Callable[[], Awaitable[bool]]  # whether scheduled work runs now (False: stop what runs)
+Gate = Callable[[], Awaitable[bool]]  # whether a schedule may run now (False: skip it, stop its run)
 TimingSource = Callable[[], Awaitable[Timing]]
 
 
@@ -60,18 +65,19 @@ class TickEntry:
 
 
 class Scheduler:
-    """Runs ``actions`` by the ``schedules`` rows while ``gate`` says so; knows nothing of what they do.
+    """Runs ``actions`` by the ``schedules`` rows, each while its gate (if any) is open; knows nothing
+    of what they do.
 
-    The composition root (server/assembly.py) hands it the platform's actions, the gate (the
-    agent's on/off switch today) and where its timing comes from.
+    The composition root (server/assembly.py) hands it the platform's actions, the gates (the
+    agent's on/off switch, on the agent's schedules) and where its timing comes from.
     """
 
-    def __init__(self, app: App, *, actions: Mapping[str, Action], gate: Gate, timing: TimingSource,
-                 long_running: frozenset[str] = frozenset(), holder: str | None = None,
-                 rng: random.Random | None = None) -> None:
+    def __init__(self, app: App, *, actions: Mapping[str, Action], timing: TimingSource,
+                 gates: Mapping[str, Gate] | None = None, long_running: frozenset[str] = frozenset(),
+                 holder: str | None = None, rng: random.Random | None = None) -> None:
         self.app = app
         self.actions = actions
-        self.gate = gate
+        self.gates = dict(gates or {})  # schedule name -> its gate; a schedule without one always runs
         self.timing = timing
         self.long_running = long_running  # run in their own task: the minutely jobs never wait on them
         self.holder = holder or lease.new_holder_id("scheduler")
@@ -79,23 +85,36 @@ class Scheduler:
         self.window_s = cron.DEFAULT_WINDOW.total_seconds()
         self._tg: anyio.abc.TaskGroup | None = None
         self._inflight: dict[str, anyio.CancelScope] = {}
+        self._registered = False
 
     async def tick(self) -> list[TickEntry]:
-        if not await self.gate():
-            for name, scope in list(self._inflight.items()):
+        if not self._registered:
+            async with self.app.store.transaction() as tx:
+                await schedules.register(tx, self.app.clock.now())
+            self._registered = True
+        closed = await self._closed()
+        for name, scope in list(self._inflight.items()):
+            if name in closed:
                 log.warning("scheduled work switched off: stopping %s", name)
                 scope.cancel()
-            return []
         timing = await self.timing()
         self.window_s = timing.catch_up_window_s
         entries = []
         for row in await self.app.store.fetchall("SELECT * FROM schedules WHERE enabled = 1 ORDER BY name"):
-            if row["name"] in self._inflight or row["name"] not in self.actions:
+            if row["name"] in self._inflight or row["name"] not in self.actions or row["name"] in closed:
                 continue
             entry = await self._consider(row, ttl_s=timing.lease_ttl_s)
             if entry is not None:
                 entries.append(entry)
         return entries
+
+    async def _closed(self) -> set[str]:
+        """The schedules whose gate is closed this tick; each distinct gate is asked once."""
+        answers: dict[Gate, bool] = {}
+        for gate in self.gates.values():
+            if gate not in answers:
+                answers[gate] = await gate()
+        return {name for name, gate in self.gates.items() if not answers[gate]}
 
     async def _consider(self, row: dict[str, Any], *, ttl_s: float) -> TickEntry | None:
         name, now = row["name"], self.app.clock.now()

@@ -5,7 +5,10 @@ Delivery (email, webhook through the outbox) is server/notify.py's policy on top
 
 from __future__ import annotations
 
-from skills.context import Database
+from collections.abc import Sequence
+
+from skills.context import Database, Row
+from skills.paging import Filters, fetch_page
 
 
 async def add(db: Database, *, kind: str, title: str, body: str, created_at: str) -> int:
@@ -19,3 +22,35 @@ async def add(db: Database, *, kind: str, title: str, body: str, created_at: str
 
 async def unread_count(db: Database) -> int:
     return int(await db.fetchval("SELECT COUNT(*) FROM notifications WHERE read_at IS NULL") or 0)
+
+
+async def page(db: Database, *, unread_only: bool = False, kind: str | None = None, limit: int = 20,
+               offset: int = 0) -> tuple[list[Row], int, int, int]:
+    """Notifications newest first: ``(rows, total, limit, offset)``."""
+    filters = Filters().add("kind = ?", kind)
+    if unread_only:
+        filters.add("read_at IS NULL")
+    return await fetch_page(db, select="id, kind, title, body, created_at, read_at", from_="notifications",
+                            filters=filters, order_by="id DESC", limit=limit, offset=offset)
+
+
+async def missing(db: Database, ids: Sequence[int]) -> list[int]:
+    """The ids among ``ids`` that name no notification."""
+    if not ids:
+        return []
+    rows = await db.fetchall(f"SELECT id FROM notifications WHERE id IN ({','.join('?' * len(ids))})", list(ids))
+    found = {r["id"] for r in rows}
+    return sorted({i for i in ids if i not in found})
+
+
+async def mark_read(db: Database, *, ids: Sequence[int] | None, now: str) -> int:
+    """Mark ``ids`` read (None: every unread one); how many were unread before."""
+    if ids is None:
+        result = await db.execute("UPDATE notifications SET read_at = ? WHERE read_at IS NULL", (now,))
+    elif not ids:
+        return 0
+    else:
+        result = await db.execute(
+            f"UPDATE notifications SET read_at = ? WHERE read_at IS NULL AND id IN ({','.join('?' * len(ids))})",
+            (now, *ids))
+    return result.rowcount

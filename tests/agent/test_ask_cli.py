@@ -31,6 +31,7 @@ def test_ask_fails_over_from_a_rejected_key_and_prints_calls_and_answer(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], no_providers: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "ask.db"
+    assert run(capsys, db, "agent", "enable")[0] == 0
     assert run(capsys, db, "call", "crm_create_lead", "--args", '{"email": "ada@analytical.io", "name": "Ada"}')[0] == 0
     with FakeModelServer("openai", api_key="sk-right") as openai, FakeModelServer("gemini") as gemini:
         no_providers.setenv("OPENAI_API_KEY", "sk-wrong")  # the fake answers 401 to any other key
@@ -79,6 +80,7 @@ def test_ask_prints_each_call_for_people(tmp_path: Path, capsys: pytest.CaptureF
         no_providers.setenv("GEMINI_API_KEY", "k")
         no_providers.setenv("GEMINI_BASE_URL", gemini.base_url)
         gemini.script(Reply(tool_calls=[Call("crm_get_lead", {"lead_id": 99})]), Reply("There is no lead 99."))
+        run(capsys, tmp_path / "h.db", "agent", "enable")
         code, out, _ = run(capsys, tmp_path / "h.db", "ask", "Show lead 99")
     assert code == 0
     lines = out.splitlines()
@@ -89,6 +91,7 @@ def test_ask_prints_each_call_for_people(tmp_path: Path, capsys: pytest.CaptureF
 
 def test_ask_without_a_provider_says_what_to_set(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                  no_providers: pytest.MonkeyPatch) -> None:
+    run(capsys, tmp_path / "none.db", "agent", "enable")
     code, out, err = run(capsys, tmp_path / "none.db", "ask", "hello")
     assert code == 2 and out == ""
     for variable in ("OPENAI_API_KEY", "GEMINI_API_KEY", "OLLAMA_HOST", "LOCAL_AI_BASE_URL"):
@@ -103,5 +106,19 @@ def test_every_provider_failing_exits_1_with_the_reasons(tmp_path: Path, capsys:
         no_providers.setenv("OPENAI_API_KEY", "k")
         no_providers.setenv("OPENAI_BASE_URL", openai.base_url)
         openai.script(Fault.insufficient_quota())
+        run(capsys, tmp_path / "q.db", "agent", "enable")
         code, _, err = run(capsys, tmp_path / "q.db", "ask", "hello")
     assert code == 1 and "provider_error" in err and "quota_hit" in err
+
+
+def test_ask_with_the_agent_off_says_how_to_turn_it_on_or_do_it_by_hand(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], no_providers: pytest.MonkeyPatch) -> None:
+    with FakeModelServer("gemini") as gemini:
+        no_providers.setenv("GEMINI_API_KEY", "k")
+        no_providers.setenv("GEMINI_BASE_URL", gemini.base_url)
+        code, out, err = run(capsys, tmp_path / "off.db", "ask", "Mark every new lead as contacted")
+        assert gemini.requests == []  # no model is asked while the agent is off
+    assert code == 2 and out == ""
+    assert "the agent is off" in err and "Turn it on with: pilothouse agent enable" in err
+    assert "pilothouse call SKILL" in err
+    assert "the agent is off" in run(capsys, tmp_path / "off.db", "ask", "--resume", "r1")[2]

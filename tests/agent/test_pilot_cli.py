@@ -75,3 +75,16 @@ def test_approvals_and_activity(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert json.loads(run(capsys, db, "activity", "--json", "--since", "2999-01-01T00:00:00+00:00")[1]) == []
     code, _, err = run(capsys, db, "activity", "--since", "yesterday")
     assert code == 2 and "an age (30m, 2h, 1d)" in err
+
+
+def test_modules_enable_pilot_turns_the_whole_agent_on(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "hint.db"
+    code, out, _ = run(capsys, db, "modules", "enable", "pilot")
+    assert code == 0 and out.startswith("pilot is the agent: doing what `pilothouse agent enable` does\nagent: enabled")
+    assert "module health enabled" in out and "memory soul seeded" in out and "schedule heartbeat registered" in out
+    health = json.loads(run(capsys, db, "health", "--json")[1])
+    assert health["status"] == "healthy" and health["agent_enabled"] and health["cron"]["missing"] == []
+    code, out, _ = run(capsys, db, "modules", "disable", "pilot")
+    assert code == 0 and "agent: disabled" in out and "module health disabled" in out
+    code, out, _ = run(capsys, db, "agent", "status")
+    assert "agent: off" in out and "turn it on with: pilothouse agent enable" in out

@@ -18,7 +18,7 @@ async def test_off_by_default_hidden_everywhere_and_business_modules_still_work(
     names = await mcp.tool_names()
     assert names and not [n for n in names if n.startswith("pilot_")]
     assert not [r for r in await catalog(app) if r["module"] == "pilot"]  # `skills list`
-    assert "pilothouse modules enable pilot" in await mcp.error("pilot_list_objectives")
+    assert "Enable it with: pilothouse agent enable" in await mcp.error("pilot_list_objectives")
     lead = await mcp.call("crm_create_lead", email="manual@acme.io")
     post = await mcp.call("blog_create_post", title="By hand", body="Still works.")
     assert lead["id"] and (await mcp.call("blog_publish_post", post_id=post["id"]))["status"] == "published"
@@ -129,12 +129,14 @@ async def test_notifications_and_runs(app: App, mcp: McpHarness, clock: FakeCloc
                             (now, now))
     await app.store.execute("INSERT INTO runs (id, kind, status, cursor, started_at, updated_at) "
                             "VALUES ('r1', 'heartbeat', 'timeout', 2, ?, ?)", (now, now))
-    unread = await mcp.call("pilot_list_notifications", unread_only=True)
+    # Notifications are the platform's (the ops module), read by the agent with the same tools as a person.
+    unread = await mcp.call("ops_list_notifications", unread_only=True)
     assert unread["total"] == 2 and unread["items"][0]["title"] == "Ran y"
-    assert "nothing to mark" in await mcp.error("pilot_mark_notifications_read")
-    assert (await mcp.call("pilot_mark_notifications_read", ids=[unread["items"][1]["id"]]))["marked"] == 1
-    assert (await mcp.call("pilot_mark_notifications_read", all_unread=True))["marked"] == 1
-    assert (await mcp.call("pilot_list_notifications", unread_only=True))["total"] == 0
+    assert [n["title"] for n in (await mcp.call("ops_list_notifications", kind="skill_paused"))["items"]] == [
+        "Skill x paused"]
+    assert (await mcp.call("ops_mark_notifications_read", ids=[unread["items"][1]["id"]]))["marked"] == 1
+    assert (await mcp.call("ops_mark_notifications_read", all_unread=True))["marked"] == 1
+    assert (await mcp.call("ops_list_notifications", unread_only=True))["total"] == 0
     runs = await mcp.call("pilot_list_runs", kind="heartbeat")
     assert runs["items"][0]["cursor"] == 2 and runs["items"][0]["status"] == "timeout"
 

@@ -82,27 +82,29 @@ async def _notes(app: App) -> list[dict[str, Any]]:
 
 async def test_event_automations_fire_once_per_event_and_template_errors_are_recorded(clock: FakeClock) -> None:
     async with open_app(":memory:", modules=MODULES, clock=clock, retry_delay_s=0) as app:
-        before = await _publish(app, "Before the agent")  # the agent was off: this event never fires
+        before = await _publish(app, "Before the agent")  # the agent's automation never sees this event
         await enable_agent(app)
         first, second = await _publish(app, "First"), await _publish(app, "Second")
         report = await dispatch(app, agent_on=True)
-        # Automations run in id order, each through its new events in event order.
+        # Automations run in id order, each through its new events in event order. The platform's
+        # automation also handles the post published while the agent was off; the agent's starts at
+        # the newest event when the agent is switched on (nothing of its own is replayed).
         assert await _notes(app) == [
+            {"post_id": before, "text": f"post {before} is live", "caller": "automation"},
             {"post_id": first, "text": f"post {first} is live", "caller": "automation"},
             {"post_id": second, "text": f"post {second} is live", "caller": "automation"},
             {"post_id": first, "text": "agent", "caller": "automation"},
             {"post_id": second, "text": "agent", "caller": "automation"},
         ]
-        assert before not in [n["post_id"] for n in await _notes(app)]
-        assert len(report.errors) == 2  # post.created for First and Second: no author in the payload
+        assert len(report.errors) == 3  # post.created for each post: no author in the payload
         broken = await app.store.fetchone("SELECT * FROM automations WHERE name = 'Broken template'")
         assert broken is not None
         assert "'author' is missing in event.payload; available: id, title" in broken["last_status"]
         logged = await app.store.fetchall("SELECT * FROM activity WHERE skill = 'hook_note' AND status = 'error'")
-        assert len(logged) == 2 and json.loads(logged[0]["input"])["_automation"] == "Broken template"
+        assert len(logged) == 3 and json.loads(logged[0]["input"])["_automation"] == "Broken template"
 
         again = await dispatch(app, agent_on=True)
-        assert again.fired == [] and len(await _notes(app)) == 4
+        assert again.fired == [] and len(await _notes(app)) == 5
 
         third = await _publish(app, "Third")
         off = await dispatch(app, agent_on=False)  # pilot-executor automations wait for the agent

@@ -46,7 +46,7 @@ async def _schedules(app: App) -> dict[str, dict[str, Any]]:
     return {r["name"]: r for r in await app.store.fetchall("SELECT * FROM schedules")}
 
 
-async def test_agent_off_nothing_fires_on_it_does(app: App, clock: FakeClock) -> None:
+async def test_agent_off_the_platform_still_works_and_the_agents_schedules_wait(app: App, clock: FakeClock) -> None:
     post = await app.executor.call("blog_create_post", {"title": "Timed", "body": "Hello"}, caller="cli")
     assert post.output is not None
     when = (clock.now() + timedelta(minutes=3)).isoformat()
@@ -55,17 +55,21 @@ async def test_agent_off_nothing_fires_on_it_does(app: App, clock: FakeClock) ->
     await enable_agent(app)
     await disable_agent(app)
     clock.advance(minutes=10)
-    assert await scheduler.tick() == []
-    assert await app.store.fetchval("SELECT status FROM blog_posts") == "scheduled"
-    assert await app.store.fetchval("SELECT COUNT(*) FROM heartbeats") == 0
-    assert all(r["last_run"] is None for r in (await _schedules(app)).values())
-
-    await enable_agent(app)
-    clock.advance(minutes=5)
     ran = {e.schedule: e.status for e in await scheduler.tick()}
-    assert set(ran) == {"automation_dispatcher", "scheduled_publisher"}
+    assert set(ran) == {"automation_dispatcher", "scheduled_publisher"}  # the platform's own work
     assert f'"published":[{post.output["id"]}]' in ran["scheduled_publisher"].replace(" ", "")
     assert await app.store.fetchval("SELECT status FROM blog_posts") == "published"
+
+    clock.current = clock.current.replace(minute=30, second=30)  # the heartbeat's time: the agent is off
+    assert "heartbeat" not in {e.schedule for e in await scheduler.tick()}
+    assert await app.store.fetchval("SELECT COUNT(*) FROM heartbeats") == 0
+    assert (await _schedules(app))["heartbeat"]["last_run"] is None
+
+    await enable_agent(app)  # re-arms the heartbeat whose time passed while it was off: nothing missed
+    clock.current = clock.current.replace(hour=10, minute=0)
+    assert "heartbeat" in {e.schedule for e in await scheduler.tick()}
+    assert await app.store.fetchval("SELECT COUNT(*) FROM heartbeats") == 1
+    assert not await app.store.fetchval("SELECT COUNT(*) FROM activity WHERE skill = 'schedule:heartbeat'")
 
 
 async def test_missed_runs_are_recorded_never_silently_lost(app: App, clock: FakeClock) -> None:

@@ -12,14 +12,17 @@ from server.cli.commands import (
     heartbeat,
     manifest,
     modules,
+    notifications,
     providers,
     serve,
     skills,
     version,
+    worker,
 )
 
 REGISTRY = [
     serve.register,
+    worker.register,
     modules.register,
     skills.register,
     call.register,
@@ -31,6 +34,7 @@ REGISTRY = [
     health.register,
     approvals.register,
     automations.register,
+    notifications.register,
     activity.register,
     demo.register,
     version.register,

@@ -78,8 +78,9 @@ async def disable(args: argparse.Namespace) -> int:
 
     async with instance(args) as app:
         report = await disable_agent(app)
-    line("agent: disabled (data, memory and schedules kept; nothing runs on its own)" if report.changed
-         else "agent: already disabled")
+    line("agent: disabled (data, memory and schedules kept; its heartbeat and automations stop, while the "
+         "platform's own work, such as mail, webhooks and scheduled posts, goes on under serve or worker)"
+         if report.changed else "agent: already disabled")
     for change in report.changes:
         line(f"  - {change}")
     return 0
@@ -119,7 +120,9 @@ async def status(args: argparse.Namespace) -> int:
          f"unread notifications: {data['unread_notifications']}")
     if data["schedules"]:
         line()
-        table(data["schedules"], ["name", "cron", "next_run", "last_run", "last_status"])
-    elif not data["enabled"]:
+        rows = [{**s, "runs": "agent on" if s["name"] in schedules.AGENT_SCHEDULES else "always"}
+                for s in data["schedules"]]
+        table(rows, ["name", "runs", "cron", "next_run", "last_run", "last_status"])
+    if not data["enabled"]:
         line("turn it on with: pilothouse agent enable")
     return 0

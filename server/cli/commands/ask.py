@@ -3,6 +3,11 @@
 The model's tool calls go through the executor as ``pilot`` (see ``server.agent.loop``), so
 approve-trust skills are queued for approval rather than run. Prints each call and the
 answer; ``--json`` prints the whole run record.
+
+It is the agent acting, so it needs the agent on (Pattern 1: with the agent off no model acts
+on the instance, and the approvals it would queue are carried out only by the agent's
+heartbeat). With the agent off it is refused with how to turn it on, and how to do the same
+by hand.
 """
 
 from __future__ import annotations
@@ -16,10 +21,13 @@ from server.cli.output import CliError, emit_json, line
 from server.errors import ConfigError
 
 OK_STOPS = ("answer", "no_reply")
+AGENT_OFF = ("the agent is off, and `ask` hands your request to the agent. Turn it on with: pilothouse agent "
+             "enable (it also needs an AI provider: pilothouse providers). Or do it yourself: pilothouse skills "
+             "list, then pilothouse call SKILL --args '{...}'")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("ask", help="ask the agent to do something now (needs an AI provider)")
+    parser = sub.add_parser("ask", help="ask the agent to do something now (needs the agent on and an AI provider)")
     parser.add_argument("request", nargs="?", help="what you want, in plain words")
     parser.add_argument("--tier", choices=["fast", "reasoning"], default="fast", help="model tier (default fast)")
     parser.add_argument("--provider", help="try this provider first (openai, gemini, ollama, local)")
@@ -33,11 +41,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 async def ask(args: argparse.Namespace) -> int:
     from prompts.render import render
+    from server.agent.bootstrap import agent_enabled
     from server.agent.loop import run_loop
 
     if not args.request and not args.resume:
         raise CliError('say what you want: pilothouse ask "how many leads are open?"')
     async with instance(args) as app:
+        if not await agent_enabled(app):
+            raise CliError(AGENT_OFF)
         modules = sorted(await app.modules.enabled_ids())
         system_prompt = render("ask", now=app.clock.now().isoformat(timespec="minutes"),
                                modules=", ".join(modules) or "none")

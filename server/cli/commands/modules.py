@@ -8,6 +8,8 @@ from typing import Any
 from server.cli.commands.common import add_json_flag, instance
 from server.cli.output import CliError, emit_json, line, table
 
+AGENT = "pilot"  # the agent's module: enabling it is turning the agent on (server/agent/bootstrap.py)
+
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("modules", help="list, inspect, enable and disable modules")
@@ -68,6 +70,11 @@ async def info(args: argparse.Namespace) -> int:
 
 
 async def enable(args: argparse.Namespace) -> int:
+    if args.module == AGENT:  # the agent is more than its module: memory, schedules, the agent-only modules
+        from server.cli.commands.agent import enable as enable_agent
+
+        line("pilot is the agent: doing what `pilothouse agent enable` does")
+        return await enable_agent(argparse.Namespace(db=args.db, heartbeat=None, active_hours=None, timezone=None))
     # A refused enable (unknown module, missing requirement) is a ModuleError: instance() turns it
     # into a one-line CLI error.
     async with instance(args) as app:
@@ -77,6 +84,11 @@ async def enable(args: argparse.Namespace) -> int:
 
 
 async def disable(args: argparse.Namespace) -> int:
+    if args.module == AGENT:
+        from server.cli.commands.agent import disable as disable_agent
+
+        line("pilot is the agent: doing what `pilothouse agent disable` does")
+        return await disable_agent(argparse.Namespace(db=args.db))
     async with instance(args) as app:
         changed = await app.modules.disable(args.module)
     line(f"{args.module}: {'disabled (data kept)' if changed else 'already disabled'}")

@@ -44,7 +44,7 @@ async def serve(args: argparse.Namespace) -> int:
         # Not a warning: one start-up line on stderr (stdout is the protocol on stdio), which MCP hosts keep in
         # their server log, so a person can see which tier their client was given and why.
         sys.stderr.write(f"pilothouse: tools/list tier {choice.tier} ({choice.reason}; tokens: {sizes})\n")
-        # The scheduler + heartbeat run beside the transport; each tick is a no-op while the agent is off.
+        # The scheduler runs beside the transport: the platform's work always, the agent's while it is on.
         process = Process.assemble(app, choice.tier)
         await process.surface.listing.freeze()  # the drop ranking is taken at launch, once
         # Everything built so far (modules, schemas, the SDK's models: ~110,000 tracked objects) lives

@@ -1,0 +1,100 @@
+"""`pilothouse worker`: the scheduler without MCP, safe beside any number of `serve` processes."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import anyio
+import pytest
+
+from server.assembly import Process, open_app, scheduler_for, worker_services
+from server.cli.main import main
+from server.scheduler.service import Scheduler
+from server.testing import FakeClock, smtp_sink
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_a_worker_and_a_serve_on_one_database_never_run_a_job_twice(tmp_path: Path, clock: FakeClock) -> None:
+    db = tmp_path / "shared.db"
+    async with smtp_sink() as sink, open_app(db, clock=clock, retry_delay_s=0) as serving, \
+            open_app(db, clock=clock, retry_delay_s=0) as working:
+        await serving.modules.configure("email", {"smtp_host": sink.host, "smtp_port": sink.port,
+                                                  "smtp_from": "shop@example.com"})
+        # The holders `serve` and `worker` use (server/assembly.py), one scheduler each.
+        serve, worker = scheduler_for(serving, holder="serve:test"), scheduler_for(working, holder="worker:test")
+        ran: list[tuple[str, str]] = []
+
+        async def tick(who: str, scheduler: Scheduler) -> None:
+            ran.extend((who, e.schedule) for e in await scheduler.tick())
+
+        async def both() -> None:
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(tick, "serve", serve)
+                tg.start_soon(tick, "worker", worker)
+
+        with anyio.fail_after(60):
+            await both()  # start-up: both register the schedules; nothing is due yet
+            for minute in range(10):
+                if minute < 8:
+                    await serving.executor.call("email_send", {"to": f"c{minute}@example.com", "subject": "Hi",
+                                                               "body": "Your order shipped."}, caller="cli")
+                clock.advance(minutes=1)
+                await both()
+        recipients = Counter(m["To"] for m in sink.messages)
+        assert recipients == Counter(f"c{n}@example.com" for n in range(8))  # every mail once, none twice
+        runs = Counter(schedule for _, schedule in ran)
+        assert runs == {"automation_dispatcher": 10, "scheduled_publisher": 2}  # one run per occurrence
+        assert await serving.store.fetchval("SELECT COUNT(*) FROM locks") == 0
+    # serve's process runs one scheduler; a worker runs one too, and nothing else (no MCP transport).
+    async with open_app(tmp_path / "other.db", clock=clock) as app:
+        assert len(Process.assemble(app).services) == 1 and len(worker_services(app)) == 1
+
+
+async def test_worker_once_delivers_queued_mail_with_the_agent_off(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "once.db")
+
+    async def cli(*args: str) -> tuple[int, str]:
+        code = await anyio.to_thread.run_sync(main, ["--db", db, *args])
+        return code, capsys.readouterr().out
+
+    async with smtp_sink() as sink:
+        assert await cli("worker", "--once") == (0, "nothing was due\n")  # registers the platform schedules
+        await cli("modules", "configure", "email", f"smtp_host={sink.host}", f"smtp_port={sink.port}",
+                  "smtp_from=shop@example.com")
+        assert (await cli("call", "email_send", "--args",
+                          '{"to": "ada@example.com", "subject": "Receipt", "body": "Thanks!"}'))[0] == 0
+        # A minute later (no sleeping: the rows are moved instead), the dispatcher and the delivery are due.
+        due = (datetime.now(UTC) - timedelta(seconds=30)).isoformat(timespec="seconds")
+        with sqlite3.connect(db) as conn:
+            conn.execute("UPDATE schedules SET next_run = ? WHERE name = 'automation_dispatcher'", (due,))
+            conn.execute("UPDATE automations SET next_run = ? WHERE skill = 'email_deliver_outbox'", (due,))
+        code, out = await cli("worker", "--once")
+    assert code == 0 and "automation_dispatcher" in out and "fired 1 (1 ok)" in out
+    assert [(m["To"], m["Subject"]) for m in sink.messages] == [("ada@example.com", "Receipt")]
+
+
+def test_worker_says_what_it_runs_and_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "server.cli.main", "--db", str(tmp_path / "w.db"), "worker"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert proc.stderr is not None
+        started = proc.stderr.readline()  # blocks until the worker is up (or exits)
+        assert "worker running the scheduler on" in started and "the agent is off, so platform work only" in started
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 0
+        stdout, _ = proc.communicate(timeout=10)
+        assert stdout == ""  # nothing on stdout: a service manager's log is stderr
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
