@@ -3,7 +3,7 @@
     call -> L1 loop guard -> known? enabled? not paused? -> validate -> trust gate (approve: queued
             for a person from pilot/automation/system; mcp/cli: a person's yes, asked once)
          -> L1 breaker admission -> handler (timeout, transaction)
-         -> L2 retry on retryable kinds (ctx.retry, ctx.prev_error) -> L4 score
+         -> L2 retry on retryable kinds (ctx.retry, ctx.prev_error) -> L4 score (what ctx.report said)
          -> activity row + L1 breaker + L3 escalation, in one transaction
 
 Nothing here raises to the caller except ``LoopDetected`` (which ends a run);
@@ -30,13 +30,13 @@ from server.errors import LoopDetected
 from server.notify import approval_requested, notify_admin
 from server.providers.skill_ai import ChainAi
 from server.registry import Registry
-from server.resilience import breaker, edge, escalation, evaluation
+from server.resilience import breaker, edge, effects, evaluation, scoring
 from server.resilience.loop_guard import LoopGuard
 from server.store import ImmediateWriter, Store, dumps
 from server.tables import activity, approvals
 from server.tables.skill_state import CALL_STATE_SQL
 from server.validation_errors import explain_validation
-from skills import Clock, ErrorKind, Skill, SkillContext
+from skills import Cause, Clock, ErrorKind, Skill, SkillContext
 from skills.context import Database
 from skills.contract import CONFIRM_FIELD
 
@@ -123,10 +123,11 @@ class Executor:
         run_id: str | None = None,
         guard: LoopGuard | None = None,
         approved: bool = False,
-        confirm: Confirmer | None = None,
+        confirm: Confirmer | None = None, cause: Cause | None = None,
     ) -> CallResult:
         """Run one call. ``confirm``: how a person is asked about an unconfirmed approve-trust call
-        from chat or the CLI (None: it is refused with confirmation_required)."""
+        from chat or the CLI (None: it is refused with confirmation_required). ``cause``: the event
+        an automation runs on (what the call emits descends from it)."""
         started = time.perf_counter()
         arguments = dict(arguments or {})
         skill = self.registry.skills.get(name)
@@ -176,12 +177,13 @@ class Executor:
                                           ErrorKind.CIRCUIT_BROKEN, admission.message)
             probe = admission.probe
         settings = json.loads(row["settings"] or "{}")
-        return await self._run(skill, parsed, arguments, settings, caller, run_id, guard, started, state, probe)
+        return await self._run(skill, parsed, arguments, settings, caller, run_id, guard, started, state, probe,
+                               cause)
 
     async def _run(
         self, skill: Skill, parsed: BaseModel, arguments: dict[str, Any], settings: dict[str, Any],
         caller: Caller, run_id: str | None, guard: LoopGuard | None, started: float,
-        state: dict[str, Any] | None, probe: bool,
+        state: dict[str, Any] | None, probe: bool, cause: Cause | None,
     ) -> CallResult:
         call = _Call(skill, arguments, caller, run_id, started, state, probe)
         kwargs = {p: getattr(parsed, p) for p in skill.params}
@@ -192,7 +194,7 @@ class Executor:
             ctx = SkillContext(
                 db=self.store, http=self.http, clock=self.clock, settings=settings, module_id=skill.module_id,
                 skill_name=skill.name, caller=caller, run_id=run_id, retry=attempt, prev_error=prev_error,
-                ai=ChainAi(self.store, self.clock, skill, run_id),  # ctx.ai: the provider chain, this skill first
+                cause=cause, ai=ChainAi(self.store, self.clock, skill, run_id),  # ctx.ai: this skill first
             )
             call.attempt, call.prev_error = attempt, prev_error
             output, kind, message, retryable = await self._attempt(call, ctx, kwargs)
@@ -202,14 +204,15 @@ class Executor:
             prev_error = message
             log.info("retrying %s (%s/%s) after %s: %s", skill.name, attempt, self.max_retries, kind, message)
             await asyncio.sleep(self.retry_delay_s * attempt)
-        if kind is not None:  # a success was recorded with its effect, inside _attempt
+        reported = call.activity_id is not None  # recorded inside _attempt: a success or a reported failure
+        if not reported:
             async with self.store.transaction() as tx:
                 await self._record(tx, call, None, kind, message, evaluation.score(kind))
         return CallResult(
             skill=skill.name, ok=kind is None, output=output, error_kind=kind,
             message=message if kind is not None else "", outcome=call.outcome, attempts=attempt + 1,
             duration_ms=call.duration_ms, activity_id=call.activity_id,
-            events=[e for e, _ in ctx.events] if kind is None else [],  # a failed attempt's events rolled back
+            events=[e for e, _ in ctx.events] if reported else [],  # a failed attempt's events rolled back
         )
 
     async def _attempt(
@@ -227,18 +230,20 @@ class Executor:
                     ctx.db = tx
                     async with asyncio.timeout(skill.timeout_s):
                         output = await self._invoke(skill, ctx, kwargs)
-                    await self._record(tx, call, output, None, "", evaluation.score(None, ctx.outcome))
+                    judged = effects.verdict(skill.name, ctx.effect, ctx.outcome)
+                    await self._record(tx, call, output, judged.kind, judged.message, judged.outcome)
             else:
                 # Read-only and outbound skills hold no write transaction while they run.
                 async with asyncio.timeout(skill.timeout_s):
                     output = await self._invoke(skill, ctx, kwargs)
-                outcome = evaluation.score(None, ctx.outcome)
-                if self._needs_bookkeeping(call, None):
+                judged = effects.verdict(skill.name, ctx.effect, ctx.outcome)
+                if self._needs_bookkeeping(call, judged.kind):
                     async with self.store.transaction() as tx:
-                        await self._record(tx, call, output, None, "", outcome)
+                        await self._record(tx, call, output, judged.kind, judged.message, judged.outcome)
                 else:  # hot path: one autocommit INSERT, atomic on its own, on the spot when it can be
-                    await self._record(self._immediate, call, output, None, "", outcome)
-            return output, None, "", False
+                    await self._record(self._immediate, call, output, None, "", judged.outcome)
+            # A failure the handler reported is recorded (its writes kept) and never retried here.
+            return output, judged.kind, judged.message, False
         except Exception as exc:  # classified once, at the edge
             return None, *edge.classify(skill, exc)
 
@@ -255,7 +260,8 @@ class Executor:
         dirty = state is not None and (state["consecutive_failures"] or state["breaker"] != "closed"
                                        or state["consecutive_hard_negatives"])
         notify = call.caller == "pilot" and call.skill.trust == "notify"
-        return kind is not None or call.probe or bool(dirty) or notify or call.skill.name in self._unclean
+        return (kind is not None or call.probe or bool(dirty) or notify or call.skill.expects_effect
+                or call.skill.name in self._unclean)
 
     async def _record(
         self, db: Database, call: _Call, output: dict[str, Any] | None, kind: ErrorKind | None, message: str,
@@ -265,10 +271,8 @@ class Executor:
         skill = call.skill
         call.outcome = outcome
         call.duration_ms = (time.perf_counter() - call.started) * 1000
-        recorded = (
-            {**call.arguments, "_retry": call.attempt, "_prev_error": call.prev_error}
-            if call.attempt else call.arguments
-        )
+        recorded = ({**call.arguments, "_retry": call.attempt, "_prev_error": call.prev_error}
+                    if call.attempt else call.arguments)
         call.activity_id = await activity.write(
             db, ts=self._now(), caller=call.caller, run_id=call.run_id, skill=skill.name, module_id=skill.module_id,
             arguments=recorded, output_summary=activity.summarize(output) if output is not None else None,
@@ -278,19 +282,10 @@ class Executor:
         if not self._needs_bookkeeping(call, kind):
             return
         now = self.clock.now()
-        # A run with nothing to do (outcome neutral) says nothing about the skill's health: it must not
-        # end a failure streak (a delivery between two backoff attempts), nor extend one.
-        if (kind is None and outcome != "neutral") or (kind is not None and breaker.counts_as_failure(kind)):
-            await breaker.record(db, skill.name, failed=kind is not None, now=now, probe=call.probe)
-            await escalation.record(db, skill.name, hard_negative=evaluation.is_hard_gate(kind), kind=kind, now=now)
-            if kind is None:
-                self._unclean.discard(skill.name)
-            else:
-                self._unclean.add(skill.name)
-        elif call.probe:  # the probe said nothing about the skill's health: the next call probes
-            await breaker.release(db, skill.name, now)
+        if await scoring.settle(db, skill, kind=kind, outcome=outcome, probe=call.probe, now=now):
+            (self._unclean.discard if kind is None else self._unclean.add)(skill.name)
         if kind is None and call.caller == "pilot" and skill.trust == "notify":
-            await notify_admin(db, kind="agent_action", title=f"The agent ran {skill.name}",
+            await notify_admin(db, kind="agent_action", key=skill.name, title=f"The agent ran {skill.name}",
                                body=f"Arguments: {dumps(activity.redact(call.arguments))}\n"
                                     f"Result: {activity.summarize(output)}", now=now)
 

@@ -6,21 +6,32 @@ agent or not. Channels come from the environment: ``PILOTHOUSE_ADMIN_EMAIL`` que
 module's "Deliver the outbox" automation sends every minute: a platform automation, so it runs
 under ``serve`` or ``worker`` whether or not the agent is on. A failed delivery is kept with its
 error and retried; nothing is lost.
+
+A notification with a ``key`` (the skill it is about) coalesces: within an hour of the first
+unread one of the same kind and key, a repeat only counts (``repeats``, ``last_at``) and sends
+nothing, so a burst of failures tells the admin once, with how many, and triggers no more mail.
 """
 
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from server.store import dumps
 from server.tables import notifications
 from skills.context import Database
 
+COALESCE_WINDOW = timedelta(hours=1)
 
-async def notify_admin(tx: Database, *, kind: str, title: str, body: str, now: datetime) -> int:
+
+async def notify_admin(tx: Database, *, kind: str, title: str, body: str, now: datetime, key: str | None = None) -> int:
     now_iso = now.isoformat(timespec="seconds")
-    notification_id = await notifications.add(tx, kind=kind, title=title, body=body, created_at=now_iso)
+    if key is not None:
+        since = (now - COALESCE_WINDOW).isoformat(timespec="seconds")
+        repeated = await notifications.coalesce(tx, kind=kind, key=key, since=since, now=now_iso)
+        if repeated is not None:
+            return repeated
+    notification_id = await notifications.add(tx, kind=kind, title=title, body=body, created_at=now_iso, key=key)
     email = os.environ.get("PILOTHOUSE_ADMIN_EMAIL")
     if email:
         await tx.execute(

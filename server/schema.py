@@ -250,4 +250,27 @@ CORE_MIGRATIONS: list[tuple[int, str]] = [
         ALTER TABLE ai_usage ADD COLUMN cost_usd REAL;
         """,
     ),
+    (
+        6,
+        """
+        -- Honest outcomes (issue 15). Events carry their causal chain: the root event (NULL: the
+        -- event is a root) and the depth below it, so an automation does not fire past a limit.
+        ALTER TABLE events ADD COLUMN root_id INTEGER;
+        ALTER TABLE events ADD COLUMN depth INTEGER NOT NULL DEFAULT 0;
+        -- Per automation: its runs in the current hour (the rate limit) and what it held back.
+        ALTER TABLE automations ADD COLUMN window_start TEXT;
+        ALTER TABLE automations ADD COLUMN window_runs INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE automations ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE automations ADD COLUMN held_reason TEXT;
+        ALTER TABLE automations ADD COLUMN held_at TEXT;
+        -- A skill that normally has an effect and has shown none for a day: flagged, reason kept.
+        ALTER TABLE skill_state ADD COLUMN degraded_since TEXT;
+        ALTER TABLE skill_state ADD COLUMN degraded_reason TEXT;
+        -- Admin notifications coalesce: one per kind and key (a skill) per hour, with a count.
+        ALTER TABLE notifications ADD COLUMN coalesce_key TEXT;
+        ALTER TABLE notifications ADD COLUMN repeats INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE notifications ADD COLUMN last_at TEXT;
+        CREATE INDEX notifications_coalesce ON notifications(kind, coalesce_key, created_at);
+        """,
+    ),
 ]

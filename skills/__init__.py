@@ -1,6 +1,6 @@
 """The contract a module author imports. Imports nothing else of Pilothouse."""
 
-from skills.context import Clock, Database, Row, SkillContext, SystemClock, WriteResult
+from skills.context import Cause, Clock, Database, Effect, Row, SkillContext, SystemClock, WriteResult
 from skills.contract import CATEGORIES, NAME_PATTERN, ContractError, Hints, Skill, definition_of, skill
 from skills.errors import (
     HARD_GATES,
@@ -24,9 +24,11 @@ __all__ = [
     "NAME_PATTERN",
     "RETRYABLE",
     "Automation",
+    "Cause",
     "Clock",
     "ContractError",
     "Database",
+    "Effect",
     "ErrorKind",
     "ExternalError",
     "Filters",

@@ -13,6 +13,8 @@ from skills.ai import NoAi, SkillAi
 if TYPE_CHECKING:
     import httpx
 
+    from skills.errors import ErrorKind
+
 Row = dict[str, Any]
 Params = Sequence[Any] | Mapping[str, Any]
 Outcome = Literal["success", "partial", "no_effect", "negative", "neutral", "too_early"]
@@ -49,13 +51,39 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """What a call did, as its handler reports it (``ctx.report``): the executor scores from this.
+
+    ``failure`` names how the outside system refused (``http_403``, ``auth_failed``...): when
+    nothing was done, a hard-gate failure scores negative and feeds the auto-pause even though
+    the handler returned normally.
+    """
+
+    done: int = 0
+    failed: int = 0
+    outcome: Outcome | None = None
+    failure: ErrorKind | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Cause:
+    """The event that started a call (an event automation's trigger): events it emits descend from it."""
+
+    event_id: int
+    root_id: int
+    depth: int
+
+
 @dataclass
 class SkillContext:
     """Passed as the first argument to every handler.
 
     ``retry`` is 0 on the first attempt and 1, 2 on the executor's retries; with
     ``prev_error`` it is how the seed's ``_retry`` / ``_prev_error`` reach a handler,
-    so it can vary its parameters.
+    so it can vary its parameters. ``cause`` is the event an event automation ran on: what the
+    call emits carries that event's root and one more level of depth (cascades are bounded).
     """
 
     db: Database
@@ -69,6 +97,8 @@ class SkillContext:
     retry: int = 0
     prev_error: str | None = None
     outcome: Outcome | None = None
+    effect: Effect | None = None
+    cause: Cause | None = None
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     # A model through the provider chain (skills/ai.py); the executor hands in the server's.
     ai: SkillAi = field(default_factory=NoAi)
@@ -81,9 +111,10 @@ class SkillContext:
 
     async def emit(self, event: str, payload: dict[str, Any]) -> None:
         """Record a domain event (``lead.created``...) in the same transaction as the write."""
+        root, depth = (self.cause.root_id, self.cause.depth + 1) if self.cause else (None, 0)
         await self.db.execute(
-            "INSERT INTO events (name, payload, source, created_at) VALUES (?, ?, ?, ?)",
-            (event, _json(payload), self.module_id, self.now_iso()),
+            "INSERT INTO events (name, payload, source, created_at, root_id, depth) VALUES (?, ?, ?, ?, ?, ?)",
+            (event, _json(payload), self.module_id, self.now_iso(), root, depth),
         )
         self.events.append((event, payload))
 
@@ -100,6 +131,15 @@ class SkillContext:
     def set_outcome(self, outcome: Outcome) -> None:
         """Override the scored outcome of a successful call (e.g. ``no_effect``)."""
         self.outcome = outcome
+
+    def report(self, *, done: int = 0, failed: int = 0, outcome: Outcome | None = None,
+               failure: ErrorKind | None = None, detail: str = "") -> None:
+        """Say what the call did: items ``done`` and ``failed``, and how the outside refused (``failure``).
+
+        The outcome follows unless given: nothing either way is ``no_effect``, only failures
+        ``negative`` (the call is recorded as failed, with ``failure`` as its kind), both ``partial``.
+        """
+        self.effect = Effect(done, failed, outcome, failure, detail)
 
 
 def _json(value: Any) -> str:

@@ -107,6 +107,8 @@ class Skill:
     preferred_provider: str | None = None
     timeout_s: float = 30.0
     transactional: bool = True
+    # The skill normally does something (finds items, sends them): a long run of no_effect is a flag.
+    expects_effect: bool = False
     module_id: str = ""
     params: tuple[str, ...] = field(default=())
     # Requests as people type them, and other words for what the skill handles (skills/search_terms.py).
@@ -199,6 +201,7 @@ def skill(
     transactional: bool = True,
     examples: tuple[str, ...] = (),
     synonyms: tuple[str, ...] = (),
+    expects_effect: bool = False,
 ) -> Callable[[SkillFunction], SkillFunction]:
     """Declare a skill from an async handler ``(ctx, **params) -> BaseModel``; returns the handler.
 
@@ -206,6 +209,9 @@ def skill(
     ``transactional=False`` is for handlers that talk to the outside world (SMTP,
     webhooks): they manage their own short transactions so a slow peer never holds
     the write lock. ``examples`` and ``synonyms`` help search find the skill (skills/search_terms.py).
+    ``expects_effect=True`` declares that a call normally has an effect
+    (items found, messages sent): calls that keep reporting ``no_effect`` for a day flag the skill
+    as silently degraded.
     """
 
     def decorate(fn: SkillFunction) -> SkillFunction:
@@ -242,6 +248,7 @@ def skill(
             preferred_provider=preferred_provider,
             timeout_s=timeout_s,
             transactional=transactional,
+            expects_effect=expects_effect,
             params=params,
             examples=asked,
             synonyms=words,

@@ -47,7 +47,12 @@ class Automation:
     not. ``pilot``: the agent acting on the owner's behalf (dunning a customer, following up a
     lead); it runs only while the agent is on. A ``platform`` automation may not target an
     approve-trust skill (registration refuses it); whatever runs one, its call is queued for a
-    person's approval, never run on the spot."""
+    person's approval, never run on the spot.
+
+    Cascades are bounded: an event automation does not fire on an event ``max_depth`` or more
+    levels below the event that started its chain (default 3), and no automation runs more than
+    ``max_runs_per_hour`` times an hour (None: the platform's default, 120); events over the
+    rate wait for the next hour, nothing is dropped but what the depth limit holds back."""
 
     name: str
     trigger: Literal["cron", "event"]
@@ -56,6 +61,8 @@ class Automation:
     arguments: dict[str, Any] = field(default_factory=dict)
     executor: Literal["platform", "pilot"] = "platform"
     description: str = ""
+    max_depth: int = 3
+    max_runs_per_hour: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,15 @@ Nothing is ever dropped: a message is retried with backoff for 24 h (skills.deli
 is ``failed`` until email_retry_failed queues it again. Every email keeps one Message-ID and every
 notification webhook one ``webhook-id`` across retries, so a resend after a crash is recognisable.
 
-If every attempted row failed with a retryable kind, the run fails, so the breaker, escalation
-and health see a dead SMTP server or a bad password. The executor does not retry it on the spot:
-each message carries its own schedule, and an immediate resend would only spend attempts.
+A run reports what it did (``ctx.report``): sent and failed messages, and how the other side
+refused. One that sent nothing fails as that refusal (an SMTP auth refusal, a 401/403/429 from a
+notification webhook is a hard gate: three such runs in a row pause the skill), so the breaker,
+escalation and health see a dead SMTP server or a bad password. The executor does not retry it on
+the spot: each message carries its own schedule, and an immediate resend would only spend attempts.
+What a later attempt varies (self-repair): a run retried after its own timeout (``ctx.retry``)
+sends smaller chunks over each SMTP connection (50, 25, 12); a server that stops answering ends
+the run, and its unsent rows are released untried. Nothing sent is sent again: each row is
+claimed, then marked sent.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from pydantic import Field
 
 from modules.email import claims, smtp
 from modules.email.model import DeliveryReport
-from skills import RETRYABLE, ErrorKind, ExternalError, Row, SkillContext, classify_http_status, skill
+from skills import HARD_GATES, RETRYABLE, ErrorKind, ExternalError, Row, SkillContext, classify_http_status, skill
 from skills.delivery import RetryPolicy
 
 CHUNK = 50
@@ -48,7 +54,7 @@ async def _webhook(ctx: SkillContext, url: str, body: str, message_id: str) -> N
 def _failure(exc: Exception) -> tuple[ErrorKind, bool, str]:
     """(kind, permanent, message) of one failed send."""
     if isinstance(exc, ExternalError):
-        return exc.kind, exc.kind not in RETRYABLE, exc.message
+        return exc.kind, exc.kind not in RETRYABLE and exc.kind not in HARD_GATES, exc.message
     kind, permanent = smtp.classify(exc)  # SMTP errors, translated here once
     return kind, permanent, f"{type(exc).__name__}: {exc}"
 
@@ -142,7 +148,8 @@ async def deliver_outbox(ctx: SkillContext, limit: Annotated[int, Field(ge=1)] |
     domain = settings.sender.rpartition("@")[2] if settings else "localhost"
     deadline = policy.run_deadline()
     while not run.stopped and (limit is None or run.report.attempted < limit):
-        size = CHUNK if limit is None else min(CHUNK, limit - run.report.attempted)
+        chunk = max(1, CHUNK >> ctx.retry)  # retried after running out of time: smaller chunks
+        size = chunk if limit is None else min(chunk, limit - run.report.attempted)
         rows = await claims.claim(ctx.db, run.owner, ctx.now(), size, domain=domain)
         if not rows:
             break
@@ -151,11 +158,10 @@ async def deliver_outbox(ctx: SkillContext, limit: Annotated[int, Field(ge=1)] |
             break
     await claims.release(ctx.db, run.owner)  # claimed, not tried (the server went away): due again at once
     report = run.report
-    if not report.attempted:
-        ctx.set_outcome("neutral")  # nothing was due: says nothing about health
-    elif report.sent == 0 and run.kinds and all(k in RETRYABLE or k == ErrorKind.AUTH_FAILED for k in run.kinds):
-        # Nothing got through: tell the resilience layers (breaker, auto-pause on auth), not retried now.
-        failure = ExternalError(f"no message delivered: {report.errors[0]}", kind=run.kinds[0])
-        failure.retryable = False
-        raise failure
+    refusal = next((k for k in run.kinds if k in HARD_GATES), run.kinds[0] if run.kinds else None)
+    if not report.attempted:  # nothing was due: says nothing about the server, ends no failure streak
+        ctx.report(outcome="neutral")
+    else:
+        ctx.report(done=report.sent, failed=report.failed + report.requeued, failure=refusal,
+                   detail=report.errors[0] if report.errors else "")
     return report

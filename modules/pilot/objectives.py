@@ -2,7 +2,8 @@
 
 States: active -> paused | failed | completed; paused -> active | failed; failed -> active.
 ``completed`` is terminal and only reachable through ``pilot_complete_objective`` with
-evidence: ids of successful activity rows recorded after the objective was created.
+evidence: ids of successful activity rows recorded after the objective was created, calls that
+had an effect (not ``no_effect``, not a failure the skill reported).
 """
 
 from __future__ import annotations
@@ -39,16 +40,21 @@ async def fetch_objective(ctx: SkillContext, objective_id: int) -> Objective:
 async def check_evidence(ctx: SkillContext, ids: list[int], *, since: str) -> None:
     """Evidence must be successful activity recorded after ``since``; say exactly which ids are not."""
     rows = await ctx.db.fetchall(
-        f"SELECT id, status, ts FROM activity WHERE id IN ({','.join('?' * len(ids))})", ids)
+        f"SELECT id, status, outcome, ts FROM activity WHERE id IN ({','.join('?' * len(ids))})", ids)
     found = {r["id"]: r for r in rows}
     missing = [i for i in ids if i not in found]
     failed = [i for i in ids if i in found and found[i]["status"] != "ok"]
+    # A call that returned but did nothing (or only failed) is no evidence that work was done.
+    empty = [i for i in ids if i in found and found[i]["status"] == "ok" and found[i]["outcome"] in
+             ("no_effect", "negative")]
     early = [i for i in ids if i in found and found[i]["ts"] < since]
     problems = []
     if missing:
         problems.append(f"activity id(s) {missing} do not exist")
     if failed:
         problems.append(f"activity id(s) {failed} are not successful calls")
+    if empty:
+        problems.append(f"activity id(s) {empty} did nothing (outcome no_effect or negative)")
     if early:
         problems.append(f"activity id(s) {early} happened before the objective was created ({since})")
     if problems:

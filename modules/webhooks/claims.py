@@ -46,8 +46,9 @@ async def claim(db: Database, owner: str, now: datetime, limit: int, *, skip: se
             "AND (claim_expires_at IS NULL OR claim_expires_at <= ?)",
             (owner, expires, *[r["id"] for r in picked], now_iso))
         return await tx.fetchall(
-            "SELECT d.id, d.endpoint_id, d.event_id, d.attempts, d.message_id, d.created_at AS queued_at, e.name, "
-            "e.payload, e.created_at, p.url, p.secret FROM webhooks_deliveries d JOIN events e ON e.id = d.event_id "
+            "SELECT d.id, d.endpoint_id, d.event_id, d.attempts, d.error_kind, d.message_id, "
+            "d.created_at AS queued_at, e.name, e.payload, e.created_at, p.url, p.secret "
+            "FROM webhooks_deliveries d JOIN events e ON e.id = d.event_id "
             "JOIN webhooks_endpoints p ON p.id = d.endpoint_id WHERE d.claimed_by = ? AND d.status = 'pending' "
             "ORDER BY d.id", (owner,))
 

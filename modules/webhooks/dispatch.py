@@ -7,6 +7,14 @@ with no lock held, chunk after chunk while rows are due and the run's time budge
 failure stays queued with its status code and error kind and is retried with backoff (1 min,
 doubling to 1 h) for 24 h (skills.delivery), then it is ``failed`` until redelivered. An
 endpoint that is unreachable is not tried again in the same run.
+
+What a run reports (``ctx.report``): deliveries done and failed, and the receivers' refusal. A run
+that delivered nothing because the receiver answered 401, 403 or 429 is a hard-gate negative,
+so three such runs in a row pause the skill. What a later attempt varies (self-repair):
+a delivery whose last attempt timed out gets a longer timeout (10 s, 20 s, then 30 s); an endpoint
+that did not answer is skipped for the rest of the run; a run retried after its own timeout
+(``ctx.retry``) claims smaller chunks. Nothing already delivered is sent again: each delivery is
+claimed and marked, and the executor never retries a run that reported its failures.
 """
 
 from __future__ import annotations
@@ -23,9 +31,9 @@ from modules.webhooks import claims
 from modules.webhooks.model import Delivery, DeliveryPage, DispatchReport
 from modules.webhooks.signing import headers as signed
 from skills import (
+    HARD_GATES,
     RETRYABLE,
     ErrorKind,
-    ExternalError,
     Filters,
     Row,
     SkillContext,
@@ -38,6 +46,8 @@ from skills import (
 from skills.delivery import RetryPolicy
 
 CHUNK = 50
+TIMEOUT_S = 10.0
+MAX_TIMEOUT_S = 30.0
 ENDPOINT_DOWN = frozenset({ErrorKind.NETWORK, ErrorKind.TIMEOUT})
 
 
@@ -71,7 +81,7 @@ async def _post(ctx: SkillContext, row: Row) -> tuple[int | None, ErrorKind | No
     headers = {"Content-Type": "application/json", "X-Pilothouse-Event": row["name"],
                **signed(row["secret"], row["message_id"], int(time.time()), body)}
     try:
-        response = await ctx.http.post(row["url"], content=body, headers=headers, timeout=10)
+        response = await ctx.http.post(row["url"], content=body, headers=headers, timeout=post_timeout(row))
     except httpx.TimeoutException as exc:
         return None, ErrorKind.TIMEOUT, f"timed out: {exc}"
     except httpx.TransportError as exc:
@@ -79,6 +89,18 @@ async def _post(ctx: SkillContext, row: Row) -> tuple[int | None, ErrorKind | No
     if response.status_code >= 400:
         return response.status_code, classify_http_status(response.status_code, response.text), response.text[:200]
     return response.status_code, None, ""
+
+
+def post_timeout(row: Row) -> float:
+    """A delivery that timed out last time is given longer: the receiver may be slow, not down."""
+    if row.get("error_kind") != ErrorKind.TIMEOUT:
+        return TIMEOUT_S
+    return min(MAX_TIMEOUT_S, TIMEOUT_S * (1 + min(int(row["attempts"]), 2)))  # 20 s, then 30 s
+
+
+def chunk_size(retry: int) -> int:
+    """A run retried after it ran out of time claims less per chunk (50, 25, 12)."""
+    return max(1, CHUNK >> retry)
 
 
 @skill(name="webhooks_dispatch_events", title="Dispatch events to webhooks",
@@ -93,7 +115,9 @@ async def _post(ctx: SkillContext, row: Row) -> tuple[int | None, ErrorKind | No
        webhook-id on every retry, so a receiver can drop a resend. Failures are classified
        (auth_failed for 401, rate_limited or quota_hit for 429, http_5xx, timeout, network) and
        retried with backoff (1 min, doubling to 1 h) for 24 h (settings retry_base_s, retry_max_s,
-       retry_budget_hours); nothing is dropped.
+       retry_budget_hours); nothing is dropped. A run in which receivers refused every delivery
+       (401/403/429) fails as that refusal: three in a row pause the skill. A delivery that timed
+       out is given a longer timeout next time (up to 30 s); a retried run claims smaller chunks.
        """)
 async def dispatch(ctx: SkillContext, limit: Annotated[int, Field(ge=1)] | None = None) -> DispatchReport:
     """Send new and due events to the webhook endpoints that want them.
@@ -109,7 +133,7 @@ async def dispatch(ctx: SkillContext, limit: Annotated[int, Field(ge=1)] | None 
     down: set[int] = set()  # endpoints that did not answer in this run: their other rows wait
     attempted = 0
     while limit is None or attempted < limit:
-        size = CHUNK if limit is None else min(CHUNK, limit - attempted)
+        size = chunk_size(ctx.retry) if limit is None else min(chunk_size(ctx.retry), limit - attempted)
         rows = await claims.claim(ctx.db, owner, ctx.now(), size, skip=down)
         if not rows:
             break
@@ -124,7 +148,8 @@ async def dispatch(ctx: SkillContext, limit: Annotated[int, Field(ge=1)] | None 
                 status = "delivered"
                 report.delivered += 1
             else:
-                permanent = kind not in RETRYABLE and kind != ErrorKind.AUTH_FAILED
+                # A refusal (401/403/429) may be fixed on the receiver's side: kept on its schedule.
+                permanent = kind not in RETRYABLE and kind not in HARD_GATES
                 retry_at = None if permanent else policy.next_attempt(attempts, row["queued_at"], ctx.now())
                 status = "pending" if retry_at else "failed"
                 report.failed += retry_at is None
@@ -137,14 +162,15 @@ async def dispatch(ctx: SkillContext, limit: Annotated[int, Field(ge=1)] | None 
         if time.monotonic() >= deadline:
             break
     await claims.release(ctx.db, owner)
+    # Nothing due is neutral (it says nothing about the receivers); nothing delivered is a failed run, as
+    # the receivers refused (the breaker, the auto-pause and health see it); each delivery keeps its own
+    # retry schedule.
+    refusal = next((k for k in kinds if k in HARD_GATES), kinds[0] if kinds else None)
     if not attempted:
-        ctx.set_outcome("neutral")  # nothing was due: says nothing about health
-    elif not report.delivered and all(k in RETRYABLE or k == ErrorKind.AUTH_FAILED for k in kinds):
-        # Nothing got through: the breaker and health see it; each delivery keeps its own retry schedule,
-        # so the executor does not retry the run on the spot.
-        failure = ExternalError(f"no webhook delivered ({attempted} tried; first: {kinds[0]})", kind=kinds[0])
-        failure.retryable = False
-        raise failure
+        ctx.report(outcome="neutral")
+    else:
+        ctx.report(done=report.delivered, failed=report.failed + report.retrying, failure=refusal,
+                   detail=f"{attempted} tried" + (f"; first failure: {refusal}" if refusal else ""))
     return report
 
 

@@ -8,7 +8,8 @@
   only within a day; after that it is marked failed, so a poisoned run cannot eat every
   cycle forever.
 - A run that ends with words but no skill call and no ``NO_REPLY`` is a failed cycle
-  ("an intention and no action"), not a success.
+  ("an intention and no action"), not a success; so is one whose calls all failed, and one
+  whose answer claims work no successful call backs (``unsupported``; server/agent/evidence.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
+from server.agent import evidence
 from server.agent.cycle_record import CycleRecord, RunOutcome, load_state, write_state
 from server.agent.settings import AgentSettings
 from server.tables import runs
@@ -104,6 +106,13 @@ async def judge(app: App, run: RunRecord) -> RunOutcome:
         return outcome("ok", "NO_REPLY: nothing worth doing")
     if not actions:
         return outcome("failed", "the cycle ended with an intention and no action: no skill call and no NO_REPLY")
+    weighed = await evidence.weigh(app, actions)
+    if weighed.all_failed:
+        kinds = sorted({str(a["error_kind"]) for a in actions if a["error_kind"]})
+        return outcome("failed", f"every skill call failed ({weighed.calls} call(s): {', '.join(kinds) or 'refused'})")
+    claim = evidence.claims_work(text) if run.stop_reason == "answer" else None
+    if claim is not None and not weighed.worked:
+        return outcome("failed", f"unsupported: the answer claims work no successful call backs ({claim!r})")
     return outcome("ok", {"answer": "completed", "max_iterations": "stopped at the iteration limit",
                           "token_budget": "stopped at the token budget"}.get(str(run.stop_reason), detail))
 

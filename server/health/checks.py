@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from server.cache import runtime_cache, skill_schemas
 from server.scheduler import cron
 from server.scheduler.schedules import PLATFORM_SCHEDULES
-from server.tables import memory
+from server.tables import memory, skill_state
 from skills import Skill
 
 if TYPE_CHECKING:
@@ -162,3 +162,15 @@ async def drift(app: App, served: Served) -> tuple[list[Finding], Baseline | Non
     parts = [f"{k}: {', '.join(v)}" for k, v in detail.items() if v]
     against = "the release baseline" if baseline.scope == "release" else f"the baseline ({baseline.source})"
     return [Finding("drift", f"skills differ from {against} (" + "; ".join(parts) + ")")], baseline, detail
+
+
+async def silent_and_held(app: App, now: datetime) -> list[Finding]:
+    """Skills flagged for having no effect for a day, and automations the cascade bounds held back."""
+    from server.scheduler import cascade
+
+    found = [Finding("silent_degradation", f"skill {r['skill']} is degraded since {r['degraded_since']}: "
+                     f"{r['degraded_reason']}") for r in await skill_state.degraded_skills(app.store)]
+    found += [Finding("automation_held", f"automation #{r['id']} '{r['name']}' held back work at {r['held_at']} "
+                      f"({r['held']} event(s) dropped in all): {r['held_reason']}")
+              for r in await cascade.recently_held(app.store, now)]
+    return found

@@ -121,7 +121,7 @@ async def build_report(app: App) -> HealthReport:
         checks.partial_deploy(served),
     ]
     drift_findings, baseline, drift_detail = await checks.drift(app, served)
-    results += [drift_findings, await documents.check(app, baseline)]
+    results += [drift_findings, await documents.check(app, baseline), await checks.silent_and_held(app, now)]
     if agent_on:
         results += [await checks.agent_documents(app), await checks.platform_schedules(app, now)]
     findings = [f for group in results for f in group]

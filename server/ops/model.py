@@ -12,6 +12,8 @@ class Notification(Record):
     body: str
     created_at: str
     read_at: str | None
+    repeats: int = 1  # the same kind about the same skill within the hour, coalesced into this one
+    last_at: str | None = None
 
 
 class NotificationPage(Page[Notification]):

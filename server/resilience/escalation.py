@@ -30,7 +30,7 @@ async def record(tx: Database, skill: str, *, hard_negative: bool, kind: str | N
     paused = await skill_state.pause_skill(tx, skill, reason, now_iso)
     if paused:
         await notify_admin(
-            tx, kind="skill_paused", title=f"Skill {skill} was paused",
+            tx, kind="skill_paused", key=skill, title=f"Skill {skill} was paused",
             body=f"{reason}.\nFix the cause (credentials, quota, the remote service), then run:\n"
                  f"  pilothouse skills resume {skill}\n(or, over MCP: ops_resume_skill)",
             now=now,

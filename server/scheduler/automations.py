@@ -10,7 +10,8 @@ event is claimed with a compare-and-set on the automation row (``next_run`` or
 rather than doubling it - the right side for skills that email or publish.
 
 Events older than the catch-up window when first seen are skipped and recorded as
-missed, like cron occurrences (see ``server.scheduler.cron``).
+missed, like cron occurrences (see ``server.scheduler.cron``). Cascades are bounded by
+``server.scheduler.cascade``: the depth limit and each automation's hourly rate limit.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from server.scheduler import cron
+from server.scheduler import cascade, cron
 from server.scheduler.templating import TemplateError, render
 from server.tables import activity
-from skills.context import Database, Row
+from skills.context import Cause, Database, Row
 
 if TYPE_CHECKING:
     from server.app import App
@@ -38,6 +39,7 @@ EVENT_BATCH = 100
 class DispatchReport:
     fired: list[tuple[int, str, bool]] = field(default_factory=list)  # (automation id, skill, ok)
     missed: int = 0
+    held: int = 0  # events not run at the depth limit
     errors: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
@@ -45,6 +47,8 @@ class DispatchReport:
         text = f"fired {len(self.fired)} ({ok} ok)"
         if self.missed:
             text += f", missed {self.missed}"
+        if self.held:
+            text += f", held back {self.held} (depth limit)"
         if self.errors:
             text += f", {len(self.errors)} template error(s)"
         return text
@@ -88,6 +92,11 @@ async def _run_cron(app: App, row: dict[str, Any], window: timedelta, report: Di
                 f"than the {window} catch-up window, skipped")
         await _record(app, row, f"missed: {text}", error_kind="missed", error=text)
     if plan.run:
+        limits = cascade.limits_for(app, row)
+        if not await cascade.take_run(app.store, row["id"], limits.per_hour, now):
+            await cascade.hold(app.store, row, dropped=1, now=now, reason=(
+                f"rate limit: {limits.per_hour} runs an hour reached; the {_iso(plan.occurrence)} run was skipped"))
+            return
         await _call(app, row, json.loads(row["arguments"] or "{}"), report, trigger=f"cron {_iso(plan.occurrence)}")
 
 
@@ -96,10 +105,22 @@ async def _run_events(app: App, row: dict[str, Any], window: timedelta, report: 
     events = await app.store.fetchall(
         "SELECT * FROM events WHERE name = ? AND id > ? ORDER BY id LIMIT ?", (name, row["last_event_id"], EVENT_BATCH))
     cursor = row["last_event_id"]
-    horizon = _iso(app.clock.now() - window)
+    horizon = (app.clock.now() - window).isoformat(timespec="seconds")
+    if row["held_at"] and (row["held_reason"] or "").startswith("rate limit"):
+        # Events that waited on the rate limit were seen in time: they are not stale when their turn comes.
+        horizon = min(horizon, (datetime.fromisoformat(row["held_at"]) - window).isoformat(timespec="seconds"))
     stale: list[int] = []
+    deep: list[int] = []
     ran = False
+    limits = cascade.limits_for(app, row)
     for event in events:
+        over = (event["depth"] or 0) >= limits.max_depth
+        if not over and not await cascade.take_run(app.store, row["id"], limits.per_hour, app.clock.now()):
+            waiting = len(events) - events.index(event)
+            await cascade.hold(app.store, row, dropped=0, now=app.clock.now(), reason=(
+                f"rate limit: {limits.per_hour} runs an hour reached; {waiting}+ {name} event(s) wait for the "
+                "next hour"))
+            break  # the cursor stays: these events run once the hour turns
         claimed = await app.store.execute(
             "UPDATE automations SET last_event_id = ? WHERE id = ? AND last_event_id = ?",
             (event["id"], row["id"], cursor))
@@ -108,6 +129,9 @@ async def _run_events(app: App, row: dict[str, Any], window: timedelta, report: 
         cursor = event["id"]
         if event["created_at"] < horizon:
             stale.append(event["id"])
+            continue
+        if over:
+            deep.append(event["id"])
             continue
         payload = json.loads(event["payload"] or "{}")
         context = {"event": {"id": event["id"], "name": event["name"], "source": event["source"],
@@ -121,8 +145,14 @@ async def _run_events(app: App, row: dict[str, Any], window: timedelta, report: 
             await _record(app, row, f"error: {message}", error_kind="validation", error=message,
                           arguments={"_event_id": event["id"]})
             continue
-        await _call(app, row, arguments, report, trigger=f"event #{event['id']}")
+        await _call(app, row, arguments, report, trigger=f"event #{event['id']}", cause=cascade.cause_of(event))
         ran = True
+    if deep:
+        text = (f"depth limit: {len(deep)} {name} event(s) (#{deep[0]}..#{deep[-1]}) are {limits.max_depth} or more "
+                "automation steps below the event that started their chain; not run (a cascade)")
+        report.held += len(deep)
+        await _record(app, row, f"held: {text}", error_kind="cascade_depth", error=text)
+        await cascade.hold(app.store, row, dropped=len(deep), reason=text, now=app.clock.now())
     if stale:
         report.missed += len(stale)
         text = (f"missed {len(stale)} {name} event(s) (#{stale[0]}..#{stale[-1]}): older than the {window} "
@@ -132,8 +162,8 @@ async def _run_events(app: App, row: dict[str, Any], window: timedelta, report: 
 
 
 async def _call(app: App, row: dict[str, Any], arguments: dict[str, Any], report: DispatchReport,
-                *, trigger: str) -> None:
-    result = await app.executor.call(row["skill"], arguments, caller="automation")
+                *, trigger: str, cause: Cause | None = None) -> None:
+    result = await app.executor.call(row["skill"], arguments, caller="automation", cause=cause)
     report.fired.append((row["id"], row["skill"], result.ok))
     status = "ok" if result.ok else f"error: {result.error_kind}: {result.message}"
     await app.store.execute("UPDATE automations SET last_run = ?, last_status = ? WHERE id = ?",
@@ -172,7 +202,7 @@ async def listing(db: Database) -> list[Row]:
     """Every automation with its state, by id (what ``pilothouse automations list`` shows)."""
     return await db.fetchall(
         "SELECT a.id, a.module_id, a.name, a.trigger, a.config, a.skill, a.executor, a.enabled, a.last_run, "
-        "a.last_status, a.next_run, m.enabled AS module_enabled FROM automations a "
+        "a.last_status, a.next_run, a.held, a.held_reason, a.held_at, m.enabled AS module_enabled FROM automations a "
         "JOIN modules m ON m.id = a.module_id ORDER BY a.id")
 
 

@@ -169,3 +169,22 @@ async def negative_rates(db: Database, *, scored: tuple[str, ...], since: str, m
     """``skill, calls, negatives`` of skills with ``min_calls`` scored calls since ``since`` and a
     negative share above ``min_rate``, by skill."""
     return await db.fetchall(negative_rate_sql(scored), (since, min_calls, min_rate))
+
+
+async def no_effect_streak(db: Database, skill: str) -> tuple[int, str | None]:
+    """(calls, first ts) of the skill's ``no_effect`` calls since its last call that did or failed something."""
+    last = await db.fetchval(
+        "SELECT MAX(ts) FROM activity WHERE skill = ? AND outcome IN ('success', 'partial', 'negative')", (skill,))
+    row = await db.fetchone(
+        "SELECT COUNT(*) AS calls, MIN(ts) AS since FROM activity WHERE skill = ? AND ts > ? AND outcome = 'no_effect'",
+        (skill, last or ""))
+    return (int(row["calls"]), row["since"]) if row else (0, None)
+
+
+async def verdicts(db: Database, ids: list[int]) -> dict[int, Row]:
+    """``id -> skill, status, outcome`` of these activity rows (what a run's calls really did)."""
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    rows = await db.fetchall(f"SELECT id, skill, status, outcome FROM activity WHERE id IN ({marks})", ids)
+    return {r["id"]: r for r in rows}

@@ -11,13 +11,24 @@ from skills.context import Database, Row
 from skills.paging import Filters, fetch_page
 
 
-async def add(db: Database, *, kind: str, title: str, body: str, created_at: str) -> int:
-    """A new unread notification; its id."""
+async def add(db: Database, *, kind: str, title: str, body: str, created_at: str, key: str | None = None) -> int:
+    """A new unread notification; its id. ``key``: what repeats of it coalesce on (see server/notify.py)."""
     result = await db.execute(
-        "INSERT INTO notifications (kind, title, body, created_at) VALUES (?, ?, ?, ?)",
-        (kind, title, body, created_at),
+        "INSERT INTO notifications (kind, title, body, created_at, coalesce_key) VALUES (?, ?, ?, ?, ?)",
+        (kind, title, body, created_at, key),
     )
     return int(result.lastrowid or 0)
+
+
+async def coalesce(db: Database, *, kind: str, key: str, since: str, now: str) -> int | None:
+    """Count a repeat on the unread notification of this kind and key made since ``since``; its id, or None."""
+    row = await db.fetchone(
+        "SELECT id FROM notifications WHERE kind = ? AND coalesce_key = ? AND created_at >= ? AND read_at IS NULL "
+        "ORDER BY id DESC", (kind, key, since))
+    if row is None:
+        return None
+    await db.execute("UPDATE notifications SET repeats = repeats + 1, last_at = ? WHERE id = ?", (now, row["id"]))
+    return int(row["id"])
 
 
 async def unread_count(db: Database) -> int:

@@ -252,3 +252,26 @@ async def reset_breaker(db: Database, skill: str, now: str) -> None:
         "probe_started_at = NULL, consecutive_hard_negatives = 0, updated_at = ? WHERE skill = ?",
         (now, skill),
     )
+
+
+# --- silent degradation ----------------------------------------------------------------------
+
+async def flag_degraded(db: Database, skill: str, reason: str, now: str) -> bool:
+    """Flag a skill as silently degraded; True only the first time (the admin is told once)."""
+    result = await db.execute(
+        "INSERT INTO skill_state (skill, degraded_since, degraded_reason, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (skill) DO UPDATE SET degraded_since = excluded.degraded_since, "
+        "degraded_reason = excluded.degraded_reason, updated_at = excluded.updated_at "
+        "WHERE skill_state.degraded_since IS NULL", (skill, now, reason, now))
+    return result.rowcount == 1
+
+
+async def clear_degraded(db: Database, skill: str) -> None:
+    await db.execute("UPDATE skill_state SET degraded_since = NULL, degraded_reason = NULL "
+                     "WHERE skill = ? AND degraded_since IS NOT NULL", (skill,))
+
+
+async def degraded_skills(db: Database) -> list[Row]:
+    """``skill, degraded_since, degraded_reason`` of the flagged skills, by skill."""
+    return await db.fetchall("SELECT skill, degraded_since, degraded_reason FROM skill_state "
+                             "WHERE degraded_since IS NOT NULL ORDER BY skill")

@@ -48,7 +48,7 @@ async def test_refused_connection_keeps_the_message_with_its_error(app: App, mcp
     await mcp.call("email_send", to="ada@example.com", subject="Hi", body="Body")
     await _configure(app, free_port())  # nothing listens there
     message = await mcp.error("email_deliver_outbox")
-    assert "no message delivered" in message
+    assert "did nothing: 1 item(s) failed (network)" in message
     [row] = (await mcp.call("email_list_outbox"))["items"]
     # One run is one attempt (the executor does not resend on the spot); the next waits a minute.
     assert row["status"] == "pending" and row["error_kind"] == "network" and row["attempts"] == 1

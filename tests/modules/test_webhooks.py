@@ -50,13 +50,17 @@ async def test_failures_are_classified_kept_and_redelivered(app: App, mcp: McpHa
         assert "auth_failed" in await mcp.error("webhooks_dispatch_events")
         clock.advance(minutes=2)
         receiver.answers = [404]
-        report = await mcp.call("webhooks_dispatch_events")
-        assert report["failed"] == 1  # a 404 is permanent: no more automatic attempts
+        # A 404 is permanent (no more automatic attempts), and a run that delivered nothing failed.
+        assert "did nothing: 1 item(s) failed (http_4xx)" in await mcp.error("webhooks_dispatch_events")
         [failed] = (await mcp.call("webhooks_list_deliveries", status="failed"))["items"]
         assert failed["error_kind"] == "http_4xx" and failed["attempts"] == 3
         again = await mcp.call("webhooks_redeliver", delivery_id=failed["id"])
         assert again["status"] == "pending"
         assert "already queued" in await mcp.error("webhooks_redeliver", delivery_id=failed["id"])
+        # Three failed runs in a row (the empty run between them said nothing) opened the breaker: the
+        # next run waits for its half-open probe.
+        assert "circuit_broken" in await mcp.error("webhooks_dispatch_events")
+        clock.advance(minutes=5)
         assert (await mcp.call("webhooks_dispatch_events"))["delivered"] == 1
     ids = {r.headers["webhook-id"] for r in receiver.requests}
     assert len(receiver.requests) == 4 and len(ids) == 1  # every attempt carried the delivery's one id

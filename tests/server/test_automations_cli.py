@@ -24,7 +24,7 @@ def test_list_run_due_enable_disable(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 0 and "executor pilot runs only while the agent is on" in out
     header = out.splitlines()[0].split()
     assert header == ["ID", "MODULE", "NAME", "TRIGGER", "SKILL", "EXECUTOR", "ENABLED", "LAST_RUN", "STATUS",
-                      "NEXT_RUN"]
+                      "NEXT_RUN", "HELD"]
     listed = {a["name"]: a for a in json.loads(run(capsys, db, "automations", "list", "--json")[1])}
     outbox = listed["Deliver the outbox"]
     assert (outbox["module"], outbox["trigger"], outbox["skill"], outbox["executor"], outbox["enabled"]) == (

@@ -16,7 +16,7 @@ from server.cli.commands.common import add_json_flag, instance
 from server.cli.output import CliError, emit_json, line, table
 from server.scheduler import automations, cron
 
-COLUMNS = ["id", "module", "name", "trigger", "skill", "executor", "enabled", "last_run", "status", "next_run"]
+COLUMNS = ["id", "module", "name", "trigger", "skill", "executor", "enabled", "last_run", "status", "next_run", "held"]
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,7 +49,9 @@ def _shown(row: dict[str, Any], now_iso: str) -> dict[str, Any]:
     return {"id": row["id"], "module": row["module_id"], "name": row["name"], "trigger": trigger,
             "skill": row["skill"], "executor": row["executor"],
             "enabled": bool(row["enabled"]) and bool(row["module_enabled"]), "last_run": row["last_run"],
-            "status": status, "next_run": next_run if row["enabled"] and row["module_enabled"] else None}
+            "status": status, "next_run": next_run if row["enabled"] and row["module_enabled"] else None,
+            # What the cascade bounds held back: events dropped at the depth limit, the last reason and when.
+            "held": row["held"] or None, "held_reason": row["held_reason"], "held_at": row["held_at"]}
 
 
 async def list_automations(args: argparse.Namespace) -> int:
@@ -62,6 +64,9 @@ async def list_automations(args: argparse.Namespace) -> int:
         return 0
     table(shown, COLUMNS)
     line(f"\n{len(shown)} automation(s); executor pilot runs only while the agent is on")
+    for row in shown:
+        if row["held_reason"]:
+            line(f"#{row['id']} {row['name']} held back at {row['held_at']}: {row['held_reason']}")
     return 0
 
 
