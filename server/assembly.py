@@ -63,10 +63,11 @@ def community_modules(taken: set[str]) -> list[Module]:
 
 
 def system_modules(app: App) -> Iterable[Module]:
-    """The runtime's own modules, built from the assembled App: health and self-heal."""
+    """The runtime's own modules, built from the assembled App: health and self-heal, the trust policy."""
     from server.health.skills import health_module
+    from server.trust.skills import trust_module
 
-    return (health_module(app),)
+    return (health_module(app), trust_module(app))
 
 
 @asynccontextmanager
