@@ -64,12 +64,13 @@ def community_modules(taken: set[str]) -> list[Module]:
 
 
 def system_modules(app: App) -> Iterable[Module]:
-    """The runtime's own modules, built from the assembled App: health and self-heal (with the agent), and ops
-    (notifications, paused skills: always on)."""
+    """The runtime's own modules, built from the assembled App: health and self-heal (with the agent), ops
+    (notifications, paused skills: always on) and the owner's trust policy."""
     from server.health.skills import health_module
     from server.ops.skills import ops_module
+    from server.trust.skills import trust_module
 
-    return health_module(app), ops_module(app)
+    return health_module(app), ops_module(app), trust_module(app)
 
 
 @asynccontextmanager

@@ -1,6 +1,8 @@
 """The one path to a handler. MCP, the CLI, the reasoning loop and automations all call here.
 
-    call -> L1 loop guard -> known? enabled? not paused? -> validate -> trust gate (approve: queued
+    call -> L1 loop guard -> known? enabled? not paused? -> validate -> screen (people-only skills
+            refused to pilot/automation/system; the agent's writes in shadow mode proposed:
+            server/trust/gate.py) -> trust gate, at the owner's level for the skill (approve: queued
             for a person from pilot/automation/system; mcp/cli: a person's yes, asked once)
          -> L1 breaker admission -> handler (timeout, transaction)
          -> L2 retry on retryable kinds (ctx.retry, ctx.prev_error) -> L4 score (what ctx.report said)
@@ -19,7 +21,6 @@ import json
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any, Literal
 
 import httpx
@@ -27,14 +28,15 @@ from pydantic import BaseModel, ValidationError
 
 from server.confirmation import Confirmer, ConfirmRequest, confirmation_message
 from server.errors import LoopDetected
-from server.notify import approval_requested, notify_admin
+from server.notify import notify_admin
 from server.providers.skill_ai import ChainAi
 from server.registry import Registry
 from server.resilience import breaker, edge, effects, evaluation, scoring
 from server.resilience.loop_guard import LoopGuard
 from server.store import ImmediateWriter, Store, dumps
-from server.tables import activity, approvals
+from server.tables import activity
 from server.tables.skill_state import CALL_STATE_SQL
+from server.trust import gate, requests
 from server.validation_errors import explain_validation
 from skills import Cause, Clock, ErrorKind, Skill, SkillContext
 from skills.context import Database
@@ -45,10 +47,8 @@ log = logging.getLogger(__name__)
 Caller = Literal["mcp", "cli", "pilot", "automation", "system"]
 # Callers with no person at the other end: their approve-trust calls are queued for one, never run.
 UNATTENDED = frozenset({"pilot", "automation", "system"})
-WHO = {"automation": "An automation", "system": "A platform job"}
 MAX_RETRIES = 2
 CONFIRMED_VIA = "_confirmed_via"  # on the activity row's input: how the person said yes
-APPROVAL_TTL = timedelta(hours=48)
 
 
 @dataclass(slots=True)
@@ -62,6 +62,7 @@ class _Call:
     started: float
     state: dict[str, Any] | None
     probe: bool
+    trust: str = "auto"  # the effective level: the owner's choice, else the code's default
     attempt: int = 0
     prev_error: str | None = None
     outcome: str = "success"
@@ -81,6 +82,7 @@ class CallResult:
     duration_ms: float = 0.0
     activity_id: int | None = None
     approval_id: int | None = None
+    proposed: bool = False  # shadow mode: queued as a proposal instead of run
     events: list[str] = field(default_factory=list)
     question: Any = None  # a confirmation the caller must put to the person (Confirmation.question)
 
@@ -153,7 +155,15 @@ class Executor:
         except ValidationError as exc:
             return await self._refuse(name, skill, arguments, caller, run_id, started,
                                       ErrorKind.VALIDATION, explain_validation(skill, exc))
-        if skill.trust == "approve" and not approved:
+        trust = row["trust_override"] or skill.trust  # read fresh per call, like the pause
+        if not approved and caller in UNATTENDED:
+            screened = await gate.screen(self.store, skill, caller)
+            if screened == "refuse":
+                return await self._refuse(name, skill, arguments, caller, run_id, started,
+                                          ErrorKind.SKILL_DISABLED, gate.refusal(skill))
+            if screened == "propose":
+                return await self._queue_approval(skill, parsed, arguments, run_id, caller, started, "proposal")
+        if trust == "approve" and not approved:
             if caller in UNATTENDED:  # nobody to ask: a person decides from the queue, the call never runs now
                 return await self._queue_approval(skill, parsed, arguments, run_id, caller, started)
             if caller in ("mcp", "cli") and not getattr(parsed, CONFIRM_FIELD, False):
@@ -178,14 +188,14 @@ class Executor:
             probe = admission.probe
         settings = json.loads(row["settings"] or "{}")
         return await self._run(skill, parsed, arguments, settings, caller, run_id, guard, started, state, probe,
-                               cause)
+                               cause, trust)
 
     async def _run(
         self, skill: Skill, parsed: BaseModel, arguments: dict[str, Any], settings: dict[str, Any],
         caller: Caller, run_id: str | None, guard: LoopGuard | None, started: float,
-        state: dict[str, Any] | None, probe: bool, cause: Cause | None,
+        state: dict[str, Any] | None, probe: bool, cause: Cause | None, trust: str,
     ) -> CallResult:
-        call = _Call(skill, arguments, caller, run_id, started, state, probe)
+        call = _Call(skill, arguments, caller, run_id, started, state, probe, trust)
         kwargs = {p: getattr(parsed, p) for p in skill.params}
         attempt, prev_error = 0, None
         while True:
@@ -259,7 +269,7 @@ class Executor:
         state = call.state
         dirty = state is not None and (state["consecutive_failures"] or state["breaker"] != "closed"
                                        or state["consecutive_hard_negatives"])
-        notify = call.caller == "pilot" and call.skill.trust == "notify"
+        notify = call.caller == "pilot" and call.trust == "notify"
         return (kind is not None or call.probe or bool(dirty) or notify or call.skill.expects_effect
                 or call.skill.name in self._unclean)
 
@@ -284,7 +294,7 @@ class Executor:
         now = self.clock.now()
         if await scoring.settle(db, skill, kind=kind, outcome=outcome, probe=call.probe, now=now):
             (self._unclean.discard if kind is None else self._unclean.add)(skill.name)
-        if kind is None and call.caller == "pilot" and skill.trust == "notify":
+        if kind is None and call.caller == "pilot" and call.trust == "notify":
             await notify_admin(db, kind="agent_action", key=skill.name, title=f"The agent ran {skill.name}",
                                body=f"Arguments: {dumps(activity.redact(call.arguments))}\n"
                                     f"Result: {activity.summarize(output)}", now=now)
@@ -334,33 +344,17 @@ class Executor:
 
     async def _queue_approval(
         self, skill: Skill, parsed: BaseModel, arguments: dict[str, Any], run_id: str | None, caller: Caller,
-        started: float,
+        started: float, kind: str = "approval",
     ) -> CallResult:
-        """Queue the call for a person, once per skill and normalized arguments (a repeat is that request)."""
-        now = self.clock.now()
+        """Queue the call for a person (an approval, or a proposal), once per skill and normalized
+        arguments (a repeat is that request)."""
         # Normalized through the input model: defaults filled in, keys sorted (dumps), the confirm flag dropped.
         normalized = dumps(parsed.model_dump(mode="json", exclude={CONFIRM_FIELD}))
-        expires_at = (now + APPROVAL_TTL).isoformat(timespec="seconds")
-        async with self.store.transaction() as tx:
-            approval_id, new = await approvals.queue(
-                tx, skill=skill.name, arguments=normalized, run_id=run_id, requested_by=caller,
-                requested_at=now.isoformat(timespec="seconds"), expires_at=expires_at)
-            message = (f"approval_required: {skill.name} needs a person's approval; queued as approval #{approval_id} "
-                       "(expires in 48 h). It will run on the next heartbeat after approval. Do not call it again."
-                       if new else f"approval_required: {skill.name} with these arguments is already waiting for a "
-                       f"person as approval #{approval_id}. Do not call it again.")
-            if new and caller != "pilot":  # the heartbeat tells the admin about the agent's own requests
-                await approval_requested(tx, approval_id=approval_id, skill=skill.name, arguments=normalized,
-                                         who=WHO[caller], expires_at=expires_at, now=now)
-            duration = (time.perf_counter() - started) * 1000
-            activity_id = await activity.write(
-                tx, ts=self._now(), caller=caller, run_id=run_id, skill=skill.name, module_id=skill.module_id,
-                arguments=arguments, output_summary=None, status="pending", outcome="too_early",
-                error_kind=ErrorKind.APPROVAL_REQUIRED, error=message, duration_ms=duration, attempts=0,
-            )
-        return CallResult(skill.name, False, error_kind=ErrorKind.APPROVAL_REQUIRED, message=message,
-                          outcome="too_early", duration_ms=duration, activity_id=activity_id,
-                          approval_id=approval_id)
+        queued = await requests.queue(self.store, self.clock.now(), skill, normalized, arguments, run_id, caller,
+                                      started, kind)
+        return CallResult(skill.name, False, error_kind=ErrorKind.APPROVAL_REQUIRED, message=queued.message,
+                          outcome="too_early", duration_ms=queued.duration_ms, activity_id=queued.activity_id,
+                          approval_id=queued.request_id, proposed=kind == "proposal")
 
     async def _refuse(
         self, name: str, skill: Skill | None, arguments: dict[str, Any], caller: Caller, run_id: str | None,

@@ -47,6 +47,7 @@ def platform_actions(agent_on: Gate, *, reasoner: Any = None) -> dict[str, Actio
         "scheduled_publisher": scheduled_publisher,
         "learn": learn,
         "health_self_check": health_self_check,
+        "shadow_digest": shadow_digest,
     }
 
 
@@ -72,3 +73,9 @@ async def health_self_check(app: App, scheduler: Scheduler) -> str:
 
     result = await run_self_check(app)
     return f"ok: {result.status}"
+
+
+async def shadow_digest(app: App, scheduler: Scheduler) -> str:
+    from server.trust.digest import send
+
+    return await send(app)

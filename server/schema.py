@@ -273,4 +273,19 @@ CORE_MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX notifications_coalesce ON notifications(kind, coalesce_key, created_at);
         """,
     ),
+    (
+        7,
+        """
+        -- Trust building (Pattern 1): a request is an approval (an approve-trust skill) or a proposal
+        -- (anything the agent would write in shadow mode), with the model's stated reason and the
+        -- objective it served. The owner's trust choice per skill and per module lives beside the
+        -- code's default (skills.trust), in columns seeding never writes.
+        ALTER TABLE approvals ADD COLUMN kind TEXT NOT NULL DEFAULT 'approval';
+        ALTER TABLE approvals ADD COLUMN reason TEXT;
+        ALTER TABLE approvals ADD COLUMN objective TEXT;
+        ALTER TABLE skills ADD COLUMN trust_override TEXT;
+        ALTER TABLE modules ADD COLUMN trust_override TEXT;
+        CREATE INDEX approvals_skill ON approvals(skill, id);
+        """,
+    ),
 ]

@@ -1,11 +1,13 @@
-"""Approvals: actions the agent asked to take with an `approve`-trust skill, waiting for a person.
+"""Approvals: actions the agent asked to take with an `approve`-trust skill, waiting for a person,
+and proposals: what it would have done in shadow mode (kind ``proposal``), with its reason.
 
 pending -> approved -> executed | failed   (run by the next heartbeat, at most once)
 pending -> rejected                        (a person said no)
 pending -> expired                         (nobody decided within 48 h)
 
 Deciding is a person's act: the agent and automations are refused, so the agent can
-never approve its own request.
+never approve its own request. A rejection's reason is filed in the agent's memory
+(``feedback:rejected:<id>``), so the next cycles read it among their notes.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from skills import Filters, SkillContext, SkillFailed, fetch_one, fetch_page, sk
 
 PEOPLE = ("mcp", "cli")
 Status = Literal["pending", "approved", "rejected", "executed", "failed", "expired"]
+Kind = Literal["approval", "proposal"]
 
 
 def _approval(row: dict[str, Any]) -> Approval:
@@ -42,6 +45,13 @@ async def _decide(ctx: SkillContext, approval_id: int, status: str, note: str) -
     await ctx.db.execute(
         "UPDATE approvals SET status = ?, decided_at = ?, decided_by = ?, result = ? WHERE id = ?",
         (status, now, ctx.caller, note or None, approval_id))
+    if status == "rejected" and row["requested_by"] == "pilot":
+        lesson = (f"A person rejected {row['kind']} #{approval_id}: {row['skill']} with {row['arguments']}. "
+                  f"Reason: {note or 'none given'}. Do not ask for this again unless the situation changed.")
+        await ctx.db.execute(
+            "INSERT INTO memory (key, value, category, updated_at) VALUES (?, ?, 'feedback', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            (f"feedback:rejected:{approval_id}", lesson, now))
     await ctx.emit(f"approval.{status}", {"id": approval_id, "skill": row["skill"]})
     updated = await ctx.db.fetchone("SELECT * FROM approvals WHERE id = ?", (approval_id,))
     assert updated is not None
@@ -55,21 +65,24 @@ async def _decide(ctx: SkillContext, approval_id: int, status: str, note: str) -
     read_only=True,
     instructions="""
     Actions the agent wants to take with skills that need a person's approval (bulk
-    email, deletes, refunds...), with the exact arguments. Default: pending ones, oldest
-    first. Pending requests expire 48 h after they were made.
+    email, deletes, refunds...), with the exact arguments, and in shadow mode its proposals
+    (kind proposal: what it would have done, its stated reason and objective). Default:
+    pending ones, oldest first. Pending requests expire 48 h after they were made.
     """,
 )
 async def list_approvals(
-    ctx: SkillContext, status: Status | None = "pending", limit: int = 20, offset: int = 0,
+    ctx: SkillContext, status: Status | None = "pending", kind: Kind | None = None, limit: int = 20,
+    offset: int = 0,
 ) -> ApprovalPage:
-    """List the agent's approval requests (pending by default) with their arguments.
+    """List the agent's approval requests and proposals (pending by default) with their arguments.
 
     Args:
         status: Only requests in this state; null for all.
+        kind: Only approvals (approve-trust calls) or proposals (shadow mode); null for both.
         limit: Page size (1-200).
         offset: Rows to skip.
     """
-    filters = Filters().add("status = ?", status)
+    filters = Filters().add("status = ?", status).add("kind = ?", kind)
     return await fetch_page(
         ctx.db, ApprovalPage, select="*", from_="approvals", filters=filters, order_by="id", limit=limit, offset=offset,
         item=_approval)
@@ -80,8 +93,9 @@ async def list_approvals(
     examples=("yes, do it", "allow the agent's action"),
     synonyms=("yes", "allow", "okay", "go ahead", "confirm"),
     instructions="""
-    A person approves a pending request: the action runs, exactly as requested, on the
-    agent's next heartbeat, and its result is recorded on the approval. Read the
+    A person approves a pending request (an approval or a proposal): the action runs once,
+    exactly as requested, on the agent's next heartbeat (`pilothouse approvals approve` runs
+    it at once), and its result is recorded on the approval. Read the
     arguments first (pilot_list_approvals). Only people can approve (chat or CLI).
     """,
 )

@@ -20,6 +20,9 @@ class Approval(Record):
     decided_at: str | None
     decided_by: str | None
     result: str | None
+    kind: str = "approval"
+    reason: str | None = None
+    objective: str | None = None
 
 
 class ApprovalPage(Page[Approval]):

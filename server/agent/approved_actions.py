@@ -1,6 +1,6 @@
 """The heartbeat's follow-through on approvals (the path that broke on the reference platform).
 
-- Pending requests past their 48 h expiry become ``expired``.
+- Pending requests (approvals and shadow-mode proposals alike) past their 48 h expiry become ``expired``.
 - Every ``approved`` request runs once, through the executor, as whoever asked (the agent, an
   automation, a platform job) with ``approved=True``; the approval ends ``executed`` or ``failed`` with the result. The
   row is claimed before the call (compare-and-set), so a crash or a second process
@@ -46,24 +46,37 @@ async def expire(app: App) -> list[Settled]:
 async def execute_approved(app: App) -> list[Settled]:
     done = []
     for row in await approvals.approved(app.store):
-        started = app.clock.now().isoformat(timespec="seconds")
-        if not await approvals.claim(app.store, row["id"], dumps({"started_at": started})):
-            continue  # another process took it
-        # Run as whoever asked (the agent, an automation, a platform job): the activity row says so.
-        caller: Caller = "automation" if row["requested_by"] == "automation" else (
-            "system" if row["requested_by"] == "system" else "pilot")
-        result = await app.executor.call(row["skill"], json.loads(row["arguments"]), caller=caller,
-                                         run_id=row["run_id"], approved=True)
-        status = "executed" if result.ok else "failed"
-        detail = result.text if result.ok else f"{result.error_kind}: {result.message}"
-        async with app.store.transaction() as tx:
-            await approvals.settle(tx, row["id"], status=status, result=dumps(
-                {"ok": result.ok, "activity_id": result.activity_id, "detail": detail[:2000], "started_at": started}))
-            if not result.ok:
-                await notify_admin(tx, kind="approval_failed", title=f"Approved action {row['skill']} failed",
-                                   body=f"Approval #{row['id']} ran and failed: {detail}", now=app.clock.now())
-        done.append(Settled(row["id"], row["skill"], status, detail[:500], result.activity_id))
+        settled = await _run(app, row)
+        if settled is not None:
+            done.append(settled)
     return done
+
+
+async def execute_one(app: App, approval_id: int) -> Settled | None:
+    """Run one approved request now (``pilothouse approvals approve`` on a proposal); None when it is not
+    approved or another process took it first."""
+    row = await approvals.get(app.store, approval_id)
+    return await _run(app, row) if row is not None and row["status"] == "approved" else None
+
+
+async def _run(app: App, row: dict[str, Any]) -> Settled | None:
+    started = app.clock.now().isoformat(timespec="seconds")
+    if not await approvals.claim(app.store, row["id"], dumps({"started_at": started})):
+        return None  # another process took it
+    # Run as whoever asked (the agent, an automation, a platform job): the activity row says so.
+    caller: Caller = "automation" if row["requested_by"] == "automation" else (
+        "system" if row["requested_by"] == "system" else "pilot")
+    result = await app.executor.call(row["skill"], json.loads(row["arguments"]), caller=caller,
+                                     run_id=row["run_id"], approved=True)
+    status = "executed" if result.ok else "failed"
+    detail = result.text if result.ok else f"{result.error_kind}: {result.message}"
+    async with app.store.transaction() as tx:
+        await approvals.settle(tx, row["id"], status=status, result=dumps(
+            {"ok": result.ok, "activity_id": result.activity_id, "detail": detail[:2000], "started_at": started}))
+        if not result.ok:
+            await notify_admin(tx, kind="approval_failed", title=f"Approved action {row['skill']} failed",
+                               body=f"Approval #{row['id']} ran and failed: {detail}", now=app.clock.now())
+    return Settled(row["id"], row["skill"], status, detail[:500], result.activity_id)
 
 
 async def notify_new_requests(app: App, after_id: int) -> int:

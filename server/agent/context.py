@@ -57,6 +57,14 @@ async def count_active_objectives(db: Database) -> int:
     return int(await db.fetchval("SELECT COUNT(*) FROM objectives WHERE status = 'active'") or 0)
 
 
+async def objective_goals(db: Database, ids: list[int]) -> dict[int, str]:
+    """``id -> goal`` of the given objectives (what a shadow proposal served)."""
+    if not ids:
+        return {}
+    rows = await db.fetchall(f"SELECT id, goal FROM objectives WHERE id IN ({','.join('?' * len(ids))})", tuple(ids))
+    return {int(r["id"]): str(r["goal"]) for r in rows}
+
+
 async def active_objectives(db: Database, now: datetime) -> list[dict[str, Any]]:
     """Active objectives no other run has checked out, most urgent first."""
     return await db.fetchall(

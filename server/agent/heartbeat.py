@@ -32,6 +32,7 @@ from server.agent.settings import AgentSettings, load
 from server.resilience import backoff
 from server.scheduler import lease
 from server.tables import activity, runs
+from server.trust.review import link_objectives
 
 if TYPE_CHECKING:
     from server.app import App
@@ -119,6 +120,7 @@ async def _work(app: App, settings: AgentSettings, record: CycleRecord, reasoner
         with anyio.CancelScope(shield=True):
             await release_objectives(app, ctx.objective_ids)
     record.apply(outcome)
+    await link_objectives(app, record.run_id, ctx.objective_ids)  # what its shadow proposals served
 
 
 async def _close(app: App, record: CycleRecord, *, state_too: bool = True) -> CycleRecord:

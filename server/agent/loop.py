@@ -14,7 +14,9 @@
 
 Calls are made as ``caller="pilot"`` even for ``pilothouse ask``: a person asked, but the
 model chooses the calls and their arguments, so the agent's rules apply (``approve`` skills
-are queued for approval instead of running, ``notify`` skills tell the administrator).
+are queued for approval instead of running, ``notify`` skills tell the administrator, and in
+shadow mode every write becomes a proposal: the model is told it was proposed, not done, and
+the proposal keeps what the model said alongside the call as its reason).
 
 Every step (a model call, a tool call) is checkpointed in ``runs`` (see ``checkpoint``), so
 ``run_loop(app, resume_run_id=...)`` continues an interrupted run from its cursor: completed
@@ -42,6 +44,7 @@ from server.providers import AllProvidersFailed, NoProviderAvailable, ProviderCh
 from server.providers.openai_compat import parse_call
 from server.providers.settings import HOW_TO_CONFIGURE, check_tier
 from server.resilience.loop_guard import LoopGuard
+from server.tables import approvals
 from server.tokens import get_counter
 
 if TYPE_CHECKING:
@@ -259,8 +262,11 @@ async def _tool_step(run: _Run, call: ToolCall) -> bool:
             await _save(run)
             return False
         text = result.text
+        if result.proposed and result.approval_id is not None:  # shadow mode: keep why the model wanted it
+            await approvals.note_reason(run.app.store, result.approval_id, _stated_reason(cp.messages))
         entry.ok, entry.activity_id = result.ok, result.activity_id
-        entry.error_kind = str(result.error_kind) if result.error_kind is not None else None
+        entry.error_kind = "proposed" if result.proposed else (
+            str(result.error_kind) if result.error_kind is not None else None)
         entry.message = "" if result.ok else result.message[:300]
     text, entry.truncated = truncate(text)
     record.tool_calls.append(entry)
@@ -291,6 +297,12 @@ def _pending(messages: list[dict[str, Any]]) -> list[ToolCall]:
         return [parse_call(c["id"], c["function"]["name"], c["function"]["arguments"])
                 for c in message.get("tool_calls") or () if c["id"] not in answered]
     return []
+
+
+def _stated_reason(messages: list[dict[str, Any]]) -> str:
+    """What the model said alongside its tool calls (the newest assistant message's text)."""
+    said = next((m.get("content") for m in reversed(messages) if m["role"] == "assistant"), None)
+    return (said or "").strip()[:1000] or "(the model gave no reason)"
 
 
 def _as_executed(name: str, arguments: dict[str, Any]) -> tuple[str, dict[str, Any]]:

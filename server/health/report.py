@@ -27,6 +27,7 @@ from server.resilience.evaluation import flagged_skills
 from server.scheduler.schedules import PLATFORM_SCHEDULES
 from server.tables import memory, runs, skill_state
 from server.tables.skill_state import enabled_skill_rows
+from server.trust.policy import standings
 
 if TYPE_CHECKING:
     from server.app import App
@@ -80,6 +81,9 @@ class SkillStates(BaseModel):
     open_breakers: list[str]
     paused: list[str]
     flagged: list[str]
+    # Listed, not findings: an owner loosens a skill on purpose (server/trust/policy.py).
+    trust_loosened: list[str] = []
+    trust_suggestions: list[str] = []
 
 
 class Database(BaseModel):
@@ -179,7 +183,10 @@ async def _skill_states(app: App, now: datetime) -> SkillStates:
     paused = [r["name"] for r in await skill_state.paused_skills(app.store)]
     broken = [r["skill"] for r in await skill_state.open_breakers(app.store)]
     flagged = [f.skill for f in await flagged_skills(app.store, now)]
-    return SkillStates(open_breakers=broken, paused=paused, flagged=flagged)
+    trust = await standings(app)
+    return SkillStates(open_breakers=broken, paused=paused, flagged=flagged,
+                       trust_loosened=[f"{s.skill}: {s.trust} (default {s.default})" for s in trust if s.loosened],
+                       trust_suggestions=[s.suggestion for s in trust if s.suggestion])
 
 
 async def _providers(app: App, now: datetime) -> list[ProviderState]:

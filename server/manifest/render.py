@@ -122,8 +122,17 @@ def required_only(schema: dict[str, Any]) -> dict[str, Any]:
     defs = schema.get("$defs", {})
     used = _refs(properties, defs)
     if used:
-        result["$defs"] = {k: v for k, v in defs.items() if k in used}
+        result["$defs"] = {k: _required_fields(v) for k, v in defs.items() if k in used}
     return result
+
+
+def _required_fields(definition: Any) -> Any:
+    """A nested object keeps its required fields too, by the same rule (all of them when none is required:
+    an empty object would say nothing); describe_skill shows the rest."""
+    if not isinstance(definition, dict) or not definition.get("required"):
+        return definition
+    kept = {k: v for k, v in definition.get("properties", {}).items() if k in definition["required"]}
+    return {**definition, "properties": kept}
 
 
 def _refs(value: Any, defs: dict[str, Any], seen: set[str] | None = None) -> set[str]:

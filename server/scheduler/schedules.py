@@ -21,10 +21,11 @@ PLATFORM_SCHEDULES: dict[str, str] = {
     "scheduled_publisher": "*/5 * * * *",
     "learn": "0 3 * * *",
     "health_self_check": "0 */6 * * *",
+    "shadow_digest": "0 8 * * *",
 }
 # The agent's own work: its heartbeat, its nightly learning, and the self-check that opens self-heal
 # objectives for it. The composition root gates these on the agent being on.
-AGENT_SCHEDULES = frozenset({"heartbeat", "learn", "health_self_check"})
+AGENT_SCHEDULES = frozenset({"heartbeat", "learn", "health_self_check", "shadow_digest"})
 
 
 async def register(tx: Database, now: datetime, *, heartbeat_cron: str | None = None) -> list[str]:

@@ -1,5 +1,8 @@
 """The ``approvals`` table: requests to run a skill that a person decides.
 
+Two kinds: an ``approval`` (an approve-trust call the caller could not run) and a ``proposal``
+(a call the agent would have made in shadow mode, with its stated reason and objective).
+
     pending -> approved | rejected (a person) | expired (nobody decided in time)
     approved -> executed | failed (the heartbeat ran it)
 
@@ -13,7 +16,7 @@ from skills.context import Database, Row
 
 
 async def queue(db: Database, *, skill: str, arguments: str, run_id: str | None, requested_by: str,
-                requested_at: str, expires_at: str) -> tuple[int, bool]:
+                requested_at: str, expires_at: str, kind: str = "approval") -> tuple[int, bool]:
     """A new ``pending`` request, or the one already pending for this skill and these arguments:
     ``(id, created)``. ``arguments`` is the normalized JSON text (the same call, the same text).
 
@@ -25,9 +28,9 @@ async def queue(db: Database, *, skill: str, arguments: str, run_id: str | None,
     if existing is not None:
         return int(existing), False
     result = await db.execute(
-        "INSERT INTO approvals (skill, arguments, run_id, status, requested_by, requested_at, expires_at) "
-        "VALUES (?, ?, ?, 'pending', ?, ?, ?)",
-        (skill, arguments, run_id, requested_by, requested_at, expires_at),
+        "INSERT INTO approvals (skill, arguments, run_id, status, requested_by, requested_at, expires_at, kind) "
+        "VALUES (?, ?, ?, 'pending', ?, ?, ?, ?)",
+        (skill, arguments, run_id, requested_by, requested_at, expires_at, kind),
     )
     return int(result.lastrowid or 0), True
 
@@ -63,11 +66,12 @@ async def settle(db: Database, approval_id: int, *, status: str, result: str) ->
 
 
 async def pending_after(db: Database, after_id: int) -> list[Row]:
-    """``id, skill, arguments, expires_at`` of the agent's pending requests newer than ``after_id``
-    (an automation's or the system's were announced when they were queued)."""
+    """``id, skill, arguments, expires_at`` of the agent's pending approvals newer than ``after_id``
+    (an automation's or the system's were announced when they were queued; proposals go in the
+    daily shadow digest instead)."""
     return await db.fetchall(
         "SELECT id, skill, arguments, expires_at FROM approvals WHERE id > ? AND status = 'pending' "
-        "AND requested_by = 'pilot' ORDER BY id", (after_id,))
+        "AND requested_by = 'pilot' AND kind = 'approval' ORDER BY id", (after_id,))
 
 
 async def pending(db: Database, limit: int) -> list[Row]:
@@ -85,3 +89,42 @@ async def recently_decided(db: Database, limit: int) -> list[Row]:
 
 async def pending_count(db: Database) -> int:
     return int(await db.fetchval("SELECT COUNT(*) FROM approvals WHERE status = 'pending'") or 0)
+
+
+async def get(db: Database, approval_id: int) -> Row | None:
+    return await db.fetchone("SELECT * FROM approvals WHERE id = ?", (approval_id,))
+
+
+async def note_reason(db: Database, approval_id: int, reason: str) -> None:
+    """The model's stated reason for a proposal, kept only when none is recorded yet (a repeat keeps the first)."""
+    await db.execute("UPDATE approvals SET reason = ? WHERE id = ? AND reason IS NULL", (reason, approval_id))
+
+
+async def note_objective(db: Database, run_id: str, objective: str) -> None:
+    """The objective(s) a run's proposals served, on those that have none yet."""
+    await db.execute("UPDATE approvals SET objective = ? WHERE run_id = ? AND kind = 'proposal' "
+                     "AND objective IS NULL", (objective, run_id))
+
+
+# Decided by a person: approved, then executed or failed when it ran.
+_APPROVED = "('approved', 'executed', 'failed')"
+
+
+async def ladder(db: Database) -> list[Row]:
+    """Per skill, over the agent's requests of both kinds: ``skill, approved, rejected, streak``
+    (approvals since the skill's last rejection, in request order)."""
+    return await db.fetchall(
+        f"SELECT a.skill, SUM(CASE WHEN a.status IN {_APPROVED} THEN 1 ELSE 0 END) AS approved, "
+        "SUM(CASE WHEN a.status = 'rejected' THEN 1 ELSE 0 END) AS rejected, "
+        f"SUM(CASE WHEN a.status IN {_APPROVED} AND a.id > COALESCE((SELECT MAX(r.id) FROM approvals r "
+        "WHERE r.skill = a.skill AND r.status = 'rejected' AND r.requested_by = 'pilot'), 0) THEN 1 ELSE 0 END) "
+        "AS streak FROM approvals a WHERE a.requested_by = 'pilot' GROUP BY a.skill ORDER BY a.skill")
+
+
+async def proposals_since(db: Database, since: str) -> list[Row]:
+    """Per skill, the proposals made since ``since``: ``skill, proposed, approved, rejected, pending``."""
+    return await db.fetchall(
+        f"SELECT skill, COUNT(*) AS proposed, SUM(CASE WHEN status IN {_APPROVED} THEN 1 ELSE 0 END) AS approved, "
+        "SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END) AS rejected, "
+        "SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END) AS pending "
+        "FROM approvals WHERE kind = 'proposal' AND requested_at >= ? GROUP BY skill ORDER BY skill", (since,))

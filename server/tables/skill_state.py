@@ -10,9 +10,11 @@ from typing import Any
 
 from skills.context import Database, Row
 
-# Everything a call needs to know before it runs, in one indexed read.
+# Everything a call needs to know before it runs, in one indexed read (the owner's trust choice
+# included: server/tables/trust.py).
 CALL_STATE_SQL = (
     "SELECT s.enabled, s.paused_reason, m.enabled AS module_enabled, m.settings, st.breaker, "
+    "COALESCE(s.trust_override, m.trust_override) AS trust_override, "
     "st.open_until, st.consecutive_failures, st.consecutive_hard_negatives, st.cooldown_s "
     "FROM skills s JOIN modules m ON m.id = s.module_id LEFT JOIN skill_state st ON st.skill = s.name "
     "WHERE s.name = ?"

@@ -1,4 +1,4 @@
-"""`pilothouse agent enable|disable|status`: the opt-in agent (Pattern 1).
+"""`pilothouse agent enable|disable|status|mode`: the opt-in agent (Pattern 1).
 
 The agent and scheduler code is imported inside the commands: every CLI start (``serve``
 included) parses this module, and croniter alone costs ~8 ms to import.
@@ -7,6 +7,7 @@ included) parses this module, and croniter alone costs ~8 ms to import.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 from typing import Any
 
@@ -22,7 +23,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--heartbeat", metavar="CRON", help="heartbeat schedule, e.g. '*/15 * * * *' (default every 30 min)")
     p.add_argument("--active-hours", metavar="HH:MM-HH:MM", help="only beat in this window, e.g. 08:00-20:00")
     p.add_argument("--timezone", help="timezone of the active hours (IANA name, default UTC)")
+    p.add_argument("--shadow", action="store_true", help="start in shadow mode: the agent only proposes its writes")
     p.set_defaults(handler=enable)
+    p = actions.add_parser("mode", help="shadow (the agent proposes, a person reviews) or live; no argument: show it")
+    p.add_argument("mode", nargs="?", choices=["shadow", "live"])
+    p.set_defaults(handler=set_mode)
     p = actions.add_parser("disable", help="turn the agent off; data, memory and schedules are kept")
     p.set_defaults(handler=disable)
     p = actions.add_parser("status", help="on or off, schedules, last heartbeat, what waits for a person")
@@ -33,10 +38,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 async def enable(args: argparse.Namespace) -> int:
     from server.agent.bootstrap import PILOT, enable_agent
     from server.scheduler.cron import CronError
+    from server.trust import mode as trust_mode
 
     async with instance(args) as app:
         try:
+            was = await trust_mode.current(app.store)
+            shadow = getattr(args, "shadow", False)  # `modules enable pilot` comes here without the flag
+            if shadow:  # before the switch when the module has a row: never a live beat in between
+                with contextlib.suppress(ModuleError):
+                    await trust_mode.set_mode(app, "shadow", who="cli")
             report = await enable_agent(app, heartbeat_cron=args.heartbeat)
+            if shadow:
+                await trust_mode.set_mode(app, "shadow", who="cli")
+                if was != "shadow":
+                    report.changes.append("mode: shadow (the agent proposes its writes; review: pilothouse "
+                                          "approvals list)")
             values: dict[str, Any] = {}
             if args.active_hours is not None:
                 values["active_hours"] = None if args.active_hours in ("", "always") else args.active_hours
@@ -57,6 +73,27 @@ async def enable(args: argparse.Namespace) -> int:
         for change in report.changes:
             line(f"  - {change}")
     _provider_hint()
+    return 0
+
+
+async def set_mode(args: argparse.Namespace) -> int:
+    from server.trust import mode as trust_mode
+
+    async with instance(args) as app:
+        if args.mode is None:
+            line(f"agent mode: {await trust_mode.current(app.store)}")
+            return 0
+        try:
+            before, after = await trust_mode.set_mode(app, args.mode, who="cli")
+        except ModuleError as exc:
+            raise CliError("the agent was never turned on; start it in shadow mode with: "
+                           "pilothouse agent enable --shadow") from exc
+    if before == after:
+        line(f"agent mode: already {after}")
+    elif after == "shadow":
+        line("agent mode: shadow (was live): the agent's writes become proposals; review: pilothouse approvals list")
+    else:
+        line("agent mode: live (was shadow): the agent acts within each skill's trust (pilothouse skills list)")
     return 0
 
 
@@ -92,11 +129,13 @@ async def status(args: argparse.Namespace) -> int:
     from server.scheduler import schedules
     from server.scheduler.lease import holder_of
     from server.tables import approvals, notifications, runs
+    from server.trust import mode as trust_mode
 
     async with instance(args) as app:
         now = app.clock.now()
         data: dict[str, Any] = {
             "enabled": await agent_enabled(app),
+            "mode": await trust_mode.current(app.store),
             "settings": await app.modules.settings(PILOT),
             "schedules": await schedules.listing(app.store),
             "last_heartbeat": await runs.last_heartbeat(app.store),
@@ -111,7 +150,7 @@ async def status(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(data)
         return 0
-    line(f"agent: {'ON' if data['enabled'] else 'off'}")
+    line(f"agent: {'ON' if data['enabled'] else 'off'}   mode: {data['mode']}")
     beat = data["last_heartbeat"]
     if beat:
         line(f"last heartbeat: #{beat['id']} {beat['status']} at {beat['started_at']} "

@@ -1,63 +1,101 @@
 """`pilothouse approvals list|approve ID|reject ID`: a person's decisions on the agent's requests.
 
-Decisions go through the executor like any call (caller ``cli``), so they are logged in
-the activity feed; an approved action runs on the agent's next heartbeat.
+Two kinds wait here: approvals (an approve-trust skill the agent asked to run) and proposals
+(what the agent would have done in shadow mode, with its reason and objective). Decisions go
+through the executor like any call (caller ``cli``), so they are logged in the activity feed.
+An approved approval runs on the agent's next heartbeat; an approved proposal runs at once,
+once, as the agent (server/trust/review.py). A rejection's reason goes into the agent's memory.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 from typing import Any
 
 from server.cli.commands.common import add_json_flag, instance
 from server.cli.output import CliError, emit_json, line, table
+from server.errors import ConfigError
+
+ARGUMENTS_WIDTH = 60
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("approvals", help="what the agent asks to do, waiting for a person; approve or reject")
+    parser = sub.add_parser("approvals", help="what the agent asks or proposes to do, waiting for a person")
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-    p = actions.add_parser("list", help="pending requests (or --status / --all)")
+    p = actions.add_parser("list", help="pending requests and proposals (or --status / --all, --kind)")
     p.add_argument("--status", choices=["pending", "approved", "rejected", "executed", "failed", "expired"],
                    default="pending")
     p.add_argument("--all", action="store_true", help="every request, whatever its state")
+    p.add_argument("--kind", choices=["approval", "proposal"], help="only approvals, or only proposals")
     add_json_flag(p)
     p.set_defaults(handler=list_approvals)
-    p = actions.add_parser("approve", help="approve a request; it runs on the next heartbeat")
+    p = actions.add_parser("approve", help="approve a request (it runs on the next heartbeat) or a proposal "
+                                           "(it runs now, once)")
     p.add_argument("id", type=int)
     p.add_argument("--note", default="")
     p.set_defaults(handler=approve)
-    p = actions.add_parser("reject", help="reject a request; it never runs")
+    p = actions.add_parser("reject", help="reject a request; it never runs, and the agent remembers why")
     p.add_argument("id", type=int)
-    p.add_argument("--reason", default="")
+    p.add_argument("--reason", default="", help="why: the agent reads it in later cycles")
     p.set_defaults(handler=reject)
 
 
-async def _call(args: argparse.Namespace, skill: str, arguments: dict[str, Any]) -> dict[str, Any]:
-    async with instance(args) as app:
-        result = await app.executor.call(skill, arguments, caller="cli")
-    if not result.ok:
-        raise CliError("; ".join(p.strip() for p in result.message.splitlines() if p.strip()), code=1)
-    assert result.output is not None
-    return result.output
+def readable(arguments: dict[str, Any], width: int = ARGUMENTS_WIDTH) -> str:
+    """``key=value`` pairs on one line, long values cut: what a person scans in a table."""
+    text = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in arguments.items()) or "-"
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 async def list_approvals(args: argparse.Namespace) -> int:
-    page = await _call(args, "pilot_list_approvals", {"status": None if args.all else args.status, "limit": 200})
+    async with instance(args) as app:
+        result = await app.executor.call("pilot_list_approvals", {
+            "status": None if args.all else args.status, "kind": args.kind, "limit": 200}, caller="cli")
+    if not result.ok or result.output is None:
+        raise CliError(result.message, code=1)
+    items = result.output["items"]
     if args.json:
-        emit_json(page["items"])
+        emit_json(items)
         return 0
-    table(page["items"], ["id", "skill", "arguments", "status", "requested_at", "expires_at", "decided_by"])
-    line(f"\n{page['total']} request(s)")
+    rows = [{**item, "arguments": readable(item["arguments"]), "reason": (item.get("reason") or "")[:50],
+             "objective": (item.get("objective") or "")[:30]} for item in items]
+    table(rows, ["id", "kind", "skill", "arguments", "status", "reason", "objective", "expires_at"])
+    line(f"\n{result.output['total']} request(s)")
+    if any(i["kind"] == "proposal" and i["status"] == "pending" for i in items):
+        line("approve one (it runs now, once): pilothouse approvals approve ID; "
+             "reject: pilothouse approvals reject ID --reason '...'")
     return 0
 
 
 async def approve(args: argparse.Namespace) -> int:
-    item = await _call(args, "pilot_approve", {"approval_id": args.id, "note": args.note})
-    line(f"approval #{item['id']} approved: {item['skill']} runs on the next heartbeat")
+    from server.trust import review
+
+    async with instance(args) as app:
+        try:
+            decided = await review.approve(app, args.id, args.note)
+        except ConfigError as exc:
+            raise CliError(str(exc), code=1) from exc
+    item = decided.request
+    if item["kind"] != "proposal":
+        line(f"approval #{item['id']} approved: {item['skill']} runs on the next heartbeat")
+    elif decided.ran is None:
+        line(f"proposal #{item['id']} approved: {item['skill']} runs on the next heartbeat")
+    else:
+        line(f"proposal #{item['id']} approved and run: {item['skill']} {decided.ran.status}: {decided.ran.detail}")
+        if decided.ran.status != "executed":
+            return 1
     return 0
 
 
 async def reject(args: argparse.Namespace) -> int:
-    item = await _call(args, "pilot_reject", {"approval_id": args.id, "reason": args.reason})
-    line(f"approval #{item['id']} rejected: {item['skill']} will not run")
+    from server.trust import review
+
+    async with instance(args) as app:
+        try:
+            decided = await review.reject(app, args.id, args.reason)
+        except ConfigError as exc:
+            raise CliError(str(exc), code=1) from exc
+    item = decided.request
+    line(f"{item['kind']} #{item['id']} rejected: {item['skill']} will not run"
+         + ("; the agent will read your reason" if args.reason else "; give --reason so the agent learns why"))
     return 0

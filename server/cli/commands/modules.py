@@ -6,6 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from server.cli.commands.common import add_json_flag, instance
+from server.cli.commands.skills import add_trust_arguments, trust_level
 from server.cli.output import CliError, emit_json, line, table
 
 AGENT = "pilot"  # the agent's module: enabling it is turning the agent on (server/agent/bootstrap.py)
@@ -29,6 +30,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("module")
     p.add_argument("settings", nargs="+", metavar="KEY=VALUE")
     p.set_defaults(handler=configure)
+    p = actions.add_parser("trust", help="set every skill of a module to auto|notify|approve (or --default)")
+    add_trust_arguments(p, "module")
+    p.set_defaults(handler=trust)
 
 
 async def list_modules(args: argparse.Namespace) -> int:
@@ -108,4 +112,16 @@ async def configure(args: argparse.Namespace) -> int:
     async with instance(args) as app:
         settings = await app.modules.configure(args.module, values)
     line(f"{args.module} settings: {', '.join(sorted(settings))}")
+    return 0
+
+
+async def trust(args: argparse.Namespace) -> int:
+    from server.trust.policy import set_module_trust
+
+    level = trust_level(args)
+    async with instance(args) as app:
+        changes = await set_module_trust(app, args.module, level, who="cli")
+    for change in changes:
+        line(f"{change.skill}: trust {change.before} -> {change.after}")
+    line(f"{args.module}: {len(changes)} skill(s) changed" + ("" if changes else " (already at that level)"))
     return 0

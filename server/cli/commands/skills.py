@@ -32,6 +32,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = actions.add_parser("resume", help="resume a paused skill and reset its breaker")
     p.add_argument("name")
     p.set_defaults(handler=resume)
+    p = actions.add_parser("trust", help="set a skill's trust on this instance: auto|notify|approve (or --default)")
+    add_trust_arguments(p, "name")
+    p.set_defaults(handler=trust)
+
+
+def add_trust_arguments(p: argparse.ArgumentParser, target: str) -> None:
+    """LEVEL or --default, shared by `skills trust` and `modules trust`."""
+    p.add_argument(target)
+    p.add_argument("level", nargs="?", choices=["auto", "notify", "approve"])
+    p.add_argument("--default", action="store_true", help="back to the default level")
 
 
 def _hints(skill: Skill) -> str:
@@ -43,7 +53,10 @@ def _hints(skill: Skill) -> str:
 
 async def catalog(app: App, include_disabled: bool = False, module: str | None = None) -> list[dict[str, Any]]:
     """One row per skill: what `skills list` prints and docs/skills.md is made from."""
+    from server.trust.policy import standings
+
     rows = await skill_state.catalog_state(app.store)
+    trust = {s.skill: s for s in await standings(app, only_enabled=False)}
     flagged = {f.skill for f in await flagged_skills(app.store, app.clock.now())}
     result = []
     for skill in sorted(app.registry.skills.values(), key=lambda s: (s.module_id, s.name)):
@@ -53,8 +66,14 @@ async def catalog(app: App, include_disabled: bool = False, module: str | None =
             continue
         if not include_disabled and not row.get("module_enabled"):
             continue
+        standing = trust.get(skill.name)
+        level = standing.trust if standing else skill.trust
         result.append({
-            "module": skill.module_id, "name": skill.name, "title": skill.title, "trust": skill.trust,
+            "module": skill.module_id, "name": skill.name, "title": skill.title,
+            "trust": level, "default_trust": skill.trust,
+            "reviews": f"{standing.approved}/{standing.rejected}" if standing and (
+                standing.approved or standing.rejected) else "",
+            "suggestion": standing.suggestion if standing else None,
             "hints": _hints(skill), "enabled": enabled, "paused": row.get("paused_reason"),
             "breaker": row.get("breaker") or "closed", "flagged": skill.name in flagged,
             "category": skill.category, "scope": skill.scope, "description": skill.description,
@@ -69,8 +88,15 @@ async def list_skills(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(rows)
     else:
-        table(rows, ["module", "name", "title", "trust", "hints", "enabled", "paused", "breaker", "flagged"])
-        line(f"\n{len(rows)} skills in {len({r['module'] for r in rows})} modules")
+        shown = [{**r, "trust": r["trust"] if r["trust"] == r["default_trust"]
+                  else f"{r['trust']} (default {r['default_trust']})"} for r in rows]
+        table(shown, ["module", "name", "title", "trust", "reviews", "hints", "enabled", "paused", "breaker",
+                     "flagged"])
+        line(f"\n{len(rows)} skills in {len({r['module'] for r in rows})} modules"
+             "   (reviews: the agent's requests a person approved/rejected)")
+        for row in rows:
+            if row["suggestion"]:
+                line(f"trust ladder: {row['suggestion']}")
     return 0
 
 
@@ -106,6 +132,23 @@ async def resume(args: argparse.Namespace) -> int:
         async with app.store.transaction() as tx:
             resumed = await escalation.resume(tx, args.name, app.clock.now())
     line(f"{args.name}: {'resumed' if resumed else 'was not paused; breaker reset'}")
+    return 0
+
+
+def trust_level(args: argparse.Namespace) -> str | None:
+    if args.default == (args.level is not None):
+        raise CliError("give a level (auto, notify or approve) or --default, not both")
+    return None if args.default else str(args.level)
+
+
+async def trust(args: argparse.Namespace) -> int:
+    from server.trust.policy import set_skill_trust
+
+    level = trust_level(args)
+    async with instance(args) as app:
+        change = await set_skill_trust(app, args.name, level, who="cli")
+    line(f"{change.skill}: trust {change.before} -> {change.after}" if change.before != change.after
+         else f"{change.skill}: trust already {change.after}")
     return 0
 
 

@@ -1,0 +1,52 @@
+"""Queueing a call for a person: an approval (an approve-trust call nobody could confirm) or a
+proposal (the agent's write in shadow mode). One pending request per skill and normalized
+arguments: a repeat is that request. The call's one activity row is written with it, ``pending``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from server.notify import approval_requested
+from server.tables import activity, approvals
+from server.trust.gate import request_message
+from skills import ErrorKind, Skill
+from skills.context import Database
+
+APPROVAL_TTL = timedelta(hours=48)  # proposals expire like approvals
+WHO = {"automation": "An automation", "system": "A platform job"}
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    request_id: int
+    message: str
+    activity_id: int
+    duration_ms: float
+
+
+async def queue(store: Any, now: datetime, skill: Skill, normalized: str, arguments: dict[str, Any],
+                run_id: str | None, caller: str, started: float, kind: str) -> Queued:
+    """``store``: the executor's Store (a transaction is opened on it). ``normalized``: the arguments as
+    the input model dumps them, the text two equal calls share."""
+    expires_at = (now + APPROVAL_TTL).isoformat(timespec="seconds")
+    now_iso = now.isoformat(timespec="seconds")
+    async with store.transaction() as tx:
+        db: Database = tx
+        request_id, new = await approvals.queue(
+            db, skill=skill.name, arguments=normalized, run_id=run_id, requested_by=caller,
+            requested_at=now_iso, expires_at=expires_at, kind=kind)
+        message = request_message(kind, skill.name, request_id, new)
+        if new and caller != "pilot":  # the heartbeat tells the admin about the agent's own requests
+            await approval_requested(db, approval_id=request_id, skill=skill.name, arguments=normalized,
+                                     who=WHO[caller], expires_at=expires_at, now=now)
+        duration = (time.perf_counter() - started) * 1000
+        activity_id = await activity.write(
+            db, ts=now_iso, caller=caller, run_id=run_id, skill=skill.name, module_id=skill.module_id,
+            arguments=arguments, output_summary=None, status="pending", outcome="too_early",
+            error_kind=ErrorKind.APPROVAL_REQUIRED, error=message, duration_ms=duration, attempts=0,
+        )
+    return Queued(request_id, message, activity_id, duration)

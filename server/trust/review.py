@@ -1,0 +1,55 @@
+"""A person's review of the agent's requests, from the CLI.
+
+Approve: the decision goes through the executor (``pilot_approve``, caller ``cli``); a proposal
+then runs at once, through the executor once, as the agent and approved (an approval keeps
+running on the next heartbeat, as before). Reject: ``pilot_reject`` files the reason in the
+agent's memory, so later runs learn from it. The heartbeat links a run's proposals to the
+objectives it worked on (``link_objectives``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from server.agent import approved_actions
+from server.agent.approved_actions import Settled
+from server.agent.context import objective_goals
+from server.errors import ConfigError
+from server.tables import approvals
+
+if TYPE_CHECKING:
+    from server.app import App
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    request: dict[str, Any]
+    ran: Settled | None = None
+
+
+async def approve(app: App, request_id: int, note: str = "") -> Decided:
+    request = await _decide(app, "pilot_approve", {"approval_id": request_id, "note": note})
+    if request.get("kind") != "proposal":
+        return Decided(request)
+    return Decided(request, await approved_actions.execute_one(app, request_id))
+
+
+async def reject(app: App, request_id: int, reason: str) -> Decided:
+    return Decided(await _decide(app, "pilot_reject", {"approval_id": request_id, "reason": reason}))
+
+
+async def _decide(app: App, skill: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    result = await app.executor.call(skill, arguments, caller="cli")
+    if not result.ok or result.output is None:
+        raise ConfigError("; ".join(p.strip() for p in result.message.splitlines() if p.strip()))
+    return result.output
+
+
+async def link_objectives(app: App, run_id: str | None, objective_ids: list[int]) -> None:
+    """Record on a run's proposals the objective(s) the cycle worked on."""
+    if run_id is None or not objective_ids:
+        return
+    goals = await objective_goals(app.store, objective_ids)
+    label = "; ".join(f"#{i} {goals.get(i, '')}".strip() for i in objective_ids)
+    await approvals.note_objective(app.store, run_id, label)
