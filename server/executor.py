@@ -36,7 +36,7 @@ from server.tables import activity, approvals
 from server.tables.skill_state import CALL_STATE_SQL
 from server.validation_errors import explain_validation
 from skills import Clock, ErrorKind, Skill, SkillContext, WriteResult
-from skills.context import Database
+from skills.context import Database, ProgressSink
 from skills.contract import CONFIRM_FIELD
 
 log = logging.getLogger(__name__)
@@ -137,9 +137,11 @@ class Executor:
         guard: LoopGuard | None = None,
         approved: bool = False,
         confirm: Confirmer | None = None,
+        progress: ProgressSink | None = None,
     ) -> CallResult:
         """Run one call. ``confirm``: how a person is asked about an unconfirmed approve-trust call
-        from chat or the CLI (None: it is refused with confirmation_required)."""
+        from chat or the CLI (None: it is refused with confirmation_required). ``progress``: where
+        the handler's ``ctx.report_progress`` goes (MCP progress notifications)."""
         started = time.perf_counter()
         arguments = dict(arguments or {})
         skill = self.registry.skills.get(name)
@@ -189,12 +191,13 @@ class Executor:
                                           ErrorKind.CIRCUIT_BROKEN, admission.message)
             probe = admission.probe
         settings = json.loads(row["settings"] or "{}")
-        return await self._run(skill, parsed, arguments, settings, caller, run_id, guard, started, state, probe)
+        return await self._run(skill, parsed, arguments, settings, caller, run_id, guard, started, state, probe,
+                               progress)
 
     async def _run(
         self, skill: Skill, parsed: BaseModel, arguments: dict[str, Any], settings: dict[str, Any],
         caller: Caller, run_id: str | None, guard: LoopGuard | None, started: float,
-        state: dict[str, Any] | None, probe: bool,
+        state: dict[str, Any] | None, probe: bool, progress: ProgressSink | None = None,
     ) -> CallResult:
         call = _Call(skill, arguments, caller, run_id, started, state, probe)
         kwargs = {p: getattr(parsed, p) for p in skill.params}
@@ -205,6 +208,7 @@ class Executor:
             ctx = SkillContext(
                 db=self.store, http=self.http, clock=self.clock, settings=settings, module_id=skill.module_id,
                 skill_name=skill.name, caller=caller, run_id=run_id, retry=attempt, prev_error=prev_error,
+                progress=progress,
             )
             call.attempt, call.prev_error = attempt, prev_error
             output, kind, message, retryable = await self._attempt(call, ctx, kwargs)

@@ -121,6 +121,9 @@ async def merge(ctx: SkillContext, keep_id: int, duplicate_id: int) -> Merged:
     return Merged(kept=await fetch_contact(ctx, keep_id), removed_id=duplicate_id)
 
 
+PROGRESS_EVERY = 500  # rows between progress notifications of an export
+
+
 @skill(title="Export contacts (CSV)", read_only=True, instructions="""
     All contacts (or those with a tag) as CSV with a header row: id, name, email, phone, company,
     tags (semicolon-separated). Quoting follows RFC 4180, so spreadsheets open it as is.
@@ -138,7 +141,10 @@ async def export_csv(ctx: SkillContext, tag: str | None = None) -> CsvExport:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["id", "name", "email", "phone", "company", "tags"])
-    for r in rows:
+    for done, r in enumerate(rows, 1):
         writer.writerow([r["id"], r["name"], r["email"], r["phone"] or "", r["company"] or "",
                          ";".join(json.loads(r["tags"]))])
+        if done % PROGRESS_EVERY == 0:
+            await ctx.report_progress(done, len(rows), "rows written")
+    await ctx.report_progress(len(rows), len(rows), "export ready")
     return CsvExport(rows=len(rows), csv=out.getvalue())
