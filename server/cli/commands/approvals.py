@@ -18,17 +18,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = actions.add_parser("list", help="pending requests (or --status / --all)")
     p.add_argument("--status", choices=["pending", "approved", "rejected", "executed", "failed", "expired"],
-                   default="pending")
+                   default="pending", help="only requests in this state (default pending)")
     p.add_argument("--all", action="store_true", help="every request, whatever its state")
     add_json_flag(p)
     p.set_defaults(handler=list_approvals)
     p = actions.add_parser("approve", help="approve a request; it runs on the next heartbeat")
     p.add_argument("id", type=int)
-    p.add_argument("--note", default="")
+    p.add_argument("--note", default="", help="why you approve, kept with the approval")
     p.set_defaults(handler=approve)
     p = actions.add_parser("reject", help="reject a request; it never runs")
     p.add_argument("id", type=int)
-    p.add_argument("--reason", default="")
+    p.add_argument("--reason", default="", help="why you reject, kept with the approval")
     p.set_defaults(handler=reject)
 
 

@@ -10,7 +10,7 @@ EXIT = {"healthy": 0, "degraded": 1, "unhealthy": 2}
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("health", help="instance health and drift; exits 0/1/2 for healthy/degraded/unhealthy")
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.set_defaults(handler=report)
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     baseline = actions.add_parser("baseline", help="manage the expected skill baseline")
@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = baseline_actions.add_parser("set", help="accept the current enabled skills as the baseline")
     p.set_defaults(handler=set_baseline)
     p = actions.add_parser("check", help="run the self-check now (stores it, opens self-heal objectives)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=self_check)
 
 
