@@ -12,6 +12,7 @@ Progress: when the request carries a progress token, a skill's ``ctx.report_prog
 from __future__ import annotations
 
 import logging
+import warnings
 import weakref
 from typing import Any
 
@@ -19,6 +20,7 @@ import mcp_types as types
 from mcp_types.version import is_version_at_least
 
 from mcp.server.context import ServerRequestContext
+from mcp.shared.exceptions import MCPDeprecationWarning
 from server.executor import CallResult
 from skills.context import ProgressSink
 
@@ -28,6 +30,10 @@ LEVELS: tuple[types.LoggingLevel, ...] = ("debug", "info", "notice", "warning", 
                                           "emergency")
 LOGGER = "pilothouse"
 PER_REQUEST_LOGGING = "2026-07-28"  # from this revision a request opts in through its _meta
+
+# Deliberate: the hosts people use today speak 2025-11-25, where logging is current. The SDK's
+# warning would otherwise land in every host's server log at each call.
+warnings.filterwarnings("ignore", message="The logging capability is deprecated", category=MCPDeprecationWarning)
 
 
 class ClientLog:

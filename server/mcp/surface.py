@@ -52,7 +52,8 @@ from server.version import VERSION
 log = logging.getLogger(__name__)
 
 RESOURCE_PAGE_SIZE = 100
-RESOURCE_NOT_FOUND = -32002  # the code the 2025-11-25 spec gives; data.uri names what was asked for
+# SEP-2164 standardizes -32602 (earlier revisions used -32002); data.uri names what was asked for.
+RESOURCE_NOT_FOUND = types.INVALID_PARAMS
 LIST_TTL_MS = 30_000
 INSTRUCTIONS_URI = "skill://{name}/instructions"
 

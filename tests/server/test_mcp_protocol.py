@@ -55,7 +55,7 @@ async def test_resource_not_found_names_the_uri(app: App, mode: str) -> None:
     async with Client(Surface(app).server, mode=mode) as client:
         with pytest.raises(MCPError) as raised:
             await client.read_resource("skill://nope/instructions")
-        assert raised.value.error.code == RESOURCE_NOT_FOUND
+        assert raised.value.error.code == RESOURCE_NOT_FOUND == types.INVALID_PARAMS  # SEP-2164
         assert raised.value.error.data == {"uri": "skill://nope/instructions"}
 
 
