@@ -1,8 +1,12 @@
-"""The yardstick for benchmarks/mcp_roundtrip.py: a bare SDK MCPServer with one equivalent tool."""
+"""The yardstick for benchmarks/mcp_roundtrip.py (stdio) and benchmarks/http_throughput.py (``--http PORT``):
+a bare SDK MCPServer with one equivalent tool."""
+
+import sys
 
 from mcp.server import MCPServer
 
-server = MCPServer("bare")
+# WARNING, as `pilothouse serve` logs: an access-log line per request would tax only this side.
+server = MCPServer("bare", log_level="WARNING")
 
 
 @server.tool()
@@ -13,4 +17,7 @@ async def crm_get_lead(lead_id: int) -> dict:
 
 
 if __name__ == "__main__":
-    server.run()
+    if len(sys.argv) == 3 and sys.argv[1] == "--http":
+        server.run("streamable-http", host="127.0.0.1", port=int(sys.argv[2]))
+    else:
+        server.run()

@@ -29,6 +29,7 @@ from skills import Clock, ContractError, Module
 if TYPE_CHECKING:
     from starlette.routing import BaseRoute
 
+    from server.manifest.offered import Selection
     from server.manifest.tiers import Tier
     from server.mcp.surface import Surface
     from server.runtime import Service
@@ -138,11 +139,12 @@ class Process:
     services: list[Service] = field(default_factory=list)
 
     @classmethod
-    def assemble(cls, app: App, tier: Tier = "full", *, scheduler: bool = True) -> Process:
+    def assemble(cls, app: App, tier: Tier = "full", *, scheduler: bool = True, selection: Selection | None = None,
+                 page_size: int | None = None) -> Process:
         from server.health import http as health_http
         from server.mcp.surface import Surface
 
-        surface = Surface(app, tier)
+        surface = Surface(app, tier, selection=selection, page_size=page_size)
         # Owners register what they serve: health its MCP resource and its HTTP routes.
         health_http.install_resource(surface, app)
         process = cls(app, surface, routes=health_http.routes(app))

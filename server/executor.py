@@ -39,7 +39,7 @@ from server.tables.skill_state import CALL_STATE_SQL
 from server.trust import gate, requests
 from server.validation_errors import explain_validation
 from skills import Cause, Clock, ErrorKind, Skill, SkillContext
-from skills.context import Database
+from skills.context import Database, ProgressSink
 from skills.contract import CONFIRM_FIELD
 
 log = logging.getLogger(__name__)
@@ -125,11 +125,12 @@ class Executor:
         run_id: str | None = None,
         guard: LoopGuard | None = None,
         approved: bool = False,
-        confirm: Confirmer | None = None, cause: Cause | None = None,
+        confirm: Confirmer | None = None, cause: Cause | None = None, progress: ProgressSink | None = None,
     ) -> CallResult:
         """Run one call. ``confirm``: how a person is asked about an unconfirmed approve-trust call
         from chat or the CLI (None: it is refused with confirmation_required). ``cause``: the event
-        an automation runs on (what the call emits descends from it)."""
+        an automation runs on (what the call emits descends from it). ``progress``: where the
+        handler's ``ctx.report_progress`` goes (MCP progress notifications)."""
         started = time.perf_counter()
         arguments = dict(arguments or {})
         skill = self.registry.skills.get(name)
@@ -188,12 +189,13 @@ class Executor:
             probe = admission.probe
         settings = json.loads(row["settings"] or "{}")
         return await self._run(skill, parsed, arguments, settings, caller, run_id, guard, started, state, probe,
-                               cause, trust)
+                               cause, trust, progress)
 
     async def _run(
         self, skill: Skill, parsed: BaseModel, arguments: dict[str, Any], settings: dict[str, Any],
         caller: Caller, run_id: str | None, guard: LoopGuard | None, started: float,
         state: dict[str, Any] | None, probe: bool, cause: Cause | None, trust: str,
+        progress: ProgressSink | None = None,
     ) -> CallResult:
         call = _Call(skill, arguments, caller, run_id, started, state, probe, trust)
         kwargs = {p: getattr(parsed, p) for p in skill.params}
@@ -204,7 +206,8 @@ class Executor:
             ctx = SkillContext(
                 db=self.store, http=self.http, clock=self.clock, settings=settings, module_id=skill.module_id,
                 skill_name=skill.name, caller=caller, run_id=run_id, retry=attempt, prev_error=prev_error,
-                cause=cause, ai=ChainAi(self.store, self.clock, skill, run_id),  # ctx.ai: this skill first
+                cause=cause, progress=progress,
+                ai=ChainAi(self.store, self.clock, skill, run_id),  # ctx.ai: this skill first
             )
             call.attempt, call.prev_error = attempt, prev_error
             output, kind, message, retryable = await self._attempt(call, ctx, kwargs)

@@ -1,25 +1,77 @@
 """The HTTP face: MCP at /mcp plus the plain endpoints, behind optional bearer auth.
 
-Safe by default: the CLI binds 127.0.0.1. Binding anywhere else requires
-``PILOTHOUSE_TOKEN``, and then every request must carry ``Authorization: Bearer``.
-The SDK's DNS-rebinding protection stays on (Host and Origin checked).
+Safe by default: the CLI binds 127.0.0.1. Binding anywhere else requires a token
+(``PILOTHOUSE_TOKEN``) or a token verifier of your own (server/mcp/auth.py); then /mcp and
+/instance-health need ``Authorization: Bearer <token>``, checked by the SDK's auth layer.
+/healthz and /readyz answer without a token and say only pass or fail, for liveness and
+readiness probes.
+
+Every route checks Host and Origin (DNS-rebinding protection): loopback names always, plus
+the bind address and whatever ``--allowed-host`` / ``PILOTHOUSE_ALLOWED_HOSTS`` add, which is
+how a reverse proxy's public name (``mcp.example.com``) gets through. A JSON-RPC request whose
+``id`` is null or an object is refused with -32600 instead of being taken for a notification.
 """
 
 from __future__ import annotations
 
-import hmac
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from mcp.server.transport_security import TransportSecuritySettings
+from mcp.server.auth.middleware.auth_context import AuthContextMiddleware
+from mcp.server.auth.middleware.bearer_auth import BearerAuthBackend, RequireAuthMiddleware
+from mcp.server.auth.provider import TokenVerifier
+from mcp.server.auth.routes import build_resource_metadata_url, create_protected_resource_routes
+from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
+from mcp.server.transport_security import TransportSecurityMiddleware, TransportSecuritySettings
+from pydantic import AnyHttpUrl, ValidationError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.errors import ConfigError
+from server.mcp.auth import SharedTokenVerifier, load_verifier
+from server.mcp.event_store import RETRY_MS, MemoryEventStore
 from server.mcp.surface import Surface
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+PUBLIC_PATHS = ("/healthz", "/readyz")  # probes: no token, nothing revealed
+
+
+@dataclass(frozen=True)
+class HttpSettings:
+    """How the HTTP surface is reached: bind address, who may call, which names it answers to."""
+
+    host: str = "127.0.0.1"
+    port: int = 8765
+    token: str | None = None
+    verifier: str | None = None  # package.module:factory of a TokenVerifier (an OAuth server's tokens)
+    allowed_hosts: tuple[str, ...] = ()
+    allowed_origins: tuple[str, ...] = ()
+    public_url: str | None = None  # the URL clients use, e.g. https://mcp.example.com/mcp (behind a proxy)
+    auth_issuer: str | None = None  # the OAuth authorization server named in the protected-resource metadata
+    scopes: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def from_env(cls, host: str, port: int, *, allowed_hosts: Sequence[str] = (),
+                 allowed_origins: Sequence[str] = ()) -> HttpSettings:
+        """Flags first, then PILOTHOUSE_* variables (comma-separated lists add to the flags)."""
+        env = os.environ.get
+        return cls(host=host, port=port, token=env("PILOTHOUSE_TOKEN") or None,
+                   verifier=env("PILOTHOUSE_TOKEN_VERIFIER") or None,
+                   allowed_hosts=(*_split(allowed_hosts), *_split([env("PILOTHOUSE_ALLOWED_HOSTS", "")])),
+                   allowed_origins=(*_split(allowed_origins), *_split([env("PILOTHOUSE_ALLOWED_ORIGINS", "")])),
+                   public_url=env("PILOTHOUSE_PUBLIC_URL") or None, auth_issuer=env("PILOTHOUSE_AUTH_ISSUER") or None,
+                   scopes=tuple(_split([env("PILOTHOUSE_AUTH_SCOPES", "")])))
+
+
+def _split(values: Sequence[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
 def require_token_for(host: str, token: str | None) -> None:
@@ -30,48 +82,137 @@ def require_token_for(host: str, token: str | None) -> None:
         )
 
 
-class BearerAuth:
-    """Pure ASGI middleware (no buffering, so MCP's streaming responses pass through)."""
-
-    def __init__(self, app: ASGIApp, token: str) -> None:
-        self.app = app
-        self.expected = f"Bearer {token}".encode()
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            given = dict(scope["headers"]).get(b"authorization", b"")
-            if not hmac.compare_digest(given, self.expected):
-                response = JSONResponse({"error": "unauthorized: send Authorization: Bearer <PILOTHOUSE_TOKEN>"},
-                                        status_code=401, headers={"WWW-Authenticate": "Bearer"})
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-
-def security_settings(host: str, port: int, extra_hosts: list[str] | None = None) -> TransportSecuritySettings:
-    hosts = ["127.0.0.1:*", "localhost:*", "[::1]:*"]
+def security_settings(settings: HttpSettings) -> TransportSecuritySettings:
+    hosts = ["127.0.0.1:*", "localhost:*", "[::1]:*", "127.0.0.1", "localhost", "[::1]"]
     origins = ["http://127.0.0.1:*", "http://localhost:*", "http://[::1]:*"]
-    if host not in LOOPBACK:
-        hosts += [f"{host}:{port}", f"{host}:*"]
-        origins += [f"http://{host}:{port}", f"https://{host}"]
-    hosts += extra_hosts or []
+    if settings.host not in LOOPBACK and settings.host not in ("0.0.0.0", "::"):
+        hosts += [settings.host, f"{settings.host}:*"]
+        origins += [f"http://{settings.host}:{settings.port}", f"https://{settings.host}"]
+    for name in settings.allowed_hosts:
+        # A bare name allows it on any port (a proxy forwards "mcp.example.com" or "mcp.example.com:443").
+        hosts += [name] if ":" in name.removeprefix("[") else [name, f"{name}:*"]
+        origins += [] if ":" in name.removeprefix("[") else [f"https://{name}", f"http://{name}"]
+    origins += list(settings.allowed_origins)
     return TransportSecuritySettings(enable_dns_rebinding_protection=True, allowed_hosts=hosts,
                                      allowed_origins=origins)
 
 
+class HostCheck:
+    """The SDK's Host/Origin check, on every route (it guards only /mcp itself)."""
+
+    def __init__(self, app: ASGIApp, settings: TransportSecuritySettings) -> None:
+        self.app = app
+        self.security = TransportSecurityMiddleware(settings)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            refused = await self.security.validate_request(Request(scope), is_post=False)
+            if refused is not None:
+                await refused(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+class RequestIdCheck:
+    """Refuse a request whose id is null, an object or a list (-32600), before the SDK reads it.
+
+    Left alone, the handshake-era transport takes such a message for a notification: 202, no answer,
+    and the client waits for a response that never comes.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # the client left
+                return
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        if b'"id"' in body and _bad_id(body):
+            error = {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": (
+                "Invalid Request: id must be a string or an integer (a message without an id is a notification)")}}
+            await JSONResponse(error, status_code=400)(scope, receive, send)
+            return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+def _bad_id(body: bytes) -> bool:
+    try:
+        message = json.loads(body)
+    except (ValueError, RecursionError):
+        return False  # the SDK answers a parse error itself
+    if not isinstance(message, dict) or "method" not in message or "id" not in message:
+        return False
+    rid = message["id"]
+    return isinstance(rid, bool) or not isinstance(rid, (str, int))
+
+
+def token_verifier(settings: HttpSettings) -> TokenVerifier | None:
+    if settings.verifier:
+        return load_verifier(settings.verifier)
+    return SharedTokenVerifier(settings.token) if settings.token else None
+
+
 def build_http_app(
-    surface: Surface, *, host: str, port: int, token: str | None, extra_routes: list[BaseRoute] | None = None
+    surface: Surface, *, host: str, port: int, token: str | None = None, extra_routes: list[BaseRoute] | None = None,
+    settings: HttpSettings | None = None,
 ) -> ASGIApp:
-    require_token_for(host, token)
+    settings = settings or HttpSettings(host=host, port=port, token=token)
+    verifier = token_verifier(settings)
+    require_token_for(settings.host, settings.token or settings.verifier)
+    security = security_settings(settings)
 
     async def healthz(request: Request) -> Response:
         # Liveness: cheap, no database, no model.
         return JSONResponse({"status": "pass"})
 
+    # Builds the SDK's session manager (resumable streams: a bounded event store); we route to it ourselves.
+    surface.server.streamable_http_app(host=settings.host, transport_security=security,
+                                       event_store=MemoryEventStore(), retry_interval=RETRY_MS)
+    mcp: ASGIApp = RequestIdCheck(StreamableHTTPASGIApp(surface.server.session_manager))
     routes: list[BaseRoute] = [Route("/healthz", healthz), *(extra_routes or [])]
-    app: Starlette = surface.server.streamable_http_app(
-        host=host, transport_security=security_settings(host, port),
-        custom_starlette_routes=routes,  # type: ignore[arg-type]  # Starlette accepts any BaseRoute
-    )
-    return BearerAuth(app, token) if token else app
+    middleware: list[Middleware] = []
+    if verifier is not None:
+        metadata_url = _metadata_url(settings)
+        mcp = RequireAuthMiddleware(mcp, list(settings.scopes), metadata_url)
+        routes = [r if not isinstance(r, Route) or r.path in PUBLIC_PATHS
+                  else Route(r.path, RequireAuthMiddleware(r.app, list(settings.scopes), metadata_url),
+                             methods=list(r.methods or ["GET"]))
+                  for r in routes]
+        if metadata_url is not None and settings.public_url and settings.auth_issuer:
+            routes += create_protected_resource_routes(
+                AnyHttpUrl(settings.public_url), [AnyHttpUrl(settings.auth_issuer)],
+                scopes_supported=list(settings.scopes) or None, resource_name="Pilothouse")
+        middleware = [Middleware(AuthenticationMiddleware, backend=BearerAuthBackend(verifier)),
+                      Middleware(AuthContextMiddleware)]
+    app = Starlette(routes=[Route("/mcp", mcp), *routes], middleware=middleware,
+                    lifespan=lambda _: surface.server.session_manager.run())
+    return HostCheck(app, security)
 
+
+def _metadata_url(settings: HttpSettings) -> AnyHttpUrl | None:
+    """Where the protected-resource metadata lives (named in 401 answers), when an issuer is configured."""
+    if not (settings.public_url and settings.auth_issuer):
+        return None
+    try:
+        return build_resource_metadata_url(AnyHttpUrl(settings.public_url))
+    except ValidationError as exc:
+        raise ConfigError(f"PILOTHOUSE_PUBLIC_URL must be a full URL such as https://mcp.example.com/mcp "
+                          f"({exc.errors()[0]['msg']})") from exc

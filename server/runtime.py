@@ -21,6 +21,12 @@ if TYPE_CHECKING:  # a worker runs services alone: it never loads the MCP SDK or
 
     from server.mcp.surface import Surface
 
+if TYPE_CHECKING:
+    from mcp.shared._stream_protocols import ReadStream, WriteStream
+    from mcp.shared.message import SessionMessage
+
+    from server.http_app import HttpSettings
+
 log = logging.getLogger(__name__)
 
 # A coroutine function, not any awaitable: a task group starts it as a task.
@@ -32,24 +38,57 @@ async def serve_stdio(surface: Surface, services: Sequence[Service] = ()) -> Non
 
     async with anyio.create_task_group() as tg:
         _start_services(tg, services)
-        async with stdio_server() as (read, write):
-            await surface.server.run(read, write, surface.server.create_initialization_options())
+        async with stdio_server() as (read, write), anyio.create_task_group() as io:
+            send, messages = anyio.create_memory_object_stream["SessionMessage | Exception"](0)
+            io.start_soon(answer_unreadable_lines, read, send, write)
+            await surface.server.run(messages, write, surface.server.create_initialization_options())
+            io.cancel_scope.cancel()
         tg.cancel_scope.cancel()  # the client closed stdin: stop background work too
 
 
-async def serve_http(surface: Surface, *, host: str, port: int, routes: Sequence[BaseRoute] = (),
+async def answer_unreadable_lines(read: ReadStream[SessionMessage | Exception],
+                                  forward: anyio.abc.ObjectSendStream[SessionMessage | Exception],
+                                  write: WriteStream[SessionMessage]) -> None:
+    """Pass messages on; answer a line that is not JSON (-32700) or not JSON-RPC (-32600) with an error.
+
+    The SDK's stdio transport only logs such a line, so the client waits for an answer forever.
+    """
+    import mcp_types as types
+    from mcp.shared.message import SessionMessage
+    from pydantic import ValidationError
+
+    async with forward:
+        async for item in read:
+            if not isinstance(item, Exception):
+                await forward.send(item)
+                continue
+            unparsable = isinstance(item, ValidationError) and any(e["type"] == "json_invalid" for e in item.errors())
+            error = (types.ErrorData(code=types.PARSE_ERROR, message="Parse error: the line is not valid JSON")
+                     if unparsable else types.ErrorData(code=types.INVALID_REQUEST, message=(
+                         "Invalid Request: send one JSON-RPC 2.0 message per line (jsonrpc, method, id)")))
+            log.warning("answered an unreadable stdin line with %s", error.code)
+            await write.send(SessionMessage(types.JSONRPCError(jsonrpc="2.0", id=None, error=error)))
+
+
+async def serve_http(surface: Surface, settings: HttpSettings, *, routes: Sequence[BaseRoute] = (),
                      services: Sequence[Service] = ()) -> None:
     import uvicorn
 
-    from server.http_app import build_http_app
+    from server.http_app import LOOPBACK, build_http_app
 
-    asgi = build_http_app(surface, host=host, port=port, token=os.environ.get("PILOTHOUSE_TOKEN"),
-                          extra_routes=list(routes))
-    config = uvicorn.Config(asgi, host=host, port=port, log_level="warning", lifespan="on")
+    asgi = build_http_app(surface, host=settings.host, port=settings.port, extra_routes=list(routes),
+                          settings=settings)
+    # Behind a reverse proxy, trust its X-Forwarded-* only from the addresses FORWARDED_ALLOW_IPS names
+    # (uvicorn's own setting; default 127.0.0.1).
+    config = uvicorn.Config(asgi, host=settings.host, port=settings.port, log_level="warning", lifespan="on",
+                            proxy_headers=True, forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS"))
     server = uvicorn.Server(config)
     async with anyio.create_task_group() as tg:
         _start_services(tg, services)
-        sys.stderr.write(f"pilothouse: MCP at http://{host}:{port}/mcp\n")  # information, not a warning
+        sys.stderr.write(f"pilothouse: MCP at http://{settings.host}:{settings.port}/mcp\n")  # information
+        if settings.host not in LOOPBACK and not settings.allowed_hosts:
+            sys.stderr.write("pilothouse: only loopback Host names are accepted; add --allowed-host NAME "
+                             "(or PILOTHOUSE_ALLOWED_HOSTS) for the names clients and proxies use\n")
         await server.serve()
         tg.cancel_scope.cancel()
 

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from pydantic import ValidationError
 
 from skills import Skill
+from skills.formats import CURRENCY, EMAIL
+
+# Patterns said in words: a person or a model reads "an email address", not a regular expression.
+FORMATS = {
+    EMAIL: "an email address such as ann@example.com",
+    CURRENCY: "a three-letter currency code in capitals, such as EUR",
+    r"^\d{4}-\d{2}-\d{2}$": "a date as YYYY-MM-DD",
+    r"^\d{4}-(0[1-9]|1[0-2])$": "a month as YYYY-MM",
+    r"^([01]\d|2[0-3]):[0-5]\d$": "a time as HH:MM (24-hour)",
+}
 
 
 def explain_validation(skill: Skill, error: ValidationError) -> str:
@@ -23,8 +34,18 @@ def explain_validation(skill: Skill, error: ValidationError) -> str:
         else:
             shown = json.dumps(e.get("input"), default=str)
             shown = shown if len(shown) <= 80 else shown[:77] + "..."
-            lines.append(f"- '{loc}': {e['msg']} (got {shown})")
+            lines.append(f"- '{loc}': {_in_words(e, fields[top].description if top in fields else None)} "
+                         f"(got {shown})")
     return (
         f"invalid arguments for {skill.name}:\n" + "\n".join(lines)
         + f"\nFix these and call again; describe_skill shows the full schema of {skill.name}."
     )
+
+
+def _in_words(error: Any, description: str | None) -> str:
+    if error["type"] != "string_pattern_mismatch":
+        return str(error["msg"])
+    pattern = str((error.get("ctx") or {}).get("pattern", ""))
+    if pattern in FORMATS:
+        return f"must be {FORMATS[pattern]}"
+    return f"is not in the expected form ({description.rstrip('.')})" if description else "is not in the expected form"

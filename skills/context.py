@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 Row = dict[str, Any]
 Params = Sequence[Any] | Mapping[str, Any]
 Outcome = Literal["success", "partial", "no_effect", "negative", "neutral", "too_early"]
+# (done, total or None, message or None): how far a long skill got, for the caller to show.
+ProgressSink = Callable[[float, float | None, str | None], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +104,7 @@ class SkillContext:
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     # A model through the provider chain (skills/ai.py); the executor hands in the server's.
     ai: SkillAi = field(default_factory=NoAi)
+    progress: ProgressSink | None = None
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -127,6 +130,18 @@ class SkillContext:
         )
         assert result.lastrowid is not None
         return result.lastrowid
+
+    async def report_progress(self, done: float, total: float | None = None, message: str | None = None) -> None:
+        """Tell the caller how far a long skill got (MCP progress notifications); a no-op when nobody listens.
+
+        Best effort: a client that went away never fails the skill.
+        """
+        if self.progress is None:
+            return
+        try:
+            await self.progress(done, total, message)
+        except Exception:  # the listener's failure is not the skill's
+            return
 
     def set_outcome(self, outcome: Outcome) -> None:
         """Override the scored outcome of a successful call (e.g. ``no_effect``)."""

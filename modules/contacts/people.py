@@ -137,6 +137,9 @@ async def merge(ctx: SkillContext, keep_id: int, duplicate_id: int) -> Merged:
     return Merged(kept=await fetch_contact(ctx, keep_id), removed_id=duplicate_id)
 
 
+PROGRESS_EVERY = 500  # rows between progress notifications of an export
+
+
 @skill(title="Export contacts (CSV)",
        examples=("get our contacts as a csv file", "export the address book to excel"),
        synonyms=("spreadsheet", "excel", "download"),
@@ -157,7 +160,10 @@ async def export_csv(ctx: SkillContext, tag: str | None = None) -> CsvExport:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["id", "name", "email", "phone", "company", "tags"])
-    for r in rows:
+    for done, r in enumerate(rows, 1):
         writer.writerow([r["id"], r["name"], r["email"], r["phone"] or "", r["company"] or "",
                          ";".join(json.loads(r["tags"]))])
+        if done % PROGRESS_EVERY == 0:
+            await ctx.report_progress(done, len(rows), "rows written")
+    await ctx.report_progress(len(rows), len(rows), "export ready")
     return CsvExport(rows=len(rows), csv=out.getvalue())

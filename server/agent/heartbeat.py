@@ -29,6 +29,7 @@ from server.agent.context import active_objectives, gather, release_objectives
 from server.agent.cycle_record import CycleRecord, finish, load_state, save_state, start
 from server.agent.reasoning_step import interrupted, reason
 from server.agent.settings import AgentSettings, load
+from server.providers.errors import NoProviderAvailable
 from server.resilience import backoff
 from server.scheduler import lease
 from server.tables import activity, runs
@@ -92,6 +93,9 @@ async def _locked_cycle(app: App, settings: AgentSettings, rng: random.Random,
             record.status, record.reason = "skipped", "interrupted (shutdown or agent turned off); resumes next cycle"
             await _close(app, record)
         raise
+    except NoProviderAvailable as exc:  # expected until a provider is set up: its message says how, no traceback
+        log.warning("heartbeat cycle failed: %s", exc)
+        record.status, record.reason = "failed", f"{type(exc).__name__}: {exc}"
     except Exception as exc:
         log.exception("heartbeat cycle failed")
         record.status, record.reason = "failed", f"{type(exc).__name__}: {exc}"

@@ -9,21 +9,39 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
 from server.cli import commands
-from server.cli.output import CliError
+from server.cli.output import CliError, for_cli
+
+DB_HELP = "SQLite database file (default: $PILOTHOUSE_DB or the user data directory)"
+VERBOSE_HELP = "log debug details to stderr"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pilothouse", description="Operate a modular business backend over MCP.")
-    parser.add_argument("--db", help="SQLite database file (default: $PILOTHOUSE_DB or the user data directory)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details to stderr")
+    parser.add_argument("--db", help=DB_HELP)
+    parser.add_argument("-v", "--verbose", action="store_true", help=VERBOSE_HELP)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for register in commands.REGISTRY:
         register(sub)
+    _accept_globals_anywhere(sub)
     return parser
+
+
+def _accept_globals_anywhere(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`pilothouse serve --db X` works like `pilothouse --db X serve`: every command takes the global options.
+
+    SUPPRESS keeps a value given before the command unless one is given after it too.
+    """
+    for parser in set(sub.choices.values()):
+        parser.add_argument("--db", default=argparse.SUPPRESS, help=DB_HELP)
+        parser.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP)
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                _accept_globals_anywhere(action)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -40,10 +58,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             result = asyncio.run(result)
         return int(result or 0)
     except CliError as exc:
-        sys.stderr.write(f"pilothouse: {exc}\n")
+        sys.stderr.write("pilothouse: " + for_cli(str(exc)).replace("\n", "\n  ") + "\n")
         return exc.code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`pilothouse skills list | head`): not an error of ours. Point stdout at
+        # /dev/null so the interpreter's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

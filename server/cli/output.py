@@ -3,17 +3,35 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 
 class CliError(Exception):
-    """Bad input or a refused operation: printed as one line on stderr, exit code 2."""
+    """Bad input or a refused operation: printed on stderr (one line per problem), exit code 2."""
 
     def __init__(self, message: str, code: int = 2) -> None:
         super().__init__(message)
         self.code = code
+
+
+# Skill and meta-tool names in messages written for a model, and the command a person runs instead.
+_FOR_PEOPLE = [
+    (re.compile(r"describe_skill shows the full schema of (\w+)"),
+     r"`pilothouse skills show \1` shows its full schema"),
+    (re.compile(r"Use search_skills to find one\."), "`pilothouse skills list` shows every skill."),
+    (re.compile(r"\bpilot_list_approvals\b"), "`pilothouse approvals list`"),
+    (re.compile(r"\bpilot_activity_feed\b"), "`pilothouse activity`"),
+]
+
+
+def for_cli(message: str) -> str:
+    """A message written for a model, with the commands a person at the terminal runs instead."""
+    for pattern, replacement in _FOR_PEOPLE:
+        message = pattern.sub(replacement, message)
+    return message
 
 
 def emit_json(value: Any) -> None:

@@ -1,11 +1,12 @@
-"""The MCP tier, chosen once per launch (the 2026-07-28 spec: tools/list must not vary per connection).
+"""The MCP tier, chosen once per launch (2026-07-28: tools/list must not vary per connection).
 
 ``auto`` picks the richest tier whose tools, as a host passes them to its model (name,
 description and input schema: render.model_visible; titles and hints stay with the host), stay
 within a share of the client's context window (default 5 % of 200,000 tokens: past that, client guidance is to switch to
 tool search, which the meta-tools are). Measuring the three tiers takes ~0.1-0.2 s at start-up.
 The drop tier's ranking is frozen at launch too, so the list is stable for the life of the
-process; only enabling or disabling modules changes it, for every client at once.
+process; only enabling or disabling modules changes it, for every client at once. The
+launch's ``Selection`` (offered.py) narrows the listing further.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from server import manifest
 from server.app import App
 from server.cache import runtime_cache
 from server.errors import ConfigError
+from server.manifest.offered import Selection
 from server.manifest.render import model_visible
 from server.manifest.tiers import TIERS, Tier
 from server.tokens import get_counter
@@ -95,9 +97,10 @@ async def launch_tier(app: App, requested: str, context_tokens: int = DEFAULT_CO
 class ToolListing:
     """What the MCP surface lists, for one launch's tier (calls go straight to the executor)."""
 
-    def __init__(self, app: App, tier: Tier) -> None:
+    def __init__(self, app: App, tier: Tier, selection: Selection | None = None) -> None:
         self.app = app
         self.tier = tier
+        self.selection = selection or Selection()
         self._drop_names: list[str] | None = None
 
     async def freeze(self) -> None:
@@ -105,10 +108,15 @@ class ToolListing:
         if self.tier == "drop" and self._drop_names is None:
             self._drop_names = [s.name for s in await manifest.tier_skills(self.app, "drop")]
 
-    async def list_tools(self) -> list[types.Tool]:
+    async def list_tools(self, selection: Selection | None = None) -> list[types.Tool]:
+        """The tier's tools within the launch's selection, narrowed further by ``selection`` if given."""
+        chosen = self.selection if selection is None else self.selection.narrow(selection)
         if self.tier != "drop":
-            return await manifest.mcp_tools(self.app, self.tier)
+            if chosen.everything:
+                return await manifest.mcp_tools(self.app, self.tier)
+            skills = [s for s in await manifest.tier_skills(self.app, self.tier) if chosen.allows(s)]
+            return await manifest.mcp_tools(self.app, self.tier, skills)
         await self.freeze()
         enabled = {s.name for s in await manifest.enabled_skills(self.app)}
-        chosen = [self.app.registry.skills[n] for n in self._drop_names or [] if n in enabled]
-        return await manifest.mcp_tools(self.app, "drop", chosen)
+        picked = [self.app.registry.skills[n] for n in self._drop_names or [] if n in enabled]
+        return await manifest.mcp_tools(self.app, "drop", [s for s in picked if chosen.allows(s)])

@@ -20,10 +20,11 @@ from server.confirmation import Confirmer
 from server.executor import Caller, CallResult
 from server.manifest import render, selection
 from server.manifest.meta_specs import DESCRIBE, EXECUTE, MAX_LIMIT, NAMES, SEARCH, SPECS
+from server.manifest.offered import Selection
 from server.manifest.search import search
 from server.manifest.tiers import Tier
 from server.resilience.loop_guard import LoopGuard
-from skills import ErrorKind
+from skills import ErrorKind, Skill
 
 
 def _fail(name: str, message: str, kind: ErrorKind = ErrorKind.VALIDATION) -> CallResult:
@@ -33,8 +34,12 @@ def _fail(name: str, message: str, kind: ErrorKind = ErrorKind.VALIDATION) -> Ca
 class MetaTools:
     """Definitions and calls of the meta-tools for one instance; used by MCP and the reasoning loop."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, offered: Selection | None = None) -> None:
         self.app = app
+        self.offered = offered or Selection()  # serve's --read-only/--modules/--exclude-skills, or a connection's
+
+    async def _enabled(self) -> list[Skill]:
+        return [s for s in await selection.enabled_skills(self.app) if self.offered.allows(s)]
 
     @staticmethod
     def definitions(fmt: Literal["mcp", "openai"], tier: Tier = "full") -> list[Any]:
@@ -69,7 +74,7 @@ class MetaTools:
         if unknown:
             return _fail(SEARCH, f"search_skills takes only `query` and `limit`, not {unknown}")
         hits = [{"name": s.name, "title": s.title, "description": render.truncate(s.description), "score": score}
-                for s, score in search(await selection.enabled_skills(self.app), query, limit)]
+                for s, score in search(await self._enabled(), query, limit)]
         hint = "" if hits else "no enabled skill matches; try other words, or fewer"
         return CallResult(SEARCH, True, output={"query": query, "results": hits, **({"hint": hint} if hint else {})})
 
@@ -77,8 +82,10 @@ class MetaTools:
         target = arguments.get("name")
         if not isinstance(target, str) or not target.strip():
             return _fail(DESCRIBE, "describe_skill needs `name`: a skill's exact name (search_skills finds names)")
-        enabled = [s.name for s in await selection.enabled_skills(self.app)]
+        enabled = [s.name for s in await self._enabled()]
         skill = self.app.registry.skills.get(target)
+        if skill is not None and not self.offered.allows(skill):
+            return _fail(DESCRIBE, self.offered.why_not(skill), ErrorKind.SKILL_DISABLED)
         if skill is not None and target not in enabled:
             return _fail(DESCRIBE, f"{target} exists but is not enabled on this instance (module "
                                    f"'{skill.module_id}'): {self.app.registry.enable_command(skill.module_id)}",
@@ -107,6 +114,9 @@ class MetaTools:
                                   f"got {json.dumps(inner)[:60]}")
         if target in NAMES:
             return _fail(EXECUTE, f"{target} is a meta-tool; call it directly, not through execute_skill")
+        skill = self.app.registry.skills.get(target)
+        if skill is not None and not self.offered.allows(skill):
+            return _fail(EXECUTE, self.offered.why_not(skill), ErrorKind.SKILL_DISABLED)
         # The executor itself: validation, trust gate, breaker, loop guard and errors exactly as a direct call.
         return await self.app.executor.call(target, inner, caller=caller, run_id=run_id, guard=guard,
                                             confirm=confirm)

@@ -1,22 +1,28 @@
 """The MCP server, on the SDK's low-level ``Server`` so we own ``tools/list``.
 
 Tools are listed in a deterministic order (the meta-tools, then the launch tier's skills
-by name, so prompt caches stay warm),
-paginated with an opaque cursor, and carry cache hints. Every ``tools/call`` goes
-straight to the executor (a meta-tool to MetaTools, which calls the executor in turn);
-every failure is a tool result with ``isError: true`` and a message a model can act on,
-never a protocol crash. An unconfirmed call of an ``approve`` skill is put to the person
-through the client's form when it has one: the executor asks, once (elicitation.py).
+by name, so prompt caches stay warm), in one page unless a page size is set (several
+public clients read only the first page), with cache hints. What is listed and callable is
+the launch's ``Selection``, narrowed per HTTP connection by its request headers (offered.py).
+
+Every ``tools/call`` goes straight to the executor (a meta-tool to MetaTools, which calls the
+executor in turn). A tool this server does not offer is the JSON-RPC error -32602 the spec
+asks for; every failure of a call that ran is a tool result with ``isError: true`` and a
+message a model can act on, never a protocol crash. An unconfirmed call of an ``approve``
+skill is put to the person through the client's form when it has one (elicitation.py).
+Prompts for operators' workflows come from prompts/operator/ (prompts.py); logging and
+progress from notices.py.
 """
 
 from __future__ import annotations
 
 import base64
+import difflib
 import hashlib
 import json
 import logging
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import mcp_types as types
@@ -30,18 +36,24 @@ from mcp.server.request_state import RequestStateBoundary, RequestStateSecurity
 from mcp.server.subscriptions import InMemorySubscriptionBus, ListenHandler, ToolsListChanged
 from mcp.shared.exceptions import MCPError
 from server.app import App
+from server.errors import ConfigError
 from server.executor import CallResult
 from server.manifest.launch import ToolListing
 from server.manifest.meta_specs import NAMES as META_TOOLS
 from server.manifest.meta_tools import MetaTools
+from server.manifest.offered import Selection, from_headers
 from server.manifest.tiers import Tier
 from server.mcp import elicitation
+from server.mcp.notices import ClientLog, progress_sink
+from server.mcp.prompts import OperatorPrompts
 from server.tables import skill_state
 from server.version import VERSION
 
 log = logging.getLogger(__name__)
 
-PAGE_SIZE = 100
+RESOURCE_PAGE_SIZE = 100
+# SEP-2164 standardizes -32602 (earlier revisions used -32002); data.uri names what was asked for.
+RESOURCE_NOT_FOUND = types.INVALID_PARAMS
 LIST_TTL_MS = 30_000
 INSTRUCTIONS_URI = "skill://{name}/instructions"
 
@@ -67,14 +79,23 @@ class PilothouseServer(Server[Any]):
 class Surface:
     """Owns the server and knows how to list and call tools; the tier decides what is listed."""
 
-    def __init__(self, app: App, tier: Tier = "full") -> None:
+    def __init__(self, app: App, tier: Tier = "full", *, selection: Selection | None = None,
+                 page_size: int | None = None) -> None:
+        if page_size is not None and page_size < 1:
+            raise ConfigError(f"the tools/list page size must be at least 1, got {page_size}")
         self.app = app
         self.tier = tier
+        self.selection = selection or Selection()
+        self.page_size = page_size  # None: the whole list in one page
         self.bus = InMemorySubscriptionBus()
-        # The tier's skills after the 3 meta-tools, by name; every name callable whatever the tier.
-        self.listing = ToolListing(app, tier)
+        # The tier's skills after the 3 meta-tools, by name; every offered name callable whatever the tier.
+        self.listing = ToolListing(app, tier, self.selection)
         self._list_tools: ListTools = self.listing.list_tools
-        self.meta = MetaTools(app)
+        self.meta = MetaTools(app, self.selection)
+        self.prompts = OperatorPrompts(app)
+        self.client_log = ClientLog()
+        self._meta_schemas = {t.name: t.input_schema for t in MetaTools.definitions("mcp", tier)}
+        self._schemas: dict[str, Mapping[str, Any]] = {}
         self._legacy_sessions: weakref.WeakSet[Any] = weakref.WeakSet()
         self._fingerprint: str | None = None
         self._resources: dict[str, tuple[types.Resource, ReadResource]] = {}
@@ -91,14 +112,24 @@ class Surface:
                 "tools/list": CacheHint(ttl_ms=LIST_TTL_MS, scope="public"),
                 "resources/list": CacheHint(ttl_ms=LIST_TTL_MS, scope="public"),
                 "resources/templates/list": CacheHint(ttl_ms=LIST_TTL_MS, scope="public"),
+                "prompts/list": CacheHint(ttl_ms=LIST_TTL_MS, scope="public"),
             },
+            # The 2026 HTTP handler checks Mcp-Param headers against the called tool's schema: answered
+            # here from the registry, or it would run tools/list on every tools/call to find it.
+            get_tool_input_schema=self.tool_input_schema,
             on_list_tools=self._on_list_tools,
             on_call_tool=self._on_call_tool,
             on_list_resources=self._on_list_resources,
             on_read_resource=self._on_read_resource,
             on_list_resource_templates=self._on_list_resource_templates,
             on_subscriptions_listen=ListenHandler(self.bus),
+            on_list_prompts=self._on_list_prompts,
+            on_get_prompt=self._on_get_prompt,
+            on_completion=self._on_completion,
         )
+        # Registered directly: the constructor argument warns that 2026-07-28 deprecates logging, and
+        # handshake-era hosts (most of them today) still set a level and show the messages.
+        self.server.add_request_handler("logging/setLevel", types.SetLevelRequestParams, self.client_log.set_level)
         # Seals the requestState of a 2026 confirmation round (confirmation.py) so that only a state
         # this process minted, for this tool and these arguments, comes back. The key lives as long
         # as the process: a question asked before a restart is simply asked again.
@@ -111,34 +142,91 @@ class Surface:
         names = await skill_state.enabled_skill_names(self.app.store)
         return [n for n in names if n in self.app.registry.skills]
 
+    def offered(self, ctx: ServerRequestContext[Any]) -> Selection | None:
+        """This connection's own narrowing of the launch's selection (HTTP request headers), if any."""
+        headers = getattr(ctx.request, "headers", None)
+        try:
+            return from_headers(self.app, headers)
+        except ConfigError as exc:
+            raise MCPError(types.INVALID_PARAMS, str(exc)) from exc
+
+    def tool_input_schema(self, name: str) -> Mapping[str, Any] | None:
+        """A tool's input schema by name, without listing (called before every 2026 HTTP tools/call)."""
+        schema = self._meta_schemas.get(name) or self._schemas.get(name)
+        if schema is None and name in self.app.registry.skills:
+            schema = self._schemas[name] = self.app.registry.skills[name].input_schema()
+        return schema
+
     async def _on_list_tools(
         self, ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
     ) -> types.ListToolsResult:
         self._remember_session(ctx)
-        tools = await self._list_tools()
+        narrowed = self.offered(ctx)
+        tools = await (self._list_tools() if narrowed is None else self.listing.list_tools(narrowed))
         start = _decode_cursor(params.cursor if params else None, len(tools))
-        page = tools[start: start + PAGE_SIZE]
+        page = tools[start: start + self.page_size] if self.page_size else tools[start:]
         end = start + len(page)
-        return types.ListToolsResult(tools=page, next_cursor=_encode_cursor(end) if end < len(tools) else None)
+        result = types.ListToolsResult(tools=page, next_cursor=_encode_cursor(end) if end < len(tools) else None)
+        if narrowed is not None:  # a list that depends on this client's headers is not for shared caches
+            result.ttl_ms, result.cache_scope = LIST_TTL_MS, "private"
+        return result
 
     async def _on_call_tool(
         self, ctx: ServerRequestContext[Any], params: types.CallToolRequestParams
     ) -> types.CallToolResult | types.InputRequiredResult:
         self._remember_session(ctx)
         name, arguments = params.name, dict(params.arguments or {})
+        narrowed = self.offered(ctx)
+        offered = self.selection if narrowed is None else self.selection.narrow(narrowed)
+        self._check_offered(name, offered)
         try:
             confirm = elicitation.confirmer(ctx, params)
             # A skill left out of the tier's list is still callable by name: the list is smaller, not the server.
             if name in META_TOOLS:
-                result = await self.meta.call(name, arguments, caller="mcp", confirm=confirm)
+                meta = self.meta if narrowed is None else MetaTools(self.app, offered)
+                result = await meta.call(name, arguments, caller="mcp", confirm=confirm)
             else:
-                result = await self.app.executor.call(name, arguments, caller="mcp", confirm=confirm)
+                result = await self.app.executor.call(name, arguments, caller="mcp", confirm=confirm,
+                                                      progress=progress_sink(ctx))
         except Exception as exc:  # the server never dies on a bad request
             log.exception("tools/call %s failed", name)
             return error_result(f"{name} failed inside the server: {type(exc).__name__}: {exc}")
+        await self.client_log.call_ended(ctx, result)
         if isinstance(result.question, types.InputRequiredResult):
             return result.question
         return to_tool_result(result)
+
+    def _check_offered(self, name: str, offered: Selection) -> None:
+        """A tool this server does not have, or does not offer this client: -32602, as the spec says."""
+        if name in META_TOOLS:
+            return
+        skill = self.app.registry.skills.get(name)
+        if skill is None:
+            close = difflib.get_close_matches(name, [n for n, s in self.app.registry.skills.items()
+                                                     if offered.allows(s)], n=3, cutoff=0.6)
+            hint = f" Did you mean: {', '.join(close)}?" if close else " search_skills finds a tool by what it does."
+            raise MCPError(types.INVALID_PARAMS, f"unknown tool {name!r}.{hint}", data={"name": name})
+        if not offered.allows(skill):
+            raise MCPError(types.INVALID_PARAMS, offered.why_not(skill), data={"name": name})
+
+    # --- prompts: the operators' workflows, with completion of their arguments -------------------
+
+    async def _on_list_prompts(
+        self, ctx: ServerRequestContext[Any], params: types.PaginatedRequestParams | None
+    ) -> types.ListPromptsResult:
+        return self.prompts.list_result()
+
+    async def _on_get_prompt(
+        self, ctx: ServerRequestContext[Any], params: types.GetPromptRequestParams
+    ) -> types.GetPromptResult:
+        return self.prompts.get(params)
+
+    async def _on_completion(
+        self, ctx: ServerRequestContext[Any], params: types.CompleteRequestParams
+    ) -> types.CompleteResult:
+        narrowed = self.offered(ctx)
+        return await self.prompts.complete(params, self.selection if narrowed is None else
+                                           self.selection.narrow(narrowed))
 
     # --- resources: skill instructions (loaded on demand) and contributed documents ------------
 
@@ -153,7 +241,7 @@ class Surface:
     ) -> types.ListResourcesResult:
         names = await self.enabled_skill_names()
         start = _decode_cursor(params.cursor if params else None, len(names))
-        page = names[start: start + PAGE_SIZE]
+        page = names[start: start + RESOURCE_PAGE_SIZE]
         end = start + len(page)
         resources = [entry[0] for entry in self._resources.values()] if start == 0 else []
         resources += [
@@ -186,7 +274,8 @@ class Surface:
         name = uri.removeprefix("skill://").removesuffix("/instructions")
         skill = self.app.registry.skills.get(name)
         if not uri.startswith("skill://") or skill is None:
-            raise MCPError(types.INVALID_PARAMS, f"unknown resource {uri}; list resources to see what exists")
+            raise MCPError(RESOURCE_NOT_FOUND, f"unknown resource {uri}; list resources to see what exists",
+                           data={"uri": uri})
         text = f"# {skill.title} (`{skill.name}`)\n\n{skill.description}\n\n{skill.instructions}\n"
         return types.ReadResourceResult(
             contents=[types.TextResourceContents(uri=uri, mime_type="text/markdown", text=text)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -91,11 +92,23 @@ async def test_binding_beyond_loopback_needs_a_token() -> None:
             build_http_app(Surface(app), host="0.0.0.0", port=8765, token=None)
 
 
-async def test_token_is_required_on_every_request() -> None:
+async def test_token_is_required_on_mcp_but_not_on_the_liveness_probe() -> None:
     async with open_app(":memory:") as app:
         asgi = build_http_app(Surface(app), host="0.0.0.0", port=8765, token="s3cret-token")
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=asgi), base_url="http://0.0.0.0:8765") as c:
-            assert (await c.get("/healthz")).status_code == 401
-            assert (await c.get("/healthz", headers={"Authorization": "Bearer wrong"})).status_code == 401
-            ok = await c.get("/healthz", headers={"Authorization": "Bearer s3cret-token"})
-            assert ok.status_code == 200
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=asgi), base_url="http://127.0.0.1:8765") as c:
+            assert (await c.get("/healthz")).status_code == 200
+            assert (await c.post("/mcp", json={})).status_code == 401
+            assert (await c.post("/mcp", json={}, headers={"Authorization": "Bearer wrong"})).status_code == 401
+
+
+def _stdio_answer(db: Path, line: bytes) -> dict[str, object]:
+    proc = subprocess.run([sys.executable, "-m", "server.cli.main", "serve"], input=line, capture_output=True,
+                          env=_env(db), timeout=60)
+    answer: dict[str, object] = json.loads(proc.stdout.decode().splitlines()[0])
+    return answer
+
+
+@pytest.mark.parametrize(("line", "code"), [(b"this is not json\n", -32700), (b'{"hello": "world"}\n', -32600)])
+def test_an_unreadable_stdio_line_gets_an_error_answer(tmp_path: Path, line: bytes, code: int) -> None:
+    answer = _stdio_answer(tmp_path / "stdio.db", line)
+    assert answer["id"] is None and isinstance(answer["error"], dict) and answer["error"]["code"] == code

@@ -22,10 +22,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("activity", help="the activity feed: recent skill calls, newest first")
     parser.add_argument("--since", help="a time (ISO 8601) or an age: 30m, 2h, 1d, 1w")
     parser.add_argument("--skill", help="only this skill")
-    parser.add_argument("--caller", choices=["mcp", "cli", "pilot", "automation", "system"])
-    parser.add_argument("--status", choices=["ok", "error", "pending"])
+    parser.add_argument("--caller", choices=["mcp", "cli", "pilot", "automation", "system"],
+                        help="only calls from this caller")
+    parser.add_argument("--status", choices=["ok", "error", "pending"], help="only calls with this status")
     parser.add_argument("--run", help="only calls of this agent run")
-    parser.add_argument("--limit", type=int, default=50)
+    parser.add_argument("--limit", type=int, default=50, help="how many calls to show (default 50)")
     add_json_flag(parser)
     parser.set_defaults(handler=activity)
 

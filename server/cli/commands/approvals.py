@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = actions.add_parser("list", help="pending requests and proposals (or --status / --all, --kind)")
     p.add_argument("--status", choices=["pending", "approved", "rejected", "executed", "failed", "expired"],
-                   default="pending")
+                   default="pending", help="only requests in this state (default pending)")
     p.add_argument("--all", action="store_true", help="every request, whatever its state")
     p.add_argument("--kind", choices=["approval", "proposal"], help="only approvals, or only proposals")
     add_json_flag(p)
@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = actions.add_parser("approve", help="approve a request (it runs on the next heartbeat) or a proposal "
                                            "(it runs now, once)")
     p.add_argument("id", type=int)
-    p.add_argument("--note", default="")
+    p.add_argument("--note", default="", help="why you approve, kept with the approval")
     p.set_defaults(handler=approve)
     p = actions.add_parser("reject", help="reject a request; it never runs, and the agent remembers why")
     p.add_argument("id", type=int)

@@ -1,5 +1,8 @@
 """`pilothouse call SKILL --args JSON`: operate any skill by hand, through the same executor as MCP.
 
+The meta-tools work too (`pilothouse call search_skills --args '{"query": "overdue invoices"}'`),
+with the same validation as over MCP.
+
 An approve-trust skill (irreversible, or it reaches people outside) runs only once the person said
 yes: `--yes`, or `"confirm": true` in --args, or answering the question asked on a terminal. With
 no terminal to ask on (a script), the executor refuses it with what to pass.
@@ -14,12 +17,15 @@ import sys
 from server.cli.commands.common import instance
 from server.cli.output import CliError, emit_json
 from server.confirmation import Confirmation, ConfirmRequest
+from server.manifest.meta_specs import NAMES as META_TOOLS
+from server.manifest.meta_tools import MetaTools
 from skills import ErrorKind
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = sub.add_parser("call", help="run one skill by hand (same validation and path as MCP)")
-    parser.add_argument("skill")
+    parser = sub.add_parser("call", help="run one skill or meta-tool by hand (same validation and path as MCP)")
+    parser.add_argument("skill", help="a skill name (pilothouse skills list) or search_skills, describe_skill, "
+                                      "execute_skill")
     parser.add_argument("--args", default="{}", metavar="JSON", help='arguments as a JSON object, e.g. \'{"id": 3}\'')
     parser.add_argument("--yes", action="store_true",
                         help='confirm an approve-trust skill without being asked (the same as "confirm": true)')
@@ -43,11 +49,14 @@ async def call(args: argparse.Namespace) -> int:
         return Confirmation("confirmed", via="terminal") if _ask(request.message) else Confirmation("declined")
 
     async with instance(args) as app:
-        result = await app.executor.call(args.skill, arguments, caller="cli", confirm=confirm)
+        if args.skill in META_TOOLS:
+            result = await MetaTools(app).call(args.skill, arguments, caller="cli", confirm=confirm)
+        else:
+            result = await app.executor.call(args.skill, arguments, caller="cli", confirm=confirm)
     if not result.ok:
         if result.message.startswith("declined:"):
             raise CliError(f"not confirmed: {result.skill} was not run and nothing was changed", code=1)
-        message = "; ".join(part.strip() for part in result.message.splitlines() if part.strip())
+        message = "\n".join(part.strip() for part in result.message.splitlines() if part.strip())
         if result.error_kind is ErrorKind.APPROVAL_REQUIRED:
             message += " From the command line: add --yes once you are sure."
         raise CliError(message, code=1)

@@ -12,7 +12,7 @@ EXIT = {"healthy": 0, "degraded": 1, "unhealthy": 2}
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("health", help="instance health and drift; exits 0/1/2 for healthy/degraded/unhealthy")
-    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.set_defaults(handler=report)
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     baseline = actions.add_parser("baseline", help="manage the expected skill baseline")
@@ -28,14 +28,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=import_baseline)
     p = baseline_actions.add_parser("builtin", help="print the baseline shipped for the built-in modules; "
                                     "--write regenerates server/health/builtin_baseline.json")
-    p.add_argument("--write", action="store_true")
+    p.add_argument("--write", action="store_true", help="regenerate the shipped file instead of printing it")
     p.set_defaults(handler=builtin_baseline)
     p = actions.add_parser("history", help="the last self-checks: status, score, hash, findings")
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--limit", type=int, default=20, help="how many self-checks to show, newest first (default 20)")
     add_json_flag(p)
     p.set_defaults(handler=history)
     p = actions.add_parser("check", help="run the self-check now (stores it, opens self-heal objectives)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
     p.set_defaults(handler=self_check)
 
 

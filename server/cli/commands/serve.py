@@ -4,17 +4,41 @@ import argparse
 import gc
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from server.cli.commands.common import instance
 from server.cli.output import CliError
 from server.errors import ConfigError
 
+if TYPE_CHECKING:
+    from server.manifest.offered import Selection
+
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("serve", help="run the MCP server (stdio by default, or --http)")
     parser.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
-    parser.add_argument("--host", default=os.environ.get("PILOTHOUSE_HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PILOTHOUSE_PORT", "8765")))
+    parser.add_argument("--host", default=os.environ.get("PILOTHOUSE_HOST", "127.0.0.1"),
+                        help="address to bind with --http ($PILOTHOUSE_HOST; default 127.0.0.1; any other "
+                             "address needs $PILOTHOUSE_TOKEN)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PILOTHOUSE_PORT", "8765")),
+                        help="port to bind with --http ($PILOTHOUSE_PORT; default 8765)")
+    parser.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
+                        help="a Host name clients or a reverse proxy use, e.g. mcp.example.com (repeatable; "
+                             "adds to $PILOTHOUSE_ALLOWED_HOSTS, comma-separated); loopback is always allowed")
+    parser.add_argument("--allowed-origin", action="append", default=[], metavar="ORIGIN",
+                        help="a browser Origin to accept, e.g. https://app.example.com (repeatable; adds to "
+                             "$PILOTHOUSE_ALLOWED_ORIGINS)")
+    parser.add_argument("--read-only", action="store_true",
+                        default=os.environ.get("PILOTHOUSE_READ_ONLY", "").lower() in ("1", "true", "yes"),
+                        help="offer only the skills that change nothing ($PILOTHOUSE_READ_ONLY)")
+    parser.add_argument("--modules", metavar="IDS", default=os.environ.get("PILOTHOUSE_MODULES"),
+                        help="offer only these modules' skills, comma-separated, e.g. crm,invoicing "
+                             "($PILOTHOUSE_MODULES; pilothouse modules list shows the ids)")
+    parser.add_argument("--exclude-skills", metavar="NAMES", default=os.environ.get("PILOTHOUSE_EXCLUDE_SKILLS"),
+                        help="never offer these skills, comma-separated ($PILOTHOUSE_EXCLUDE_SKILLS)")
+    parser.add_argument("--page-size", type=int, default=os.environ.get("PILOTHOUSE_PAGE_SIZE") or None, metavar="N",
+                        help="tools per tools/list page ($PILOTHOUSE_PAGE_SIZE; default: the whole list in one "
+                             "page, which every client reads)")
     parser.add_argument("--tier", help="tools/list tier: full, compact, drop or auto ($PILOTHOUSE_TIER; auto)")
     parser.add_argument("--context-tokens", type=int, default=200_000,
                         help="the client's context window, for --tier auto (default 200000)")
@@ -26,7 +50,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 async def serve(args: argparse.Namespace) -> int:
     from server.assembly import Process
     from server.cache import skill_schemas
+    from server.http_app import HttpSettings
     from server.manifest.launch import launch_tier, requested_tier
+    from server.manifest.offered import parse_selection
     from server.runtime import serve_http, serve_stdio
 
     try:
@@ -38,6 +64,8 @@ async def serve(args: argparse.Namespace) -> int:
         await skill_schemas.warm(app.store, app.registry, app.clock)
         try:
             choice = await launch_tier(app, requested, args.context_tokens, args.tool_share)
+            selection = parse_selection(app, read_only=args.read_only, modules=args.modules,
+                                        exclude=args.exclude_skills)
         except ConfigError as exc:
             raise CliError(str(exc)) from exc
         sizes = ", ".join(f"{t} {n:,}" for t, n in choice.tokens.items())
@@ -45,7 +73,12 @@ async def serve(args: argparse.Namespace) -> int:
         # their server log, so a person can see which tier their client was given and why.
         sys.stderr.write(f"pilothouse: tools/list tier {choice.tier} ({choice.reason}; tokens: {sizes})\n")
         # The scheduler runs beside the transport: the platform's work always, the agent's while it is on.
-        process = Process.assemble(app, choice.tier)
+        if not selection.everything:
+            sys.stderr.write(f"pilothouse: offering {_describe(selection)}\n")
+        try:
+            process = Process.assemble(app, choice.tier, selection=selection, page_size=args.page_size)
+        except ConfigError as exc:
+            raise CliError(str(exc)) from exc
         await process.surface.listing.freeze()  # the drop ranking is taken at launch, once
         # Everything built so far (modules, schemas, the SDK's models: ~110,000 tracked objects) lives
         # as long as the process. Moving it out of the collector's sight means a full collection no
@@ -54,10 +87,20 @@ async def serve(args: argparse.Namespace) -> int:
         gc.freeze()
         try:
             if args.http:
-                await serve_http(process.surface, host=args.host, port=args.port, routes=process.routes,
-                                 services=process.services)
+                settings = HttpSettings.from_env(args.host, args.port, allowed_hosts=args.allowed_host,
+                                                 allowed_origins=args.allowed_origin)
+                await serve_http(process.surface, settings, routes=process.routes, services=process.services)
             else:
                 await serve_stdio(process.surface, process.services)
         except ConfigError as exc:
             raise CliError(str(exc)) from exc
     return 0
+
+
+def _describe(selection: Selection) -> str:
+    parts = ["read-only skills" if selection.read_only else "skills"]
+    if selection.modules is not None:
+        parts.append(f"of {', '.join(sorted(selection.modules))}")
+    if selection.exclude:
+        parts.append(f"except {', '.join(sorted(selection.exclude))}")
+    return " ".join(parts)

@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_json_flag(p)
     p.set_defaults(handler=show)
     p = actions.add_parser("docs", help="print the generated catalog (docs/skills.md); --write updates the file")
-    p.add_argument("--write", action="store_true")
+    p.add_argument("--write", action="store_true", help="write docs/skills.md instead of printing it")
     p.set_defaults(handler=docs)
     p = actions.add_parser("resume", help="resume a paused skill and reset its breaker")
     p.add_argument("name")
