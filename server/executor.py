@@ -31,6 +31,7 @@ from server.notify import notify_admin
 from server.registry import Registry
 from server.resilience import breaker, edge, escalation, evaluation
 from server.resilience.loop_guard import LoopGuard
+from server.storage_errors import SkipWhenFull
 from server.store import Store, dumps
 from server.tables import activity, approvals
 from server.tables.skill_state import CALL_STATE_SQL
@@ -38,6 +39,7 @@ from server.validation_errors import explain_validation
 from skills import Clock, ErrorKind, Skill, SkillContext, WriteResult
 from skills.context import Database
 from skills.contract import CONFIRM_FIELD
+from skills.paging import missing_target
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,7 @@ class _Call:
     outcome: str = "success"
     duration_ms: float = 0.0
     activity_id: int | None = None
+    note: str = ""  # a full disk: its activity row was skipped (SkipWhenFull)
 
 
 class _Immediate:
@@ -96,6 +99,7 @@ class CallResult:
     approval_id: int | None = None
     events: list[str] = field(default_factory=list)
     question: Any = None  # a confirmation the caller must put to the person (Confirmation.question)
+    note: str = ""  # said beside the answer: its activity row could not be written (a full disk)
 
     @property
     def text(self) -> str:
@@ -166,6 +170,8 @@ class Executor:
             return await self._refuse(name, skill, arguments, caller, run_id, started,
                                       ErrorKind.VALIDATION, explain_validation(skill, exc))
         if skill.trust == "approve" and not approved:
+            if gone := await missing_target(self.store, skill.targets, dict(parsed)):  # ask about what exists
+                return await self._refuse(name, skill, arguments, caller, run_id, started, ErrorKind.VALIDATION, gone)
             if caller == "pilot":
                 return await self._queue_approval(skill, arguments, run_id, caller, started)
             if caller in ("mcp", "cli") and not getattr(parsed, CONFIRM_FIELD, False):
@@ -215,12 +221,14 @@ class Executor:
             log.info("retrying %s (%s/%s) after %s: %s", skill.name, attempt, self.max_retries, kind, message)
             await asyncio.sleep(self.retry_delay_s * attempt)
         if kind is not None:  # a success was recorded with its effect, inside _attempt
-            async with self.store.transaction() as tx:
-                await self._record(tx, call, None, kind, message, evaluation.score(kind))
+            with SkipWhenFull() as disk:
+                async with self.store.transaction() as tx:
+                    await self._record(tx, call, None, kind, message, evaluation.score(kind))
+            call.note = disk.note or call.note
         return CallResult(
             skill=skill.name, ok=kind is None, output=output, error_kind=kind,
             message=message if kind is not None else "", outcome=call.outcome, attempts=attempt + 1,
-            duration_ms=call.duration_ms, activity_id=call.activity_id,
+            duration_ms=call.duration_ms, activity_id=call.activity_id, note=call.note,
             events=[e for e, _ in ctx.events] if kind is None else [],  # a failed attempt's events rolled back
         )
 
@@ -245,11 +253,13 @@ class Executor:
                 async with asyncio.timeout(skill.timeout_s):
                     output = await self._invoke(skill, ctx, kwargs)
                 outcome = evaluation.score(None, ctx.outcome)
-                if self._needs_bookkeeping(call, None):
-                    async with self.store.transaction() as tx:
-                        await self._record(tx, call, output, None, "", outcome)
-                else:  # hot path: one autocommit INSERT, atomic on its own, on the spot when it can be
-                    await self._record(self._immediate, call, output, None, "", outcome)
+                with SkipWhenFull() as disk:
+                    if self._needs_bookkeeping(call, None):
+                        async with self.store.transaction() as tx:
+                            await self._record(tx, call, output, None, "", outcome)
+                    else:  # hot path: one autocommit INSERT, atomic on its own, on the spot when it can be
+                        await self._record(self._immediate, call, output, None, "", outcome)
+                call.note = disk.note
             return output, None, "", False
         except Exception as exc:  # classified once, at the edge
             return None, *edge.classify(skill, exc)
@@ -375,14 +385,15 @@ class Executor:
         started: float, kind: ErrorKind, message: str,
     ) -> CallResult:
         duration = (time.perf_counter() - started) * 1000
-        async with self.store.transaction() as tx:
-            activity_id = await activity.write(
-                tx, ts=self._now(), caller=caller, run_id=run_id, skill=name,
-                module_id=skill.module_id if skill else None, arguments=arguments, output_summary=None,
-                status="error", outcome="neutral", error_kind=kind, error=message, duration_ms=duration, attempts=0,
-            )
+        activity_id = None
+        with SkipWhenFull() as disk:  # a refusal on a full disk still says why
+            async with self.store.transaction() as tx:
+                activity_id = await activity.write(
+                    tx, ts=self._now(), caller=caller, run_id=run_id, skill=name, arguments=arguments,
+                    module_id=skill.module_id if skill else None, output_summary=None, status="error",
+                    outcome="neutral", error_kind=kind, error=message, duration_ms=duration, attempts=0)
         return CallResult(name, False, error_kind=kind, message=message, outcome="neutral",
-                          duration_ms=duration, activity_id=activity_id)
+                          duration_ms=duration, activity_id=activity_id, note=disk.note)
 
     def _now(self) -> str:
         return self.clock.now().isoformat(timespec="seconds")

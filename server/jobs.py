@@ -39,6 +39,7 @@ def platform_actions(*, reasoner: Any = None) -> dict[str, Action]:
         "scheduled_publisher": scheduled_publisher,
         "learn": learn,
         "health_self_check": health_self_check,
+        "retention": retention,
     }
 
 
@@ -69,3 +70,9 @@ async def health_self_check(app: App, scheduler: Scheduler) -> str:
 
     result = await run_self_check(app)
     return f"ok: {result.status}"
+
+
+async def retention(app: App, scheduler: Scheduler) -> str:
+    from server.retention import apply
+
+    return f"ok: {(await apply(app.store, app.clock.now())).summary()}"

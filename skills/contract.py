@@ -46,6 +46,8 @@ from typing import Any, Literal, TypeVar, cast
 import docstring_parser
 from pydantic import BaseModel, ConfigDict, Field, PydanticUserError, create_model
 
+from skills.bounds import bounded
+
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
 # Every `approve` skill takes this argument: from chat the person must say yes first.
 CONFIRM_FIELD = "confirm"
@@ -103,6 +105,8 @@ class Skill:
     preferred_provider: str | None = None
     timeout_s: float = 30.0
     transactional: bool = True
+    # (parameter, table): ids that must name an existing row before a person is asked to confirm.
+    targets: tuple[tuple[str, str], ...] = ()
     module_id: str = ""
     params: tuple[str, ...] = field(default=())
     # What the decorator derived from the signature; the input model is built from it on first use.
@@ -158,8 +162,8 @@ class _InputSpec:
 
     def model(self) -> type[BaseModel]:
         if self._model is None:
-            definitions: dict[str, Any] = {
-                name: (hint, Field(default, description=description))
+            definitions: dict[str, Any] = {  # default bounds (skills/bounds.py) unless the author set tighter
+                name: (bounded(name, hint), Field(default, description=description))
                 for name, (hint, default, description) in self.fields.items()
             }
             try:
@@ -190,10 +194,14 @@ def skill(
     preferred_provider: str | None = None,
     timeout_s: float = 30.0,
     transactional: bool = True,
+    targets: dict[str, str] | None = None,
 ) -> Callable[[SkillFunction], SkillFunction]:
     """Declare a skill from an async handler ``(ctx, **params) -> BaseModel``; returns the handler.
 
     ``name`` and ``category`` default to the module's (see the module docstring).
+    ``targets`` maps id parameters to the table whose ``id`` they name (``{"invoice_id":
+    "invoicing_invoices"}``): an approve-trust call naming a row that does not exist is refused
+    before anyone is asked to confirm it.
     ``transactional=False`` is for handlers that talk to the outside world (SMTP,
     webhooks): they manage their own short transactions so a slow peer never holds
     the write lock.
@@ -214,6 +222,9 @@ def skill(
         hints = typing.get_type_hints(fn, include_extras=True)
         inputs, params = _input_spec(label, fn, hints, doc, confirmable=trust == "approve")
         output_model = _output_model(label, hints)
+        for param in targets or {}:
+            if param not in params:
+                raise ContractError(f"skill {label}: targets names {param!r}, which is not a parameter")
         definition = Skill(
             name=name or "",
             title=title,
@@ -228,6 +239,7 @@ def skill(
             preferred_provider=preferred_provider,
             timeout_s=timeout_s,
             transactional=transactional,
+            targets=tuple((targets or {}).items()),
             params=params,
             inputs=inputs,
             declared_name=name,

@@ -99,6 +99,7 @@ async def tag(ctx: SkillContext, contact_id: int, add: list[str] | None = None,
 
 
 @skill(title="Merge duplicate contacts", trust="approve", destructive=True,
+       targets={"keep_id": "contacts", "duplicate_id": "contacts"},
        instructions="""
        Folds a duplicate into the contact to keep: missing phone and company are taken from the
        duplicate, tags are combined, then the duplicate is deleted. Irreversible: approve trust.

@@ -128,7 +128,7 @@ async def renew(ctx: SkillContext, contract_id: int,
     return await _fetch(ctx, contract_id)
 
 
-@skill(title="Terminate a contract", trust="approve",
+@skill(title="Terminate a contract", trust="approve", targets={"contract_id": "contracts"},
        destructive=True, instructions="""
        Gives notice: the contract ends at its current end date and will not renew. Refused after the
        notice deadline has passed (the contract then renews or runs to its end as agreed).

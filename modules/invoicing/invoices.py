@@ -47,7 +47,7 @@ async def create_invoice(
     return await load(ctx, invoice_id)
 
 
-@skill(title="Send an invoice", trust="approve", open_world=True,
+@skill(title="Send an invoice", trust="approve", targets={"invoice_id": "invoicing_invoices"}, open_world=True,
        instructions="""
        Finalizes a draft: assigns the next number (INV-YYYY-0001 per year), sets issue and due dates
        (issue + terms), emails it to the customer through the outbox and marks it sent. Reaches a
@@ -107,7 +107,7 @@ async def record_payment(ctx: SkillContext, invoice_id: int, amount_cents: Annot
     return await load(ctx, invoice_id)
 
 
-@skill(title="Void an invoice", trust="approve",
+@skill(title="Void an invoice", trust="approve", targets={"invoice_id": "invoicing_invoices"},
        destructive=True, instructions="""
        Cancels a sent or overdue invoice that has no payments (its number stays used, so numbering has
        no gaps). Paid or partly paid invoices cannot be voided: issue a credit note instead.
@@ -129,7 +129,7 @@ async def void_invoice(ctx: SkillContext, invoice_id: int, reason: Annotated[str
     return await load(ctx, invoice_id)
 
 
-@skill(title="Issue a credit note", trust="approve",
+@skill(title="Issue a credit note", trust="approve", targets={"invoice_id": "invoicing_invoices"},
        instructions="""
        Reduces what a customer owes on a sent, overdue or paid invoice (a refund, a discount after the
        fact), up to the invoice total. On a paid invoice the credit is money to give back.

@@ -112,7 +112,7 @@ async def alt_text_report(ctx: SkillContext) -> AltReport:
                      coverage=round(1 - len(rows) / images, 3) if images else 1.0)
 
 
-@skill(title="Delete an asset", trust="approve", destructive=True,
+@skill(title="Delete an asset", trust="approve", targets={"asset_id": "media_assets"}, destructive=True,
        instructions="Removes an asset from the library for good (pages still pointing at it will show nothing).")
 async def delete(ctx: SkillContext, asset_id: int) -> Asset:
     """Delete a media asset.

@@ -34,7 +34,7 @@ async def create_campaign(ctx: SkillContext, subject: Annotated[str, Field(min_l
     return await _campaign(ctx, result.lastrowid or 0)
 
 
-@skill(title="Send a campaign", trust="approve",
+@skill(title="Send a campaign", trust="approve", targets={"campaign_id": "newsletter_campaigns"},
        open_world=True, instructions="""
        Bulk email: queues the campaign to every ACTIVE subscriber (one outbox email each, with an
        unsubscribe line) and marks it sent. A campaign goes out once; a subscriber never gets the

@@ -60,7 +60,7 @@ async def advance(
     return updated
 
 
-@skill(title="Cancel an order", trust="approve", destructive=True,
+@skill(title="Cancel an order", trust="approve", targets={"order_id": "orders"}, destructive=True,
        instructions="""
        Cancels a pending or paid order and puts its reserved stock back (ledger reason
        order_cancelled). Final: a cancelled order cannot be reopened, and its discount redemption is
@@ -78,7 +78,7 @@ async def cancel(ctx: SkillContext, order_id: int, reason: Annotated[str, Field(
     return await cancel_order(ctx, await load(ctx, order_id), reason)
 
 
-@skill(title="Refund an order", trust="approve", destructive=True,
+@skill(title="Refund an order", trust="approve", targets={"order_id": "orders"}, destructive=True,
        instructions="""
        Refunds a paid order in full: status refunded (final), its stock goes back on the shelf
        (ledger reason order_refunded) and it leaves the sales revenue. Only paid orders: a pending

@@ -64,7 +64,7 @@ async def create_order(ctx: SkillContext, vendor_id: int,
     return await _po(ctx, po_id)
 
 
-@skill(title="Send a purchase order", trust="approve",
+@skill(title="Send a purchase order", trust="approve", targets={"po_id": "purchasing_orders"},
        open_world=True, instructions="""
        Commits to buy: emails the order to the vendor (through the outbox) and marks it sent. Only
        drafts can be sent. Spends money: approve trust.

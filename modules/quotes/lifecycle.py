@@ -13,7 +13,7 @@ from modules.quotes.model import Expired, Quote, label, load, next_number, requi
 from skills import SkillContext, SkillFailed, skill
 
 
-@skill(title="Send a quote", trust="approve", open_world=True,
+@skill(title="Send a quote", trust="approve", targets={"quote_id": "quotes"}, open_world=True,
        instructions="""
        Finalizes a draft: a first send assigns the next number (Q-YYYY-0001 per year; a revision keeps
        its quote's number), then the quote document is emailed to the customer through the outbox and

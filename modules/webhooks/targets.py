@@ -103,9 +103,11 @@ def why_not_public(address: IpAddress) -> str | None:
     return None if address.is_global else "not globally routable"
 
 
-async def check(url: str, *, resolve: Resolver = system_resolver, env: Mapping[str, str] | None = None) -> Target:
-    """The target ``url`` may be posted to, pinned to a checked address; or TargetRefused."""
+async def check(url: str, *, resolve: Resolver | None = None, env: Mapping[str, str] | None = None) -> Target:
+    """The target ``url`` may be posted to, pinned to a checked address; or TargetRefused.
+    ``resolve``: host and port to addresses (None: the system's resolver, looked up at call time)."""
     env = os.environ if env is None else env
+    resolve = resolve or system_resolver
     parts = parse(url)
     host = (parts.hostname or "").lower()
     allowed = _allowed(host, env)

@@ -101,7 +101,7 @@ async def attendance(ctx: SkillContext, webinar_id: int) -> Attendance:
                       no_shows=[r["email"] for r in rows if r["status"] == "registered"])
 
 
-@skill(title="Cancel a webinar", trust="approve", destructive=True,
+@skill(title="Cancel a webinar", trust="approve", targets={"webinar_id": "webinars"}, destructive=True,
        instructions="Cancels a webinar and emails every registered and waitlisted person. Reaches people: approve.")
 async def cancel(ctx: SkillContext, webinar_id: int, reason: Annotated[str, Field(min_length=3)]) -> Webinar:
     """Cancel a webinar and notify everyone registered.

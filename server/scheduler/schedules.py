@@ -17,6 +17,7 @@ PLATFORM_SCHEDULES: dict[str, str] = {
     "scheduled_publisher": "*/5 * * * *",
     "learn": "0 3 * * *",
     "health_self_check": "0 */6 * * *",
+    "retention": "30 4 * * *",  # server/retention.py
 }
 
 

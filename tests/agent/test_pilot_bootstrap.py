@@ -17,7 +17,7 @@ from skills import Module, SkillContext, skill
 pytestmark = pytest.mark.anyio
 
 SCHEDULES = {"heartbeat": "*/30 * * * *", "automation_dispatcher": "* * * * *", "scheduled_publisher": "*/5 * * * *",
-             "learn": "0 3 * * *", "health_self_check": "0 */6 * * *"}
+             "learn": "0 3 * * *", "health_self_check": "0 */6 * * *", "retention": "30 4 * * *"}
 
 
 async def _snapshot(app: App) -> list[list[dict[str, Any]]]:
@@ -52,7 +52,7 @@ async def test_reenable_keeps_edits_and_rearms_without_missing(app: App, clock: 
     report = await disable_agent(app)
     assert "module pilot disabled" in report.changes
     assert await app.store.fetchval("SELECT COUNT(*) FROM objectives") == 1
-    assert await app.store.fetchval("SELECT COUNT(*) FROM schedules") == 5
+    assert await app.store.fetchval("SELECT COUNT(*) FROM schedules") == len(SCHEDULES)
 
     clock.advance(days=3)  # every schedule's time passed while the agent was off
     await enable_agent(app)

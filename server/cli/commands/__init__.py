@@ -5,6 +5,7 @@ from server.cli.commands import (
     agent,
     approvals,
     ask,
+    backup,
     call,
     demo,
     health,
@@ -30,6 +31,7 @@ REGISTRY = [
     health.register,
     approvals.register,
     activity.register,
+    backup.register,
     demo.register,
     version.register,
 ]

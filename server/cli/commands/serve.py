@@ -5,6 +5,7 @@ import gc
 import os
 import sys
 
+from server import instance_lock
 from server.cli.commands.common import instance
 from server.cli.output import CliError
 from server.errors import ConfigError
@@ -53,11 +54,12 @@ async def serve(args: argparse.Namespace) -> int:
         # pause calls for as long.
         gc.freeze()
         try:
-            if args.http:
-                await serve_http(process.surface, host=args.host, port=args.port, routes=process.routes,
-                                 services=process.services)
-            else:
-                await serve_stdio(process.surface, process.services)
+            with instance_lock.hold(app.store.path):  # `pilothouse restore` refuses while this is held
+                if args.http:
+                    await serve_http(process.surface, host=args.host, port=args.port, routes=process.routes,
+                                     services=process.services)
+                else:
+                    await serve_stdio(process.surface, process.services)
         except ConfigError as exc:
             raise CliError(str(exc)) from exc
     return 0
