@@ -22,6 +22,7 @@ from server.http_client import LazyAsyncClient
 from server.lifecycle import ModuleManager
 from server.registry import Registry
 from server.schema import CORE_MIGRATIONS
+from server.storage_errors import starting
 from server.store import Store
 from skills import Clock, Module, SystemClock
 
@@ -54,9 +55,11 @@ async def open_runtime(
     """Open the database, apply migrations, seed a fresh instance, and build the executor."""
     registry = Registry(modules)
     clock = clock or SystemClock()
-    store = await Store.open(db_path)
+    with starting(db_path):  # a full disk or a read-only file is one line that says so
+        store = await Store.open(db_path)
     try:
-        await store.migrate("core", CORE_MIGRATIONS)
+        with starting(db_path):
+            await store.migrate("core", CORE_MIGRATIONS)
         manager = ModuleManager(store, registry, clock)
         # Its pool and SSL context are built on the first request (most processes never send one).
         async with LazyAsyncClient(timeout=httpx.Timeout(20.0), follow_redirects=False) as http:
@@ -64,8 +67,9 @@ async def open_runtime(
             app = App(store, registry, manager, executor, clock, http)
             for module in system_modules(app) if system_modules is not None else ():
                 registry.register(module)
-            await manager.migrate_all()
-            await manager.first_run()
+            with starting(db_path):
+                await manager.migrate_all()
+                await manager.first_run()
             yield app
     finally:
         await store.close()

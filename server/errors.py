@@ -3,7 +3,8 @@
     PilothouseError
     ├── ModuleError        enable/disable refused (unknown id, missing requirement, dependents)
     ├── LoopDetected       the same action 3 times in a row: ends the run
-    └── ConfigError        settings that cannot work (bad tier, bind without token)
+    ├── ConfigError        settings that cannot work (bad tier, bind without token)
+    └── StorageError       the database cannot be opened or written at start-up (full disk, read-only...)
 """
 
 from __future__ import annotations
@@ -18,6 +19,10 @@ class ModuleError(PilothouseError):
 
 
 class ConfigError(PilothouseError):
+    pass
+
+
+class StorageError(PilothouseError):
     pass
 
 

@@ -33,6 +33,7 @@ from server.providers.skill_ai import ChainAi
 from server.registry import Registry
 from server.resilience import breaker, edge, effects, evaluation, scoring
 from server.resilience.loop_guard import LoopGuard
+from server.storage_errors import SkipWhenFull
 from server.store import ImmediateWriter, Store, dumps
 from server.tables import activity
 from server.tables.skill_state import CALL_STATE_SQL
@@ -41,6 +42,7 @@ from server.validation_errors import explain_validation
 from skills import Cause, Clock, ErrorKind, Skill, SkillContext
 from skills.context import Database, ProgressSink
 from skills.contract import CONFIRM_FIELD
+from skills.paging import missing_target
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +70,7 @@ class _Call:
     outcome: str = "success"
     duration_ms: float = 0.0
     activity_id: int | None = None
+    note: str = ""  # a full disk: its activity row was skipped (SkipWhenFull)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +88,7 @@ class CallResult:
     proposed: bool = False  # shadow mode: queued as a proposal instead of run
     events: list[str] = field(default_factory=list)
     question: Any = None  # a confirmation the caller must put to the person (Confirmation.question)
+    note: str = ""  # said beside the answer: its activity row could not be written (a full disk)
 
     @property
     def text(self) -> str:
@@ -165,6 +169,8 @@ class Executor:
             if screened == "propose":
                 return await self._queue_approval(skill, parsed, arguments, run_id, caller, started, "proposal")
         if trust == "approve" and not approved:
+            if gone := await missing_target(self.store, skill.targets, dict(parsed)):  # ask about what exists
+                return await self._refuse(name, skill, arguments, caller, run_id, started, ErrorKind.VALIDATION, gone)
             if caller in UNATTENDED:  # nobody to ask: a person decides from the queue, the call never runs now
                 return await self._queue_approval(skill, parsed, arguments, run_id, caller, started)
             if caller in ("mcp", "cli") and not getattr(parsed, CONFIRM_FIELD, False):
@@ -219,12 +225,14 @@ class Executor:
             await asyncio.sleep(self.retry_delay_s * attempt)
         reported = call.activity_id is not None  # recorded inside _attempt: a success or a reported failure
         if not reported:
-            async with self.store.transaction() as tx:
-                await self._record(tx, call, None, kind, message, evaluation.score(kind))
+            with SkipWhenFull() as disk:
+                async with self.store.transaction() as tx:
+                    await self._record(tx, call, None, kind, message, evaluation.score(kind))
+            call.note = disk.note or call.note
         return CallResult(
             skill=skill.name, ok=kind is None, output=output, error_kind=kind,
             message=message if kind is not None else "", outcome=call.outcome, attempts=attempt + 1,
-            duration_ms=call.duration_ms, activity_id=call.activity_id,
+            duration_ms=call.duration_ms, activity_id=call.activity_id, note=call.note,
             events=[e for e, _ in ctx.events] if reported else [],  # a failed attempt's events rolled back
         )
 
@@ -250,11 +258,13 @@ class Executor:
                 async with asyncio.timeout(skill.timeout_s):
                     output = await self._invoke(skill, ctx, kwargs)
                 judged = effects.verdict(skill.name, ctx.effect, ctx.outcome)
-                if self._needs_bookkeeping(call, judged.kind):
-                    async with self.store.transaction() as tx:
-                        await self._record(tx, call, output, judged.kind, judged.message, judged.outcome)
-                else:  # hot path: one autocommit INSERT, atomic on its own, on the spot when it can be
-                    await self._record(self._immediate, call, output, None, "", judged.outcome)
+                with SkipWhenFull() as disk:
+                    if self._needs_bookkeeping(call, judged.kind):
+                        async with self.store.transaction() as tx:
+                            await self._record(tx, call, output, judged.kind, judged.message, judged.outcome)
+                    else:  # hot path: one autocommit INSERT, atomic on its own, on the spot when it can be
+                        await self._record(self._immediate, call, output, None, "", judged.outcome)
+                call.note = disk.note
             # A failure the handler reported is recorded (its writes kept) and never retried here.
             return output, judged.kind, judged.message, False
         except Exception as exc:  # classified once, at the edge
@@ -364,14 +374,15 @@ class Executor:
         started: float, kind: ErrorKind, message: str,
     ) -> CallResult:
         duration = (time.perf_counter() - started) * 1000
-        async with self.store.transaction() as tx:
-            activity_id = await activity.write(
-                tx, ts=self._now(), caller=caller, run_id=run_id, skill=name,
-                module_id=skill.module_id if skill else None, arguments=arguments, output_summary=None,
-                status="error", outcome="neutral", error_kind=kind, error=message, duration_ms=duration, attempts=0,
-            )
+        activity_id = None
+        with SkipWhenFull() as disk:  # a refusal on a full disk still says why
+            async with self.store.transaction() as tx:
+                activity_id = await activity.write(
+                    tx, ts=self._now(), caller=caller, run_id=run_id, skill=name, arguments=arguments,
+                    module_id=skill.module_id if skill else None, output_summary=None, status="error",
+                    outcome="neutral", error_kind=kind, error=message, duration_ms=duration, attempts=0)
         return CallResult(name, False, error_kind=kind, message=message, outcome="neutral",
-                          duration_ms=duration, activity_id=activity_id)
+                          duration_ms=duration, activity_id=activity_id, note=disk.note)
 
     def _now(self) -> str:
         return self.clock.now().isoformat(timespec="seconds")

@@ -48,6 +48,7 @@ def platform_actions(agent_on: Gate, *, reasoner: Any = None) -> dict[str, Actio
         "learn": learn,
         "health_self_check": health_self_check,
         "shadow_digest": shadow_digest,
+        "retention": retention,
     }
 
 
@@ -79,3 +80,9 @@ async def shadow_digest(app: App, scheduler: Scheduler) -> str:
     from server.trust.digest import send
 
     return await send(app)
+
+
+async def retention(app: App, scheduler: Scheduler) -> str:
+    from server.retention import apply
+
+    return f"ok: {(await apply(app.store, app.clock.now())).summary()}"

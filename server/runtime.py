@@ -7,11 +7,12 @@ checkpoint in its own cancellation handler before the process exits.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
 import sys
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -37,7 +38,7 @@ async def serve_stdio(surface: Surface, services: Sequence[Service] = ()) -> Non
     from mcp.server.stdio import stdio_server
 
     async with anyio.create_task_group() as tg:
-        _start_services(tg, services)
+        await _start_services(tg, services)
         async with stdio_server() as (read, write), anyio.create_task_group() as io:
             send, messages = anyio.create_memory_object_stream["SessionMessage | Exception"](0)
             io.start_soon(answer_unreadable_lines, read, send, write)
@@ -82,9 +83,11 @@ async def serve_http(surface: Surface, settings: HttpSettings, *, routes: Sequen
     # (uvicorn's own setting; default 127.0.0.1).
     config = uvicorn.Config(asgi, host=settings.host, port=settings.port, log_level="warning", lifespan="on",
                             proxy_headers=True, forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS"))
-    server = uvicorn.Server(config)
+    server = _uvicorn(config)
     async with anyio.create_task_group() as tg:
-        _start_services(tg, services)
+        # A signal asks uvicorn to shut down as it would itself (the lifespan ends, open requests finish);
+        # cancelling it mid-lifespan instead logged an ERROR traceback on every SIGTERM.
+        await _start_services(tg, services, stop=lambda: setattr(server, "should_exit", True))
         sys.stderr.write(f"pilothouse: MCP at http://{settings.host}:{settings.port}/mcp\n")  # information
         if settings.host not in LOOPBACK and not settings.allowed_hosts:
             sys.stderr.write("pilothouse: only loopback Host names are accepted; add --allowed-host NAME "
@@ -101,24 +104,39 @@ async def run_services(services: Sequence[Service], *, started: str = "") -> Non
     (a service manager's log, a test) may stop the process cleanly from then on.
     """
     async with anyio.create_task_group() as tg:
-        await tg.start(_stop_on_signal, tg)
-        for service in services:
-            tg.start_soon(service)
+        await _start_services(tg, services)
         if started:
             sys.stderr.write(started if started.endswith("\n") else started + "\n")
 
 
-def _start_services(tg: anyio.abc.TaskGroup, services: Sequence[Service]) -> None:
+def _uvicorn(config: Any) -> Any:
+    """uvicorn's server, leaving the signals to ``_stop_on_signal``: its own handlers re-raise the
+    signal once it has stopped, which ends the process before the services finish."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            yield
+
+    return Server(config)
+
+
+async def _start_services(tg: anyio.abc.TaskGroup, services: Sequence[Service],
+                          stop: Callable[[], None] | None = None) -> None:
+    """Start ``services``; on SIGTERM/SIGINT call ``stop`` (default: cancel the whole group). Returns
+    once the signals are being listened to, so a signal from then on always stops the server cleanly."""
     for service in services:
         tg.start_soon(service)
-    tg.start_soon(_stop_on_signal, tg)
+    await tg.start(_stop_on_signal, stop or tg.cancel_scope.cancel)
 
 
-async def _stop_on_signal(tg: anyio.abc.TaskGroup,
-                          *, task_status: anyio.abc.TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
+async def _stop_on_signal(stop: Callable[[], None], *, task_status: anyio.abc.TaskStatus[None]) -> None:
     with anyio.open_signal_receiver(signal.SIGTERM, signal.SIGINT) as signals:
         task_status.started()
         async for received in signals:
-            log.warning("received %s: draining in-flight work and stopping", signal.Signals(received).name)
-            tg.cancel_scope.cancel()
+            # Information, not a warning: stopping on a signal is the normal way a server ends.
+            sys.stderr.write(f"pilothouse: received {signal.Signals(received).name}: finishing in-flight work "
+                             "and stopping\n")
+            stop()
             return

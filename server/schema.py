@@ -288,4 +288,112 @@ CORE_MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX approvals_skill ON approvals(skill, id);
         """,
     ),
+    (
+        8,
+        """
+        -- Ids are never reused (a new row never takes the id of a deleted one). Retention
+        -- deletes old activity, events and heartbeats; without this, once the newest were gone, a new
+        -- event would take an id below an automation's or a webhook's cursor and never be sent, and an
+        -- activity row or approval would point at a record it never meant. SQLite only sets this when a
+        -- table is created: each table is rebuilt under the same name with every column and index it
+        -- has after step 7, ids kept (store.migrate runs the step with foreign keys off and checks
+        -- them after).
+        CREATE TABLE activity_v8 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            ts TEXT NOT NULL,
+            caller TEXT NOT NULL CHECK (caller IN ('mcp', 'cli', 'pilot', 'automation', 'system')),
+            run_id TEXT,
+            skill TEXT NOT NULL,
+            module_id TEXT,
+            input TEXT NOT NULL DEFAULT '{}',
+            output_summary TEXT,
+            status TEXT NOT NULL CHECK (status IN ('ok', 'error', 'pending')),
+            outcome TEXT NOT NULL CHECK (outcome IN
+                ('success', 'partial', 'no_effect', 'negative', 'neutral', 'too_early')),
+            error_kind TEXT,
+            error TEXT,
+            duration_ms REAL NOT NULL DEFAULT 0,
+            attempts INTEGER NOT NULL DEFAULT 1
+        );
+        INSERT INTO activity_v8 (id, ts, caller, run_id, skill, module_id, input, output_summary, status,
+            outcome, error_kind, error, duration_ms, attempts)
+    SELECT id, ts, caller, run_id, skill, module_id, input, output_summary, status, outcome, error_kind,
+        error, duration_ms, attempts FROM activity;
+        DROP TABLE activity;
+        ALTER TABLE activity_v8 RENAME TO activity;
+        CREATE INDEX activity_eval ON activity(ts, skill, outcome);
+        CREATE INDEX activity_run ON activity(run_id) WHERE run_id IS NOT NULL;
+        CREATE INDEX activity_skill_window ON activity(skill, ts, outcome);
+
+        CREATE TABLE events_v8 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL,
+            payload TEXT NOT NULL DEFAULT '{}',
+            source TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        , root_id INTEGER, depth INTEGER NOT NULL DEFAULT 0);
+        INSERT INTO events_v8 (id, name, payload, source, created_at, root_id, depth)
+    SELECT id, name, payload, source, created_at, root_id, depth FROM events;
+        DROP TABLE events;
+        ALTER TABLE events_v8 RENAME TO events;
+        CREATE INDEX events_name ON events(name, id);
+
+        CREATE TABLE approvals_v8 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            skill TEXT NOT NULL,
+            arguments TEXT NOT NULL,
+            run_id TEXT,
+            status TEXT NOT NULL DEFAULT 'pending'
+                CHECK (status IN ('pending', 'approved', 'rejected', 'executed', 'failed', 'expired')),
+            requested_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            decided_at TEXT,
+            decided_by TEXT,
+            result TEXT
+        , requested_by TEXT NOT NULL DEFAULT 'pilot', kind TEXT NOT NULL DEFAULT 'approval', reason TEXT,
+            objective TEXT);
+        INSERT INTO approvals_v8 (id, skill, arguments, run_id, status, requested_at, expires_at, decided_at,
+            decided_by, result, requested_by, kind, reason, objective)
+    SELECT id, skill, arguments, run_id, status, requested_at, expires_at, decided_at, decided_by, result,
+        requested_by, kind, reason, objective FROM approvals;
+        DROP TABLE approvals;
+        ALTER TABLE approvals_v8 RENAME TO approvals;
+        CREATE UNIQUE INDEX approvals_one_pending ON approvals(skill, arguments) WHERE status = 'pending';
+        CREATE INDEX approvals_skill ON approvals(skill, id);
+
+        CREATE TABLE heartbeats_v8 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            status TEXT NOT NULL CHECK (status IN ('running', 'ok', 'idle', 'failed', 'timeout', 'skipped')),
+            run_id TEXT,
+            detail TEXT NOT NULL DEFAULT '{}'
+        );
+        INSERT INTO heartbeats_v8 (id, started_at, finished_at, status, run_id, detail)
+    SELECT id, started_at, finished_at, status, run_id, detail FROM heartbeats;
+        DROP TABLE heartbeats;
+        ALTER TABLE heartbeats_v8 RENAME TO heartbeats;
+        """,
+    ),
+    (
+        9,
+        """
+        -- Retention (server/retention.py): activity older than the full-detail window is folded into
+        -- one row per skill and day, which trends and learning read beside the rows still kept.
+        CREATE TABLE activity_daily (
+            day TEXT NOT NULL,
+            skill TEXT NOT NULL,
+            calls INTEGER NOT NULL DEFAULT 0,
+            refused INTEGER NOT NULL DEFAULT 0,
+            ok INTEGER NOT NULL DEFAULT 0,
+            errors INTEGER NOT NULL DEFAULT 0,
+            negatives INTEGER NOT NULL DEFAULT 0,
+            duration_ms REAL NOT NULL DEFAULT 0,
+            error_kinds TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (day, skill)
+        );
+        CREATE INDEX events_created ON events(created_at);
+        CREATE INDEX heartbeats_started ON heartbeats(started_at);
+        """,
+    ),
 ]

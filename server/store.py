@@ -165,8 +165,9 @@ class Transaction(_Session):
         try:
             yield self
         except BaseException:
-            await self._run_write(f"ROLLBACK TO {name}", ())
-            await self._run_write(f"RELEASE {name}", ())
+            if self._conn.in_transaction:  # not when SQLite rolled the whole transaction back itself
+                await self._run_write(f"ROLLBACK TO {name}", ())
+                await self._run_write(f"RELEASE {name}", ())
             raise
         else:
             await self._run_write(f"RELEASE {name}", ())
@@ -247,19 +248,25 @@ class Store(_Session):
             async with held.transaction() as nested:
                 yield nested
             return
-        async with self._write_lock:
-            await self._run_write("BEGIN IMMEDIATE", ())
-            tx = Transaction(self._conn)
-            token = _current_tx.set(tx)
-            try:
-                yield tx
-            except BaseException:
+        async with self._write_lock, self._begin() as tx:
+            yield tx
+
+    @asynccontextmanager
+    async def _begin(self) -> AsyncIterator[Transaction]:
+        """A write transaction, for a caller that holds the write lock."""
+        await self._run_write("BEGIN IMMEDIATE", ())
+        tx = Transaction(self._conn)
+        token = _current_tx.set(tx)
+        try:
+            yield tx
+        except BaseException:
+            if self._conn.in_transaction:  # SQLite already rolled back after some errors (a full disk)
                 await self._run_write("ROLLBACK", ())
-                raise
-            else:
-                await self._run_write("COMMIT", ())
-            finally:
-                _current_tx.reset(token)
+            raise
+        else:
+            await self._run_write("COMMIT", ())
+        finally:
+            _current_tx.reset(token)
 
     @asynccontextmanager
     async def _locked(self) -> AsyncIterator[None]:
@@ -317,18 +324,35 @@ class Store(_Session):
         )
         applied: list[int] = []
         current = await self.schema_version(scope)
-        for version, sql in sorted(migrations):
-            if version <= current:
-                continue
-            async with self.transaction() as tx:
-                try:
-                    for statement in _split_sql(sql):
-                        await tx.execute(statement)
-                except sqlite3.Error as exc:
-                    raise MigrationError(f"migration {scope} v{version} failed: {exc}") from exc
-                await tx.execute("INSERT INTO schema_migrations (scope, version) VALUES (?, ?)", (scope, version))
-            applied.append(version)
-            log.info("applied migration %s v%s", scope, version)
+        pending = [(v, sql) for v, sql in sorted(migrations) if v > current]
+        if not pending:
+            return applied
+        # A table rebuild (create, copy, DROP, RENAME: how SQLite changes a column's definition) must not
+        # cascade or be refused by the tables that reference it; so foreign keys are off while the steps
+        # run, under the write lock (no other statement runs meanwhile), and each step is checked instead.
+        async with self._write_lock:
+            await self._conn.execute("PRAGMA foreign_keys = OFF")
+            try:
+                # Only violations a step adds fail it (the lock is held: the base class's unlocked read).
+                known = {tuple(r.values()) for r in await _Session.fetchall(self, "PRAGMA foreign_key_check")}
+                for version, sql in pending:
+                    async with self._begin() as tx:
+                        try:
+                            for statement in _split_sql(sql):
+                                await tx.execute(statement)
+                        except sqlite3.Error as exc:
+                            raise MigrationError(f"migration {scope} v{version} failed: {exc}") from exc
+                        broken = [r for r in await tx.fetchall("PRAGMA foreign_key_check")
+                                  if tuple(r.values()) not in known]
+                        if broken:
+                            raise MigrationError(f"migration {scope} v{version} left {len(broken)} rows pointing at "
+                                                 f"missing ones (first: {broken[0]})")
+                        await tx.execute("INSERT INTO schema_migrations (scope, version) VALUES (?, ?)",
+                                         (scope, version))
+                    applied.append(version)
+                    log.info("applied migration %s v%s", scope, version)
+            finally:
+                await self._conn.execute("PRAGMA foreign_keys = ON")
         return applied
 
 

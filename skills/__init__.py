@@ -14,7 +14,7 @@ from skills.errors import (
     classify_http_status,
 )
 from skills.module import Automation, Migration, Module
-from skills.paging import Filters, Page, fetch_one, fetch_page, page_clause
+from skills.paging import Filters, Page, contains_pattern, fetch_one, fetch_page, page_clause
 from skills.record import Record
 from skills.transitions import check_transition
 
@@ -48,6 +48,7 @@ __all__ = [
     "WriteResult",
     "check_transition",
     "classify_http_status",
+    "contains_pattern",
     "definition_of",
     "fetch_one",
     "fetch_page",

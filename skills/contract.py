@@ -48,6 +48,7 @@ from typing import Any, Literal, TypeVar, cast
 import docstring_parser
 from pydantic import BaseModel, ConfigDict, Field, PydanticUserError, create_model
 
+from skills.bounds import bounded
 from skills.search_terms import MAX_EXAMPLE, MAX_SYNONYM, check_search_terms
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
@@ -109,6 +110,8 @@ class Skill:
     transactional: bool = True
     # The skill normally does something (finds items, sends them): a long run of no_effect is a flag.
     expects_effect: bool = False
+    # (parameter, table): ids that must name an existing row before a person is asked to confirm.
+    targets: tuple[tuple[str, str], ...] = ()
     module_id: str = ""
     params: tuple[str, ...] = field(default=())
     # Requests as people type them, and other words for what the skill handles (skills/search_terms.py).
@@ -167,8 +170,8 @@ class _InputSpec:
 
     def model(self) -> type[BaseModel]:
         if self._model is None:
-            definitions: dict[str, Any] = {
-                name: (hint, Field(default, description=description))
+            definitions: dict[str, Any] = {  # default bounds (skills/bounds.py) unless the author set tighter
+                name: (bounded(name, hint), Field(default, description=description))
                 for name, (hint, default, description) in self.fields.items()
             }
             try:
@@ -202,10 +205,14 @@ def skill(
     examples: tuple[str, ...] = (),
     synonyms: tuple[str, ...] = (),
     expects_effect: bool = False,
+    targets: dict[str, str] | None = None,
 ) -> Callable[[SkillFunction], SkillFunction]:
     """Declare a skill from an async handler ``(ctx, **params) -> BaseModel``; returns the handler.
 
     ``name`` and ``category`` default to the module's (see the module docstring).
+    ``targets`` maps id parameters to the table whose ``id`` they name (``{"invoice_id":
+    "invoicing_invoices"}``): an approve-trust call naming a row that does not exist is refused
+    before anyone is asked to confirm it.
     ``transactional=False`` is for handlers that talk to the outside world (SMTP,
     webhooks): they manage their own short transactions so a slow peer never holds
     the write lock. ``examples`` and ``synonyms`` help search find the skill (skills/search_terms.py).
@@ -234,6 +241,9 @@ def skill(
         hints = typing.get_type_hints(fn, include_extras=True)
         inputs, params = _input_spec(label, fn, hints, doc, confirmable=trust == "approve")
         output_model = _output_model(label, hints)
+        for param in targets or {}:
+            if param not in params:
+                raise ContractError(f"skill {label}: targets names {param!r}, which is not a parameter")
         definition = Skill(
             name=name or "",
             title=title,
@@ -249,6 +259,7 @@ def skill(
             timeout_s=timeout_s,
             transactional=transactional,
             expects_effect=expects_effect,
+            targets=tuple((targets or {}).items()),
             params=params,
             examples=asked,
             synonyms=words,

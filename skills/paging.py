@@ -13,12 +13,13 @@ from typing import Any, Generic, TypeVar, overload
 from pydantic import BaseModel, ConfigDict
 
 from skills.context import Database, Row
-from skills.errors import NotFound
+from skills.errors import NotFound, SkillFailed
 
 T = TypeVar("T")
 P = TypeVar("P", bound="Page[Any]")
 
 MAX_LIMIT = 200
+MAX_LIKE_CHARS = 1_000
 
 
 class Page(BaseModel, Generic[T]):
@@ -37,6 +38,15 @@ def page_clause(limit: int, offset: int) -> tuple[str, tuple[int, int]]:
     return " LIMIT ? OFFSET ?", (max(1, min(limit, MAX_LIMIT)), max(0, offset))
 
 
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern (with ``ESCAPE '\\'``) matching ``text`` literally anywhere, or SkillFailed when
+    the text is longer than ``MAX_LIKE_CHARS`` (SQLite refuses long patterns as "too complex")."""
+    if len(text) > MAX_LIKE_CHARS:
+        raise SkillFailed(f"search text is {len(text):,} characters long; search for at most "
+                          f"{MAX_LIKE_CHARS:,} (a word or a phrase)")
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 class Filters:
     """Collects optional WHERE conditions: ``f.add("status = ?", status)`` skips a None value."""
 
@@ -52,10 +62,12 @@ class Filters:
         return self
 
     def like(self, columns: Sequence[str], text: str | None) -> Filters:
-        """Case-insensitive substring match over any of ``columns``."""
+        """Case-insensitive substring match over any of ``columns``: ``text`` is literal (``%`` and
+        ``_`` match only themselves) and at most ``MAX_LIKE_CHARS`` long (SQLite refuses long patterns)."""
         if text:
-            self.clauses.append("(" + " OR ".join(f"{c} LIKE ?" for c in columns) + ")")
-            self.params.extend([f"%{text}%"] * len(columns))
+            pattern = contains_pattern(text)
+            self.clauses.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns) + ")")
+            self.params.extend([pattern] * len(columns))
         return self
 
     @property
@@ -108,3 +120,13 @@ async def fetch_one(db: Database, sql: str, params: Sequence[Any], *, missing: s
     if row is None:
         raise NotFound(missing)
     return row
+
+
+async def missing_target(db: Database, targets: Sequence[tuple[str, str]], values: Mapping[str, Any]) -> str | None:
+    """Why a call's declared targets (``@skill(targets=...)``) do not all exist, or None when they do."""
+    for param, table in targets:
+        value = values.get(param)
+        if value is not None and await db.fetchone(f"SELECT 1 FROM {table} WHERE id = ?", (value,)) is None:
+            return f"{param}: there is no record #{value} in {table}; nothing was asked or changed. List or search " \
+                   "the records to find the right id."
+    return None

@@ -278,7 +278,8 @@ ALLOWED: dict[str, dict[str, int]] = {
         "json_each()": 2,
     },
     "modules/contacts/schema.py": {
-        "COLLATE NOCASE": 1,
+        "AUTOINCREMENT": 1,
+        "COLLATE NOCASE": 2,
     },
     "modules/crm/schema.py": {
         "COLLATE NOCASE": 2,
@@ -286,6 +287,9 @@ ALLOWED: dict[str, dict[str, int]] = {
     "modules/media/assets.py": {
         "LIKE": 6,
         "json_each()": 1,
+    },
+    "modules/media/schema.py": {
+        "AUTOINCREMENT": 1,
     },
     "modules/newsletter/schema.py": {
         "COLLATE NOCASE": 1,
@@ -308,6 +312,9 @@ ALLOWED: dict[str, dict[str, int]] = {
     "modules/purchasing/orders.py": {
         "sqlite_master": 1,
     },
+    "modules/quotes/schema.py": {
+        "AUTOINCREMENT": 1,
+    },
     "modules/surveys/answers.py": {
         "LIKE": 1,
         "json_extract()": 2,
@@ -327,6 +334,10 @@ ALLOWED: dict[str, dict[str, int]] = {
     "server/agent/context.py": {
         "LIKE": 1,
     },
+    "server/backup.py": {
+        "PRAGMA": 2,
+        "import sqlite3": 1,
+    },
     "server/cache/runtime_cache.py": {
         "GLOB": 1,
         "INSERT OR REPLACE": 1,
@@ -341,9 +352,15 @@ ALLOWED: dict[str, dict[str, int]] = {
     "server/scheduler/service.py": {
         "IS <value>": 1,
     },
+    "server/schema.py": {
+        "AUTOINCREMENT": 4,
+    },
+    "server/storage_errors.py": {
+        "import sqlite3": 1,
+    },
     "server/store.py": {
         "BEGIN IMMEDIATE": 1,
-        "PRAGMA": 5,
+        "PRAGMA": 9,
         "changes()": 1,
         "datetime()": 1,
         "import aiosqlite": 1,
@@ -352,6 +369,10 @@ ALLOWED: dict[str, dict[str, int]] = {
     "server/tables/activity.py": {
         "SUM(boolean)": 3,
         "output alias in HAVING": 1,
+    },
+    "server/tables/events.py": {
+        "PRAGMA": 1,
+        "sqlite_master": 1,
     },
     "server/tables/memory.py": {
         "LIKE": 1,

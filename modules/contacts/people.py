@@ -115,6 +115,7 @@ async def tag(ctx: SkillContext, contact_id: int, add: list[str] | None = None,
        examples=("combine two copies of the same person", "dedupe contacts"),
        synonyms=("duplicate", "dedupe", "combine"),
        trust="approve", destructive=True,
+       targets={"keep_id": "contacts", "duplicate_id": "contacts"},
        instructions="""
        Folds a duplicate into the contact to keep: missing phone and company are taken from the
        duplicate, tags are combined, then the duplicate is deleted. Irreversible: approve trust.

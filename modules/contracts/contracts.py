@@ -143,6 +143,7 @@ async def renew(ctx: SkillContext, contract_id: int,
        examples=("cancel a contract", "give notice on an agreement"),
        synonyms=("cancel", "end", "give notice"),
        trust="approve",
+       targets={"contract_id": "contracts"},
        destructive=True, instructions="""
        Gives notice: the contract ends at its current end date and will not renew. Refused after the
        notice deadline has passed (the contract then renews or runs to its end as agreed).

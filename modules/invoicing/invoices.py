@@ -54,6 +54,7 @@ async def create_invoice(
        examples=("send the bill to the client", "issue the invoice"),
        synonyms=("issue", "bill", "finalize"),
        trust="approve", open_world=True,
+       targets={"invoice_id": "invoicing_invoices"},
        instructions="""
        Finalizes a draft: assigns the next number (INV-YYYY-0001 per year), sets issue and due dates
        (issue + terms), emails it to the customer through the outbox and marks it sent. Reaches a
@@ -120,6 +121,7 @@ async def record_payment(ctx: SkillContext, invoice_id: int, amount_cents: Annot
        examples=("cancel an invoice", "the invoice was wrong, scrap it"),
        synonyms=("cancel", "scrap", "annul", "mistake"),
        trust="approve",
+       targets={"invoice_id": "invoicing_invoices"},
        destructive=True, instructions="""
        Cancels a sent or overdue invoice that has no payments (its number stays used, so numbering has
        no gaps). Paid or partly paid invoices cannot be voided: issue a credit note instead.
@@ -145,6 +147,7 @@ async def void_invoice(ctx: SkillContext, invoice_id: int, reason: Annotated[str
        examples=("refund part of an invoice", "reduce what a customer owes"),
        synonyms=("refund", "credit", "reduce", "money back"),
        trust="approve",
+       targets={"invoice_id": "invoicing_invoices"},
        instructions="""
        Reduces what a customer owes on a sent, overdue or paid invoice (a refund, a discount after the
        fact), up to the invoice total. On a paid invoice the credit is money to give back.

@@ -12,7 +12,7 @@ from skills.money import next_yearly_number
 
 class LineIn(Record):
     description: Annotated[str, Field(min_length=1, max_length=300)]
-    quantity: Annotated[float, Field(gt=0)]
+    quantity: Annotated[float, Field(gt=0, le=1_000_000)]  # as a quote line: 1e308 x a price overflows
     unit_price_cents: Annotated[int, Field(ge=0)]
 
 

@@ -127,6 +127,7 @@ async def alt_text_report(ctx: SkillContext) -> AltReport:
        examples=("delete a picture", "remove a file from the media library"),
        synonyms=("remove", "photo", "image", "file"),
        trust="approve", destructive=True,
+       targets={"asset_id": "media_assets"},
        instructions="Removes an asset from the library for good (pages still pointing at it will show nothing).")
 async def delete(ctx: SkillContext, asset_id: int) -> Asset:
     """Delete a media asset.

@@ -40,6 +40,7 @@ async def create_campaign(ctx: SkillContext, subject: Annotated[str, Field(min_l
        examples=("send the newsletter", "mail the campaign to subscribers"),
        synonyms=("blast", "mailing", "send out"),
        trust="approve",
+       targets={"campaign_id": "newsletter_campaigns"},
        open_world=True, instructions="""
        Bulk email: queues the campaign to every ACTIVE subscriber (one outbox email each, with an
        unsubscribe line) and marks it sent. A campaign goes out once; a subscriber never gets the

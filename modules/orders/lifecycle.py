@@ -67,6 +67,7 @@ async def advance(
        examples=("cancel the customer's order", "the sale fell through"),
        synonyms=("cancel", "fell through"),
        trust="approve", destructive=True,
+       targets={"order_id": "orders"},
        instructions="""
        Cancels a pending or paid order and puts its reserved stock back (ledger reason
        order_cancelled). Final: a cancelled order cannot be reopened, and its discount redemption is
@@ -88,6 +89,7 @@ async def cancel(ctx: SkillContext, order_id: int, reason: Annotated[str, Field(
        examples=("refund a customer", "give the money back for an order"),
        synonyms=("refund", "money back", "return"),
        trust="approve", destructive=True,
+       targets={"order_id": "orders"},
        instructions="""
        Refunds a paid order in full: status refunded (final), its stock goes back on the shelf
        (ledger reason order_refunded) and it leaves the sales revenue. Only paid orders: a pending

@@ -72,6 +72,7 @@ async def create_order(ctx: SkillContext, vendor_id: int,
        examples=("send the order to the supplier", "place the purchase order with the vendor"),
        synonyms=("supplier", "place"),
        trust="approve",
+       targets={"po_id": "purchasing_orders"},
        open_world=True, instructions="""
        Commits to buy: emails the order to the vendor (through the outbox) and marks it sent. Only
        drafts can be sent. Spends money: approve trust.

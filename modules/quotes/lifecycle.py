@@ -17,6 +17,7 @@ from skills import SkillContext, SkillFailed, skill
        examples=("email the quote to the customer", "send the estimate"),
        synonyms=("estimate", "proposal", "email"),
        trust="approve", open_world=True,
+       targets={"quote_id": "quotes"},
        instructions="""
        Finalizes a draft: a first send assigns the next number (Q-YYYY-0001 per year; a revision keeps
        its quote's number), then the quote document is emailed to the customer through the outbox and

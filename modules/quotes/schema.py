@@ -41,4 +41,19 @@ MIGRATIONS = (
         );
         CREATE INDEX quotes_lines_quote ON quotes_lines(quote_id, id);
     """),
+    Migration(2, """
+        -- Line ids are never reused after a line is removed (rebuilt under the same name, ids kept).
+        CREATE TABLE quotes_lines_v2 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            quote_id INTEGER NOT NULL REFERENCES quotes(id),
+            description TEXT NOT NULL,
+            quantity REAL NOT NULL,
+            unit_price_cents INTEGER NOT NULL
+        );
+        INSERT INTO quotes_lines_v2 (id, quote_id, description, quantity, unit_price_cents)
+            SELECT id, quote_id, description, quantity, unit_price_cents FROM quotes_lines;
+        DROP TABLE quotes_lines;
+        ALTER TABLE quotes_lines_v2 RENAME TO quotes_lines;
+        CREATE INDEX quotes_lines_quote ON quotes_lines(quote_id, id);
+    """),
 )

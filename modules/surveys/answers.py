@@ -9,7 +9,7 @@ from pydantic import Field
 
 from modules.surveys.model import Survey, TextAnswer, TextAnswerPage
 from modules.surveys.surveys import load_survey
-from skills import Filters, Row, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, Row, SkillContext, SkillFailed, contains_pattern, fetch_page, skill
 
 
 def _text_question(survey: Survey, key: str) -> str:
@@ -62,7 +62,7 @@ async def text_answers(
     filters = (Filters().add("survey_id = ?", survey_id)
                .add("json_type(answers, ?) = 'text' AND TRIM(json_extract(answers, ?)) != ''", path, path))
     if contains:
-        filters.add("json_extract(answers, ?) LIKE ?", path, f"%{contains}%")
+        filters.add("json_extract(answers, ?) LIKE ? ESCAPE '\\'", path, contains_pattern(contains))
     def answer(r: Row) -> TextAnswer:
         return TextAnswer(response_id=r["id"], answer=json.loads(r["answers"])[question], answered_at=r["created_at"])
 

@@ -27,7 +27,7 @@ from typing import Annotated, Literal
 import httpx
 from pydantic import Field
 
-from modules.webhooks import claims
+from modules.webhooks import claims, targets
 from modules.webhooks.model import Delivery, DeliveryPage, DispatchReport
 from modules.webhooks.signing import headers as signed
 from skills import (
@@ -80,15 +80,25 @@ async def _post(ctx: SkillContext, row: Row) -> tuple[int | None, ErrorKind | No
     # The timestamp is this attempt's, in real time: receivers check it against their own clocks.
     headers = {"Content-Type": "application/json", "X-Pilothouse-Event": row["name"],
                **signed(row["secret"], row["message_id"], int(time.time()), body)}
+    try:  # checked again at delivery, and connected to the address checked (see targets.py)
+        target = await targets.check(row["url"])
+    except targets.TargetRefused as exc:
+        return None, ErrorKind.VALIDATION, exc.message
     try:
-        response = await ctx.http.post(row["url"], content=body, headers=headers, timeout=post_timeout(row))
+        response = await ctx.http.post(target.pinned_url, content=body,
+                                       headers={**headers, "Host": target.host_header},
+                                       extensions=target.extensions, follow_redirects=False,
+                                       timeout=post_timeout(row))
     except httpx.TimeoutException as exc:
         return None, ErrorKind.TIMEOUT, f"timed out: {exc}"
     except httpx.TransportError as exc:
         return None, ErrorKind.NETWORK, f"unreachable: {exc}"
-    if response.status_code >= 400:
-        return response.status_code, classify_http_status(response.status_code, response.text), response.text[:200]
-    return response.status_code, None, ""
+    code = response.status_code
+    if 300 <= code < 400:  # a redirect could point anywhere, inward included: never followed
+        return code, ErrorKind.HTTP_4XX, f"HTTP {code}: redirects are not followed; register the final URL"
+    if code >= 400:  # the receiver's body is not kept: status only (it may echo anything back)
+        return code, classify_http_status(code, response.text), f"HTTP {code}"
+    return code, None, ""
 
 
 def post_timeout(row: Row) -> float:

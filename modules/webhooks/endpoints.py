@@ -7,9 +7,10 @@ from typing import Annotated
 
 from pydantic import Field
 
+from modules.webhooks import targets
 from modules.webhooks.model import CreatedEndpoint, Endpoint, EndpointPage
 from modules.webhooks.signing import new_secret
-from skills import Filters, NotFound, Row, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, NotFound, Row, SkillContext, fetch_page, skill
 
 EVENT_PATTERN = r"^[a-z_*]+(\.[a-z_*]+)?$"
 
@@ -24,7 +25,10 @@ def _endpoint(row: Row) -> Endpoint:
        synonyms=("integration", "zapier", "callback", "url", "notify"),
        open_world=True,
        instructions="""
-       Registers an HTTPS (or loopback HTTP) URL to receive domain events as signed JSON POSTs.
+       Registers an HTTPS URL to receive domain events as signed JSON POSTs. The host must resolve
+       to public addresses only (no loopback, private, link-local or metadata address), checked
+       again before every delivery; redirects are never followed. Internal receivers (and plain
+       http) need the operator's PILOTHOUSE_WEBHOOK_ALLOW_PRIVATE=1 or PILOTHOUSE_WEBHOOK_ALLOW_HOSTS.
        `events` are names or wildcards: `invoice.*`, `lead.created`, `*`. The signing secret is
        returned ONCE here; store it on the receiving side to verify webhook-signature
        (Standard Webhooks: any of its libraries verifies with this secret as given).
@@ -38,11 +42,10 @@ async def create_endpoint(
     """Add an endpoint that receives signed event POSTs.
 
     Args:
-        url: The receiver's URL (https, or http on localhost).
+        url: The receiver's public https URL.
         events: Event names or wildcards, e.g. ["invoice.*", "lead.created"].
     """
-    if url.startswith("http://") and not any(h in url for h in ("://127.0.0.1", "://localhost", "://[::1]")):
-        raise SkillFailed("plain http is only allowed for localhost; use an https:// URL")
+    await targets.check(url)
     start = await ctx.db.fetchval("SELECT COALESCE(MAX(id), 0) FROM events")
     secret = new_secret()
     result = await ctx.db.execute(

@@ -116,6 +116,7 @@ async def attendance(ctx: SkillContext, webinar_id: int) -> Attendance:
        examples=("cancel the online event", "the webinar is off"),
        synonyms=("call off", "cancel"),
        trust="approve", destructive=True,
+       targets={"webinar_id": "webinars"},
        instructions="Cancels a webinar and emails every registered and waitlisted person. Reaches people: approve.")
 async def cancel(ctx: SkillContext, webinar_id: int, reason: Annotated[str, Field(min_length=3)]) -> Webinar:
     """Cancel a webinar and notify everyone registered.

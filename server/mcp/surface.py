@@ -306,9 +306,10 @@ class Surface:
 
 def to_tool_result(result: CallResult) -> types.CallToolResult:
     if not result.ok:
-        return error_result(result.message)
+        return error_result(f"{result.message}\n{result.note}" if result.note else result.message)
+    notes = [types.TextContent(type="text", text=result.note)] if result.note else []  # after the answer
     return types.CallToolResult(
-        content=[types.TextContent(type="text", text=result.text)],
+        content=[types.TextContent(type="text", text=result.text), *notes],
         structured_content=result.output,
     )
 

@@ -5,6 +5,8 @@
     httpx timeouts        an outbound request ran out of time                   -> timeout, retried
     httpx transport       connection refused, DNS, reset                        -> network, retried
     HTTPStatusError       raise_for_status(): by status and body (429 + quota)  -> classify_http_status
+    the database refusing the input (an integer past 64 bits, a pattern too long,
+    a constraint the arguments break: store.input_refusal)                     -> validation, not retried
     anything else         a bug in the handler                                  -> handler_error
 """
 
@@ -14,6 +16,7 @@ import logging
 
 import httpx
 
+from server.storage_errors import disk_full, input_refusal
 from skills import RETRYABLE, ErrorKind, Skill, SkillError, classify_http_status
 
 log = logging.getLogger(__name__)
@@ -35,6 +38,15 @@ def classify(skill: Skill, exc: Exception) -> Failure:
         return ErrorKind.NETWORK, f"network error: {exc}", True
     if isinstance(exc, httpx.HTTPStatusError):
         return _http_status(exc)
+    if disk_full(exc):  # not the skill's fault, and nothing to trace
+        log.error("skill %s: the disk holding the database is full", skill.name)
+        return (ErrorKind.HANDLER_ERROR, f"{skill.name} could not write: the disk holding the database is full, so "
+                "nothing was changed. Free some disk space and try again.", False)
+    refusal = input_refusal(exc)
+    if refusal is not None:  # the input's fault: a validation error, kept out of the breaker's count
+        log.warning("skill %s let the database refuse its input (validate it in the signature)", skill.name,
+                    exc_info=exc)
+        return ErrorKind.VALIDATION, f"{skill.name}: {refusal}", False
     log.error("skill %s raised", skill.name, exc_info=exc)
     return ErrorKind.HANDLER_ERROR, f"{skill.name} failed unexpectedly: {type(exc).__name__}: {exc}", False
 

@@ -22,6 +22,7 @@ PLATFORM_SCHEDULES: dict[str, str] = {
     "learn": "0 3 * * *",
     "health_self_check": "0 */6 * * *",
     "shadow_digest": "0 8 * * *",
+    "retention": "30 4 * * *",  # server/retention.py
 }
 # The agent's own work: its heartbeat, its nightly learning, and the self-check that opens self-heal
 # objectives for it. The composition root gates these on the agent being on.

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
-PLACEHOLDER = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+# A placeholder is "{{", text without braces, "}}"; the text, stripped, is a dotted path. Found by
+# a scan, not a regex: the pattern \{\{\s*([^{}]*?)\s*\}\} backtracks cubically on "{{" followed
+# by a long run of spaces and no "}}" (86 s for 4,000 characters); the scan reads each character
+# a bounded number of times.
+BRACE = re.compile(r"[{}]")
 PATH = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
 
 
@@ -28,10 +33,29 @@ def render(value: Any, context: dict[str, Any]) -> Any:
         return [render(v, context) for v in value]
     if not isinstance(value, str):
         return value
-    whole = PLACEHOLDER.fullmatch(value.strip())
-    if whole:
-        return resolve(whole.group(1), context)
-    return PLACEHOLDER.sub(lambda m: _text(resolve(m.group(1), context)), value)
+    stripped = value.strip()
+    first = next(placeholders(stripped), None)
+    if first is not None and (first[0], first[1]) == (0, len(stripped)):
+        return resolve(first[2], context)
+    pieces, done = [], 0
+    for start, end, path in placeholders(value):
+        pieces += [value[done:start], _text(resolve(path, context))]
+        done = end
+    return "".join([*pieces, value[done:]])
+
+
+def placeholders(text: str) -> Iterator[tuple[int, int, str]]:
+    """``(start, end, path)`` of each placeholder in ``text``, left to right, in linear time."""
+    start = text.find("{{")
+    while start != -1:
+        brace = BRACE.search(text, start + 2)  # the body runs to the first brace after "{{"
+        if brace is None:
+            return
+        if text.startswith("}}", brace.start()):
+            yield start, brace.start() + 2, text[start + 2:brace.start()].strip()
+            start = text.find("{{", brace.start() + 2)
+        else:  # a brace inside: no placeholder starts here; the next "{{" may begin one character on
+            start = text.find("{{", start + 1)
 
 
 def resolve(path: str, context: dict[str, Any]) -> Any:

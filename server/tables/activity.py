@@ -22,6 +22,10 @@ _SECRET_TEXT = re.compile(
 )
 REDACTED = "[redacted]"
 SUMMARY_CHARS = 500
+# What one row may hold: a 1 MB argument is kept as its first 16 KB, marked, not as a 1 MB row.
+INPUT_CHARS = 16_384
+ERROR_CHARS = 2_000
+TRUNCATED = "_truncated"
 
 
 @lru_cache(maxsize=4096)  # a few hundred distinct argument names; checked on every call
@@ -54,6 +58,20 @@ def redact(value: Any) -> Any:
     return value
 
 
+def stored_input(arguments: dict[str, Any]) -> str:
+    """The arguments as the row keeps them: redacted JSON, or past ``INPUT_CHARS`` a JSON object
+    saying so (``_truncated``) with the start of the text in ``head``."""
+    text = dumps(redact(arguments))
+    if len(text) <= INPUT_CHARS:
+        return text
+    marker = f"input of {len(text):,} characters; only the first {INPUT_CHARS // 1024} KB are kept"
+    return dumps({TRUNCATED: marker, "head": text[: INPUT_CHARS - 200]})
+
+
+def _capped(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def summarize(output: Any) -> str:
     text = output if isinstance(output, str) else json.dumps(redact(output), default=str, separators=(",", ":"))
     text = redact_text(text)
@@ -80,8 +98,8 @@ async def write(
     result = await tx.execute(
         "INSERT INTO activity (ts, caller, run_id, skill, module_id, input, output_summary, status, outcome,"
         " error_kind, error, duration_ms, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (ts, caller, run_id, skill, module_id, dumps(redact(arguments)), output_summary, status, outcome,
-         error_kind, redact_text(error) if error else error, round(duration_ms, 3), attempts),
+        (ts, caller, run_id, skill, module_id, stored_input(arguments), output_summary, status, outcome,
+         error_kind, _capped(redact_text(error), ERROR_CHARS) if error else error, round(duration_ms, 3), attempts),
     )
     return int(result.lastrowid or 0)
 
@@ -188,3 +206,65 @@ async def verdicts(db: Database, ids: list[int]) -> dict[int, Row]:
     marks = ",".join("?" * len(ids))
     rows = await db.fetchall(f"SELECT id, skill, status, outcome FROM activity WHERE id IN ({marks})", ids)
     return {r["id"]: r for r in rows}
+
+
+# --- retention: whole days folded into per-skill daily summaries (server/retention.py) -----------
+
+DAILY_COLUMNS = "day, skill, calls, refused, ok, errors, negatives, duration_ms, error_kinds"
+
+
+async def oldest_ts(db: Database) -> str | None:
+    value = await db.fetchval("SELECT MIN(ts) FROM activity")
+    return str(value) if value else None
+
+
+async def fold_day(tx: Database, day: str, next_day: str) -> int:
+    """Replace the rows of ``day`` (``ts`` in [day, next_day)) by one ``activity_daily`` row per skill,
+    added to any summary already there. Returns how many rows were folded. Run inside a transaction."""
+    window = (day, next_day)
+    groups = await tx.fetchall(
+        "SELECT skill, SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END) AS calls,"
+        " SUM(CASE WHEN attempts = 0 THEN 1 ELSE 0 END) AS refused,"
+        " SUM(CASE WHEN status = 'ok' THEN 1 ELSE 0 END) AS ok,"
+        " SUM(CASE WHEN status = 'error' THEN 1 ELSE 0 END) AS errors,"
+        " SUM(CASE WHEN outcome = 'negative' THEN 1 ELSE 0 END) AS negatives, SUM(duration_ms) AS duration_ms,"
+        " COUNT(*) AS n FROM activity WHERE ts >= ? AND ts < ? GROUP BY skill", window)
+    kinds: dict[str, dict[str, int]] = {}
+    for row in await tx.fetchall("SELECT skill, error_kind, COUNT(*) AS n FROM activity WHERE ts >= ? AND ts < ? "
+                                 "AND error_kind IS NOT NULL GROUP BY skill, error_kind", window):
+        kinds.setdefault(row["skill"], {})[row["error_kind"]] = int(row["n"])
+    for g in groups:
+        old = await tx.fetchone(f"SELECT {DAILY_COLUMNS} FROM activity_daily WHERE day = ? AND skill = ?",
+                                (day, g["skill"]))
+        merged = dict(json.loads(old["error_kinds"])) if old else {}
+        for kind, n in kinds.get(g["skill"], {}).items():
+            merged[kind] = merged.get(kind, 0) + n
+        counts = [int(g[c] or 0) + (int(old[c]) if old else 0) for c in ("calls", "refused", "ok", "errors",
+                                                                          "negatives")]
+        duration = float(g["duration_ms"] or 0) + (float(old["duration_ms"]) if old else 0.0)
+        if old:
+            await tx.execute("UPDATE activity_daily SET calls = ?, refused = ?, ok = ?, errors = ?, negatives = ?, "
+                             "duration_ms = ?, error_kinds = ? WHERE day = ? AND skill = ?",
+                             (*counts, duration, dumps(merged), day, g["skill"]))
+        else:
+            await tx.execute(f"INSERT INTO activity_daily ({DAILY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             (day, g["skill"], *counts, duration, dumps(merged)))
+    result = await tx.execute("DELETE FROM activity WHERE ts >= ? AND ts < ?", window)
+    return result.rowcount
+
+
+async def daily(db: Database, since_day: str, skill: str | None = None) -> list[Row]:
+    """Per skill and day since ``since_day``: ``day, skill, calls, refused, ok, errors, negatives``, from the
+    summaries of folded days and the rows of the days still kept in full (health trends read this)."""
+    only = " AND skill = ?" if skill else ""
+    params = (since_day, *([skill] if skill else []))
+    kept = await db.fetchall(
+        "SELECT SUBSTR(ts, 1, 10) AS day, skill, SUM(CASE WHEN attempts > 0 THEN 1 ELSE 0 END) AS calls,"
+        " SUM(CASE WHEN attempts = 0 THEN 1 ELSE 0 END) AS refused,"
+        " SUM(CASE WHEN status = 'ok' THEN 1 ELSE 0 END) AS ok,"
+        " SUM(CASE WHEN status = 'error' THEN 1 ELSE 0 END) AS errors,"
+        f" SUM(CASE WHEN outcome = 'negative' THEN 1 ELSE 0 END) AS negatives FROM activity WHERE ts >= ?{only}"
+        " GROUP BY SUBSTR(ts, 1, 10), skill", params)
+    folded = await db.fetchall(
+        f"SELECT day, skill, calls, refused, ok, errors, negatives FROM activity_daily WHERE day >= ?{only}", params)
+    return sorted([*folded, *kept], key=lambda r: (r["day"], r["skill"]))

@@ -136,3 +136,21 @@ async def last_attempted_at(db: Database) -> str | None:
     """When the newest cycle that was not skipped started."""
     row = await db.fetchone("SELECT MAX(started_at) AS last FROM heartbeats WHERE status != 'skipped'")
     return row["last"] if row else None
+
+
+# --- retention (server/retention.py) ------------------------------------------------------------
+
+async def prune_runs(db: Database, before: str, batch: int) -> int:
+    """Delete up to ``batch`` finished runs last updated before ``before`` (resumable ones are kept)."""
+    result = await db.execute(
+        "DELETE FROM runs WHERE id IN (SELECT id FROM runs WHERE updated_at < ? AND status IN "
+        "('completed', 'failed') ORDER BY updated_at LIMIT ?)", (before, batch))
+    return result.rowcount
+
+
+async def prune_heartbeats(db: Database, before: str, batch: int) -> int:
+    """Delete up to ``batch`` finished heartbeat rows started before ``before``."""
+    result = await db.execute(
+        "DELETE FROM heartbeats WHERE id IN (SELECT id FROM heartbeats WHERE started_at < ? AND status != 'running' "
+        "ORDER BY id LIMIT ?)", (before, batch))
+    return result.rowcount

@@ -96,6 +96,8 @@ class HttpReceiver:
     requests: list[Received] = field(default_factory=list)
     # Status codes to answer, one per request; 200 once they run out.
     answers: list[int] = field(default_factory=list)
+    # The body of every answer but a 402's (a receiver echoing what it was sent, say).
+    reply: str = "{}"
 
 
 @asynccontextmanager
@@ -103,7 +105,8 @@ async def http_receiver() -> AsyncIterator[HttpReceiver]:
     """A real HTTP server (uvicorn + Starlette) on 127.0.0.1 that records what it is sent.
 
     Any path, GET or POST. It answers ``{}`` with the next status in ``answers`` (200 once they
-    run out); a 402 carries an ``insufficient_quota`` error body, as a metered API's would.
+    run out); a 402 carries an ``insufficient_quota`` error body, as a metered API's would, and a
+    3xx a ``Location`` of ``/redirected`` on the same receiver.
     """
     port = free_port()
     receiver = HttpReceiver(f"http://127.0.0.1:{port}")
@@ -111,8 +114,10 @@ async def http_receiver() -> AsyncIterator[HttpReceiver]:
     async def record(request: Request) -> Response:
         receiver.requests.append(Received(request.url.path, dict(request.headers), await request.body()))
         status = receiver.answers.pop(0) if receiver.answers else 200
-        body = '{"error": {"code": "insufficient_quota"}}' if status == 402 else "{}"
-        return Response(body, status_code=status, media_type="application/json")
+        body = '{"error": {"code": "insufficient_quota"}}' if status == 402 else receiver.reply
+        # A redirect points at another path of this receiver: a client that follows it shows up there.
+        headers = {"Location": f"{receiver.url}/redirected"} if 300 <= status < 400 else None
+        return Response(body, status_code=status, media_type="application/json", headers=headers)
 
     app = Starlette(routes=[Route("/{path:path}", record, methods=["POST", "GET"])])
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", lifespan="off"))

@@ -18,6 +18,7 @@ from typing import Any
 import anyio
 import pytest
 
+from modules.webhooks.targets import ALLOW_PRIVATE_ENV
 from server.app import App
 from server.assembly import open_app
 from server.scheduler.automations import dispatch
@@ -25,6 +26,12 @@ from server.testing import FakeClock, McpHarness, free_port
 from tests.modules.slow_receivers import holding_http, holding_smtp
 
 pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(autouse=True)
+def webhooks_to_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The receivers here listen on 127.0.0.1: the operator's switch for private webhook targets."""
+    monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")
 
 # One delivery run in a process of its own, as `serve` or `pilothouse worker` would run it.
 RUN_ONCE = """

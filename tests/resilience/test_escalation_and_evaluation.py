@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from modules.email import module as email_module
+from modules.webhooks.targets import ALLOW_PRIVATE_ENV
 from server.app import App
 from server.assembly import open_app
 from server.cli.main import main
@@ -20,6 +21,12 @@ from skills import ErrorKind
 from tests.resilience import flaky
 
 pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(autouse=True)
+def webhooks_to_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The receivers here listen on 127.0.0.1: the operator's switch for private webhook targets."""
+    monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")
 
 
 async def _hard_failures(fmcp: McpHarness, n: int, kind: str = "auth_failed") -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from modules.webhooks.targets import ALLOW_PRIVATE_ENV
 from server.agent.bootstrap import enable_agent
 from server.agent.heartbeat import run_cycle
 from server.app import App
@@ -23,6 +24,12 @@ from server.testing import FakeClock, http_receiver
 from server.testing.fake_model import Call, FakeModelServer, Reply
 
 pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(autouse=True)
+def webhooks_to_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The receivers here listen on 127.0.0.1: the operator's switch for private webhook targets."""
+    monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")
 PACK = Path(__file__).parents[1] / "cascade_pack"
 
 

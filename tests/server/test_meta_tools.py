@@ -110,6 +110,8 @@ async def test_execute_skill_is_the_direct_call(app: App, mcp: McpHarness) -> No
     assert row is not None
     assert dict(row) == {"skill": "crm_create_lead", "caller": "mcp"}  # logged as the skill, not the meta-tool
     # An approve-trust skill needs the same confirmation through execute_skill as directly.
+    for n in (1, 2):
+        await mcp.call("contacts_create", name=f"Person {n}", email=f"p{n}@acme.io")
     refusal = await mcp.error("contacts_merge", keep_id=1, duplicate_id=2)
     assert app.registry.skills["contacts_merge"].trust == "approve" and "confirm" in refusal
     assert refusal == await mcp.error("execute_skill", name="contacts_merge",

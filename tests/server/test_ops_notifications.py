@@ -9,6 +9,7 @@ import anyio
 import pytest
 from mcp import Client
 
+from modules.webhooks.targets import ALLOW_PRIVATE_ENV
 from server.app import App
 from server.assembly import Process, open_app, scheduler_for
 from server.cli.main import main
@@ -16,6 +17,12 @@ from server.scheduler.service import Scheduler
 from server.testing import FakeClock, McpHarness, http_receiver, smtp_sink
 
 pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture(autouse=True)
+def webhooks_to_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The receivers here listen on 127.0.0.1: the operator's switch for private webhook targets."""
+    monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")
 
 
 async def ticks(clock: FakeClock, scheduler: Scheduler, n: int) -> None:

@@ -6,6 +6,7 @@ from server.cli.commands import (
     approvals,
     ask,
     automations,
+    backup,
     call,
     demo,
     health,
@@ -36,6 +37,7 @@ REGISTRY = [
     automations.register,
     notifications.register,
     activity.register,
+    backup.register,
     demo.register,
     version.register,
 ]

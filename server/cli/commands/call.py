@@ -61,6 +61,8 @@ async def call(args: argparse.Namespace) -> int:
             message += " From the command line: add --yes once you are sure."
         raise CliError(message, code=1)
     emit_json(result.output)
+    if result.note:  # the answer is on stdout; that it went unlogged is said beside it
+        sys.stderr.write(f"pilothouse: {result.note}\n")
     return 0
 
 
