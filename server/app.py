@@ -22,7 +22,7 @@ from server.http_client import LazyAsyncClient
 from server.lifecycle import ModuleManager
 from server.registry import Registry
 from server.schema import CORE_MIGRATIONS
-from server.store import Store
+from server.store import AnyStore, Store
 from skills import Clock, Module, SystemClock
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ SystemModules = Callable[["App"], Iterable[Module]]
 
 @dataclass
 class App:
-    store: Store
+    store: AnyStore
     registry: Registry
     modules: ModuleManager
     executor: Executor
@@ -54,7 +54,7 @@ async def open_runtime(
     """Open the database, apply migrations, seed a fresh instance, and build the executor."""
     registry = Registry(modules)
     clock = clock or SystemClock()
-    store = await Store.open(db_path)
+    store = await open_store(db_path)
     try:
         await store.migrate("core", CORE_MIGRATIONS)
         manager = ModuleManager(store, registry, clock)
@@ -69,3 +69,13 @@ async def open_runtime(
             yield app
     finally:
         await store.close()
+
+
+async def open_store(target: str | Path) -> AnyStore:
+    """A ``postgresql://`` URL opens the PostgreSQL store (psycopg is imported only then); anything
+    else is a SQLite file."""
+    if str(target).startswith(("postgresql://", "postgres://")):
+        from server.postgres.store import PgStore
+
+        return await PgStore.open(str(target))
+    return await Store.open(target)

@@ -31,7 +31,7 @@ from server.notify import approval_requested, notify_admin
 from server.registry import Registry
 from server.resilience import breaker, edge, escalation, evaluation
 from server.resilience.loop_guard import LoopGuard
-from server.store import Store, dumps
+from server.store import AnyStore, dumps
 from server.tables import activity, approvals
 from server.tables.skill_state import CALL_STATE_SQL
 from server.validation_errors import explain_validation
@@ -74,7 +74,7 @@ class _Immediate:
 
     __slots__ = ("store",)
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: AnyStore) -> None:
         self.store = store
 
     async def execute(self, sql: str, params: Any = ()) -> WriteResult:
@@ -111,7 +111,7 @@ class CallResult:
 class Executor:
     def __init__(
         self,
-        store: Store,
+        store: AnyStore,
         registry: Registry,
         clock: Clock,
         http: httpx.AsyncClient,

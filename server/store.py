@@ -35,12 +35,15 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import aiosqlite
 import platformdirs
 
 from skills.context import Params, Row, WriteResult
+
+if TYPE_CHECKING:
+    from server.postgres.store import PgStore, PgTransaction
 
 log = logging.getLogger(__name__)
 
@@ -63,11 +66,11 @@ class MigrationError(StoreError):
     pass
 
 
-def default_db_path() -> Path:
-    """``PILOTHOUSE_DB`` or the user's data directory (XDG on Linux)."""
+def default_db_path() -> Path | str:
+    """``PILOTHOUSE_DB`` (a file, or a ``postgresql://`` URL) or the user's data directory (XDG on Linux)."""
     env = os.environ.get("PILOTHOUSE_DB")
     if env:
-        return Path(env).expanduser()
+        return env if env.startswith(("postgresql://", "postgres://")) else Path(env).expanduser()
     return Path(platformdirs.user_data_dir("pilothouse")) / "pilothouse.db"
 
 
@@ -344,6 +347,11 @@ def _split_sql(script: str) -> list[str]:
     if buffer.strip():
         statements.append(buffer.strip())
     return statements
+
+
+# The store either backend gives (``--db PATH`` or ``--db postgresql://...``, see server/app.py).
+AnyStore: TypeAlias = "Store | PgStore"
+AnyTransaction: TypeAlias = "Transaction | PgTransaction"
 
 
 def dumps(value: Any) -> str:

@@ -18,7 +18,8 @@ from server.cli.output import CliError
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="pilothouse", description="Operate a modular business backend over MCP.")
-    parser.add_argument("--db", help="SQLite database file (default: $PILOTHOUSE_DB or the user data directory)")
+    parser.add_argument("--db", help="SQLite database file or postgresql:// URL (default: $PILOTHOUSE_DB or the user"
+                        " data directory)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details to stderr")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for register in commands.REGISTRY:
