@@ -11,6 +11,7 @@ from server.cli.commands import (
     health,
     heartbeat,
     manifest,
+    migrate_db,
     modules,
     providers,
     serve,
@@ -33,5 +34,6 @@ REGISTRY = [
     automations.register,
     activity.register,
     demo.register,
+    migrate_db.register,
     version.register,
 ]
