@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -99,6 +100,7 @@ async def main() -> None:
                     assert kept is not None and kept[0] == calls, f"lost writes: {kept} of {calls}"
     finally:
         cluster.stop()
+        shutil.rmtree(cluster.directory, ignore_errors=True)
     print(f"{args.clients} clients, {args.seconds:.0f} s each, crm_create_lead over streamable HTTP, "
           f"{os.cpu_count()} CPUs")
     print(f"{'backend':<11} {'instances':>9} {'calls/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'server CPU ms/call':>19}")

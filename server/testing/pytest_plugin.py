@@ -109,26 +109,37 @@ def pg_database(pg_admin: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def _pg_template(pg_admin: str) -> str:
+def _pg_template(pg_admin: str) -> Iterator[str]:
     """A database with every migration and first-run seed applied, copied for each test."""
     from server.testing import pg_cluster
 
     name = f"template_{os.getpid()}"
     url = pg_cluster.create_database(pg_admin, name)
+    failed: list[BaseException] = []
 
-    async def prepare() -> None:
-        async with open_app(url, clock=FakeClock(), retry_delay_s=0):
-            pass
+    def prepare() -> None:
+        async def migrate() -> None:
+            async with open_app(url, clock=FakeClock(), retry_delay_s=0):
+                pass
+
+        try:
+            asyncio.run(migrate())
+        except BaseException as exc:  # re-raised in the fixture's thread below
+            failed.append(exc)
 
     # In a thread of its own: the session may already have an event loop running here.
-    worker = threading.Thread(target=asyncio.run, args=(prepare(),))
+    worker = threading.Thread(target=prepare)
     worker.start()
     worker.join()
-    return name
+    if failed:
+        raise failed[0]
+    yield name
+    pg_cluster.drop_database(pg_admin, name)
 
 
 @pytest.fixture
 def app_db(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str | Path]:
+    """Where ``app`` lives: a SQLite file, or (on PostgreSQL) a fresh copy of the template database."""
     if not on_postgres():
         yield tmp_path / "app.db"
         return
