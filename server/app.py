@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 
+from server.errors import ConfigError
 from server.executor import Executor
 from server.http_client import LazyAsyncClient
 from server.lifecycle import ModuleManager
@@ -75,7 +76,9 @@ async def open_store(target: str | Path) -> AnyStore:
     """A ``postgresql://`` URL opens the PostgreSQL store (psycopg is imported only then); anything
     else is a SQLite file."""
     if str(target).startswith(("postgresql://", "postgres://")):
-        from server.postgres.store import PgStore
-
+        try:
+            from server.postgres.store import PgStore
+        except ImportError as exc:  # psycopg is an extra: SQLite-only installs do not carry it
+            raise ConfigError(f"--db {target} needs the PostgreSQL driver: pip install 'pilothouse[postgres]'") from exc
         return await PgStore.open(str(target))
     return await Store.open(target)

@@ -30,6 +30,7 @@ import psycopg_pool
 from psycopg.rows import dict_row
 from psycopg.types.numeric import FloatLoader
 
+from server.errors import ConfigError
 from server.postgres.compat import COMPAT_SQL
 from server.postgres.dialect import Statement, split_script, translate
 from server.store import MigrationError
@@ -147,13 +148,19 @@ class PgStore(_Session):
 
     @classmethod
     async def open(cls, dsn: str, *, max_size: int = POOL_MAX) -> PgStore:
+        try:  # one plain connection first: its error says what is wrong (refused, no such database...)
+            probe = await psycopg.AsyncConnection.connect(dsn, connect_timeout=10)
+        except psycopg.Error as exc:
+            raise ConfigError(f"cannot connect to PostgreSQL at {_shown(dsn)}: {str(exc).strip()}; check --db or "
+                              "PILOTHOUSE_DB (postgresql://user@host:port/database)") from exc
+        await probe.close()
         pool: psycopg_pool.AsyncConnectionPool[Conn] = psycopg_pool.AsyncConnectionPool(
             dsn, min_size=1, max_size=max_size, open=False, configure=_configure,
             kwargs={"row_factory": dict_row, "autocommit": True}, name="pilothouse")
         try:
             await pool.open(wait=True, timeout=15)
         except psycopg_pool.PoolTimeout as exc:
-            raise MigrationError(f"cannot connect to PostgreSQL at {_shown(dsn)}: {exc}") from exc
+            raise ConfigError(f"cannot connect to PostgreSQL at {_shown(dsn)}: {exc}") from exc
         store = cls(pool, dsn)
         await store._migrate_locked("postgres_compat", [(1, COMPAT_SQL)], raw=True)
         collation = await store.fetchval("SELECT datcollate FROM pg_database WHERE datname = current_database()")

@@ -18,16 +18,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 async def _migrate(args: argparse.Namespace) -> int:
     if not args.to.startswith(("postgresql://", "postgres://")):
         raise CliError(f"--to takes a postgresql:// URL, not {args.to!r}")
+    from server.errors import ConfigError
     from server.postgres.copy import CopyError, copy_data, prepare
     from server.postgres.store import PgStore
-    from server.store import MigrationError, Store
+    from server.store import Store
 
     async with instance(args) as app:
         if not isinstance(app.store, Store):
             raise CliError("migrate-db copies from a SQLite file: give it with --db PATH")
         try:
             target = await PgStore.open(args.to)
-        except MigrationError as exc:
+        except ConfigError as exc:
             raise CliError(str(exc)) from exc
         try:
             await prepare(target, app.registry)
