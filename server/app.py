@@ -17,13 +17,15 @@ from pathlib import Path
 
 import httpx
 
+from server.db_location import is_postgres_url
+from server.errors import ConfigError
 from server.executor import Executor
 from server.http_client import LazyAsyncClient
 from server.lifecycle import ModuleManager
 from server.registry import Registry
 from server.schema import CORE_MIGRATIONS
 from server.storage_errors import starting
-from server.store import Store
+from server.store import AnyStore, Store
 from skills import Clock, Module, SystemClock
 
 log = logging.getLogger(__name__)
@@ -35,7 +37,7 @@ SystemModules = Callable[["App"], Iterable[Module]]
 
 @dataclass
 class App:
-    store: Store
+    store: AnyStore
     registry: Registry
     modules: ModuleManager
     executor: Executor
@@ -56,7 +58,7 @@ async def open_runtime(
     registry = Registry(modules)
     clock = clock or SystemClock()
     with starting(db_path):  # a full disk or a read-only file is one line that says so
-        store = await Store.open(db_path)
+        store = await open_store(db_path)
     try:
         with starting(db_path):
             await store.migrate("core", CORE_MIGRATIONS)
@@ -73,3 +75,15 @@ async def open_runtime(
             yield app
     finally:
         await store.close()
+
+
+async def open_store(target: str | Path) -> AnyStore:
+    """A ``postgresql://`` URL opens the PostgreSQL store (psycopg is imported only then); anything
+    else is a SQLite file."""
+    if is_postgres_url(target):
+        try:
+            from server.postgres.store import PgStore
+        except ImportError as exc:  # psycopg is an extra: SQLite-only installs do not carry it
+            raise ConfigError(f"--db {target} needs the PostgreSQL driver: pip install 'pilothouse[postgres]'") from exc
+        return await PgStore.open(str(target))
+    return await Store.open(target)

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 import anyio
 
 from server.app import App, open_runtime
-from server.store import default_db_path
+from server.db_location import default_db_path
+from server.store import Store
 from skills import Clock, ContractError, Module
 
 if TYPE_CHECKING:
@@ -101,6 +102,8 @@ async def open_app(
 # (~100 ms after the process is up) are answered before the scheduler and agent code is imported
 # (~10 ms) and its first tick (a few queries) runs. Its ticks are 20 s apart anyway.
 SCHEDULER_DELAY_S = 1.0
+# How often an instance on a shared (PostgreSQL) database looks for modules switched elsewhere.
+WATCH_S = 2.0
 
 
 def scheduler_for(
@@ -150,7 +153,19 @@ class Process:
         process = cls(app, surface, routes=health_http.routes(app))
         if scheduler:
             process.services.append(process.deferred_scheduler)
+        if not isinstance(app.store, Store):  # PostgreSQL: other instances change modules on the database
+            process.services.append(process.watch_skills)
         return process
+
+    async def watch_skills(self) -> None:
+        """Another instance enabled or disabled a module: this one's clients hear ``tools/list_changed``
+        within ``WATCH_S`` (the scheduler only looks once per tick)."""
+        while True:
+            await anyio.sleep(WATCH_S)
+            try:
+                await self.surface.notify_if_changed()
+            except Exception:
+                log.exception("watching the enabled skills failed; next look as usual")
 
     async def deferred_scheduler(self) -> None:
         """The scheduler + heartbeat, imported and started ``SCHEDULER_DELAY_S`` after launch."""

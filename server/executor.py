@@ -34,7 +34,7 @@ from server.registry import Registry
 from server.resilience import breaker, edge, effects, evaluation, scoring
 from server.resilience.loop_guard import LoopGuard
 from server.storage_errors import SkipWhenFull
-from server.store import ImmediateWriter, Store, dumps
+from server.store import AnyStore, ImmediateWriter, dumps
 from server.tables import activity
 from server.tables.skill_state import CALL_STATE_SQL
 from server.trust import gate, requests
@@ -101,7 +101,7 @@ class CallResult:
 class Executor:
     def __init__(
         self,
-        store: Store,
+        store: AnyStore,
         registry: Registry,
         clock: Clock,
         http: httpx.AsyncClient,

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from server.db_location import is_postgres_url
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
@@ -26,8 +28,9 @@ def lock_path(db_path: str | Path) -> Path:
 
 @contextmanager
 def hold(db_path: str | Path) -> Iterator[None]:
-    """Hold the serve lock of ``db_path`` while the block runs (no-op for ``:memory:``)."""
-    if str(db_path) == ":memory:" or fcntl is None:
+    """Hold the serve lock of ``db_path`` while the block runs (no-op for ``:memory:`` and for a
+    PostgreSQL URL: restore is SQLite's, and PostgreSQL guards its own files)."""
+    if str(db_path) == ":memory:" or is_postgres_url(str(db_path)) or fcntl is None:
         yield
         return
     fd = os.open(lock_path(db_path), os.O_RDWR | os.O_CREAT, 0o600)

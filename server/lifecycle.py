@@ -14,7 +14,7 @@ from typing import Any
 
 from server.errors import ModuleError
 from server.registry import Registry
-from server.store import Store, Transaction, dumps
+from server.store import AnyStore, AnyTransaction, dumps
 from server.tables import skill_state
 from skills import Clock, Module
 
@@ -33,7 +33,7 @@ class ModuleStatus:
 
 
 class ModuleManager:
-    def __init__(self, store: Store, registry: Registry, clock: Clock) -> None:
+    def __init__(self, store: AnyStore, registry: Registry, clock: Clock) -> None:
         self.store = store
         self.registry = registry
         self.clock = clock
@@ -144,7 +144,7 @@ class ModuleManager:
         bootstrapped = await skill_state.module_bootstrapped(self.store, module.id)
         return bootstrapped and stored >= names and autos >= len(module.automations)
 
-    async def _bootstrap(self, tx: Transaction, module: Module) -> bool:
+    async def _bootstrap(self, tx: AnyTransaction, module: Module) -> bool:
         now = self._now()
         before = await skill_state.module_row(tx, module.id)
         await skill_state.switch_module_on(tx, module.id, module.version, now)

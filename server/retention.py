@@ -19,7 +19,7 @@ import os
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from server.store import Store
+from server.store import AnyStore
 from server.tables import activity, events, runs
 
 DAYS_ENV = "PILOTHOUSE_RETENTION_DAYS"
@@ -57,7 +57,7 @@ def retention_days(env: dict[str, str] | None = None) -> int:
     return days
 
 
-async def apply(store: Store, now: datetime, days: int | None = None) -> RetentionReport:
+async def apply(store: AnyStore, now: datetime, days: int | None = None) -> RetentionReport:
     """Fold and delete what is older than ``days`` (default: the configured policy) before ``now``."""
     days = retention_days() if days is None else days
     if days == 0:

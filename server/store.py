@@ -29,18 +29,19 @@ import asyncio
 import contextvars
 import json
 import logging
-import os
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import aiosqlite
-import platformdirs
 
 from skills.context import Params, Row, WriteResult
+
+if TYPE_CHECKING:
+    from server.postgres.store import PgStore, PgTransaction
 
 log = logging.getLogger(__name__)
 
@@ -61,14 +62,6 @@ class StoreError(RuntimeError):
 
 class MigrationError(StoreError):
     pass
-
-
-def default_db_path() -> Path:
-    """``PILOTHOUSE_DB`` or the user's data directory (XDG on Linux)."""
-    env = os.environ.get("PILOTHOUSE_DB")
-    if env:
-        return Path(env).expanduser()
-    return Path(platformdirs.user_data_dir("pilothouse")) / "pilothouse.db"
 
 
 def _row_factory(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> Row:
@@ -311,6 +304,15 @@ class Store(_Session):
         value = await self.fetchval("SELECT MAX(version) FROM schema_migrations WHERE scope = ?", (scope,))
         return int(value or 0)
 
+    async def references_to(self, table: str) -> list[tuple[str, str]]:
+        """(table, column) of every foreign key that points at ``table``: the catalog is the dialect's."""
+        refs = []
+        for row in await self.fetchall("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
+            for key in await self.fetchall(f"PRAGMA foreign_key_list({row['name']})"):
+                if key["table"] == table:
+                    refs.append((str(row["name"]), str(key["from"])))
+        return refs
+
     async def migrate(self, scope: str, migrations: Sequence[tuple[int, str]]) -> list[int]:
         """Apply the migrations of ``scope`` newer than what the database has. Idempotent.
 
@@ -370,6 +372,11 @@ def _split_sql(script: str) -> list[str]:
     return statements
 
 
+# The store either backend gives (``--db PATH`` or ``--db postgresql://...``, see server/app.py).
+AnyStore: TypeAlias = "Store | PgStore"
+AnyTransaction: TypeAlias = "Transaction | PgTransaction"
+
+
 def dumps(value: Any) -> str:
     return json.dumps(value, default=str, separators=(",", ":"), sort_keys=True)
 
@@ -380,7 +387,7 @@ class ImmediateWriter:
 
     __slots__ = ("store",)
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: AnyStore) -> None:
         self.store = store
 
     async def execute(self, sql: str, params: Any = ()) -> WriteResult:

@@ -6,7 +6,8 @@ inside it (which would read as a broken skill and count toward its breaker):
 - an ``int`` fits SQLite's signed 64-bit INTEGER (a larger one raises OverflowError on bind);
 - an id (a parameter named ``id``, ``*_id`` or ``*_ids``) is at least 1, unless the author set
   a lower bound of their own;
-- a ``str`` is at most ``MAX_TEXT_CHARS`` long unless the author set ``max_length``;
+- a ``str`` is at most ``MAX_TEXT_CHARS`` long unless the author set ``max_length``, and holds no
+  NUL character (PostgreSQL's text refuses one, and no business text has one);
 - a ``date`` is a ``YYYY-MM-DD`` string (or a date), a ``datetime`` an ISO 8601 one: pydantic
   alone reads ``"-0"`` or ``0`` as 1970-01-01. Its year is within ``YEARS``, so a handler's
   date arithmetic (29 days before 0001-01-02) cannot overflow.
@@ -46,8 +47,11 @@ def _check_one(value: Any, is_id: bool, text_bounded: bool) -> None:
         return
     if isinstance(value, int):
         _check_int(value, is_id)
-    elif isinstance(value, str) and not text_bounded and len(value) > MAX_TEXT_CHARS:
-        raise ValueError(f"is {len(value):,} characters long; at most {MAX_TEXT_CHARS:,} are accepted")
+    elif isinstance(value, str):
+        if not text_bounded and len(value) > MAX_TEXT_CHARS:
+            raise ValueError(f"is {len(value):,} characters long; at most {MAX_TEXT_CHARS:,} are accepted")
+        if "\x00" in value:
+            raise ValueError("contains a NUL character (\\x00); remove it (no text field stores one)")
     elif isinstance(value, date) and value.year not in YEARS:
         raise ValueError(f"must be between the years {YEARS.start} and {YEARS.stop - 1}")
 

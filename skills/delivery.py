@@ -22,6 +22,9 @@ from typing import Any
 # A claim outlives the longest a delivery run may hold it (its skill's timeout, 120 s): no live run
 # ever has a row taken from under it, and a crashed run's rows are retried this long after.
 CLAIM_TTL = timedelta(minutes=5)
+# Ends a claim's SELECT: a comment to SQLite (one writer at a time), ``FOR UPDATE SKIP LOCKED`` on
+# PostgreSQL (its dialect unwraps it), so instances sharing one database claim disjoint rows at once.
+SKIP_LOCKED = "/* FOR UPDATE SKIP LOCKED */"
 
 
 @dataclass(frozen=True, slots=True)

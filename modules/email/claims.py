@@ -13,7 +13,7 @@ from datetime import datetime
 
 from skills import Row
 from skills.context import Database
-from skills.delivery import CLAIM_TTL, iso
+from skills.delivery import CLAIM_TTL, SKIP_LOCKED, iso
 
 COLUMNS = "id, channel, recipient, subject, body, attempts, created_at, message_id"
 CLAIMABLE = ("(status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)) "
@@ -27,7 +27,8 @@ def new_owner() -> str:
 async def claim(db: Database, owner: str, now: datetime, limit: int, *, domain: str) -> list[Row]:
     now_iso, expires = iso(now), iso(now + CLAIM_TTL)
     async with db.transaction() as tx:
-        picked = await tx.fetchall(f"SELECT id, channel, message_id FROM outbox WHERE {CLAIMABLE} ORDER BY id LIMIT ?",
+        picked = await tx.fetchall(f"SELECT id, channel, message_id FROM outbox WHERE {CLAIMABLE} ORDER BY id LIMIT ?"
+                                   f" {SKIP_LOCKED}",
                                    (now_iso, now_iso, limit))
         if not picked:
             return []

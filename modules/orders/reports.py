@@ -50,7 +50,7 @@ async def list_orders(
         offset: Rows to skip.
     """
     filters = (Filters().add("status = ?", status).like(("customer", "customer_email", "number"), query)
-               .add("id IN (SELECT order_id FROM orders_lines WHERE sku = ? COLLATE NOCASE)", sku)
+               .add("id IN (SELECT order_id FROM orders_lines WHERE UPPER(sku) = UPPER(?))", sku)
                .add("substr(created_at, 1, 10) >= ?", _day(placed_from))
                .add("substr(created_at, 1, 10) <= ?", _day(placed_to)))
     return await fetch_page(
@@ -93,9 +93,10 @@ async def sales_summary(
                                     "WHERE status = 'refunded' AND substr(refunded_at, 1, 10) BETWEEN ? AND ? "
                                     "AND currency = ?", span)
     best = await ctx.db.fetchall(
-        f"SELECT l.sku, l.name, SUM(l.quantity) AS quantity, SUM(l.quantity * l.unit_price_cents) AS revenue_cents "
+        "SELECT MAX(l.sku) AS sku, MAX(l.name) AS name, SUM(l.quantity) AS quantity,"
+        " SUM(l.quantity * l.unit_price_cents) AS revenue_cents "
         f"FROM orders_lines l WHERE l.order_id IN (SELECT id FROM orders WHERE {KEPT}) "
-        "GROUP BY l.product_id ORDER BY revenue_cents DESC, quantity DESC, l.sku LIMIT ?", (*span, top))
+        "GROUP BY l.product_id ORDER BY revenue_cents DESC, quantity DESC, sku LIMIT ?", (*span, top))
     assert totals is not None and refunds is not None
     count = int(totals["n"])
     return SalesSummary(date_from=start.isoformat(), date_to=end.isoformat(), currency=currency, order_count=count,

@@ -17,7 +17,7 @@ ORDERS = """(SELECT o.id, o.vendor_id, v.name AS vendor, o.status, o.created_at,
        COALESCE(SUM(l.quantity * l.unit_cost_cents), 0) AS total_cents,
        COALESCE(SUM(l.quantity), 0) AS units_ordered, COALESCE(SUM(l.received), 0) AS units_received
      FROM purchasing_orders o JOIN purchasing_vendors v ON v.id = o.vendor_id
-     LEFT JOIN purchasing_lines l ON l.po_id = o.id GROUP BY o.id)"""
+     LEFT JOIN purchasing_lines l ON l.po_id = o.id GROUP BY o.id, v.name) AS orders"""
 
 
 @skill(title="List purchase orders",

@@ -12,7 +12,7 @@ from skills import Filters, SkillContext, fetch_page, skill
 # One row per survey with its response count, so filters and paging apply to surveys, not to responses.
 SURVEYS = """(SELECT s.id, s.title, s.status, s.created_at, json_array_length(s.questions) AS questions,
        COUNT(r.id) AS responses, MAX(r.created_at) AS last_response_at
-     FROM surveys s LEFT JOIN surveys_responses r ON r.survey_id = s.id GROUP BY s.id)"""
+     FROM surveys s LEFT JOIN surveys_responses r ON r.survey_id = s.id GROUP BY s.id) AS surveys"""
 
 
 @skill(name="surveys_list", title="List surveys",

@@ -144,8 +144,9 @@ async def utilization(ctx: SkillContext, date_from: date, date_to: date) -> Util
     if date_to < date_from:
         raise SkillFailed("date_to is before date_from")
     rows = await ctx.db.fetchall(
-        "SELECT person, SUM(CASE WHEN billable THEN hours ELSE 0 END) AS b, SUM(CASE WHEN billable THEN 0 ELSE hours "
-        "END) AS o FROM timesheets_entries WHERE started_at >= ? AND started_at < ? GROUP BY person ORDER BY person",
+        "SELECT person, SUM(CASE WHEN billable = 1 THEN hours ELSE 0 END) AS b,"
+        " SUM(CASE WHEN billable = 1 THEN 0 ELSE hours END) AS o FROM timesheets_entries"
+        " WHERE started_at >= ? AND started_at < ? GROUP BY person ORDER BY person",
         (date_from.isoformat(), (date_to + timedelta(days=1)).isoformat()))
     return UtilizationReport(date_from=date_from.isoformat(), date_to=date_to.isoformat(), people=[
         Utilization(person=r["person"], billable_hours=round(r["b"], 2), other_hours=round(r["o"], 2),

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from skills import Row
 from skills.context import Database
-from skills.delivery import CLAIM_TTL, iso
+from skills.delivery import CLAIM_TTL, SKIP_LOCKED, iso
 
 CLAIMABLE = ("d.status = 'pending' AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?) "
              "AND (d.claim_expires_at IS NULL OR d.claim_expires_at <= ?)")
@@ -36,7 +36,8 @@ async def claim(db: Database, owner: str, now: datetime, limit: int, *, skip: se
     async with db.transaction() as tx:
         picked = await tx.fetchall(
             "SELECT d.id FROM webhooks_deliveries d JOIN webhooks_endpoints p ON p.id = d.endpoint_id "
-            f"WHERE {CLAIMABLE} AND p.enabled = 1{skipping} ORDER BY d.id LIMIT ?",
+            f"WHERE {CLAIMABLE} AND p.enabled = 1{skipping} ORDER BY d.id LIMIT ? "
+            f"{SKIP_LOCKED.replace('UPDATE', 'UPDATE OF d')}",
             (now_iso, now_iso, *sorted(skip), limit))
         if not picked:
             return []

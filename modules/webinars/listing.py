@@ -12,10 +12,11 @@ from skills import Filters, SkillContext, page_clause, skill
 # One row per webinar with its counts. `registered` counts everyone holding a seat, attended
 # included, as webinars_attendance and the waitlist logic do.
 WEBINARS = """(SELECT w.id, w.title, w.starts_at, w.status, w.capacity,
-       COALESCE(SUM(r.status IN ('registered', 'attended')), 0) AS registered,
-       COALESCE(SUM(r.status = 'waitlisted'), 0) AS waitlisted,
-       COALESCE(SUM(r.status = 'attended'), 0) AS attended
-     FROM webinars w LEFT JOIN webinars_registrations r ON r.webinar_id = w.id GROUP BY w.id)"""
+       COALESCE(SUM(CASE WHEN r.status IN ('registered', 'attended') THEN 1 ELSE 0 END), 0)
+         AS registered,
+       COALESCE(SUM(CASE WHEN r.status = 'waitlisted' THEN 1 ELSE 0 END), 0) AS waitlisted,
+       COALESCE(SUM(CASE WHEN r.status = 'attended' THEN 1 ELSE 0 END), 0) AS attended
+     FROM webinars w LEFT JOIN webinars_registrations r ON r.webinar_id = w.id GROUP BY w.id) AS webinars"""
 
 # Start times are stored in the clock's timezone (webinars_schedule converts them), so ISO strings
 # compare in time order. A webinar that has started counts as past, as registration treats it.

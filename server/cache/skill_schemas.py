@@ -25,7 +25,7 @@ import pydantic_core
 
 from server.cache import runtime_cache
 from server.registry import Registry
-from server.store import Store
+from server.store import AnyStore
 from server.version import VERSION
 from skills import Clock
 
@@ -69,7 +69,7 @@ def _source_files(packages: list[str]) -> list[Path]:
     return files
 
 
-async def warm(store: Store, registry: Registry, clock: Clock) -> bool:
+async def warm(store: AnyStore, registry: Registry, clock: Clock) -> bool:
     """Hand every skill its schemas from the cache; on a miss build them all and store them.
 
     Returns True on a hit.

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from server.cli import commands
 from server.cli.output import CliError, for_cli
 
-DB_HELP = "SQLite database file (default: $PILOTHOUSE_DB or the user data directory)"
+DB_HELP = "SQLite database file or postgresql:// URL (default: $PILOTHOUSE_DB or the user data directory)"
 VERBOSE_HELP = "log debug details to stderr"
 
 

@@ -32,9 +32,9 @@ async def totals(db: Database, *, since: str | None = None) -> list[dict[str, An
     """Calls, errors, tokens and mean latency per provider and model (for the CLI and health)."""
     where, params = ("WHERE ts >= ?", (since,)) if since else ("", ())
     return await db.fetchall(
-        "SELECT provider, model, COUNT(*) AS calls, SUM(status != 'ok') AS errors,"
+        "SELECT provider, model, COUNT(*) AS calls, SUM(CASE WHEN status != 'ok' THEN 1 ELSE 0 END) AS errors,"
         " SUM(prompt_tokens) AS prompt_tokens, SUM(completion_tokens) AS completion_tokens,"
-        f" ROUND(AVG(latency_ms), 1) AS mean_latency_ms FROM ai_usage {where}"
+        f" ROUND(CAST(AVG(latency_ms) AS NUMERIC), 1) AS mean_latency_ms FROM ai_usage {where}"
         " GROUP BY provider, model ORDER BY provider, model",
         params,
     )

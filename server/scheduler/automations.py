@@ -82,7 +82,7 @@ async def _run_cron(app: App, row: dict[str, Any], window: timedelta, report: Di
     if plan is None:
         return
     claimed = await app.store.execute(
-        "UPDATE automations SET next_run = ? WHERE id = ? AND next_run IS ?",
+        "UPDATE automations SET next_run = ? WHERE id = ? AND next_run IS NOT DISTINCT FROM ?",
         (_iso(plan.next_run), row["id"], row["next_run"]))
     if claimed.rowcount != 1 or plan.armed_only:
         return  # another process took this occurrence, or the row was only armed

@@ -133,7 +133,7 @@ class Scheduler:
             if plan is None:
                 return None
             claimed = await self.app.store.execute(
-                "UPDATE schedules SET next_run = ? WHERE name = ? AND next_run IS ?",
+                "UPDATE schedules SET next_run = ? WHERE name = ? AND next_run IS NOT DISTINCT FROM ?",
                 (_iso(plan.next_run), name, fresh["next_run"]))
             if claimed.rowcount != 1:
                 return None

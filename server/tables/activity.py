@@ -144,8 +144,9 @@ async def latest_since(db: Database, since: str, limit: int) -> tuple[int, list[
 async def busiest_skills(db: Database, since: str, limit: int) -> list[Row]:
     """``skill, calls, ok, bad`` for executed calls since ``since``, busiest first."""
     return await db.fetchall(
-        "SELECT skill, COUNT(*) AS calls, SUM(outcome = 'success') AS ok, SUM(outcome = 'negative') AS bad "
-        "FROM activity WHERE ts >= ? AND attempts > 0 GROUP BY skill ORDER BY calls DESC, skill LIMIT ?",
+        "SELECT skill, COUNT(*) AS calls, SUM(CASE WHEN outcome = 'success' THEN 1 ELSE 0 END) AS ok,"
+        " SUM(CASE WHEN outcome = 'negative' THEN 1 ELSE 0 END) AS bad FROM activity WHERE ts >= ? AND attempts > 0"
+        " GROUP BY skill ORDER BY calls DESC, skill LIMIT ?",
         (since, limit))
 
 
@@ -176,9 +177,11 @@ def negative_rate_sql(scored: tuple[str, ...]) -> str:
     order with no sort, and no table row is read; with fresh statistics SQLite skip-scans to the window.
     """
     return (
-        "SELECT skill, COUNT(*) AS calls, SUM(outcome = 'negative') AS negatives FROM activity "
+        "SELECT skill, COUNT(*) AS calls, SUM(CASE WHEN outcome = 'negative' THEN 1 ELSE 0 END) AS negatives"
+        " FROM activity "
         f"WHERE ts >= ? AND outcome IN ({', '.join(repr(s) for s in scored)}) GROUP BY skill "
-        "HAVING calls >= ? AND negatives * 1.0 / calls > ? ORDER BY skill"
+        "HAVING COUNT(*) >= ? AND SUM(CASE WHEN outcome = 'negative' THEN 1 ELSE 0 END) * 1.0 / COUNT(*) > ?"
+        " ORDER BY skill"
     )
 
 

@@ -8,23 +8,17 @@ reference nothing, and foreign keys refuse that.
 
 from __future__ import annotations
 
-from skills.context import Database
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from server.store import AnyStore
 
 
-async def _referencing(db: Database) -> list[tuple[str, str]]:
-    """(table, column) of every foreign key that points at ``events``."""
-    refs = []
-    for table in await db.fetchall("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"):
-        for key in await db.fetchall(f"PRAGMA foreign_key_list({table['name']})"):
-            if key["table"] == "events":
-                refs.append((str(table["name"]), str(key["from"])))
-    return refs
-
-
-async def prune(db: Database, before: str, batch: int) -> int:
+async def prune(store: AnyStore, before: str, batch: int) -> int:
     """Delete up to ``batch`` events created before ``before`` that no row points at."""
-    kept = "".join(f" AND NOT EXISTS (SELECT 1 FROM {t} r WHERE r.{c} = events.id)" for t, c in await _referencing(db))
-    result = await db.execute(
+    refs = await store.references_to("events")
+    kept = "".join(f" AND NOT EXISTS (SELECT 1 FROM {t} r WHERE r.{c} = events.id)" for t, c in refs)
+    result = await store.execute(
         f"DELETE FROM events WHERE id IN (SELECT id FROM events WHERE created_at < ?{kept} ORDER BY id LIMIT ?)",
         (before, batch))
     return result.rowcount

@@ -183,7 +183,7 @@ async def add_hard_negative(db: Database, skill: str, now: str) -> int:
     """One more hard-gate negative in a row; the streak's new length. Run it in a transaction."""
     await db.execute(
         "INSERT INTO skill_state (skill, consecutive_hard_negatives, updated_at) VALUES (?, 1, ?) "
-        "ON CONFLICT(skill) DO UPDATE SET consecutive_hard_negatives = consecutive_hard_negatives + 1",
+        "ON CONFLICT(skill) DO UPDATE SET consecutive_hard_negatives = skill_state.consecutive_hard_negatives + 1",
         (skill, now),
     )
     return int(await db.fetchval("SELECT consecutive_hard_negatives FROM skill_state WHERE skill = ?", (skill,)))

@@ -12,6 +12,10 @@ Fixtures:
                  built-in modules and every installed community module, enabled.
 ``mcp``          an ``McpHarness`` over the SDK client talking to ``app``'s server in memory.
 ``mcp_any_era``  the same, run once per protocol era (2026-07-28 and the 2025-11-25 handshake).
+``app_db``       where ``app`` lives: its SQLite file, or its PostgreSQL URL (open a second instance on it).
+``pg_admin``     the URL of a PostgreSQL cluster's ``postgres`` database (``$PILOTHOUSE_TEST_PG``, or a
+                 throw-away cluster started for the session); skips when PostgreSQL is not installed.
+``pg_database``  a fresh, empty PostgreSQL database on it, dropped after the test.
 ``anyio_backend`` ``"asyncio"``, for anyio's pytest plugin that runs the async tests and fixtures.
 
 Async tests need ``pytestmark = pytest.mark.anyio`` (anyio's plugin comes with the ``anyio``
@@ -21,7 +25,12 @@ modules=[my_module])`` for an instance that holds only your module.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import itertools
+import os
+import shutil
+import threading
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -32,10 +41,18 @@ from server.assembly import Process, open_app
 from server.testing.clock import FakeClock
 from server.testing.harness import McpHarness
 
-__all__ = ["anyio_backend", "app", "clock", "mcp", "mcp_any_era"]
+__all__ = ["anyio_backend", "app", "app_db", "clock", "mcp", "mcp_any_era", "pg_admin", "pg_database"]
+
+_databases = itertools.count(1)
+
+
+def on_postgres() -> bool:
+    """Whether this run's ``app`` fixture is on PostgreSQL (``PILOTHOUSE_TEST_DB=postgresql``)."""
+    return os.environ.get("PILOTHOUSE_TEST_DB", "sqlite").lower().startswith("postgres")
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only(reason): the test needs the SQLite store; skipped on PostgreSQL")
     # smtp_sink asks for AUTH over plain loopback on purpose; aiosmtpd warns about it in its own
     # thread, where the sink can't catch it, so a suite with `filterwarnings = error` would fail.
     # Appended lines win over the suite's own ones.
@@ -54,11 +71,94 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not on_postgres():
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "needs SQLite")
+            item.add_marker(pytest.mark.skip(reason=f"sqlite only: {reason}"))
+
+
+@pytest.fixture(scope="session")
+def pg_admin() -> Iterator[str]:
+    given = os.environ.get("PILOTHOUSE_TEST_PG")
+    if given:
+        yield given
+        return
+    from server.testing import pg_cluster
+
+    if shutil.which("initdb") is None and not list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
+        pytest.skip("PostgreSQL is not installed (initdb not found)")
+    cluster = pg_cluster.start()  # under /tmp: pytest's own temp directories are private to root
+    try:
+        yield cluster.dsn
+    finally:
+        cluster.stop()
+        shutil.rmtree(cluster.directory, ignore_errors=True)
+
+
 @pytest.fixture
-async def app(clock: FakeClock, tmp_path: Path) -> AsyncIterator[App]:
+def pg_database(pg_admin: str) -> Iterator[str]:
+    from server.testing import pg_cluster
+
+    name = f"test_{os.getpid()}_{next(_databases)}"
+    yield pg_cluster.create_database(pg_admin, name)
+    pg_cluster.drop_database(pg_admin, name)
+
+
+@pytest.fixture(scope="session")
+def _pg_template(pg_admin: str) -> Iterator[str]:
+    """A database with every migration and first-run seed applied, copied for each test."""
+    from server.testing import pg_cluster
+
+    name = f"template_{os.getpid()}"
+    url = pg_cluster.create_database(pg_admin, name)
+    failed: list[BaseException] = []
+
+    def prepare() -> None:
+        async def migrate() -> None:
+            async with open_app(url, clock=FakeClock(), retry_delay_s=0):
+                pass
+
+        try:
+            asyncio.run(migrate())
+        except BaseException as exc:  # re-raised in the fixture's thread below
+            failed.append(exc)
+
+    # In a thread of its own: the session may already have an event loop running here.
+    worker = threading.Thread(target=prepare)
+    worker.start()
+    worker.join()
+    if failed:
+        raise failed[0]
+    yield name
+    pg_cluster.drop_database(pg_admin, name)
+
+
+@pytest.fixture
+def app_db(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str | Path]:
+    """Where ``app`` lives: a SQLite file, or (on PostgreSQL) a fresh copy of the template database."""
+    if not on_postgres():
+        yield tmp_path / "app.db"
+        return
+    from server.testing import pg_cluster
+
+    admin, template = request.getfixturevalue("pg_admin"), request.getfixturevalue("_pg_template")
+    name = f"test_{os.getpid()}_{next(_databases)}"
+    yield pg_cluster.create_database(admin, name, template=template)
+    pg_cluster.drop_database(admin, name)
+
+
+@pytest.fixture
+async def app(clock: FakeClock, app_db: str | Path) -> AsyncIterator[App]:
     """A fresh instance with the real migrations and every discovered module on, on a database file in
-    WAL mode as in production (the store's loop-thread connection only exists for a file)."""
-    async with open_app(tmp_path / "app.db", clock=clock, retry_delay_s=0) as instance:
+    WAL mode as in production (the store's loop-thread connection only exists for a file).
+
+    ``PILOTHOUSE_TEST_DB=postgresql`` runs it on PostgreSQL instead: a fresh database copied from a template
+    migrated once per session (the same migrations and seeds, applied once)."""
+    async with open_app(app_db, clock=clock, retry_delay_s=0) as instance:
         yield instance
 
 

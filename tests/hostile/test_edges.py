@@ -15,6 +15,7 @@ import pytest
 
 from server.app import App
 from server.scheduler.templating import TemplateError, render
+from server.store import Store
 from server.testing import McpHarness, free_port
 
 PILOTHOUSE = str(Path(sys.executable).with_name("pilothouse"))
@@ -93,6 +94,7 @@ async def fill_the_disk(app: App) -> None:
     """Cap the database at its current size on both of the store's connections, then fill every page."""
     pages = int(await app.store.fetchval("PRAGMA page_count"))
     await app.store.execute(f"PRAGMA max_page_count = {pages}")
+    assert isinstance(app.store, Store), "a full disk is a SQLite file's condition"
     side = app.store._side  # the loop-thread connection writes activity rows too: it gets the same cap
     assert side is not None
     side.conn.execute(f"PRAGMA max_page_count = {pages}")
@@ -107,6 +109,7 @@ async def fill_the_disk(app: App) -> None:
 
 
 @pytest.mark.anyio
+@pytest.mark.sqlite_only(reason="fills a SQLite file's pages")
 async def test_reads_answer_on_a_full_disk_and_say_the_row_was_not_written(app: App, mcp: McpHarness) -> None:
     lead = await mcp.call("crm_create_lead", email="ada@acme.io")
     await fill_the_disk(app)

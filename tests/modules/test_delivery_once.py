@@ -62,9 +62,9 @@ async def _queue_events(mcp: McpHarness, url: str, n: int) -> None:
 
 
 async def test_overlapping_email_runs_send_each_message_once(app: App, mcp: McpHarness, clock: FakeClock,
-                                                             tmp_path: Path) -> None:
+                                                             app_db: Path | str) -> None:
     await _queue_mail(mcp, 3)
-    async with holding_smtp(hold_after=1) as sink, open_app(tmp_path / "app.db", clock=clock) as other:
+    async with holding_smtp(hold_after=1) as sink, open_app(app_db, clock=clock) as other:
         await _configure(app, sink.port)
         results: list[Any] = []
 
@@ -84,8 +84,8 @@ async def test_overlapping_email_runs_send_each_message_once(app: App, mcp: McpH
 
 
 async def test_overlapping_webhook_dispatches_post_each_event_once(app: App, mcp: McpHarness, clock: FakeClock,
-                                                                   tmp_path: Path) -> None:
-    async with holding_http(hold_after=1) as receiver, open_app(tmp_path / "app.db", clock=clock) as other:
+                                                                   app_db: Path | str) -> None:
+    async with holding_http(hold_after=1) as receiver, open_app(app_db, clock=clock) as other:
         await _queue_events(mcp, receiver.url, 3)
         results: list[Any] = []
 
@@ -102,7 +102,7 @@ async def test_overlapping_webhook_dispatches_post_each_event_once(app: App, mcp
     assert len(receiver.requests) == 3 and len(set(receiver.ids())) == 3
 
 
-def _spawn(db: Path, skill: str) -> subprocess.Popen[bytes]:
+def _spawn(db: Path | str, skill: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-c", RUN_ONCE, str(db), skill], cwd=Path(__file__).parents[2],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -118,11 +118,11 @@ def _after_real_now(clock: FakeClock, minutes: float) -> None:
 
 
 async def test_kill_9_mid_send_resends_at_most_one_email_with_the_same_message_id(
-        app: App, mcp: McpHarness, clock: FakeClock, tmp_path: Path) -> None:
+        app: App, mcp: McpHarness, clock: FakeClock, app_db: Path | str) -> None:
     await _queue_mail(mcp, 3)
     async with holding_smtp(hold_after=2) as sink:
         await _configure(app, sink.port)
-        child = _spawn(tmp_path / "app.db", "email_deliver_outbox")
+        child = _spawn(app_db, "email_deliver_outbox")
         try:
             await sink.gate.arrived(2)  # n1 is received; the sender waits for the 250 it never gets
         finally:
@@ -140,10 +140,10 @@ async def test_kill_9_mid_send_resends_at_most_one_email_with_the_same_message_i
 
 
 async def test_kill_9_mid_post_resends_at_most_one_webhook_with_the_same_id(
-        app: App, mcp: McpHarness, clock: FakeClock, tmp_path: Path) -> None:
+        app: App, mcp: McpHarness, clock: FakeClock, app_db: Path | str) -> None:
     async with holding_http(hold_after=2) as receiver:
         await _queue_events(mcp, receiver.url, 3)
-        child = _spawn(tmp_path / "app.db", "webhooks_dispatch_events")
+        child = _spawn(app_db, "webhooks_dispatch_events")
         try:
             await receiver.gate.arrived(2)
         finally:

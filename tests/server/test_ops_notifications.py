@@ -32,7 +32,7 @@ async def ticks(clock: FakeClock, scheduler: Scheduler, n: int) -> None:
 
 
 async def test_an_auto_pause_reaches_the_operator_and_the_skill_is_resumed_over_mcp(
-        app: App, clock: FakeClock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        app: App, app_db: str | Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("PILOTHOUSE_ADMIN_EMAIL", "owner@example.com")
     async with smtp_sink() as sink, http_receiver() as endpoint, http_receiver() as alerts:
@@ -62,7 +62,7 @@ async def test_an_auto_pause_reaches_the_operator_and_the_skill_is_resumed_over_
             assert [b["name"] for b in problems["open_breakers"]] == ["webhooks_dispatch_events"]
 
             # From the CLI, on the same database (another process would do the same).
-            code = await anyio.to_thread.run_sync(main, ["--db", str(tmp_path / "app.db"), "notifications", "list"])
+            code = await anyio.to_thread.run_sync(main, ["--db", str(app_db), "notifications", "list"])
             listed = capsys.readouterr().out
             assert code == 0 and f"#{notice['id']}" in listed and "skill_paused  (unread)" in listed
             assert "pilothouse skills resume webhooks_dispatch_events" in listed
@@ -85,14 +85,14 @@ async def test_an_auto_pause_reaches_the_operator_and_the_skill_is_resumed_over_
 
 
 async def test_notifications_cli_and_tools_refuse_what_they_cannot_do(
-        app: App, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        app: App, app_db: str | Path, capsys: pytest.CaptureFixture[str]) -> None:
     async with Client(Process.assemble(app).surface.server, raise_exceptions=True) as client:
         mcp = McpHarness(client)
         assert "nothing to mark" in await mcp.error("ops_mark_notifications_read")
         assert "no notification #7" in await mcp.error("ops_mark_notifications_read", ids=[7])
         assert "no skill named 'crm_nope'" in await mcp.error("ops_resume_skill", name="crm_nope", confirm=True)
         assert (await mcp.call("ops_list_paused_skills"))["hint"] == "no skill is paused"
-    db = str(tmp_path / "app.db")
+    db = str(app_db)
 
     def cli(*args: str) -> tuple[int, str, str]:
         code = main(["--db", db, *args])

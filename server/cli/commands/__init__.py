@@ -12,6 +12,7 @@ from server.cli.commands import (
     health,
     heartbeat,
     manifest,
+    migrate_db,
     modules,
     notifications,
     providers,
@@ -39,5 +40,6 @@ REGISTRY = [
     activity.register,
     backup.register,
     demo.register,
+    migrate_db.register,
     version.register,
 ]

@@ -7,7 +7,7 @@ import argparse
 from server.backup import BackupError, backup, restore
 from server.cli.commands.common import instance
 from server.cli.output import CliError, line
-from server.store import default_db_path
+from server.db_location import default_db_path, is_postgres_url
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -25,7 +25,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _db(args: argparse.Namespace) -> str:
-    return str(args.db or default_db_path())
+    target = args.db or default_db_path()
+    if is_postgres_url(target):  # SQLite's backup API copies a file; PostgreSQL has its own tools
+        raise CliError(f"{args.command} copies a SQLite file; for PostgreSQL use pg_dump and pg_restore")
+    return str(target)
 
 
 def run_backup(args: argparse.Namespace) -> int:

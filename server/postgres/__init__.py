@@ -1,0 +1,1 @@
+"""The PostgreSQL backend: the store, its dialect layer and SQLite's JSON functions as SQL."""
