@@ -1,5 +1,11 @@
 """The yardstick for benchmarks/mcp_roundtrip.py (stdio) and benchmarks/http_throughput.py (``--http PORT``):
-a bare SDK MCPServer with one equivalent tool."""
+a bare SDK MCPServer with one equivalent tool.
+
+``--http PORT --resumable`` adds what Pilothouse's HTTP face has and a bare server does not: resumable
+streams (the same bounded event store, so every SSE stream opens with a priming event and each message
+is stored). That is the like-for-like column of http_throughput.py; the headline compares with the
+plain bare server.
+"""
 
 import sys
 
@@ -17,7 +23,12 @@ async def crm_get_lead(lead_id: int) -> dict:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--http":
+    if len(sys.argv) == 4 and sys.argv[1] == "--http" and sys.argv[3] == "--resumable":
+        from server.mcp.event_store import RETRY_MS, MemoryEventStore
+
+        server.run("streamable-http", host="127.0.0.1", port=int(sys.argv[2]), event_store=MemoryEventStore(),
+                   retry_interval=RETRY_MS)
+    elif len(sys.argv) == 3 and sys.argv[1] == "--http":
         server.run("streamable-http", host="127.0.0.1", port=int(sys.argv[2]))
     else:
         server.run()
