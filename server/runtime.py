@@ -37,9 +37,11 @@ Service = Callable[[], Coroutine[Any, Any, None]]
 async def serve_stdio(surface: Surface, services: Sequence[Service] = ()) -> None:
     from mcp.server.stdio import stdio_server
 
+    from server.mcp.stdin_lines import StdinLines
+
     async with anyio.create_task_group() as tg:
         await _start_services(tg, services)
-        async with stdio_server() as (read, write), anyio.create_task_group() as io:
+        async with stdio_server(stdin=StdinLines()) as (read, write), anyio.create_task_group() as io:
             send, messages = anyio.create_memory_object_stream["SessionMessage | Exception"](0)
             io.start_soon(answer_unreadable_lines, read, send, write)
             await surface.server.run(messages, write, surface.server.create_initialization_options())

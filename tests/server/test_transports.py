@@ -112,3 +112,20 @@ def _stdio_answer(db: Path, line: bytes) -> dict[str, object]:
 def test_an_unreadable_stdio_line_gets_an_error_answer(tmp_path: Path, line: bytes, code: int) -> None:
     answer = _stdio_answer(tmp_path / "stdio.db", line)
     assert answer["id"] is None and isinstance(answer["error"], dict) and answer["error"]["code"] == code
+
+
+def test_sigterm_stops_a_stdio_server_whose_client_keeps_stdin_open(tmp_path: Path) -> None:
+    """A host ends its server with SIGTERM and does not always close the pipe first."""
+    proc = subprocess.Popen([sys.executable, "-m", "server.cli.main", "serve"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(tmp_path / "stdio.db"))
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        proc.stdin.write(b'{"jsonrpc": "2.0", "id": 1, "method": "ping"}\n')
+        proc.stdin.flush()
+        assert json.loads(proc.stdout.readline())["id"] == 1  # serving, and the signals are handled by now
+        proc.terminate()
+        assert proc.wait(timeout=30) == 0  # stdin is still open: the read must not hold the process
+        assert "received SIGTERM" in proc.stderr.read().decode()  # type: ignore[union-attr]
+    finally:
+        proc.kill()
+        proc.stdin.close()
