@@ -3,7 +3,8 @@
 The script only improves what already works without it: it sends the same forms with fetch
 and swaps in the panels the server answers, and polls the panels fragment so a new approval
 or failure appears without a reload. It never replaces the panels while someone is typing a
-reason, and puts the keyboard focus back where it was.
+reason, nor with a poll that an action overtook (``epoch``); it keeps the last action's message
+and puts the keyboard focus back where it was.
 """
 
 CSS = """
@@ -40,16 +41,20 @@ JS = """
   const main = document.getElementById('cockpit');
   if (!main) return;
   const every = Number(main.dataset.pollMs) || 5000;
-  let last = null, busy = false;
+  let last = null, busy = false, epoch = 0;
   const typing = () => {
     const a = document.activeElement;
     return a && main.contains(a) && a.tagName === 'INPUT' && a.type !== 'hidden' && a.value !== '';
   };
-  function swap(html) {
+  function swap(html, keepFlash) {
     const a = document.activeElement;
     const key = a && main.contains(a) ? (a.id || a.getAttribute('aria-label')) : null;
+    const flash = main.querySelector('#flash');
+    const said = flash ? [flash.textContent, flash.className] : ['', ''];
     main.innerHTML = html;
     last = html;
+    const now = main.querySelector('#flash');
+    if (keepFlash && now && !now.textContent && said[0]) { now.textContent = said[0]; now.className = said[1]; }
     if (!key) return;
     const back = document.getElementById(key) ||
       main.querySelector('[aria-label="' + CSS.escape(key) + '"]');
@@ -58,22 +63,26 @@ JS = """
   async function refresh() {
     if (busy || typing()) return;
     busy = true;
+    const started = epoch;
     try {
       const r = await fetch(main.dataset.panels + location.search, {credentials: 'same-origin'});
-      if (r.ok) { const html = await r.text(); if (html !== last) swap(html); }
+      const html = r.ok ? await r.text() : null;
+      // An action answered meanwhile: its panels are newer than this poll's.
+      if (html !== null && html !== last && started === epoch) swap(html, true);
     } catch (err) { /* the next poll tries again */ } finally { busy = false; }
   }
   main.addEventListener('submit', async (ev) => {
     const form = ev.target;
     if ((form.getAttribute('method') || 'get').toLowerCase() !== 'post') return;
     ev.preventDefault();
+    epoch += 1;
     busy = true;
     try {
       // The query string keeps the activity feed's filters in the panels that come back.
       const r = await fetch(form.action + location.search, {method: 'POST', credentials: 'same-origin',
         headers: {'X-Cockpit-Fragment': '1'}, body: new URLSearchParams(new FormData(form))});
-      swap(await r.text());
-    } finally { busy = false; }
+      swap(await r.text(), false);
+    } finally { epoch += 1; busy = false; }
   });
   setInterval(refresh, every);
 })();
