@@ -144,13 +144,17 @@ class Process:
     @classmethod
     def assemble(cls, app: App, tier: Tier = "full", *, scheduler: bool = True, selection: Selection | None = None,
                  page_size: int | None = None) -> Process:
+        from server.cockpit import app_resource
+        from server.cockpit import http as cockpit_http
         from server.health import http as health_http
         from server.mcp.surface import Surface
 
         surface = Surface(app, tier, selection=selection, page_size=page_size)
-        # Owners register what they serve: health its MCP resource and its HTTP routes.
+        # Owners register what they serve: health its MCP resource and its HTTP routes, the cockpit its
+        # page and its MCP App.
         health_http.install_resource(surface, app)
-        process = cls(app, surface, routes=health_http.routes(app))
+        app_resource.install(surface)
+        process = cls(app, surface, routes=[*health_http.routes(app), *cockpit_http.routes(app)])
         if scheduler:
             process.services.append(process.deferred_scheduler)
         if not isinstance(app.store, Store):  # PostgreSQL: other instances change modules on the database

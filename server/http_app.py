@@ -41,6 +41,9 @@ from server.mcp.surface import Surface
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 PUBLIC_PATHS = ("/healthz", "/readyz")  # probes: no token, nothing revealed
+# Routes that check the token themselves, with the same verifier (app.state.token_verifier): the cockpit's
+# browser login exchanges it for a session cookie, since a browser cannot send the Authorization header.
+OWN_AUTH_PREFIX = "/cockpit"
 
 
 @dataclass(frozen=True)
@@ -192,7 +195,7 @@ def build_http_app(
     if verifier is not None:
         metadata_url = _metadata_url(settings)
         mcp = RequireAuthMiddleware(mcp, list(settings.scopes), metadata_url)
-        routes = [r if not isinstance(r, Route) or r.path in PUBLIC_PATHS
+        routes = [r if not isinstance(r, Route) or r.path in PUBLIC_PATHS or r.path.startswith(OWN_AUTH_PREFIX)
                   else Route(r.path, RequireAuthMiddleware(r.app, list(settings.scopes), metadata_url),
                              methods=list(r.methods or ["GET"]))
                   for r in routes]
@@ -204,6 +207,7 @@ def build_http_app(
                       Middleware(AuthContextMiddleware)]
     app = Starlette(routes=[Route("/mcp", mcp), *routes], middleware=middleware,
                     lifespan=lambda _: surface.server.session_manager.run())
+    app.state.token_verifier = verifier
     return HostCheck(app, security)
 
 

@@ -9,6 +9,7 @@ from pydantic import Field
 from modules.email.model import OutboxPage, Queued, Requeued
 from modules.email.templates import render
 from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
+from skills.context import Database, Row
 from skills.formats import EMAIL
 
 COLUMNS = "id, channel, recipient, subject, purpose, status, attempts, last_error, error_kind, created_at, sent_at"
@@ -79,6 +80,12 @@ async def list_outbox(
     return await fetch_page(
         ctx.db, OutboxPage, select=COLUMNS, from_="outbox", filters=filters, order_by="id DESC", limit=limit,
         offset=offset)
+
+
+async def failed_messages(db: Database, limit: int) -> list[Row]:
+    """The newest failed messages (the supervisor's cockpit lists them beside a Retry button)."""
+    return await db.fetchall(f"SELECT {COLUMNS} FROM outbox WHERE status = 'failed' ORDER BY id DESC LIMIT ?",
+                             (limit,))
 
 
 @skill(title="Retry failed messages",

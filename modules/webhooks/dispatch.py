@@ -43,6 +43,7 @@ from skills import (
     fetch_page,
     skill,
 )
+from skills.context import Database
 from skills.delivery import RetryPolicy
 
 CHUNK = 50
@@ -211,6 +212,14 @@ async def list_deliveries(
                "d.error_kind, d.last_error",
         from_="webhooks_deliveries d JOIN events e ON e.id = d.event_id", filters=filters, order_by="d.id DESC",
         limit=limit, offset=offset)
+
+
+async def failed_deliveries(db: Database, limit: int) -> list[Row]:
+    """The newest failed deliveries with their event's name (for the supervisor's cockpit)."""
+    return await db.fetchall(
+        "SELECT d.id, d.endpoint_id, e.name AS event, d.attempts, d.status_code, d.error_kind, d.last_error "
+        "FROM webhooks_deliveries d JOIN events e ON e.id = d.event_id WHERE d.status = 'failed' "
+        "ORDER BY d.id DESC LIMIT ?", (limit,))
 
 
 @skill(title="Redeliver a webhook",

@@ -90,7 +90,9 @@ async def judge(app: App, run: RunRecord) -> RunOutcome:
                 "recovered": c.recovered} for c in run.tool_calls]
     text = (run.answer or "").strip()
     usage = {"prompt_tokens": run.prompt_tokens, "completion_tokens": run.completion_tokens,
-             "iterations": len(run.iterations)}
+             "iterations": len(run.iterations),
+             # Which provider(s) answered: the cockpit's heartbeat timeline shows it per cycle.
+             "provider": ",".join(dict.fromkeys(i.provider for i in run.iterations if i.provider))}
     detail = run.error or run.stop_reason or ""
 
     def outcome(status: str, reason: str) -> RunOutcome:

@@ -99,6 +99,8 @@ class Surface:
         self._legacy_sessions: weakref.WeakSet[Any] = weakref.WeakSet()
         self._fingerprint: str | None = None
         self._resources: dict[str, tuple[types.Resource, ReadResource]] = {}
+        # A tool's _meta, by name (the MCP App a tool opens: server/cockpit/app_resource.py).
+        self.tool_meta: dict[str, dict[str, Any]] = {}
         self.server = PilothouseServer(
             "pilothouse",
             version=VERSION,
@@ -163,6 +165,9 @@ class Surface:
         self._remember_session(ctx)
         narrowed = self.offered(ctx)
         tools = await (self._list_tools() if narrowed is None else self.listing.list_tools(narrowed))
+        if self.tool_meta:  # copies: the listed definitions are cached and shared
+            tools = [t.model_copy(update={"meta": {**(t.meta or {}), **self.tool_meta[t.name]}})
+                     if t.name in self.tool_meta else t for t in tools]
         start = _decode_cursor(params.cursor if params else None, len(tools))
         page = tools[start: start + self.page_size] if self.page_size else tools[start:]
         end = start + len(page)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field
 
+from server.cockpit.tool import cockpit_skill
 from server.ops import model
 from server.resilience import escalation
 from server.tables import notifications, skill_state
@@ -124,4 +125,4 @@ def _skills(app: App) -> tuple[Any, ...]:
                        detail="resumed; its breaker is closed" if was_paused
                        else "was not paused; its breaker was reset")
 
-    return list_notifications, mark_notifications_read, list_paused_skills, resume_skill
+    return list_notifications, mark_notifications_read, list_paused_skills, resume_skill, cockpit_skill(app)

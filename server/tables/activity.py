@@ -9,6 +9,7 @@ from typing import Any
 
 from server.store import dumps
 from skills.context import Database, Row
+from skills.paging import Filters, fetch_page
 
 # Matched against the key with case, '-' and '_' ignored (apiKey, api-key, API_KEY, smtp_password...).
 _SECRET_KEYS = ("password", "passwd", "passphrase", "smtppass", "secret", "token", "apikey", "authorization",
@@ -117,6 +118,16 @@ async def recent(db: Database, *, since: str | None = None, skill: str | None = 
 
 
 # --- reads ------------------------------------------------------------------------------------
+
+async def page(db: Database, *, caller: str | None = None, skill: str | None = None, status: str | None = None,
+               limit: int = 50, offset: int = 0) -> tuple[list[Row], int]:
+    """One page of the feed, newest first, filtered by caller, skill and status: ``(rows, total)``."""
+    filters = Filters().add("caller = ?", caller).add("skill = ?", skill).add("status = ?", status)
+    rows, total, _, _ = await fetch_page(db, select="id, ts, caller, skill, status, outcome, output_summary, error",
+                                         from_="activity", filters=filters, order_by="id DESC", limit=limit,
+                                         offset=offset)
+    return rows, total
+
 
 async def run_call_after(db: Database, run_id: str, after_id: int, skill: str) -> Row | None:
     """The first call of ``skill`` in ``run_id`` newer than ``after_id`` (one that already ran)."""

@@ -87,6 +87,12 @@ async def recently_decided(db: Database, limit: int) -> list[Row]:
         "ORDER BY COALESCE(decided_at, requested_at) DESC LIMIT ?", (limit,))
 
 
+async def pending_requests(db: Database, limit: int) -> list[Row]:
+    """The oldest pending requests of both kinds, whole rows (what a person decides on: skill,
+    arguments, reason, who asked and when)."""
+    return await db.fetchall("SELECT * FROM approvals WHERE status = 'pending' ORDER BY id LIMIT ?", (limit,))
+
+
 async def pending_count(db: Database) -> int:
     return int(await db.fetchval("SELECT COUNT(*) FROM approvals WHERE status = 'pending'") or 0)
 

@@ -1,0 +1,151 @@
+"""What the cockpit shows: one snapshot of the instance, read from the tables' owners.
+
+Reads never go through the executor: the page is polled, and a read through the executor
+writes an activity row, so every refresh would add to the feed it shows. The actions do go
+through the same functions as the CLI (actions.py). With the agent off the snapshot carries no
+agent data at all (``agent`` is None): the page is then an operations view.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from server.agent.bootstrap import agent_enabled
+from server.health.report import HealthReport, build_report
+from server.tables import activity, approvals, notifications, runs, skill_state
+from server.trust import mode as trust_mode
+from skills import Row
+
+if TYPE_CHECKING:
+    from server.app import App
+
+SHOWN = 50  # rows per panel; the activity feed pages instead
+CALLERS = ("mcp", "cli", "pilot", "automation", "system")
+STATUSES = ("ok", "error", "pending")
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityFilter:
+    """The feed's filters and page, from the query string (unknown values are dropped, not errors)."""
+
+    caller: str | None = None
+    skill: str | None = None
+    status: str | None = None
+    offset: int = 0
+    limit: int = 20
+
+    @classmethod
+    def from_query(cls, query: dict[str, str]) -> ActivityFilter:
+        def pick(name: str, allowed: tuple[str, ...]) -> str | None:
+            value = query.get(name) or None
+            return value if value in allowed else None
+
+        try:
+            offset = max(0, int(query.get("offset") or 0))
+        except ValueError:
+            offset = 0
+        skill = (query.get("skill") or "").strip()[:200] or None
+        return cls(caller=pick("caller", CALLERS), skill=skill, status=pick("status", STATUSES), offset=offset)
+
+
+@dataclass(frozen=True, slots=True)
+class SkillIssue:
+    name: str
+    problem: str  # paused | breaker open | flagged
+    detail: str
+    resumable: bool  # resume unpauses and closes the breaker; a flag clears itself as calls succeed
+
+
+@dataclass(frozen=True, slots=True)
+class AgentView:
+    mode: str
+    requests: list[Row]  # pending approvals and proposals, arguments decoded
+    heartbeats: list[Row]  # detail decoded
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    now: datetime
+    agent: AgentView | None  # None: the agent is off and no agent panel is shown
+    notifications: list[Row]
+    unread: int
+    skills: list[SkillIssue]
+    health: HealthReport
+    outbox: list[Row] | None  # None: the email module is off
+    deliveries: list[Row] | None  # None: the webhooks module is off
+    activity: list[Row]
+    activity_total: int
+    feed: ActivityFilter = field(default_factory=ActivityFilter)
+
+    @property
+    def exceptions(self) -> int:
+        """How many things wait for a person (the page title and the tool's summary count them)."""
+        pending = len(self.agent.requests) if self.agent else 0
+        return (pending + self.unread + sum(s.resumable for s in self.skills) + len(self.outbox or [])
+                + len(self.deliveries or []))
+
+
+async def gather(app: App, feed: ActivityFilter | None = None) -> Snapshot:
+    feed = feed or ActivityFilter()
+    store, now = app.store, app.clock.now()
+    agent = None
+    if await agent_enabled(app):
+        pending = await approvals.pending_requests(store, SHOWN)
+        requests = [{**r, "arguments": _decoded(r["arguments"])} for r in pending]
+        beats = [{**b, "detail": _decoded(b["detail"])} for b in await runs.recent_heartbeats(store, 10)]
+        agent = AgentView(await trust_mode.current(store), requests, beats)
+    rows, _, _, _ = await notifications.page(store, unread_only=True, limit=SHOWN)
+    report = await build_report(app)
+    modules = await skill_state.enabled_module_ids(store)
+    outbox = deliveries = None
+    if "email" in modules:
+        from modules.email.outbox import failed_messages
+
+        outbox = await failed_messages(store, SHOWN)
+    if "webhooks" in modules:
+        from modules.webhooks.dispatch import failed_deliveries
+
+        deliveries = await failed_deliveries(store, SHOWN)
+    feed_rows, total = await activity.page(store, caller=feed.caller, skill=feed.skill, status=feed.status,
+                                           limit=feed.limit, offset=feed.offset)
+    return Snapshot(now=now, agent=agent, notifications=rows, unread=await notifications.unread_count(store),
+                    skills=await _skill_issues(app, report), health=report, outbox=outbox, deliveries=deliveries,
+                    activity=feed_rows, activity_total=total, feed=feed)
+
+
+async def _skill_issues(app: App, report: HealthReport) -> list[SkillIssue]:
+    issues = [SkillIssue(r["name"], "paused", r["paused_reason"] or "", True)
+              for r in await skill_state.paused_skills(app.store)]
+    paused = {i.name for i in issues}
+    issues += [SkillIssue(r["skill"], "breaker open", f"until {r['open_until']}" if r["open_until"] else "", True)
+               for r in await skill_state.open_breakers(app.store) if r["skill"] not in paused]
+    issues += [SkillIssue(name, "flagged", "many recent calls failed or did nothing", False)
+               for name in report.skills.flagged if name not in paused]
+    return issues
+
+
+def _decoded(text: str | None) -> dict[str, Any]:
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {"raw": text}
+    return value if isinstance(value, dict) else {"value": value}
+
+
+def age(since: str | None, now: datetime) -> str:
+    """``3 min``, ``2 h``, ``4 d``: how long something has waited."""
+    if not since:
+        return ""
+    try:
+        then = datetime.fromisoformat(since)
+    except ValueError:
+        return since
+    if then.tzinfo is None:
+        then = then.replace(tzinfo=now.tzinfo)
+    minutes = max(0, int((now - then).total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h" if minutes < 48 * 60 else f"{minutes // 1440} d"
