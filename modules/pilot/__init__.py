@@ -1,19 +1,19 @@
 """Pilot: the opt-in agent (Pattern 1). Off by default; every business module works without it.
 
 Its skills are the agent's own working tools (objectives, memory, the activity feed,
-approvals, runs); admin notifications and paused skills are the platform's, served by the
+runs); admin notifications, approvals and paused skills are the platform's, served by the
 always-on ``ops`` system module (server/ops/). The heartbeat, scheduler and bootstrap that make it
 autonomous live in the server (``server/agent``, ``server/scheduler``); this module
 only holds SQL on the core tables and never imports the server.
 """
 
-from modules.pilot import approvals, feed, memory, objectives
+from modules.pilot import feed, memory, objectives
 from skills import Module
 
 module = Module(
     id="pilot",
     name="Pilot (agent)",
-    description="The autonomous operator: objectives, memory, activity feed and approvals; drives the heartbeat.",
+    description="The autonomous operator: objectives, memory and the activity feed; drives the heartbeat.",
     category="agent",
     version="1.0.0",
     skills=(
@@ -21,7 +21,6 @@ module = Module(
         objectives.complete_objective, objectives.set_objective_status,
         memory.memory_set, memory.memory_get, memory.memory_search,
         feed.activity_feed, feed.list_runs,
-        approvals.list_approvals, approvals.approve, approvals.reject,
     ),
     enabled_by_default=False,
     agent_only=True,

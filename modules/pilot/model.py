@@ -9,26 +9,6 @@ from pydantic import Field
 from skills import Page, Record
 
 
-class Approval(Record):
-    id: int
-    skill: str
-    arguments: dict[str, Any]
-    run_id: str | None
-    status: str
-    requested_at: str
-    expires_at: str
-    decided_at: str | None
-    decided_by: str | None
-    result: str | None
-    kind: str = "approval"
-    reason: str | None = None
-    objective: str | None = None
-
-
-class ApprovalPage(Page[Approval]):
-    pass
-
-
 class ActivityItem(Record):
     id: int
     ts: str

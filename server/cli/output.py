@@ -22,7 +22,7 @@ _FOR_PEOPLE = [
     (re.compile(r"describe_skill shows the full schema of (\w+)"),
      r"`pilothouse skills show \1` shows its full schema"),
     (re.compile(r"Use search_skills to find one\."), "`pilothouse skills list` shows every skill."),
-    (re.compile(r"\bpilot_list_approvals\b"), "`pilothouse approvals list`"),
+    (re.compile(r"\bops_list_approvals\b"), "`pilothouse approvals list`"),
     (re.compile(r"\bpilot_activity_feed\b"), "`pilothouse activity`"),
 ]
 

@@ -5,7 +5,7 @@ names it in ``_meta.ui.resourceUri``, so a host that supports Apps shows it when
 called, in a sandboxed iframe. The App speaks JSON-RPC with the host over ``postMessage``:
 ``ui/initialize`` (then ``ui/notifications/initialized``), the tool's result as
 ``ui/notifications/tool-result``, and ``tools/call`` sent through the host for fresh data and
-for every button, to the same MCP tools a chat would call (pilot_approve, pilot_reject,
+for every button, to the same MCP tools a chat would call (ops_approve, ops_reject,
 ops_resume_skill, ops_mark_notifications_read, email_retry_failed, webhooks_redeliver). Its
 buttons are the person's confirmation, so the approve-trust resume carries ``confirm``.
 Hosts without Apps never read the resource and show the tool's ordinary result.
@@ -56,15 +56,15 @@ SCRIPT = """
   function render(data) {
     if (!data) return;
     $('summary').textContent = data.summary;
-    $('requests-panel').hidden = data.agent === 'off';
+    $('requests-panel').hidden = data.agent === 'off' && !data.requests.length;
     list('requests', data.requests, (li, r) => {
       li.append(el('strong', r.kind + ' #' + r.id + ' ' + r.skill), el('div', r.arguments, 'args'),
         el('div', (r.reason || '') + ' (' + r.requested_by + ', waiting ' + r.waiting + ')'));
       const reason = el('input'); reason.placeholder = 'reason (the agent reads it)';
       reason.setAttribute('aria-label', 'Reason for rejecting ' + r.kind + ' #' + r.id);
-      li.append(button('Approve', 'Approve ' + r.kind + ' #' + r.id, () => call('pilot_approve', {approval_id: r.id})),
+      li.append(button('Approve', 'Approve ' + r.kind + ' #' + r.id, () => call('ops_approve', {approval_id: r.id})),
         reason, button('Reject', 'Reject ' + r.kind + ' #' + r.id, () => reason.value.trim()
-          ? call('pilot_reject', {approval_id: r.id, reason: reason.value.trim()})
+          ? call('ops_reject', {approval_id: r.id, reason: reason.value.trim()})
           : Promise.reject(new Error('give a reason first'))));
     });
     list('notifications', data.notifications, (li, n) => { li.append(el('strong', n.name), el('div', n.detail),

@@ -3,7 +3,9 @@
 Reads never go through the executor: the page is polled, and a read through the executor
 writes an activity row, so every refresh would add to the feed it shows. The actions do go
 through the same functions as the CLI (actions.py). With the agent off the snapshot carries no
-agent data at all (``agent`` is None): the page is then an operations view.
+agent data at all (``agent`` is None): the page is then an operations view. It still shows the
+requests automations and platform jobs queued (approve-trust skills they called): they wait for a
+person whether the agent is on or not, and approving one runs it at once.
 """
 
 from __future__ import annotations
@@ -62,7 +64,6 @@ class SkillIssue:
 @dataclass(frozen=True, slots=True)
 class AgentView:
     mode: str
-    requests: list[Row]  # pending approvals and proposals, arguments decoded
     heartbeats: list[Row]  # detail decoded
 
 
@@ -70,6 +71,7 @@ class AgentView:
 class Snapshot:
     now: datetime
     agent: AgentView | None  # None: the agent is off and no agent panel is shown
+    requests: list[Row]  # pending approvals and proposals, arguments decoded
     notifications: list[Row]
     unread: int
     skills: list[SkillIssue]
@@ -83,8 +85,7 @@ class Snapshot:
     @property
     def exceptions(self) -> int:
         """How many things wait for a person (the page title and the tool's summary count them)."""
-        pending = len(self.agent.requests) if self.agent else 0
-        return (pending + self.unread + sum(s.resumable for s in self.skills) + len(self.outbox or [])
+        return (len(self.requests) + self.unread + sum(s.resumable for s in self.skills) + len(self.outbox or [])
                 + len(self.deliveries or []))
 
 
@@ -92,11 +93,12 @@ async def gather(app: App, feed: ActivityFilter | None = None) -> Snapshot:
     feed = feed or ActivityFilter()
     store, now = app.store, app.clock.now()
     agent = None
-    if await agent_enabled(app):
-        pending = await approvals.pending_requests(store, SHOWN)
-        requests = [{**r, "arguments": _decoded(r["arguments"])} for r in pending]
+    agent_on = await agent_enabled(app)
+    requests = [{**r, "arguments": _decoded(r["arguments"])} for r in await approvals.pending_requests(store, SHOWN)
+                if agent_on or r["requested_by"] != "pilot"]
+    if agent_on:
         beats = [{**b, "detail": _decoded(b["detail"])} for b in await runs.recent_heartbeats(store, 10)]
-        agent = AgentView(await trust_mode.current(store), requests, beats)
+        agent = AgentView(await trust_mode.current(store), beats)
     rows, _, _, _ = await notifications.page(store, unread_only=True, limit=SHOWN)
     report = await build_report(app)
     modules = await skill_state.enabled_module_ids(store)
@@ -111,9 +113,10 @@ async def gather(app: App, feed: ActivityFilter | None = None) -> Snapshot:
         deliveries = await failed_deliveries(store, SHOWN)
     feed_rows, total = await activity.page(store, caller=feed.caller, skill=feed.skill, status=feed.status,
                                            limit=feed.limit, offset=feed.offset)
-    return Snapshot(now=now, agent=agent, notifications=rows, unread=await notifications.unread_count(store),
-                    skills=await _skill_issues(app, report), health=report, outbox=outbox, deliveries=deliveries,
-                    activity=feed_rows, activity_total=total, feed=feed)
+    return Snapshot(now=now, agent=agent, requests=requests, notifications=rows,
+                    unread=await notifications.unread_count(store), skills=await _skill_issues(app, report),
+                    health=report, outbox=outbox, deliveries=deliveries, activity=feed_rows,
+                    activity_total=total, feed=feed)
 
 
 async def _skill_issues(app: App, report: HealthReport) -> list[SkillIssue]:

@@ -45,7 +45,7 @@ def panels(snap: Snapshot, csrf: str, *, flash: str = "", error: bool = False) -
     parts = [_summary(snap)]
     parts.append(f'<p id="flash" role="status" class="{"error" if error else "ok"}">{e(flash)}</p>' if flash
                  else '<p id="flash" role="status"></p>')
-    if agent is not None:
+    if agent is not None or snap.requests:  # with the agent off, only the requests automations queued
         parts.append(_requests(snap, csrf))
     parts += [_notifications(snap, csrf), _skills(snap, csrf), _health(snap), _deliveries(snap, csrf)]
     if agent is not None:
@@ -88,9 +88,8 @@ def readable(arguments: dict[str, Any]) -> str:
 
 
 def _requests(snap: Snapshot, csrf: str) -> str:
-    assert snap.agent is not None
     rows = []
-    for r in snap.agent.requests:
+    for r in snap.requests:
         what = f"{r['kind']} #{r['id']} ({r['skill']})"
         reason_id = f"reason-{r['id']}"
         reject = (f'<label for="{reason_id}">Reason</label>'
@@ -105,7 +104,8 @@ def _requests(snap: Snapshot, csrf: str) -> str:
             f'{_form("reject", csrf, "Reject", f"Reject {what}", {"id": r["id"]}, reject, "reject")}</td></tr>')
     body = _table(["request", "skill", "arguments", "reason", "asked by", "waiting", "decide"], rows,
                   "Nothing waits for your approval.")
-    return _section("requests", "Approvals and proposals", body, len(rows))
+    title = "Approvals and proposals" if snap.agent is not None else "Approvals"  # no proposal without the agent
+    return _section("requests", title, body, len(rows))
 
 
 def _objective(r: dict[str, Any]) -> str:

@@ -50,7 +50,7 @@ def cockpit_record(snap: Snapshot) -> Cockpit:
     agent = snap.agent
     requests = [Request(id=r["id"], kind=r["kind"], skill=r["skill"], arguments=readable(r["arguments"]),
                         reason=r.get("reason"), requested_by=r["requested_by"],
-                        waiting=age(r["requested_at"], snap.now)) for r in (agent.requests if agent else [])]
+                        waiting=age(r["requested_at"], snap.now)) for r in snap.requests]
     notes = [Item(id=n["id"], name=n["title"], detail=n["body"]) for n in snap.notifications]
     skills = [Item(name=s.name, detail=f"{s.problem}{': ' + s.detail if s.detail else ''}", resumable=s.resumable)
               for s in snap.skills]
@@ -76,7 +76,7 @@ def cockpit_skill(app: App) -> Any:
            Everything that waits for a person, most urgent first: the agent's pending approvals and
            shadow proposals (with the agent on), unread notifications, paused or circuit-broken skills,
            health findings, failed emails and webhook deliveries. Hosts that render MCP Apps show it as
-           an interactive cockpit; decide with pilot_approve / pilot_reject, ops_resume_skill,
+           an interactive cockpit; decide with ops_approve / ops_reject, ops_resume_skill,
            ops_mark_notifications_read, email_retry_failed, webhooks_redeliver. The same page is at
            /cockpit on `pilothouse serve --http`.
            """)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from skills import Page, Record
 
 
@@ -46,3 +48,24 @@ class Resumed(Record):
     name: str
     was_paused: bool
     detail: str
+
+
+class Approval(Record):
+    id: int
+    skill: str
+    arguments: dict[str, Any]
+    run_id: str | None
+    status: str
+    requested_at: str
+    expires_at: str
+    decided_at: str | None
+    decided_by: str | None
+    result: str | None
+    kind: str = "approval"
+    requested_by: str = "pilot"  # the agent (pilot), an automation or a platform job (system)
+    reason: str | None = None
+    objective: str | None = None
+
+
+class ApprovalPage(Page[Approval]):
+    pass

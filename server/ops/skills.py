@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import Field
 
 from server.cockpit.tool import cockpit_skill
-from server.ops import model
+from server.ops import approvals, model
 from server.resilience import escalation
 from server.tables import notifications, skill_state
 from skills import Module, NotFound, SkillContext, SkillFailed, skill
@@ -27,8 +27,8 @@ def ops_module(app: App) -> Module:
     """The ops module, its handlers bound to ``app``."""
     return Module(
         id="ops", name="Operations", category="system", version="1.0.0", always_on=True,
-        description="Admin notifications, paused skills and open breakers: what the operator must hear about, "
-                    "with or without the agent.",
+        description="Admin notifications, requests waiting for approval, paused skills and open breakers: what "
+                    "the operator must hear about and decide, with or without the agent.",
         skills=_skills(app),
     )
 
@@ -125,4 +125,5 @@ def _skills(app: App) -> tuple[Any, ...]:
                        detail="resumed; its breaker is closed" if was_paused
                        else "was not paused; its breaker was reset")
 
-    return list_notifications, mark_notifications_read, list_paused_skills, resume_skill, cockpit_skill(app)
+    return (list_notifications, mark_notifications_read, list_paused_skills, resume_skill, *approvals.SKILLS,
+            cockpit_skill(app))

@@ -4,10 +4,11 @@ Two kinds: an ``approval`` (an approve-trust call the caller could not run) and 
 (a call the agent would have made in shadow mode, with its stated reason and objective).
 
     pending -> approved | rejected (a person) | expired (nobody decided in time)
-    approved -> executed | failed (the heartbeat ran it)
+    approved -> executed | failed (the heartbeat, or the approving person's command, ran it)
 
-The executor queues requests, the heartbeat follows them through (server/agent/approved_actions.py);
-these functions are only the statements.
+The executor queues requests, people decide them (server/ops/approvals.py), the heartbeat or the
+person's command follows them through (server/agent/approved_actions.py); these functions are only
+the statements.
 """
 
 from __future__ import annotations
@@ -134,3 +135,9 @@ async def proposals_since(db: Database, since: str) -> list[Row]:
         "SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END) AS rejected, "
         "SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END) AS pending "
         "FROM approvals WHERE kind = 'proposal' AND requested_at >= ? GROUP BY skill ORDER BY skill", (since,))
+
+
+async def decide(db: Database, approval_id: int, *, status: str, now: str, by: str, note: str) -> None:
+    """A person's decision on a pending request (the caller checked it is pending and not expired)."""
+    await db.execute("UPDATE approvals SET status = ?, decided_at = ?, decided_by = ?, result = ? WHERE id = ?",
+                     (status, now, by, note or None, approval_id))

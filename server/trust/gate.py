@@ -20,7 +20,7 @@ from skills.context import Database
 Screen = Literal["go", "refuse", "propose"]
 # Skills only a person may call: whoever else asks is refused before anything is queued.
 PEOPLE_ONLY_MODULES = frozenset({"trust"})
-PEOPLE_ONLY_SKILLS = frozenset({"pilot_approve", "pilot_reject"})
+PEOPLE_ONLY_SKILLS = frozenset({"ops_approve", "ops_reject"})
 OWN_TOOLS = frozenset({mode.PILOT})
 
 

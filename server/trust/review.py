@@ -1,8 +1,9 @@
-"""A person's review of the agent's requests, from the CLI.
+"""A person's review of requests (the agent's, automations', platform jobs'), from the CLI and the cockpit.
 
-Approve: the decision goes through the executor (``pilot_approve``, caller ``cli``); a proposal
-then runs at once, through the executor once, as the agent and approved (an approval keeps
-running on the next heartbeat, as before). Reject: ``pilot_reject`` files the reason in the
+Approve: the decision goes through the executor (``ops_approve``, caller ``cli``); then the
+request runs at once, through the executor once, as whoever asked and approved, unless it is the
+agent's own approval while the agent is on (its next heartbeat runs it, in its run). With the
+agent off nothing else would ever run it. Reject: ``ops_reject`` files the reason in the
 agent's memory, so later runs learn from it. The heartbeat links a run's proposals to the
 objectives it worked on (``link_objectives``).
 """
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from server.agent import approved_actions
 from server.agent.approved_actions import Settled
+from server.agent.bootstrap import agent_enabled
 from server.agent.context import objective_goals
 from server.errors import ConfigError
 from server.tables import approvals
@@ -29,14 +31,16 @@ class Decided:
 
 
 async def approve(app: App, request_id: int, note: str = "") -> Decided:
-    request = await _decide(app, "pilot_approve", {"approval_id": request_id, "note": note})
-    if request.get("kind") != "proposal":
-        return Decided(request)
+    request = await _decide(app, "ops_approve", {"approval_id": request_id, "note": note})
+    if request.get("kind") == "approval" and request.get("requested_by") == "pilot" and await agent_enabled(app):
+        return Decided(request)  # the agent's own request: its next heartbeat runs it, in its run
+    # A proposal, or a request no heartbeat follows (an automation's, a platform job's, or any with
+    # the agent off): it runs now, once, as whoever asked.
     return Decided(request, await approved_actions.execute_one(app, request_id))
 
 
 async def reject(app: App, request_id: int, reason: str) -> Decided:
-    return Decided(await _decide(app, "pilot_reject", {"approval_id": request_id, "reason": reason}))
+    return Decided(await _decide(app, "ops_reject", {"approval_id": request_id, "reason": reason}))
 
 
 async def _decide(app: App, skill: str, arguments: dict[str, Any]) -> dict[str, Any]:

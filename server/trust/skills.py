@@ -111,7 +111,7 @@ def _skills(app: App) -> tuple[Any, ...]:
     @skill(name="trust_set_agent_mode", title="Set the agent's mode", category="system", trust="approve",
            transactional=False, instructions="""
            shadow: the heartbeat runs and read-only skills execute, but every call the agent would make
-           to a skill that writes becomes a proposal (pilot_list_approvals, kind proposal) for a person.
+           to a skill that writes becomes a proposal (ops_list_approvals, kind proposal) for a person.
            live: the agent acts within each skill's trust level.
            """)
     async def trust_set_agent_mode(ctx: SkillContext, mode_name: Literal["live", "shadow"]) -> Changed:

@@ -12,8 +12,8 @@ from pydantic import BaseModel
 from modules import BUILTIN_MODULES
 from server.agent.bootstrap import enable_agent
 from server.agent.heartbeat import run_cycle
-from server.app import App
-from server.assembly import open_app
+from server.app import App, open_runtime
+from server.assembly import system_modules
 from server.testing import FakeClock
 from server.testing.fake_model import Call, FakeModelServer, RecordedRequest, Reply, Step
 from skills import Module, SkillContext, skill
@@ -150,7 +150,9 @@ NEWS = Module(id="news", name="News", description="newsletter for the test", cat
 async def test_an_approval_flows_end_to_end(clock: FakeClock, model: FakeModelServer,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PILOTHOUSE_ADMIN_EMAIL", "owner@acme.io")
-    async with open_app(":memory:", modules=[*BUILTIN_MODULES, NEWS], clock=clock, retry_delay_s=0) as app:
+    # The ops module too: a person decides requests with its ops_approve.
+    async with open_runtime(":memory:", modules=[*BUILTIN_MODULES, NEWS], system_modules=system_modules, clock=clock,
+                            retry_delay_s=0) as app:
         await enable_agent(app)
         await _objective(app, goal="Announce the spring sale to subscribers")
         model.script(Reply(tool_calls=[Call("news_send_newsletter", {"subject": "Spring sale"})]),
@@ -167,7 +169,7 @@ async def test_an_approval_flows_end_to_end(clock: FakeClock, model: FakeModelSe
         assert mail is not None
         assert mail["recipient"] == "owner@acme.io"
 
-        decided = await app.executor.call("pilot_approve", {"approval_id": 1}, caller="mcp")
+        decided = await app.executor.call("ops_approve", {"approval_id": 1}, caller="mcp")
         assert decided.ok
         clock.advance(minutes=30)
         second = await run_cycle(app)  # runs the approved action, then the model asks for another

@@ -69,7 +69,7 @@ def test_approvals_and_activity(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
     feed = json.loads(run(capsys, db, "activity", "--json", "--since", "1h")[1])
     assert [(r["skill"], r["status"]) for r in feed][:4] == [
-        ("pilot_list_approvals", "ok"), ("pilot_approve", "error"), ("pilot_reject", "ok"), ("pilot_approve", "ok")]
+        ("ops_list_approvals", "ok"), ("ops_approve", "error"), ("ops_reject", "ok"), ("ops_approve", "ok")]
     code, out, _ = run(capsys, db, "activity", "--skill", "blog_create_post")
     assert code == 0 and "blog_create_post" in out and "1 of 1 call(s)" in out
     assert json.loads(run(capsys, db, "activity", "--json", "--since", "2999-01-01T00:00:00+00:00")[1]) == []

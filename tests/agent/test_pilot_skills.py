@@ -19,13 +19,14 @@ async def test_off_by_default_hidden_everywhere_and_business_modules_still_work(
     assert names and not [n for n in names if n.startswith("pilot_")]
     assert not [r for r in await catalog(app) if r["module"] == "pilot"]  # `skills list`
     assert "Enable it with: pilothouse agent enable" in await mcp.error("pilot_list_objectives")
+    assert "ops_approve" in await mcp.tool_names()  # deciding requests needs no agent: automations queue them too
     lead = await mcp.call("crm_create_lead", email="manual@acme.io")
     post = await mcp.call("blog_create_post", title="By hand", body="Still works.")
     assert lead["id"] and (await mcp.call("blog_publish_post", post_id=post["id"]))["status"] == "published"
 
     await enable_agent(app)
     assert "pilot_list_objectives" in await mcp.tool_names()
-    assert {r["name"] for r in await catalog(app) if r["module"] == "pilot"} >= {"pilot_approve", "pilot_memory_set"}
+    assert {r["name"] for r in await catalog(app) if r["module"] == "pilot"} >= {"pilot_list_runs", "pilot_memory_set"}
 
 
 async def test_objective_plan_progress_and_completion_needs_real_evidence(
@@ -149,14 +150,14 @@ async def test_approvals_are_a_persons_decision(app: App, mcp: McpHarness) -> No
         await app.store.execute("INSERT INTO approvals (skill, arguments, status, requested_at, expires_at) "
                                 "VALUES (:skill, :arguments, 'pending', :requested_at, :expires_at)",
                                 {**args, "arguments": json.dumps({"post_id": post_id})})
-    pending = await mcp.call("pilot_list_approvals")
+    pending = await mcp.call("ops_list_approvals")
     assert [a["id"] for a in pending["items"]] == [1, 2, 3] and pending["items"][0]["arguments"] == {"post_id": 1}
-    by_agent = await app.executor.call("pilot_approve", {"approval_id": 1}, caller="pilot")
+    by_agent = await app.executor.call("ops_approve", {"approval_id": 1}, caller="pilot")
     assert not by_agent.ok and "a person's decision" in by_agent.message
-    approved = await mcp.call("pilot_approve", approval_id=1, note="fine")
+    approved = await mcp.call("ops_approve", approval_id=1, note="fine")
     assert (approved["status"], approved["decided_by"]) == ("approved", "mcp")
-    rejected = await mcp.call("pilot_reject", approval_id=2, reason="keep that post")
+    rejected = await mcp.call("ops_reject", approval_id=2, reason="keep that post")
     assert rejected["status"] == "rejected" and rejected["result"] == "keep that post"
-    assert "already approved" in await mcp.error("pilot_reject", approval_id=1)
-    assert "no approval with id 99" in await mcp.error("pilot_approve", approval_id=99)
-    assert (await mcp.call("pilot_list_approvals", status=None))["total"] == 3
+    assert "already approved" in await mcp.error("ops_reject", approval_id=1)
+    assert "no approval with id 99" in await mcp.error("ops_approve", approval_id=99)
+    assert (await mcp.call("ops_list_approvals", status=None))["total"] == 3

@@ -64,7 +64,7 @@ def test_errors_name_commands_and_say_one_problem_per_line_in_words(
     assert "pilothouse skills list" in err and "search_skills" not in err
     run(capsys, "--db", db, "modules", "enable", "pilot")
     _, _, err = run(capsys, "--db", db, "approvals", "approve", "99")
-    assert "pilothouse approvals list" in err and "pilot_list_approvals" not in err
+    assert "pilothouse approvals list" in err and "ops_list_approvals" not in err
     code, _, err = run(capsys, "--db", db, "call", "crm_create_lead", "--args", '{"email": "x", "colour": 1}')
     lines = err.splitlines()
     assert code == 1 and lines[0] == "pilothouse: invalid arguments for crm_create_lead:"

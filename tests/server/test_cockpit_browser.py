@@ -192,4 +192,4 @@ def test_the_mcp_app_renders_in_a_host_and_its_buttons_call_the_tools(page: Page
     app.locator("#flash", has_text=f"done: Approve approval #{request_id}").wait_for()
     row = status_of(server, request_id)
     assert row["status"] == "approved" and row["decided_by"] == "mcp"
-    assert calls[0] == "ops_cockpit" and "pilot_approve" in calls
+    assert calls[0] == "ops_cockpit" and "ops_approve" in calls

@@ -39,12 +39,12 @@ async def cockpit(app: App, **settings: object) -> AsyncIterator[httpx.AsyncClie
 
 
 async def queue(app: App, skill: str, arguments: dict[str, object], *, kind: str = "approval",
-                reason: str | None = None) -> int:
-    """A request from the agent, as the executor queues it."""
+                reason: str | None = None, by: str = "pilot") -> int:
+    """A request from the agent (or ``by`` another caller), as the executor queues it."""
     now = app.clock.now()
     async with app.store.transaction() as tx:
         request_id, _ = await approvals.queue(
-            tx, skill=skill, arguments=json.dumps(arguments), run_id=None, requested_by="pilot",
+            tx, skill=skill, arguments=json.dumps(arguments), run_id=None, requested_by=by,
             requested_at=(now - timedelta(minutes=7)).isoformat(timespec="seconds"),
             expires_at=(now + timedelta(hours=48)).isoformat(timespec="seconds"), kind=kind)
         if reason:
@@ -125,6 +125,18 @@ async def test_with_the_agent_off_the_page_is_an_operations_view(app: App) -> No
     assert "agent off" in text
     assert 'id="requests"' not in text and 'id="heartbeats"' not in text and "orders_cancel_order" not in text
     assert 'id="notifications"' in text and 'id="health"' in text and 'id="activity"' in text
+
+
+async def test_with_the_agent_off_an_automations_request_is_shown_and_approving_runs_it(app: App) -> None:
+    await disable_agent(app)
+    request_id = await queue(app, "crm_qualify_leads", {}, by="automation")
+    async with cockpit(app) as client:
+        page = await client.get("/cockpit")
+        assert 'id="requests"' in page.text and f'data-request="{request_id}"' in page.text
+        assert 'id="heartbeats"' not in page.text and 'id="requests-h">Approvals <' in page.text  # no proposals
+        done = await client.post("/cockpit/action/approve", data={"id": str(request_id), "csrf": csrf_of(page.text)})
+    assert done.status_code in (200, 303)
+    assert (await approvals.get(app.store, request_id) or {})["status"] == "executed"  # no heartbeat would run it
 
 
 async def test_resume_mark_read_and_retry_change_what_the_cli_would(app: App) -> None:

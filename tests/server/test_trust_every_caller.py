@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import anyio
 import pytest
 from pydantic import BaseModel
 
 from server.agent.approved_actions import execute_approved
-from server.agent.bootstrap import enable_agent
+from server.agent.bootstrap import disable_agent, enable_agent
 from server.app import App
+from server.cli.main import main
 from server.scheduler.automations import dispatch
 from server.testing import FakeClock, McpHarness
+from server.trust import review
 from skills import Automation, ContractError, Module, SkillContext, skill
 
 pytestmark = pytest.mark.anyio
@@ -49,8 +54,8 @@ async def test_an_automation_on_an_approve_skill_queues_one_approval_and_sends_n
     assert "pilothouse approvals approve" in notes[0]["body"]
 
     # A person approves: the heartbeat's follow-through runs it once, as the automation that asked.
-    [approval] = (await mcp.call("pilot_list_approvals"))["items"]
-    await mcp.call("pilot_approve", approval_id=approval["id"])
+    [approval] = (await mcp.call("ops_list_approvals"))["items"]
+    await mcp.call("ops_approve", approval_id=approval["id"])
     [done] = await execute_approved(app)
     assert done.status == "executed"
     assert await _customer_mail(app) == 2
@@ -89,3 +94,29 @@ def test_registration_refuses_a_platform_automation_on_an_approve_skill() -> Non
     Module(id="risky", name="Risky", description="d", category="system", version="1", skills=(wipe,),
            automations=(Automation(name="Nightly wipe", trigger="cron", config={"schedule": "0 3 * * *"},
                                    skill="risky_wipe", executor="pilot"),))
+
+
+async def test_with_the_agent_off_a_person_decides_a_queued_request_and_it_runs_at_once(
+        app: App, app_db: str | Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Manual mode: no heartbeat will ever follow a request through, so approving one runs it.
+    await disable_agent(app)
+    queued = await app.executor.call("invoicing_send_reminders", {}, caller="system")
+    assert queued.error_kind == "approval_required"
+
+    def cli(*args: str) -> tuple[int, str]:
+        code = main(["--db", str(app_db), *args])
+        out, err = capsys.readouterr()
+        return code, out + err
+
+    code, listed = await anyio.to_thread.run_sync(lambda: cli("approvals", "list"))
+    assert code == 0 and "invoicing_send_reminders" in listed, listed
+    assert "system" in listed  # who asked
+    # What `approvals approve` and the cockpit's Approve call (the CLI's clock is the wall clock; the
+    # request's expiry is the test clock's).
+    decided = await review.approve(app, queued.approval_id or 0)
+    assert decided.ran is not None and decided.ran.status == "executed"
+    row = await app.store.fetchone("SELECT status, decided_by FROM approvals WHERE id = ?", (queued.approval_id,))
+    assert row == {"status": "executed", "decided_by": "cli"}
+    ran = await app.store.fetchval("SELECT caller FROM activity WHERE skill = 'invoicing_send_reminders' "
+                                   "AND status = 'ok'")
+    assert ran == "system"  # run as whoever asked, approved

@@ -1,10 +1,11 @@
-"""`pilothouse approvals list|approve ID|reject ID`: a person's decisions on the agent's requests.
+"""`pilothouse approvals list|approve ID|reject ID`: a person's decisions on waiting requests.
 
-Two kinds wait here: approvals (an approve-trust skill the agent asked to run) and proposals
-(what the agent would have done in shadow mode, with its reason and objective). Decisions go
-through the executor like any call (caller ``cli``), so they are logged in the activity feed.
-An approved approval runs on the agent's next heartbeat; an approved proposal runs at once,
-once, as the agent (server/trust/review.py). A rejection's reason goes into the agent's memory.
+Two kinds wait here: approvals (an approve-trust skill the agent, an automation or a platform job
+asked to run) and proposals (what the agent would have done in shadow mode, with its reason and
+objective). Decisions go through the executor like any call (caller ``cli``), so they are logged
+in the activity feed. An approved request runs at once, once, as whoever asked; only the agent's
+own approvals, with the agent on, wait for its next heartbeat (server/trust/review.py). A
+rejection's reason goes into the agent's memory.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def readable(arguments: dict[str, Any], width: int = ARGUMENTS_WIDTH) -> str:
 
 async def list_approvals(args: argparse.Namespace) -> int:
     async with instance(args) as app:
-        result = await app.executor.call("pilot_list_approvals", {
+        result = await app.executor.call("ops_list_approvals", {
             "status": None if args.all else args.status, "kind": args.kind, "limit": 200}, caller="cli")
     if not result.ok or result.output is None:
         raise CliError(result.message, code=1)
@@ -59,7 +60,7 @@ async def list_approvals(args: argparse.Namespace) -> int:
         return 0
     rows = [{**item, "arguments": readable(item["arguments"]), "reason": (item.get("reason") or "")[:50],
              "objective": (item.get("objective") or "")[:30]} for item in items]
-    table(rows, ["id", "kind", "skill", "arguments", "status", "reason", "objective", "expires_at"])
+    table(rows, ["id", "kind", "skill", "arguments", "status", "requested_by", "reason", "objective", "expires_at"])
     line(f"\n{result.output['total']} request(s)")
     if any(i["kind"] == "proposal" and i["status"] == "pending" for i in items):
         line("approve one (it runs now, once): pilothouse approvals approve ID; "
@@ -76,12 +77,11 @@ async def approve(args: argparse.Namespace) -> int:
         except ConfigError as exc:
             raise CliError(str(exc), code=1) from exc
     item = decided.request
-    if item["kind"] != "proposal":
-        line(f"approval #{item['id']} approved: {item['skill']} runs on the next heartbeat")
-    elif decided.ran is None:
-        line(f"proposal #{item['id']} approved: {item['skill']} runs on the next heartbeat")
+    if decided.ran is None:
+        line(f"{item['kind']} #{item['id']} approved: {item['skill']} runs on the next heartbeat")
     else:
-        line(f"proposal #{item['id']} approved and run: {item['skill']} {decided.ran.status}: {decided.ran.detail}")
+        line(f"{item['kind']} #{item['id']} approved and run: {item['skill']} {decided.ran.status}: "
+             f"{decided.ran.detail}")
         if decided.ran.status != "executed":
             return 1
     return 0
