@@ -49,6 +49,7 @@ def platform_actions(agent_on: Gate, *, reasoner: Any = None) -> dict[str, Actio
         "health_self_check": health_self_check,
         "shadow_digest": shadow_digest,
         "retention": retention,
+        "approval_expiry": approval_expiry,
     }
 
 
@@ -86,3 +87,19 @@ async def retention(app: App, scheduler: Scheduler) -> str:
     from server.retention import apply
 
     return f"ok: {(await apply(app.store, app.clock.now())).summary()}"
+
+
+async def approval_expiry(app: App, scheduler: Scheduler) -> str:
+    """Requests nobody decided within their 48 h become ``expired``, whether or not a heartbeat runs
+    (automations queue them with the agent off), and the administrator hears which ones."""
+    from server.agent.approved_actions import expire
+    from server.notify import notify_admin
+
+    expired = await expire(app)
+    if expired:
+        which = ", ".join(f"#{s.approval_id} {s.skill}" for s in expired[:10]) + (" ..." if len(expired) > 10 else "")
+        async with app.store.transaction() as tx:
+            await notify_admin(tx, kind="approval_expired", title=f"{len(expired)} request(s) expired undecided",
+                               body=f"Nobody decided {which} in time; they will not run. Whoever asked will ask "
+                                    "again if the action is still needed.", now=app.clock.now())
+    return f"ok: {len(expired)} expired"

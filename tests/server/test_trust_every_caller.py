@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from server.agent.approved_actions import execute_approved
 from server.agent.bootstrap import disable_agent, enable_agent
 from server.app import App
+from server.assembly import scheduler_for
 from server.cli.main import main
 from server.scheduler.automations import dispatch
 from server.testing import FakeClock, McpHarness
@@ -120,3 +121,21 @@ async def test_with_the_agent_off_a_person_decides_a_queued_request_and_it_runs_
     ran = await app.store.fetchval("SELECT caller FROM activity WHERE skill = 'invoicing_send_reminders' "
                                    "AND status = 'ok'")
     assert ran == "system"  # run as whoever asked, approved
+
+
+async def test_with_the_agent_off_an_undecided_request_expires_and_the_admin_hears(
+        app: App, clock: FakeClock) -> None:
+    await disable_agent(app)
+    queued = await app.executor.call("invoicing_send_reminders", {}, caller="system")
+    scheduler = scheduler_for(app)
+    await scheduler.tick()  # registers the platform schedules
+    clock.advance(hours=47)
+    await scheduler.tick()
+    assert (await app.store.fetchone("SELECT status FROM approvals WHERE id = ?", (queued.approval_id,))) == {
+        "status": "pending"}
+    clock.advance(hours=2)  # past the 48 h: no heartbeat runs, the platform's expiry does
+    await scheduler.tick()
+    row = await app.store.fetchone("SELECT status FROM approvals WHERE id = ?", (queued.approval_id,))
+    assert row == {"status": "expired"}
+    [note] = await app.store.fetchall("SELECT title, body FROM notifications WHERE kind = 'approval_expired'")
+    assert note["title"] == "1 request(s) expired undecided" and "invoicing_send_reminders" in note["body"]
