@@ -41,6 +41,16 @@ def platform_actions(agent_on: Gate, *, reasoner: Any = None) -> dict[str, Actio
         report = await dispatch(app, agent_on=await agent_on(), window=timedelta(seconds=scheduler.window_s))
         return f"ok: {report.summary()}"
 
+    async def approvals(app: App, scheduler: Scheduler) -> str:
+        """The follow-through no heartbeat does: an approved request runs once, as whoever asked (all of
+        them with the agent off; with it on, the agent's own wait for its heartbeat), and requests nobody
+        decided within their 48 h expire; the administrator hears which."""
+        from server.agent.approved_actions import execute_approved
+
+        expired = await expire_undecided(app)
+        ran = await execute_approved(app, agents_too=not await agent_on())
+        return f"ok: {len(ran)} run, {expired} expired"
+
     return {
         "heartbeat": heartbeat,
         "automation_dispatcher": automation_dispatcher,
@@ -49,7 +59,7 @@ def platform_actions(agent_on: Gate, *, reasoner: Any = None) -> dict[str, Actio
         "health_self_check": health_self_check,
         "shadow_digest": shadow_digest,
         "retention": retention,
-        "approval_expiry": approval_expiry,
+        "approvals": approvals,
     }
 
 
@@ -89,9 +99,8 @@ async def retention(app: App, scheduler: Scheduler) -> str:
     return f"ok: {(await apply(app.store, app.clock.now())).summary()}"
 
 
-async def approval_expiry(app: App, scheduler: Scheduler) -> str:
-    """Requests nobody decided within their 48 h become ``expired``, whether or not a heartbeat runs
-    (automations queue them with the agent off), and the administrator hears which ones."""
+async def expire_undecided(app: App) -> int:
+    """Requests nobody decided within their 48 h become ``expired``; the administrator hears which."""
     from server.agent.approved_actions import expire
     from server.notify import notify_admin
 
@@ -102,4 +111,4 @@ async def approval_expiry(app: App, scheduler: Scheduler) -> str:
             await notify_admin(tx, kind="approval_expired", title=f"{len(expired)} request(s) expired undecided",
                                body=f"Nobody decided {which} in time; they will not run. Whoever asked will ask "
                                     "again if the action is still needed.", now=app.clock.now())
-    return f"ok: {len(expired)} expired"
+    return len(expired)

@@ -43,9 +43,13 @@ async def expire(app: App) -> list[Settled]:
     return [Settled(r["id"], r["skill"], "expired", f"nobody decided by {r['expires_at']}") for r in rows]
 
 
-async def execute_approved(app: App) -> list[Settled]:
+async def execute_approved(app: App, *, agents_too: bool = True) -> list[Settled]:
+    """Run every approved request once. ``agents_too=False`` leaves the agent's own to its heartbeat
+    (the platform's follow-through while the agent is on)."""
     done = []
     for row in await approvals.approved(app.store):
+        if not agents_too and row["requested_by"] == "pilot":
+            continue
         settled = await _run(app, row)
         if settled is not None:
             done.append(settled)

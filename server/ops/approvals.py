@@ -8,7 +8,8 @@ caller before anything is queued (server/trust/gate.py), and the handler checks 
 rejection's reason of an agent's request is filed in the agent's memory
 (``feedback:rejected:<id>``), so its next cycles read it.
 
-pending -> approved -> executed | failed   (run at most once; server/agent/approved_actions.py)
+pending -> approved -> executed | failed   (run at most once: the person's command, the minutely
+                                           `approvals` job or the agent's heartbeat; server/agent/approved_actions.py)
 pending -> rejected                        (a person said no)
 pending -> expired                         (nobody decided within 48 h)
 """
@@ -91,8 +92,9 @@ async def list_approvals(
        instructions="""
        A person approves a pending request (an approval or a proposal): the action runs once,
        exactly as requested, as whoever asked. `pilothouse approvals approve` and the cockpit run
-       it at once; over MCP the agent's own requests run on its next heartbeat. Read the
-       arguments first (ops_list_approvals). Only people can approve (chat or CLI).
+       it at once; approved here, it runs within a minute (the agent's own, while the agent is on,
+       on its next heartbeat). Read the arguments first (ops_list_approvals). Only people can
+       approve (chat or CLI).
        """)
 async def approve(
     ctx: SkillContext, approval_id: int, note: Annotated[str, Field(max_length=1000)] = "",

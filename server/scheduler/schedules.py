@@ -23,7 +23,7 @@ PLATFORM_SCHEDULES: dict[str, str] = {
     "health_self_check": "0 */6 * * *",
     "shadow_digest": "0 8 * * *",
     "retention": "30 4 * * *",  # server/retention.py
-    "approval_expiry": "*/10 * * * *",  # undecided requests end, with the agent off too
+    "approvals": "* * * * *",  # approved requests run and undecided ones expire, with the agent off too
 }
 # The agent's own work: its heartbeat, its nightly learning, and the self-check that opens self-heal
 # objectives for it. The composition root gates these on the agent being on.

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.anyio
 
 SCHEDULES = {"heartbeat": "*/30 * * * *", "automation_dispatcher": "* * * * *", "scheduled_publisher": "*/5 * * * *",
              "learn": "0 3 * * *", "health_self_check": "0 */6 * * *", "shadow_digest": "0 8 * * *",
-             "retention": "30 4 * * *", "approval_expiry": "*/10 * * * *"}
+             "retention": "30 4 * * *", "approvals": "* * * * *"}
 
 
 async def _snapshot(app: App) -> list[list[dict[str, Any]]]:
@@ -65,12 +65,12 @@ async def test_reenable_keeps_edits_and_rearms_without_missing(app: App, clock: 
     assert heartbeat["cron"] == "*/15 * * * *" and heartbeat["next_run"] > clock.now().isoformat()
     clock.advance(minutes=1)
     entries = await scheduler_for(app).tick()
-    assert [e.schedule for e in entries] == ["approval_expiry", "automation_dispatcher", "retention",
+    assert [e.schedule for e in entries] == ["approvals", "automation_dispatcher", "retention",
                                              "scheduled_publisher"]
     # The agent's schedules were re-armed: nothing of the agent's counts as missed. The platform's own
     # work runs with the agent off too, so its three days without any process are a real outage, recorded.
     missed = await app.store.fetchall("SELECT skill FROM activity WHERE error_kind = 'missed' ORDER BY skill")
-    assert [r["skill"] for r in missed] == ["schedule:approval_expiry", "schedule:automation_dispatcher",
+    assert [r["skill"] for r in missed] == ["schedule:approvals", "schedule:automation_dispatcher",
                                             "schedule:retention", "schedule:scheduled_publisher"]
 
     assert (await enable_agent(app, heartbeat_cron="*/10 * * * *")).changes == [

@@ -139,3 +139,20 @@ async def test_with_the_agent_off_an_undecided_request_expires_and_the_admin_hea
     assert row == {"status": "expired"}
     [note] = await app.store.fetchall("SELECT title, body FROM notifications WHERE kind = 'approval_expired'")
     assert note["title"] == "1 request(s) expired undecided" and "invoicing_send_reminders" in note["body"]
+
+
+async def test_with_the_agent_off_a_request_approved_over_mcp_runs_within_a_minute(
+        app: App, mcp: McpHarness, clock: FakeClock) -> None:
+    # A chat client approves with ops_approve, which only records the decision: no heartbeat runs it.
+    await disable_agent(app)
+    queued = await app.executor.call("invoicing_send_reminders", {}, caller="system")
+    scheduler = scheduler_for(app)
+    await scheduler.tick()  # registers the platform schedules
+    await mcp.call("ops_approve", approval_id=queued.approval_id)
+    clock.advance(minutes=1)
+    await scheduler.tick()
+    row = await app.store.fetchone("SELECT status FROM approvals WHERE id = ?", (queued.approval_id,))
+    assert row == {"status": "executed"}
+    ran = await app.store.fetchval("SELECT caller FROM activity WHERE skill = 'invoicing_send_reminders' "
+                                   "AND status = 'ok'")
+    assert ran == "system"
