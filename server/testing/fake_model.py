@@ -42,13 +42,16 @@ import threading
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import anyio
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+
+if TYPE_CHECKING:
+    import pytest
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,15 @@ class FakeModelServer:
     @property
     def base_url(self) -> str:
         return f"{self.url}/v1"
+
+    def as_only_openai(self, monkeypatch: pytest.MonkeyPatch) -> FakeModelServer:
+        """Make this server the instance's one provider, as OpenAI, for the test: the other providers'
+        settings (server/providers/settings.py) are cleared so the chain never reaches past it."""
+        for name in ("GEMINI_API_KEY", "OLLAMA_HOST", "LOCAL_AI_BASE_URL"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        monkeypatch.setenv("OPENAI_BASE_URL", self.base_url)
+        return self
 
     # -- lifecycle ----------------------------------------------------------------------------
     def start(self) -> FakeModelServer:

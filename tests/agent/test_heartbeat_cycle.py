@@ -24,10 +24,7 @@ pytestmark = pytest.mark.anyio
 @pytest.fixture
 async def model(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeModelServer]:
     async with FakeModelServer("openai", models=("gpt-4.1-mini", "gpt-4.1")) as fake:
-        for name in ("GEMINI_API_KEY", "OLLAMA_HOST", "LOCAL_AI_BASE_URL"):
-            monkeypatch.delenv(name, raising=False)
-        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        fake.as_only_openai(monkeypatch)
         monkeypatch.setenv("PILOTHOUSE_AI_TIMEOUT_S", "10")
         yield fake
 

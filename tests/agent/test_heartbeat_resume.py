@@ -25,10 +25,7 @@ ROOT = Path(__file__).parents[2]
 @pytest.fixture
 async def model(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeModelServer]:
     async with FakeModelServer("openai", models=("gpt-4.1-mini",)) as fake:
-        for name in ("GEMINI_API_KEY", "OLLAMA_HOST", "LOCAL_AI_BASE_URL"):
-            monkeypatch.delenv(name, raising=False)
-        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        fake.as_only_openai(monkeypatch)
         yield fake
 
 

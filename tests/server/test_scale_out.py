@@ -41,10 +41,7 @@ def allow_private(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeModelServer]:
     with FakeModelServer("openai", models=("gpt-4.1-mini",)) as fake:
-        for name in ("GEMINI_API_KEY", "OLLAMA_HOST", "LOCAL_AI_BASE_URL"):
-            monkeypatch.delenv(name, raising=False)
-        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        fake.as_only_openai(monkeypatch)
         yield fake
 
 
