@@ -7,17 +7,15 @@ locked" never surfaces and no write is lost. ``BEGIN IMMEDIATE`` takes the file'
 write lock up front (no deadlock-prone lock upgrade) and ``busy_timeout`` covers
 other processes (a CLI call while the server runs).
 
-Beside it, a plain sqlite3 connection on the event loop's thread answers small statements
-without a hop to the worker thread and back (~30-100 us each, the bulk of a read-only skill
-call): ``peek`` (a SELECT: the executor's state read, and every plain ``SELECT`` through
-``fetchall``/``fetchone`` outside a transaction) and ``write_now`` (the activity row of a
-read-only call, one autocommit INSERT). Each declines, and the caller awaits the usual
-path, inside a transaction, while this process holds the write lock (so in-process ordering
-is exactly the lock's), when SQLite reports busy (another process writing: never wait on the
-loop), or when the statement runs past ``QUICK_STEPS`` (~1 ms: a big report is not run on the
-loop; it is interrupted, which changes nothing, and rerun in the worker thread). That
-connection never checkpoints (a checkpoint may fsync); every ``CHECKPOINT_EVERY``-th quick
-write goes through the shared connection instead, whose commit checkpoints as before.
+Beside it, the loop-thread connection (server/sqlite_side.py) answers small statements
+without a thread hop, the bulk of a read-only skill call: ``peek`` (a SELECT: the executor's
+state read, and every plain ``SELECT`` through ``fetchall``/``fetchone`` outside a
+transaction) and ``write_soon`` (the activity row of a read-only call, one autocommit INSERT).
+While another task holds the write lock they wait for it and then run there all the same (so
+in-process ordering is exactly the lock's); they take the worker thread inside a
+transaction, when SQLite reports busy (another process writing), or past ``QUICK_STEPS``.
+Every ``CHECKPOINT_EVERY``-th quick write goes through the shared connection, whose commit
+checkpoints the WAL as before.
 
     StoreError
     └── MigrationError
@@ -32,12 +30,12 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import aiosqlite
 
+from server.sqlite_side import Side, quick_read, row_factory, write_on
 from skills.context import Params, Row, WriteResult
 
 if TYPE_CHECKING:
@@ -47,9 +45,6 @@ log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 15_000
 CHECKPOINT_EVERY = 200
-# A quick statement is interrupted after this many x 1,000 SQLite VM steps (~1 ms); an indexed
-# lookup takes a few hundred steps.
-QUICK_STEPS = 20
 
 # The transaction the current task holds, if any. Store-level calls made while a task
 # holds the write lock reuse its transaction instead of deadlocking on the lock.
@@ -64,53 +59,6 @@ class MigrationError(StoreError):
     pass
 
 
-def _row_factory(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> Row:
-    return {col[0]: value for col, value in zip(cursor.description, row, strict=True)}
-
-
-class _Side:
-    """The loop-thread connection and its step budget (a progress handler interrupts past it)."""
-
-    __slots__ = ("conn", "steps_left")
-
-    def __init__(self, path: str) -> None:
-        # Autocommit, so each read sees the latest commit; never waits for a lock (the caller falls
-        # back instead); no automatic checkpoint, which could fsync on the event loop.
-        self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, cached_statements=256)
-        self.conn.row_factory = _row_factory
-        for pragma in ("busy_timeout = 0", "synchronous = NORMAL", "foreign_keys = ON", "wal_autocheckpoint = 0"):
-            self.conn.execute(f"PRAGMA {pragma}")
-        self.steps_left = QUICK_STEPS
-        self.conn.set_progress_handler(self._step, 1000)
-
-    def _step(self) -> int:
-        self.steps_left -= 1
-        return self.steps_left < 0  # non-zero interrupts the statement
-
-    def read(self, sql: str, params: Any) -> list[Row]:
-        self.steps_left = QUICK_STEPS
-        return self.conn.execute(sql, params).fetchall()
-
-    def write(self, sql: str, params: Any) -> WriteResult:
-        self.steps_left = QUICK_STEPS
-        return _write(self.conn, sql, params, False)
-
-
-@lru_cache(maxsize=1024)
-def _quick_read(sql: str) -> bool:
-    """A plain SELECT that means the same on any connection (not last_insert_rowid() or changes())."""
-    folded = sql.lower()
-    return folded.lstrip().startswith("select") and "last_insert_rowid" not in folded and "changes(" not in folded
-
-
-def _write(conn: sqlite3.Connection, sql: str, params: Any, many: bool) -> WriteResult:
-    cursor = conn.executemany(sql, params) if many else conn.execute(sql, params)
-    try:
-        return WriteResult(cursor.rowcount, cursor.lastrowid)
-    finally:
-        cursor.close()
-
-
 class _Session:
     """Statements on the shared connection; the base of Store and Transaction."""
 
@@ -120,8 +68,8 @@ class _Session:
         # One hop to aiosqlite's worker thread instead of two (execute, then cursor.close):
         # every skill call writes, so this halves the thread round trips on the hot path.
         conn = self._conn
-        # aiosqlite internal, stable since 0.17, and unannotated: the result is _write's.
-        result: WriteResult = await conn._execute(_write, conn._conn, sql, params, many)  # type: ignore[no-untyped-call]
+        # aiosqlite internal, stable since 0.17, and unannotated: the result is write_on's.
+        result: WriteResult = await conn._execute(write_on, conn._conn, sql, params, many)  # type: ignore[no-untyped-call]
         return result
 
     async def execute(self, sql: str, params: Params = ()) -> WriteResult:
@@ -177,7 +125,7 @@ class Store(_Session):
         self._conn = conn
         self.path = path
         self._write_lock = asyncio.Lock()
-        self._side: _Side | None = None
+        self._side: Side | None = None
         self._quick_writes = 0
 
     @classmethod
@@ -186,14 +134,14 @@ class Store(_Session):
         if target != ":memory:":
             Path(target).parent.mkdir(parents=True, exist_ok=True)
         conn = await aiosqlite.connect(target, isolation_level=None)
-        conn.row_factory = _row_factory  # type: ignore[assignment]
+        conn.row_factory = row_factory  # type: ignore[assignment]
         await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA synchronous = NORMAL")
         await conn.execute("PRAGMA foreign_keys = ON")
         store = cls(conn, target)
         if target != ":memory:":  # a second connection to :memory: would be another, empty database
-            store._side = _Side(target)
+            store._side = Side(target)
         return store
 
     async def close(self) -> None:
@@ -202,7 +150,7 @@ class Store(_Session):
             self._side = None
         await self._conn.close()
 
-    def _side_free(self) -> _Side | None:
+    def _side_free(self) -> Side | None:
         if self._write_lock.locked() or _current_tx.get() is not None:
             return None
         return self._side
@@ -220,12 +168,20 @@ class Store(_Session):
         except sqlite3.OperationalError:  # busy, interrupted (too long for the loop), a TEMP table...
             return None
 
-    def write_now(self, sql: str, params: Params = ()) -> WriteResult | None:
-        """One small autocommit statement, done now on this thread; None when the caller must
-        ``await execute()`` instead (nothing was written then)."""
+    async def write_soon(self, sql: str, params: Params = ()) -> WriteResult:
+        """One small autocommit statement, committed when this returns: on this thread at once when
+        the write lock is free, else on this thread once this task holds it, else (SQLite busy, too
+        long for the loop, or the turn to checkpoint) on the shared connection."""
         side = self._side_free()
-        if side is None:
-            return None
+        if side is not None and (done := self._write_on(side, sql, params)) is not None:
+            return done
+        async with self._locked():
+            side = self._side_under_lock() if side is None else None  # declined above: not again
+            if side is not None and (done := self._write_on(side, sql, params)) is not None:
+                return done
+            return await self._run_write(sql, params)
+
+    def _write_on(self, side: Side, sql: str, params: Params) -> WriteResult | None:
         self._quick_writes += 1
         if self._quick_writes % CHECKPOINT_EVERY == 0:
             return None  # through the shared connection: its commit checkpoints the WAL when due
@@ -281,16 +237,25 @@ class Store(_Session):
 
     async def _quick(self, sql: str, params: Params) -> list[Row] | None:
         """A plain SELECT answered on the loop-thread connection, or None to take the usual path."""
-        if self._side is None or not _quick_read(sql):
+        if self._side is None or not quick_read(sql):
             return None
         await asyncio.sleep(0)  # still a suspension point, as the worker-thread hop was (cancellation)
         return self.peek(sql, params)
+
+    def _side_under_lock(self) -> Side | None:
+        """The loop-thread connection for a caller that holds the write lock outside any transaction:
+        no transaction of this process is open then, so it sees exactly what the shared one would.
+        Without this, one call on the slow path (a write lock held for a thread hop) sends every call
+        behind it down the slow path too, and under concurrent load the lock never comes free."""
+        return self._side if _current_tx.get() is None else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         rows = await self._quick(sql, params)
         if rows is not None:
             return rows
         async with self._locked():
+            if (rows := self._read_under_lock(sql, params)) is not None:
+                return rows
             return await super().fetchall(sql, params)
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
@@ -298,7 +263,18 @@ class Store(_Session):
         if rows is not None:
             return rows[0] if rows else None
         async with self._locked():  # a long result is not fetched whole for its first row
+            if (rows := self._read_under_lock(sql, params)) is not None:
+                return rows[0] if rows else None
             return await super().fetchone(sql, params)
+
+    def _read_under_lock(self, sql: str, params: Params) -> list[Row] | None:
+        side = self._side_under_lock()
+        if side is None or not quick_read(sql):
+            return None
+        try:
+            return side.read(sql, params)
+        except sqlite3.OperationalError:  # interrupted (too long for the loop): the worker thread runs it
+            return None
 
     async def schema_version(self, scope: str = "core") -> int:
         value = await self.fetchval("SELECT MAX(version) FROM schema_migrations WHERE scope = ?", (scope,))
@@ -382,8 +358,8 @@ def dumps(value: Any) -> str:
 
 
 class ImmediateWriter:
-    """The store for one autocommit statement: written on the spot (``Store.write_now``) unless the
-    store says to wait, then awaited as usual. Either way the row is committed when this returns."""
+    """The store for one autocommit statement (``write_soon``: on the spot when it can be). Either
+    way the row is committed when this returns."""
 
     __slots__ = ("store",)
 
@@ -391,8 +367,7 @@ class ImmediateWriter:
         self.store = store
 
     async def execute(self, sql: str, params: Any = ()) -> WriteResult:
-        done = self.store.write_now(sql, params)
-        return done if done is not None else await self.store.execute(sql, params)
+        return await self.store.write_soon(sql, params)
 
     def __getattr__(self, name: str) -> Any:  # anything else is the store's, unchanged
         return getattr(self.store, name)

@@ -13,7 +13,7 @@ connection from BEGIN to COMMIT; a statement outside one runs in autocommit on a
 Store-level calls made while the task holds a transaction reuse it (as in the SQLite store), so
 a handler's nested helper never waits on a row lock its own transaction holds.
 
-``peek``/``write_now`` (the SQLite store's loop-thread fast path) always decline here.
+``peek`` (the SQLite store's loop-thread fast path) always declines here; ``write_soon`` is ``execute``.
 """
 
 from __future__ import annotations
@@ -180,8 +180,8 @@ class PgStore(_Session):
     def peek(self, sql: str, params: Params = ()) -> list[Row] | None:
         return None
 
-    def write_now(self, sql: str, params: Params = ()) -> WriteResult | None:
-        return None
+    async def write_soon(self, sql: str, params: Params = ()) -> WriteResult:
+        return await self.execute(sql, params)
 
     @asynccontextmanager
     async def _conn(self) -> AsyncIterator[Conn]:

@@ -9,11 +9,14 @@ first use; the HTTP client builds its pool on the first request.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
 
+import aiosqlite
 import httpx
 import pytest
 from pydantic import BaseModel
@@ -76,17 +79,62 @@ async def test_quick_statements_give_way_to_another_writer_and_to_the_lock(tmp_p
         await store.execute("CREATE TABLE t (v INTEGER)")
         other = sqlite3.connect(db, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
-        assert store.write_now("INSERT INTO t (v) VALUES (1)") is None  # nothing written; never waits on the loop
         assert store.peek("SELECT COUNT(*) AS n FROM t") == [{"n": 0}]  # WAL readers do not wait for writers
+        pending = asyncio.create_task(store.write_soon("INSERT INTO t (v) VALUES (1)"))
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert not pending.done()  # it waits in the worker thread (busy_timeout), never on the loop
         other.execute("ROLLBACK")
         other.close()
-        assert store.write_now("INSERT INTO t (v) VALUES (2)") is not None
+        await pending
+        await store.write_soon("INSERT INTO t (v) VALUES (2)")
         async with store.transaction() as tx:  # inside a transaction: uncommitted rows are the shared connection's
             await tx.execute("INSERT INTO t (v) VALUES (3)")
             assert store.peek("SELECT COUNT(*) AS n FROM t") is None
-            assert store.write_now("INSERT INTO t (v) VALUES (4)") is None
-            assert await store.fetchval("SELECT COUNT(*) FROM t") == 2
-        assert await store.fetchval("SELECT SUM(v) FROM t") == 5
+            await store.write_soon("INSERT INTO t (v) VALUES (4)")
+            assert await store.fetchval("SELECT COUNT(*) FROM t") == 4
+        assert await store.fetchval("SELECT SUM(v) FROM t") == 10
+    finally:
+        await store.close()
+
+
+async def test_statements_behind_another_tasks_transaction_see_it_and_skip_the_worker_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Concurrent calls: one holds the write lock; the reads and activity rows queued behind it must see
+    # its commit (the lock's order) and then run on the loop thread. Sent to the worker thread instead,
+    # each would hold the lock for a thread hop and send every call behind it the same way.
+    store = await Store.open(tmp_path / "queue.db")
+    try:
+        await store.execute("CREATE TABLE t (v INTEGER)")
+        hops: list[str] = []
+        real = aiosqlite.Connection._execute
+
+        async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+            hops.append(next((a for a in args if isinstance(a, str)), fn.__name__))  # the SQL
+            return await real(self, fn, *args, **kwargs)  # type: ignore[no-untyped-call]
+
+        monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+        inside, release = asyncio.Event(), asyncio.Event()
+
+        async def writer() -> None:
+            async with store.transaction() as tx:
+                await tx.execute("INSERT INTO t (v) VALUES (1)")
+                inside.set()
+                await release.wait()
+
+        holding = asyncio.create_task(writer())
+        await inside.wait()
+        hops.clear()
+        read = asyncio.create_task(store.fetchval("SELECT COUNT(*) FROM t"))
+        row = asyncio.create_task(store.write_soon("INSERT INTO t (v) VALUES (2)"))
+        await asyncio.sleep(0)
+        release.set()
+        await holding
+        assert await read >= 1  # queued behind the transaction, it sees its commit
+        await row
+        assert await store.fetchval("SELECT SUM(v) FROM t") == 3
+        assert hops == ["COMMIT"], hops  # the transaction's own; neither the read nor the row took the thread
     finally:
         await store.close()
 
