@@ -103,6 +103,17 @@ async def test_secrets_never_reach_the_log(fapp: App, fmcp: McpHarness) -> None:
             "items": [{"password": "[redacted]"}]}
 
 
+def test_secrets_never_reach_a_result_summary() -> None:
+    from server.tables.activity import summarize
+
+    summary = summarize({"note": "use Bearer abcdefgh12345678", "ghp_0123456789abcdefghij": 1,
+                         "rows": [{"password": "hunter2", "url": "https://ada:pw123@h.example/x"}]})
+    assert "abcdefgh12345678" not in summary and "0123456789abcdefghij" not in summary
+    assert "hunter2" not in summary and "pw123" not in summary
+    assert json.loads(summary)["rows"] == [{"password": "[redacted]", "url": "https://ada:[redacted]@h.example/x"}]
+    assert summarize("token sk-live-0123456789abcdef") == "token [redacted]"
+
+
 async def test_secrets_in_error_messages_are_redacted(fapp: App) -> None:
     url = f"http://ada:hunter2@127.0.0.1:{free_port()}/"
     result = await fapp.executor.call("flaky_remote", {"url": url}, caller="cli")
