@@ -40,6 +40,7 @@ from server.mcp.event_store import RETRY_MS, MemoryEventStore
 from server.mcp.surface import Surface
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+MCP_PATH = "/mcp"
 PUBLIC_PATHS = ("/healthz", "/readyz")  # probes: no token, nothing revealed
 # Routes that check the token themselves, with the same verifier (app.state.token_verifier): the cockpit's
 # browser login exchanges it for a session cookie, since a browser cannot send the Authorization header.
@@ -101,14 +102,15 @@ def security_settings(settings: HttpSettings) -> TransportSecuritySettings:
 
 
 class HostCheck:
-    """The SDK's Host/Origin check, on every route (it guards only /mcp itself)."""
+    """The SDK's Host/Origin check, on every route (it guards only /mcp itself, so /mcp is left to it:
+    checked twice, every tools/call paid for it twice)."""
 
     def __init__(self, app: ASGIApp, settings: TransportSecuritySettings) -> None:
         self.app = app
         self.security = TransportSecurityMiddleware(settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        if scope["type"] == "http" and scope["path"] != MCP_PATH:
             refused = await self.security.validate_request(Request(scope), is_post=False)
             if refused is not None:
                 await refused(scope, receive, send)
@@ -205,7 +207,7 @@ def build_http_app(
                 scopes_supported=list(settings.scopes) or None, resource_name="Pilothouse")
         middleware = [Middleware(AuthenticationMiddleware, backend=BearerAuthBackend(verifier)),
                       Middleware(AuthContextMiddleware)]
-    app = Starlette(routes=[Route("/mcp", mcp), *routes], middleware=middleware,
+    app = Starlette(routes=[Route(MCP_PATH, mcp), *routes], middleware=middleware,
                     lifespan=lambda _: surface.server.session_manager.run())
     app.state.token_verifier = verifier
     return HostCheck(app, security)
