@@ -1,14 +1,18 @@
 """tools/call throughput over streamable HTTP, Pilothouse vs a bare SDK server, both eras, side by side.
 
-    python benchmarks/http_throughput.py [--clients 8] [--seconds 4] [--rounds 3] 2>/dev/null
+    python benchmarks/http_throughput.py [--clients 8] [--seconds 2] [--rounds 9] [--no-pin] 2>/dev/null
 
 Both servers run as real processes on loopback (`pilothouse serve --http` and
 benchmarks/bare_server.py --http). For each protocol era (2026-07-28, and the 2025-11-25
 handshake) ``--clients`` SDK clients call a trivial read-only tool (crm_get_lead; Pilothouse runs
 it through the full executor, activity row included) as fast as they can for ``--seconds``.
-Rounds alternate the servers (ours, bare, bare+resumable, ours, ...) so a load spike on a shared
-machine hits all alike; the figure is the median of the rounds. Target: at least 0.9x the bare
-server's calls/s in both eras.
+
+Shared machines drift by tens of percent within a minute, so the ratio is measured per round:
+each round runs every server once, back to back, in an order that rotates from round to round,
+and the figure is the median of the rounds' ratios (with their range). Target: at least 0.9x the
+bare server's calls/s in both eras. The server's CPU per call (from /proc, all its threads) says
+how much of a gap is the server's own work: the clients run in this one process, and on two cores
+they are as often the bottleneck as the server is.
 
 The work is not the same on both sides, and the output says so: Pilothouse's call reads the lead
 from SQLite and commits its activity row (durable, as every call); the bare tool returns a constant.
@@ -29,10 +33,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import anyio
 import httpx
 from mcp import Client
 
@@ -47,9 +53,34 @@ def free_port() -> int:
         return port
 
 
+# With two or more CPUs the clients get one and the servers another, so every server meets the same
+# placement: left to the scheduler (--no-pin), two identical servers measured in one run differed by
+# 15 %, a server that happens to share the clients' CPU staying slow for its whole life, which no
+# interleaving of rounds averages out. Pinned, each server has one CPU to itself, so its own cost per
+# call shows in its calls/s whenever the clients' CPU is not the tighter limit.
+CLIENT_CPU, SERVER_CPU = 0, 1
+
+
+def pin_to(cpu: int) -> Callable[[], None]:
+    return lambda: os.sched_setaffinity(0, {cpu})
+
+
+@dataclass
+class Server:
+    url: str
+    pid: int
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and all its threads so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def running(command: list[str], env: dict[str, str], port: int) -> Iterator[str]:
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def running(command: list[str], env: dict[str, str], port: int, pinned: bool) -> Iterator[Server]:
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            preexec_fn=pin_to(SERVER_CPU) if pinned else None)
     url = f"http://127.0.0.1:{port}/mcp"
     try:
         for _ in range(600):
@@ -60,13 +91,19 @@ def running(command: list[str], env: dict[str, str], port: int) -> Iterator[str]
                 if proc.poll() is not None:
                     raise RuntimeError(f"{command} exited") from None
                 time.sleep(0.05)
-        yield url
+        yield Server(url, proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=10)
 
 
-async def throughput(url: str, mode: str, clients: int, seconds: float) -> float:
+@dataclass
+class Sample:
+    calls_per_s: float
+    server_cpu_ms: float  # per call
+
+
+async def throughput(server: Server, mode: str, clients: int, seconds: float) -> Sample:
     """Calls per second of ``clients`` concurrent SDK clients, each calling in a loop."""
     async def one(client: Client, stop: float) -> int:
         done = 0
@@ -76,40 +113,64 @@ async def throughput(url: str, mode: str, clients: int, seconds: float) -> float
             done += 1
         return done
 
-    connected = [Client(url, mode=mode) for _ in range(clients)]
+    connected = [Client(server.url, mode=mode) for _ in range(clients)]
     for client in connected:
         await client.__aenter__()
     try:
         for client in connected:  # warm up: the first call of each pays for imports and caches
             await client.call_tool("crm_get_lead", {"lead_id": 1})
-        started = time.perf_counter()
+        cpu, started = cpu_seconds(server.pid), time.perf_counter()
         counts = await asyncio.gather(*(one(c, started + seconds) for c in connected))
-        return sum(counts) / (time.perf_counter() - started)
+        elapsed, cpu = time.perf_counter() - started, cpu_seconds(server.pid) - cpu
+        return Sample(sum(counts) / elapsed, cpu * 1000 / sum(counts))
     finally:
         for client in reversed(connected):
             await client.__aexit__(None, None, None)
 
 
-async def measure(urls: dict[str, str], clients: int, seconds: float, rounds: int,
-                  eras: list[str]) -> dict[str, dict[str, float]]:
-    results: dict[str, dict[str, float]] = {}
+async def measure(servers: dict[str, Server], clients: int, seconds: float, rounds: int,
+                  eras: list[str]) -> dict[str, list[dict[str, Sample]]]:
+    """Per era, one dict per round: every server measured once, the order rotating each round."""
+    results: dict[str, list[dict[str, Sample]]] = {}
+    names = list(servers)
     for era in eras:
-        mode = ERAS[era]
-        samples: dict[str, list[float]] = {name: [] for name in urls}
-        for _ in range(rounds):
-            for name, url in urls.items():
-                samples[name].append(await throughput(url, mode, clients, seconds))
-        results[era] = {name: statistics.median(values) for name, values in samples.items()}
+        results[era] = []
+        for round_ in range(rounds):
+            order = names[round_ % len(names):] + names[: round_ % len(names)]
+            results[era].append({name: await throughput(servers[name], ERAS[era], clients, seconds)
+                                 for name in order})
     return results
+
+
+def ratio_text(rounds: list[dict[str, Sample]], ours: str, theirs: str) -> str:
+    ratios = [r[ours].calls_per_s / r[theirs].calls_per_s for r in rounds]
+    return f"{statistics.median(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f})"
+
+
+def report(era: str, rounds: list[dict[str, Sample]], clients: int, seconds: float) -> str:
+    def calls(name: str) -> float:
+        return statistics.median(r[name].calls_per_s for r in rounds)
+
+    def cpu(name: str) -> float:
+        return statistics.median(r[name].server_cpu_ms for r in rounds)
+
+    figures = "   ".join(f"{name} {calls(name):.0f} calls/s ({cpu(name):.2f} ms server CPU/call)"
+                          for name in ("pilothouse", "bare", "bare+resumable"))
+    return (f"{era}: {clients} clients, {len(rounds)} rounds x {seconds:g} s, medians:\n  {figures}\n"
+            f"  pilothouse / bare: {ratio_text(rounds, 'pilothouse', 'bare')} (target >= 0.9x)   "
+            f"pilothouse / bare+resumable: {ratio_text(rounds, 'pilothouse', 'bare+resumable')}   "
+            f"server CPU per call, pilothouse / bare: {cpu('pilothouse') / cpu('bare'):.2f}x")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=4.0)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--era", choices=list(ERAS), action="append", help="only this era (repeatable; default both)")
+    parser.add_argument("--no-pin", action="store_true", help="let the scheduler place clients and servers")
     args = parser.parse_args()
+    pinned = not args.no_pin and len(os.sched_getaffinity(0)) >= 2
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "bench.db")
         env = {**os.environ, "PILOTHOUSE_DB": db}
@@ -119,19 +180,18 @@ def main() -> None:
         ours_port, bare_port, resumable_port = free_port(), free_port(), free_port()
         bare_server = [sys.executable, str(HERE / "bare_server.py"), "--http"]
         with running([sys.executable, "-m", "server.cli.main", "serve", "--http", "--port", str(ours_port)],
-                     env, ours_port) as ours, \
-                running([*bare_server, str(bare_port)], env, bare_port) as bare, \
-                running([*bare_server, str(resumable_port), "--resumable"], env, resumable_port) as resumable:
-            results = asyncio.run(measure({"pilothouse": ours, "bare": bare, "resumable": resumable}, args.clients,
-                                          args.seconds, args.rounds, args.era or list(ERAS)))
+                     env, ours_port, pinned) as ours, \
+                running([*bare_server, str(bare_port)], env, bare_port, pinned) as bare, \
+                running([*bare_server, str(resumable_port), "--resumable"], env, resumable_port, pinned) as resumable:
+            if pinned:
+                pin_to(CLIENT_CPU)()
+            results = anyio.run(measure, {"pilothouse": ours, "bare": bare, "bare+resumable": resumable},
+                                args.clients, args.seconds, args.rounds, args.era or list(ERAS))
     print("pilothouse: SQLite read + committed activity row per call, resumable streams; bare: a constant, "
-          "no event store; bare+resumable: the same event store as pilothouse")
-    for era, figures in results.items():
-        ratio = figures["pilothouse"] / figures["bare"]
-        print(f"{era}: {args.clients} clients, median of {args.rounds} x {args.seconds:g} s:  "
-              f"pilothouse {figures['pilothouse']:.0f} calls/s   bare {figures['bare']:.0f} calls/s   "
-              f"ratio {ratio:.2f}x (target >= 0.9x)   bare+resumable {figures['resumable']:.0f} calls/s   "
-              f"ratio {figures['pilothouse'] / figures['resumable']:.2f}x")
+          "no event store; bare+resumable: the same event store as pilothouse. Ratios: median of the rounds' "
+          f"ratios (range). {'Clients on CPU 0, servers on CPU 1' if pinned else 'Not pinned'}")
+    for era, rounds in results.items():
+        print(report(era, rounds, args.clients, args.seconds))
 
 
 if __name__ == "__main__":
