@@ -164,9 +164,10 @@ def report(era: str, rounds: list[dict[str, Sample]], clients: int, seconds: flo
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=2.0)
-    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--clients", type=int, default=8, help="concurrent SDK clients (default 8)")
+    parser.add_argument("--seconds", type=float, default=2.0, help="length of one measurement (default 2)")
+    parser.add_argument("--rounds", type=int, default=9,
+                        help="rounds per era; each measures every server once (default 9)")
     parser.add_argument("--era", choices=list(ERAS), action="append", help="only this era (repeatable; default both)")
     parser.add_argument("--no-pin", action="store_true", help="let the scheduler place clients and servers")
     args = parser.parse_args()
