@@ -29,10 +29,19 @@ ERROR_CHARS = 2_000
 TRUNCATED = "_truncated"
 
 
+CACHED_KEY_CHARS = 64  # argument names are short; a longer key (hostile input) is scanned, never kept
+
+
 @lru_cache(maxsize=4096)  # a few hundred distinct argument names; checked on every call
-def _secret_key(key: str) -> bool:
+def _scan_key(key: str) -> tuple[str, bool]:
     folded = key.lower().replace("_", "").replace("-", "")
-    return any(marker in folded for marker in _SECRET_KEYS)
+    return redact_text(key), any(marker in folded for marker in _SECRET_KEYS)
+
+
+def _key(key: str) -> tuple[str, bool]:
+    """A key as the log shows it (a token used as a key is masked like any text), and whether it
+    names a secret."""
+    return _scan_key(key) if len(key) <= CACHED_KEY_CHARS else _scan_key.__wrapped__(key)
 
 
 def _mask(match: re.Match[str]) -> str:
@@ -43,20 +52,16 @@ def redact_text(text: str) -> str:
     return _SECRET_TEXT.sub(_mask, text)
 
 
-# Keys repeat call after call (field names), so their scan is remembered.
-_redacted_key = lru_cache(maxsize=4096)(redact_text)
-
-
 def redact(value: Any) -> Any:
     """Secrets never reach the log: a key that names one is masked at any depth (numbers such as
     ``max_tokens`` are kept: they are counts, not credentials), and known secret shapes are
     masked inside any text."""
-    if isinstance(value, dict):  # a key is text too: a token used as a key is masked like any other
-        return {
-            _redacted_key(k) if isinstance(k, str) else k:
-                REDACTED if _secret_key(str(k)) and not isinstance(v, bool | int | float | None) else redact(v)
-            for k, v in value.items()
-        }
+    if isinstance(value, dict):
+        redacted = {}
+        for k, v in value.items():
+            shown, secret = _key(k) if isinstance(k, str) else (k, _key(str(k))[1])
+            redacted[shown] = REDACTED if secret and not isinstance(v, bool | int | float | None) else redact(v)
+        return redacted
     if isinstance(value, list | tuple):
         return [redact(v) for v in value]
     if isinstance(value, str):

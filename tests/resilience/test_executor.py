@@ -112,6 +112,12 @@ def test_secrets_never_reach_a_result_summary() -> None:
     assert "hunter2" not in summary and "pw123" not in summary
     assert json.loads(summary)["rows"] == [{"password": "[redacted]", "url": "https://ada:[redacted]@h.example/x"}]
     assert summarize("token sk-live-0123456789abcdef") == "token [redacted]"
+    # A key past 64 characters (hostile input) is masked all the same, and not remembered.
+    from server.tables.activity import _scan_key
+
+    before = _scan_key.cache_info().currsize
+    assert "[redacted]" in summarize({"ghp_" + "a" * 100: 1}) and "a" * 100 not in summarize({"ghp_" + "a" * 100: 1})
+    assert _scan_key.cache_info().currsize == before
 
 
 async def test_secrets_in_error_messages_are_redacted(fapp: App) -> None:
