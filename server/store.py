@@ -161,8 +161,10 @@ class Store(_Session):
         Only for cheap indexed lookups: the event loop waits while it runs.
         """
         side = self._side_free()
-        if side is None:
-            return None
+        return None if side is None else self._read_on(side, sql, params)
+
+    @staticmethod
+    def _read_on(side: Side, sql: str, params: Params) -> list[Row] | None:
         try:
             return side.read(sql, params)
         except sqlite3.OperationalError:  # busy, interrupted (too long for the loop), a TEMP table...
@@ -269,12 +271,7 @@ class Store(_Session):
 
     def _read_under_lock(self, sql: str, params: Params) -> list[Row] | None:
         side = self._side_under_lock()
-        if side is None or not quick_read(sql):
-            return None
-        try:
-            return side.read(sql, params)
-        except sqlite3.OperationalError:  # interrupted (too long for the loop): the worker thread runs it
-            return None
+        return None if side is None or not quick_read(sql) else self._read_on(side, sql, params)
 
     async def schema_version(self, scope: str = "core") -> int:
         value = await self.fetchval("SELECT MAX(version) FROM schema_migrations WHERE scope = ?", (scope,))
