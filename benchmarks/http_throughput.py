@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,15 +41,10 @@ import anyio
 import httpx
 from mcp import Client
 
+from server.testing import free_port
+
 HERE = Path(__file__).parent
 ERAS = {"2026-07-28": "auto", "2025-11-25": "legacy"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 # With two or more CPUs the clients get one and the servers another, so every server meets the same
