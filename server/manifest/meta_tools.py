@@ -49,12 +49,12 @@ class MetaTools:
 
     async def call(
         self, name: str, arguments: Any, *, caller: Caller, run_id: str | None = None,
-        guard: LoopGuard | None = None, confirm: Confirmer | None = None,
+        guard: LoopGuard | None = None, confirm: Confirmer | None = None, who: str | None = None,
     ) -> CallResult:
         if not isinstance(arguments, dict):
             return _fail(name, f"{name} takes its arguments as one JSON object, got {json.dumps(arguments)[:60]}")
         if name == EXECUTE:
-            return await self._execute(arguments, caller=caller, run_id=run_id, guard=guard, confirm=confirm)
+            return await self._execute(arguments, caller=caller, run_id=run_id, guard=guard, confirm=confirm, who=who)
         if guard is not None:  # the same search or description asked 3 times in a row is a loop too
             guard.check(name, arguments)
             guard.record(name, arguments)
@@ -103,7 +103,7 @@ class MetaTools:
         })
 
     async def _execute(self, arguments: dict[str, Any], *, caller: Caller, run_id: str | None,
-                       guard: LoopGuard | None, confirm: Confirmer | None) -> CallResult:
+                       guard: LoopGuard | None, confirm: Confirmer | None, who: str | None = None) -> CallResult:
         target, inner = arguments.get("name"), arguments.get("arguments", {})
         if not isinstance(target, str) or not target.strip():
             return _fail(EXECUTE, "execute_skill needs `name`: the skill to run (search_skills finds names)")
@@ -119,4 +119,4 @@ class MetaTools:
             return _fail(EXECUTE, self.offered.why_not(skill), ErrorKind.SKILL_DISABLED)
         # The executor itself: validation, trust gate, breaker, loop guard and errors exactly as a direct call.
         return await self.app.executor.call(target, inner, caller=caller, run_id=run_id, guard=guard,
-                                            confirm=confirm)
+                                            confirm=confirm, who=who)

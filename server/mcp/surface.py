@@ -35,13 +35,15 @@ from mcp.server.models import InitializationOptions
 from mcp.server.request_state import RequestStateBoundary, RequestStateSecurity
 from mcp.server.subscriptions import InMemorySubscriptionBus, ListenHandler, ToolsListChanged
 from mcp.shared.exceptions import MCPError
+from server.access import connection
+from server.access.principal import name_of
 from server.app import App
 from server.errors import ConfigError
 from server.executor import CallResult
 from server.manifest.launch import ToolListing
 from server.manifest.meta_specs import NAMES as META_TOOLS
 from server.manifest.meta_tools import MetaTools
-from server.manifest.offered import Selection, from_headers
+from server.manifest.offered import Selection
 from server.manifest.tiers import Tier
 from server.mcp import elicitation
 from server.mcp.notices import ClientLog, progress_sink
@@ -145,10 +147,9 @@ class Surface:
         return [n for n in names if n in self.app.registry.skills]
 
     def offered(self, ctx: ServerRequestContext[Any]) -> Selection | None:
-        """This connection's own narrowing of the launch's selection (HTTP request headers), if any."""
-        headers = getattr(ctx.request, "headers", None)
+        """This connection's own narrowing of the launch's selection (its headers, its token's scopes), if any."""
         try:
-            return from_headers(self.app, headers)
+            return connection.selection(self.app, ctx.request)
         except ConfigError as exc:
             raise MCPError(types.INVALID_PARAMS, str(exc)) from exc
 
@@ -189,10 +190,10 @@ class Surface:
             # A skill left out of the tier's list is still callable by name: the list is smaller, not the server.
             if name in META_TOOLS:
                 meta = self.meta if narrowed is None else MetaTools(self.app, offered)
-                result = await meta.call(name, arguments, caller="mcp", confirm=confirm)
+                result = await meta.call(name, arguments, caller="mcp", confirm=confirm, who=name_of(ctx.request))
             else:
                 result = await self.app.executor.call(name, arguments, caller="mcp", confirm=confirm,
-                                                      progress=progress_sink(ctx))
+                                                      progress=progress_sink(ctx), who=name_of(ctx.request))
         except Exception as exc:  # the server never dies on a bad request
             log.exception("tools/call %s failed", name)
             return error_result(f"{name} failed inside the server: {type(exc).__name__}: {exc}")
