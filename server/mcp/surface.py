@@ -23,7 +23,7 @@ import json
 import logging
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 import mcp_types as types
 
@@ -61,6 +61,13 @@ INSTRUCTIONS_URI = "skill://{name}/instructions"
 
 ListTools = Callable[[], Awaitable[list[types.Tool]]]
 ReadResource = Callable[[], Awaitable[str]]
+
+
+class ResourceSource(Protocol):
+    """Resources an extension serves (the Skills extension's playbooks): listed on the first page, read by URI."""
+
+    async def listed(self) -> list[types.Resource]: ...
+    async def read(self, uri: str) -> types.ReadResourceResult | None: ...
 
 
 class PilothouseServer(Server[Any]):
@@ -101,6 +108,7 @@ class Surface:
         self._legacy_sessions: weakref.WeakSet[Any] = weakref.WeakSet()
         self._fingerprint: str | None = None
         self._resources: dict[str, tuple[types.Resource, ReadResource]] = {}
+        self.resource_sources: list[ResourceSource] = []
         # A tool's _meta, by name (the MCP App a tool opens: server/cockpit/app_resource.py).
         self.tool_meta: dict[str, dict[str, Any]] = {}
         self.server = PilothouseServer(
@@ -250,6 +258,8 @@ class Surface:
         page = names[start: start + RESOURCE_PAGE_SIZE]
         end = start + len(page)
         resources = [entry[0] for entry in self._resources.values()] if start == 0 else []
+        for source in self.resource_sources if start == 0 else []:
+            resources += await source.listed()
         resources += [
             types.Resource(
                 uri=INSTRUCTIONS_URI.format(name=n), name=f"{n} instructions",
@@ -277,6 +287,9 @@ class Surface:
             resource, read = self._resources[uri]
             return types.ReadResourceResult(contents=[
                 types.TextResourceContents(uri=uri, mime_type=resource.mime_type, text=await read())])
+        for source in self.resource_sources:
+            if (found := await source.read(uri)) is not None:
+                return found
         name = uri.removeprefix("skill://").removesuffix("/instructions")
         skill = self.app.registry.skills.get(name)
         if not uri.startswith("skill://") or skill is None:
