@@ -19,6 +19,7 @@ import mcp_types as types
 
 from mcp.server.context import ServerRequestContext
 from mcp.shared.exceptions import MCPError
+from server.mcp import grouping
 from server.playbooks import files as playbook
 from skills import Module
 
@@ -82,7 +83,8 @@ class SkillsExtension:
     async def listed(self) -> list[types.Resource]:
         """Each reachable playbook's SKILL.md, for resources/list (named and described from its frontmatter)."""
         return [types.Resource(uri=playbook.skill_md(m).uri, name=playbook.skill_name(m), mime_type="text/markdown",
-                               description=playbook.description(m)) for m in await self.modules(None)]
+                               description=playbook.description(m), _meta=grouping.membership([m.id]))
+                for m in await self.modules(None)]
 
     async def read(self, uri: str) -> types.ReadResourceResult | None:
         """A playbook file's contents, or None when ``uri`` is not one."""

@@ -33,7 +33,7 @@ from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel.server import NotificationOptions
 from mcp.server.models import InitializationOptions
 from mcp.server.request_state import RequestStateBoundary, RequestStateSecurity
-from mcp.server.subscriptions import InMemorySubscriptionBus, ListenHandler, ToolsListChanged
+from mcp.server.subscriptions import InMemorySubscriptionBus, ListenHandler, ResourcesListChanged, ToolsListChanged
 from mcp.shared.exceptions import MCPError
 from server.access import connection
 from server.access.principal import name_of
@@ -45,7 +45,7 @@ from server.manifest.meta_specs import NAMES as META_TOOLS
 from server.manifest.meta_tools import MetaTools
 from server.manifest.offered import Selection
 from server.manifest.tiers import Tier
-from server.mcp import elicitation
+from server.mcp import elicitation, grouping
 from server.mcp.notices import ClientLog, progress_sink
 from server.mcp.prompts import OperatorPrompts
 from server.tables import skill_state
@@ -105,7 +105,8 @@ class Surface:
         self.client_log = ClientLog()
         self._meta_schemas = {t.name: t.input_schema for t in MetaTools.definitions("mcp", tier)}
         self._schemas: dict[str, Mapping[str, Any]] = {}
-        self._legacy_sessions: weakref.WeakSet[Any] = weakref.WeakSet()
+        # One session per open handshake-era connection, to tell it of list changes (see _remember_session).
+        self._legacy_sessions: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
         self._fingerprint: str | None = None
         self._resources: dict[str, tuple[types.Resource, ReadResource]] = {}
         self.resource_sources: list[ResourceSource] = []
@@ -264,6 +265,7 @@ class Surface:
             types.Resource(
                 uri=INSTRUCTIONS_URI.format(name=n), name=f"{n} instructions",
                 description=self.app.registry.skills[n].title, mime_type="text/markdown",
+                _meta=grouping.membership([self.app.registry.skills[n].module_id]),
             )
             for n in page
         ]
@@ -303,9 +305,13 @@ class Surface:
     # --- list changes --------------------------------------------------------------------------
 
     def _remember_session(self, ctx: ServerRequestContext[Any]) -> None:
+        # The SDK makes a session per request, which a weak set lost at once, so no list change ever
+        # reached a handshake-era client: keep one per connection (its notifications go on the
+        # connection's own channel) for as long as the connection lives.
         session = getattr(ctx, "session", None)
-        if session is not None and hasattr(session, "send_tool_list_changed"):
-            self._legacy_sessions.add(session)
+        connection = getattr(session, "_connection", None)
+        if connection is not None and ctx.protocol_version < "2026" and hasattr(session, "send_tool_list_changed"):
+            self._legacy_sessions[connection] = session
 
     async def notify_if_changed(self) -> bool:
         """Tell clients when the enabled skills changed (a module enabled elsewhere, a pause)."""
@@ -313,13 +319,16 @@ class Surface:
         fingerprint = hashlib.sha256("\n".join(names).encode()).hexdigest()
         changed = self._fingerprint is not None and fingerprint != self._fingerprint
         self._fingerprint = fingerprint
-        if changed:
+        if changed:  # tools, their resources and the groups (modules) they belong to
             await self.bus.publish(ToolsListChanged())
-            for session in list(self._legacy_sessions):
+            await self.bus.publish(ResourcesListChanged())
+            for connection, session in list(self._legacy_sessions.items()):
                 try:
                     await session.send_tool_list_changed()
+                    await session.send_resource_list_changed()
+                    await grouping.send_list_changed(session)
                 except Exception:  # a closed session is simply forgotten
-                    self._legacy_sessions.discard(session)
+                    self._legacy_sessions.pop(connection, None)
         return changed
 
 

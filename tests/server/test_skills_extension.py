@@ -34,6 +34,7 @@ class Anything(BaseModel):
 
 
 PARAMS: dict[str, type[types.RequestParams]] = {"skills/list": types.PaginatedRequestParams,
+                                                "groups/list": types.PaginatedRequestParams,
                                                 "skills/get": GetSkillParams,
                                                 "resources/directory/read": ReadDirectoryParams}
 
