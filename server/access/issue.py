@@ -13,11 +13,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from server.access.scopes import Scopes, parse
-from server.access.verifier import OWNER_NAME, PREFIX
+from server.access.scopes import OWNER_NAME, Scopes, parse
 from server.errors import ConfigError
 from server.store import AnyStore
 from server.tables import access_tokens
+from server.tables.access_tokens import PREFIX
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,62}$")
 DEFAULT_EXPIRY = "90d"

@@ -26,6 +26,7 @@ Level = Literal["read", "write"]
 EVERY = "*"
 DECIDE = "decide"
 OWNER = "owner"
+OWNER_NAME = "owner"  # whoever holds PILOTHOUSE_TOKEN: the name its calls are recorded under
 SYNTAX = ("read, write, MODULE:read, MODULE:write, decide or owner (e.g. 'invoicing:read crm:write'); "
           "pilothouse modules list shows the module ids")
 

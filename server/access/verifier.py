@@ -20,13 +20,12 @@ import hmac
 from mcp.server.auth.provider import AccessToken, TokenVerifier
 from starlette.authentication import AuthenticationError
 
-from server.access.scopes import OWNER
+from server.access.scopes import OWNER, OWNER_NAME
 from server.store import AnyStore
 from server.tables import access_tokens
+from server.tables.access_tokens import PREFIX
 from skills import Clock
 
-PREFIX = "ph_"
-OWNER_NAME = "owner"  # whoever holds PILOTHOUSE_TOKEN
 LOOKUP_SQL = f"SELECT {access_tokens.COLUMNS} FROM access_tokens WHERE token_hash = ?"
 
 

@@ -13,6 +13,7 @@ import hashlib
 from skills.context import Database, Row
 
 COLUMNS = "id, name, scopes, created_at, expires_at, revoked_at"
+PREFIX = "ph_"  # every token this table knows starts so (the verifier asks the table only for these)
 
 
 def digest(token: str) -> str:
