@@ -206,11 +206,10 @@ def build_http_app(
     routes = [Route(r.path, RequireScope(r.app, SCOPED_ROUTES[r.path][1], SCOPED_ROUTES[r.path][0]),
                     methods=list(r.methods or ["GET"])) if isinstance(r, Route) and r.path in SCOPED_ROUTES else r
               for r in routes]
-    # Always on: a token sent to an open loopback port still names and narrows its caller, and a revoked
-    # one fails; whether a token is required is RequireAuthMiddleware's, below.
-    middleware = [Middleware(AuthenticationMiddleware, backend=BearerAuthBackend(verifier), on_error=refused),
-                  Middleware(AuthContextMiddleware)]
-    if required:
+    middleware: list[Middleware] = []
+    if required:  # open loopback (no token of any kind at start) pays for no auth layer on any request
+        middleware = [Middleware(AuthenticationMiddleware, backend=BearerAuthBackend(verifier), on_error=refused),
+                      Middleware(AuthContextMiddleware)]
         metadata_url = _metadata_url(settings)
         mcp = RequireAuthMiddleware(mcp, list(settings.scopes), metadata_url)
         routes = [r if not isinstance(r, Route) or r.path in PUBLIC_PATHS or r.path.startswith(OWN_AUTH_PREFIX)

@@ -9,11 +9,10 @@ the CLI, loopback HTTP with auth off) the caller is the person at this machine: 
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from server.access.local import local_name
 from server.access.scopes import Scopes, lenient
 
 if TYPE_CHECKING:
@@ -37,15 +36,6 @@ def of_request(request: Any) -> Principal | None:
 def of_token(token: AccessToken) -> Principal:
     scopes = lenient(token.scopes)
     return Principal(token.subject or token.client_id, None if scopes is None or scopes.owner else scopes)
-
-
-@cache
-def local_name() -> str:
-    """The account this process runs as: who calls through stdio, the CLI or an open loopback port."""
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no login name (a container's bare uid)
-        return "local"
 
 
 def name_of(request: Any) -> str:

@@ -23,7 +23,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from server.access.principal import Principal, local_name, of_request, of_token
+from server.access.local import local_name
+from server.access.principal import Principal, of_request, of_token
 from server.cockpit import render
 from server.cockpit.actions import ACTIONS, SKILLS, ActionError
 from server.cockpit.data import ActivityFilter, gather

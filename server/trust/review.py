@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from server.access.principal import local_name
+from server.access.local import local_name
 from server.agent import approved_actions
 from server.agent.approved_actions import Settled
 from server.agent.bootstrap import agent_enabled
