@@ -7,18 +7,21 @@ benchmarks/bare_server.py --http). For each protocol era (2026-07-28, and the 20
 handshake) ``--clients`` SDK clients call a trivial read-only tool (crm_get_lead; Pilothouse runs
 it through the full executor, activity row included) as fast as they can for ``--seconds``.
 
-Shared machines drift by tens of percent within a minute, so the ratio is measured per round:
+The headline is the server's own cost: its CPU per call (from /proc, all its threads), against
+the like-for-like bare server: the plain one in the 2026-07-28 era (stateless: no stream to
+resume), the one with the same event store in the 2025-11-25 era. Target: at most 1.15x in both
+eras. Calls/s stay as context only: the clients run in this one process, and on two cores they
+are as often the bottleneck as the server is, so calls/s ratios swing from round to round.
+
+Shared machines drift by tens of percent within a minute, so every ratio is measured per round:
 each round runs every server once, back to back, in an order that rotates from round to round,
-and the figure is the median of the rounds' ratios (with their range). Target: at least 0.9x the
-bare server's calls/s in both eras. The server's CPU per call (from /proc, all its threads) says
-how much of a gap is the server's own work: the clients run in this one process, and on two cores
-they are as often the bottleneck as the server is.
+and the figure is the median of the rounds' ratios (with their range).
 
 The work is not the same on both sides, and the output says so: Pilothouse's call reads the lead
 from SQLite and commits its activity row (durable, as every call); the bare tool returns a constant.
 Pilothouse's streams are resumable (an event store: in the 2025-11-25 era every POST's SSE stream
-opens with a priming event and each message is stored); the bare server's are not. The last
-column is the like-for-like one: the bare server with the same event store (bare_server.py
+opens with a priming event and each message is stored); the bare server's are not. The
+like-for-like server of that era is the bare server with the same event store (bare_server.py
 --resumable).
 """
 
@@ -45,6 +48,9 @@ from server.testing import free_port
 
 HERE = Path(__file__).parent
 ERAS = {"2026-07-28": "auto", "2025-11-25": "legacy"}
+# The bare server that does the same transport work as Pilothouse in each era (the headline's yardstick).
+LIKE_FOR_LIKE = {"2026-07-28": "bare", "2025-11-25": "bare+resumable"}
+CPU_TARGET = 1.15
 
 
 # With two or more CPUs the clients get one and the servers another, so every server meets the same
@@ -136,8 +142,8 @@ async def measure(servers: dict[str, Server], clients: int, seconds: float, roun
     return results
 
 
-def ratio_text(rounds: list[dict[str, Sample]], ours: str, theirs: str) -> str:
-    ratios = [r[ours].calls_per_s / r[theirs].calls_per_s for r in rounds]
+def ratio_text(rounds: list[dict[str, Sample]], ours: str, theirs: str, field: str = "calls_per_s") -> str:
+    ratios = [getattr(r[ours], field) / getattr(r[theirs], field) for r in rounds]
     return f"{statistics.median(ratios):.2f}x ({min(ratios):.2f}-{max(ratios):.2f})"
 
 
@@ -148,12 +154,16 @@ def report(era: str, rounds: list[dict[str, Sample]], clients: int, seconds: flo
     def cpu(name: str) -> float:
         return statistics.median(r[name].server_cpu_ms for r in rounds)
 
-    figures = "   ".join(f"{name} {calls(name):.0f} calls/s ({cpu(name):.2f} ms server CPU/call)"
-                          for name in ("pilothouse", "bare", "bare+resumable"))
-    return (f"{era}: {clients} clients, {len(rounds)} rounds x {seconds:g} s, medians:\n  {figures}\n"
-            f"  pilothouse / bare: {ratio_text(rounds, 'pilothouse', 'bare')} (target >= 0.9x)   "
-            f"pilothouse / bare+resumable: {ratio_text(rounds, 'pilothouse', 'bare+resumable')}   "
-            f"server CPU per call, pilothouse / bare: {cpu('pilothouse') / cpu('bare'):.2f}x")
+    like = LIKE_FOR_LIKE[era]
+    cpus = "   ".join(f"{name} {cpu(name):.2f} ms" for name in ("pilothouse", "bare", "bare+resumable"))
+    throughput = "   ".join(f"{name} {calls(name):.0f}" for name in ("pilothouse", "bare", "bare+resumable"))
+    return (f"{era}: {clients} clients, {len(rounds)} rounds x {seconds:g} s\n"
+            f"  server CPU per call, pilothouse / {like}: "
+            f"{ratio_text(rounds, 'pilothouse', like, 'server_cpu_ms')} (target <= {CPU_TARGET}x)\n"
+            f"    median CPU per call: {cpus}\n"
+            f"  context, calls/s (medians): {throughput};   pilothouse / {like}: "
+            f"{ratio_text(rounds, 'pilothouse', like)}"
+            + (f"   pilothouse / bare: {ratio_text(rounds, 'pilothouse', 'bare')}" if like != "bare" else ""))
 
 
 def main() -> None:
@@ -183,8 +193,9 @@ def main() -> None:
             results = anyio.run(measure, {"pilothouse": ours, "bare": bare, "bare+resumable": resumable},
                                 args.clients, args.seconds, args.rounds, args.era or list(ERAS))
     print("pilothouse: SQLite read + committed activity row per call, resumable streams; bare: a constant, "
-          "no event store; bare+resumable: the same event store as pilothouse. Ratios: median of the rounds' "
-          f"ratios (range). {'Clients on CPU 0, servers on CPU 1' if pinned else 'Not pinned'}")
+          "no event store; bare+resumable: the same event store as pilothouse. Headline: server CPU per call "
+          "against the like-for-like bare server of the era. Ratios: median of the rounds' ratios (range). "
+          f"{'Clients on CPU 0, servers on CPU 1' if pinned else 'Not pinned'}")
     for era, rounds in results.items():
         print(report(era, rounds, args.clients, args.seconds))
 

@@ -65,6 +65,7 @@ class _Call:
     state: dict[str, Any] | None
     probe: bool
     trust: str = "auto"  # the effective level: the owner's choice, else the code's default
+    who: str | None = None  # the caller's name: a token's, the local account's (server/access/principal.py)
     attempt: int = 0
     prev_error: str | None = None
     outcome: str = "success"
@@ -130,11 +131,13 @@ class Executor:
         guard: LoopGuard | None = None,
         approved: bool = False,
         confirm: Confirmer | None = None, cause: Cause | None = None, progress: ProgressSink | None = None,
+        who: str | None = None,
     ) -> CallResult:
         """Run one call. ``confirm``: how a person is asked about an unconfirmed approve-trust call
         from chat or the CLI (None: it is refused with confirmation_required). ``cause``: the event
         an automation runs on (what the call emits descends from it). ``progress``: where the
-        handler's ``ctx.report_progress`` goes (MCP progress notifications)."""
+        handler's ``ctx.report_progress`` goes (MCP progress notifications). ``who``: the caller's
+        name (a token's, a person's), recorded beside its kind on the activity row."""
         started = time.perf_counter()
         arguments = dict(arguments or {})
         skill = self.registry.skills.get(name)
@@ -144,33 +147,35 @@ class Executor:
             try:
                 guard.check(name, arguments)
             except LoopDetected as exc:
-                await self._refuse(name, skill, arguments, caller, run_id, started, ErrorKind.LOOP_DETECTED, str(exc))
+                await self._refuse(name, skill, arguments, caller, run_id, started, ErrorKind.LOOP_DETECTED, str(exc),
+                                   who=who)
                 raise
             guard.record(name, arguments)
         if skill is None:
             return await self._refuse(name, None, arguments, caller, run_id, started,
-                                      ErrorKind.UNKNOWN_SKILL, self._unknown_message(name))
+                                      ErrorKind.UNKNOWN_SKILL, self._unknown_message(name), who=who)
         row = await self._state(name)
         refusal = self._availability(skill, row)
         if refusal is not None:
-            return await self._refuse(name, skill, arguments, caller, run_id, started, *refusal)
+            return await self._refuse(name, skill, arguments, caller, run_id, started, *refusal, who=who)
         assert row is not None
         try:
             parsed = skill.input_model.model_validate(arguments)
         except ValidationError as exc:
             return await self._refuse(name, skill, arguments, caller, run_id, started,
-                                      ErrorKind.VALIDATION, explain_validation(skill, exc))
+                                      ErrorKind.VALIDATION, explain_validation(skill, exc), who=who)
         trust = row["trust_override"] or skill.trust  # read fresh per call, like the pause
         if not approved and caller in UNATTENDED:
             screened = await gate.screen(self.store, skill, caller)
             if screened == "refuse":
                 return await self._refuse(name, skill, arguments, caller, run_id, started,
-                                          ErrorKind.SKILL_DISABLED, gate.refusal(skill))
+                                          ErrorKind.SKILL_DISABLED, gate.refusal(skill), who=who)
             if screened == "propose":
                 return await self._queue_approval(skill, parsed, arguments, run_id, caller, started, "proposal")
         if trust == "approve" and not approved:
             if gone := await missing_target(self.store, skill.targets, dict(parsed)):  # ask about what exists
-                return await self._refuse(name, skill, arguments, caller, run_id, started, ErrorKind.VALIDATION, gone)
+                return await self._refuse(name, skill, arguments, caller, run_id, started, ErrorKind.VALIDATION, gone,
+                                          who=who)
             if caller in UNATTENDED:  # nobody to ask: a person decides from the queue, the call never runs now
                 return await self._queue_approval(skill, parsed, arguments, run_id, caller, started)
             if caller in ("mcp", "cli") and not getattr(parsed, CONFIRM_FIELD, False):
@@ -179,10 +184,10 @@ class Executor:
                     return asked
                 if asked is None:
                     return await self._refuse(name, skill, arguments, caller, run_id, started,
-                                              ErrorKind.APPROVAL_REQUIRED, confirmation_message(skill))
+                                              ErrorKind.APPROVAL_REQUIRED, confirmation_message(skill), who=who)
                 if asked.startswith("refused:"):
                     return await self._refuse(name, skill, arguments, caller, run_id, started,
-                                              ErrorKind.APPROVAL_REQUIRED, asked.removeprefix("refused:"))
+                                              ErrorKind.APPROVAL_REQUIRED, asked.removeprefix("refused:"), who=who)
                 arguments = {**arguments, CONFIRMED_VIA: asked}  # recorded on the call's one activity row
         state = row if row["breaker"] is not None else None
         probe = False
@@ -191,19 +196,19 @@ class Executor:
                 admission = await breaker.admit(tx, name, state, self.clock.now())
             if not admission.allowed:
                 return await self._refuse(name, skill, arguments, caller, run_id, started,
-                                          ErrorKind.CIRCUIT_BROKEN, admission.message)
+                                          ErrorKind.CIRCUIT_BROKEN, admission.message, who=who)
             probe = admission.probe
         settings = json.loads(row["settings"] or "{}")
         return await self._run(skill, parsed, arguments, settings, caller, run_id, guard, started, state, probe,
-                               cause, trust, progress)
+                               cause, trust, progress, who)
 
     async def _run(
         self, skill: Skill, parsed: BaseModel, arguments: dict[str, Any], settings: dict[str, Any],
         caller: Caller, run_id: str | None, guard: LoopGuard | None, started: float,
         state: dict[str, Any] | None, probe: bool, cause: Cause | None, trust: str,
-        progress: ProgressSink | None = None,
+        progress: ProgressSink | None = None, who: str | None = None,
     ) -> CallResult:
-        call = _Call(skill, arguments, caller, run_id, started, state, probe, trust)
+        call = _Call(skill, arguments, caller, run_id, started, state, probe, trust, who=who)
         kwargs = {p: getattr(parsed, p) for p in skill.params}
         attempt, prev_error = 0, None
         while True:
@@ -212,7 +217,7 @@ class Executor:
             ctx = SkillContext(
                 db=self.store, http=self.http, clock=self.clock, settings=settings, module_id=skill.module_id,
                 skill_name=skill.name, caller=caller, run_id=run_id, retry=attempt, prev_error=prev_error,
-                cause=cause, progress=progress,
+                cause=cause, progress=progress, caller_name=who,
                 ai=ChainAi(self.store, self.clock, skill, run_id),  # ctx.ai: this skill first
             )
             call.attempt, call.prev_error = attempt, prev_error
@@ -297,7 +302,8 @@ class Executor:
         recorded = ({**call.arguments, "_retry": call.attempt, "_prev_error": call.prev_error}
                     if call.attempt else call.arguments)
         call.activity_id = await activity.write(
-            db, ts=self._now(), caller=call.caller, run_id=call.run_id, skill=skill.name, module_id=skill.module_id,
+            db, ts=self._now(), caller=call.caller, caller_name=call.who, run_id=call.run_id, skill=skill.name,
+            module_id=skill.module_id,
             arguments=recorded, output_summary=activity.summarize(output) if output is not None else None,
             status="ok" if kind is None else "error", outcome=outcome, error_kind=kind, error=message or None,
             duration_ms=call.duration_ms, attempts=call.attempt + 1,
@@ -371,14 +377,15 @@ class Executor:
 
     async def _refuse(
         self, name: str, skill: Skill | None, arguments: dict[str, Any], caller: Caller, run_id: str | None,
-        started: float, kind: ErrorKind, message: str,
+        started: float, kind: ErrorKind, message: str, who: str | None = None,
     ) -> CallResult:
         duration = (time.perf_counter() - started) * 1000
         activity_id = None
         with SkipWhenFull() as disk:  # a refusal on a full disk still says why
             async with self.store.transaction() as tx:
                 activity_id = await activity.write(
-                    tx, ts=self._now(), caller=caller, run_id=run_id, skill=name, arguments=arguments,
+                    tx, ts=self._now(), caller=caller, caller_name=who, run_id=run_id, skill=name,
+                    arguments=arguments,
                     module_id=skill.module_id if skill else None, output_summary=None, status="error",
                     outcome="neutral", error_kind=kind, error=message, duration_ms=duration, attempts=0)
         return CallResult(name, False, error_kind=kind, message=message, outcome="neutral",

@@ -1,8 +1,9 @@
 """The HTTP face: MCP at /mcp plus the plain endpoints, behind optional bearer auth.
 
-Safe by default: the CLI binds 127.0.0.1. Binding anywhere else requires a token
-(``PILOTHOUSE_TOKEN``) or a token verifier of your own (server/mcp/auth.py); then /mcp and
-/instance-health need ``Authorization: Bearer <token>``, checked by the SDK's auth layer.
+Safe by default: the CLI binds 127.0.0.1. Binding anywhere else requires tokens (``pilothouse
+tokens create``, or the single owner token ``PILOTHOUSE_TOKEN``) or a token verifier of your own
+(server/mcp/auth.py); then /mcp and /instance-health need ``Authorization: Bearer <token>``, checked
+by the SDK's auth layer with server/access/verifier.py, and a token's scopes narrow what it reaches.
 /healthz and /readyz answer without a token and say only pass or fail, for liveness and
 readiness probes.
 
@@ -34,8 +35,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from server.access.http import RequireScope, refused
+from server.access.verifier import AccessTokens
 from server.errors import ConfigError
-from server.mcp.auth import SharedTokenVerifier, load_verifier
+from server.mcp.auth import load_verifier
 from server.mcp.event_store import RETRY_MS, MemoryEventStore
 from server.mcp.surface import Surface
 
@@ -60,6 +63,7 @@ class HttpSettings:
     public_url: str | None = None  # the URL clients use, e.g. https://mcp.example.com/mcp (behind a proxy)
     auth_issuer: str | None = None  # the OAuth authorization server named in the protected-resource metadata
     scopes: tuple[str, ...] = field(default=())
+    access_tokens: bool = False  # the database holds tokens (pilothouse tokens create): every caller needs one
 
     @classmethod
     def from_env(cls, host: str, port: int, *, allowed_hosts: Sequence[str] = (),
@@ -81,7 +85,8 @@ def _split(values: Sequence[str]) -> list[str]:
 def require_token_for(host: str, token: str | None) -> None:
     if host not in LOOPBACK and not token:
         raise ConfigError(
-            f"refusing to listen on {host} without a token: set PILOTHOUSE_TOKEN to a long random secret "
+            f"refusing to listen on {host} without a token: create one per person or integration "
+            "(pilothouse tokens create NAME --scopes ...), or set PILOTHOUSE_TOKEN to a long random secret "
             "(clients then send 'Authorization: Bearer <token>'), or bind to 127.0.0.1"
         )
 
@@ -169,10 +174,14 @@ def _bad_id(body: bytes) -> bool:
     return isinstance(rid, bool) or not isinstance(rid, (str, int))
 
 
-def token_verifier(settings: HttpSettings) -> TokenVerifier | None:
-    if settings.verifier:
-        return load_verifier(settings.verifier)
-    return SharedTokenVerifier(settings.token) if settings.token else None
+def token_verifier(settings: HttpSettings, surface: Surface) -> TokenVerifier:
+    """The shared owner token, the database's tokens, then an OAuth server's (server/access/verifier.py)."""
+    external = load_verifier(settings.verifier) if settings.verifier else None
+    return AccessTokens(surface.app.store, surface.app.clock, shared=settings.token, external=external)
+
+
+# Routes that show more than pass/fail are guarded by the scope of what they show.
+SCOPED_ROUTES = {"/instance-health": ("health:read", lambda s: s.grants_level("health", "read"))}
 
 
 def build_http_app(
@@ -180,8 +189,9 @@ def build_http_app(
     settings: HttpSettings | None = None,
 ) -> ASGIApp:
     settings = settings or HttpSettings(host=host, port=port, token=token)
-    verifier = token_verifier(settings)
-    require_token_for(settings.host, settings.token or settings.verifier)
+    verifier = token_verifier(settings, surface)
+    required = bool(settings.token or settings.verifier or settings.access_tokens)
+    require_token_for(settings.host, "yes" if required else None)
     security = security_settings(settings)
 
     async def healthz(request: Request) -> Response:
@@ -193,8 +203,13 @@ def build_http_app(
                                        event_store=MemoryEventStore(), retry_interval=RETRY_MS)
     mcp: ASGIApp = RequestIdCheck(StreamableHTTPASGIApp(surface.server.session_manager))
     routes: list[BaseRoute] = [Route("/healthz", healthz), *(extra_routes or [])]
+    routes = [Route(r.path, RequireScope(r.app, SCOPED_ROUTES[r.path][1], SCOPED_ROUTES[r.path][0]),
+                    methods=list(r.methods or ["GET"])) if isinstance(r, Route) and r.path in SCOPED_ROUTES else r
+              for r in routes]
     middleware: list[Middleware] = []
-    if verifier is not None:
+    if required:  # open loopback (no token of any kind at start) pays for no auth layer on any request
+        middleware = [Middleware(AuthenticationMiddleware, backend=BearerAuthBackend(verifier), on_error=refused),
+                      Middleware(AuthContextMiddleware)]
         metadata_url = _metadata_url(settings)
         mcp = RequireAuthMiddleware(mcp, list(settings.scopes), metadata_url)
         routes = [r if not isinstance(r, Route) or r.path in PUBLIC_PATHS or r.path.startswith(OWN_AUTH_PREFIX)
@@ -205,11 +220,10 @@ def build_http_app(
             routes += create_protected_resource_routes(
                 AnyHttpUrl(settings.public_url), [AnyHttpUrl(settings.auth_issuer)],
                 scopes_supported=list(settings.scopes) or None, resource_name="Pilothouse")
-        middleware = [Middleware(AuthenticationMiddleware, backend=BearerAuthBackend(verifier)),
-                      Middleware(AuthContextMiddleware)]
     app = Starlette(routes=[Route(MCP_PATH, mcp), *routes], middleware=middleware,
                     lifespan=lambda _: surface.server.session_manager.run())
-    app.state.token_verifier = verifier
+    app.state.token_verifier = verifier if required else None  # the cockpit asks it to sign a browser in
+    app.state.access_tokens = verifier  # ... and to check a signed-in browser's token again on every request
     return HostCheck(app, security)
 
 

@@ -15,7 +15,7 @@ from skills import ContractError, Module, Skill
 
 # The meta-tools (server/manifest/meta_tools.py) answer to these names in every manifest; a skill
 # of the same name could never be called, so registering one is an error.
-META_TOOL_NAMES = ("search_skills", "describe_skill", "execute_skill")
+META_TOOL_NAMES = ("search_skills", "describe_skill", "execute_read_skill", "execute_skill")
 
 
 class Registry:

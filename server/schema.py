@@ -1,7 +1,7 @@
-"""Core tables, as versioned migrations. Module tables come from each module's own migrations.
+"""Core tables, as versioned migrations (later steps in schema_*.py files, by concept). Module tables
+come from each module's own migrations. Append a new (version, sql) step; never edit an applied one."""
 
-Append a new (version, sql) step to change the schema; never edit an applied one.
-"""
+from server.schema_access import ACCESS_MIGRATIONS
 
 CORE_MIGRATIONS: list[tuple[int, str]] = [
     (
@@ -396,4 +396,5 @@ CORE_MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX heartbeats_started ON heartbeats(started_at);
         """,
     ),
+    *ACCESS_MIGRATIONS,
 ]

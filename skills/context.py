@@ -95,6 +95,7 @@ class SkillContext:
     module_id: str
     skill_name: str
     caller: str = "cli"
+    caller_name: str | None = None  # who: a token's name, the local account; None for the agent and jobs
     run_id: str | None = None
     retry: int = 0
     prev_error: str | None = None

@@ -308,7 +308,7 @@ def _stated_reason(messages: list[dict[str, Any]]) -> str:
 def _as_executed(name: str, arguments: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """The skill and arguments the executor sees (and logs): execute_skill runs the skill it names."""
     target, inner = arguments.get("name"), arguments.get("arguments", {})
-    if name == meta_specs.EXECUTE and isinstance(target, str) and isinstance(inner, dict):
+    if name in meta_specs.EXECUTORS and isinstance(target, str) and isinstance(inner, dict):
         return target, inner
     return name, arguments
 

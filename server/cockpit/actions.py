@@ -1,30 +1,32 @@
-"""What the cockpit's buttons do: each one calls the function its CLI command calls.
+"""What the cockpit's buttons do: each one calls the skill or function its CLI command calls.
 
-    approve   server/trust/review.approve   = `pilothouse approvals approve ID`
-    reject    server/trust/review.reject    = `pilothouse approvals reject ID --reason ...`
-    resume    escalation.resume             = `pilothouse skills resume NAME`
-    read      notifications.mark_read       = `pilothouse notifications read ID`
+    approve   server/trust/review.approve   = `pilothouse approvals approve ID`        (ops_approve)
+    reject    server/trust/review.reject    = `pilothouse approvals reject ID --reason` (ops_reject)
+    resume    ops_resume_skill              = `pilothouse skills resume NAME`
+    read      ops_mark_notifications_read   = `pilothouse notifications read ID`
     retry     email_retry_failed            = `pilothouse call email_retry_failed ids=[ID]`
     redeliver webhooks_redeliver            = `pilothouse call webhooks_redeliver delivery_id=ID`
 
-A decision is a person's (caller ``cli``, as from the terminal), so it is logged in the activity
-feed like any other. Every action answers one line for the person, or raises ``ActionError``
-with what was wrong.
+A decision is a person's (caller ``cli``, as from the terminal), named after who is signed in (their
+token's name, or the local account), so it is logged in the activity feed like any other. A signed-in
+token may press a button only if its scopes allow the skill behind it (``SKILLS``). Every action
+answers one line for the person, or raises ``ActionError`` with what was wrong.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from server.errors import ConfigError
-from server.resilience import escalation
-from server.tables import notifications
 
 if TYPE_CHECKING:
     from server.app import App
 
-Action = Callable[["App", Mapping[str, str]], Awaitable[str]]
+Action = Callable[["App", Mapping[str, str], str], Awaitable[str]]
+# The skill each button stands for: a token's scopes must allow it (server/access/scopes.py).
+SKILLS = {"approve": "ops_approve", "reject": "ops_reject", "resume": "ops_resume_skill",
+          "read": "ops_mark_notifications_read", "retry": "email_retry_failed", "redeliver": "webhooks_redeliver"}
 
 
 class ActionError(Exception):
@@ -38,11 +40,11 @@ def _id(form: Mapping[str, str], name: str = "id") -> int:
         raise ActionError(f"missing or invalid {name}: the form must carry a number") from None
 
 
-async def approve(app: App, form: Mapping[str, str]) -> str:
+async def approve(app: App, form: Mapping[str, str], who: str) -> str:
     from server.trust import review
 
     try:
-        decided = await review.approve(app, _id(form), form.get("note", ""))
+        decided = await review.approve(app, _id(form), form.get("note", ""), who=who)
     except ConfigError as exc:
         raise ActionError(str(exc)) from exc
     item = decided.request
@@ -51,51 +53,49 @@ async def approve(app: App, form: Mapping[str, str]) -> str:
     return f"{item['kind']} #{item['id']} approved and run: {item['skill']} {decided.ran.status}: {decided.ran.detail}"
 
 
-async def reject(app: App, form: Mapping[str, str]) -> str:
+async def reject(app: App, form: Mapping[str, str], who: str) -> str:
     from server.trust import review
 
     reason = form.get("reason", "").strip()
     if not reason:
         raise ActionError("give a reason: the agent reads it and should not ask for the same thing again")
     try:
-        decided = await review.reject(app, _id(form), reason)
+        decided = await review.reject(app, _id(form), reason, who=who)
     except ConfigError as exc:
         raise ActionError(str(exc)) from exc
     item = decided.request
     return f"{item['kind']} #{item['id']} rejected: {item['skill']} will not run"
 
 
-async def resume(app: App, form: Mapping[str, str]) -> str:
+async def resume(app: App, form: Mapping[str, str], who: str) -> str:
     name = form.get("name", "")
     if name not in app.registry.skills:
         raise ActionError(f"unknown skill {name!r}")
-    async with app.store.transaction() as tx:
-        resumed = await escalation.resume(tx, name, app.clock.now())
-    return f"{name}: {'resumed' if resumed else 'was not paused; breaker reset'}"
+    # The button is the person's explicit yes to this approve-trust skill, as `--yes` is in the terminal.
+    resumed = await _call(app, SKILLS["resume"], {"name": name, "confirm": True}, who)
+    return f"{name}: {'resumed' if resumed['was_paused'] else 'was not paused; breaker reset'}"
 
 
-async def read(app: App, form: Mapping[str, str]) -> str:
-    ids = None if form.get("all") else [_id(form)]
-    if ids and await notifications.missing(app.store, ids):
-        raise ActionError(f"no notification #{ids[0]}")
-    marked = await notifications.mark_read(app.store, ids=ids, now=app.clock.now().isoformat(timespec="seconds"))
+async def read(app: App, form: Mapping[str, str], who: str) -> str:
+    arguments: dict[str, Any] = {"all_unread": True} if form.get("all") else {"ids": [_id(form)]}
+    marked = (await _call(app, SKILLS["read"], arguments, who))["marked"]
     return f"marked {marked} notification{'' if marked == 1 else 's'} read"
 
 
-async def _call(app: App, skill: str, arguments: dict[str, object]) -> str:
-    result = await app.executor.call(skill, arguments, caller="cli")
-    if not result.ok:
+async def _call(app: App, skill: str, arguments: dict[str, object], who: str) -> dict[str, Any]:
+    result = await app.executor.call(skill, arguments, caller="cli", who=who)
+    if not result.ok or result.output is None:
         raise ActionError(result.message)
-    return result.text
+    return result.output
 
 
-async def retry(app: App, form: Mapping[str, str]) -> str:
-    await _call(app, "email_retry_failed", {"ids": [_id(form)]})
+async def retry(app: App, form: Mapping[str, str], who: str) -> str:
+    await _call(app, SKILLS["retry"], {"ids": [_id(form)]}, who)
     return f"message #{_id(form)} queued again; it goes out on the next delivery run"
 
 
-async def redeliver(app: App, form: Mapping[str, str]) -> str:
-    await _call(app, "webhooks_redeliver", {"delivery_id": _id(form)})
+async def redeliver(app: App, form: Mapping[str, str], who: str) -> str:
+    await _call(app, SKILLS["redeliver"], {"delivery_id": _id(form)}, who)
     return f"delivery #{_id(form)} queued again; it goes out on the next dispatch run"
 
 

@@ -18,12 +18,15 @@ import logging
 import os
 from typing import TYPE_CHECKING, Any
 
+from starlette.authentication import AuthenticationError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from server.access.local import local_name
+from server.access.principal import Principal, of_request, of_token
 from server.cockpit import render
-from server.cockpit.actions import ACTIONS, ActionError
+from server.cockpit.actions import ACTIONS, SKILLS, ActionError
 from server.cockpit.data import ActivityFilter, gather
 from server.cockpit.session import COOKIE, LIFETIME, MAX_SESSIONS, Sessions
 
@@ -48,14 +51,29 @@ def routes(app: App, *, poll_ms: int | None = None, sessions: Sessions | None = 
     every = poll_ms or poll_ms_from_env()
     flashes: dict[str, tuple[str, bool]] = {}
 
-    def needs_login(request: Request) -> bool:
+    async def signed_in(request: Request) -> Principal | None:
+        """Who is at the page: a bearer token's holder, the signed-in session's (its token checked again,
+        so a revoked one is signed out at once), the local account on an open loopback port; None: sign in."""
+        if (bearer := of_request(request)) is not None:  # checked by the SDK's auth layer
+            return bearer
         verifier = getattr(request.app.state, "token_verifier", None)
         if verifier is None:  # loopback without a token, like /mcp
-            return False
-        user = request.scope.get("user")
-        if user is not None and getattr(user, "is_authenticated", False):  # a bearer token, checked by the SDK
-            return False
-        return not sessions.logged_in(request.cookies.get(COOKIE), app.clock.now())
+            return Principal(local_name(), None)
+        sid = request.cookies.get(COOKIE)
+        token = sessions.token(sid)
+        if not sessions.logged_in(sid, app.clock.now()) or token is None:
+            return None
+        try:
+            access = await verifier.verify_token(token)
+        except AuthenticationError:  # revoked or expired since the session began
+            access = None
+        if access is None:
+            sessions.end(sid)
+            return None
+        return of_token(access)
+
+    def may_view(who: Principal) -> bool:
+        return who.scopes is None or who.scopes.grants_level("ops", "read")
 
     def session_of(request: Request) -> tuple[str, bool]:
         """The request's session id, and whether it is new (the response must set the cookie)."""
@@ -80,17 +98,21 @@ def routes(app: App, *, poll_ms: int | None = None, sessions: Sessions | None = 
         return with_cookie(response, sid, request) if new else response
 
     async def cockpit(request: Request) -> Response:
-        if needs_login(request):
+        if (who := await signed_in(request)) is None:
             return RedirectResponse(f"{render.BASE}/login", status_code=303)
+        if not may_view(who):
+            return HTMLResponse(f"the token '{who.name}' lacks the scope ops:read the cockpit needs", status_code=403)
         return await html(request, whole=True)
 
     async def panels(request: Request) -> Response:
-        if needs_login(request):
+        if (who := await signed_in(request)) is None:
             return HTMLResponse("sign in again: /cockpit/login", status_code=401)
+        if not may_view(who):
+            return HTMLResponse(f"the token '{who.name}' lacks the scope ops:read", status_code=403)
         return await html(request, whole=False)
 
     async def action(request: Request) -> Response:
-        if needs_login(request):
+        if (who := await signed_in(request)) is None:
             return HTMLResponse("sign in first: /cockpit/login", status_code=401)
         form: dict[str, Any] = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
         sid = request.cookies.get(COOKIE)
@@ -99,12 +121,15 @@ def routes(app: App, *, poll_ms: int | None = None, sessions: Sessions | None = 
                                 "again", status_code=403)
         name = request.path_params["name"]
         handler = ACTIONS.get(name)
+        skill = app.registry.skills.get(SKILLS.get(name, ""))
         status = 200
         if handler is None:
             flash, error, status = f"unknown action {name!r}", True, 404
+        elif who.scopes is not None and skill is not None and not who.scopes.allows(skill):
+            flash, error, status = f"refused for '{who.name}': {who.scopes.why_not(skill)}", True, 403
         else:
             try:
-                flash, error = await handler(app, form), False
+                flash, error = await handler(app, form, who.name), False
             except ActionError as exc:
                 flash, error, status = str(exc), True, 400
             except Exception as exc:  # the server never dies on a bad request
@@ -124,10 +149,14 @@ def routes(app: App, *, poll_ms: int | None = None, sessions: Sessions | None = 
         if request.method == "GET":
             return HTMLResponse(render.login())
         token = (await request.form()).get("token")
-        if not isinstance(token, str) or await verifier.verify_token(token) is None:
-            return HTMLResponse(render.login("That token was not accepted; use the server's PILOTHOUSE_TOKEN."),
-                                status_code=401)
-        sid = sessions.start(app.clock.now(), logged_in=True)
+        try:
+            accepted = isinstance(token, str) and await verifier.verify_token(token) is not None
+            refusal = "That token was not accepted; use your token (pilothouse tokens create) or PILOTHOUSE_TOKEN."
+        except AuthenticationError as exc:  # a revoked or expired token: say which and why
+            accepted, refusal = False, f"{exc}."
+        if not accepted or not isinstance(token, str):
+            return HTMLResponse(render.login(refusal), status_code=401)
+        sid = sessions.start(app.clock.now(), logged_in=True, token=token.strip())
         return with_cookie(RedirectResponse(render.BASE, status_code=303), sid, request)
 
     return [Route(render.BASE, cockpit), Route(f"{render.BASE}/panels", panels),

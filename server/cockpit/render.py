@@ -11,6 +11,7 @@ panels in place.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
@@ -194,7 +195,8 @@ def _activity(snap: Snapshot) -> str:
                f"{options('caller', CALLERS, feed.caller)}"
                f'<label for="f-skill">Skill</label><input id="f-skill" name="skill" value="{e(feed.skill or "")}">'
                f"{options('status', STATUSES, feed.status)}<button type=\"submit\">Filter</button></form>")
-    rows = [f'<tr><td>{a["id"]}</td><td>{e(a["ts"])}</td><td>{e(a["caller"])}</td><td><code>{e(a["skill"])}</code>'
+    rows = [f'<tr><td>{a["id"]}</td><td>{e(a["ts"])}</td><td>{e(a["caller"])}{e(_who(a))}</td>'
+            f'<td><code>{e(a["skill"])}</code>'
             f'</td><td>{e(a["status"])}</td><td>{e(a["outcome"])}</td>'
             f'<td class="args">{e((a["error"] if a["status"] != "ok" else a["output_summary"]) or "")[:200]}</td></tr>'
             for a in snap.activity]
@@ -219,3 +221,8 @@ def login(message: str = "") -> str:
             f'<input id="token" name="token" type="password" required autocomplete="current-password">'
             f'<button type="submit">Sign in</button><p>The same token MCP clients send '
             f"(<code>PILOTHOUSE_TOKEN</code>).</p></form></main></body></html>")
+
+
+def _who(row: Mapping[str, Any]) -> str:
+    """The caller's name beside its kind ("mcp (ada)"), when the row has one."""
+    return f" ({row['caller_name']})" if row.get("caller_name") else ""

@@ -27,13 +27,25 @@ MAX_SESSIONS = 1000  # the oldest go first: a flood of anonymous visits cannot g
 class Sessions:
     key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     _expiry: dict[str, tuple[datetime, bool]] = field(default_factory=dict)  # id -> (expires, logged in)
+    # The token a session signed in with, checked again on every request: a revoked one ends the session.
+    _tokens: dict[str, str] = field(default_factory=dict)
 
-    def start(self, now: datetime, *, logged_in: bool) -> str:
+    def start(self, now: datetime, *, logged_in: bool, token: str | None = None) -> str:
         while len(self._expiry) >= MAX_SESSIONS:
-            self._expiry.pop(next(iter(self._expiry)))
+            self._tokens.pop(oldest := next(iter(self._expiry)), None)
+            self._expiry.pop(oldest)
         sid = secrets.token_urlsafe(32)
         self._expiry[sid] = (now + LIFETIME, logged_in)
+        if token is not None:
+            self._tokens[sid] = token
         return sid
+
+    def token(self, sid: str | None) -> str | None:
+        return self._tokens.get(sid or "")
+
+    def end(self, sid: str | None) -> None:
+        self._expiry.pop(sid or "", None)
+        self._tokens.pop(sid or "", None)
 
     def valid(self, sid: str | None, now: datetime) -> bool:
         entry = self._expiry.get(sid or "")

@@ -13,7 +13,7 @@ built-in module left off, or a community module, is not a difference.
 
 The file (JSON, ``"format": 1``)::
 
-    {"format": 1, "scope": "instance", "skills_hash": "<sha256>",
+    {"format": 2, "scope": "instance", "skills_hash": "<sha256>",
      "modules": {"crm": {"version": "1.0.0", "skills": {"crm_get_lead": "<sha256>", ...}}, ...},
      "documents": {"soul": "<sha256>", ...}, "set_at": "...", "source": "..."}
 """
@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from modules.pilot.documents import DOCUMENT_KEYS, problems
 from server.errors import ConfigError
-from server.health.hashing import BASELINE_KEY, compute, diff, text_digest
+from server.health.hashing import BASELINE_KEY, diff, published, text_digest
 from server.health.served import Served, served_state
 from server.tables import memory
 from server.tables.skill_state import enabled_skill_rows
@@ -58,7 +58,7 @@ class ModuleExpectation(BaseModel):
 
 class Baseline(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    format: Literal[1] = 1
+    format: Literal[1, 2] = 2  # 2: the digests the Skills extension publishes (server/health/hashing.py)
     scope: Literal["instance", "release"] = "instance"
     release: str | None = None
     skills_hash: Digest
@@ -124,7 +124,8 @@ def _legacy(data: dict[str, Any], registry: Registry) -> Baseline:
     for name, digest in data["skills"].items():
         owner = registry.skills[name].module_id if name in registry.skills else "(unknown)"
         modules.setdefault(owner, ModuleExpectation(skills={})).skills[name] = digest
-    return Baseline(skills_hash=data["hash"], modules=modules, set_at=data.get("set_at"), source="set locally")
+    return Baseline(format=1, skills_hash=data["hash"], modules=modules, set_at=data.get("set_at"),
+                    source="set locally")
 
 
 async def effective(app: App) -> Baseline | None:
@@ -152,8 +153,8 @@ def compare(baseline: Baseline, served: Served) -> Difference:
         expect, have = baseline.modules.get(module_id), served.modules.get(module_id)
         if expect is not None:
             expected.update(expect.skills)
-        if have is not None:
-            current.update(have.skills)
+        if have is not None:  # a format-1 baseline is compared with format-1 digests: an upgrade is no drift
+            current.update(have.skills if baseline.format == 2 else {n: served.legacy[n] for n in have.skills})
         if have is None:
             found.modules.append(f"{module_id}: in the baseline, not enabled here")
         elif expect is None:
@@ -212,12 +213,12 @@ def release_baseline(registry: Registry) -> dict[str, Any]:
     ids = [m.id for m in BUILTIN_MODULES if m.id in registry.modules]
     ids += [i for i in ("health",) if i in registry.modules]
     skills = [s for i in ids for s in registry.modules[i].skills]
-    skills_hash, per_skill = compute([{"name": s.name, "instructions": s.instructions} for s in skills])
+    skills_hash, per_skill = published(skills, registry.modules)
     modules = {i: {"version": registry.modules[i].version,
                    "skills": {s.name: per_skill[s.name] for s in sorted(registry.modules[i].skills,
                                                                         key=lambda s: s.name)}}
                for i in sorted(ids)}
-    return {"format": 1, "scope": "release", "release": VERSION, "skills_hash": skills_hash, "modules": modules,
+    return {"format": 2, "scope": "release", "release": VERSION, "skills_hash": skills_hash, "modules": modules,
             "documents": {k: text_digest(template(f)) for k, f in sorted(DOCUMENTS.items())}}
 
 

@@ -4,18 +4,26 @@ It is computed from what the running code serves (the registry's definition of e
 skill), not from the stored rows: those are what a deploy may have forgotten to update, and
 server/health/served.py compares the two.
 
-Exact byte layout: for every ENABLED skill (its row enabled and its module enabled), sorted
-by name (code-point order), the UTF-8 bytes of ``name + "::" + instructions[:200] + "\\n"``
-are concatenated, and ``skills_hash`` is the lower-case hex SHA-256 of that. ``instructions[:200]``
-counts Unicode code points. Per-skill hashes use the same bytes for one skill, so a baseline
-can name which skills were added, removed or changed.
+Baseline format 2 (``published``): a skill's digest is the lower-case hex SHA-256 of its reference
+file exactly as the Skills extension publishes it (server/playbooks/files.py: title, description,
+hints, default trust, instructions), the same hex as that file's ``sha256:`` entry in skills/list.
+``skills_hash`` is the SHA-256 of the lines ``name + "::" + digest + "\\n"`` of every ENABLED skill
+(its row enabled and its module enabled), sorted by name (code-point order).
+
+Format 1 (``compute``, baselines stored before): the bytes ``name + "::" + instructions[:200] +
+"\\n"`` per skill (``instructions[:200]`` counts code points), hashed one by one and together. An
+instance compares a format-1 baseline with these, so an upgrade alone reports no drift.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from server.playbooks import files as playbook
+from skills import Module, Skill
 
 INSTRUCTION_CHARS = 200
 BASELINE_KEY = "skills_baseline"
@@ -38,6 +46,14 @@ def compute(rows: list[dict[str, Any]]) -> tuple[str, dict[str, str]]:
         line = skill_line(row["name"], row["instructions"] or "")
         total.update(line)
         per_skill[row["name"]] = hashlib.sha256(line).hexdigest()
+    return total.hexdigest(), per_skill
+
+
+def published(skills: Iterable[Skill], modules: Mapping[str, Module]) -> tuple[str, dict[str, str]]:
+    """Format 2: each skill's digest is its published reference file's; the hash is over those."""
+    per_skill = {s.name: playbook.reference(s, playbook.directory(modules[s.module_id])).digest.removeprefix("sha256:")
+                 for s in skills}
+    total = hashlib.sha256("".join(f"{n}::{per_skill[n]}\n" for n in sorted(per_skill)).encode())
     return total.hexdigest(), per_skill
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from server.health.hashing import compute
+from server.health.hashing import compute, published
 
 if TYPE_CHECKING:
     from server.app import App
@@ -27,7 +27,8 @@ class ServedModule:
 @dataclass(frozen=True)
 class Served:
     skills_hash: str
-    per_skill: dict[str, str]
+    per_skill: dict[str, str]  # format 2: the digests the Skills extension publishes
+    legacy: dict[str, str]  # format 1, for a baseline stored before (hashing.compute)
     modules: dict[str, ServedModule]  # every enabled module the code defines
     stale: dict[str, str]  # skill -> its module, where the stored row differs from the code
 
@@ -36,7 +37,8 @@ async def served_state(app: App, rows: list[dict[str, Any]]) -> Served:
     """``rows``: the enabled skills' stored rows (name, description, instructions)."""
     registry = app.registry
     defined = [registry.skills[r["name"]] for r in rows if r["name"] in registry.skills]
-    skills_hash, per_skill = compute([{"name": s.name, "instructions": s.instructions} for s in defined])
+    skills_hash, per_skill = published(defined, registry.modules)
+    legacy = compute([{"name": s.name, "instructions": s.instructions} for s in defined])[1]
     stored = {r["name"]: r for r in rows}
     stale = {s.name: s.module_id for s in defined
              if (stored[s.name]["instructions"] or "") != s.instructions
@@ -46,4 +48,4 @@ async def served_state(app: App, rows: list[dict[str, Any]]) -> Served:
     for skill in defined:
         if skill.module_id in modules:
             modules[skill.module_id].skills[skill.name] = per_skill[skill.name]
-    return Served(skills_hash, per_skill, modules, stale)
+    return Served(skills_hash, per_skill, legacy, modules, stale)

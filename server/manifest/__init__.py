@@ -22,6 +22,7 @@ from server.executor import Caller, CallResult
 from server.manifest import render
 from server.manifest.focus import TOOL_TOKEN_CAP, loop_tools
 from server.manifest.meta_specs import NAMES as META_TOOLS
+from server.manifest.meta_specs import executor_hints
 from server.manifest.meta_tools import MetaTools
 from server.manifest.selection import DROP_TOKEN_CAP, enabled_skills, tier_skills
 from server.manifest.tiers import TIERS, Tier, explain_tier, resolve_tier
@@ -33,15 +34,20 @@ __all__ = ["DROP_TOKEN_CAP", "META_TOOLS", "TIERS", "TOOL_TOKEN_CAP", "MetaTools
 
 
 async def openai_tools(app: App, tier: Tier) -> list[dict[str, Any]]:
-    """OpenAI function definitions: the 3 meta-tools, then the tier's skills by name."""
+    """OpenAI function definitions: the meta-tools, then the tier's skills by name."""
     skills = await tier_skills(app, tier)
     return MetaTools.definitions("openai", tier) + [render.openai_function(render.skill_spec(s), tier) for s in skills]
 
 
-async def mcp_tools(app: App, tier: Tier, skills: list[Skill] | None = None) -> list[types.Tool]:
-    """MCP tool definitions: the 3 meta-tools, then ``skills`` (default: the tier's) by name."""
+async def mcp_tools(app: App, tier: Tier, skills: list[Skill] | None = None,
+                    reachable: list[Skill] | None = None) -> list[types.Tool]:
+    """MCP tool definitions: the meta-tools, then ``skills`` (default: the tier's) by name. The executors
+    carry the hints of the skills they can reach (``reachable``, default: every enabled one)."""
     chosen = sorted(skills if skills is not None else await tier_skills(app, tier), key=lambda s: s.name)
-    return MetaTools.definitions("mcp", tier) + [render.mcp_tool(render.skill_spec(s), tier) for s in chosen]
+    hints = executor_hints(reachable if reachable is not None else await enabled_skills(app))
+    meta = [t.model_copy(update={"annotations": hints[t.name]}) if t.name in hints else t
+            for t in MetaTools.definitions("mcp", tier)]
+    return meta + [render.mcp_tool(render.skill_spec(s), tier) for s in chosen]
 
 
 async def call_tool(

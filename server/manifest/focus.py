@@ -3,8 +3,8 @@
 Sending the whole catalog cost ~22,000 tokens of tool definitions on every model call (177
 tools, OpenAI format) whatever the task. Instead each request carries:
 
-1. the three meta-tools (every enabled skill stays reachable: search_skills, describe_skill,
-   execute_skill);
+1. the four meta-tools (every enabled skill stays reachable: search_skills, describe_skill,
+   execute_read_skill, execute_skill);
 2. the skills this run already called, most recent first (so a run can go on with them);
 3. the best matches of ``search`` for what the run is about (its ``focus``: the heartbeat's
    objectives; by default the user message, i.e. the person's question) and the model's
@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from server.manifest import ranking, render, selection
-from server.manifest.meta_specs import EXECUTE, SPECS
+from server.manifest.meta_specs import EXECUTORS, SPECS
 from server.manifest.search import search
 from server.manifest.tiers import Tier
 from server.tokens import TokenCounter, get_counter
@@ -63,7 +63,7 @@ def called_skills(messages: list[dict[str, Any]]) -> list[str]:
         for call in reversed(message.get("tool_calls") or []):
             function = call.get("function") or {}
             name = str(function.get("name", ""))
-            if name == EXECUTE:
+            if name in EXECUTORS:
                 try:
                     name = str(json.loads(function.get("arguments") or "{}").get("name", ""))
                 except (ValueError, AttributeError):

@@ -115,8 +115,9 @@ class ToolListing:
             if chosen.everything:
                 return await manifest.mcp_tools(self.app, self.tier)
             skills = [s for s in await manifest.tier_skills(self.app, self.tier) if chosen.allows(s)]
-            return await manifest.mcp_tools(self.app, self.tier, skills)
+            reachable = [s for s in await manifest.enabled_skills(self.app) if chosen.allows(s)]
+            return await manifest.mcp_tools(self.app, self.tier, skills, reachable)
         await self.freeze()
-        enabled = {s.name for s in await manifest.enabled_skills(self.app)}
-        picked = [self.app.registry.skills[n] for n in self._drop_names or [] if n in enabled]
-        return await manifest.mcp_tools(self.app, "drop", [s for s in picked if chosen.allows(s)])
+        offered = [s for s in await manifest.enabled_skills(self.app) if chosen.allows(s)]
+        picked = [self.app.registry.skills[n] for n in self._drop_names or []]
+        return await manifest.mcp_tools(self.app, "drop", [s for s in picked if s in offered], offered)

@@ -1,18 +1,30 @@
-"""What the three meta-tools are: their names and definitions (their behaviour is meta_tools.py).
+"""What the four meta-tools are: their names and definitions (their behaviour is meta_tools.py).
 
 A module of its own because the drop tier counts their tokens (selection.py) and the meta-tools
 list the tier's skills (meta_tools.py): both read these definitions, neither imports the other.
+
+Two executors, so a host can trust their hints: ``execute_read_skill`` runs only skills that change
+nothing (annotated read-only: a host may run it without asking) and ``execute_skill`` runs any skill,
+annotated as carefully as the writes it can reach (``executor_hints``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import mcp_types as types
 
 from server.manifest.render import ToolSpec
 from server.registry import META_TOOL_NAMES
+from skills import Skill
 
-SEARCH, DESCRIBE, EXECUTE = NAMES = META_TOOL_NAMES
+SEARCH, DESCRIBE, EXECUTE_READ, EXECUTE = NAMES = META_TOOL_NAMES
+EXECUTORS = (EXECUTE_READ, EXECUTE)  # each runs the skill it names: loop guards and logs count that skill
 MAX_LIMIT = 50
+_EXECUTE_SCHEMA = {"type": "object", "properties": {
+    "name": {"type": "string", "description": "The skill to run (search_skills finds names)."},
+    "arguments": {"type": "object", "description": "The skill's arguments as one JSON object; {} for none."},
+}, "required": ["name", "arguments"]}
 
 SPECS: tuple[ToolSpec, ...] = (
     ToolSpec(
@@ -41,17 +53,41 @@ SPECS: tuple[ToolSpec, ...] = (
         }, "required": ["name"]},
     ),
     ToolSpec(
+        name=EXECUTE_READ, title="Run a read-only skill", read_only=True, extra={"meta": True},
+        annotations=types.ToolAnnotations(title="Run a read-only skill", read_only_hint=True,
+                                          destructive_hint=False, idempotent_hint=True, open_world_hint=False),
+        description="Run an enabled skill that changes nothing (lists, reports, look-ups) by name.\n\n"
+                    "Refuses any skill that writes: use execute_skill for those. Same validation, errors and "
+                    "safeguards as calling the skill directly; use it for skills that are not in your tool list.",
+        input_schema=_EXECUTE_SCHEMA,
+    ),
+    ToolSpec(
         name=EXECUTE, title="Execute a skill", extra={"meta": True},
-        # What it does depends on the skill it runs, so the hints are the careful ones (MCP's defaults,
-        # spelled out so every tool carries all four).
+        # The careful hints (MCP's defaults, spelled out): listings replace them with those of the writes
+        # the connection can reach (executor_hints).
         annotations=types.ToolAnnotations(title="Execute a skill", read_only_hint=False, destructive_hint=True,
                                           idempotent_hint=False, open_world_hint=True),
-        description="Run any enabled skill by name with its arguments.\n\n"
+        description="Run any enabled skill by name with its arguments, including skills that change data.\n\n"
                     "Same validation, errors and safeguards as calling the skill directly; use it for skills "
-                    "that are not in your tool list.",
-        input_schema={"type": "object", "properties": {
-            "name": {"type": "string", "description": "The skill to run (search_skills finds names)."},
-            "arguments": {"type": "object", "description": "The skill's arguments as one JSON object; {} for none."},
-        }, "required": ["name", "arguments"]},
+                    "that are not in your tool list, and execute_read_skill for those that change nothing.",
+        input_schema=_EXECUTE_SCHEMA,
     ),
 )
+
+
+def executor_hints(reachable: Iterable[Skill]) -> dict[str, types.ToolAnnotations]:
+    """The two executors' hints, from the skills they can reach: the read executor is open-world only if a
+    read-only skill it reaches is; the write executor is destructive if any reachable write is, idempotent
+    only if all are, open-world if any skill is."""
+    reads = [s for s in reachable if s.hints.read_only]
+    writes = [s for s in reachable if not s.hints.read_only]
+    base = {spec.name: spec.annotations for spec in SPECS if spec.name in EXECUTORS}
+    read, write = base[EXECUTE_READ], base[EXECUTE]
+    assert read is not None and write is not None
+    return {
+        EXECUTE_READ: read.model_copy(update={"open_world_hint": any(s.hints.open_world for s in reads)}),
+        EXECUTE: write.model_copy(update={
+            "destructive_hint": any(s.hints.destructive for s in writes),
+            "idempotent_hint": bool(writes) and all(s.hints.idempotent for s in writes),
+            "open_world_hint": any(s.hints.open_world for s in [*reads, *writes])}),
+    }

@@ -1,7 +1,9 @@
-"""The three meta-tools that keep every skill in reach whatever the tier (beyond the seed).
+"""The four meta-tools that keep every skill in reach whatever the tier (beyond the seed).
 
-search_skills finds a skill by intent, describe_skill gives its full contract, execute_skill
-runs it through the same executor, with the same validation and errors as a direct call. They
+search_skills finds a skill by intent, describe_skill gives its full contract, execute_read_skill
+(skills that change nothing; it refuses any other) and execute_skill (any skill) run it through the
+same executor, with the same validation against the skill's own schema and the same errors as a
+direct call: the model's provider checks only the executor's schema. They
 are listed first in every manifest, over MCP and in the reasoning loop alike, and no skill may
 take their names (the registry refuses it).
 
@@ -19,7 +21,7 @@ from server.app import App
 from server.confirmation import Confirmer
 from server.executor import Caller, CallResult
 from server.manifest import render, selection
-from server.manifest.meta_specs import DESCRIBE, EXECUTE, MAX_LIMIT, NAMES, SEARCH, SPECS
+from server.manifest.meta_specs import DESCRIBE, EXECUTE, EXECUTE_READ, EXECUTORS, MAX_LIMIT, NAMES, SEARCH, SPECS
 from server.manifest.offered import Selection
 from server.manifest.search import search
 from server.manifest.tiers import Tier
@@ -49,12 +51,13 @@ class MetaTools:
 
     async def call(
         self, name: str, arguments: Any, *, caller: Caller, run_id: str | None = None,
-        guard: LoopGuard | None = None, confirm: Confirmer | None = None,
+        guard: LoopGuard | None = None, confirm: Confirmer | None = None, who: str | None = None,
     ) -> CallResult:
         if not isinstance(arguments, dict):
             return _fail(name, f"{name} takes its arguments as one JSON object, got {json.dumps(arguments)[:60]}")
-        if name == EXECUTE:
-            return await self._execute(arguments, caller=caller, run_id=run_id, guard=guard, confirm=confirm)
+        if name in EXECUTORS:
+            return await self._execute(name, arguments, caller=caller, run_id=run_id, guard=guard, confirm=confirm,
+                                       who=who)
         if guard is not None:  # the same search or description asked 3 times in a row is a loop too
             guard.check(name, arguments)
             guard.record(name, arguments)
@@ -102,21 +105,24 @@ class MetaTools:
             "input_schema": skill.input_schema(), "output_schema": skill.output_schema(),
         })
 
-    async def _execute(self, arguments: dict[str, Any], *, caller: Caller, run_id: str | None,
-                       guard: LoopGuard | None, confirm: Confirmer | None) -> CallResult:
+    async def _execute(self, executor: str, arguments: dict[str, Any], *, caller: Caller, run_id: str | None,
+                       guard: LoopGuard | None, confirm: Confirmer | None, who: str | None = None) -> CallResult:
         target, inner = arguments.get("name"), arguments.get("arguments", {})
         if not isinstance(target, str) or not target.strip():
-            return _fail(EXECUTE, "execute_skill needs `name`: the skill to run (search_skills finds names)")
+            return _fail(executor, f"{executor} needs `name`: the skill to run (search_skills finds names)")
         if inner is None:
             inner = {}
         if not isinstance(inner, dict):
-            return _fail(EXECUTE, f"`arguments` must be a JSON object of the skill's arguments, "
-                                  f"got {json.dumps(inner)[:60]}")
+            return _fail(executor, f"`arguments` must be a JSON object of the skill's arguments, "
+                                   f"got {json.dumps(inner)[:60]}")
         if target in NAMES:
-            return _fail(EXECUTE, f"{target} is a meta-tool; call it directly, not through execute_skill")
+            return _fail(executor, f"{target} is a meta-tool; call it directly, not through {executor}")
         skill = self.app.registry.skills.get(target)
         if skill is not None and not self.offered.allows(skill):
-            return _fail(EXECUTE, self.offered.why_not(skill), ErrorKind.SKILL_DISABLED)
+            return _fail(executor, self.offered.why_not(skill), ErrorKind.SKILL_DISABLED)
+        if executor == EXECUTE_READ and skill is not None and not skill.hints.read_only:
+            return _fail(executor, f"{target} changes data and {EXECUTE_READ} runs only skills that change nothing; "
+                                   f"run it with {EXECUTE} (your host may ask you first)", ErrorKind.VALIDATION)
         # The executor itself: validation, trust gate, breaker, loop guard and errors exactly as a direct call.
         return await self.app.executor.call(target, inner, caller=caller, run_id=run_id, guard=guard,
-                                            confirm=confirm)
+                                            confirm=confirm, who=who)

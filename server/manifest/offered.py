@@ -18,6 +18,7 @@ from server.errors import ConfigError
 from skills import Skill
 
 if TYPE_CHECKING:
+    from server.access.scopes import Scopes
     from server.app import App
 
 READ_ONLY_HEADER = "x-pilothouse-read-only"
@@ -32,26 +33,31 @@ class Selection:
     read_only: bool = False
     modules: frozenset[str] | None = None  # None: every enabled module
     exclude: frozenset[str] = frozenset()
+    scopes: tuple[Scopes, ...] = ()  # a token's scopes (server/access/scopes.py): each must allow
 
     def allows(self, skill: Skill) -> bool:
         if self.read_only and not skill.hints.read_only:
             return False
         if self.modules is not None and skill.module_id not in self.modules:
             return False
-        return skill.name not in self.exclude
+        return skill.name not in self.exclude and all(s.allows(skill) for s in self.scopes)
 
     @property
     def everything(self) -> bool:
-        return not self.read_only and self.modules is None and not self.exclude
+        return not self.read_only and self.modules is None and not self.exclude and not self.scopes
 
     def narrow(self, other: Selection) -> Selection:
         """Both selections at once: a connection can narrow the process's choice, never widen it."""
         modules = other.modules if self.modules is None else (
             self.modules if other.modules is None else self.modules & other.modules)
-        return Selection(self.read_only or other.read_only, modules, self.exclude | other.exclude)
+        return Selection(self.read_only or other.read_only, modules, self.exclude | other.exclude,
+                         self.scopes + other.scopes)
 
     def why_not(self, skill: Skill) -> str:
         """Why ``allows`` said no, in the words of the option that said it."""
+        for scopes in self.scopes:
+            if not scopes.allows(skill):
+                return scopes.why_not(skill)
         if self.read_only and not skill.hints.read_only:
             return f"{skill.name} changes data and this server offers read-only tools only (--read-only)"
         if self.modules is not None and skill.module_id not in self.modules:

@@ -36,6 +36,7 @@ from skills import Skill
 
 COMPACT_DESCRIPTION = 80
 ELLIPSIS = "…"
+GROUPS = "io.modelcontextprotocol/groups"  # the grouping extension's membership key (server/mcp/grouping.py)
 
 
 @dataclass(frozen=True, eq=False)  # identity hash: specs are built once and cached
@@ -48,13 +49,15 @@ class ToolSpec:
     annotations: types.ToolAnnotations | None = None
     read_only: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] | None = None  # the tool's _meta: its module as a group (server/mcp/grouping.py)
 
 
 @lru_cache(maxsize=4096)
 def skill_spec(skill: Skill) -> ToolSpec:
     return ToolSpec(name=skill.name, title=skill.title, description=skill.description,
                     input_schema=skill.input_schema(), output_schema=skill.output_schema(),
-                    annotations=tool_annotations(skill), read_only=skill.hints.read_only)
+                    annotations=tool_annotations(skill), read_only=skill.hints.read_only,
+                    meta={GROUPS: [skill.module_id]})
 
 
 def compact_description(text: str, limit: int = COMPACT_DESCRIPTION) -> str:
@@ -179,6 +182,7 @@ def mcp_tool(spec: ToolSpec, tier: Tier) -> types.Tool:
         input_schema=tier_schema(spec, tier),
         output_schema=spec.output_schema if full else None,
         annotations=_annotations(spec, tier),
+        _meta=spec.meta,
     )
 
 

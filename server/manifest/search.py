@@ -29,8 +29,7 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-
-import snowballstemmer
+from typing import Any
 
 from server.manifest.vocabulary import EXPANSION_WEIGHT, EXPANSIONS, PHRASES
 from skills import Skill
@@ -43,14 +42,22 @@ STOPWORDS = frozenset(
     "its just let me my need not now of on one or our per please so some than that the their them then there "
     "this to up us use used want we what when where which who will with without would you your".split()
 )
-_STEMMER = snowballstemmer.stemmer("english")
 _CACHED_INDEXES = 4
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    """Loaded on the first search, not at start-up: the package imports every language's stemmer
+    (a cost the first tools/list of a stdio host never needs)."""
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
 
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The Snowball English stem; both the query and the skills go through it."""
-    return str(_STEMMER.stemWord(word))
+    return str(_stemmer().stemWord(word))
 
 
 def tokens(text: str) -> list[str]:

@@ -17,6 +17,7 @@ Prompts are static for the life of the process, so list results carry the same c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -26,6 +27,7 @@ import mcp_types as types
 
 from mcp.shared.exceptions import MCPError
 from prompts.render import HERE, PromptError, render_text
+from server.mcp.grouping import GROUPS
 
 if TYPE_CHECKING:
     from server.app import App
@@ -115,7 +117,15 @@ class OperatorPrompts:
         self.prompts = load_all() if prompts is None else prompts
 
     def list_result(self) -> types.ListPromptsResult:
-        return types.ListPromptsResult(prompts=[p.to_mcp() for p in self.prompts.values()])
+        return types.ListPromptsResult(prompts=[p.to_mcp().model_copy(update={"meta": self._groups(p)})
+                                                for p in self.prompts.values()])
+
+    def _groups(self, prompt: OperatorPrompt) -> dict[str, Any] | None:
+        """The grouping extension's membership: the modules of the skills the prompt names."""
+        skills = self.app.registry.skills
+        named = re.findall(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b", prompt.body)
+        modules = {skills[w].module_id for w in named if w in skills}
+        return {GROUPS: sorted(modules)} if modules else None
 
     def get(self, params: types.GetPromptRequestParams) -> types.GetPromptResult:
         prompt = self._prompt(params.name)

@@ -23,7 +23,7 @@ import json
 import logging
 import weakref
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 import mcp_types as types
 
@@ -33,17 +33,19 @@ from mcp.server.context import ServerRequestContext
 from mcp.server.lowlevel.server import NotificationOptions
 from mcp.server.models import InitializationOptions
 from mcp.server.request_state import RequestStateBoundary, RequestStateSecurity
-from mcp.server.subscriptions import InMemorySubscriptionBus, ListenHandler, ToolsListChanged
+from mcp.server.subscriptions import InMemorySubscriptionBus, ListenHandler, ResourcesListChanged, ToolsListChanged
 from mcp.shared.exceptions import MCPError
+from server.access import connection
+from server.access.principal import name_of
 from server.app import App
 from server.errors import ConfigError
 from server.executor import CallResult
 from server.manifest.launch import ToolListing
 from server.manifest.meta_specs import NAMES as META_TOOLS
 from server.manifest.meta_tools import MetaTools
-from server.manifest.offered import Selection, from_headers
+from server.manifest.offered import Selection
 from server.manifest.tiers import Tier
-from server.mcp import elicitation
+from server.mcp import elicitation, grouping
 from server.mcp.notices import ClientLog, progress_sink
 from server.mcp.prompts import OperatorPrompts
 from server.tables import skill_state
@@ -59,6 +61,13 @@ INSTRUCTIONS_URI = "skill://{name}/instructions"
 
 ListTools = Callable[[], Awaitable[list[types.Tool]]]
 ReadResource = Callable[[], Awaitable[str]]
+
+
+class ResourceSource(Protocol):
+    """Resources an extension serves (the Skills extension's playbooks): listed on the first page, read by URI."""
+
+    async def listed(self) -> list[types.Resource]: ...
+    async def read(self, uri: str) -> types.ReadResourceResult | None: ...
 
 
 class PilothouseServer(Server[Any]):
@@ -96,9 +105,11 @@ class Surface:
         self.client_log = ClientLog()
         self._meta_schemas = {t.name: t.input_schema for t in MetaTools.definitions("mcp", tier)}
         self._schemas: dict[str, Mapping[str, Any]] = {}
-        self._legacy_sessions: weakref.WeakSet[Any] = weakref.WeakSet()
+        # One session per open handshake-era connection, to tell it of list changes (see _remember_session).
+        self._legacy_sessions: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
         self._fingerprint: str | None = None
         self._resources: dict[str, tuple[types.Resource, ReadResource]] = {}
+        self.resource_sources: list[ResourceSource] = []
         # A tool's _meta, by name (the MCP App a tool opens: server/cockpit/app_resource.py).
         self.tool_meta: dict[str, dict[str, Any]] = {}
         self.server = PilothouseServer(
@@ -145,10 +156,9 @@ class Surface:
         return [n for n in names if n in self.app.registry.skills]
 
     def offered(self, ctx: ServerRequestContext[Any]) -> Selection | None:
-        """This connection's own narrowing of the launch's selection (HTTP request headers), if any."""
-        headers = getattr(ctx.request, "headers", None)
+        """This connection's own narrowing of the launch's selection (its headers, its token's scopes), if any."""
         try:
-            return from_headers(self.app, headers)
+            return connection.selection(self.app, ctx.request)
         except ConfigError as exc:
             raise MCPError(types.INVALID_PARAMS, str(exc)) from exc
 
@@ -189,10 +199,10 @@ class Surface:
             # A skill left out of the tier's list is still callable by name: the list is smaller, not the server.
             if name in META_TOOLS:
                 meta = self.meta if narrowed is None else MetaTools(self.app, offered)
-                result = await meta.call(name, arguments, caller="mcp", confirm=confirm)
+                result = await meta.call(name, arguments, caller="mcp", confirm=confirm, who=name_of(ctx.request))
             else:
                 result = await self.app.executor.call(name, arguments, caller="mcp", confirm=confirm,
-                                                      progress=progress_sink(ctx))
+                                                      progress=progress_sink(ctx), who=name_of(ctx.request))
         except Exception as exc:  # the server never dies on a bad request
             log.exception("tools/call %s failed", name)
             return error_result(f"{name} failed inside the server: {type(exc).__name__}: {exc}")
@@ -249,10 +259,13 @@ class Surface:
         page = names[start: start + RESOURCE_PAGE_SIZE]
         end = start + len(page)
         resources = [entry[0] for entry in self._resources.values()] if start == 0 else []
+        for source in self.resource_sources if start == 0 else []:
+            resources += await source.listed()
         resources += [
             types.Resource(
                 uri=INSTRUCTIONS_URI.format(name=n), name=f"{n} instructions",
                 description=self.app.registry.skills[n].title, mime_type="text/markdown",
+                _meta=grouping.membership([self.app.registry.skills[n].module_id]),
             )
             for n in page
         ]
@@ -276,6 +289,9 @@ class Surface:
             resource, read = self._resources[uri]
             return types.ReadResourceResult(contents=[
                 types.TextResourceContents(uri=uri, mime_type=resource.mime_type, text=await read())])
+        for source in self.resource_sources:
+            if (found := await source.read(uri)) is not None:
+                return found
         name = uri.removeprefix("skill://").removesuffix("/instructions")
         skill = self.app.registry.skills.get(name)
         if not uri.startswith("skill://") or skill is None:
@@ -289,9 +305,13 @@ class Surface:
     # --- list changes --------------------------------------------------------------------------
 
     def _remember_session(self, ctx: ServerRequestContext[Any]) -> None:
+        # The SDK makes a session per request, which a weak set lost at once, so no list change ever
+        # reached a handshake-era client: keep one per connection (its notifications go on the
+        # connection's own channel) for as long as the connection lives.
         session = getattr(ctx, "session", None)
-        if session is not None and hasattr(session, "send_tool_list_changed"):
-            self._legacy_sessions.add(session)
+        connection = getattr(session, "_connection", None)
+        if connection is not None and ctx.protocol_version < "2026" and hasattr(session, "send_tool_list_changed"):
+            self._legacy_sessions[connection] = session
 
     async def notify_if_changed(self) -> bool:
         """Tell clients when the enabled skills changed (a module enabled elsewhere, a pause)."""
@@ -299,13 +319,16 @@ class Surface:
         fingerprint = hashlib.sha256("\n".join(names).encode()).hexdigest()
         changed = self._fingerprint is not None and fingerprint != self._fingerprint
         self._fingerprint = fingerprint
-        if changed:
+        if changed:  # tools, their resources and the groups (modules) they belong to
             await self.bus.publish(ToolsListChanged())
-            for session in list(self._legacy_sessions):
+            await self.bus.publish(ResourcesListChanged())
+            for connection, session in list(self._legacy_sessions.items()):
                 try:
                     await session.send_tool_list_changed()
+                    await session.send_resource_list_changed()
+                    await grouping.send_list_changed(session)
                 except Exception:  # a closed session is simply forgotten
-                    self._legacy_sessions.discard(session)
+                    self._legacy_sessions.pop(connection, None)
         return changed
 
 

@@ -47,7 +47,8 @@ async def _decide(ctx: SkillContext, approval_id: int, status: str, note: str) -
     if row["expires_at"] <= now:
         raise SkillFailed(f"approval {approval_id} expired at {row['expires_at']}; it is asked for again if the "
                           "action is still needed")
-    await approvals.decide(ctx.db, approval_id, status=status, now=now, by=ctx.caller, note=note)
+    await approvals.decide(ctx.db, approval_id, status=status, now=now, by=ctx.caller, note=note,
+                           by_name=ctx.caller_name)
     if status == "rejected" and row["requested_by"] == "pilot":
         lesson = (f"A person rejected {row['kind']} #{approval_id}: {row['skill']} with {row['arguments']}. "
                   f"Reason: {note or 'none given'}. Do not ask for this again unless the situation changed.")

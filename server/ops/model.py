@@ -60,6 +60,7 @@ class Approval(Record):
     expires_at: str
     decided_at: str | None
     decided_by: str | None
+    decided_by_name: str | None = None  # who decided: a token's name, the local account
     result: str | None
     kind: str = "approval"
     requested_by: str = "pilot"  # the agent (pilot), an automation or a platform job (system)

@@ -109,12 +109,15 @@ async def write(
     error: str | None,
     duration_ms: float,
     attempts: int,
+    caller_name: str | None = None,
 ) -> int:
+    """One call's row: ``caller`` is the kind (mcp, cli, pilot...), ``caller_name`` who (a token's name)."""
     result = await tx.execute(
         "INSERT INTO activity (ts, caller, run_id, skill, module_id, input, output_summary, status, outcome,"
-        " error_kind, error, duration_ms, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " error_kind, error, duration_ms, attempts, caller_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (ts, caller, run_id, skill, module_id, stored_input(arguments), output_summary, status, outcome,
-         error_kind, _capped(redact_text(error), ERROR_CHARS) if error else error, round(duration_ms, 3), attempts),
+         error_kind, _capped(redact_text(error), ERROR_CHARS) if error else error, round(duration_ms, 3), attempts,
+         caller_name),
     )
     return int(result.lastrowid or 0)
 
@@ -137,9 +140,9 @@ async def page(db: Database, *, caller: str | None = None, skill: str | None = N
                limit: int = 50, offset: int = 0) -> tuple[list[Row], int]:
     """One page of the feed, newest first, filtered by caller, skill and status: ``(rows, total)``."""
     filters = Filters().add("caller = ?", caller).add("skill = ?", skill).add("status = ?", status)
-    rows, total, _, _ = await fetch_page(db, select="id, ts, caller, skill, status, outcome, output_summary, error",
-                                         from_="activity", filters=filters, order_by="id DESC", limit=limit,
-                                         offset=offset)
+    rows, total, _, _ = await fetch_page(db, select="id, ts, caller, caller_name, skill, status, outcome, "
+                                         "output_summary, error", from_="activity", filters=filters,
+                                         order_by="id DESC", limit=limit, offset=offset)
     return rows, total
 
 

@@ -137,7 +137,9 @@ async def proposals_since(db: Database, since: str) -> list[Row]:
         "FROM approvals WHERE kind = 'proposal' AND requested_at >= ? GROUP BY skill ORDER BY skill", (since,))
 
 
-async def decide(db: Database, approval_id: int, *, status: str, now: str, by: str, note: str) -> None:
-    """A person's decision on a pending request (the caller checked it is pending and not expired)."""
-    await db.execute("UPDATE approvals SET status = ?, decided_at = ?, decided_by = ?, result = ? WHERE id = ?",
-                     (status, now, by, note or None, approval_id))
+async def decide(db: Database, approval_id: int, *, status: str, now: str, by: str, note: str,
+                 by_name: str | None = None) -> None:
+    """A person's decision on a pending request (the caller checked it is pending and not expired);
+    ``by`` is the kind of caller (mcp, cli), ``by_name`` who it was (a token's name, the local account)."""
+    await db.execute("UPDATE approvals SET status = ?, decided_at = ?, decided_by = ?, result = ?, "
+                     "decided_by_name = ? WHERE id = ?", (status, now, by, note or None, by_name, approval_id))

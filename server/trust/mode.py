@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Literal, cast
 
+from server.access.local import local_name
 from server.errors import ConfigError
 from server.tables import activity, skill_state
 from skills.context import Database
@@ -29,7 +30,7 @@ async def current(db: Database) -> Mode:
     return cast(Mode, value) if value in MODES else "live"
 
 
-async def set_mode(app: App, mode: str, *, who: str) -> tuple[Mode, Mode]:
+async def set_mode(app: App, mode: str, *, who: str, by: str | None = None) -> tuple[Mode, Mode]:
     """Set the mode; ``(before, after)``. One activity row when it changed."""
     if mode not in MODES:
         raise ConfigError(f"unknown agent mode {mode!r}; use one of: {', '.join(MODES)}")
@@ -42,6 +43,7 @@ async def set_mode(app: App, mode: str, *, who: str) -> tuple[Mode, Mode]:
     async with app.store.transaction() as tx:
         await activity.write(
             tx, ts=app.clock.now().isoformat(timespec="seconds"), caller=who, run_id=None, skill="agent_mode",
+            caller_name=by or (local_name() if who == "cli" else None),
             module_id=PILOT, arguments={"from": before, "to": mode}, output_summary=f"agent mode {before} -> {mode}",
             status="ok", outcome="neutral", error_kind=None, error=None, duration_ms=0, attempts=1)
     return before, mode

@@ -17,6 +17,7 @@ import difflib
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from server.access.local import local_name
 from server.errors import ConfigError
 from server.tables import activity, approvals, skill_state
 from server.tables import trust as trust_table
@@ -96,7 +97,7 @@ async def standings(app: App, *, only_enabled: bool = True) -> list[Standing]:
     return result
 
 
-async def set_skill_trust(app: App, name: str, level: str | None, *, who: str) -> Change:
+async def set_skill_trust(app: App, name: str, level: str | None, *, who: str, by: str | None = None) -> Change:
     """Set one skill's level (None: back to its module's, else the code's default)."""
     _check_who(who)
     skill = _skill(app, name)
@@ -108,11 +109,12 @@ async def set_skill_trust(app: App, name: str, level: str | None, *, who: str) -
                               f"pilothouse modules enable {skill.module_id}")
         after = await trust_table.override_of(tx, skill.name) or skill.trust
         change = Change(skill.name, before, after)
-        await _log(app, tx, [change], who, "skill")
+        await _log(app, tx, [change], who, "skill", by)
     return change
 
 
-async def set_module_trust(app: App, module_id: str, level: str | None, *, who: str) -> list[Change]:
+async def set_module_trust(app: App, module_id: str, level: str | None, *, who: str,
+                           by: str | None = None) -> list[Change]:
     """Set every skill of a module to ``level`` (None: all back to the code's defaults); the changes."""
     _check_who(who)
     module = app.modules.get(module_id)
@@ -124,15 +126,17 @@ async def set_module_trust(app: App, module_id: str, level: str | None, *, who: 
                               f"pilothouse modules enable {module.id}")
         changes = [Change(s.name, before[s.name], level or s.trust) for s in module.skills]
         changes = [c for c in changes if c.before != c.after]
-        await _log(app, tx, changes, who, "module")
+        await _log(app, tx, changes, who, "module", by)
     return changes
 
 
-async def _log(app: App, tx: Any, changes: list[Change], who: str, on: str) -> None:
+async def _log(app: App, tx: Any, changes: list[Change], who: str, on: str, by: str | None) -> None:
+    """``who``: the kind of caller (mcp, cli); ``by``: the person's name (the CLI: the local account)."""
     now = app.clock.now().isoformat(timespec="seconds")
     for c in changes:
         await activity.write(
-            tx, ts=now, caller=who, run_id=None, skill="trust_policy", module_id="trust",
+            tx, ts=now, caller=who, caller_name=by or (local_name() if who == "cli" else None), run_id=None,
+            skill="trust_policy", module_id="trust",
             arguments={"skill": c.skill, "from": c.before, "to": c.after, "set_on": on},
             output_summary=f"{c.skill}: trust {c.before} -> {c.after}", status="ok", outcome="neutral",
             error_kind=None, error=None, duration_ms=0, attempts=1)

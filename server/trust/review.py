@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from server.access.local import local_name
 from server.agent import approved_actions
 from server.agent.approved_actions import Settled
 from server.agent.bootstrap import agent_enabled
@@ -30,8 +31,8 @@ class Decided:
     ran: Settled | None = None
 
 
-async def approve(app: App, request_id: int, note: str = "") -> Decided:
-    request = await _decide(app, "ops_approve", {"approval_id": request_id, "note": note})
+async def approve(app: App, request_id: int, note: str = "", who: str | None = None) -> Decided:
+    request = await _decide(app, "ops_approve", {"approval_id": request_id, "note": note}, who)
     if request.get("kind") == "approval" and request.get("requested_by") == "pilot" and await agent_enabled(app):
         return Decided(request)  # the agent's own request: its next heartbeat runs it, in its run
     # A proposal, or a request no heartbeat follows (an automation's, a platform job's, or any with
@@ -39,12 +40,13 @@ async def approve(app: App, request_id: int, note: str = "") -> Decided:
     return Decided(request, await approved_actions.execute_one(app, request_id))
 
 
-async def reject(app: App, request_id: int, reason: str) -> Decided:
-    return Decided(await _decide(app, "ops_reject", {"approval_id": request_id, "reason": reason}))
+async def reject(app: App, request_id: int, reason: str, who: str | None = None) -> Decided:
+    return Decided(await _decide(app, "ops_reject", {"approval_id": request_id, "reason": reason}, who))
 
 
-async def _decide(app: App, skill: str, arguments: dict[str, Any]) -> dict[str, Any]:
-    result = await app.executor.call(skill, arguments, caller="cli")
+async def _decide(app: App, skill: str, arguments: dict[str, Any], who: str | None) -> dict[str, Any]:
+    """Through the executor as caller ``cli`` (a person), named ``who`` (default: the local account)."""
+    result = await app.executor.call(skill, arguments, caller="cli", who=who or local_name())
     if not result.ok or result.output is None:
         raise ConfigError("; ".join(p.strip() for p in result.message.splitlines() if p.strip()))
     return result.output

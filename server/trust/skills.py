@@ -82,7 +82,7 @@ def _skills(app: App) -> tuple[Any, ...]:
         """
         try:
             change = await policy.set_skill_trust(app, skill_name, None if level == "default" else level,
-                                                  who=_person(ctx))
+                                                  who=_person(ctx), by=ctx.caller_name)
         except PilothouseError as exc:
             raise SkillFailed(str(exc)) from exc
         return Changed(changes=[{"skill": change.skill, "from": change.before, "to": change.after}],
@@ -102,7 +102,7 @@ def _skills(app: App) -> tuple[Any, ...]:
         """
         try:
             changes = await policy.set_module_trust(app, module_id, None if level == "default" else level,
-                                                    who=_person(ctx))
+                                                    who=_person(ctx), by=ctx.caller_name)
         except PilothouseError as exc:
             raise SkillFailed(str(exc)) from exc
         return Changed(changes=[{"skill": c.skill, "from": c.before, "to": c.after} for c in changes],
@@ -121,7 +121,7 @@ def _skills(app: App) -> tuple[Any, ...]:
             mode_name: live or shadow.
         """
         try:
-            before, after = await mode.set_mode(app, mode_name, who=_person(ctx))
+            before, after = await mode.set_mode(app, mode_name, who=_person(ctx), by=ctx.caller_name)
         except PilothouseError as exc:
             raise SkillFailed(str(exc)) from exc
         return Changed(changes=[{"mode": after, "from": before, "to": after}], detail=f"agent mode {before} -> {after}")

@@ -49,7 +49,7 @@ async def test_each_request_carries_the_relevant_skills_within_4000_tokens(
     assert record.stop_reason == "answer", record.error
     for request in fakes.openai.requests:
         sent = names(request.tools)
-        assert sent[:3] == list(manifest.META_TOOLS) and "invoicing_ar_aging" in sent
+        assert sent[:4] == list(manifest.META_TOOLS) and "invoicing_ar_aging" in sent
         assert counter.count_json(request.tools) <= manifest.TOOL_TOKEN_CAP
     assert "calendar_list_events" not in names(fakes.openai.requests[1].tools)
     assert [(c.skill, c.ok) for c in record.tool_calls] == [("invoicing_ar_aging", True),
@@ -97,7 +97,7 @@ def test_focus_reads_the_request_and_the_calls_so_far() -> None:
 async def test_skills_already_called_stay_listed_and_vague_requests_get_the_usage_ranking(app: App) -> None:
     await enable_agent(app)
     vague: list[dict[str, Any]] = [{"role": "user", "content": "zzyzx"}]
-    fallback = names(await manifest.loop_tools(app, "full", vague))[3:]
+    fallback = names(await manifest.loop_tools(app, "full", vague))[4:]
     assert fallback  # nothing matched: the instance's most useful skills, not an empty list
     called: list[dict[str, Any]] = [*vague, {"role": "assistant", "content": None, "tool_calls": [
         {"id": "1", "type": "function", "function": {"name": "webinars_cancel", "arguments": "{}"}}]}]

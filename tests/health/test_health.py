@@ -19,6 +19,7 @@ from server.health.report import build_report
 from server.health.selfcheck import run_self_check
 from server.http_app import build_http_app
 from server.mcp.surface import Surface
+from server.tables import skill_state
 from server.testing import FakeClock, McpHarness
 from tests.health.helpers import redeploy
 
@@ -52,15 +53,33 @@ async def test_drift_names_added_removed_and_changed_skills(app: App) -> None:
     assert drift is not None and "blog_publish_post" in drift["added"]
 
 
-async def test_the_hash_covers_only_the_first_200_characters(app: App) -> None:
+async def test_the_hash_covers_the_whole_published_skill_file(app: App) -> None:
     async def hash_with(text: str) -> str:
         redeploy(app, "crm_qualify_leads", text)
         return (await build_report(app)).version.skills_hash
 
     base = "x" * 200
     original = await hash_with(base + " a tail")
-    assert await hash_with(base + " another tail") == original  # past 200 characters: no drift
-    assert await hash_with("y" + base[1:] + " a tail") != original  # within them: drift
+    assert await hash_with(base + " another tail") != original  # past 200 characters too: what is served changed
+    assert await hash_with(base + " a tail") == original
+
+
+async def test_a_baseline_stored_before_is_compared_the_way_it_was_made(app: App) -> None:
+    """A format-1 baseline (name::instructions[:200] digests) reports no drift after an upgrade, and
+    still sees a change within the first 200 characters."""
+    from server.health.hashing import compute
+    from server.tables import memory
+
+    skills = [app.registry.skills[n] for n in await skill_state.enabled_skill_names(app.store)]
+    skills_hash, per_skill = compute([{"name": s.name, "instructions": s.instructions} for s in skills])
+    stamp = "2026-01-01T00:00:00+00:00"
+    old = {"hash": skills_hash, "skills": per_skill, "set_at": stamp}
+    await memory.upsert(app.store, "skills_baseline", json.dumps(old), category="core", now_iso=stamp)
+    report = await build_report(app)
+    assert report.status == "healthy" and not any((report.version.drift or {}).values())
+    redeploy(app, "crm_get_lead", "Rewritten in the code that now runs.")
+    drift = (await build_report(app)).version.drift
+    assert drift is not None and drift["changed"] == ["crm_get_lead"]
 
 
 async def test_the_hash_is_of_the_served_skills_not_the_stored_rows(app: App) -> None:

@@ -36,7 +36,7 @@ async def test_each_tier_lists_meta_tools_then_its_skills_by_name(app: App, tier
             cursor = page.next_cursor
             if not cursor:
                 break
-        assert list(tools) == expected and expected[3:] == sorted(expected[3:])
+        assert list(tools) == expected and expected[4:] == sorted(expected[4:])
         leads = tools.get("crm_list_leads") or tools["crm_pipeline_summary"]
         if tier == "full":
             assert leads.output_schema and leads.title and "description" in json.dumps(leads.input_schema)
@@ -47,7 +47,7 @@ async def test_each_tier_lists_meta_tools_then_its_skills_by_name(app: App, tier
             assert leads.description is not None
             assert "description" not in json.dumps(leads.input_schema) and len(leads.description) <= 80
         if tier == "drop":
-            assert len(tools) <= 3 + ranking.DROP_SIZE
+            assert len(tools) <= 4 + ranking.DROP_SIZE
         search = await client.call_tool("search_skills", {"query": "create a lead"})
         assert not search.is_error and search.structured_content["results"][0]["name"] == "crm_create_lead"
 
@@ -61,8 +61,8 @@ async def test_mcp_tier_is_fixed_per_launch_and_dropped_skills_stay_callable(clo
             for _ in range(5):  # heavy use after launch does not reshuffle the list
                 await client.call_tool("bulk_echo_039", {"value": "used"})
             again = [t.name for t in (await client.list_tools(cache_mode="refresh")).tools]
-            assert listed == again and listed[:3] == list(manifest.META_TOOLS)
-            assert len(listed) == 3 + ranking.DROP_SIZE and "bulk_echo_039" not in listed
+            assert listed == again and listed[:4] == list(manifest.META_TOOLS)
+            assert len(listed) == 4 + ranking.DROP_SIZE and "bulk_echo_039" not in listed
             direct = await client.call_tool("bulk_echo_039", {"value": "still callable"})
             assert not direct.is_error and direct.structured_content == {"value": "still callable"}
             via_meta = await client.call_tool("execute_skill", {"name": "bulk_echo_039", "arguments": {"value": "x"}})
@@ -116,7 +116,7 @@ def test_manifest_command_prints_tiers_sizes_and_budget_decisions(
     assert code == 2 and "go together" in err
     code, out, _ = _cli(capsys, db, "manifest", "--tier", "drop", "--format", "openai", "--json")
     functions = json.loads(out)
-    assert [f["function"]["name"] for f in functions[:3]] == list(manifest.META_TOOLS) and len(functions) <= 23
+    assert [f["function"]["name"] for f in functions[:4]] == list(manifest.META_TOOLS) and len(functions) <= 24
     code, out, _ = _cli(capsys, db, "manifest", "--tier", "compact")
     assert code == 0 and "compact tier, mcp format" in out and "tokens (" in out and "crm_create_lead" in out
     code, out, _ = _cli(capsys, db, "manifest", "--tier", "auto", "--context-tokens", "1000000")
@@ -136,7 +136,7 @@ async def test_serve_over_stdio_with_the_drop_tier_from_the_environment(tmp_path
     params = StdioServerParameters(command=sys.executable, args=["-m", "server.cli.main", "serve"], env=env)
     async with Client(params) as client:
         names = [t.name for t in (await client.list_tools()).tools]
-        assert names[:3] == list(manifest.META_TOOLS) and len(names) <= 3 + ranking.DROP_SIZE
+        assert names[:4] == list(manifest.META_TOOLS) and len(names) <= 4 + ranking.DROP_SIZE
         assert "crm_create_lead" not in names  # a write, cold start: not listed, yet callable
         created = await client.call_tool("crm_create_lead", {"email": "drop@acme.io"})
         assert not created.is_error and created.structured_content["email"] == "drop@acme.io"

@@ -22,7 +22,7 @@ ERAS = pytest.mark.parametrize("mode", ["auto", "legacy"], ids=["2026-07-28", "2
 async def test_tools_list_is_one_page_by_default(mcp_any_era: McpHarness, app: App) -> None:
     page = await mcp_any_era.client.list_tools(cache_mode="refresh")
     assert page.next_cursor is None
-    assert len(page.tools) == 3 + len(app.registry.skills) - len(await _disabled(app))
+    assert len(page.tools) == 4 + len(app.registry.skills) - len(await _disabled(app))
     assert {"webinars_register", "timesheets_log", "support_open_ticket"} <= {t.name for t in page.tools}
 
 

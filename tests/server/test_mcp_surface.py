@@ -9,9 +9,9 @@ pytestmark = pytest.mark.anyio
 async def test_tools_are_the_enabled_skills_in_name_order(mcp_any_era: McpHarness) -> None:
     harness = mcp_any_era
     names = await harness.tool_names()
-    assert names[:3] == ["search_skills", "describe_skill", "execute_skill"]
+    assert names[:4] == ["search_skills", "describe_skill", "execute_read_skill", "execute_skill"]
     assert "crm_create_lead" in names and "blog_create_post" in names
-    assert names[3:] == sorted(names[3:])
+    assert names[4:] == sorted(names[4:])
 
 
 async def test_call_returns_structured_content_and_validation_errors_say_what_to_fix(

@@ -144,10 +144,13 @@ def test_definitions_in_both_formats_and_every_tier() -> None:
     for tier in manifest.TIERS:
         mcp_tools, functions = MetaTools.definitions("mcp", tier), MetaTools.definitions("openai", tier)
         assert [t.name for t in mcp_tools] == [f["function"]["name"] for f in functions] == list(manifest.META_TOOLS)
-        execute = functions[2]["function"]["parameters"]
-        assert execute["required"] == ["name", "arguments"] and set(execute["properties"]) == {"name", "arguments"}
+        for executor in (2, 3):
+            execute = functions[executor]["function"]["parameters"]
+            assert execute["required"] == ["name", "arguments"] and set(execute["properties"]) == {"name", "arguments"}
         assert mcp_tools[0].annotations.read_only_hint is True  # search is a read in every tier
-        execute_hints = mcp_tools[2].annotations  # execute can run anything: the careful hints, spelled out
+        reads = mcp_tools[2].annotations  # the read executor runs only reads: a host may trust it
+        assert reads is not None and (reads.read_only_hint, reads.destructive_hint) == (True, False)
+        execute_hints = mcp_tools[3].annotations  # unlisted, execute can run anything: the careful hints
         assert execute_hints is not None and (execute_hints.read_only_hint, execute_hints.destructive_hint,
                                               execute_hints.open_world_hint) == (False, True, True)
         assert all(t.title for t in mcp_tools)

@@ -20,7 +20,7 @@ from server.mcp.surface import Surface
 from server.testing import McpHarness
 
 pytestmark = pytest.mark.anyio
-META = ["search_skills", "describe_skill", "execute_skill"]
+META = ["search_skills", "describe_skill", "execute_read_skill", "execute_skill"]
 
 
 async def names(client: Client) -> list[str]:
@@ -30,8 +30,8 @@ async def names(client: Client) -> list[str]:
 async def test_read_only_lists_searches_describes_and_runs_only_what_changes_nothing(app: App) -> None:
     async with Client(Surface(app, selection=Selection(read_only=True)).server) as client:
         listed = await names(client)
-        assert listed[:3] == META and "crm_list_leads" in listed and "crm_create_lead" not in listed
-        assert all(app.registry.skills[n].hints.read_only for n in listed[3:])
+        assert listed[:4] == META and "crm_list_leads" in listed and "crm_create_lead" not in listed
+        assert all(app.registry.skills[n].hints.read_only for n in listed[4:])
         with pytest.raises(MCPError, match="read-only") as raised:
             await client.call_tool("crm_create_lead", {"email": "a@b.io"})
         assert raised.value.error.code == types.INVALID_PARAMS
@@ -49,7 +49,7 @@ async def test_modules_and_excluded_skills_narrow_the_list(app: App) -> None:
     selection = parse_selection(app, modules="crm,invoicing", exclude="crm_qualify_leads")
     async with Client(Surface(app, selection=selection).server) as client:
         listed = await names(client)
-        assert {app.registry.skills[n].module_id for n in listed[3:]} == {"crm", "invoicing"}
+        assert {app.registry.skills[n].module_id for n in listed[4:]} == {"crm", "invoicing"}
         assert "crm_qualify_leads" not in listed
         with pytest.raises(MCPError, match="module 'blog'"):
             await client.call_tool("blog_create_post", {"title": "x"})
@@ -89,7 +89,7 @@ async def test_an_http_connection_narrows_further_with_request_headers(app: App)
         listed = result_of(await rpc(client, "tools/list", {}, **{"x-pilothouse-modules": "crm",
                                                                   "x-pilothouse-read-only": "true"}))
         tools = [t["name"] for t in listed["result"]["tools"]]  # type: ignore[index]
-        assert tools[3:] and all(n.startswith("crm_") and app.registry.skills[n].hints.read_only for n in tools[3:])
+        assert tools[4:] and all(n.startswith("crm_") and app.registry.skills[n].hints.read_only for n in tools[4:])
         assert "crm_qualify_leads" not in tools  # the process's exclusion still holds
         refused = result_of(await rpc(client, "tools/call", {"name": "invoicing_list", "arguments": {}},
                                       **{"x-pilothouse-modules": "crm"}))
@@ -106,4 +106,4 @@ async def test_serve_read_only_over_stdio(tmp_path: Path) -> None:
                                    env={**os.environ, "PILOTHOUSE_DB": str(tmp_path / "ro.db")})
     async with Client(params) as client:
         listed = await names(client)
-        assert listed[3:] and "crm_create_lead" not in listed and all(n.startswith("crm_") for n in listed[3:])
+        assert listed[4:] and "crm_create_lead" not in listed and all(n.startswith("crm_") for n in listed[4:])

@@ -18,6 +18,7 @@ from server.cli.commands import (
     providers,
     serve,
     skills,
+    tokens,
     version,
     worker,
 )
@@ -41,5 +42,6 @@ REGISTRY = [
     backup.register,
     demo.register,
     migrate_db.register,
+    tokens.register,
     version.register,
 ]

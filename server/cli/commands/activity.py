@@ -60,6 +60,7 @@ async def activity(args: argparse.Namespace) -> int:
         return 0
     for r in rows:
         r["result"] = r["error"] if r["status"] != "ok" else r["output_summary"]
-    table(rows, ["id", "ts", "caller", "skill", "status", "outcome", "result"])
+        r["who"] = r.get("caller_name") or ""
+    table(rows, ["id", "ts", "caller", "who", "skill", "status", "outcome", "result"])
     line(f"\n{len(rows)} of {total} call(s)" + (f" since {since}" if since else ""))
     return 0

@@ -25,7 +25,7 @@ from skills import ErrorKind
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("call", help="run one skill or meta-tool by hand (same validation and path as MCP)")
     parser.add_argument("skill", help="a skill name (pilothouse skills list) or search_skills, describe_skill, "
-                                      "execute_skill")
+                                      "execute_read_skill, execute_skill")
     parser.add_argument("--args", default="{}", metavar="JSON", help='arguments as a JSON object, e.g. \'{"id": 3}\'')
     parser.add_argument("--yes", action="store_true",
                         help='confirm an approve-trust skill without being asked (the same as "confirm": true)')

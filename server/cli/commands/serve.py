@@ -4,12 +4,14 @@ import argparse
 import gc
 import os
 import sys
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from server import instance_lock
 from server.cli.commands.common import instance
 from server.cli.output import CliError
 from server.errors import ConfigError
+from server.tables import access_tokens
 
 if TYPE_CHECKING:
     from server.manifest.offered import Selection
@@ -91,6 +93,8 @@ async def serve(args: argparse.Namespace) -> int:
                 if args.http:
                     settings = HttpSettings.from_env(args.host, args.port, allowed_hosts=args.allowed_host,
                                                      allowed_origins=args.allowed_origin)
+                    settings = replace(settings, access_tokens=await access_tokens.any_active(
+                        app.store, app.clock.now().isoformat(timespec="seconds")))
                     await serve_http(process.surface, settings, routes=process.routes, services=process.services)
                 else:
                     await serve_stdio(process.surface, process.services)
