@@ -24,8 +24,10 @@ from typing import TYPE_CHECKING, Any
 
 from server.scheduler import cascade, cron
 from server.scheduler.templating import TemplateError, render
+from server.store import dumps
 from server.tables import activity
 from skills.context import Cause, Database, Row
+from skills.automation import Automation
 
 if TYPE_CHECKING:
     from server.app import App
@@ -50,11 +52,13 @@ class DispatchReport:
         if self.held:
             text += f", held back {self.held} (depth limit)"
         if self.errors:
-            text += f", {len(self.errors)} template error(s)"
+            text += f", {len(self.errors)} error(s)"
         return text
 
 
 async def dispatch(app: App, *, agent_on: bool, window: timedelta = cron.DEFAULT_WINDOW) -> DispatchReport:
+    """One pass over every enabled automation. A row that cannot run (a cron line stored before lines were
+    checked, a config edited by hand, any error of its own) is skipped and reported; the others run."""
     report = DispatchReport()
     rows = await app.store.fetchall(
         "SELECT a.* FROM automations a JOIN modules m ON m.id = a.module_id "
@@ -62,20 +66,35 @@ async def dispatch(app: App, *, agent_on: bool, window: timedelta = cron.DEFAULT
     for row in rows:
         if row["executor"] == "pilot" and not agent_on:
             continue
+        if row["skill"] not in app.registry.skills:
+            continue  # a broken or uninstalled pack's: `modules list` and health report the pack
         try:
             if row["trigger"] == "cron":
                 await _run_cron(app, row, window, report)
             else:
                 await _run_events(app, row, window, report)
-        except cron.CronError as exc:
-            await _set_status(app, row["id"], f"error: {exc}")
-            report.errors.append(str(exc))
+        except Exception as exc:  # one bad row never stops the rows after it
+            fix = "" if isinstance(exc, cron.CronError) else f"{type(exc).__name__}: "
+            message = (f"automation #{row['id']} {row['name']!r} ({row['module_id']}) cannot run: {fix}{exc}. It is "
+                       "skipped until its declaration is fixed (upgrade the module) or it is switched off: "
+                       f"pilothouse automations disable {row['id']}")
+            report.errors.append(message)
+            await _failed(app, row, message)
     return report
+
+
+async def _failed(app: App, row: dict[str, Any], message: str) -> None:
+    """A broken row's status and one activity row, once: not every minute while it stays broken."""
+    status = f"error: {message}"[:1000]
+    if row["last_status"] == status:
+        return
+    await _record(app, row, status, error_kind="validation", error=message)
 
 
 async def _run_cron(app: App, row: dict[str, Any], window: timedelta, report: DispatchReport) -> None:
     config = json.loads(row["config"])
     expr, tz = config["schedule"], config.get("timezone", "UTC")
+    cron.check(expr, tz)
     now = app.clock.now()
     current = datetime.fromisoformat(row["next_run"]) if row["next_run"] else None
     plan = cron.plan(expr, tz, current, now, window)
@@ -184,12 +203,50 @@ async def _record(app: App, row: dict[str, Any], status: str, *, error_kind: str
     log.warning("automation %s: %s", row["name"], error)
 
 
-async def _set_status(app: App, automation_id: int, status: str) -> None:
-    await app.store.execute("UPDATE automations SET last_status = ? WHERE id = ?", (status[:1000], automation_id))
-
-
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value else None
+
+
+# --- the automations table's other writes: seeding, switching off, re-arming -----------------------
+
+async def seed(db: Database, module_id: str, automation: Automation, *, refresh: bool) -> int:
+    """Store a module's declared automation once (1: a row was added or switched back on).
+
+    ``refresh``: the module is coming back on, so an automation switched off with it comes back on;
+    otherwise an existing row is left alone (a person may have switched it off on purpose).
+    """
+    on_conflict = "DO UPDATE SET enabled = 1 WHERE automations.enabled = 0" if refresh else "DO NOTHING"
+    result = await db.execute(
+        "INSERT INTO automations (module_id, name, trigger, config, skill, arguments, executor, enabled, description)"
+        f" VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?) ON CONFLICT(module_id, name) {on_conflict}",
+        (module_id, automation.name, automation.trigger, dumps(automation.config), automation.skill,
+         dumps(automation.arguments), automation.executor, automation.description))
+    return int(result.rowcount or 0)
+
+
+async def seeded_count(db: Database, module_id: str) -> int:
+    return int(await db.fetchval("SELECT COUNT(*) FROM automations WHERE module_id = ?", (module_id,)) or 0)
+
+
+async def switch_off(db: Database, module_id: str, *, status: str | None = None) -> int:
+    """Every automation of a module off (its module was switched off or is gone); how many were on."""
+    result = await db.execute(
+        "UPDATE automations SET enabled = 0, last_status = COALESCE(?, last_status) WHERE module_id = ? "
+        "AND enabled = 1", (status, module_id))
+    return int(result.rowcount or 0)
+
+
+async def rearm_agent(db: Database, now: datetime) -> tuple[int, int]:
+    """The agent comes back on: its cron automations whose time passed are re-armed from now and its event
+    automations start at the newest event (nothing was due while it was off). (cron, event) changed."""
+    rearmed = await db.execute(
+        "UPDATE automations SET next_run = NULL WHERE executor = 'pilot' AND trigger = 'cron' "
+        "AND next_run IS NOT NULL AND next_run <= ?", (_iso(now),))
+    newest = await db.fetchval("SELECT COALESCE(MAX(id), 0) FROM events")
+    started = await db.execute(
+        "UPDATE automations SET last_event_id = ? WHERE executor = 'pilot' AND trigger = 'event' "
+        "AND last_event_id < ?", (newest, newest))
+    return int(rearmed.rowcount or 0), int(started.rowcount or 0)
 
 
 async def of_module(db: Database, module_id: str) -> list[Row]:

@@ -38,13 +38,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _shown(row: dict[str, Any], now_iso: str) -> dict[str, Any]:
     config = json.loads(row["config"])
     if row["trigger"] == "cron":
-        trigger = f"cron {config['schedule']}"
+        trigger = f"cron {config.get('schedule')}"
         next_run = row["next_run"]
         if next_run is None and row["enabled"]:  # armed on the dispatcher's next pass
-            next_run = cron.next_after(config["schedule"], config.get("timezone", "UTC"),
-                                       datetime.fromisoformat(now_iso)).isoformat(timespec="seconds")
+            try:
+                cron.check(config.get("schedule", ""), config.get("timezone", "UTC"))
+                next_run = cron.next_after(config["schedule"], config.get("timezone", "UTC"),
+                                           datetime.fromisoformat(now_iso)).isoformat(timespec="seconds")
+            except cron.CronError as exc:  # a row stored before lines were checked: shown, never fatal
+                next_run = f"never: {exc}"
     else:
-        trigger, next_run = f"event {config['event']}", f"on {config['event']}"
+        trigger, next_run = f"event {config.get('event')}", f"on {config.get('event')}"
     status = (row["last_status"] or "")[:60] or None
     return {"id": row["id"], "module": row["module_id"], "name": row["name"], "trigger": trigger,
             "skill": row["skill"], "executor": row["executor"],

@@ -40,8 +40,11 @@ async def list_modules(args: argparse.Namespace) -> int:
         statuses = await app.modules.statuses()
     if args.json:
         emit_json([asdict(s) for s in statuses])
-    else:
-        table([asdict(s) for s in statuses], ["id", "name", "enabled", "skill_count", "version", "requires"])
+        return 0
+    table([asdict(s) for s in statuses], ["id", "name", "enabled", "state", "skill_count", "version", "requires"])
+    for s in statuses:
+        if s.problem:
+            line(f"\n{s.id} ({s.state}): {s.problem}\n  fix: {s.fix}")
     return 0
 
 
