@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import mcp_types as types
-
 from mcp.shared.exceptions import MCPError
+
 from prompts.render import HERE, PromptError, render_text
 
 if TYPE_CHECKING:

@@ -26,8 +26,8 @@ from server.scheduler import cascade, cron
 from server.scheduler.templating import TemplateError, render
 from server.store import dumps
 from server.tables import activity
-from skills.context import Cause, Database, Row
 from skills.automation import Automation
+from skills.context import Cause, Database, Row
 
 if TYPE_CHECKING:
     from server.app import App

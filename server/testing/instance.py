@@ -96,13 +96,13 @@ class Instance:
     mail: SmtpSink | None
     _scheduler: Scheduler = field(repr=False)
 
-    async def call(self, __skill: str, /, **arguments: Any) -> Any:
+    async def call(self, skill: str, /, **arguments: Any) -> Any:
         """Call a skill that must succeed, through the MCP client; returns its structured result."""
-        return await self.mcp.call(__skill, **arguments)
+        return await self.mcp.call(skill, **arguments)
 
-    async def error(self, __skill: str, /, **arguments: Any) -> str:
+    async def error(self, skill: str, /, **arguments: Any) -> str:
         """Call a skill that must fail; returns the error message a model would read."""
-        return await self.mcp.error(__skill, **arguments)
+        return await self.mcp.error(skill, **arguments)
 
     async def configure(self, module_id: str, **settings: Any) -> dict[str, Any]:
         """``pilothouse modules configure``: checked against the module's settings model."""
