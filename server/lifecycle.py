@@ -12,11 +12,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from server import module_settings
 from server.errors import ModuleError
 from server.registry import Registry, silence
-from server.scheduler import automations
 from server.store import AnyStore, AnyTransaction, dumps
-from server.tables import skill_state
+from server.tables import automations, skill_state
 from skills import Clock, Module
 
 
@@ -193,16 +193,26 @@ class ModuleManager:
         return result
 
     async def settings(self, module_id: str) -> dict[str, Any]:
+        """The module's settings as a handler sees them (``ctx.settings``): declared defaults, process
+        variables, then what was configured (server/module_settings.py)."""
         raw = await skill_state.module_settings(self.store, module_id)
-        return json.loads(raw) if raw else {}
+        module = self.registry.modules.get(module_id)
+        if module is None:
+            return json.loads(raw) if raw else {}
+        return module_settings.effective(module, raw)
+
+    async def stored_settings(self, module_id: str) -> str | None:
+        """The module's settings row as stored (JSON text): only what was configured."""
+        return await skill_state.module_settings(self.store, module_id)
 
     async def configure(self, module_id: str, values: dict[str, Any]) -> dict[str, Any]:
-        self.get(module_id)
-        current = await self.settings(module_id)
-        current.update(values)
-        if not await skill_state.set_module_settings(self.store, module_id, dumps(current)):
+        """Check ``values`` against the module's settings model and store them; what is stored after."""
+        module = self.get(module_id)
+        raw = await skill_state.module_settings(self.store, module_id)
+        stored = module_settings.check_change(module, json.loads(raw) if raw else {}, values)
+        if not await skill_state.set_module_settings(self.store, module_id, dumps(stored)):
             raise ModuleError(f"module {module_id!r} has never been enabled; enable it before configuring it")
-        return current
+        return stored
 
     async def is_seeded(self, module: Module) -> bool:
         names = {s.name for s in module.skills}

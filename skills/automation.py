@@ -80,7 +80,8 @@ def check_automation(module_id: str, automation: Automation, skills: dict[str, S
                             f"{', '.join(sorted(skills))}")
     if automation.executor == "platform" and target.trust == "approve":
         raise ContractError(
-            f"{where} (platform) targets {automation.skill!r}, an approve-trust skill, which runs only with a "
+            f"module {module_id}: platform automation {automation.name!r} targets {automation.skill!r}, an "
+            "approve-trust skill, which runs only with a "
             "person's approval. Declare it executor='pilot' (the agent asks for the approval) or target a skill "
             "of trust auto or notify.")
     _check_config(where, automation)

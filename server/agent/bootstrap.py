@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING
 from modules.pilot.documents import problems
 from prompts.render import load as load_template
 from server.errors import ModuleError
-from server.scheduler import automations, schedules
-from server.tables import memory
+from server.scheduler import schedules
+from server.tables import automations, memory
 from skills.context import Database
 
 if TYPE_CHECKING:

@@ -4,8 +4,7 @@
     reject    server/trust/review.reject    = `pilothouse approvals reject ID --reason ...`
     resume    escalation.resume             = `pilothouse skills resume NAME`
     read      notifications.mark_read       = `pilothouse notifications read ID`
-    retry     email_retry_failed            = `pilothouse call email_retry_failed ids=[ID]`
-    redeliver webhooks_redeliver            = `pilothouse call webhooks_redeliver delivery_id=ID`
+    retry     the module's Attention.retry  = e.g. `pilothouse call email_retry_failed --args '{"ids": [ID]}'`
 
 A decision is a person's (caller ``cli``, as from the terminal), so it is logged in the activity
 feed like any other. Every action answers one line for the person, or raises ``ActionError``
@@ -90,14 +89,15 @@ async def _call(app: App, skill: str, arguments: dict[str, object]) -> str:
 
 
 async def retry(app: App, form: Mapping[str, str]) -> str:
-    await _call(app, "email_retry_failed", {"ids": [_id(form)]})
-    return f"message #{_id(form)} queued again; it goes out on the next delivery run"
+    """Retry one item a module showed (form: ``module``, ``id``) with the skill its ``Attention`` names."""
+    from server.cockpit.data import module_exceptions
+
+    module, item = form.get("module", ""), _id(form)
+    group = next((g for g in await module_exceptions(app) if g.module == module and g.retry), None)
+    if group is None or group.retry is None:
+        raise ActionError(f"module {module!r} shows nothing that can be retried here")
+    await _call(app, group.retry, group.retry_arguments(item))
+    return f"{group.label} #{item} queued again; it goes out on the module's next run"
 
 
-async def redeliver(app: App, form: Mapping[str, str]) -> str:
-    await _call(app, "webhooks_redeliver", {"delivery_id": _id(form)})
-    return f"delivery #{_id(form)} queued again; it goes out on the next dispatch run"
-
-
-ACTIONS: dict[str, Action] = {"approve": approve, "reject": reject, "resume": resume, "read": read, "retry": retry,
-                              "redeliver": redeliver}
+ACTIONS: dict[str, Action] = {"approve": approve, "reject": reject, "resume": resume, "read": read, "retry": retry}

@@ -2,7 +2,7 @@
 
     GET  /cockpit            the page (activity filters and paging in the query string)
     GET  /cockpit/panels     the page's <main> alone: what the script polls
-    POST /cockpit/action/X   approve | reject | resume | read | retry | redeliver (CSRF checked)
+    POST /cockpit/action/X   approve | reject | resume | read | retry (CSRF checked)
     GET  /cockpit/login      the token form; POST exchanges the token for a session cookie
 
 The same rules as /mcp: open on loopback when no token is configured (server/http_app.py

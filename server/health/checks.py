@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from server.cache import runtime_cache, skill_schemas
 from server.scheduler import cron
+from server.scheduler.automations import CANNOT_RUN
 from server.scheduler.schedules import PLATFORM_SCHEDULES
-from server.tables import memory, skill_state
+from server.tables import automations, memory, skill_state
 from skills import Skill
 
 if TYPE_CHECKING:
@@ -114,10 +115,23 @@ async def broken_packs(app: App) -> list[Finding]:
 async def automations_in_error(app: App) -> list[Finding]:
     """Automations the dispatcher skips because they cannot run (a cron line stored before lines were
     checked, a config edited by hand): each says what is wrong, and the others keep running."""
-    rows = await app.store.fetchall(
-        "SELECT a.id, a.last_status FROM automations a JOIN modules m ON m.id = a.module_id WHERE a.enabled = 1 "
-        "AND m.enabled = 1 AND a.last_status LIKE 'error: automation #%' ORDER BY a.id")
-    return [Finding("broken_automation", r["last_status"].removeprefix("error: ")) for r in rows]
+    rows = await automations.due_rows(app.store)
+    return [Finding("broken_automation", r["last_status"].removeprefix("error: ")) for r in rows
+            if (r["last_status"] or "").startswith(CANNOT_RUN)]
+
+
+async def module_settings_valid(app: App) -> list[Finding]:
+    """Stored module settings the module's model refuses (written before settings were checked): the
+    default applies meanwhile, and each finding says how to fix it."""
+    from server.module_settings import problems
+
+    found = []
+    for module_id in sorted(await app.modules.enabled_ids()):
+        module = app.registry.modules.get(module_id)
+        if module is not None:
+            stored = await app.modules.stored_settings(module_id)
+            found += [Finding("module_settings", problem) for problem in problems(module, stored)]
+    return found
 
 
 async def modules_bootstrapped(app: App) -> list[Finding]:

@@ -7,7 +7,8 @@ Status rules, in order (deterministic, documented here and in the README):
               deploy (stored skill rows that differ from what the code serves), flagged, paused
               or circuit-broken skills, undocumented skills, invalid schemas, broken automations
               (pointing at a missing skill, or that cannot run), community packs skipped because
-              they are broken (until a person switches them off), modules not bootstrapped,
+              they are broken (until a person switches them off), stored module settings their
+              module refuses, modules not bootstrapped,
               missing or corrupted soul/identity/rules documents (server/health/documents.py),
               other stale schedules;
   healthy   - nothing found.
@@ -126,6 +127,7 @@ async def build_report(app: App) -> HealthReport:
         await checks.automations_in_error(app),
         await checks.modules_bootstrapped(app),
         await checks.broken_packs(app),
+        await checks.module_settings_valid(app),
         checks.partial_deploy(served),
     ]
     drift_findings, baseline, drift_detail = await checks.drift(app, served)

@@ -93,7 +93,7 @@ def _skills(app: App) -> tuple[Any, ...]:
         Args:
             automation_id: The automation's id (shown in the health report's issues).
         """
-        from server.scheduler.automations import set_enabled
+        from server.tables.automations import set_enabled
 
         row = await ctx.db.fetchone("SELECT name, enabled FROM automations WHERE id = ?", (automation_id,))
         if row is None:

@@ -1,0 +1,7 @@
+"""What `pilothouse modules configure webhooks` accepts: the delivery retries."""
+
+from skills.delivery import RetrySettings
+
+
+class WebhookSettings(RetrySettings):
+    pass
