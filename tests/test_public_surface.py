@@ -73,7 +73,10 @@ def render() -> str:
             if isinstance(value, ModuleType):
                 out.append(f"  {name}: module {value.__name__}")
             elif inspect.isclass(value) and issubclass(value, Enum):
-                out.append(f"  class {name}({value.__base__.__name__}): {', '.join(str(m.value) for m in value)}")
+                out.append(f"  class {name}({value.__mro__[1].__name__}): {', '.join(str(m.value) for m in value)}")
+            elif inspect.isclass(value) and hasattr(value, "model_fields"):  # its signature depends on whether
+                out.append(f"  class {name}(pydantic model)")                # the model was built yet
+                out += _members(value)
             elif inspect.isclass(value):
                 out.append(f"  class {name}{_signature(value)}")
                 out += _members(value)
@@ -115,6 +118,17 @@ def test_every_package_is_typed_and_shipped() -> None:
         assert f"{package}*" in packaged
     assert "py.typed" in config["tool"]["setuptools"]["package-data"]["*"]
     assert "pilothouse" in config["tool"]["mypy"]["packages"]
+
+
+def test_contributing_documents_every_category_and_the_testing_facade() -> None:
+    from pilothouse import CATEGORIES
+    from pilothouse.testing import Instance
+
+    guide = (ROOT / "CONTRIBUTING.md").read_text()
+    assert [c for c in CATEGORIES if f"`{c}`" not in guide] == [], "categories CONTRIBUTING.md does not list"
+    for used in ("run_due", "outbox", "deliveries", "configure", "pilothouse.testing.plugin", "arguments="):
+        assert used in guide, used
+    assert all(hasattr(Instance, name) for name in ("call", "error", "run_due", "outbox", "deliveries"))
 
 
 if __name__ == "__main__":
