@@ -16,10 +16,12 @@ on 127.0.0.1. Async tests need no marker::
 
 ``Instance``: ``call`` / ``error`` (a skill that must succeed / fail, over MCP), ``run_due(at=...)``
 (move the clock and run the due automations and schedules), ``outbox()`` (what is queued to leave),
-``deliveries()`` (what the mail sink received), ``configure`` (module settings), ``clock``, ``app``.
+``deliveries()`` (what the mail sink received), ``configure`` (module settings; a refused change raises
+``ModuleError``), ``clock``, ``app``.
 Outside pytest, ``open_instance(module, ...)`` gives the same ``Instance``.
 """
 
+from server.errors import ModuleError
 from server.testing.clock import START, FakeClock
 from server.testing.instance import Delivery, Due, Fired, Instance, Message, open_instance
 from server.testing.receivers import HttpReceiver, Received, http_receiver
@@ -33,6 +35,7 @@ __all__ = [
     "HttpReceiver",
     "Instance",
     "Message",
+    "ModuleError",
     "Received",
     "http_receiver",
     "open_instance",

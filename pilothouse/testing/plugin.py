@@ -34,6 +34,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # would turn its notices into failures the pack cannot fix.
     config.addinivalue_line("filterwarnings", "ignore::DeprecationWarning:aiosmtpd.*")
     config.addinivalue_line("filterwarnings", "ignore:Requiring AUTH while not requiring TLS:UserWarning")
+    # The MCP SDK's notice that per-request logging is deprecated (2026-07-28): the server's, not the pack's.
+    config.addinivalue_line("filterwarnings", "ignore:The logging capability is deprecated")
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ a cron automation. Installed with pip and found through its ``pilothouse.modules
 from pilothouse import Automation, Module
 from pilothouse_hello_pack import greetings
 from pilothouse_hello_pack.schema import MIGRATIONS
+from pilothouse_hello_pack.settings import HelloSettings
 
 module = Module(
     id="hello",
@@ -19,4 +20,5 @@ module = Module(
                    description="Mail the owner how many greetings were given so far."),
     ),
     migrations=MIGRATIONS,
+    settings=HelloSettings,
 )

@@ -11,7 +11,8 @@ from pilothouse_hello_pack.model import Greeting, GreetingCount, Summary
 @skill(title="Greet someone", examples=("say hello to Ada",), synonyms=("hello", "welcome"),
        instructions="""
        Stores a greeting for a name and returns it. With `email`, a welcome message is queued in the
-       outbox too; the email module sends it on its next delivery run (every minute).
+       outbox too, ending with the `sign_off` setting; the email module sends it on its next delivery
+       run (every minute).
        """)
 async def greet(
     ctx: SkillContext,
@@ -27,7 +28,7 @@ async def greet(
     text = f"Hello, {name}!"
     stored = await ctx.db.execute("INSERT INTO hello_greetings (name, text) VALUES (?, ?)", (name, text))
     if email is not None:
-        await ctx.enqueue_email(email, text, f"{text}\n\nWelcome aboard.")
+        await ctx.enqueue_email(email, text, f"{text}\n\n{ctx.settings['sign_off']}")
     return Greeting(id=stored.lastrowid or 0, name=name, text=text, emailed=email is not None)
 
 

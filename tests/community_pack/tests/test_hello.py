@@ -3,7 +3,9 @@ clock, and its mail received by a real SMTP sink, all on an instance of only thi
 
 from datetime import timedelta
 
-from pilothouse.testing import Instance
+import pytest
+
+from pilothouse.testing import Instance, ModuleError
 
 
 async def test_greetings_are_stored_and_counted(instance: Instance) -> None:
@@ -27,7 +29,18 @@ async def test_a_welcome_email_is_queued_then_delivered(instance: Instance) -> N
 
     await instance.run_due(at=instance.clock.now() + timedelta(minutes=1))  # the email module's delivery
     assert [(d.to, d.subject) for d in instance.deliveries()] == [("ada@example.com", "Hello, Ada!")]
+    assert instance.deliveries()[0].body.endswith("Welcome aboard.")  # the sign_off setting's default
     assert [m.status for m in await instance.outbox()] == ["sent"]
+
+
+async def test_the_sign_off_is_a_checked_setting(instance: Instance) -> None:
+    await instance.configure("hello", sign_off="See you soon.")
+    await instance.call("hello_greet", name="Ada", email="ada@example.com")
+    assert (await instance.outbox())[0].body.endswith("See you soon.")
+    with pytest.raises(ModuleError, match="setting sign_off: String should have at least 1 character"):
+        await instance.configure("hello", sign_off="")
+    with pytest.raises(ModuleError, match="no setting 'signoff' \\(did you mean sign_off\\?\\)"):
+        await instance.configure("hello", signoff="Bye")
 
 
 async def test_the_daily_summary_is_mailed_at_eight(instance: Instance) -> None:
