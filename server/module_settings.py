@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from server.errors import ModuleError
-from server.settings import environment
+from server.settings import values
 from skills import Module
 from skills.settings import ModuleSettings, env_of, is_secret
 
@@ -126,7 +126,7 @@ def _valid_model(model: type[ModuleSettings], values: dict[str, Any]) -> ModuleS
 def _env_values(model: type[ModuleSettings]) -> tuple[tuple[str, str], ...]:
     """``(setting, raw value)`` of the settings a process variable supplies, as the settings owner reads them."""
     variables = {name: env_of(model, name) for name in model.model_fields}
-    found = environment({v for v in variables.values() if v})
+    found = values({v for v in variables.values() if v})
     return tuple((name, found[v]) for name, v in variables.items() if v and found.get(v) not in (None, ""))
 
 

@@ -15,13 +15,13 @@ themselves because a browser cannot send the Authorization header.
 from __future__ import annotations
 
 import logging
-import os
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from server import settings
 from server.cockpit import render
 from server.cockpit.actions import ACTIONS, ActionError
 from server.cockpit.data import ActivityFilter, gather
@@ -37,10 +37,7 @@ FRAGMENT = "x-cockpit-fragment"  # the script's actions ask for the panels back 
 
 
 def poll_ms_from_env() -> int:
-    try:
-        return max(200, int(os.environ.get("PILOTHOUSE_COCKPIT_POLL_MS") or POLL_MS))
-    except ValueError:
-        return POLL_MS
+    return settings.load().cockpit_poll_ms
 
 
 def routes(app: App, *, poll_ms: int | None = None, sessions: Sessions | None = None) -> list[BaseRoute]:
