@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import inspect
+import subprocess
 import sys
 import tomllib
 from enum import Enum
@@ -118,6 +119,13 @@ def test_every_package_is_typed_and_shipped() -> None:
         assert f"{package}*" in packaged
     assert "py.typed" in config["tool"]["setuptools"]["package-data"]["*"]
     assert "pilothouse" in config["tool"]["mypy"]["packages"]
+
+
+def test_importing_the_public_packages_loads_no_sdk_or_web_server() -> None:
+    probe = ("import sys, pilothouse, pilothouse.errors, pilothouse.testing; "
+             "print(sorted(m for m in ('mcp', 'uvicorn', 'starlette', 'aiosmtpd') if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    assert run.stdout.strip() == "[]"
 
 
 def test_contributing_documents_every_category_and_the_testing_facade() -> None:

@@ -21,10 +21,14 @@ on 127.0.0.1. Async tests need no marker::
 Outside pytest, ``open_instance(module, ...)`` gives the same ``Instance``.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from server.errors import ModuleError
 from server.testing.clock import START, FakeClock
 from server.testing.instance import Delivery, Due, Fired, Instance, Message, open_instance
-from server.testing.receivers import HttpReceiver, Received, http_receiver
+
+if TYPE_CHECKING:
+    from server.testing.receivers import HttpReceiver, Received, http_receiver
 
 __all__ = [
     "START",
@@ -40,3 +44,12 @@ __all__ = [
     "http_receiver",
     "open_instance",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The HTTP receiver loads a web server: imported when a test first asks for it."""
+    if name in ("HttpReceiver", "Received", "http_receiver"):
+        from server.testing import receivers
+
+        return getattr(receivers, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
