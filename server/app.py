@@ -22,7 +22,7 @@ from server.errors import ConfigError
 from server.executor import Executor
 from server.http_client import LazyAsyncClient
 from server.lifecycle import ModuleManager
-from server.registry import Registry
+from server.registry import BrokenPack, Registry
 from server.schema import CORE_MIGRATIONS
 from server.storage_errors import starting
 from server.store import AnyStore, Store
@@ -51,11 +51,18 @@ async def open_runtime(
     *,
     modules: Sequence[Module],
     system_modules: SystemModules | None = None,
+    packs: Sequence[tuple[Module, str]] = (),
+    broken: Sequence[BrokenPack] = (),
     clock: Clock | None = None,
     retry_delay_s: float = 0.25,
 ) -> AsyncIterator[App]:
-    """Open the database, apply migrations, seed a fresh instance, and build the executor."""
-    registry = Registry(modules)
+    """Open the database, apply migrations, seed a fresh instance, and build the executor.
+
+    ``packs`` (community modules, with where each came from) are admitted one by one after
+    everything else: one that clashes, lacks a requirement or fails its migration is refused and
+    reported (``registry.broken``, with the ``broken`` ones that did not even load), never fatal.
+    """
+    registry = Registry(modules, broken)
     clock = clock or SystemClock()
     with starting(db_path):  # a full disk or a read-only file is one line that says so
         store = await open_store(db_path)
@@ -69,6 +76,7 @@ async def open_runtime(
             app = App(store, registry, manager, executor, clock, http)
             for module in system_modules(app) if system_modules is not None else ():
                 registry.register(module)
+            registry.admit(packs)
             with starting(db_path):
                 await manager.migrate_all()
                 await manager.first_run()

@@ -1,6 +1,7 @@
 """The composition root: the one place that decides what a process is made of.
 
-    open_app(db)          the instance: discovered modules + the runtime's own (health), a clock
+    open_app(db)          the instance: the built-in modules, the runtime's own (health, ops, trust), the
+                          community packs (each in isolation: server/packs.py), a clock
     Process.assemble()    what ``serve`` runs beside it: the MCP surface, the scheduler with its
                           actions and the agent's gate, HTTP routes, MCP resources
     worker_services()     what ``worker`` runs: the same scheduler, without MCP
@@ -16,7 +17,6 @@ import random
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,8 +24,9 @@ import anyio
 
 from server.app import App, open_runtime
 from server.db_location import default_db_path
+from server.packs import Packs, load_packs
 from server.store import Store
-from skills import Clock, ContractError, Module
+from skills import Clock, Module
 
 if TYPE_CHECKING:
     from starlette.routing import BaseRoute
@@ -38,31 +39,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-ENTRY_POINT_GROUP = "pilothouse.modules"
+# The runtime's own modules (system_modules below): a community pack may not take their ids.
+SYSTEM_MODULE_IDS = ("health", "ops", "trust")
 
 
-def discover_modules(include_community: bool = True) -> list[Module]:
-    """Built-in modules in their declared order, then community packs from entry points."""
+def discover_packs() -> Packs:
+    """The community packs installed beside the built-in modules, each loaded in isolation."""
     from modules import BUILTIN_MODULES
 
-    found = list(BUILTIN_MODULES)
-    if include_community:
-        found.extend(community_modules({m.id for m in found} | {"health", "ops"}))
-    return found
-
-
-def community_modules(taken: set[str]) -> list[Module]:
-    loaded: list[Module] = []
-    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-        module = ep.load()
-        if not isinstance(module, Module):
-            raise ContractError(f"entry point {ep.name!r} ({ep.value}) is not a skills.Module")
-        if module.id in taken:
-            raise ContractError(f"community module {module.id!r} ({ep.value}) clashes with an installed module")
-        taken.add(module.id)
-        loaded.append(module)
-        log.info("loaded community module %s from %s", module.id, ep.value)
-    return loaded
+    return load_packs({m.id for m in BUILTIN_MODULES} | set(SYSTEM_MODULE_IDS))
 
 
 def system_modules(app: App) -> Iterable[Module]:
@@ -85,16 +70,25 @@ async def open_app(
 ) -> AsyncIterator[App]:
     """The instance on ``db_path`` (default: ``$PILOTHOUSE_DB`` or the user data directory).
 
-    ``modules=None`` discovers the built-ins and community packs and adds the runtime's own
-    modules; an explicit list is exactly the instance's modules (tests, benchmarks).
+    ``modules=None`` is the whole instance: the built-ins, the runtime's own modules and the
+    community packs, each pack admitted on its own (a broken one is reported and skipped), and the
+    automations of a pack that is no longer installed switched off. An explicit list is exactly the
+    instance's modules (tests, benchmarks), and any error in them is raised.
     """
+    from modules import BUILTIN_MODULES
+
+    packs = discover_packs() if modules is None else Packs()
     async with open_runtime(
         db_path if db_path is not None else default_db_path(),
-        modules=discover_modules() if modules is None else modules,
+        modules=BUILTIN_MODULES if modules is None else modules,
         system_modules=system_modules if modules is None else None,
+        packs=packs.loaded,
+        broken=packs.broken,
         clock=clock,
         retry_delay_s=retry_delay_s,
     ) as app:
+        if modules is None:
+            await app.modules.retire_uninstalled()
         yield app
 
 

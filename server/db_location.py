@@ -6,10 +6,11 @@ before either store's driver is loaded.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import platformdirs
+
+from server import settings
 
 
 def is_postgres_url(target: object) -> bool:
@@ -19,7 +20,7 @@ def is_postgres_url(target: object) -> bool:
 
 def default_db_path() -> Path | str:
     """``PILOTHOUSE_DB`` (a file, or a ``postgresql://`` URL) or the user's data directory (XDG on Linux)."""
-    env = os.environ.get("PILOTHOUSE_DB")
+    env = settings.load().db
     if env:
         return env if is_postgres_url(env) else Path(env).expanduser()
     return Path(platformdirs.user_data_dir("pilothouse")) / "pilothouse.db"

@@ -14,6 +14,7 @@ from typing import Any
 
 from server.app import App
 from server.tables import memory
+from server.tables.core import CORE
 from skills import SkillContext
 
 
@@ -39,7 +40,7 @@ async def seed_demo(app: App) -> tuple[list[str], list[str]]:
             continue
         async with app.store.transaction() as tx:
             ctx = DemoContext(db=tx, http=app.http, clock=app.clock, settings=await app.modules.settings(module.id),
-                               module_id=module.id, skill_name="seed_demo", caller="cli")
+                              module_id=module.id, skill_name="seed_demo", caller="cli", core=CORE)
             await module.seed_demo(ctx)
             # "absent": the check above already found no marker; the seeding and it commit together.
             await memory.upsert(tx, key, "seeded", category="system",

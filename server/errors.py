@@ -5,6 +5,9 @@
     ├── LoopDetected       the same action 3 times in a row: ends the run
     ├── ConfigError        settings that cannot work (bad tier, bind without token)
     └── StorageError       the database cannot be opened or written at start-up (full disk, read-only...)
+
+    MigrationError         a migration step failed (raised by either store, server/store.py and
+                           server/postgres/store.py; here so neither imports the other)
 """
 
 from __future__ import annotations
@@ -23,6 +26,10 @@ class ConfigError(PilothouseError):
 
 
 class StorageError(PilothouseError):
+    pass
+
+
+class MigrationError(RuntimeError):
     pass
 
 

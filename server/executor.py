@@ -26,6 +26,7 @@ from typing import Any, Literal
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from server import module_settings
 from server.confirmation import Confirmer, ConfirmRequest, confirmation_message
 from server.errors import LoopDetected
 from server.notify import notify_admin
@@ -36,6 +37,7 @@ from server.resilience.loop_guard import LoopGuard
 from server.storage_errors import SkipWhenFull
 from server.store import AnyStore, ImmediateWriter, dumps
 from server.tables import activity
+from server.tables.core import CORE
 from server.tables.skill_state import CALL_STATE_SQL
 from server.trust import gate, requests
 from server.validation_errors import explain_validation
@@ -198,7 +200,7 @@ class Executor:
                 return await self._refuse(name, skill, arguments, caller, run_id, started,
                                           ErrorKind.CIRCUIT_BROKEN, admission.message, who=who)
             probe = admission.probe
-        settings = json.loads(row["settings"] or "{}")
+        settings = module_settings.effective(self.registry.module_of(name), row["settings"])
         return await self._run(skill, parsed, arguments, settings, caller, run_id, guard, started, state, probe,
                                cause, trust, progress, who)
 
@@ -219,6 +221,7 @@ class Executor:
                 skill_name=skill.name, caller=caller, run_id=run_id, retry=attempt, prev_error=prev_error,
                 cause=cause, progress=progress, caller_name=who,
                 ai=ChainAi(self.store, self.clock, skill, run_id),  # ctx.ai: this skill first
+                core=CORE,
             )
             call.attempt, call.prev_error = attempt, prev_error
             output, kind, message, retryable = await self._attempt(call, ctx, kwargs)

@@ -16,7 +16,6 @@ how a reverse proxy's public name (``mcp.example.com``) gets through. A JSON-RPC
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -35,6 +34,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from server import settings as process_settings
 from server.access.http import RequireScope, refused
 from server.access.verifier import AccessTokens
 from server.errors import ConfigError
@@ -69,13 +69,11 @@ class HttpSettings:
     def from_env(cls, host: str, port: int, *, allowed_hosts: Sequence[str] = (),
                  allowed_origins: Sequence[str] = ()) -> HttpSettings:
         """Flags first, then PILOTHOUSE_* variables (comma-separated lists add to the flags)."""
-        env = os.environ.get
-        return cls(host=host, port=port, token=env("PILOTHOUSE_TOKEN") or None,
-                   verifier=env("PILOTHOUSE_TOKEN_VERIFIER") or None,
-                   allowed_hosts=(*_split(allowed_hosts), *_split([env("PILOTHOUSE_ALLOWED_HOSTS", "")])),
-                   allowed_origins=(*_split(allowed_origins), *_split([env("PILOTHOUSE_ALLOWED_ORIGINS", "")])),
-                   public_url=env("PILOTHOUSE_PUBLIC_URL") or None, auth_issuer=env("PILOTHOUSE_AUTH_ISSUER") or None,
-                   scopes=tuple(_split([env("PILOTHOUSE_AUTH_SCOPES", "")])))
+        env = process_settings.load()
+        return cls(host=host, port=port, token=env.token, verifier=env.token_verifier,
+                   allowed_hosts=(*_split(allowed_hosts), *_split([env.allowed_hosts])),
+                   allowed_origins=(*_split(allowed_origins), *_split([env.allowed_origins])),
+                   public_url=env.public_url, auth_issuer=env.auth_issuer, scopes=tuple(_split([env.auth_scopes])))
 
 
 def _split(values: Sequence[str]) -> list[str]:

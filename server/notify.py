@@ -14,9 +14,9 @@ nothing, so a burst of failures tells the admin once, with how many, and trigger
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 
+from server import settings
 from server.store import dumps
 from server.tables import notifications
 from skills.context import Database
@@ -32,14 +32,15 @@ async def notify_admin(tx: Database, *, kind: str, title: str, body: str, now: d
         if repeated is not None:
             return repeated
     notification_id = await notifications.add(tx, kind=kind, title=title, body=body, created_at=now_iso, key=key)
-    email = os.environ.get("PILOTHOUSE_ADMIN_EMAIL")
+    channels = settings.load()
+    email = channels.admin_email
     if email:
         await tx.execute(
             "INSERT INTO outbox (channel, recipient, subject, body, purpose, created_at) "
             "VALUES ('email', ?, ?, ?, ?, ?)",
             (email, f"[Pilothouse] {title}", body, f"notification:{kind}", now_iso),
         )
-    webhook = os.environ.get("PILOTHOUSE_ADMIN_WEBHOOK")
+    webhook = channels.admin_webhook
     if webhook:
         await tx.execute(
             "INSERT INTO outbox (channel, recipient, subject, body, purpose, created_at) "

@@ -15,10 +15,10 @@ than shrinking (benchmarks/retention_growth.py prints the sizes).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from server import settings
 from server.store import AnyStore
 from server.tables import activity, events, runs
 
@@ -45,16 +45,8 @@ class RetentionReport:
 
 
 def retention_days(env: dict[str, str] | None = None) -> int:
-    raw = (os.environ if env is None else env).get(DAYS_ENV, "").strip()
-    if not raw:
-        return DEFAULT_DAYS
-    try:
-        days = int(raw)
-    except ValueError:
-        raise ValueError(f"{DAYS_ENV}={raw!r} is not a number of days (90, or 0 to keep everything)") from None
-    if days < 0:
-        raise ValueError(f"{DAYS_ENV}={raw!r}: use a number of days, 0 to keep everything")
-    return days
+    """``PILOTHOUSE_RETENTION_DAYS`` (90 unless set; 0 keeps everything), checked by the settings owner."""
+    return settings.load(env).retention_days
 
 
 async def apply(store: AnyStore, now: datetime, days: int | None = None) -> RetentionReport:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import signal
 import sys
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import anyio
+
+from server import settings as process_settings
 
 if TYPE_CHECKING:  # a worker runs services alone: it never loads the MCP SDK or Starlette
     from starlette.routing import BaseRoute
@@ -84,7 +85,7 @@ async def serve_http(surface: Surface, settings: HttpSettings, *, routes: Sequen
     # Behind a reverse proxy, trust its X-Forwarded-* only from the addresses FORWARDED_ALLOW_IPS names
     # (uvicorn's own setting; default 127.0.0.1).
     config = uvicorn.Config(asgi, host=settings.host, port=settings.port, log_level="warning", lifespan="on",
-                            proxy_headers=True, forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS"))
+                            proxy_headers=True, forwarded_allow_ips=process_settings.load().forwarded_allow_ips)
     server = _uvicorn(config)
     async with anyio.create_task_group() as tg:
         # A signal asks uvicorn to shut down as it would itself (the lifespan ends, open requests finish);

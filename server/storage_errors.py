@@ -11,8 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
-from server.errors import StorageError
-from server.store import MigrationError
+from server.errors import MigrationError, StorageError
 
 # SQLite's own refusals of a value it was handed: what the caller sent, not a fault of the code.
 _INPUT_LIMITS = ("too complex", "too big", "too many sql variables")

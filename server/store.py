@@ -15,10 +15,7 @@ While another task holds the write lock they wait for it and then run there all 
 in-process ordering is exactly the lock's); they take the worker thread inside a
 transaction, when SQLite reports busy (another process writing), or past ``QUICK_STEPS``.
 Every ``CHECKPOINT_EVERY``-th quick write goes through the shared connection, whose commit
-checkpoints the WAL as before.
-
-    StoreError
-    └── MigrationError
+checkpoints the WAL as before. A failed migration step raises ``server.errors.MigrationError``.
 """
 
 from __future__ import annotations
@@ -35,6 +32,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import aiosqlite
 
+from server.errors import MigrationError
 from server.sqlite_side import Side, quick_read, row_factory, write_on
 from skills.context import Params, Row, WriteResult
 
@@ -49,14 +47,6 @@ CHECKPOINT_EVERY = 200
 # The transaction the current task holds, if any. Store-level calls made while a task
 # holds the write lock reuse its transaction instead of deadlocking on the lock.
 _current_tx: contextvars.ContextVar[Transaction | None] = contextvars.ContextVar("pilothouse_tx", default=None)
-
-
-class StoreError(RuntimeError):
-    pass
-
-
-class MigrationError(StoreError):
-    pass
 
 
 class _Session:

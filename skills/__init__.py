@@ -1,5 +1,6 @@
 """The contract a module author imports. Imports nothing else of Pilothouse."""
 
+from skills.automation import Automation
 from skills.context import Cause, Clock, Database, Effect, Row, SkillContext, SystemClock, WriteResult
 from skills.contract import CATEGORIES, NAME_PATTERN, ContractError, Hints, Skill, definition_of, skill
 from skills.errors import (
@@ -13,7 +14,7 @@ from skills.errors import (
     SkillFailed,
     classify_http_status,
 )
-from skills.module import Automation, Migration, Module
+from skills.module import Migration, Module
 from skills.paging import Filters, Page, contains_pattern, fetch_one, fetch_page, page_clause
 from skills.record import Record
 from skills.transitions import check_transition

@@ -69,6 +69,32 @@ class Effect:
     detail: str = ""
 
 
+class CoreTables(Protocol):
+    """The runtime's own tables as a module writes to them: through their owners, never with its SQL.
+
+    The executor hands in the server's implementation (server/tables/core.py); each call runs on the
+    database it is given, so inside a skill it is part of the call's transaction.
+    """
+
+    async def record_event(self, db: Database, *, name: str, payload: dict[str, Any], source: str, at: str,
+                           cause: Cause | None) -> int: ...
+    async def write_memory(self, db: Database, *, key: str, value: str, category: str, at: str,
+                           keep_as_last_good: bool) -> None: ...
+
+
+class NoCoreTables:
+    """A context built without a runtime (a handler called directly in a unit test) writes no core table."""
+
+    async def record_event(self, db: Database, *, name: str, payload: dict[str, Any], source: str, at: str,
+                           cause: Cause | None) -> int:
+        raise RuntimeError(f"no runtime to record event {name!r}: call the skill through an instance "
+                           "(pilothouse.testing.open_instance), not directly")
+
+    async def write_memory(self, db: Database, *, key: str, value: str, category: str, at: str,
+                           keep_as_last_good: bool) -> None:
+        raise RuntimeError("no runtime to write the agent's memory: call the skill through an instance")
+
+
 @dataclass(frozen=True, slots=True)
 class Cause:
     """The event that started a call (an event automation's trigger): events it emits descend from it."""
@@ -106,6 +132,8 @@ class SkillContext:
     # A model through the provider chain (skills/ai.py); the executor hands in the server's.
     ai: SkillAi = field(default_factory=NoAi)
     progress: ProgressSink | None = None
+    # The runtime's tables (events, the agent's memory), written by their owners; the executor hands them in.
+    core: CoreTables = field(default_factory=NoCoreTables)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -114,13 +142,17 @@ class SkillContext:
         return self.clock.now().isoformat(timespec="seconds")
 
     async def emit(self, event: str, payload: dict[str, Any]) -> None:
-        """Record a domain event (``lead.created``...) in the same transaction as the write."""
-        root, depth = (self.cause.root_id, self.cause.depth + 1) if self.cause else (None, 0)
-        await self.db.execute(
-            "INSERT INTO events (name, payload, source, created_at, root_id, depth) VALUES (?, ?, ?, ?, ?, ?)",
-            (event, _json(payload), self.module_id, self.now_iso(), root, depth),
-        )
+        """Record a domain event (``lead.created``...) in the same transaction as the write; event
+        automations (``Automation(trigger="event", config={"event": "lead.created"})``) run on it."""
+        await self.core.record_event(self.db, name=event, payload=payload, source=self.module_id, at=self.now_iso(),
+                                     cause=self.cause)
         self.events.append((event, payload))
+
+    async def write_memory(self, key: str, value: str, *, category: str, keep_as_last_good: bool = False) -> None:
+        """Store a note in the agent's memory (the agent's own module only), in the call's transaction;
+        ``keep_as_last_good`` also moves a document's kept last good version (what health compares with)."""
+        await self.core.write_memory(self.db, key=key, value=value, category=category, at=self.now_iso(),
+                                     keep_as_last_good=keep_as_last_good)
 
     async def enqueue_email(self, to: str, subject: str, body: str, *, purpose: str = "") -> int:
         """Queue an email in the outbox; the email module's delivery sends it over SMTP."""
@@ -157,8 +189,3 @@ class SkillContext:
         """
         self.effect = Effect(done, failed, outcome, failure, detail)
 
-
-def _json(value: Any) -> str:
-    import json
-
-    return json.dumps(value, default=str, separators=(",", ":"))

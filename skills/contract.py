@@ -42,7 +42,7 @@ import json
 import re
 import typing
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeVar, cast
 
 import docstring_parser
@@ -163,11 +163,6 @@ class _InputSpec:
         self._model: type[BaseModel] | None = None
         self.schemas: dict[str, str] = {}
 
-    def rename(self, skill_name: str) -> None:
-        """Take the name the module stamped; the input model is named after it (CrmCreateLeadInput)."""
-        self.skill_name = skill_name
-        self.model_name = _model_name(skill_name)
-
     def model(self) -> type[BaseModel]:
         if self._model is None:
             definitions: dict[str, Any] = {  # default bounds (skills/bounds.py) unless the author set tighter
@@ -226,7 +221,7 @@ def skill(
         if name is not None:
             _check_name(name)
         if category is not None and category not in CATEGORIES:
-            raise ContractError(f"skill {label}: category {category!r} is not one of {CATEGORIES}")
+            raise ContractError(f"skill {label}: category {category!r} is not one of {', '.join(CATEGORIES)}")
         is_async = inspect.iscoroutinefunction(fn)  # a bool, so mypy does not narrow away fn's own type
         if not is_async:
             raise ContractError(f"skill {label}: handler {fn.__qualname__} must be async")
@@ -284,10 +279,11 @@ def definition_of(declared: Skill | Handler) -> Skill:
     return definition
 
 
-def stamp(definition: Skill, *, module_id: str, prefix: str, category: str) -> None:
-    """Give a skill what its module decides: name (unless declared), category (unless declared), owner.
+def stamp(definition: Skill, *, module_id: str, prefix: str, category: str) -> Skill:
+    """The skill as its module serves it: name (unless declared), category (unless declared), owner.
 
-    Called by ``Module``; the definition is updated in place so ``definition_of(fn)`` is what is served.
+    Called by ``Module``. It returns a copy: the declaration on the function stays as written, so one
+    handler declared in two modules gives each module its own skill, and neither renames the other's.
     """
     name = definition.declared_name or f"{prefix}_{definition.handler.__name__}"
     _check_name(name)
@@ -298,11 +294,11 @@ def stamp(definition: Skill, *, module_id: str, prefix: str, category: str) -> N
         )
     chosen = definition.declared_category or category
     if chosen not in CATEGORIES:
-        raise ContractError(f"skill {name}: category {chosen!r} (the module's) is not one of {CATEGORIES}; "
-                            "pass category= to the skill")
-    for attribute, value in (("name", name), ("category", chosen), ("module_id", module_id)):
-        object.__setattr__(definition, attribute, value)
-    definition.inputs.rename(name)
+        raise ContractError(f"module {module_id}: skill {name}: category {chosen!r} is not one of "
+                            f"{', '.join(CATEGORIES)}; set Module(category=...) or the skill's category= to one "
+                            "of them")
+    inputs = _InputSpec(name, _model_name(name), definition.inputs.fields)
+    return replace(definition, name=name, category=chosen, module_id=module_id, inputs=inputs)
 
 
 def _check_name(name: str) -> None:

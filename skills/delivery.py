@@ -19,12 +19,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from skills.settings import ModuleSettings, setting
+
 # A claim outlives the longest a delivery run may hold it (its skill's timeout, 120 s): no live run
 # ever has a row taken from under it, and a crashed run's rows are retried this long after.
 CLAIM_TTL = timedelta(minutes=5)
 # Ends a claim's SELECT: a comment to SQLite (one writer at a time), ``FOR UPDATE SKIP LOCKED`` on
 # PostgreSQL (its dialect unwraps it), so instances sharing one database claim disjoint rows at once.
 SKIP_LOCKED = "/* FOR UPDATE SKIP LOCKED */"
+
+
+class RetrySettings(ModuleSettings):
+    """The delivery settings a module that sends (email, webhooks) accepts; ``RetryPolicy`` reads them."""
+
+    retry_base_s: float = setting(60.0, "first retry after this many seconds; doubles per failed run", gt=0)
+    retry_max_s: float = setting(3600.0, "longest wait between two tries, in seconds", gt=0)
+    retry_budget_hours: float = setting(24.0, "hours after which an undelivered message is failed", gt=0)
+    run_budget_s: float = setting(45.0, "seconds one delivery run keeps claiming due messages", gt=0)
 
 
 @dataclass(frozen=True, slots=True)

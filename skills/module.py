@@ -5,6 +5,8 @@ Every module package has the same files, so a reader finds each part in one plac
 - ``__init__.py``: only the ``module = Module(...)`` declaration and its imports;
 - ``model.py``: the pydantic output and item models (and loaders several skill files share);
 - ``schema.py``: ``MIGRATIONS``, where the module has tables of its own;
+- ``settings.py``: its ``ModuleSettings`` model, where the module has settings;
+- ``attention.py``: what the cockpit shows a person (``Attention``), where something can fail;
 - ``demo.py``: the ``seed`` hook for ``pilothouse seed-demo``, where the module has demo data;
 - one file per concept for the skills themselves (``leads.py``, ``deals.py``...).
 """
@@ -13,11 +15,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from skills.attention import Attention
+from skills.automation import Automation, check_automation
 from skills.context import Database, SkillContext
 from skills.contract import ContractError, Handler, Skill, definition_of, stamp
+from skills.settings import ModuleSettings
 
 MODULE_ID = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 
@@ -33,36 +38,6 @@ class Migration:
 
     version: int
     sql: str
-
-
-@dataclass(frozen=True, slots=True)
-class Automation:
-    """A trigger that runs a skill: ``cron`` (config ``{"schedule": "0 9 * * *"}``) or
-    ``event`` (config ``{"event": "lead.created"}``). Arguments may template the event:
-    ``"{{event.payload.id}}"``.
-
-    ``executor`` says whose work it is. ``platform``: work a person's own action implies, taking no
-    decision on the owner's behalf (deliver the mail they queued, publish the post they scheduled,
-    expire a quote at its date, rule-based scoring); it runs whenever the instance runs, agent or
-    not. ``pilot``: the agent acting on the owner's behalf (dunning a customer, following up a
-    lead); it runs only while the agent is on. A ``platform`` automation may not target an
-    approve-trust skill (registration refuses it); whatever runs one, its call is queued for a
-    person's approval, never run on the spot.
-
-    Cascades are bounded: an event automation does not fire on an event ``max_depth`` or more
-    levels below the event that started its chain (default 3), and no automation runs more than
-    ``max_runs_per_hour`` times an hour (None: the platform's default, 120); events over the
-    rate wait for the next hour, nothing is dropped but what the depth limit holds back."""
-
-    name: str
-    trigger: Literal["cron", "event"]
-    config: dict[str, Any]
-    skill: str
-    arguments: dict[str, Any] = field(default_factory=dict)
-    executor: Literal["platform", "pilot"] = "platform"
-    description: str = ""
-    max_depth: int = 3
-    max_runs_per_hour: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +64,10 @@ class Module:
     prefix: str = ""
     # On in every instance, old or new, and never switched off: how the operator hears about problems.
     always_on: bool = False
+    # What `pilothouse modules configure <id>` accepts (skills/settings.py); None: the module has none.
+    settings: type[ModuleSettings] | None = None
+    # What the exception cockpit shows a person of this module's (skills/attention.py).
+    attention: Attention | None = None
 
     if TYPE_CHECKING:
         # What a module author passes: the decorated functions. __post_init__ turns them into the
@@ -100,6 +79,7 @@ class Module:
             migrations: tuple[Migration, ...] = (), requires: tuple[str, ...] = (), on_enable: Hook | None = None,
             on_disable: Hook | None = None, seed_demo: SeedHook | None = None, enabled_by_default: bool = True,
             agent_only: bool = False, prefix: str = "", always_on: bool = False,
+            settings: type[ModuleSettings] | None = None, attention: Attention | None = None,
         ) -> None: ...
 
     def __post_init__(self) -> None:
@@ -108,11 +88,10 @@ class Module:
         if self.prefix and not MODULE_ID.match(self.prefix):
             raise ContractError(f"module {self.id}: prefix {self.prefix!r} is malformed: lowercase letters, digits "
                                 "and '_' (without the trailing '_')")
-        skills = tuple(definition_of(s) for s in self.skills)
-        # Stamp ownership so the registry can map skills to modules without a hand-kept table, and
-        # the names and categories the skills left to the module.
-        for s in skills:
-            stamp(s, module_id=self.id, prefix=self.prefix or self.id, category=self.category)
+        # Each skill as this module serves it (its name, category and owner stamped on a copy), so the
+        # registry maps skills to modules without a hand-kept table.
+        skills = tuple(stamp(definition_of(s), module_id=self.id, prefix=self.prefix or self.id,
+                             category=self.category) for s in self.skills)
         object.__setattr__(self, "skills", skills)
         names = [s.name for s in self.skills]
         duplicates = {n for n in names if names.count(n) > 1}
@@ -120,18 +99,19 @@ class Module:
             raise ContractError(f"module {self.id}: duplicate skill names {sorted(duplicates)}")
         by_name = {s.name: s for s in self.skills}
         for auto in self.automations:
-            if auto.skill not in names:
-                raise ContractError(f"module {self.id}: automation {auto.name!r} runs unknown skill {auto.skill!r}")
-            if auto.executor == "platform" and by_name[auto.skill].trust == "approve":
-                # A platform automation runs with nobody there to approve: it could only ever queue requests.
-                raise ContractError(
-                    f"module {self.id}: platform automation {auto.name!r} targets {auto.skill!r}, an approve-trust "
-                    "skill, which runs only with a person's approval. Declare it executor='pilot' (the agent asks "
-                    "for the approval) or target a skill of trust auto or notify.")
-            if auto.trigger == "cron" and "schedule" not in auto.config:
-                raise ContractError(f"module {self.id}: cron automation {auto.name!r} needs config.schedule")
-            if auto.trigger == "event" and "event" not in auto.config:
-                raise ContractError(f"module {self.id}: event automation {auto.name!r} needs config.event")
+            check_automation(self.id, auto, by_name)
+        declared = [a.name for a in self.automations]
+        if len(set(declared)) != len(declared):
+            raise ContractError(f"module {self.id}: two automations share a name; each needs its own")
+        if self.settings is not None and not (isinstance(self.settings, type)
+                                              and issubclass(self.settings, ModuleSettings)):
+            raise ContractError(f"module {self.id}: settings must be a class deriving from ModuleSettings "
+                                f"(skills/settings.py), not {self.settings!r}")
+        if self.attention is not None and self.attention.retry is not None:
+            retry = by_name.get(self.attention.retry)
+            if retry is None or self.attention.retry_argument not in retry.params:
+                raise ContractError(f"module {self.id}: attention retries with {self.attention.retry!r}, which must be "
+                                    f"one of the module's skills taking {self.attention.retry_argument!r}")
         versions = [m.version for m in self.migrations]
         if versions != sorted(set(versions)) or (versions and versions[0] < 1):
             raise ContractError(f"module {self.id}: migration versions must be unique, ascending, from 1")

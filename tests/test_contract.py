@@ -45,12 +45,29 @@ async def test_a_skill_stays_a_plain_function_with_its_definition_attached() -> 
         return Out(n=n)
 
     module = _module(count_animals)
-    definition = definition_of(count_animals)
-    assert module.skills == (definition,) and definition.handler is count_animals
+    (served,) = module.skills
+    assert served.handler is count_animals
     # Name and category come from the module; the input model is named after the stamped name.
-    assert (definition.name, definition.category, definition.module_id) == ("zoo_count_animals", "operations", "zoo")
-    assert definition.inputs.model_name == "ZooCountAnimalsInput"
+    assert (served.name, served.category, served.module_id) == ("zoo_count_animals", "operations", "zoo")
+    assert served.inputs.model_name == "ZooCountAnimalsInput"
     assert await count_animals(None, n=3) == Out(n=3)  # type: ignore[arg-type]
+
+
+def test_one_handler_in_two_modules_gives_each_its_own_skill() -> None:
+    # Stamping used to rename the frozen definition in place: the second module renamed the first's skill.
+    @skill(title="Count", instructions="Counts the animals.", read_only=True)
+    async def count_animals(ctx: SkillContext) -> Out:
+        """Count the animals."""
+        return Out(n=0)
+
+    zoo = _module(count_animals)
+    farm = Module(id="farm", name="Farm", description="Farm animals.", category="crm", version="1",
+                  skills=(count_animals,))
+    assert [(s.name, s.category, s.module_id) for s in (*zoo.skills, *farm.skills)] == [
+        ("zoo_count_animals", "operations", "zoo"), ("farm_count_animals", "crm", "farm")]
+    assert [s.input_model.__name__ for s in (*zoo.skills, *farm.skills)] == [
+        "ZooCountAnimalsInput", "FarmCountAnimalsInput"]
+    assert definition_of(count_animals).name == ""  # the declaration is as written: the module decides
 
 
 def test_a_declared_name_and_category_are_kept_and_the_prefix_is_checked() -> None:

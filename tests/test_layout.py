@@ -1,6 +1,7 @@
 """The shape of the source tree: import direction, no import cycles, small files.
 
-- Direction: skills <- modules <- server, with prompts a leaf.
+- Direction: skills <- modules <- server <- pilothouse (the public surface re-exports them), with
+  prompts a leaf.
 - No cycles: module A imports B (at the top or inside a function alike) and B, directly or
   not, imports A. Only imports under ``if TYPE_CHECKING:`` are exempt: they never run.
   ``from pkg import name`` imports ``pkg.name`` when that is a module, else ``pkg`` itself;
@@ -20,6 +21,7 @@ ALLOWED = {
     "prompts": {"prompts"},
     "modules": {"skills", "modules"},
     "server": {"skills", "modules", "server", "prompts"},
+    "pilothouse": {"skills", "server", "pilothouse"},
 }
 
 

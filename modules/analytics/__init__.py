@@ -2,6 +2,7 @@
 
 from modules.analytics import demo, digest, traffic
 from modules.analytics.schema import MIGRATIONS
+from modules.analytics.settings import AnalyticsSettings
 from skills import Automation, Module
 
 module = Module(
@@ -16,4 +17,5 @@ module = Module(
                             description="Monday-morning summary for the owner (the agent passes it on)."),),
     migrations=MIGRATIONS,
     seed_demo=demo.seed,
+    settings=AnalyticsSettings,
 )

@@ -1,7 +1,9 @@
 """Email: templates, the outbox, and delivery over SMTP (plus notification webhooks)."""
 
 from modules.email import delivery, demo, outbox, templates
+from modules.email.attention import ATTENTION
 from modules.email.schema import MIGRATIONS
+from modules.email.settings import EmailSettings
 from skills import Automation, Module
 
 module = Module(
@@ -16,4 +18,6 @@ module = Module(
                             skill="email_deliver_outbox", description="Send pending emails and notifications."),),
     migrations=MIGRATIONS,
     seed_demo=demo.seed,
+    settings=EmailSettings,
+    attention=ATTENTION,
 )

@@ -6,17 +6,12 @@ Why aiosmtplib: a real SMTP client on asyncio, so a slow server never blocks the
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any
 
 from skills import ErrorKind, ExternalError, SkillFailed
-
-ENV = {"smtp_host": "PILOTHOUSE_SMTP_HOST", "smtp_port": "PILOTHOUSE_SMTP_PORT",
-       "smtp_username": "PILOTHOUSE_SMTP_USERNAME", "smtp_password": "PILOTHOUSE_SMTP_PASSWORD",
-       "smtp_from": "PILOTHOUSE_SMTP_FROM", "smtp_starttls": "PILOTHOUSE_SMTP_STARTTLS"}
 
 
 @dataclass(frozen=True)
@@ -31,8 +26,10 @@ class SmtpSettings:
 
 
 def settings_from(values: Mapping[str, Any]) -> SmtpSettings:
+    """From the email module's settings (modules/email/settings.py), where the PILOTHOUSE_SMTP_* variables
+    already stand in for what nobody configured."""
     def get(key: str) -> Any:
-        return values.get(key) if values.get(key) not in (None, "") else os.environ.get(ENV.get(key, ""))
+        return values.get(key) if values.get(key) not in (None, "") else None
 
     host = get("smtp_host")
     if not host:

@@ -3,6 +3,7 @@ pending -> paid -> fulfilled (or cancelled / refunded, giving stock back) and a 
 
 from modules.orders import demo, discounts, lifecycle, placing, reports
 from modules.orders.schema import MIGRATIONS
+from modules.orders.settings import OrderSettings
 from skills import Automation, Module
 
 module = Module(
@@ -20,4 +21,5 @@ module = Module(
                                         "and return their stock."),),
     migrations=MIGRATIONS,
     seed_demo=demo.seed,
+    settings=OrderSettings,
 )

@@ -8,6 +8,7 @@ only holds SQL on the core tables and never imports the server.
 """
 
 from modules.pilot import feed, memory, objectives
+from modules.pilot.settings import PilotSettings
 from skills import Module
 
 module = Module(
@@ -24,4 +25,5 @@ module = Module(
     ),
     enabled_by_default=False,
     agent_only=True,
+    settings=PilotSettings,
 )

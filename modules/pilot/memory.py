@@ -81,17 +81,8 @@ async def memory_set(
             raise SkillFailed(f"the {key} document would be broken: {'; '.join(broken)}; "
                               f"start from the current text (pilot_memory_get key={key!r}) and edit it")
     now = ctx.now_iso()
-    await ctx.db.execute(
-        "INSERT INTO memory (key, value, category, updated_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value, category = excluded.category, "
-        "updated_at = excluded.updated_at",
-        (key, value, category, now),
-    )
-    if key in PERSON_EDITABLE:  # the documented path moves the document's baseline (same transaction)
-        await ctx.db.execute(
-            "INSERT INTO memory (key, value, category, updated_at) VALUES (?, ?, 'system', ?) "
-            "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-            (documents.last_good_key(key), value, now))
+    # A person's documented edit of a document moves its baseline too (same transaction).
+    await ctx.write_memory(key, value, category=category, keep_as_last_good=key in PERSON_EDITABLE)
     return MemoryEntry(key=key, value=value, category=category, updated_at=now)
 
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from modules.pilot.model import Objective, ObjectivePage, Step, StepStatus
-from skills import Filters, SkillContext, SkillFailed, check_transition, fetch_one, fetch_page, skill
+from skills import Database, Filters, SkillContext, SkillFailed, check_transition, fetch_one, fetch_page, skill
 
 SettableStatus = Literal["active", "paused", "failed"]
 COLUMNS = ("id, goal, status, priority, deadline, cadence, success_criteria, plan, kind, evidence, locked_until, "
@@ -270,3 +270,28 @@ async def set_objective_status(
                          (status, ctx.now_iso(), objective_id))
     await ctx.emit(STATUS_EVENTS[status], {"id": objective_id, "reason": reason})
     return await fetch_objective(ctx, objective_id)
+
+
+# --- what the runtime does with objectives (the heartbeat's checkout, the self-check's self-heal) ----------
+
+async def check_out(db: Database, ids: list[int], until: str) -> None:
+    """The heartbeat works on these objectives until ``until``: another cycle leaves them alone meanwhile."""
+    if ids:
+        await db.execute(f"UPDATE objectives SET locked_until = ? WHERE id IN ({','.join('?' * len(ids))})",
+                         (until, *ids))
+
+
+async def release(db: Database, ids: list[int]) -> None:
+    if ids:
+        await db.execute(f"UPDATE objectives SET locked_until = NULL WHERE id IN ({','.join('?' * len(ids))})", ids)
+
+
+async def open_once(db: Database, *, kind: str, goal: str, criteria: str, first_step: str, now_iso: str) -> bool:
+    """An active objective of ``kind`` (the self-check's self-heal), unless one is open already."""
+    if await db.fetchone("SELECT id FROM objectives WHERE kind = ? AND status IN ('active', 'paused')", (kind,)):
+        return False
+    await db.execute(
+        "INSERT INTO objectives (goal, status, priority, success_criteria, plan, kind, created_at, updated_at) "
+        "VALUES (?, 'active', 2, ?, ?, ?, ?, ?)",
+        (goal, criteria, json.dumps([Step(step=1, title=first_step).model_dump()]), kind, now_iso, now_iso))
+    return True

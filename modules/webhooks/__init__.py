@@ -1,7 +1,9 @@
 """Webhooks: signed outbound POSTs of domain events, with every delivery kept and retried."""
 
 from modules.webhooks import dispatch, endpoints
+from modules.webhooks.attention import ATTENTION
 from modules.webhooks.schema import MIGRATIONS
+from modules.webhooks.settings import WebhookSettings
 from skills import Automation, Module
 
 module = Module(
@@ -15,4 +17,6 @@ module = Module(
     automations=(Automation(name="Dispatch events", trigger="cron", config={"schedule": "* * * * *"},
                             skill="webhooks_dispatch_events", description="Send new events to endpoints."),),
     migrations=MIGRATIONS,
+    settings=WebhookSettings,
+    attention=ATTENTION,
 )

@@ -45,7 +45,7 @@ async def create_endpoint(
         url: The receiver's public https URL.
         events: Event names or wildcards, e.g. ["invoice.*", "lead.created"].
     """
-    await targets.check(url)
+    await targets.check(url, env=targets.allowances(ctx.settings))
     start = await ctx.db.fetchval("SELECT COALESCE(MAX(id), 0) FROM events")
     secret = new_secret()
     result = await ctx.db.execute(

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import os
 import socket
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
 from skills import SkillFailed
@@ -32,6 +32,12 @@ HOW_TO_ALLOW = (f"to deliver to internal receivers, the operator sets {ALLOW_PRI
                 f"{ALLOW_HOSTS_ENV}")
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def allowances(settings: Mapping[str, Any]) -> dict[str, str]:
+    """The operator's allowances from the webhooks module's settings (its PILOTHOUSE_WEBHOOK_* variables)."""
+    return {ALLOW_PRIVATE_ENV: "1" if settings.get("allow_private") else "",
+            ALLOW_HOSTS_ENV: str(settings.get("allow_hosts") or "")}
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 # Not global, but not covered by one of ipaddress's named properties either.
@@ -105,8 +111,9 @@ def why_not_public(address: IpAddress) -> str | None:
 
 async def check(url: str, *, resolve: Resolver | None = None, env: Mapping[str, str] | None = None) -> Target:
     """The target ``url`` may be posted to, pinned to a checked address; or TargetRefused.
-    ``resolve``: host and port to addresses (None: the system's resolver, looked up at call time)."""
-    env = os.environ if env is None else env
+    ``resolve``: host and port to addresses (None: the system's resolver, looked up at call time);
+    ``env``: the operator's allowances by variable name (``allowances(ctx.settings)``; None: none)."""
+    env = {} if env is None else env
     resolve = resolve or system_resolver
     parts = parse(url)
     host = (parts.hostname or "").lower()

@@ -29,7 +29,7 @@ from modules.pilot.documents import problems
 from prompts.render import load as load_template
 from server.errors import ModuleError
 from server.scheduler import schedules
-from server.tables import memory
+from server.tables import automations, memory
 from skills.context import Database
 
 if TYPE_CHECKING:
@@ -88,18 +88,11 @@ async def enable_agent(app: App, *, heartbeat_cron: str | None = None) -> Bootst
 
 
 async def _fresh_start(tx: Database, now: datetime, report: BootstrapReport) -> None:
-    now_iso = now.isoformat(timespec="seconds")
     if await schedules.rearm(tx, now):
         report.changes.append("schedules re-armed from now")
-    rearmed = await tx.execute(
-        "UPDATE automations SET next_run = NULL WHERE executor = 'pilot' AND trigger = 'cron' "
-        "AND next_run IS NOT NULL AND next_run <= ?", (now_iso,))
-    newest = await tx.fetchval("SELECT COALESCE(MAX(id), 0) FROM events")
-    started = await tx.execute(
-        "UPDATE automations SET last_event_id = ? WHERE executor = 'pilot' AND trigger = 'event' "
-        "AND last_event_id < ?", (newest, newest))
-    if rearmed.rowcount or started.rowcount:
-        report.changes.append(f"automations re-armed ({rearmed.rowcount} cron, {started.rowcount} event)")
+    rearmed, started = await automations.rearm_agent(tx, now)
+    if rearmed or started:
+        report.changes.append(f"automations re-armed ({rearmed} cron, {started} event)")
 
 
 async def disable_agent(app: App) -> BootstrapReport:

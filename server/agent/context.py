@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from modules.pilot import objectives as pilot_objectives
 from modules.pilot.memory import RESERVED_KEYS
 from prompts.render import render
 from server.agent.bootstrap import template
@@ -104,18 +105,13 @@ async def gather(app: App, settings: AgentSettings, *, run_hint: str = "") -> Cy
                      "Use the list skills to look them up if you need them.)")
     user_message = "\n\n".join(parts)
     ids = [o["id"] for o in objectives]
-    if ids:
-        until = (now + CHECKOUT).isoformat(timespec="seconds")
-        await db.execute(f"UPDATE objectives SET locked_until = ? WHERE id IN ({','.join('?' * len(ids))})",
-                         (until, *ids))
+    await pilot_objectives.check_out(db, ids, (now + CHECKOUT).isoformat(timespec="seconds"))
     return CycleContext(system_prompt, user_message, ids, dropped, len(system_prompt) + len(user_message),
                         focus=_objectives(objectives, now))
 
 
 async def release_objectives(app: App, ids: list[int]) -> None:
-    if ids:
-        await app.store.execute(
-            f"UPDATE objectives SET locked_until = NULL WHERE id IN ({','.join('?' * len(ids))})", ids)
+    await pilot_objectives.release(app.store, ids)
 
 
 def _objectives(rows: list[dict[str, Any]], now: datetime) -> str:

@@ -18,8 +18,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import anyio
 
@@ -27,7 +26,7 @@ from server.agent import approved_actions
 from server.agent.bootstrap import agent_enabled
 from server.agent.context import active_objectives, gather, release_objectives
 from server.agent.cycle_record import CycleRecord, finish, load_state, save_state, start
-from server.agent.reasoning_step import interrupted, reason
+from server.agent.reasoning_step import Reasoner, interrupted, reason
 from server.agent.settings import AgentSettings, load
 from server.providers.errors import NoProviderAvailable
 from server.resilience import backoff
@@ -41,7 +40,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LEASE = "heartbeat"
-Reasoner = Callable[..., Awaitable[Any]]
 
 
 async def run_cycle(

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -26,12 +27,13 @@ from server.agent.settings import AgentSettings
 from server.tables import runs
 
 if TYPE_CHECKING:
-    from server.agent.heartbeat import Reasoner
     from server.agent.loop_record import RunRecord
     from server.app import App
 
 log = logging.getLogger(__name__)
 
+# What runs the model's part of a cycle (None: the real loop); tests hand in a scripted one.
+Reasoner = Callable[..., Awaitable[Any]]
 KIND = "heartbeat"
 MAX_RESUMES = 3
 STALE = timedelta(hours=24)

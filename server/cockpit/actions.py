@@ -4,8 +4,7 @@
     reject    server/trust/review.reject    = `pilothouse approvals reject ID --reason` (ops_reject)
     resume    ops_resume_skill              = `pilothouse skills resume NAME`
     read      ops_mark_notifications_read   = `pilothouse notifications read ID`
-    retry     email_retry_failed            = `pilothouse call email_retry_failed ids=[ID]`
-    redeliver webhooks_redeliver            = `pilothouse call webhooks_redeliver delivery_id=ID`
+    retry     the module's Attention.retry  = e.g. `pilothouse call email_retry_failed --args '{"ids": [ID]}'`
 
 A decision is a person's (caller ``cli``, as from the terminal), named after who is signed in (their
 token's name, or the local account), so it is logged in the activity feed like any other. A signed-in
@@ -22,11 +21,12 @@ from server.errors import ConfigError
 
 if TYPE_CHECKING:
     from server.app import App
+    from server.cockpit.data import ModuleExceptions
 
 Action = Callable[["App", Mapping[str, str], str], Awaitable[str]]
 # The skill each button stands for: a token's scopes must allow it (server/access/scopes.py).
 SKILLS = {"approve": "ops_approve", "reject": "ops_reject", "resume": "ops_resume_skill",
-          "read": "ops_mark_notifications_read", "retry": "email_retry_failed", "redeliver": "webhooks_redeliver"}
+          "read": "ops_mark_notifications_read"}
 
 
 class ActionError(Exception):
@@ -89,15 +89,32 @@ async def _call(app: App, skill: str, arguments: dict[str, object], who: str) ->
     return result.output
 
 
+async def _retry_group(app: App, form: Mapping[str, str]) -> ModuleExceptions:
+    from server.cockpit.data import module_exceptions
+
+    module = form.get("module", "")
+    group = next((g for g in await module_exceptions(app) if g.module == module and g.retry), None)
+    if group is None or group.retry is None:
+        raise ActionError(f"module {module!r} shows nothing that can be retried here")
+    return group
+
+
+async def skill_behind(app: App, name: str, form: Mapping[str, str]) -> str | None:
+    """The skill a button stands for (a token's scopes must allow it); retry's is the module's own."""
+    if name == "retry":
+        try:
+            return (await _retry_group(app, form)).retry
+        except ActionError:
+            return None
+    return SKILLS.get(name)
+
+
 async def retry(app: App, form: Mapping[str, str], who: str) -> str:
-    await _call(app, SKILLS["retry"], {"ids": [_id(form)]}, who)
-    return f"message #{_id(form)} queued again; it goes out on the next delivery run"
+    """Retry one item a module showed (form: ``module``, ``id``) with the skill its ``Attention`` names."""
+    group, item = await _retry_group(app, form), _id(form)
+    assert group.retry is not None
+    await _call(app, group.retry, group.retry_arguments(item), who)
+    return f"{group.label} #{item} queued again; it goes out on the module's next run"
 
 
-async def redeliver(app: App, form: Mapping[str, str], who: str) -> str:
-    await _call(app, SKILLS["redeliver"], {"delivery_id": _id(form)}, who)
-    return f"delivery #{_id(form)} queued again; it goes out on the next dispatch run"
-
-
-ACTIONS: dict[str, Action] = {"approve": approve, "reject": reject, "resume": resume, "read": read, "retry": retry,
-                              "redeliver": redeliver}
+ACTIONS: dict[str, Action] = {"approve": approve, "reject": reject, "resume": resume, "read": read, "retry": retry}

@@ -6,7 +6,7 @@ called, in a sandboxed iframe. The App speaks JSON-RPC with the host over ``post
 ``ui/initialize`` (then ``ui/notifications/initialized``), the tool's result as
 ``ui/notifications/tool-result``, and ``tools/call`` sent through the host for fresh data and
 for every button, to the same MCP tools a chat would call (ops_approve, ops_reject,
-ops_resume_skill, ops_mark_notifications_read, email_retry_failed, webhooks_redeliver). Its
+ops_resume_skill, ops_mark_notifications_read, and the retry tool each failed item names). Its
 buttons are the person's confirmation, so the approve-trust resume carries ``confirm``.
 Hosts without Apps never read the resource and show the tool's ordinary result.
 """
@@ -73,11 +73,8 @@ SCRIPT = """
     list('skills', data.skills, (li, s) => { li.append(el('code', s.name), el('span', ' ' + s.detail));
       if (s.resumable) li.append(button('Resume', 'Resume ' + s.name,
         () => call('ops_resume_skill', {name: s.name, confirm: true}))); });
-    const failed = data.failed_messages.map((m) => ({...m, tool: 'email_retry_failed', args: {ids: [m.id]},
-      what: 'email'})).concat(data.failed_deliveries.map((d) => ({...d, tool: 'webhooks_redeliver',
-        args: {delivery_id: d.id}, what: 'webhook delivery'})));
-    list('failed', failed, (li, f) => { li.append(el('span', f.what + ' #' + f.id + ' ' + f.name + ': ' + f.detail),
-      button('Retry', 'Retry ' + f.what + ' #' + f.id, () => call(f.tool, f.args))); });
+    list('failed', data.failed, (li, f) => { li.append(el('span', f.what + ' ' + f.name + ': ' + f.detail));
+      if (f.retry_tool) li.append(button('Retry', 'Retry ' + f.what, () => call(f.retry_tool, f.retry_arguments))); });
     list('findings', data.findings.map((x) => ({x})), (li, f) => li.append(el('span', f.x)));
   }
   async function refresh() {
@@ -110,7 +107,7 @@ def app_html() -> str:
             f'<p class="lede" id="summary">Loading...</p></header><main><p id="flash" role="status"></p>'
             f'{panel("requests", "Approvals and proposals")}{panel("notifications", "Unread notifications")}'
             f'{panel("skills", "Paused, broken and flagged skills")}'
-            f'{panel("failed", "Failed messages and webhook deliveries")}{panel("findings", "Health findings")}'
+            f'{panel("failed", "What failed to go out")}{panel("findings", "Health findings")}'
             f"</main><script>{SCRIPT.replace('__PROTOCOL__', PROTOCOL)}</script></body></html>")
 
 

@@ -11,6 +11,7 @@ person whether the agent is on or not, and approving one runs it at once.
 from __future__ import annotations
 
 import json
+import typing
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ from server.health.report import HealthReport, build_report
 from server.tables import activity, approvals, notifications, runs, skill_state
 from server.trust import mode as trust_mode
 from skills import Row
+from skills.attention import Flagged
 
 if TYPE_CHECKING:
     from server.app import App
@@ -62,6 +64,21 @@ class SkillIssue:
 
 
 @dataclass(frozen=True, slots=True)
+class ModuleExceptions:
+    """What one module asked a person to see (its ``Attention``): items, and the skill that retries one."""
+
+    module: str
+    label: str  # one item, as a person names it ("email")
+    retry: str | None  # the module's skill that retries one item
+    argument: str  # ...given the item's id as this parameter
+    as_list: bool  # ...which takes a list of ids
+    items: list[Flagged]
+
+    def retry_arguments(self, item_id: int) -> dict[str, Any]:
+        return {self.argument: [item_id] if self.as_list else item_id}
+
+
+@dataclass(frozen=True, slots=True)
 class AgentView:
     mode: str
     heartbeats: list[Row]  # detail decoded
@@ -76,8 +93,7 @@ class Snapshot:
     unread: int
     skills: list[SkillIssue]
     health: HealthReport
-    outbox: list[Row] | None  # None: the email module is off
-    deliveries: list[Row] | None  # None: the webhooks module is off
+    exceptions_of: list[ModuleExceptions]  # each enabled module that declares what a person should see
     activity: list[Row]
     activity_total: int
     feed: ActivityFilter = field(default_factory=ActivityFilter)
@@ -85,8 +101,8 @@ class Snapshot:
     @property
     def exceptions(self) -> int:
         """How many things wait for a person (the page title and the tool's summary count them)."""
-        return (len(self.requests) + self.unread + sum(s.resumable for s in self.skills) + len(self.outbox or [])
-                + len(self.deliveries or []))
+        return (len(self.requests) + self.unread + sum(s.resumable for s in self.skills)
+                + sum(len(m.items) for m in self.exceptions_of))
 
 
 async def gather(app: App, feed: ActivityFilter | None = None) -> Snapshot:
@@ -101,22 +117,36 @@ async def gather(app: App, feed: ActivityFilter | None = None) -> Snapshot:
         agent = AgentView(await trust_mode.current(store), beats)
     rows, _, _, _ = await notifications.page(store, unread_only=True, limit=SHOWN)
     report = await build_report(app)
-    modules = await skill_state.enabled_module_ids(store)
-    outbox = deliveries = None
-    if "email" in modules:
-        from modules.email.outbox import failed_messages
-
-        outbox = await failed_messages(store, SHOWN)
-    if "webhooks" in modules:
-        from modules.webhooks.dispatch import failed_deliveries
-
-        deliveries = await failed_deliveries(store, SHOWN)
     feed_rows, total = await activity.page(store, caller=feed.caller, skill=feed.skill, status=feed.status,
                                            limit=feed.limit, offset=feed.offset)
     return Snapshot(now=now, agent=agent, requests=requests, notifications=rows,
                     unread=await notifications.unread_count(store), skills=await _skill_issues(app, report),
-                    health=report, outbox=outbox, deliveries=deliveries, activity=feed_rows,
+                    health=report, exceptions_of=await module_exceptions(app), activity=feed_rows,
                     activity_total=total, feed=feed)
+
+
+async def module_exceptions(app: App) -> list[ModuleExceptions]:
+    """Every enabled module's ``Attention``, asked through the one hook: the cockpit knows no module."""
+    found = []
+    for module_id in sorted(await skill_state.enabled_module_ids(app.store)):
+        module = app.registry.modules.get(module_id)
+        attention = module.attention if module is not None else None
+        if attention is None:
+            continue
+        retry = app.registry.skills.get(attention.retry) if attention.retry else None
+        as_list = retry is not None and _takes_list(retry.inputs.fields[attention.retry_argument][0])
+        items = list(await attention.items(app.store, SHOWN))
+        found.append(ModuleExceptions(module_id, attention.label, attention.retry, attention.retry_argument,
+                                      as_list, items))
+    return found
+
+
+def _takes_list(annotation: Any) -> bool:
+    """``list[int]``, ``list[int] | None``, ``Annotated[list[int], ...]``: the parameter takes a list."""
+    origin = typing.get_origin(annotation)
+    if origin is list:
+        return True
+    return any(_takes_list(a) for a in typing.get_args(annotation)) if origin is not None else False
 
 
 async def _skill_issues(app: App, report: HealthReport) -> list[SkillIssue]:

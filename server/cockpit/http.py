@@ -2,7 +2,7 @@
 
     GET  /cockpit            the page (activity filters and paging in the query string)
     GET  /cockpit/panels     the page's <main> alone: what the script polls
-    POST /cockpit/action/X   approve | reject | resume | read | retry | redeliver (CSRF checked)
+    POST /cockpit/action/X   approve | reject | resume | read | retry (CSRF checked)
     GET  /cockpit/login      the token form; POST exchanges the token for a session cookie
 
 The same rules as /mcp: open on loopback when no token is configured (server/http_app.py
@@ -15,7 +15,6 @@ themselves because a browser cannot send the Authorization header.
 from __future__ import annotations
 
 import logging
-import os
 from typing import TYPE_CHECKING, Any
 
 from starlette.authentication import AuthenticationError
@@ -23,10 +22,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from server import settings
 from server.access.local import local_name
 from server.access.principal import Principal, of_request, of_token
 from server.cockpit import render
-from server.cockpit.actions import ACTIONS, SKILLS, ActionError
+from server.cockpit.actions import ACTIONS, ActionError, skill_behind
 from server.cockpit.data import ActivityFilter, gather
 from server.cockpit.session import COOKIE, LIFETIME, MAX_SESSIONS, Sessions
 
@@ -40,10 +40,7 @@ FRAGMENT = "x-cockpit-fragment"  # the script's actions ask for the panels back 
 
 
 def poll_ms_from_env() -> int:
-    try:
-        return max(200, int(os.environ.get("PILOTHOUSE_COCKPIT_POLL_MS") or POLL_MS))
-    except ValueError:
-        return POLL_MS
+    return settings.load().cockpit_poll_ms
 
 
 def routes(app: App, *, poll_ms: int | None = None, sessions: Sessions | None = None) -> list[BaseRoute]:
@@ -121,7 +118,7 @@ def routes(app: App, *, poll_ms: int | None = None, sessions: Sessions | None = 
                                 "again", status_code=403)
         name = request.path_params["name"]
         handler = ACTIONS.get(name)
-        skill = app.registry.skills.get(SKILLS.get(name, ""))
+        skill = app.registry.skills.get(await skill_behind(app, name, form) or "")
         status = 200
         if handler is None:
             flash, error, status = f"unknown action {name!r}", True, 404

@@ -148,24 +148,19 @@ def _health(snap: Snapshot) -> str:
 
 
 def _deliveries(snap: Snapshot, csrf: str) -> str:
-    if snap.outbox is None and snap.deliveries is None:
+    """What the modules asked a person to see (their ``Attention``): one row per item, with its Retry."""
+    if not snap.exceptions_of:
         return ""
     rows = []
-    for m in snap.outbox or []:
-        button = _form("retry", csrf, "Retry", f"Retry email #{m['id']}", {"id": m["id"]})
-        rows.append(_failed(f"email #{m['id']}", m["recipient"], m["subject"], m, button))
-    for d in snap.deliveries or []:
-        button = _form("redeliver", csrf, "Retry", f"Retry webhook delivery #{d['id']}", {"id": d["id"]})
-        rows.append(_failed(f"webhook #{d['id']}", f"endpoint #{d['endpoint_id']}", d["event"], d, button))
-    body = _table(["message", "to", "subject / event", "last error", "attempts", ""], rows,
-                  "Nothing failed to go out.")
-    return _section("deliveries", "Failed messages and webhook deliveries", body, len(rows))
-
-
-def _failed(what: str, to: Any, about: Any, row: dict[str, Any], button: str) -> str:
-    return (f"<tr><td>{e(what)}</td><td>{e(to)}</td><td>{e(about)}</td>"
-            f'<td>{e(row["error_kind"])}: {e(row["last_error"])}</td><td>{e(row["attempts"])}</td>'
-            f"<td>{button}</td></tr>")
+    for group in snap.exceptions_of:
+        for item in group.items:
+            what = f"{group.label} #{item.id}"
+            button = _form("retry", csrf, "Retry", f"Retry {what}", {"module": group.module, "id": item.id}) \
+                if group.retry else ""
+            rows.append(f"<tr><td>{e(what)}</td><td>{e(item.title)}</td><td>{e(item.detail)}</td>"
+                        f"<td>{e(item.attempts)}</td><td>{button}</td></tr>")
+    body = _table(["item", "who / what", "what went wrong", "attempts", ""], rows, "Nothing failed to go out.")
+    return _section("deliveries", "What failed to go out", body, len(rows))
 
 
 def _heartbeats(snap: Snapshot) -> str:

@@ -34,6 +34,17 @@ class Item(Record):
     resumable: bool = False  # a paused or circuit-broken skill: ops_resume_skill brings it back
 
 
+class Failed(Record):
+    """An item a module asked a person to see, and the tool call that retries it (none: nothing to retry)."""
+
+    module: str
+    what: str  # "email #3"
+    name: str
+    detail: str
+    retry_tool: str | None
+    retry_arguments: dict[str, Any]
+
+
 class Cockpit(Record):
     summary: str
     health: str
@@ -41,8 +52,7 @@ class Cockpit(Record):
     requests: list[Request]
     notifications: list[Item]
     skills: list[Item]  # paused or circuit-broken (resumable) and flagged
-    failed_messages: list[Item]
-    failed_deliveries: list[Item]
+    failed: list[Failed]  # what the modules' Attention hooks returned: failed messages, deliveries...
     findings: list[str]
 
 
@@ -54,19 +64,18 @@ def cockpit_record(snap: Snapshot) -> Cockpit:
     notes = [Item(id=n["id"], name=n["title"], detail=n["body"]) for n in snap.notifications]
     skills = [Item(name=s.name, detail=f"{s.problem}{': ' + s.detail if s.detail else ''}", resumable=s.resumable)
               for s in snap.skills]
-    mails = [Item(id=m["id"], name=m["recipient"] or "", detail=f"{m['error_kind']}: {m['last_error']}")
-             for m in snap.outbox or []]
-    hooks = [Item(id=d["id"], name=d["event"], detail=f"{d['error_kind']}: {d['last_error']}")
-             for d in snap.deliveries or []]
+    failed = [Failed(module=g.module, what=f"{g.label} #{i.id}", name=i.title, detail=i.detail, retry_tool=g.retry,
+                     retry_arguments=g.retry_arguments(i.id) if g.retry else {})
+              for g in snap.exceptions_of for i in g.items]
     counts = [(len(requests), "approval(s) or proposal(s) to decide"), (snap.unread, "unread notification(s)"),
               (sum(s.resumable for s in snap.skills), "paused or broken skill(s)"),
-              (len(mails) + len(hooks), "failed message(s) or webhook delivery(ies)")]
+              (len(failed), "failed item(s): messages, deliveries")]
     waiting = "; ".join(f"{n} {what}" for n, what in counts if n)
     summary = (f"health {snap.health.status}; agent {'off' if agent is None else agent.mode}; "
                + (f"waiting for a person: {waiting}" if waiting else "nothing waits for a person"))
     return Cockpit(summary=summary, health=snap.health.status, agent="off" if agent is None else agent.mode,
-                   requests=requests, notifications=notes, skills=skills, failed_messages=mails,
-                   failed_deliveries=hooks, findings=[f"{f.kind}: {f.message}" for f in snap.health.findings])
+                   requests=requests, notifications=notes, skills=skills, failed=failed,
+                   findings=[f"{f.kind}: {f.message}" for f in snap.health.findings])
 
 
 def cockpit_skill(app: App) -> Any:
@@ -75,10 +84,10 @@ def cockpit_skill(app: App) -> Any:
            synonyms=("cockpit", "dashboard", "exceptions", "attention", "supervise"), instructions="""
            Everything that waits for a person, most urgent first: the agent's pending approvals and
            shadow proposals (with the agent on), unread notifications, paused or circuit-broken skills,
-           health findings, failed emails and webhook deliveries. Hosts that render MCP Apps show it as
-           an interactive cockpit; decide with ops_approve / ops_reject, ops_resume_skill,
-           ops_mark_notifications_read, email_retry_failed, webhooks_redeliver. The same page is at
-           /cockpit on `pilothouse serve --http`.
+           health findings, and what the modules report as failed (emails, webhook deliveries), each
+           with the tool that retries it. Hosts that render MCP Apps show it as an interactive
+           cockpit; decide with ops_approve / ops_reject, ops_resume_skill, ops_mark_notifications_read
+           and each failed item's retry_tool. The same page is at /cockpit on `pilothouse serve --http`.
            """)
     async def cockpit(ctx: SkillContext) -> Cockpit:
         """Show what waits for a person: approvals, notifications, broken skills, health, failed deliveries."""

@@ -21,7 +21,6 @@ The file (JSON, ``"format": 1``)::
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +29,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from modules.pilot.documents import DOCUMENT_KEYS, problems
+from server import settings
 from server.errors import ConfigError
 from server.health.hashing import BASELINE_KEY, diff, published, text_digest
 from server.health.served import Served, served_state
@@ -130,7 +130,7 @@ def _legacy(data: dict[str, Any], registry: Registry) -> Baseline:
 
 async def effective(app: App) -> Baseline | None:
     """The baseline in force (raises BaselineError when ``PILOTHOUSE_BASELINE`` names a bad file)."""
-    path = os.environ.get(ENV)
+    path = settings.load().baseline
     if path:
         found = load_file(path)
         found.source = f"{ENV}={path}"

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from server.cache import runtime_cache, skill_schemas
 from server.scheduler import cron
+from server.scheduler.automations import CANNOT_RUN
 from server.scheduler.schedules import PLATFORM_SCHEDULES
-from server.tables import memory, skill_state
+from server.tables import automations, memory, skill_state
 from skills import Skill
 
 if TYPE_CHECKING:
@@ -95,11 +96,42 @@ async def checked_schemas(app: App) -> dict[str, list[str]]:
 
 async def automations_target_skills(app: App, rows: list[dict[str, Any]]) -> list[Finding]:
     enabled = {r["name"] for r in rows}
-    autos = await app.store.fetchall("SELECT id, name, skill FROM automations a WHERE a.enabled = 1 AND "
+    autos = await app.store.fetchall("SELECT id, module_id, name, skill FROM automations a WHERE a.enabled = 1 AND "
                                      "a.module_id IN (SELECT id FROM modules WHERE enabled = 1)")
+    skipped = {b.id for b in app.registry.broken}  # a broken pack's: broken_packs says why, once
     return [Finding("broken_automation", f"automation #{a['id']} '{a['name']}' runs {a['skill']}, which is "
                     f"{'missing' if a['skill'] not in app.registry.skills else 'disabled'}")
-            for a in autos if a["skill"] not in enabled]
+            for a in autos if a["skill"] not in enabled and a["module_id"] not in skipped]
+
+
+async def broken_packs(app: App) -> list[Finding]:
+    """Community packs the instance skipped (they failed to load or broke the contract), unless a person
+    switched them off (`pilothouse modules disable ID`): each with what is wrong and how to fix it."""
+    stored = await skill_state.module_rows(app.store)
+    return [Finding("broken_pack", f"community pack {b.id} ({b.source}) is skipped: {b.error}. To fix: {b.fix}")
+            for b in app.registry.broken if stored.get(b.id, {}).get("enabled", True)]
+
+
+async def automations_in_error(app: App) -> list[Finding]:
+    """Automations the dispatcher skips because they cannot run (a cron line stored before lines were
+    checked, a config edited by hand): each says what is wrong, and the others keep running."""
+    rows = await automations.due_rows(app.store)
+    return [Finding("broken_automation", r["last_status"].removeprefix("error: ")) for r in rows
+            if (r["last_status"] or "").startswith(CANNOT_RUN)]
+
+
+async def module_settings_valid(app: App) -> list[Finding]:
+    """Stored module settings the module's model refuses (written before settings were checked): the
+    default applies meanwhile, and each finding says how to fix it."""
+    from server.module_settings import problems
+
+    found = []
+    for module_id in sorted(await app.modules.enabled_ids()):
+        module = app.registry.modules.get(module_id)
+        if module is not None:
+            stored = await app.modules.stored_settings(module_id)
+            found += [Finding("module_settings", problem) for problem in problems(module, stored)]
+    return found
 
 
 async def modules_bootstrapped(app: App) -> list[Finding]:

@@ -5,9 +5,12 @@ Status rules, in order (deterministic, documented here and in the README):
               missing or disabled, or the heartbeat has not run for more than twice its interval;
   degraded  - any other finding: drift from the baseline (server/health/baseline.py), a partial
               deploy (stored skill rows that differ from what the code serves), flagged, paused
-              or circuit-broken skills, undocumented skills, invalid schemas, broken automations,
-              modules not bootstrapped, missing or corrupted soul/identity/rules documents
-              (server/health/documents.py), other stale schedules;
+              or circuit-broken skills, undocumented skills, invalid schemas, broken automations
+              (pointing at a missing skill, or that cannot run), community packs skipped because
+              they are broken (until a person switches them off), stored module settings their
+              module refuses, modules not bootstrapped,
+              missing or corrupted soul/identity/rules documents (server/health/documents.py),
+              other stale schedules;
   healthy   - nothing found.
 With the agent off, schedule and heartbeat checks do not apply: the platform is then a manual
 backend and nothing is meant to run on its own.
@@ -121,7 +124,10 @@ async def build_report(app: App) -> HealthReport:
         await checks.skills_documented(app, rows),
         await checks.schemas_valid(app, rows),
         await checks.automations_target_skills(app, rows),
+        await checks.automations_in_error(app),
         await checks.modules_bootstrapped(app),
+        await checks.broken_packs(app),
+        await checks.module_settings_valid(app),
         checks.partial_deploy(served),
     ]
     drift_findings, baseline, drift_detail = await checks.drift(app, served)

@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from modules.pilot.model import Step
+from modules.pilot import objectives
 from server.health import documents
 from server.health.baseline import BaselineError, effective
 from server.health.report import HealthReport, build_report
@@ -81,18 +81,9 @@ async def run_self_check(app: App) -> HealthReport:
 
 
 async def _open_objective(tx: Database, kind: str, messages: list[str], now_iso: str) -> None:
-    objective_kind = f"selfheal:{kind}"
-    exists = await tx.fetchone("SELECT id FROM objectives WHERE kind = ? AND status IN ('active', 'paused')",
-                               (objective_kind,))
-    if exists:
-        return
-    goal = f"Self-heal ({kind}): " + "; ".join(messages)[:400]
-    await tx.execute(
-        "INSERT INTO objectives (goal, status, priority, success_criteria, plan, kind, created_at, updated_at) "
-        "VALUES (?, 'active', 2, ?, ?, ?, ?, ?)",
-        (goal, "The next self-check no longer reports this finding.",
-         # The agent's own plan format: the objective skills and the heartbeat read it back.
-         json.dumps([Step(step=1, title=REMEDIES[kind]).model_dump()]), objective_kind, now_iso, now_iso))
+    await objectives.open_once(tx, kind=f"selfheal:{kind}", goal=f"Self-heal ({kind}): " + "; ".join(messages)[:400],
+                               criteria="The next self-check no longer reports this finding.",
+                               first_step=REMEDIES[kind], now_iso=now_iso)
 
 
 @dataclass(frozen=True)

@@ -93,10 +93,12 @@ def _skills(app: App) -> tuple[Any, ...]:
         Args:
             automation_id: The automation's id (shown in the health report's issues).
         """
+        from server.tables.automations import set_enabled
+
         row = await ctx.db.fetchone("SELECT name, enabled FROM automations WHERE id = ?", (automation_id,))
         if row is None:
             raise NotFound(f"no automation #{automation_id}")
-        await ctx.db.execute("UPDATE automations SET enabled = 0 WHERE id = ?", (automation_id,))
+        await set_enabled(ctx.db, automation_id, False)
         return Done(changed=bool(row["enabled"]), detail=f"automation #{automation_id} '{row['name']}' disabled")
 
     @skill(name="health_reseed_documents", title="Reseed missing agent documents", category="system",

@@ -26,6 +26,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from server.manifest import ranking, render, selection
+from server.manifest.fitting import fit_ranked
 from server.manifest.meta_specs import EXECUTORS, SPECS
 from server.manifest.search import search
 from server.manifest.tiers import Tier
@@ -99,19 +100,14 @@ async def loop_tools(app: App, tier: Tier, messages: list[dict[str, Any]], focus
 
 def fit(ranked: list[Skill], tier: Tier, counter: TokenCounter, cap: int) -> list[dict[str, Any]]:
     """The meta-tools and the best-ranked skills whose definitions stay within ``cap`` tokens, by name."""
-    used = sum(_tokens(counter, spec, tier) for spec in SPECS)
-    kept: list[render.ToolSpec] = []
-    for skill in ranked:
-        spec = render.skill_spec(skill)
-        cost = _tokens(counter, spec, tier)
-        if used + cost <= cap:
-            kept.append(spec)
-            used += cost
-    kept.sort(key=lambda s: s.name)
-    tools = [render.openai_function(s, tier) for s in (*SPECS, *kept)]
-    while len(tools) > len(SPECS) and counter.count_json(tools) > cap:  # the joined list, to the token
-        tools.pop()
-    return tools
+    def sent(kept: list[Skill]) -> list[dict[str, Any]]:
+        specs = sorted((render.skill_spec(s) for s in kept), key=lambda s: s.name)
+        return [render.openai_function(s, tier) for s in (*SPECS, *specs)]
+
+    chosen = fit_ranked(ranked, cost=lambda s: _tokens(counter, render.skill_spec(s), tier),
+                        base=sum(_tokens(counter, spec, tier) for spec in SPECS), cap=cap,
+                        measure=lambda kept: counter.count_json(sent(kept)))
+    return sent(chosen)
 
 
 @lru_cache(maxsize=8192)

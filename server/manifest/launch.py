@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import asdict, dataclass, field
 
 import mcp_types as types
 
-from server import manifest
+from server import manifest, settings
 from server.app import App
 from server.cache import runtime_cache
 from server.errors import ConfigError
@@ -43,7 +42,7 @@ class TierChoice:
 
 def requested_tier(flag: str | None) -> str:
     """The --tier flag, else $PILOTHOUSE_TIER, else auto."""
-    value = (flag or os.environ.get(TIER_ENV) or "auto").strip().lower()
+    value = (flag or settings.load().tier or "auto").strip().lower()
     if value not in (*TIERS, "auto"):
         raise ConfigError(f"unknown tier {value!r}: use full, compact, drop or auto (--tier or ${TIER_ENV})")
     return value

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from server.manifest import ranking, render
+from server.manifest.fitting import fit_ranked
 from server.manifest.meta_specs import SPECS
 from server.manifest.tiers import Tier
 from server.tables import skill_state
@@ -45,19 +46,10 @@ async def tier_skills(app: App, tier: Tier) -> list[Skill]:
 
 def fit_drop(ranked: list[Skill], counter: TokenCounter, size: int = ranking.DROP_SIZE,
              cap: int = DROP_TOKEN_CAP) -> list[Skill]:
-    """The best-ranked skills, at most ``size``, whose drop manifest stays within ``cap`` tokens."""
-    used = _manifest_tokens(counter, SPECS)
-    chosen: list[Skill] = []
-    for skill in ranked:
-        if len(chosen) == size:
-            break
-        cost = _tool_tokens(counter, render.skill_spec(skill))
-        if used + cost <= cap:
-            chosen.append(skill)
-            used += cost
-    # Per-tool counts add up to a little more than the joined JSON; check the real thing anyway.
-    while chosen and _manifest_tokens(counter, (*SPECS, *(render.skill_spec(s) for s in chosen))) > cap:
-        chosen.pop()
+    """The best-ranked skills, at most ``size``, whose drop manifest stays within ``cap`` tokens, by name."""
+    chosen = fit_ranked(ranked, cost=lambda s: _tool_tokens(counter, render.skill_spec(s)),
+                        base=_manifest_tokens(counter, SPECS), cap=cap, size=size,
+                        measure=lambda kept: _manifest_tokens(counter, (*SPECS, *(render.skill_spec(s) for s in kept))))
     return sorted(chosen, key=lambda s: s.name)
 
 

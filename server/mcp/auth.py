@@ -18,6 +18,7 @@ import importlib
 from typing import Any
 
 from mcp.server.auth.provider import AccessToken, TokenVerifier
+
 from server.errors import ConfigError
 
 CLIENT_ID = "pilothouse-token"  # the principal every holder of the shared secret is

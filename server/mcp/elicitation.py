@@ -21,12 +21,12 @@ import hashlib
 from typing import Any, Literal
 
 import mcp_types as types
-from mcp_types.version import is_version_at_least
-from pydantic import BaseModel, Field, ValidationError
-
 from mcp.server.context import ServerRequestContext
 from mcp.server.elicitation import render_elicitation_schema
 from mcp.shared.exceptions import MCPError
+from mcp_types.version import is_version_at_least
+from pydantic import BaseModel, Field, ValidationError
+
 from server.confirmation import Confirmation, Confirmer, ConfirmRequest, Verdict
 
 INPUT_REQUIRED_VERSION = "2026-07-28"  # first revision that asks through InputRequiredResult

@@ -12,9 +12,8 @@ from __future__ import annotations
 import secrets
 from collections import OrderedDict, deque
 
-from mcp_types import JSONRPCMessage
-
 from mcp.server.streamable_http import EventCallback, EventId, EventMessage, EventStore, StreamId
+from mcp_types import JSONRPCMessage
 
 MAX_EVENTS = 2_000
 RETRY_MS = 1_000  # how long a client waits before reconnecting a closed stream

@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
 import mcp_types as types
-
 from mcp.server.context import ServerRequestContext
 
 if TYPE_CHECKING:

@@ -17,10 +17,10 @@ import weakref
 from typing import Any
 
 import mcp_types as types
-from mcp_types.version import is_version_at_least
-
 from mcp.server.context import ServerRequestContext
 from mcp.shared.exceptions import MCPDeprecationWarning
+from mcp_types.version import is_version_at_least
+
 from server.executor import CallResult
 from skills.context import ProgressSink
 

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import mcp_types as types
-
 from mcp.shared.exceptions import MCPError
+
 from prompts.render import HERE, PromptError, render_text
 from server.mcp.grouping import GROUPS
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import mcp_types as types
-
 from mcp.server.context import ServerRequestContext
 from mcp.shared.exceptions import MCPError
+
 from server.mcp import grouping
 from server.playbooks import files as playbook
 from skills import Module

@@ -31,10 +31,9 @@ from psycopg.abc import Buffer
 from psycopg.adapt import Loader
 from psycopg.rows import dict_row
 
-from server.errors import ConfigError
+from server.errors import ConfigError, MigrationError
 from server.postgres.compat import COMPAT_SQL
 from server.postgres.dialect import Statement, split_script, translate
-from server.store import MigrationError
 from skills.context import Params, Row, WriteResult
 
 log = logging.getLogger(__name__)

@@ -10,10 +10,10 @@ A model with no known price records no cost (NULL), never a made-up zero.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 
+from server import settings
 from server.errors import ConfigError
 
 LOCAL = frozenset({"ollama", "local"})
@@ -32,7 +32,7 @@ def price_variable(model: str) -> str:
 
 def price(provider: str, model: str, env: Mapping[str, str] | None = None) -> tuple[float, float] | None:
     """(input, output) dollars per million tokens, or None when unknown."""
-    raw = (os.environ if env is None else env).get(price_variable(model))
+    raw = settings.values([price_variable(model)], env).get(price_variable(model))
     if raw:
         try:
             prompt, completion = (float(p) for p in raw.split(","))

@@ -22,14 +22,15 @@ PILOTHOUSE_AI_RATE_LIMIT_COOLDOWN_S (a rate limit without Retry-After: default 6
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
+from server import settings
 from server.errors import ConfigError
 from server.providers.types import TIERS, Tier
+from server.settings import ProcessSettings
 
 PROVIDERS = ("openai", "gemini", "ollama", "local")
 LABELS = {"openai": "OpenAI", "gemini": "Google Gemini", "ollama": "Ollama", "local": "local OpenAI-compatible"}
@@ -76,16 +77,13 @@ class AiSettings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> AiSettings:
-        env = os.environ if env is None else env
-        specs = [s for s in (_openai(env), _gemini(env), _ollama(env), _local(env)) if s is not None]
-        return cls(
-            providers=tuple(specs),
-            timeout_s=_seconds(env, "PILOTHOUSE_AI_TIMEOUT_S", 60.0),
-            probe_timeout_s=_seconds(env, "PILOTHOUSE_AI_PROBE_TIMEOUT_S", 1.0),
-            probe_ttl_s=_seconds(env, "PILOTHOUSE_AI_PROBE_TTL_S", 30.0),
-            cooldown_s=_seconds(env, "PILOTHOUSE_AI_COOLDOWN_S", 3600.0),
-            rate_limit_cooldown_s=_seconds(env, "PILOTHOUSE_AI_RATE_LIMIT_COOLDOWN_S", 60.0),
-        )
+        process = settings.load(env)
+        models = settings.family("PILOTHOUSE_MODEL_", env)
+        specs = [s for s in (_openai(process, models), _gemini(process, models), _ollama(process, models),
+                             _local(process, models)) if s is not None]
+        return cls(providers=tuple(specs), timeout_s=process.ai_timeout_s, probe_timeout_s=process.ai_probe_timeout_s,
+                   probe_ttl_s=process.ai_probe_ttl_s, cooldown_s=process.ai_cooldown_s,
+                   rate_limit_cooldown_s=process.ai_rate_limit_cooldown_s)
 
     def ordered(self, preferred: str | None = None) -> list[ProviderSpec]:
         """The chain, with ``preferred`` first when it is configured (a skill's preference)."""
@@ -102,41 +100,36 @@ def check_tier(tier: str) -> Tier:
     return tier
 
 
-def _models(env: Mapping[str, str], provider: str, default: Mapping[str, str | None]) -> dict[str, str | None]:
-    return {t: env.get(f"PILOTHOUSE_MODEL_{t.upper()}_{provider.upper()}") or default[t] for t in TIERS}
+def _models(models: Mapping[str, str], provider: str, default: Mapping[str, str | None]) -> dict[str, str | None]:
+    return {t: models.get(f"PILOTHOUSE_MODEL_{t.upper()}_{provider.upper()}") or default[t] for t in TIERS}
 
 
-def _openai(env: Mapping[str, str]) -> ProviderSpec | None:
-    key = env.get("OPENAI_API_KEY")
-    if not key:
+def _openai(env: ProcessSettings, models: Mapping[str, str]) -> ProviderSpec | None:
+    if not env.openai_api_key:
         return None
-    return ProviderSpec("openai", "openai", env.get("OPENAI_BASE_URL") or OPENAI_URL, key,
-                        _models(env, "openai", DEFAULT_MODELS["openai"]))
+    return ProviderSpec("openai", "openai", env.openai_base_url or OPENAI_URL, env.openai_api_key,
+                        _models(models, "openai", DEFAULT_MODELS["openai"]))
 
 
-def _gemini(env: Mapping[str, str]) -> ProviderSpec | None:
-    key = env.get("GEMINI_API_KEY")
-    if not key:
+def _gemini(env: ProcessSettings, models: Mapping[str, str]) -> ProviderSpec | None:
+    if not env.gemini_api_key:
         return None
-    return ProviderSpec("gemini", "openai", env.get("GEMINI_BASE_URL") or GEMINI_URL, key,
-                        _models(env, "gemini", DEFAULT_MODELS["gemini"]))
+    return ProviderSpec("gemini", "openai", env.gemini_base_url or GEMINI_URL, env.gemini_api_key,
+                        _models(models, "gemini", DEFAULT_MODELS["gemini"]))
 
 
-def _ollama(env: Mapping[str, str]) -> ProviderSpec | None:
-    host = env.get("OLLAMA_HOST")
-    if not host:
+def _ollama(env: ProcessSettings, models: Mapping[str, str]) -> ProviderSpec | None:
+    if not env.ollama_host:
         return None
-    model = env.get("OLLAMA_MODEL") or None
-    return ProviderSpec("ollama", "ollama", ollama_url(host), None, _models(env, "ollama", dict.fromkeys(TIERS, model)))
+    return ProviderSpec("ollama", "ollama", ollama_url(env.ollama_host), None,
+                        _models(models, "ollama", dict.fromkeys(TIERS, env.ollama_model)))
 
 
-def _local(env: Mapping[str, str]) -> ProviderSpec | None:
-    url = env.get("LOCAL_AI_BASE_URL")
-    if not url:
+def _local(env: ProcessSettings, models: Mapping[str, str]) -> ProviderSpec | None:
+    if not env.local_ai_base_url:
         return None
-    model = env.get("LOCAL_AI_MODEL") or None
-    return ProviderSpec("local", "openai", url.rstrip("/"), env.get("LOCAL_AI_API_KEY") or None,
-                        _models(env, "local", dict.fromkeys(TIERS, model)))
+    return ProviderSpec("local", "openai", env.local_ai_base_url.rstrip("/"), env.local_ai_api_key,
+                        _models(models, "local", dict.fromkeys(TIERS, env.local_ai_model)))
 
 
 def ollama_url(host: str) -> str:
@@ -151,15 +144,3 @@ def ollama_url(host: str) -> str:
     port = parts.port or OLLAMA_PORT
     return f"{parts.scheme}://{hostname}:{port}{parts.path.rstrip('/')}"
 
-
-def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name)
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a number of seconds") from None
-    if value <= 0:
-        raise ConfigError(f"{name} must be positive (got {raw})")
-    return value

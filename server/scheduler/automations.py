@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 from server.scheduler import cascade, cron
 from server.scheduler.templating import TemplateError, render
-from server.tables import activity
-from skills.context import Cause, Database, Row
+from server.tables import activity, automations
+from skills.context import Cause
 
 if TYPE_CHECKING:
     from server.app import App
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EVENT_BATCH = 100
+CANNOT_RUN = "error: automation #"  # the status of a row the dispatcher skips (health reports it)
 
 
 @dataclass
@@ -50,41 +51,54 @@ class DispatchReport:
         if self.held:
             text += f", held back {self.held} (depth limit)"
         if self.errors:
-            text += f", {len(self.errors)} template error(s)"
+            text += f", {len(self.errors)} error(s)"
         return text
 
 
 async def dispatch(app: App, *, agent_on: bool, window: timedelta = cron.DEFAULT_WINDOW) -> DispatchReport:
+    """One pass over every enabled automation. A row that cannot run (a cron line stored before lines were
+    checked, a config edited by hand, any error of its own) is skipped and reported; the others run."""
     report = DispatchReport()
-    rows = await app.store.fetchall(
-        "SELECT a.* FROM automations a JOIN modules m ON m.id = a.module_id "
-        "WHERE a.enabled = 1 AND m.enabled = 1 ORDER BY a.id")
+    rows = await automations.due_rows(app.store)
     for row in rows:
         if row["executor"] == "pilot" and not agent_on:
             continue
+        if row["skill"] not in app.registry.skills:
+            continue  # a broken or uninstalled pack's: `modules list` and health report the pack
         try:
             if row["trigger"] == "cron":
                 await _run_cron(app, row, window, report)
             else:
                 await _run_events(app, row, window, report)
-        except cron.CronError as exc:
-            await _set_status(app, row["id"], f"error: {exc}")
-            report.errors.append(str(exc))
+        except Exception as exc:  # one bad row never stops the rows after it
+            fix = "" if isinstance(exc, cron.CronError) else f"{type(exc).__name__}: "
+            message = (f"automation #{row['id']} {row['name']!r} ({row['module_id']}) cannot run: {fix}{exc}. It is "
+                       "skipped until its declaration is fixed (upgrade the module) or it is switched off: "
+                       f"pilothouse automations disable {row['id']}")
+            report.errors.append(message)
+            await _failed(app, row, message)
     return report
+
+
+async def _failed(app: App, row: dict[str, Any], message: str) -> None:
+    """A broken row's status and one activity row, once: not every minute while it stays broken."""
+    status = f"error: {message}"[:1000]
+    if row["last_status"] == status:
+        return
+    await _record(app, row, status, error_kind="validation", error=message)
 
 
 async def _run_cron(app: App, row: dict[str, Any], window: timedelta, report: DispatchReport) -> None:
     config = json.loads(row["config"])
     expr, tz = config["schedule"], config.get("timezone", "UTC")
+    cron.check(expr, tz)
     now = app.clock.now()
     current = datetime.fromisoformat(row["next_run"]) if row["next_run"] else None
     plan = cron.plan(expr, tz, current, now, window)
     if plan is None:
         return
-    claimed = await app.store.execute(
-        "UPDATE automations SET next_run = ? WHERE id = ? AND next_run IS NOT DISTINCT FROM ?",
-        (_iso(plan.next_run), row["id"], row["next_run"]))
-    if claimed.rowcount != 1 or plan.armed_only:
+    claimed = await automations.claim_occurrence(app.store, row["id"], plan.next_run, row["next_run"])
+    if not claimed or plan.armed_only:
         return  # another process took this occurrence, or the row was only armed
     if plan.missed:
         report.missed += plan.missed
@@ -121,10 +135,7 @@ async def _run_events(app: App, row: dict[str, Any], window: timedelta, report: 
                 f"rate limit: {limits.per_hour} runs an hour reached; {waiting}+ {name} event(s) wait for the "
                 "next hour"))
             break  # the cursor stays: these events run once the hour turns
-        claimed = await app.store.execute(
-            "UPDATE automations SET last_event_id = ? WHERE id = ? AND last_event_id = ?",
-            (event["id"], row["id"], cursor))
-        if claimed.rowcount != 1:
+        if not await automations.claim_event(app.store, row["id"], event["id"], cursor):
             return  # another process is working through this automation's events
         cursor = event["id"]
         if event["created_at"] < horizon:
@@ -157,7 +168,7 @@ async def _run_events(app: App, row: dict[str, Any], window: timedelta, report: 
         report.missed += len(stale)
         text = (f"missed {len(stale)} {name} event(s) (#{stale[0]}..#{stale[-1]}): older than the {window} "
                 "catch-up window when first seen, skipped")
-        latest = await app.store.fetchval("SELECT last_status FROM automations WHERE id = ?", (row["id"],))
+        latest = await automations.status_of(app.store, row["id"])
         await _record(app, row, f"{latest} ({text})" if ran else f"missed: {text}", error_kind="missed", error=text)
 
 
@@ -166,8 +177,7 @@ async def _call(app: App, row: dict[str, Any], arguments: dict[str, Any], report
     result = await app.executor.call(row["skill"], arguments, caller="automation", cause=cause)
     report.fired.append((row["id"], row["skill"], result.ok))
     status = "ok" if result.ok else f"error: {result.error_kind}: {result.message}"
-    await app.store.execute("UPDATE automations SET last_run = ?, last_status = ? WHERE id = ?",
-                            (_iso(app.clock.now()), status[:1000], row["id"]))
+    await automations.ran(app.store, row["id"], app.clock.now(), status)
     log.info("automation %s (%s) ran %s: %s", row["name"], trigger, row["skill"], status[:200])
 
 
@@ -176,7 +186,7 @@ async def _record(app: App, row: dict[str, Any], status: str, *, error_kind: str
     """A run that did not happen still leaves a trace: the automation's status and an activity row."""
     now = app.clock.now().isoformat(timespec="seconds")
     async with app.store.transaction() as tx:
-        await tx.execute("UPDATE automations SET last_status = ? WHERE id = ?", (status[:1000], row["id"]))
+        await automations.set_status(tx, row["id"], status)
         await activity.write(
             tx, ts=now, caller="automation", run_id=None, skill=row["skill"], module_id=row["module_id"],
             arguments={"_automation": row["name"], **(arguments or {})}, output_summary=None, status="error",
@@ -184,40 +194,5 @@ async def _record(app: App, row: dict[str, Any], status: str, *, error_kind: str
     log.warning("automation %s: %s", row["name"], error)
 
 
-async def _set_status(app: App, automation_id: int, status: str) -> None:
-    await app.store.execute("UPDATE automations SET last_status = ? WHERE id = ?", (status[:1000], automation_id))
-
-
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value else None
-
-
-async def of_module(db: Database, module_id: str) -> list[Row]:
-    """A module's automations as stored (enabled or not), for display."""
-    return await db.fetchall(
-        "SELECT name, trigger, config, skill, executor, enabled FROM automations WHERE module_id = ?", (module_id,))
-
-
-async def listing(db: Database) -> list[Row]:
-    """Every automation with its state, by id (what ``pilothouse automations list`` shows)."""
-    return await db.fetchall(
-        "SELECT a.id, a.module_id, a.name, a.trigger, a.config, a.skill, a.executor, a.enabled, a.last_run, "
-        "a.last_status, a.next_run, a.held, a.held_reason, a.held_at, m.enabled AS module_enabled FROM automations a "
-        "JOIN modules m ON m.id = a.module_id ORDER BY a.id")
-
-
-async def set_enabled(db: Database, automation_id: int, enabled: bool) -> Row | None:
-    """Switch one automation on or off; its row afterwards (None: no such automation).
-
-    Switching a cron automation on re-arms it from now (``next_run`` cleared: the next dispatch
-    arms it), so the runs it missed while off are not reported as missed.
-    """
-    async with db.transaction() as tx:
-        row = await tx.fetchone("SELECT id, enabled FROM automations WHERE id = ?", (automation_id,))
-        if row is None:
-            return None
-        if bool(row["enabled"]) != enabled:
-            rearm = ", next_run = NULL" if enabled else ""
-            await tx.execute(f"UPDATE automations SET enabled = ?{rearm} WHERE id = ?", (int(enabled), automation_id))
-        return await tx.fetchone("SELECT id, module_id, name, skill, enabled FROM automations WHERE id = ?",
-                                 (automation_id,))

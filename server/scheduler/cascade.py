@@ -8,8 +8,8 @@ generations of events automations emitted). Each automation runs at most ``max_r
 an event over the rate waits (its cursor is not moved), a cron occurrence over it is skipped.
 
 What was held back stays on the automation row (``held``, ``held_reason``, ``held_at``), shown by
-``pilothouse automations list`` and health, and the admin hears once an hour per skill. These
-statements are on the ``automations`` table, beside server/scheduler/automations.py, its owner.
+``pilothouse automations list`` and health, and the admin hears once an hour per skill. The
+statements are the ``automations`` table's owner's (server/tables/automations.py).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from server.notify import notify_admin
+from server.tables import automations
 from skills.context import Cause, Database, Row
 
 if TYPE_CHECKING:
@@ -51,21 +52,13 @@ def cause_of(event: Row) -> Cause:
 
 async def take_run(db: Database, automation_id: int, per_hour: int, now: datetime) -> bool:
     """Count one run in the automation's hour window; False (nothing counted) when the window is full."""
-    now_iso, fresh = _iso(now), _iso(now - WINDOW)
-    result = await db.execute(
-        "UPDATE automations SET "
-        "window_runs = CASE WHEN window_start IS NULL OR window_start <= ? THEN 1 ELSE window_runs + 1 END, "
-        "window_start = CASE WHEN window_start IS NULL OR window_start <= ? THEN ? ELSE window_start END "
-        "WHERE id = ? AND (window_start IS NULL OR window_start <= ? OR window_runs < ?)",
-        (fresh, fresh, now_iso, automation_id, fresh, per_hour))
-    return result.rowcount == 1
+    return await automations.take_run(db, automation_id, per_hour, now, WINDOW)
 
 
 async def hold(db: Database, row: dict[str, Any], *, dropped: int, reason: str, now: datetime) -> None:
     """Record what the automation held back (``dropped``: events it will never run on) and tell the admin."""
     async with db.transaction() as tx:
-        await tx.execute("UPDATE automations SET held = held + ?, held_reason = ?, held_at = ? WHERE id = ?",
-                         (dropped, reason[:500], _iso(now), row["id"]))
+        await automations.add_held(tx, row["id"], dropped=dropped, reason=reason, at=now)
         await notify_admin(tx, kind="automation_held", key=row["skill"],
                            title=f"Automation {row['name']!r} was held back", now=now,
                            body=f"{reason}\nSee: pilothouse automations list")
@@ -73,9 +66,5 @@ async def hold(db: Database, row: dict[str, Any], *, dropped: int, reason: str, 
 
 async def recently_held(db: Database, now: datetime) -> list[Row]:
     """Automations that held something back in the last 24 h (health reports them)."""
-    return await db.fetchall("SELECT id, name, held, held_reason, held_at FROM automations WHERE held_at >= ? "
-                             "ORDER BY id", (_iso(now - RECENT),))
+    return await automations.held_since(db, now - RECENT)
 
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")

@@ -18,13 +18,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
+
+from skills.schedule import ScheduleError, check_cron, zone
 
 DEFAULT_WINDOW = timedelta(hours=1)
 COUNT_CAP = 10_000
 
 
-class CronError(ValueError):
+class CronError(ScheduleError):
     pass
 
 
@@ -37,18 +39,18 @@ def _croniter() -> Any:
 
 
 def check(expr: str, tz: str = "UTC") -> None:
-    """Raise CronError with a fix when the expression or the timezone is invalid."""
-    if not _croniter().is_valid(expr) or len(expr.split()) != 5:
-        raise CronError(f"invalid cron expression {expr!r}: use 5 fields 'min hour day month weekday', "
-                        "e.g. '*/30 * * * *'")
-    _zone(tz)
+    """Raise CronError with a fix when the expression or the timezone is invalid (skills/schedule.py)."""
+    try:
+        check_cron(expr, tz)
+    except ScheduleError as exc:
+        raise CronError(str(exc)) from None
 
 
 def _zone(tz: str) -> ZoneInfo:
     try:
-        return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise CronError(f"unknown timezone {tz!r}: use an IANA name such as 'UTC' or 'Europe/Stockholm'") from exc
+        return zone(tz)
+    except ScheduleError as exc:
+        raise CronError(str(exc)) from None
 
 
 def next_after(expr: str, tz: str, after: datetime) -> datetime:

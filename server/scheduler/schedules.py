@@ -83,3 +83,20 @@ async def listing(db: Database) -> list[Row]:
     """Every schedule with its state, by name (what ``agent status`` shows)."""
     return await db.fetchall(
         "SELECT name, cron, timezone, enabled, last_run, next_run, last_status FROM schedules ORDER BY name")
+
+
+async def claim(db: Database, name: str, next_run: datetime, seen: str | None) -> bool:
+    """Claim the due occurrence by moving ``next_run`` on, if it still is ``seen`` (compare-and-set):
+    of two schedulers looking at one row, one claims it."""
+    result = await db.execute("UPDATE schedules SET next_run = ? WHERE name = ? AND next_run IS NOT DISTINCT FROM ?",
+                              (_iso(next_run), name, seen))
+    return result.rowcount == 1
+
+
+async def finish(db: Database, name: str, started: str | None, status: str) -> None:
+    await db.execute("UPDATE schedules SET last_run = ?, last_status = ? WHERE name = ?",
+                     (started, status[:1000], name))
+
+
+async def set_status(db: Database, name: str, status: str) -> None:
+    await db.execute("UPDATE schedules SET last_status = ? WHERE name = ?", (status[:1000], name))

@@ -132,10 +132,7 @@ class Scheduler:
             plan = cron.plan(fresh["cron"], fresh["timezone"], _dt(fresh["next_run"]), now, window)
             if plan is None:
                 return None
-            claimed = await self.app.store.execute(
-                "UPDATE schedules SET next_run = ? WHERE name = ? AND next_run IS NOT DISTINCT FROM ?",
-                (_iso(plan.next_run), name, fresh["next_run"]))
-            if claimed.rowcount != 1:
+            if not await schedules.claim(self.app.store, name, plan.next_run, fresh["next_run"]):
                 return None
             note = ""
             if plan.missed:
@@ -189,14 +186,13 @@ class Scheduler:
         return status
 
     async def _finish(self, name: str, started: str | None, status: str) -> None:
-        await self.app.store.execute("UPDATE schedules SET last_run = ?, last_status = ? WHERE name = ?",
-                                     (started, status[:1000], name))
+        await schedules.finish(self.app.store, name, started, status)
 
     async def _record_missed(self, name: str, note: str) -> None:
         """Never silently lost: the row's status and an activity row say what was skipped."""
         log.warning("schedule %s %s", name, note)
         async with self.app.store.transaction() as tx:
-            await tx.execute("UPDATE schedules SET last_status = ? WHERE name = ?", (f"missed: {note}", name))
+            await schedules.set_status(tx, name, f"missed: {note}")
             await activity.write(
                 tx, ts=self.app.clock.now().isoformat(timespec="seconds"), caller="system", run_id=None,
                 skill=f"schedule:{name}", module_id=None, arguments={}, output_summary=None, status="error",

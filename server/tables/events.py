@@ -1,17 +1,31 @@
-"""Pruning the ``events`` table (retention, server/retention.py).
+"""The ``events`` table: recording a domain event, and pruning old ones (retention, server/retention.py).
 
-Events are written by ``SkillContext.emit`` and read by the automation dispatcher
-(server/scheduler/automations.py) and modules that keep a cursor on them (webhooks). An old
-event a module row still points at (a webhook delivery) is kept: the row would otherwise
-reference nothing, and foreign keys refuse that.
+Events are recorded by ``SkillContext.emit`` (through server/tables/core.py), with the root and
+depth of the event that caused the call (cascades are bounded: server/scheduler/cascade.py), and
+read by the automation dispatcher (server/scheduler/automations.py) and modules that keep a cursor
+on them (webhooks). An old event a module row still points at (a webhook delivery) is kept: the
+row would otherwise reference nothing, and foreign keys refuse that.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+from typing import TYPE_CHECKING, Any
+
+from skills.context import Cause, Database
 
 if TYPE_CHECKING:
     from server.store import AnyStore
+
+
+async def record(db: Database, *, name: str, payload: dict[str, Any], source: str, at: str,
+                 cause: Cause | None) -> int:
+    """Store one event; its id. An event a call caused descends from the cause's root, one level deeper."""
+    root, depth = (cause.root_id, cause.depth + 1) if cause else (None, 0)
+    result = await db.execute(
+        "INSERT INTO events (name, payload, source, created_at, root_id, depth) VALUES (?, ?, ?, ?, ?, ?)",
+        (name, json.dumps(payload, default=str, separators=(",", ":")), source, at, root, depth))
+    return int(result.lastrowid or 0)
 
 
 async def prune(store: AnyStore, before: str, batch: int) -> int:

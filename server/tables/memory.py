@@ -2,8 +2,8 @@
 runtime's own small state (the heartbeat's where-it-left-off, the skill baseline, demo markers),
 and the kept last good version of each document (``last_good:<key>``, see modules/pilot/documents.py).
 
-Module code (modules/pilot) writes its notes through its own ``ctx.db``; everything in server/
-reads and writes the table through these functions.
+Everything writes the table through these functions: the server directly, the agent's module
+(modules/pilot) through ``ctx.write_memory`` (server/tables/core.py).
 """
 
 from __future__ import annotations
@@ -15,12 +15,15 @@ from modules.pilot.documents import DOCUMENT_KEYS, LAST_GOOD_PREFIX, last_good_k
 from skills.context import Database, Row
 
 # What an existing row does when the key is written again:
-#   always  the new value replaces it (category and key stay)
-#   absent  it is kept: the write only seeds a missing key
-#   empty   it is replaced only while its value is '' (reseeding never overwrites an edit)
-WriteWhen = Literal["always", "absent", "empty"]
+#   always        the new value replaces it (category and key stay)
+#   recategorize  the new value and category replace it (a note filed again: pilot_memory_set)
+#   absent        it is kept: the write only seeds a missing key
+#   empty         it is replaced only while its value is '' (reseeding never overwrites an edit)
+WriteWhen = Literal["always", "recategorize", "absent", "empty"]
 _ON_CONFLICT: dict[str, str] = {
     "always": "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+    "recategorize": "DO UPDATE SET value = excluded.value, category = excluded.category, "
+                    "updated_at = excluded.updated_at",
     "absent": "DO NOTHING",
     "empty": "DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at WHERE memory.value = ''",
 }

@@ -116,8 +116,12 @@ async def switch_module_on(db: Database, module_id: str, version: str, now: str)
     )
 
 
-async def switch_module_off(db: Database, module_id: str, now: str) -> None:
-    """The module and all its skills off (their pause reasons and breakers are kept)."""
+async def switch_module_off(db: Database, module_id: str, now: str, *, add: bool = False) -> None:
+    """The module and all its skills off (their pause reasons and breakers are kept). ``add``: store the
+    row, off, when there is none (a broken pack switched off before it ever worked here)."""
+    if add:
+        await db.execute("INSERT INTO modules (id, enabled, bootstrapped, version, changed_at) VALUES (?, 0, 0, '', ?) "
+                         "ON CONFLICT(id) DO NOTHING", (module_id, now))
     await db.execute("UPDATE modules SET enabled = 0, changed_at = ? WHERE id = ?", (now, module_id))
     await db.execute("UPDATE skills SET enabled = 0 WHERE module_id = ?", (module_id,))
 

@@ -175,5 +175,5 @@ async def test_the_dispatcher_schedule_delivers_events(clock: FakeClock) -> None
         post = await _publish(app, "Scheduled delivery")
         clock.advance(minutes=1)
         entries = {e.schedule: e.status for e in await scheduler_for(app).tick()}
-        assert entries["automation_dispatcher"] == "ok: fired 2 (2 ok), 1 template error(s)"
+        assert entries["automation_dispatcher"] == "ok: fired 2 (2 ok), 1 error(s)"
         assert [n["post_id"] for n in await _notes(app)] == [post, post]

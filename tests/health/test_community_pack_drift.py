@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 PACK = Path(__file__).parents[1] / "community_pack"
-OLD = "Stores and returns a greeting for a name."
-NEW = "Stores and returns a greeting for a name, in the person's own language when it is known."
+OLD = "Stores a greeting for a name and returns it."
+NEW = "Stores a greeting for a name, in the person's own language when it is known, and returns it."
 
 
 def install(source: Path, target: Path) -> Path:
@@ -37,9 +37,9 @@ def health(site: Path, db: Path) -> tuple[int, Any]:
 def test_a_reinstalled_pack_whose_rows_were_not_reseeded_is_a_partial_deploy(tmp_path: Path) -> None:
     variant = tmp_path / "pack-next"
     shutil.copytree(PACK, variant, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
-    code = variant / "pilothouse_hello_pack" / "__init__.py"
+    code = variant / "pilothouse_hello_pack" / "greetings.py"
     assert OLD in code.read_text()
-    code.write_text(code.read_text().replace(OLD, NEW))  # same version (0.1.0), one instruction changed
+    code.write_text(code.read_text().replace(OLD, NEW))  # same version, one instruction changed
     first, second = install(PACK, tmp_path / "site-1"), install(variant, tmp_path / "site-2")
     db = tmp_path / "prod.db"
 

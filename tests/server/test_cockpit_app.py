@@ -25,7 +25,7 @@ async def test_the_app_is_a_listed_ui_resource_with_the_mcp_app_type(mcp: McpHar
     assert isinstance(contents, types.TextResourceContents) and contents.mime_type == APP_MIME
     # It talks to the host over postMessage JSON-RPC, and calls the same tools a chat would.
     for needed in ("<h1>Exception cockpit</h1>", "ui/initialize", "ui/notifications/initialized", "tools/call",
-                   "ops_approve", "ops_reject", "ops_resume_skill", "email_retry_failed"):
+                   "ops_approve", "ops_reject", "ops_resume_skill", "f.retry_tool, f.retry_arguments"):
         assert needed in contents.text, needed
 
 

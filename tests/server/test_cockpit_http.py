@@ -153,7 +153,7 @@ async def test_resume_mark_read_and_retry_change_what_the_cli_would(app: App) ->
         assert "receiver answered 401" in page and "auth refused" in page and ">Resume</button>" in page
         token = csrf_of(page)
         for name, form in (("resume", {"name": "webhooks_dispatch_events"}), ("read", {"id": str(note)}),
-                           ("retry", {"id": str(mail)})):
+                           ("retry", {"module": "email", "id": str(mail)})):
             answer = await client.post(f"/cockpit/action/{name}", data={"csrf": token, **form})
             assert answer.status_code == 303, name
         after = (await client.get("/cockpit")).text

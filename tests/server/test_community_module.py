@@ -39,13 +39,13 @@ def test_pip_installed_pack_adds_its_module_skills_and_automations(site: Path, t
     db = tmp_path / "pack.db"
     listed = json.loads(_pilothouse(site, db, "modules", "list", "--json").stdout)
     hello = next(m for m in listed if m["id"] == "hello")
-    assert hello["enabled"] and hello["skill_count"] == 2
+    assert hello["enabled"] and hello["skill_count"] == 3 and hello["state"] == "on"
 
     greeted = _pilothouse(site, db, "call", "hello_greet", "--args", '{"name": "Ada"}')
     assert greeted.returncode == 0, greeted.stderr
     assert json.loads(greeted.stdout)["text"] == "Hello, Ada!"
     info = json.loads(_pilothouse(site, db, "modules", "info", "hello", "--json").stdout)
-    assert [a["name"] for a in info["automations"]] == ["Daily count"]
+    assert [a["name"] for a in info["automations"]] == ["Daily summary"]
 
     # Without the pack on the path the module is simply unknown: nothing else breaks.
     plain = subprocess.run([sys.executable, "-m", "server.cli.main", "--db", str(tmp_path / "plain.db"),

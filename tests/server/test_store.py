@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from server.assembly import open_app
+from server.errors import MigrationError
 from server.resilience.evaluation import FLAGGED_SQL
 from server.schema import CORE_MIGRATIONS
-from server.store import MigrationError, Store
+from server.store import Store
 
 pytestmark = pytest.mark.anyio
 

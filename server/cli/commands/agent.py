@@ -59,10 +59,7 @@ async def enable(args: argparse.Namespace) -> int:
             if args.timezone is not None:
                 values["timezone"] = args.timezone
             if values:
-                from server.agent.settings import AgentSettings
-
-                AgentSettings.from_mapping({**await app.modules.settings(PILOT), **values})  # validate first
-                await app.modules.configure(PILOT, values)
+                await app.modules.configure(PILOT, values)  # checked against the pilot module's settings
                 report.changes.append("settings: " + ", ".join(f"{k}={v}" for k, v in values.items()))
         except (CronError, ConfigError, ModuleError) as exc:
             raise CliError(str(exc)) from exc

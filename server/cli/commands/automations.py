@@ -1,6 +1,6 @@
 """`pilothouse automations list|run-due|enable ID|disable ID`: the modules' automations, seen and run by hand.
 
-The statements are the scheduler's (server/scheduler/automations.py); `run-due` is one pass of the
+The statements are the table owner's (server/tables/automations.py); `run-due` is one pass of the
 same dispatcher the scheduler runs every minute, so it claims each occurrence and event exactly as
 a running server would (two at once never run one twice).
 """
@@ -14,7 +14,9 @@ from typing import Any
 
 from server.cli.commands.common import add_json_flag, instance
 from server.cli.output import CliError, emit_json, line, table
-from server.scheduler import automations, cron
+from server.scheduler import cron
+from server.scheduler.automations import dispatch
+from server.tables import automations
 
 COLUMNS = ["id", "module", "name", "trigger", "skill", "executor", "enabled", "last_run", "status", "next_run", "held"]
 
@@ -38,13 +40,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _shown(row: dict[str, Any], now_iso: str) -> dict[str, Any]:
     config = json.loads(row["config"])
     if row["trigger"] == "cron":
-        trigger = f"cron {config['schedule']}"
+        trigger = f"cron {config.get('schedule')}"
         next_run = row["next_run"]
         if next_run is None and row["enabled"]:  # armed on the dispatcher's next pass
-            next_run = cron.next_after(config["schedule"], config.get("timezone", "UTC"),
-                                       datetime.fromisoformat(now_iso)).isoformat(timespec="seconds")
+            try:
+                cron.check(config.get("schedule", ""), config.get("timezone", "UTC"))
+                next_run = cron.next_after(config["schedule"], config.get("timezone", "UTC"),
+                                           datetime.fromisoformat(now_iso)).isoformat(timespec="seconds")
+            except cron.CronError as exc:  # a row stored before lines were checked: shown, never fatal
+                next_run = f"never: {exc}"
     else:
-        trigger, next_run = f"event {config['event']}", f"on {config['event']}"
+        trigger, next_run = f"event {config.get('event')}", f"on {config.get('event')}"
     status = (row["last_status"] or "")[:60] or None
     return {"id": row["id"], "module": row["module_id"], "name": row["name"], "trigger": trigger,
             "skill": row["skill"], "executor": row["executor"],
@@ -75,7 +81,7 @@ async def run_due(args: argparse.Namespace) -> int:
 
     async with instance(args) as app:
         agent_on = await agent_enabled(app)
-        report = await automations.dispatch(app, agent_on=agent_on)
+        report = await dispatch(app, agent_on=agent_on)
         names = {r["id"]: r["name"] for r in await automations.listing(app.store)}
     fired = [{"id": i, "name": names.get(i, "?"), "skill": skill, "ok": ok} for i, skill, ok in report.fired]
     if args.json:

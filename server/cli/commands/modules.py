@@ -26,7 +26,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         p = actions.add_parser(name, help=f"{name} a module (idempotent; data is kept)")
         p.add_argument("module")
         p.set_defaults(handler=fn)
-    p = actions.add_parser("configure", help="set module settings: KEY=VALUE ... (JSON values allowed)")
+    p = actions.add_parser("configure", help="set module settings: KEY=VALUE ... (JSON values allowed; "
+                                             "modules info ID lists them)")
     p.add_argument("module")
     p.add_argument("settings", nargs="+", metavar="KEY=VALUE")
     p.set_defaults(handler=configure)
@@ -40,23 +41,30 @@ async def list_modules(args: argparse.Namespace) -> int:
         statuses = await app.modules.statuses()
     if args.json:
         emit_json([asdict(s) for s in statuses])
-    else:
-        table([asdict(s) for s in statuses], ["id", "name", "enabled", "skill_count", "version", "requires"])
+        return 0
+    table([asdict(s) for s in statuses], ["id", "name", "enabled", "state", "skill_count", "version", "requires"])
+    for s in statuses:
+        if s.problem:
+            line(f"\n{s.id} ({s.state}): {s.problem}\n  fix: {s.fix}")
     return 0
 
 
 async def info(args: argparse.Namespace) -> int:
-    from server.scheduler.automations import of_module  # inside: croniter is slow to import on every start
+    from server.module_settings import listing
+    from server.tables.automations import of_module
 
     async with instance(args) as app:
         module = app.modules.get(args.module)
         enabled = await app.modules.is_enabled(module.id)
         automations = await of_module(app.store, module.id)
+        settings = listing(module, await app.modules.stored_settings(module.id))
     data: dict[str, Any] = {
         "id": module.id, "name": module.name, "description": module.description, "version": module.version,
         "category": module.category, "enabled": enabled, "requires": list(module.requires),
         "skills": [{"name": s.name, "title": s.title, "trust": s.trust} for s in module.skills],
         "automations": automations,
+        "settings": [{"name": s.name, "value": s.value, "source": s.source, "description": s.description}
+                     for s in settings],
     }
     if args.json:
         emit_json(data)
@@ -70,6 +78,10 @@ async def info(args: argparse.Namespace) -> int:
     if automations:
         line()
         table(automations, ["name", "trigger", "config", "skill", "executor", "enabled"])
+    if settings:
+        line()
+        table(data["settings"], ["name", "value", "source", "description"])
+        line(f"change one: pilothouse modules configure {module.id} KEY=VALUE")
     return 0
 
 

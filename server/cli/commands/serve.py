@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from server import instance_lock
+from server import settings as process_settings
 from server.cli.commands.common import instance
 from server.cli.output import CliError
 from server.errors import ConfigError
@@ -15,15 +15,16 @@ from server.tables import access_tokens
 
 if TYPE_CHECKING:
     from server.manifest.offered import Selection
+    from server.settings import ProcessSettings
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("serve", help="run the MCP server (stdio by default, or --http)")
     parser.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
-    parser.add_argument("--host", default=os.environ.get("PILOTHOUSE_HOST", "127.0.0.1"),
+    parser.add_argument("--host",
                         help="address to bind with --http ($PILOTHOUSE_HOST; default 127.0.0.1; any other "
                              "address needs $PILOTHOUSE_TOKEN)")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PILOTHOUSE_PORT", "8765")),
+    parser.add_argument("--port", type=int,
                         help="port to bind with --http ($PILOTHOUSE_PORT; default 8765)")
     parser.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
                         help="a Host name clients or a reverse proxy use, e.g. mcp.example.com (repeatable; "
@@ -31,15 +32,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--allowed-origin", action="append", default=[], metavar="ORIGIN",
                         help="a browser Origin to accept, e.g. https://app.example.com (repeatable; adds to "
                              "$PILOTHOUSE_ALLOWED_ORIGINS)")
-    parser.add_argument("--read-only", action="store_true",
-                        default=os.environ.get("PILOTHOUSE_READ_ONLY", "").lower() in ("1", "true", "yes"),
+    parser.add_argument("--read-only", action="store_true", default=None,
                         help="offer only the skills that change nothing ($PILOTHOUSE_READ_ONLY)")
-    parser.add_argument("--modules", metavar="IDS", default=os.environ.get("PILOTHOUSE_MODULES"),
+    parser.add_argument("--modules", metavar="IDS",
                         help="offer only these modules' skills, comma-separated, e.g. crm,invoicing "
                              "($PILOTHOUSE_MODULES; pilothouse modules list shows the ids)")
-    parser.add_argument("--exclude-skills", metavar="NAMES", default=os.environ.get("PILOTHOUSE_EXCLUDE_SKILLS"),
+    parser.add_argument("--exclude-skills", metavar="NAMES",
                         help="never offer these skills, comma-separated ($PILOTHOUSE_EXCLUDE_SKILLS)")
-    parser.add_argument("--page-size", type=int, default=os.environ.get("PILOTHOUSE_PAGE_SIZE") or None, metavar="N",
+    parser.add_argument("--page-size", type=int, metavar="N",
                         help="tools per tools/list page ($PILOTHOUSE_PAGE_SIZE; default: the whole list in one "
                              "page, which every client reads)")
     parser.add_argument("--tier", help="tools/list tier: full, compact, drop or auto ($PILOTHOUSE_TIER; auto)")
@@ -59,6 +59,7 @@ async def serve(args: argparse.Namespace) -> int:
     from server.runtime import serve_http, serve_stdio
 
     try:
+        flags_over(args, process_settings.load())
         requested = requested_tier(args.tier)
     except ConfigError as exc:
         raise CliError(str(exc)) from exc
@@ -101,6 +102,13 @@ async def serve(args: argparse.Namespace) -> int:
         except ConfigError as exc:
             raise CliError(str(exc)) from exc
     return 0
+
+
+def flags_over(args: argparse.Namespace, env: ProcessSettings) -> None:
+    """A flag wins over its variable (server/settings.py), which wins over the default."""
+    for name in ("host", "port", "read_only", "modules", "exclude_skills", "page_size"):
+        if getattr(args, name) is None:
+            setattr(args, name, getattr(env, name))
 
 
 def _describe(selection: Selection) -> str:

@@ -1,48 +1,24 @@
-"""A community module: one table, two skills, one automation; installed with pip, found by entry point."""
+"""A community module: greetings stored in its own table, a welcome email, and a daily summary mailed by
+a cron automation. Installed with pip and found through its ``pilothouse.modules`` entry point."""
 
-from pydantic import BaseModel
-
-from skills import Automation, Migration, Module, SkillContext, skill
-
-
-class Greeting(BaseModel):
-    id: int
-    name: str
-    text: str
-
-
-class GreetingCount(BaseModel):
-    count: int
-
-
-@skill(name="hello_greet", title="Greet someone", category="communication",
-       instructions="Stores and returns a greeting for a name.")
-async def greet(ctx: SkillContext, name: str) -> Greeting:
-    """Greet a person by name and remember it.
-
-    Args:
-        name: Who to greet.
-    """
-    text = f"Hello, {name}!"
-    result = await ctx.db.execute("INSERT INTO hello_greetings (name, text) VALUES (?, ?)", (name, text))
-    return Greeting(id=result.lastrowid or 0, name=name, text=text)
-
-
-@skill(name="hello_count", title="Count greetings", category="analytics", read_only=True,
-       instructions="Counts the greetings stored so far.")
-async def count(ctx: SkillContext) -> GreetingCount:
-    """Count the greetings given so far."""
-    return GreetingCount(count=await ctx.db.fetchval("SELECT COUNT(*) FROM hello_greetings"))
-
+from pilothouse import Automation, Module
+from pilothouse_hello_pack import greetings
+from pilothouse_hello_pack.schema import MIGRATIONS
+from pilothouse_hello_pack.settings import HelloSettings
 
 module = Module(
     id="hello",
     name="Hello pack",
-    description="Greets people (a community module example).",
+    description="Greets people, emails them a welcome, and mails a daily summary (a community module example).",
     category="communication",
-    version="0.1.0",
-    skills=(greet, count),
-    automations=(Automation(name="Daily count", trigger="cron", config={"schedule": "0 8 * * *"},
-                            skill="hello_count"),),
-    migrations=(Migration(1, "CREATE TABLE hello_greetings (id INTEGER PRIMARY KEY, name TEXT, text TEXT)"),),
+    version="0.2.0",
+    requires=("email",),
+    skills=(greetings.greet, greetings.count, greetings.daily_summary),
+    automations=(
+        Automation(name="Daily summary", trigger="cron", config={"schedule": "0 8 * * *"},
+                   skill="hello_daily_summary", arguments={"to": "owner@example.com"},
+                   description="Mail the owner how many greetings were given so far."),
+    ),
+    migrations=MIGRATIONS,
+    settings=HelloSettings,
 )

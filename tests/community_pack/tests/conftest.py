@@ -1,3 +1,3 @@
-# A pack's suite gets a real Pilothouse instance (with this pack's module, found through its entry
-# point) and the real MCP client from the plugin Pilothouse ships; nothing here is specific to us.
-pytest_plugins = ["server.testing.pytest_plugin"]
+# The pack's suite runs on the pytest plugin Pilothouse ships: each test gets `instance`, a fresh
+# Pilothouse with this pack (found through its entry point), the email module and a mail sink.
+pytest_plugins = ["pilothouse.testing.plugin"]
