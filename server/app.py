@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from server.db_location import is_postgres_url
+from server.db_location import checked, is_postgres_url
 from server.errors import ConfigError
 from server.executor import Executor
 from server.http_client import LazyAsyncClient
@@ -79,7 +79,8 @@ async def open_runtime(
 
 async def open_store(target: str | Path) -> AnyStore:
     """A ``postgresql://`` URL opens the PostgreSQL store (psycopg is imported only then); anything
-    else is a SQLite file."""
+    else is a SQLite file; any other URL is refused (server/db_location.py)."""
+    checked(target)
     if is_postgres_url(target):
         try:
             from server.postgres.store import PgStore

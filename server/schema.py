@@ -396,4 +396,13 @@ CORE_MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX heartbeats_started ON heartbeats(started_at);
         """,
     ),
+    (
+        10,
+        """
+        -- One owner per job (issue 27): the blog's own automation publishes scheduled posts; the platform
+        -- schedule that ran every *_publish_due skill beside it (so each ran twice) is gone.
+        DELETE FROM schedules WHERE name = 'scheduled_publisher';
+        DELETE FROM locks WHERE name = 'schedule:scheduled_publisher';
+        """,
+    ),
 ]

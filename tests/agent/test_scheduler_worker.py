@@ -52,7 +52,7 @@ async def test_a_worker_and_a_serve_on_one_database_never_run_a_job_twice(tmp_pa
         assert recipients == Counter(f"c{n}@example.com" for n in range(8))  # every mail once, none twice
         runs = Counter(schedule for _, schedule in ran)
         # one run per occurrence
-        assert runs == {"automation_dispatcher": 10, "scheduled_publisher": 2, "approvals": 10}
+        assert runs == {"automation_dispatcher": 10, "approvals": 10}
         assert await serving.store.fetchval("SELECT COUNT(*) FROM locks") == 0
     # serve's process runs one scheduler; a worker runs one too, and nothing else (no MCP transport).
     async with open_app(tmp_path / "other.db", clock=clock) as app:

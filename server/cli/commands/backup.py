@@ -7,7 +7,7 @@ import argparse
 from server.backup import BackupError, backup, restore
 from server.cli.commands.common import instance
 from server.cli.output import CliError, line
-from server.db_location import default_db_path, is_postgres_url
+from server.db_location import checked, default_db_path, is_postgres_url
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _db(args: argparse.Namespace) -> str:
-    target = args.db or default_db_path()
+    target = checked(args.db) if args.db else default_db_path()
     if is_postgres_url(target):  # SQLite's backup API copies a file; PostgreSQL has its own tools
         raise CliError(f"{args.command} copies a SQLite file; for PostgreSQL use pg_dump and pg_restore")
     return str(target)
