@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 
+from server import instance_lock
 from server.db_location import checked, is_postgres_url
 from server.errors import ConfigError
 from server.executor import Executor
@@ -54,9 +55,18 @@ async def open_runtime(
     clock: Clock | None = None,
     retry_delay_s: float = 0.25,
 ) -> AsyncIterator[App]:
-    """Open the database, apply migrations, seed a fresh instance, and build the executor."""
+    """Open the database, apply migrations, seed a fresh instance, and build the executor. The process
+    holds the database's shared lock meanwhile, so `pilothouse restore` waits for it (server/instance_lock.py)."""
     registry = Registry(modules)
     clock = clock or SystemClock()
+    with instance_lock.hold(checked(db_path)):
+        async with _runtime(db_path, registry, clock, system_modules, retry_delay_s) as app:
+            yield app
+
+
+@asynccontextmanager
+async def _runtime(db_path: str | Path, registry: Registry, clock: Clock, system_modules: SystemModules | None,
+                   retry_delay_s: float) -> AsyncIterator[App]:
     with starting(db_path):  # a full disk or a read-only file is one line that says so
         store = await open_store(db_path)
     try:

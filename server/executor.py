@@ -29,6 +29,7 @@ from pydantic import BaseModel, ValidationError
 from server.confirmation import Confirmer, ConfirmRequest, confirmation_message
 from server.errors import LoopDetected
 from server.notify import notify_admin
+from server.outbound import MailReadiness
 from server.providers.skill_ai import ChainAi
 from server.registry import Registry
 from server.resilience import breaker, edge, effects, evaluation, scoring
@@ -119,6 +120,7 @@ class Executor:
         # concurrent call read its state: that call's success must still reset them.
         self._unclean: set[str] = set()
         self._immediate = ImmediateWriter(store)
+        self._outbound = MailReadiness()  # ctx.send says when mail cannot leave (server/outbound.py)
 
     async def call(
         self,
@@ -212,7 +214,7 @@ class Executor:
             ctx = SkillContext(
                 db=self.store, http=self.http, clock=self.clock, settings=settings, module_id=skill.module_id,
                 skill_name=skill.name, caller=caller, run_id=run_id, retry=attempt, prev_error=prev_error,
-                cause=cause, progress=progress,
+                cause=cause, progress=progress, outbound=self._outbound,
                 ai=ChainAi(self.store, self.clock, skill, run_id),  # ctx.ai: this skill first
             )
             call.attempt, call.prev_error = attempt, prev_error
@@ -232,7 +234,9 @@ class Executor:
         return CallResult(
             skill=skill.name, ok=kind is None, output=output, error_kind=kind,
             message=message if kind is not None else "", outcome=call.outcome, attempts=attempt + 1,
-            duration_ms=call.duration_ms, activity_id=call.activity_id, note=call.note,
+            duration_ms=call.duration_ms, activity_id=call.activity_id,
+            # What the handler said beside its answer ("queued, not sent: ..."), unless its writes rolled back.
+            note="\n".join(filter(None, [call.note, *(ctx.notes if kind is None else [])])),
             events=[e for e, _ in ctx.events] if reported else [],  # a failed attempt's events rolled back
         )
 

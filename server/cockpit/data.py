@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from server import delivery_watch
 from server.agent.bootstrap import agent_enabled
+from server.delivery_watch import Problem
 from server.health.report import HealthReport, build_report
 from server.tables import activity, approvals, notifications, runs, skill_state
 from server.trust import mode as trust_mode
@@ -78,6 +80,7 @@ class Snapshot:
     health: HealthReport
     outbox: list[Row] | None  # None: the email module is off
     deliveries: list[Row] | None  # None: the webhooks module is off
+    cannot_leave: list[Problem]  # what keeps messages from going out now (server/delivery_watch.py)
     activity: list[Row]
     activity_total: int
     feed: ActivityFilter = field(default_factory=ActivityFilter)
@@ -86,7 +89,7 @@ class Snapshot:
     def exceptions(self) -> int:
         """How many things wait for a person (the page title and the tool's summary count them)."""
         return (len(self.requests) + self.unread + sum(s.resumable for s in self.skills) + len(self.outbox or [])
-                + len(self.deliveries or []))
+                + len(self.deliveries or []) + len(self.cannot_leave))
 
 
 async def gather(app: App, feed: ActivityFilter | None = None) -> Snapshot:
@@ -108,14 +111,15 @@ async def gather(app: App, feed: ActivityFilter | None = None) -> Snapshot:
 
         outbox = await failed_messages(store, SHOWN)
     if "webhooks" in modules:
-        from modules.webhooks.dispatch import failed_deliveries
+        from modules.webhooks.deliveries import failed_deliveries
 
         deliveries = await failed_deliveries(store, SHOWN)
     feed_rows, total = await activity.page(store, caller=feed.caller, skill=feed.skill, status=feed.status,
                                            limit=feed.limit, offset=feed.offset)
     return Snapshot(now=now, agent=agent, requests=requests, notifications=rows,
                     unread=await notifications.unread_count(store), skills=await _skill_issues(app, report),
-                    health=report, outbox=outbox, deliveries=deliveries, activity=feed_rows,
+                    health=report, outbox=outbox, deliveries=deliveries,
+                    cannot_leave=[p for p in await delivery_watch.problems(app) if p.lasting], activity=feed_rows,
                     activity_total=total, feed=feed)
 
 

@@ -147,8 +147,9 @@ def _health(snap: Snapshot) -> str:
 
 
 def _deliveries(snap: Snapshot, csrf: str) -> str:
-    if snap.outbox is None and snap.deliveries is None:
+    if snap.outbox is None and snap.deliveries is None and not snap.cannot_leave:
         return ""
+    blocked = "".join(f'<li><strong>{e(p.title)}</strong>: {e(p.body)}</li>' for p in snap.cannot_leave)
     rows = []
     for m in snap.outbox or []:
         button = _form("retry", csrf, "Retry", f"Retry email #{m['id']}", {"id": m["id"]})
@@ -156,9 +157,11 @@ def _deliveries(snap: Snapshot, csrf: str) -> str:
     for d in snap.deliveries or []:
         button = _form("redeliver", csrf, "Retry", f"Retry webhook delivery #{d['id']}", {"id": d["id"]})
         rows.append(_failed(f"webhook #{d['id']}", f"endpoint #{d['endpoint_id']}", d["event"], d, button))
-    body = _table(["message", "to", "subject / event", "last error", "attempts", ""], rows,
-                  "Nothing failed to go out.")
-    return _section("deliveries", "Failed messages and webhook deliveries", body, len(rows))
+    body = (f'<ul class="blocked">{blocked}</ul>' if blocked else "") + (
+        _table(["message", "to", "subject / event", "last error", "attempts", ""], rows,
+               "" if blocked else "Nothing failed to go out.") if rows or not blocked else "")
+    return _section("deliveries", "What cannot go out: failed messages and webhook deliveries", body,
+                    len(rows) + len(snap.cannot_leave))
 
 
 def _failed(what: str, to: Any, about: Any, row: dict[str, Any], button: str) -> str:

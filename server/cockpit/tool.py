@@ -43,6 +43,7 @@ class Cockpit(Record):
     skills: list[Item]  # paused or circuit-broken (resumable) and flagged
     failed_messages: list[Item]
     failed_deliveries: list[Item]
+    cannot_leave: list[Item]  # what keeps messages from going out now: no mail server, a failing receiver...
     findings: list[str]
 
 
@@ -58,15 +59,17 @@ def cockpit_record(snap: Snapshot) -> Cockpit:
              for m in snap.outbox or []]
     hooks = [Item(id=d["id"], name=d["event"], detail=f"{d['error_kind']}: {d['last_error']}")
              for d in snap.deliveries or []]
+    blocked = [Item(name=p.title, detail=p.body) for p in snap.cannot_leave]
     counts = [(len(requests), "approval(s) or proposal(s) to decide"), (snap.unread, "unread notification(s)"),
               (sum(s.resumable for s in snap.skills), "paused or broken skill(s)"),
               (len(mails) + len(hooks), "failed message(s) or webhook delivery(ies)")]
-    waiting = "; ".join(f"{n} {what}" for n, what in counts if n)
+    waiting = "; ".join([f"{n} {what}" for n, what in counts if n] + [p.title for p in snap.cannot_leave])
     summary = (f"health {snap.health.status}; agent {'off' if agent is None else agent.mode}; "
                + (f"waiting for a person: {waiting}" if waiting else "nothing waits for a person"))
     return Cockpit(summary=summary, health=snap.health.status, agent="off" if agent is None else agent.mode,
                    requests=requests, notifications=notes, skills=skills, failed_messages=mails,
-                   failed_deliveries=hooks, findings=[f"{f.kind}: {f.message}" for f in snap.health.findings])
+                   failed_deliveries=hooks, cannot_leave=blocked,
+                   findings=[f"{f.kind}: {f.message}" for f in snap.health.findings])
 
 
 def cockpit_skill(app: App) -> Any:

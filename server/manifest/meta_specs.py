@@ -52,6 +52,8 @@ SPECS: tuple[ToolSpec, ...] = (
         input_schema={"type": "object", "properties": {
             "name": {"type": "string", "description": "The skill to run (search_skills finds names)."},
             "arguments": {"type": "object", "description": "The skill's arguments as one JSON object; {} for none."},
+            "idempotency_key": {"type": "string", "description": "Optional key of your own for this one call: "
+                                "sent again with the same key, it returns the first result and does nothing twice."},
         }, "required": ["name", "arguments"]},
     ),
 )

@@ -15,6 +15,7 @@ import difflib
 import json
 from typing import Any, Literal
 
+from server import idempotency
 from server.app import App
 from server.confirmation import Confirmer
 from server.executor import Caller, CallResult
@@ -49,12 +50,15 @@ class MetaTools:
 
     async def call(
         self, name: str, arguments: Any, *, caller: Caller, run_id: str | None = None,
-        guard: LoopGuard | None = None, confirm: Confirmer | None = None,
+        guard: LoopGuard | None = None, confirm: Confirmer | None = None, idempotency_key: str | None = None,
     ) -> CallResult:
+        """``idempotency_key``: the caller's key for an ``execute_skill`` (server/idempotency.py); one in
+        its arguments counts too."""
         if not isinstance(arguments, dict):
             return _fail(name, f"{name} takes its arguments as one JSON object, got {json.dumps(arguments)[:60]}")
         if name == EXECUTE:
-            return await self._execute(arguments, caller=caller, run_id=run_id, guard=guard, confirm=confirm)
+            return await self._execute(arguments, caller=caller, run_id=run_id, guard=guard, confirm=confirm,
+                                       key=arguments.get("idempotency_key", idempotency_key))
         if guard is not None:  # the same search or description asked 3 times in a row is a loop too
             guard.check(name, arguments)
             guard.record(name, arguments)
@@ -103,7 +107,7 @@ class MetaTools:
         })
 
     async def _execute(self, arguments: dict[str, Any], *, caller: Caller, run_id: str | None,
-                       guard: LoopGuard | None, confirm: Confirmer | None) -> CallResult:
+                       guard: LoopGuard | None, confirm: Confirmer | None, key: str | None = None) -> CallResult:
         target, inner = arguments.get("name"), arguments.get("arguments", {})
         if not isinstance(target, str) or not target.strip():
             return _fail(EXECUTE, "execute_skill needs `name`: the skill to run (search_skills finds names)")
@@ -118,5 +122,6 @@ class MetaTools:
         if skill is not None and not self.offered.allows(skill):
             return _fail(EXECUTE, self.offered.why_not(skill), ErrorKind.SKILL_DISABLED)
         # The executor itself: validation, trust gate, breaker, loop guard and errors exactly as a direct call.
-        return await self.app.executor.call(target, inner, caller=caller, run_id=run_id, guard=guard,
-                                            confirm=confirm)
+        return await idempotency.guarded(self.app, None if key is None else str(key), target, inner,
+                                         lambda: self.app.executor.call(target, inner, caller=caller, run_id=run_id,
+                                                                        guard=guard, confirm=confirm))

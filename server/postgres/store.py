@@ -256,6 +256,8 @@ class PgStore(_Session):
                                 await conn.execute(statement if raw else translate(statement).text.replace("%%", "%"))
                         except psycopg.Error as exc:
                             raise MigrationError(f"migration {scope} v{version} failed: {exc}") from exc
+                        if "RENAME TO" in sql.upper():  # a rebuilt table: its new identity starts after its ids
+                            await _resync_identities(conn)
                         await conn.execute("INSERT INTO schema_migrations (scope, version) VALUES (%s, %s)",
                                            (scope, version))
                     applied.append(version)
@@ -266,3 +268,13 @@ class PgStore(_Session):
             self._has_id.clear()
         return applied
 
+
+async def _resync_identities(conn: Conn) -> None:
+    """Move every identity sequence past the ids its table holds: a table a migration rebuilt (created,
+    filled with the old rows' ids, renamed) would otherwise hand out id 1 again."""
+    cur = await conn.execute("SELECT table_name FROM information_schema.columns WHERE table_schema = "
+                             "current_schema() AND column_name = 'id' AND is_identity = 'YES'")
+    for row in await cur.fetchall():
+        table = row["table_name"]
+        await conn.execute(f'SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE(MAX(id), 0) + 1, false) '
+                           f'FROM "{table}"', (table, "id"))
