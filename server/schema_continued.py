@@ -146,9 +146,7 @@ LATER_STEPS: list[tuple[int, str]] = [
         ALTER TABLE ai_usage_v11 RENAME TO ai_usage;
         CREATE INDEX ai_usage_ts ON ai_usage(ts);
 
-        -- Delivery is no automation any more: every serve and worker process delivers whenever messages are
-        -- due (server/delivery_loop.py), instead of one process a minute behind the dispatcher's lease. The
-        -- two rows are left out of the copy.
+        -- Automations lose rows now (step 12): ids never reused.
         CREATE TABLE automations_v11 (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             module_id TEXT NOT NULL REFERENCES modules(id),
@@ -176,13 +174,22 @@ LATER_STEPS: list[tuple[int, str]] = [
             held_reason, held_at)
         SELECT id, module_id, name, trigger, config, skill, arguments, executor, enabled, description, next_run,
             last_run, last_status, last_event_id, window_start, window_runs, held, held_reason, held_at
-        FROM automations WHERE skill NOT IN ('email_deliver_outbox', 'webhooks_dispatch_events');
+        FROM automations;
         DROP TABLE automations;
         ALTER TABLE automations_v11 RENAME TO automations;
         """,
     ),
     (
         12,
+        """
+        -- Delivery is no automation any more: every serve and worker process delivers whenever messages are
+        -- due (server/delivery_loop.py), instead of one process a minute behind the dispatcher's lease. (A step
+        -- of its own: the rebuild's identities are set past these ids first, so they are never handed out again.)
+        DELETE FROM automations WHERE skill IN ('email_deliver_outbox', 'webhooks_dispatch_events');
+        """,
+    ),
+    (
+        13,
         """
         -- Idempotency keys for callers (server/idempotency.py, the table's owner): the first result of a
         -- call made with a key, replayed when the same call comes again with it; kept a day (retention).

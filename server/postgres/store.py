@@ -271,10 +271,18 @@ class PgStore(_Session):
 
 async def _resync_identities(conn: Conn) -> None:
     """Move every identity sequence past the ids its table holds: a table a migration rebuilt (created,
-    filled with the old rows' ids, renamed) would otherwise hand out id 1 again."""
+    filled with the old rows' ids, renamed) would otherwise hand out id 1 again. A sequence is only ever
+    moved forward, so an id deleted since is never handed out again either."""
     cur = await conn.execute("SELECT table_name FROM information_schema.columns WHERE table_schema = "
                              "current_schema() AND column_name = 'id' AND is_identity = 'YES'")
     for row in await cur.fetchall():
         table = row["table_name"]
-        await conn.execute(f'SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE(MAX(id), 0) + 1, false) '
-                           f'FROM "{table}"', (table, "id"))
+        found = await (await conn.execute(
+            f'SELECT pg_get_serial_sequence(%s, %s) AS seq, COALESCE(MAX(id), 0) AS top FROM "{table}"',
+            (table, "id"))).fetchone()
+        if found is None or found["seq"] is None:
+            continue
+        state = await (await conn.execute(f"SELECT last_value, is_called FROM {found['seq']}")).fetchone()
+        following = state["last_value"] + (1 if state["is_called"] else 0) if state else 1
+        if found["top"] >= following:
+            await conn.execute("SELECT setval(%s, %s, false)", (found["seq"], found["top"] + 1))

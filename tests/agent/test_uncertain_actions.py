@@ -57,6 +57,7 @@ async def bank_app(app_db: Path | str, clock: FakeClock) -> AsyncIterator[App]:
     clock.current = datetime.now(UTC)  # the child runs on the real clock: this instance sees the same time
     async with open_runtime(app_db, modules=[*BUILTIN_MODULES, outward_pack.module], system_modules=system_modules,
                             clock=clock, retry_delay_s=0) as app:
+        await app.modules.enable("outward")  # new to a database made before it (PostgreSQL's test template)
         yield app
 
 
