@@ -11,7 +11,8 @@ working on the next. The names are re-exported from the packages that hold them 
   (typed settings), ``Attention`` and ``Flagged`` (what the cockpit shows a person), ``CATEGORIES``;
 - writing a handler: ``SkillContext``, ``Record``, ``Page``, ``Filters``, ``fetch_page``, ``fetch_one``,
   ``check_transition``, the field formats ``EMAIL`` and ``CURRENCY``, the store's types ``Database``,
-  ``Row``, ``WriteResult``, ``Clock``;
+  ``Row``, ``WriteResult``, ``Clock``; sending: ``Email``, ``Webhook`` (``ctx.send``), ``Queued``,
+  ``InvalidMessage``;
 - failing: ``pilothouse.errors`` (``NotFound``, ``SkillFailed``, ``ExternalError``, ...);
 - testing: ``pilothouse.testing`` (an instance of only your modules, its clock, mail and automations).
 """
@@ -22,6 +23,7 @@ from skills.automation import Automation
 from skills.context import Clock, Database, Row, SkillContext, WriteResult
 from skills.contract import CATEGORIES, skill
 from skills.formats import CURRENCY, EMAIL
+from skills.messages import Email, InvalidMessage, Queued, Webhook
 from skills.module import Migration, Module
 from skills.paging import Filters, Page, fetch_one, fetch_page
 from skills.record import Record
@@ -36,15 +38,19 @@ __all__ = [
     "Automation",
     "Clock",
     "Database",
+    "Email",
     "Filters",
     "Flagged",
+    "InvalidMessage",
     "Migration",
     "Module",
     "ModuleSettings",
     "Page",
+    "Queued",
     "Record",
     "Row",
     "SkillContext",
+    "Webhook",
     "WriteResult",
     "check_transition",
     "errors",

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import httpx
 
-from server.db_location import is_postgres_url
+from server import instance_lock
+from server.db_location import checked, is_postgres_url
 from server.errors import ConfigError
 from server.executor import Executor
 from server.http_client import LazyAsyncClient
@@ -56,7 +57,8 @@ async def open_runtime(
     clock: Clock | None = None,
     retry_delay_s: float = 0.25,
 ) -> AsyncIterator[App]:
-    """Open the database, apply migrations, seed a fresh instance, and build the executor.
+    """Open the database, apply migrations, seed a fresh instance, and build the executor. The process
+    holds the database's shared lock meanwhile, so `pilothouse restore` waits for it (server/instance_lock.py).
 
     ``packs`` (community modules, with where each came from) are admitted one by one after
     everything else: one that clashes, lacks a requirement or fails its migration is refused and
@@ -64,6 +66,14 @@ async def open_runtime(
     """
     registry = Registry(modules, broken)
     clock = clock or SystemClock()
+    with instance_lock.hold(checked(db_path)):
+        async with _runtime(db_path, registry, clock, system_modules, retry_delay_s, packs) as app:
+            yield app
+
+
+@asynccontextmanager
+async def _runtime(db_path: str | Path, registry: Registry, clock: Clock, system_modules: SystemModules | None,
+                   retry_delay_s: float, packs: Sequence[tuple[Module, str]]) -> AsyncIterator[App]:
     with starting(db_path):  # a full disk or a read-only file is one line that says so
         store = await open_store(db_path)
     try:
@@ -87,7 +97,8 @@ async def open_runtime(
 
 async def open_store(target: str | Path) -> AnyStore:
     """A ``postgresql://`` URL opens the PostgreSQL store (psycopg is imported only then); anything
-    else is a SQLite file."""
+    else is a SQLite file; any other URL is refused (server/db_location.py)."""
+    checked(target)
     if is_postgres_url(target):
         try:
             from server.postgres.store import PgStore

@@ -3,8 +3,8 @@
     open_app(db)          the instance: the built-in modules, the runtime's own (health, ops, trust), the
                           community packs (each in isolation: server/packs.py), a clock
     Process.assemble()    what ``serve`` runs beside it: the MCP surface, the scheduler with its
-                          actions and the agent's gate, HTTP routes, MCP resources
-    worker_services()     what ``worker`` runs: the same scheduler, without MCP
+                          actions and the agent's gate, the delivery loop, HTTP routes, MCP resources
+    worker_services()     what ``worker`` runs: the same scheduler and delivery loop, without MCP
 
 Nothing below this file discovers modules or looks up services by name: every part is
 handed what it uses here, as typed arguments.
@@ -153,7 +153,7 @@ class Process:
         grouping.install(surface)  # modules as groups
         process = cls(app, surface, routes=[*health_http.routes(app), *cockpit_http.routes(app)])
         if scheduler:
-            process.services.append(process.deferred_scheduler)
+            process.services += [process.deferred_scheduler, process.deferred_delivery]
         if not isinstance(app.store, Store):  # PostgreSQL: other instances change modules on the database
             process.services.append(process.watch_skills)
         return process
@@ -168,6 +168,13 @@ class Process:
             except Exception:
                 log.exception("watching the enabled skills failed; next look as usual")
 
+    async def deferred_delivery(self) -> None:
+        """The delivery loop (server/delivery_loop.py), started with the scheduler."""
+        from server.delivery_loop import DeliveryLoop
+
+        await anyio.sleep(SCHEDULER_DELAY_S)
+        await DeliveryLoop(self.app).run_forever()
+
     async def deferred_scheduler(self) -> None:
         """The scheduler + heartbeat, imported and started ``SCHEDULER_DELAY_S`` after launch."""
         from server.scheduler.lease import new_holder_id
@@ -177,14 +184,16 @@ class Process:
 
 
 def worker_services(app: App) -> list[Service]:
-    """What ``pilothouse worker`` runs: the scheduler alone, at once, without an MCP transport.
+    """What ``pilothouse worker`` runs: the scheduler and the delivery loop, at once, without MCP.
 
     Beside any number of ``serve`` processes on the same database: each schedule is leased and
-    each occurrence claimed, so one scheduler acts on a job at a time and none runs it twice.
+    each occurrence claimed, so one scheduler acts on a job at a time and none runs it twice; each
+    message is claimed, so every process delivers and none sends one twice.
     """
+    from server.delivery_loop import DeliveryLoop
     from server.scheduler.lease import new_holder_id
 
     async def scheduler() -> None:
         await scheduler_for(app, holder=new_holder_id("worker")).run_forever()
 
-    return [scheduler]
+    return [scheduler, DeliveryLoop(app).run_forever]

@@ -16,6 +16,7 @@ from server.app import App
 from server.tables import memory
 from server.tables.core import CORE
 from skills import SkillContext
+from skills.messages import Email, Queued, Webhook
 
 
 class DemoContext(SkillContext):
@@ -24,8 +25,8 @@ class DemoContext(SkillContext):
     async def emit(self, event: str, payload: dict[str, Any]) -> None:
         self.events.append((event, payload))  # kept for the caller, never stored as an event
 
-    async def enqueue_email(self, to: str, subject: str, body: str, *, purpose: str = "") -> int:
-        raise RuntimeError(f"demo data must not email anyone ({self.module_id} tried to write to {to})")
+    async def send(self, message: Email | Webhook) -> Queued:
+        raise RuntimeError(f"demo data must not send anything ({self.module_id} tried to reach {message})")
 
 
 async def seed_demo(app: App) -> tuple[list[str], list[str]]:

@@ -1,5 +1,4 @@
 """The one path to a handler. MCP, the CLI, the reasoning loop and automations all call here.
-
     call -> L1 loop guard -> known? enabled? not paused? -> validate -> screen (people-only skills
             refused to pilot/automation/system; the agent's writes in shadow mode proposed:
             server/trust/gate.py) -> trust gate, at the owner's level for the skill (approve: queued
@@ -8,9 +7,8 @@
          -> L2 retry on retryable kinds (ctx.retry, ctx.prev_error) -> L4 score (what ctx.report said)
          -> activity row + L1 breaker + L3 escalation, in one transaction
 
-Nothing here raises to the caller except ``LoopDetected`` (which ends a run);
-every other failure is a ``CallResult`` with an error kind and a message that says
-what was wrong and how to fix it.
+Nothing here raises to the caller except ``LoopDetected`` (which ends a run); every other failure
+is a ``CallResult`` with an error kind and a message that says what was wrong and how to fix it.
 """
 
 from __future__ import annotations
@@ -30,6 +28,7 @@ from server import module_settings
 from server.confirmation import Confirmer, ConfirmRequest, confirmation_message
 from server.errors import LoopDetected
 from server.notify import notify_admin
+from server.outbound import MailReadiness
 from server.providers.skill_ai import ChainAi
 from server.registry import Registry
 from server.resilience import breaker, edge, effects, evaluation, scoring
@@ -122,6 +121,7 @@ class Executor:
         # concurrent call read its state: that call's success must still reset them.
         self._unclean: set[str] = set()
         self._immediate = ImmediateWriter(store)
+        self._outbound = MailReadiness()  # ctx.send says when mail cannot leave (server/outbound.py)
 
     async def call(
         self,
@@ -219,7 +219,7 @@ class Executor:
             ctx = SkillContext(
                 db=self.store, http=self.http, clock=self.clock, settings=settings, module_id=skill.module_id,
                 skill_name=skill.name, caller=caller, run_id=run_id, retry=attempt, prev_error=prev_error,
-                cause=cause, progress=progress, caller_name=who,
+                cause=cause, progress=progress, caller_name=who, outbound=self._outbound,
                 ai=ChainAi(self.store, self.clock, skill, run_id),  # ctx.ai: this skill first
                 core=CORE,
             )
@@ -240,7 +240,8 @@ class Executor:
         return CallResult(
             skill=skill.name, ok=kind is None, output=output, error_kind=kind,
             message=message if kind is not None else "", outcome=call.outcome, attempts=attempt + 1,
-            duration_ms=call.duration_ms, activity_id=call.activity_id, note=call.note,
+            duration_ms=call.duration_ms, activity_id=call.activity_id,  # the note: what the handler said beside
+            note="\n".join(filter(None, [call.note, *(ctx.notes if kind is None else [])])),  # its answer, if kept
             events=[e for e, _ in ctx.events] if reported else [],  # a failed attempt's events rolled back
         )
 

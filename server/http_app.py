@@ -11,12 +11,17 @@ Every route checks Host and Origin (DNS-rebinding protection): loopback names al
 the bind address and whatever ``--allowed-host`` / ``PILOTHOUSE_ALLOWED_HOSTS`` add, which is
 how a reverse proxy's public name (``mcp.example.com``) gets through. A JSON-RPC request whose
 ``id`` is null or an object is refused with -32600 instead of being taken for a notification.
+
+A request body is limited before anything reads it (``PILOTHOUSE_MAX_BODY_BYTES``, default 4 MiB,
+the SDK's own default for MCP messages): a declared length over the limit is answered 413 on the
+headers, and a streamed body is cut off with 413 as soon as it passes the limit. Every route sits
+behind the SDK's ``RequestBodyLimitMiddleware``, outermost, so no layer of ours buffers more.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from mcp.server.auth.middleware.auth_context import AuthContextMiddleware
@@ -24,7 +29,11 @@ from mcp.server.auth.middleware.bearer_auth import BearerAuthBackend, RequireAut
 from mcp.server.auth.provider import TokenVerifier
 from mcp.server.auth.routes import build_resource_metadata_url, create_protected_resource_routes
 from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
-from mcp.server.transport_security import TransportSecurityMiddleware, TransportSecuritySettings
+from mcp.server.transport_security import (
+    RequestBodyLimitMiddleware,
+    TransportSecurityMiddleware,
+    TransportSecuritySettings,
+)
 from pydantic import AnyHttpUrl, ValidationError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -48,6 +57,9 @@ PUBLIC_PATHS = ("/healthz", "/readyz")  # probes: no token, nothing revealed
 # Routes that check the token themselves, with the same verifier (app.state.token_verifier): the cockpit's
 # browser login exchanges it for a session cookie, since a browser cannot send the Authorization header.
 OWN_AUTH_PREFIX = "/cockpit"
+MAX_BODY_ENV = "PILOTHOUSE_MAX_BODY_BYTES"
+DEFAULT_MAX_BODY = 4 * 2**20
+_UNITS = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30}
 
 
 @dataclass(frozen=True)
@@ -64,6 +76,7 @@ class HttpSettings:
     auth_issuer: str | None = None  # the OAuth authorization server named in the protected-resource metadata
     scopes: tuple[str, ...] = field(default=())
     access_tokens: bool = False  # the database holds tokens (pilothouse tokens create): every caller needs one
+    max_body_bytes: int = DEFAULT_MAX_BODY  # a request body over this is answered 413 before it is read
 
     @classmethod
     def from_env(cls, host: str, port: int, *, allowed_hosts: Sequence[str] = (),
@@ -73,7 +86,23 @@ class HttpSettings:
         return cls(host=host, port=port, token=env.token, verifier=env.token_verifier,
                    allowed_hosts=(*_split(allowed_hosts), *_split([env.allowed_hosts])),
                    allowed_origins=(*_split(allowed_origins), *_split([env.allowed_origins])),
-                   public_url=env.public_url, auth_issuer=env.auth_issuer, scopes=tuple(_split([env.auth_scopes])))
+                   public_url=env.public_url, auth_issuer=env.auth_issuer, scopes=tuple(_split([env.auth_scopes])),
+                   max_body_bytes=max_body_bytes())
+
+
+def max_body_bytes(env: Mapping[str, str] | None = None) -> int:
+    """``PILOTHOUSE_MAX_BODY_BYTES``: bytes, or with a K, M or G suffix (``16M``); 4 MiB when unset."""
+    raw = process_settings.load(env).max_body_bytes.strip().lower().removesuffix("b")
+    if not raw:
+        return DEFAULT_MAX_BODY
+    unit = raw[-1] if raw[-1] in _UNITS else ""
+    try:
+        size = int(float(raw.removesuffix(unit)) * _UNITS[unit])
+    except ValueError:
+        size = 0
+    if size <= 0:
+        raise ConfigError(f"{MAX_BODY_ENV}={raw!r} is not a size: use bytes or a K/M/G suffix, e.g. 16M")
+    return size
 
 
 def _split(values: Sequence[str]) -> list[str]:
@@ -198,7 +227,8 @@ def build_http_app(
 
     # Builds the SDK's session manager (resumable streams: a bounded event store); we route to it ourselves.
     surface.server.streamable_http_app(host=settings.host, transport_security=security,
-                                       event_store=MemoryEventStore(), retry_interval=RETRY_MS)
+                                       event_store=MemoryEventStore(), retry_interval=RETRY_MS,
+                                       max_request_body_size=settings.max_body_bytes)
     mcp: ASGIApp = RequestIdCheck(StreamableHTTPASGIApp(surface.server.session_manager))
     routes: list[BaseRoute] = [Route("/healthz", healthz), *(extra_routes or [])]
     routes = [Route(r.path, RequireScope(r.app, SCOPED_ROUTES[r.path][1], SCOPED_ROUTES[r.path][0]),
@@ -222,7 +252,7 @@ def build_http_app(
                     lifespan=lambda _: surface.server.session_manager.run())
     app.state.token_verifier = verifier if required else None  # the cockpit asks it to sign a browser in
     app.state.access_tokens = verifier  # ... and to check a signed-in browser's token again on every request
-    return HostCheck(app, security)
+    return RequestBodyLimitMiddleware(HostCheck(app, security), settings.max_body_bytes)
 
 
 def _metadata_url(settings: HttpSettings) -> AnyHttpUrl | None:

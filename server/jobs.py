@@ -15,7 +15,6 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from server.scheduler.automations import dispatch
-from server.tables import skill_state
 
 if TYPE_CHECKING:
     from server.app import App
@@ -54,24 +53,12 @@ def platform_actions(agent_on: Gate, *, reasoner: Any = None) -> dict[str, Actio
     return {
         "heartbeat": heartbeat,
         "automation_dispatcher": automation_dispatcher,
-        "scheduled_publisher": scheduled_publisher,
         "learn": learn,
         "health_self_check": health_self_check,
         "shadow_digest": shadow_digest,
         "retention": retention,
         "approvals": approvals,
     }
-
-
-async def scheduled_publisher(app: App, scheduler: Scheduler) -> str:
-    """Run every enabled ``*_publish_due`` skill (blog, and any module that schedules content)."""
-    names = await skill_state.enabled_skill_names(app.store, suffix="_publish_due")
-    if not names:
-        return "ok: no publish-due skill enabled"
-    results = [await app.executor.call(name, {}, caller="system") for name in names]
-    failed = [f"{r.skill} {r.error_kind}" for r in results if not r.ok]
-    done = ", ".join(f"{r.skill} {r.text[:80]}" for r in results if r.ok)
-    return f"error: {'; '.join(failed)}" if failed else f"ok: {done}"
 
 
 async def learn(app: App, scheduler: Scheduler) -> str:

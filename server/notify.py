@@ -2,10 +2,10 @@
 
 The row is read with ``pilothouse notifications list`` or the ``ops_list_notifications`` tool,
 agent or not. Channels come from the environment: ``PILOTHOUSE_ADMIN_EMAIL`` queues an email,
-``PILOTHOUSE_ADMIN_WEBHOOK`` queues a webhook POST. Both go through the outbox, which the email
-module's "Deliver the outbox" automation sends every minute: a platform automation, so it runs
-under ``serve`` or ``worker`` whether or not the agent is on. A failed delivery is kept with its
-error and retried; nothing is lost.
+``PILOTHOUSE_ADMIN_WEBHOOK`` queues a webhook POST. Both go through the outbox (``outbox.enqueue``,
+the typed messages API), which the delivery loop of every ``serve`` and ``worker`` sends within
+seconds, whether or not the agent is on. A failed delivery is kept with its error and retried;
+nothing is lost. A mistyped admin address is logged and the notification row is kept.
 
 A notification with a ``key`` (the skill it is about) coalesces: within an hour of the first
 unread one of the same kind and key, a repeat only counts (``repeats``, ``last_at``) and sends
@@ -14,12 +14,17 @@ nothing, so a burst of failures tells the admin once, with how many, and trigger
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import datetime, timedelta
 
 from server import settings
-from server.store import dumps
 from server.tables import notifications
+from skills import outbox
 from skills.context import Database
+from skills.messages import Email, InvalidMessage, Webhook
+
+log = logging.getLogger(__name__)
 
 COALESCE_WINDOW = timedelta(hours=1)
 
@@ -32,22 +37,20 @@ async def notify_admin(tx: Database, *, kind: str, title: str, body: str, now: d
         if repeated is not None:
             return repeated
     notification_id = await notifications.add(tx, kind=kind, title=title, body=body, created_at=now_iso, key=key)
+    title = re.sub(r"\s+", " ", title).strip()  # a header: whatever a title quotes stays on one line
+    purpose = f"notification:{kind}"
     channels = settings.load()
-    email = channels.admin_email
-    if email:
-        await tx.execute(
-            "INSERT INTO outbox (channel, recipient, subject, body, purpose, created_at) "
-            "VALUES ('email', ?, ?, ?, ?, ?)",
-            (email, f"[Pilothouse] {title}", body, f"notification:{kind}", now_iso),
-        )
-    webhook = channels.admin_webhook
-    if webhook:
-        await tx.execute(
-            "INSERT INTO outbox (channel, recipient, subject, body, purpose, created_at) "
-            "VALUES ('webhook', ?, ?, ?, ?, ?)",
-            (webhook, title, dumps({"kind": kind, "title": title, "body": body, "at": now_iso}),
-             f"notification:{kind}", now_iso),
-        )
+    email, webhook = channels.admin_email, channels.admin_webhook
+    try:  # the notification row is kept whatever happens to its delivery
+        if email:
+            await outbox.enqueue(tx, Email(to=email, subject=f"[Pilothouse] {title}", text=body, purpose=purpose),
+                                 now=now_iso)
+        if webhook:
+            payload = {"kind": kind, "title": title, "body": body, "at": now_iso}
+            await outbox.enqueue(tx, Webhook(url=webhook, payload=payload, title=title, purpose=purpose), now=now_iso)
+    except InvalidMessage as exc:  # a mistyped PILOTHOUSE_ADMIN_EMAIL: said in the log, never a lost notification
+        log.warning("admin notification #%s is kept but cannot be delivered: %s (check PILOTHOUSE_ADMIN_EMAIL and "
+                    "PILOTHOUSE_ADMIN_WEBHOOK)", notification_id, exc.message)
     return notification_id
 
 

@@ -1,7 +1,10 @@
-"""Core tables, as versioned migrations (later steps in schema_*.py files, by concept). Module tables
-come from each module's own migrations. Append a new (version, sql) step; never edit an applied one."""
+"""Core tables, as versioned migrations. Module tables come from each module's own migrations.
 
-from server.schema_access import ACCESS_MIGRATIONS
+Append a new (version, sql) step to change the schema; never edit an applied one. Steps from 9 on
+live in server/schema_continued.py (this file reached the 400-line limit).
+"""
+
+from server.schema_continued import LATER_STEPS
 
 CORE_MIGRATIONS: list[tuple[int, str]] = [
     (
@@ -375,26 +378,5 @@ CORE_MIGRATIONS: list[tuple[int, str]] = [
         ALTER TABLE heartbeats_v8 RENAME TO heartbeats;
         """,
     ),
-    (
-        9,
-        """
-        -- Retention (server/retention.py): activity older than the full-detail window is folded into
-        -- one row per skill and day, which trends and learning read beside the rows still kept.
-        CREATE TABLE activity_daily (
-            day TEXT NOT NULL,
-            skill TEXT NOT NULL,
-            calls INTEGER NOT NULL DEFAULT 0,
-            refused INTEGER NOT NULL DEFAULT 0,
-            ok INTEGER NOT NULL DEFAULT 0,
-            errors INTEGER NOT NULL DEFAULT 0,
-            negatives INTEGER NOT NULL DEFAULT 0,
-            duration_ms REAL NOT NULL DEFAULT 0,
-            error_kinds TEXT NOT NULL DEFAULT '{}',
-            PRIMARY KEY (day, skill)
-        );
-        CREATE INDEX events_created ON events(created_at);
-        CREATE INDEX heartbeats_started ON heartbeats(started_at);
-        """,
-    ),
-    *ACCESS_MIGRATIONS,
+    *LATER_STEPS,
 ]

@@ -57,6 +57,7 @@ class ProcessSettings(BaseModel):
     public_url: str | None = var(None, "the URL clients use behind a proxy, e.g. https://mcp.example.com/mcp")
     auth_issuer: str | None = var(None, "the OAuth authorization server named in the resource metadata")
     auth_scopes: str = var("", "scopes a token must carry, comma-separated")
+    max_body_bytes: str = var("", "the largest HTTP request body taken in: bytes or K/M/G, e.g. 16M (default 4M)")
     forwarded_allow_ips: str | None = var(None, "proxies whose X-Forwarded-* headers are trusted (uvicorn's)",
                                           name="FORWARDED_ALLOW_IPS")
     # what a process offers

@@ -8,12 +8,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from skills import Skill
-from skills.formats import CURRENCY, EMAIL
+from skills.formats import CURRENCY, EMAIL, ONE_LINE
 
 # Patterns said in words: a person or a model reads "an email address", not a regular expression.
 FORMATS = {
     EMAIL: "an email address such as ann@example.com",
     CURRENCY: "a three-letter currency code in capitals, such as EUR",
+    ONE_LINE: "one line of text, with no line breaks (CR/LF) or control characters (it becomes an email header)",
     r"^\d{4}-\d{2}-\d{2}$": "a date as YYYY-MM-DD",
     r"^\d{4}-(0[1-9]|1[0-2])$": "a month as YYYY-MM",
     r"^([01]\d|2[0-3]):[0-5]\d$": "a time as HH:MM (24-hour)",

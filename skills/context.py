@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from skills import outbox
 from skills.ai import NoAi, SkillAi
+from skills.messages import AlwaysReady, Email, Queued, Readiness, Webhook
 
 if TYPE_CHECKING:
     import httpx
@@ -112,6 +114,8 @@ class SkillContext:
     ``prev_error`` it is how the seed's ``_retry`` / ``_prev_error`` reach a handler,
     so it can vary its parameters. ``cause`` is the event an event automation ran on: what the
     call emits carries that event's root and one more level of depth (cascades are bounded).
+    ``notes`` are said beside the call's answer (``ctx.send``: "queued, not sent: ..."); the
+    executor hands in ``outbound``, which knows whether mail can leave now.
     """
 
     db: Database
@@ -134,6 +138,9 @@ class SkillContext:
     progress: ProgressSink | None = None
     # The runtime's tables (events, the agent's memory), written by their owners; the executor hands them in.
     core: CoreTables = field(default_factory=NoCoreTables)
+    outbound: Readiness = field(default_factory=AlwaysReady)
+    notes: list[str] = field(default_factory=list)
+    _held: str | None = field(default=None, init=False, repr=False)  # asked once per call (a newsletter: many)
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -154,15 +161,22 @@ class SkillContext:
         await self.core.write_memory(self.db, key=key, value=value, category=category, at=self.now_iso(),
                                      keep_as_last_good=keep_as_last_good)
 
-    async def enqueue_email(self, to: str, subject: str, body: str, *, purpose: str = "") -> int:
-        """Queue an email in the outbox; the email module's delivery sends it over SMTP."""
-        result = await self.db.execute(
-            "INSERT INTO outbox (channel, recipient, subject, body, purpose, status, created_at) "
-            "VALUES ('email', ?, ?, ?, ?, 'pending', ?)",
-            (to, subject, body, purpose or self.skill_name, self.now_iso()),
-        )
-        assert result.lastrowid is not None
-        return result.lastrowid
+    async def send(self, message: Email | Webhook) -> Queued:
+        """Queue an outbound message in the outbox, in the call's transaction; delivery sends it.
+
+        The message was checked when it was built (skills/messages.py): a bad header already failed
+        this call. When mail cannot leave now (no mail server, the email module off, the server
+        refusing), the receipt's ``held`` says why and the call's answer says it too, once.
+        """
+        queued = await outbox.enqueue(self.db, message, now=self.now_iso(), purpose=self.skill_name)
+        if not isinstance(message, Email):
+            return queued
+        if self._held is None:
+            self._held = await self.outbound.email(self.db)
+            if self._held:
+                self.notes.append(f"queued, not sent: {self._held}")
+        held = self._held
+        return Queued(queued.outbox_id, queued.message_id, held)
 
     async def report_progress(self, done: float, total: float | None = None, message: str | None = None) -> None:
         """Tell the caller how far a long skill got (MCP progress notifications); a no-op when nobody listens.

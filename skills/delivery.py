@@ -1,4 +1,12 @@
-"""Outbound deliveries (email, webhooks): retry budgets measured in time, and a run's time budget.
+"""Outbound deliveries (email, webhooks): claim leases, retry budgets measured in time, a run's budget.
+
+A deliverer claims the rows it is about to send with a short lease (``LEASE``, 15 s) and renews
+it while it runs (``renewing``: every 5 s, in real time, whatever the clock the work is scheduled
+by). A deliverer that dies (kill -9, a lost machine) stops renewing, so another process takes its
+rows over at most ``LEASE`` later, instead of waiting out a claim sized for the longest run. Each
+message is marked in flight just before it is sent; a taken-over row still marked so is one whose
+outcome the crash left unknown (``uncertain``), and its resend carries the same identity
+(Message-ID, webhook-id) so the receiver can drop it.
 
 A message that failed is tried again after ``base_s`` (1 min), the delay doubling per failed
 delivery run up to ``cap_s`` (1 h), until ``budget_s`` (24 h) has passed since it was queued:
@@ -13,17 +21,25 @@ the minute between runs and the skill's timeout).
 
 from __future__ import annotations
 
+import logging
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import anyio
+
 from skills.settings import ModuleSettings, setting
 
-# A claim outlives the longest a delivery run may hold it (its skill's timeout, 120 s): no live run
-# ever has a row taken from under it, and a crashed run's rows are retried this long after.
-CLAIM_TTL = timedelta(minutes=5)
+log = logging.getLogger(__name__)
+
+# A claim's lease: how long a crashed deliverer's rows wait before another process takes them over.
+LEASE = timedelta(seconds=15)
+# How often a live deliverer renews the leases of the rows it holds (real seconds): three renewals
+# fit in one lease, so a slow database write or a busy event loop never loses a live run its rows.
+RENEW_S = 5.0
 # Ends a claim's SELECT: a comment to SQLite (one writer at a time), ``FOR UPDATE SKIP LOCKED`` on
 # PostgreSQL (its dialect unwraps it), so instances sharing one database claim disjoint rows at once.
 SKIP_LOCKED = "/* FOR UPDATE SKIP LOCKED */"
@@ -76,3 +92,48 @@ class RetryPolicy:
 
 def iso(moment: datetime | None) -> str | None:
     return moment.isoformat(timespec="seconds") if moment else None
+
+
+@asynccontextmanager
+async def renewing(renew: Callable[[], Awaitable[object]], every_s: float | None = None) -> AsyncIterator[None]:
+    """Renew this run's leases (``renew``) every ``every_s`` (default ``RENEW_S``) while the body runs.
+
+    A failed renewal is logged and tried again on the next beat: the run may then lose rows to
+    another deliverer, which is safe (a row is marked by whoever holds it, and a resend carries
+    the same identity), only wasteful.
+    """
+    interval = RENEW_S if every_s is None else every_s
+
+    async def beat() -> None:
+        while True:
+            await anyio.sleep(interval)
+            try:
+                await renew()
+            except Exception:  # the database was busy or away: the next beat tries again
+                log.warning("renewing a delivery lease failed; trying again in %.0f s", interval, exc_info=True)
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(beat)
+        try:
+            yield
+        finally:
+            tg.cancel_scope.cancel()
+
+
+async def by_target(rows: Sequence[dict[str, Any]], target: Callable[[dict[str, Any]], object],
+                    send: Callable[[list[dict[str, Any]]], Awaitable[None]], *, at_once: int = 8) -> None:
+    """Hand each target's rows, in order, to ``send``; targets run at the same time (``at_once`` at
+    most), so a slow or dead receiver holds up its own messages and no one else's. ``send`` must not
+    raise: each message's failure is that message's (marked on its row)."""
+    groups: dict[object, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(target(row), []).append(row)
+    limiter = anyio.CapacityLimiter(at_once)
+
+    async def one(group: list[dict[str, Any]]) -> None:
+        async with limiter:
+            await send(group)
+
+    async with anyio.create_task_group() as tg:
+        for group in groups.values():
+            tg.start_soon(one, group)

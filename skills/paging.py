@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from pydantic import BaseModel, ConfigDict
 
-from skills.context import Database, Row
 from skills.errors import NotFound, SkillFailed
+
+if TYPE_CHECKING:  # annotations only: skills.context imports the outbox, which pages with this module
+    from skills.context import Database, Row
 
 T = TypeVar("T")
 P = TypeVar("P", bound="Page[Any]")

@@ -1,21 +1,22 @@
 """Delivering the outbox: email over SMTP, admin notifications as webhook POSTs.
 
-Each run claims due rows in chunks (owner + claim expiry, see claims.py), sends a chunk over one
-SMTP connection with no lock held, marks each row sent or puts it back with its error and the
-time of its next attempt, and claims the next chunk while rows are due and its time budget lasts.
-Nothing is ever dropped: a message is retried with backoff for 24 h (skills.delivery), then it
-is ``failed`` until email_retry_failed queues it again. Every email keeps one Message-ID and every
-notification webhook one ``webhook-id`` across retries, so a resend after a crash is recognisable.
+A run claims due rows in chunks (an owner and a 15 s lease it renews while it runs:
+skills/delivery.py), sends each chunk with no lock held, and marks each row sent, due again
+later with its error, or failed. Each target goes its own way at the same time: the SMTP server
+(one connection per chunk) and each notification webhook, so a slow or dead receiver holds up
+only its own messages. Each row is marked in flight just before it is sent; a row taken over from
+a dead deliverer while so marked is ``uncertain`` and resent with its one identity.
 
-A run reports what it did (``ctx.report``): sent and failed messages, and how the other side
-refused. One that sent nothing fails as that refusal (an SMTP auth refusal, a 401/403/429 from a
-notification webhook is a hard gate: three such runs in a row pause the skill), so the breaker,
-escalation and health see a dead SMTP server or a bad password. The executor does not retry it on
-the spot: each message carries its own schedule, and an immediate resend would only spend attempts.
-What a later attempt varies (self-repair): a run retried after its own timeout (``ctx.retry``)
-sends smaller chunks over each SMTP connection (50, 25, 12); a server that stops answering ends
-the run, and its unsent rows are released untried. Nothing sent is sent again: each row is
-claimed, then marked sent.
+Failures belong to their message and their receiver, never to the run: a message that cannot be
+built is dead-lettered alone (``failed``, error_kind ``validation``) and the rest go on; a refusal
+or an outage is kept on each row with its error, retried with backoff (1 min, doubling to 1 h) for
+24 h (skills.delivery), then ``failed`` until email_retry_failed. A run is recorded ok whatever
+the receivers did (its report says what), so a dead mail server or a refused login never opens
+the skill's breaker or pauses it, and mail queued after the fix goes out at once; the delivery
+watch (server/delivery_watch.py) tells the administrator, health and the cockpit instead. With no
+mail server configured, emails wait (``held``) and notification webhooks still go.
+What a later attempt varies (self-repair): a run retried after its own timeout sends smaller
+chunks over each SMTP connection (50, 25, 12); a server that stops answering ends the run's email.
 """
 
 from __future__ import annotations
@@ -28,10 +29,20 @@ from typing import Annotated
 import httpx
 from pydantic import Field
 
-from modules.email import claims, smtp
+from modules.email import mime, smtp
 from modules.email.model import DeliveryReport
-from skills import HARD_GATES, RETRYABLE, ErrorKind, ExternalError, Row, SkillContext, classify_http_status, skill
-from skills.delivery import RetryPolicy
+from skills import (
+    HARD_GATES,
+    RETRYABLE,
+    ErrorKind,
+    ExternalError,
+    Row,
+    SkillContext,
+    classify_http_status,
+    outbox,
+    skill,
+)
+from skills.delivery import RetryPolicy, by_target, renewing
 
 CHUNK = 50
 # Failures of the connection itself: the rest of the chunk and the run would fail the same way.
@@ -54,44 +65,53 @@ async def _webhook(ctx: SkillContext, url: str, body: str, message_id: str) -> N
 def _failure(exc: Exception) -> tuple[ErrorKind, bool, str]:
     """(kind, permanent, message) of one failed send."""
     if isinstance(exc, ExternalError):
+        # A refusal (401/403/429) may be fixed on the receiver's side: kept on its schedule.
         return exc.kind, exc.kind not in RETRYABLE and exc.kind not in HARD_GATES, exc.message
     kind, permanent = smtp.classify(exc)  # SMTP errors, translated here once
     return kind, permanent, f"{type(exc).__name__}: {exc}"
 
 
 class _Run:
-    """One delivery run: its owner id, policy and report, and the failures it saw."""
+    """One delivery run: its owner, policy and report; which channels are still worth trying."""
 
     def __init__(self, ctx: SkillContext, policy: RetryPolicy, settings: smtp.SmtpSettings | None) -> None:
         self.ctx, self.policy, self.settings = ctx, policy, settings
-        self.owner = claims.new_owner()
-        self.report = DeliveryReport(attempted=0, sent=0, failed=0, requeued=0, errors=[])
-        self.kinds: list[ErrorKind] = []
-        self.stopped = False  # the SMTP server is unreachable for this run: claim nothing more
+        self.owner = outbox.new_owner()
+        self.report = DeliveryReport(attempted=0, sent=0, failed=0, requeued=0, held=0, uncertain=0, errors=[])
+        self.channels: tuple[str, ...] = ("email", "webhook") if settings else ("webhook",)
 
     async def chunk(self, rows: list[Row]) -> None:
+        await by_target(rows, lambda r: "smtp" if r["channel"] == "email" else r["recipient"], self._target)
+
+    async def _target(self, rows: list[Row]) -> None:
+        if rows[0]["channel"] == "email":
+            await self._emails(rows)
+            return
         for row in rows:
-            if row["channel"] == "webhook":
-                await self._attempt(row, partial(_webhook, self.ctx, row["recipient"], row["body"], row["message_id"]))
-        emails = [r for r in rows if r["channel"] == "email"]
-        if emails:
-            await self._emails(emails)
+            if not await self._attempt(row, partial(_webhook, self.ctx, row["recipient"], row["body"],
+                                                    row["message_id"])):
+                return  # this receiver failed: its other rows are released untried, due at once next run
 
     async def _emails(self, rows: list[Row]) -> None:
-        settings = self.settings or smtp.settings_from(self.ctx.settings)
+        assert self.settings is not None
         try:
-            client = await smtp.connect(settings)
-        except Exception as exc:  # connecting or logging in failed: so did every message of the chunk
+            client = await smtp.connect(self.settings)
+        except Exception as exc:  # connecting or logging in failed: so would every message of the chunk
             kind, permanent, message = _failure(exc)
             for row in rows:
                 self.report.attempted += 1
                 await self._fail(row, kind, permanent, message)
-            self.stopped = True
+            self.channels = ("webhook",)
             return
         try:
             for row in rows:
-                email = smtp.message_for(settings, row["recipient"], row["subject"], row["body"], row["message_id"])
-                if not await self._attempt(row, partial(client.send_message, email)) and self.stopped:
+                try:
+                    email = mime.build(row, self.settings.sender)
+                except Exception as exc:  # this row can never be sent: dead-lettered alone, the rest go on
+                    self.report.attempted += 1
+                    await self._fail(row, ErrorKind.VALIDATION, True, f"cannot be built as an email: {exc}")
+                    continue
+                if not await self._attempt(row, partial(client.send_message, email)) and "email" not in self.channels:
                     return  # the connection broke: the rest are released untried at the end of the run
         finally:
             await smtp.close(client)
@@ -99,26 +119,53 @@ class _Run:
     async def _attempt(self, row: Row, send: Callable[[], Awaitable[object]]) -> bool:
         """One send and its mark; False when it failed."""
         self.report.attempted += 1
+        self.report.uncertain += row["uncertain_at"] is not None and row["sending_since"] is not None
+        await outbox.start(self.ctx.db, row["id"], self.owner, self.ctx.now())
         try:
             await send()
         except Exception as exc:
             kind, permanent, message = _failure(exc)
             await self._fail(row, kind, permanent, message)
-            self.stopped = self.stopped or (row["channel"] == "email" and kind in CHANNEL_DOWN)
+            if row["channel"] == "email" and kind in CHANNEL_DOWN:
+                self.channels = ("webhook",)
             return False
-        await claims.mark_sent(self.ctx.db, row["id"], self.ctx.now())
+        await outbox.mark_sent(self.ctx.db, row["id"], self.ctx.now())
         self.report.sent += 1
         return True
 
     async def _fail(self, row: Row, kind: ErrorKind, permanent: bool, message: str) -> None:
         attempts = row["attempts"] + 1
         retry_at = None if permanent else self.policy.next_attempt(attempts, row["created_at"], self.ctx.now())
-        await claims.mark_failed(self.ctx.db, row["id"], self.owner, attempts=attempts, error=message,
+        await outbox.mark_failed(self.ctx.db, row["id"], self.owner, attempts=attempts, error=message,
                                  kind=str(kind), retry_at=retry_at)
         self.report.failed += retry_at is None
         self.report.requeued += retry_at is not None
         self.report.errors.append(f"#{row['id']} {kind}: {message[:120]}")
-        self.kinds.append(kind)
+
+    async def run(self, limit: int | None, ids: tuple[int, ...] = ()) -> None:
+        deadline = self.policy.run_deadline()
+        async with renewing(lambda: outbox.renew(self.ctx.db, self.owner, self.ctx.now())):
+            while limit is None or self.report.attempted < limit:
+                chunk = max(1, CHUNK >> self.ctx.retry)  # retried after running out of time: smaller chunks
+                size = chunk if limit is None else min(chunk, limit - self.report.attempted)
+                rows = await outbox.claim(self.ctx.db, self.owner, self.ctx.now(), size, channels=self.channels,
+                                          ids=ids)
+                if not rows:
+                    break
+                await self.chunk(rows)
+                if time.monotonic() >= deadline:
+                    break
+        await outbox.release(self.ctx.db, self.owner)  # claimed, not tried (a receiver went away): due at once
+
+
+def summarize(ctx: SkillContext, report: DeliveryReport) -> None:
+    """What the run reports: what left and what did not, never the receivers' failures as its own."""
+    if not report.attempted:
+        ctx.report(outcome="neutral")  # nothing was sent or tried: says nothing about anyone
+        return
+    failed = report.failed + report.requeued
+    ctx.report(done=report.sent, failed=failed, detail=report.errors[0] if report.errors else "",
+               outcome="success" if not failed else "partial" if report.sent else "neutral")
 
 
 @skill(title="Deliver the outbox",
@@ -127,13 +174,16 @@ class _Run:
        transactional=False,
        open_world=True, timeout_s=120, instructions="""
        Sends due outbox messages: emails over the configured SMTP server (one connection per chunk of
-       50), notification webhooks over HTTP. Runs every minute as an automation and keeps claiming
-       due messages for up to 45 s (setting run_budget_s). Each row is claimed before it is sent, so
-       two runs never send the same message; every email keeps one Message-ID across retries.
-       Failures stay in the outbox with their error (auth_failed, network, timeout, rate_limited for
-       temporary SMTP refusals, http_4xx for permanent ones) and are retried with backoff (1 min,
-       doubling to 1 h) for 24 h (settings retry_base_s, retry_max_s, retry_budget_hours); then they
-       are `failed` and email_retry_failed queues them again.
+       50), notification webhooks over HTTP, each receiver on its own so a slow one delays no other.
+       Every process (serve, worker) runs it whenever messages are due; it keeps claiming for up to
+       45 s (setting run_budget_s). Each row is claimed with a lease the run renews, so two runs never
+       send the same message and a crashed run's messages are taken over within 15 s; every message
+       keeps one Message-ID (or webhook-id) across retries. Failures stay on their message with their
+       error (auth_failed, network, timeout, rate_limited for temporary SMTP refusals, http_4xx for
+       permanent ones, validation for a message that cannot be built) and are retried with backoff
+       (1 min, doubling to 1 h) for 24 h (settings retry_base_s, retry_max_s, retry_budget_hours); then
+       they are `failed` and email_retry_failed queues them again. The run itself succeeds whatever the
+       receivers answered; `held` counts emails waiting because no mail server is configured.
        """)
 async def deliver_outbox(ctx: SkillContext, limit: Annotated[int, Field(ge=1)] | None = None) -> DeliveryReport:
     """Send due outbox messages now (SMTP for email, HTTP for webhooks).
@@ -141,27 +191,19 @@ async def deliver_outbox(ctx: SkillContext, limit: Annotated[int, Field(ge=1)] |
     Args:
         limit: At most this many messages in this run; default as many as are due within the run's time budget.
     """
-    # Missing SMTP settings fail the run up front, with what to configure, before anything is claimed.
-    settings = smtp.settings_from(ctx.settings) if await claims.has_due_email(ctx.db, ctx.now()) else None
-    policy = RetryPolicy.from_settings(ctx.settings)
-    run = _Run(ctx, policy, settings)
-    domain = settings.sender.rpartition("@")[2] if settings else "localhost"
-    deadline = policy.run_deadline()
-    while not run.stopped and (limit is None or run.report.attempted < limit):
-        chunk = max(1, CHUNK >> ctx.retry)  # retried after running out of time: smaller chunks
-        size = chunk if limit is None else min(chunk, limit - run.report.attempted)
-        rows = await claims.claim(ctx.db, run.owner, ctx.now(), size, domain=domain)
-        if not rows:
-            break
-        await run.chunk(rows)
-        if time.monotonic() >= deadline:
-            break
-    await claims.release(ctx.db, run.owner)  # claimed, not tried (the server went away): due again at once
-    report = run.report
-    refusal = next((k for k in run.kinds if k in HARD_GATES), run.kinds[0] if run.kinds else None)
-    if not report.attempted:  # nothing was due: says nothing about the server, ends no failure streak
-        ctx.report(outcome="neutral")
-    else:
-        ctx.report(done=report.sent, failed=report.failed + report.requeued, failure=refusal,
-                   detail=report.errors[0] if report.errors else "")
-    return report
+    settings = smtp.settings_from(ctx.settings) if smtp.configured(ctx.settings) else None
+    run = _Run(ctx, RetryPolicy.from_settings(ctx.settings), settings)
+    await run.run(limit)
+    if settings is None and await outbox.due(ctx.db, ctx.now(), ("email",)):
+        run.report.held = (await outbox.waiting(ctx.db))["emails"]
+        ctx.notes.append(f"{run.report.held} email(s) not sent: {smtp.NOT_CONFIGURED}")
+    summarize(ctx, run.report)
+    return run.report
+
+
+async def deliver_now(ctx: SkillContext, ids: tuple[int, ...]) -> DeliveryReport:
+    """Send these outbox rows now, if due (the test email): the same claims and marks as a run."""
+    run = _Run(ctx, RetryPolicy.from_settings(ctx.settings), smtp.settings_from(ctx.settings))
+    await run.run(len(ids), ids)
+    return run.report
+

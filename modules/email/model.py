@@ -11,8 +11,10 @@ from skills import (
 class DeliveryReport(Record):
     attempted: int
     sent: int
-    failed: int
-    requeued: int
+    failed: int  # dead-lettered in this run: refused for good, out of retry budget, or not buildable
+    requeued: int  # failed this time, due again at their next attempt
+    held: int  # emails waiting because no mail server is configured (notification webhooks still went)
+    uncertain: int  # taken over from a deliverer that died mid-send: resent with the same identity
     errors: list[str]
 
 
@@ -28,6 +30,8 @@ class OutboxItem(Record):
     error_kind: str | None
     created_at: str
     sent_at: str | None
+    message_id: str | None
+    uncertain_at: str | None  # a deliverer died while sending it: resent with the same identity
 
 
 class OutboxPage(Page[OutboxItem]):
@@ -38,10 +42,19 @@ class Queued(Record):
     outbox_id: int
     to: str
     subject: str
+    status: str  # "queued", or "queued, not sent: <why>" when mail cannot leave now
 
 
 class Requeued(Record):
     requeued: list[int]
+
+
+class TestSent(Record):
+    sent: bool
+    to: str
+    server: str  # host:port it went through
+    outbox_id: int
+    message_id: str
 
 
 class Template(Record):

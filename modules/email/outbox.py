@@ -1,4 +1,5 @@
-"""Queueing, listing and retrying outbox messages (delivery lives in delivery.py)."""
+"""Queueing, listing and retrying outbox messages (delivery lives in delivery.py, the table's
+statements in skills/outbox.py)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,10 @@ from pydantic import Field
 
 from modules.email.model import OutboxPage, Queued, Requeued
 from modules.email.templates import render
-from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
+from skills import SkillContext, SkillFailed, outbox, skill
 from skills.context import Database, Row
-from skills.formats import EMAIL
-
-COLUMNS = "id, channel, recipient, subject, purpose, status, attempts, last_error, error_kind, created_at, sent_at"
+from skills.formats import EMAIL, ONE_LINE
+from skills.messages import Email
 
 
 @skill(title="Send an email",
@@ -20,16 +20,19 @@ COLUMNS = "id, channel, recipient, subject, purpose, status, attempts, last_erro
        synonyms=("message", "mail", "write to"),
        trust="notify", scope="both",
        instructions="""
-       Queues one email in the outbox; the delivery automation sends it over SMTP within a minute
-       (or run email_deliver_outbox). Give either a template name with `values` for its placeholders,
-       or a subject and body. Nothing is sent twice: a delivered row is marked sent.
+       Queues one email in the outbox; delivery sends it over SMTP within seconds (or run
+       email_deliver_outbox). Give either a template name with `values` for its placeholders, or a
+       subject and body. The template is filled here: a missing value, or a value that would put a line
+       break into the subject, fails this call and queues nothing. `status` says when mail cannot
+       leave now (no mail server configured, the server refusing) and what to do. Nothing is sent
+       twice: a delivered row is marked sent.
        """)
 async def send(
     ctx: SkillContext,
     to: Annotated[str, Field(pattern=EMAIL)],
     template: str | None = None,
     values: dict[str, str] | None = None,
-    subject: str | None = None,
+    subject: Annotated[str, Field(pattern=ONE_LINE, max_length=998)] | None = None,
     body: str | None = None,
 ) -> Queued:
     """Queue an email to one recipient, from a template or a subject and body.
@@ -45,12 +48,13 @@ async def send(
         row = await ctx.db.fetchone("SELECT subject, body FROM email_templates WHERE name = ?", (template,))
         if row is None:
             raise SkillFailed(f"no template named {template!r}; email_list_templates shows the names")
-        subject, body = render(row["subject"], values or {}), render(row["body"], values or {})
+        subject, body = render(row["subject"], values or {}, header=True), render(row["body"], values or {})
     elif not (subject and body):
         raise SkillFailed("give a template name, or both subject and body")
     assert subject is not None and body is not None
-    outbox_id = await ctx.enqueue_email(to, subject, body, purpose=f"email_send:{template or 'adhoc'}")
-    return Queued(outbox_id=outbox_id, to=to, subject=subject)
+    queued = await ctx.send(Email(to=to, subject=subject, text=body, purpose=f"email_send:{template or 'adhoc'}"))
+    return Queued(outbox_id=queued.outbox_id, to=to, subject=subject,
+                  status=f"queued, not sent: {queued.held}" if queued.held else "queued")
 
 
 @skill(title="List the outbox",
@@ -59,7 +63,9 @@ async def send(
        read_only=True,
        instructions="""
        Every queued, sent and failed message (email, and webhook notifications), newest first.
-       Failed rows keep their last error and its kind (auth_failed, network, rate_limited, ...).
+       Failed rows (dead letters) keep their last error and its kind (auth_failed, network,
+       rate_limited, validation for one that cannot be built, ...); `uncertain_at` marks a message
+       whose deliverer died while sending it, resent with its same Message-ID.
        """)
 async def list_outbox(
     ctx: SkillContext,
@@ -76,16 +82,12 @@ async def list_outbox(
         limit: Page size (1-200).
         offset: Rows to skip.
     """
-    filters = Filters().add("status = ?", status).like(("purpose",), purpose)
-    return await fetch_page(
-        ctx.db, OutboxPage, select=COLUMNS, from_="outbox", filters=filters, order_by="id DESC", limit=limit,
-        offset=offset)
+    return await outbox.listing(ctx.db, OutboxPage, status=status, purpose=purpose, limit=limit, offset=offset)
 
 
 async def failed_messages(db: Database, limit: int) -> list[Row]:
-    """The newest failed messages (the supervisor's cockpit lists them beside a Retry button)."""
-    return await db.fetchall(f"SELECT {COLUMNS} FROM outbox WHERE status = 'failed' ORDER BY id DESC LIMIT ?",
-                             (limit,))
+    """The newest dead letters (the supervisor's cockpit lists them beside a Retry button)."""
+    return await outbox.failed(db, limit)
 
 
 @skill(title="Retry failed messages",
@@ -100,17 +102,9 @@ async def retry_failed(ctx: SkillContext, ids: list[int] | None = None) -> Reque
     Args:
         ids: Only these outbox ids; default every failed message.
     """
-    sql, params = "SELECT id FROM outbox WHERE status = 'failed'", []
-    if ids:
-        sql += f" AND id IN ({','.join('?' * len(ids))})"
-        params = ids
-    rows = await ctx.db.fetchall(sql, params)
-    if ids and len(rows) != len(set(ids)):
-        missing = sorted(set(ids) - {r["id"] for r in rows})
+    requeued, missing = await outbox.requeue(ctx.db, ids)
+    if missing:  # the transaction rolls the others back: nothing is half done
         raise SkillFailed(f"not failed (or unknown): {missing}; only failed messages can be retried")
-    for r in rows:
-        await ctx.db.execute("UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = NULL "
-                             "WHERE id = ?", (r["id"],))
-    if not rows:
+    if not requeued:
         ctx.set_outcome("no_effect")
-    return Requeued(requeued=[r["id"] for r in rows])
+    return Requeued(requeued=requeued)

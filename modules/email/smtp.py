@@ -1,4 +1,4 @@
-"""The SMTP adapter: settings, one send, and error classification (done once, here).
+"""The SMTP adapter: settings, a connection, and error classification (done once, here).
 
 Why aiosmtplib: a real SMTP client on asyncio, so a slow server never blocks the event loop.
 """
@@ -8,10 +8,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
-from email.message import EmailMessage
 from typing import Any
 
-from skills import ErrorKind, ExternalError, SkillFailed
+from skills import ErrorKind, SkillFailed
 
 
 @dataclass(frozen=True)
@@ -25,17 +24,30 @@ class SmtpSettings:
     timeout_s: float
 
 
+NOT_CONFIGURED = ("no mail server is configured: run `pilothouse email test you@example.com --smtp-host HOST "
+                  "--smtp-port 587 --smtp-from you@example.com` (it saves the settings and sends a test), or "
+                  "`pilothouse modules configure email smtp_host=HOST smtp_port=587 smtp_from=you@example.com`, or set "
+                  "PILOTHOUSE_SMTP_HOST / PILOTHOUSE_SMTP_PORT / PILOTHOUSE_SMTP_FROM")
+
+
+def _get(values: Mapping[str, Any], key: str) -> Any:
+    return values.get(key) if values.get(key) not in (None, "") else None
+
+
+def configured(values: Mapping[str, Any]) -> bool:
+    """Whether a mail server is set, in the module's settings or the environment."""
+    return bool(_get(values, "smtp_host"))
+
+
 def settings_from(values: Mapping[str, Any]) -> SmtpSettings:
     """From the email module's settings (modules/email/settings.py), where the PILOTHOUSE_SMTP_* variables
     already stand in for what nobody configured."""
     def get(key: str) -> Any:
-        return values.get(key) if values.get(key) not in (None, "") else None
+        return _get(values, key)
 
     host = get("smtp_host")
     if not host:
-        raise SkillFailed("no SMTP server is configured: run `pilothouse modules configure email smtp_host=HOST "
-                          "smtp_port=587 smtp_from=you@example.com` (and smtp_username/smtp_password), or set "
-                          "PILOTHOUSE_SMTP_HOST / PILOTHOUSE_SMTP_PORT / PILOTHOUSE_SMTP_FROM")
+        raise SkillFailed(NOT_CONFIGURED)
     starttls = str(get("smtp_starttls") or "false").lower() in ("1", "true", "yes")
     return SmtpSettings(host=str(host), port=int(get("smtp_port") or 25), username=get("smtp_username"),
                         password=get("smtp_password"), sender=str(get("smtp_from") or "pilothouse@localhost"),
@@ -43,11 +55,12 @@ def settings_from(values: Mapping[str, Any]) -> SmtpSettings:
 
 
 def classify(exc: BaseException) -> tuple[ErrorKind, bool]:
-    """(kind, permanent). Permanent failures are not retried on the next delivery run."""
+    """(kind, permanent). Permanent failures are not retried on the next delivery run. A refused login
+    is the server's state, not the message's: it waits, with its backoff, for the password to be fixed."""
     import aiosmtplib
 
     if isinstance(exc, aiosmtplib.SMTPAuthenticationError):
-        return ErrorKind.AUTH_FAILED, True
+        return ErrorKind.AUTH_FAILED, False
     if isinstance(exc, aiosmtplib.SMTPRecipientsRefused):
         codes = [r.code for r in exc.recipients]
         return (ErrorKind.RATE_LIMITED, False) if all(400 <= c < 500 for c in codes) else (ErrorKind.HTTP_4XX, True)
@@ -58,16 +71,6 @@ def classify(exc: BaseException) -> tuple[ErrorKind, bool]:
     if isinstance(exc, aiosmtplib.SMTPConnectError | aiosmtplib.SMTPServerDisconnected | OSError):
         return ErrorKind.NETWORK, False
     return ErrorKind.HANDLER_ERROR, False
-
-
-def message_for(settings: SmtpSettings, to: str, subject: str, body: str, message_id: str) -> EmailMessage:
-    """The email as sent. ``message_id`` is the outbox row's, the same on every retry, so a
-    receiver (or a person) can tell a resend after a crash from a second message."""
-    message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = settings.sender, to, subject
-    message["Message-ID"] = message_id
-    message.set_content(body)
-    return message
 
 
 async def connect(settings: SmtpSettings) -> Any:
@@ -87,8 +90,3 @@ async def close(client: Any) -> None:
         await client.quit()
     except Exception:  # the messages are already accepted (or failed): a failed QUIT changes nothing
         client.close()
-
-
-def as_external(exc: BaseException) -> ExternalError:
-    kind, _ = classify(exc)
-    return ExternalError(f"SMTP: {exc}", kind=kind)

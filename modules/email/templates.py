@@ -9,6 +9,8 @@ from pydantic import Field
 
 from modules.email.model import Template, TemplatePage
 from skills import Filters, Row, SkillContext, SkillFailed, fetch_page, skill
+from skills.formats import ONE_LINE
+from skills.messages import InvalidMessage, one_line
 
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}")
 
@@ -17,10 +19,19 @@ def placeholders(*texts: str) -> list[str]:
     return sorted({m.group(1) for text in texts for m in PLACEHOLDER.finditer(text)})
 
 
-def render(text: str, values: dict[str, str]) -> str:
-    missing = [name for name in placeholders(text) if name not in values]
+def render(text: str, values: dict[str, str], *, header: bool = False) -> str:
+    """``text`` with its placeholders filled; ``header``: it becomes an email header (the subject),
+    so a value with a line break or a control character is refused, naming the value."""
+    names = placeholders(text)
+    missing = [name for name in names if name not in values]
     if missing:
         raise SkillFailed(f"missing values for {', '.join(missing)}; pass them in `values`")
+    if header:
+        for name in names:
+            try:
+                one_line(f"values.{name} (used in the subject)", str(values[name]))
+            except InvalidMessage as exc:
+                raise SkillFailed(exc.message) from exc
     return PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), text)
 
 
@@ -40,7 +51,7 @@ def _row(r: Row) -> Template:
 async def create_template(
     ctx: SkillContext,
     name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{1,63}$")],
-    subject: Annotated[str, Field(min_length=1, max_length=200)],
+    subject: Annotated[str, Field(min_length=1, max_length=200, pattern=ONE_LINE)],
     body: Annotated[str, Field(min_length=1)],
 ) -> Template:
     """Create a named email template with {{placeholders}}.

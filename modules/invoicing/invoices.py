@@ -10,6 +10,7 @@ from pydantic import Field
 from modules.invoicing.model import Invoice, InvoicePage, LineIn, load, next_number
 from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 from skills.formats import CURRENCY, EMAIL
+from skills.messages import Email
 
 
 @skill(title="Draft an invoice",
@@ -80,8 +81,8 @@ async def send_invoice(ctx: SkillContext, invoice_id: int) -> Invoice:
     sent = await load(ctx, invoice_id)
     from modules.invoicing.document import render_markdown
 
-    await ctx.enqueue_email(invoice.customer_email, f"Invoice {number}", render_markdown(sent),
-                            purpose=f"invoice:{invoice_id}")
+    await ctx.send(Email(to=invoice.customer_email, subject=f"Invoice {number}", text=render_markdown(sent),
+                         purpose=f"invoice:{invoice_id}"))
     await ctx.emit("invoice.sent", {"id": invoice_id, "number": number, "total_cents": sent.total_cents})
     return sent
 

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from modules.invoicing.model import Aging, Bucket, Overdue, Reminded, load
 from skills import SkillContext, skill
+from skills.messages import Email
 from skills.money import format_money as money
 
 REMINDER_EVERY = timedelta(days=7)
@@ -62,10 +63,10 @@ async def send_reminders(ctx: SkillContext) -> Reminded:
             continue
         days = (now.date() - date.fromisoformat(invoice.due_date or now.date().isoformat())).days
         title, opening = tone(days)
-        await ctx.enqueue_email(invoice.customer_email, f"{title}: invoice {number}",
-                                f"{opening}\n\nInvoice {number}, due {invoice.due_date} ({days} days ago).\n"
-                                f"Balance due: {money(invoice.balance_cents, invoice.currency)}\n",
-                                purpose=f"dunning:{invoice.id}")
+        await ctx.send(Email(to=invoice.customer_email, subject=f"{title}: invoice {number}",
+                             text=f"{opening}\n\nInvoice {number}, due {invoice.due_date} ({days} days ago).\n"
+                                  f"Balance due: {money(invoice.balance_cents, invoice.currency)}\n",
+                             purpose=f"dunning:{invoice.id}"))
         await ctx.db.execute("UPDATE invoicing_invoices SET last_reminder_at = ? WHERE id = ?",
                              (now.isoformat(timespec="seconds"), invoice.id))
         reminded.append(number)

@@ -8,6 +8,8 @@ from pydantic import Field
 
 from modules.newsletter.model import Campaign, Stats
 from skills import SkillContext, SkillFailed, fetch_one, skill
+from skills.formats import ONE_LINE
+from skills.messages import Email
 
 
 async def _campaign(ctx: SkillContext, campaign_id: int) -> Campaign:
@@ -23,7 +25,8 @@ async def _campaign(ctx: SkillContext, campaign_id: int) -> Campaign:
        examples=("write a newsletter issue", "draft the monthly mailing"),
        synonyms=("issue", "mailing", "edition", "write"),
        instructions="Drafts a newsletter issue. Nothing is sent until newsletter_send_campaign.")
-async def create_campaign(ctx: SkillContext, subject: Annotated[str, Field(min_length=3, max_length=200)],
+async def create_campaign(ctx: SkillContext,
+                          subject: Annotated[str, Field(min_length=3, max_length=200, pattern=ONE_LINE)],
                           body: Annotated[str, Field(min_length=10)]) -> Campaign:
     """Draft a newsletter campaign.
 
@@ -61,11 +64,11 @@ async def send_campaign(ctx: SkillContext, campaign_id: int) -> Campaign:
     if not subscribers:
         raise SkillFailed("there are no active subscribers yet; nothing would be sent")
     for sub in subscribers:
-        outbox_id = await ctx.enqueue_email(
-            sub["email"], row["subject"], row["body"] + "\n\n--\nTo stop these emails, reply UNSUBSCRIBE.",
-            purpose=f"newsletter:{campaign_id}")
+        queued = await ctx.send(Email(
+            to=sub["email"], subject=row["subject"], text=row["body"] + "\n\n--\nTo stop these emails, reply "
+            "UNSUBSCRIBE.", purpose=f"newsletter:{campaign_id}"))
         await ctx.db.execute("INSERT INTO newsletter_sends (campaign_id, subscriber_id, outbox_id) VALUES (?, ?, ?)",
-                             (campaign_id, sub["id"], outbox_id))
+                             (campaign_id, sub["id"], queued.outbox_id))
     await ctx.db.execute("UPDATE newsletter_campaigns SET status = 'sent', sent_at = ? WHERE id = ?",
                          (ctx.now_iso(), campaign_id))
     await ctx.emit("campaign.sent", {"id": campaign_id, "recipients": len(subscribers)})

@@ -10,6 +10,7 @@ from pydantic import Field
 from modules.newsletter.model import Subscriber
 from skills import NotFound, SkillContext, SkillFailed, skill
 from skills.formats import EMAIL
+from skills.messages import Email
 
 
 async def _by_email(ctx: SkillContext, email: str) -> dict | None:  # type: ignore[type-arg]
@@ -45,9 +46,9 @@ async def subscribe(ctx: SkillContext, email: Annotated[str, Field(pattern=EMAIL
         result = await ctx.db.execute("INSERT INTO newsletter_subscribers (email, status, token, created_at) "
                                       "VALUES (?, 'pending', ?, ?)", (email, token, ctx.now_iso()))
         subscriber_id = result.lastrowid or 0
-    await ctx.enqueue_email(email, "Please confirm your subscription",
-                            f"Confirm with this code: {token}\nIf you did not subscribe, ignore this email.",
-                            purpose="newsletter:confirm")
+    await ctx.send(Email(to=email, subject="Please confirm your subscription",
+                         text=f"Confirm with this code: {token}\nIf you did not subscribe, ignore this email.",
+                         purpose="newsletter:confirm"))
     return Subscriber(id=subscriber_id, email=email, status="pending")
 
 

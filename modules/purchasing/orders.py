@@ -13,6 +13,7 @@ from pydantic import Field
 from modules.products.model import move_stock
 from modules.purchasing.model import Line, LineIn, PurchaseOrder, SpendReport, Vendor, VendorSpend
 from skills import NotFound, SkillContext, SkillFailed, fetch_one, skill
+from skills.messages import Email
 
 
 async def _po(ctx: SkillContext, po_id: int) -> PurchaseOrder:
@@ -91,8 +92,9 @@ async def send_order(ctx: SkillContext, po_id: int) -> PurchaseOrder:
     if not vendor["email"]:
         raise SkillFailed(f"vendor {vendor['name']} has no email; add one before sending")
     body = "\n".join(f"- {ln.quantity} x {ln.description} @ {ln.unit_cost_cents / 100:.2f}" for ln in po.lines)
-    await ctx.enqueue_email(vendor["email"], f"Purchase order PO-{po_id}",
-                            f"Please supply:\n{body}\nTotal: {po.total_cents / 100:.2f}", purpose=f"purchase:{po_id}")
+    await ctx.send(Email(to=vendor["email"], subject=f"Purchase order PO-{po_id}",
+                         text=f"Please supply:\n{body}\nTotal: {po.total_cents / 100:.2f}",
+                         purpose=f"purchase:{po_id}"))
     await ctx.db.execute("UPDATE purchasing_orders SET status = 'sent' WHERE id = ?", (po_id,))
     return await _po(ctx, po_id)
 

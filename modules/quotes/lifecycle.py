@@ -11,6 +11,7 @@ from modules.quotes.convert import draft_invoice
 from modules.quotes.document import render_markdown
 from modules.quotes.model import Expired, Quote, label, load, next_number, require_status
 from skills import SkillContext, SkillFailed, skill
+from skills.messages import Email
 
 
 @skill(title="Send a quote",
@@ -42,8 +43,8 @@ async def send_quote(ctx: SkillContext, quote_id: int) -> Quote:
     await ctx.db.execute("UPDATE quotes SET number = ?, status = 'sent', sent_at = ? WHERE id = ?",
                          (number, ctx.now_iso(), quote_id))
     sent = await load(ctx, quote_id)
-    await ctx.enqueue_email(sent.customer_email, f"Quote {label(sent)}", render_markdown(sent),
-                            purpose=f"quote:{quote_id}")
+    await ctx.send(Email(to=sent.customer_email, subject=f"Quote {label(sent)}", text=render_markdown(sent),
+                         purpose=f"quote:{quote_id}"))
     await ctx.emit("quote.sent", {"id": quote_id, "number": number, "revision": sent.revision,
                                   "total_cents": sent.total_cents, "currency": sent.currency})
     return sent

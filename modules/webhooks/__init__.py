@@ -1,10 +1,10 @@
 """Webhooks: signed outbound POSTs of domain events, with every delivery kept and retried."""
 
-from modules.webhooks import dispatch, endpoints
+from modules.webhooks import deliveries, dispatch, endpoints
 from modules.webhooks.attention import ATTENTION
 from modules.webhooks.schema import MIGRATIONS
 from modules.webhooks.settings import WebhookSettings
-from skills import Automation, Module
+from skills import Module
 
 module = Module(
     id="webhooks",
@@ -13,9 +13,9 @@ module = Module(
     category="automation",
     version="1.0.0",
     skills=(endpoints.create_endpoint, endpoints.list_endpoints, endpoints.set_enabled, dispatch.dispatch,
-            dispatch.list_deliveries, dispatch.redeliver),
-    automations=(Automation(name="Dispatch events", trigger="cron", config={"schedule": "* * * * *"},
-                            skill="webhooks_dispatch_events", description="Send new events to endpoints."),),
+            deliveries.list_deliveries, deliveries.redeliver),
+    # No automation: every serve and worker process dispatches whenever deliveries are due
+    # (server/delivery_loop.py), each delivery claimed so it leaves once.
     migrations=MIGRATIONS,
     settings=WebhookSettings,
     attention=ATTENTION,

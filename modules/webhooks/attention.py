@@ -1,6 +1,6 @@
 """What the cockpit shows a person of the webhooks module's: deliveries that failed, with Retry."""
 
-from modules.webhooks.dispatch import failed_deliveries
+from modules.webhooks.deliveries import failed_deliveries
 from skills import Database
 from skills.attention import Attention, Flagged
 

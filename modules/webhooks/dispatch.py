@@ -2,19 +2,22 @@
 
 New events are first queued as delivery rows (one per endpoint and event, never twice, each with
 its Standard Webhooks message id), and the endpoint's cursor moves past them in the same
-transaction. Due rows are then claimed in chunks (owner + claim expiry, claims.py) and POSTed
-with no lock held, chunk after chunk while rows are due and the run's time budget lasts. A
-failure stays queued with its status code and error kind and is retried with backoff (1 min,
-doubling to 1 h) for 24 h (skills.delivery), then it is ``failed`` until redelivered. An
-endpoint that is unreachable is not tried again in the same run.
+transaction. Then every endpoint whose circuit lets deliveries through (circuit.py) is served in
+its own task, at the same time as the others: its due rows are claimed in chunks (an owner and a
+15 s lease the run renews: claims.py), each marked in flight and POSTed with no lock held. So a
+slow or dead receiver holds up its own deliveries, never another endpoint's.
 
-What a run reports (``ctx.report``): deliveries done and failed, and the receivers' refusal. A run
-that delivered nothing because the receiver answered 401, 403 or 429 is a hard-gate negative,
-so three such runs in a row pause the skill. What a later attempt varies (self-repair):
-a delivery whose last attempt timed out gets a longer timeout (10 s, 20 s, then 30 s); an endpoint
-that did not answer is skipped for the rest of the run; a run retried after its own timeout
-(``ctx.retry``) claims smaller chunks. Nothing already delivered is sent again: each delivery is
-claimed and marked, and the executor never retries a run that reported its failures.
+A failure is that delivery's and that endpoint's: the delivery stays queued with its status code
+and error kind, retried with backoff (1 min, doubling to 1 h) for 24 h (skills.delivery), then
+``failed`` until redelivered; the endpoint's circuit opens for its own backoff, the rest of its
+rows wait untried, and a probe delivery closes it again. The dispatch run itself succeeds whatever
+the receivers did (its report says what), so a receiver's outage never opens the skill's breaker
+or pauses it; the delivery watch tells the administrator (server/delivery_watch.py).
+
+What a later attempt varies (self-repair): a delivery whose last attempt timed out gets a longer
+timeout (10 s, 20 s, then 30 s); a run retried after its own timeout claims smaller chunks.
+Nothing already delivered is sent again: each delivery is claimed and marked, and a delivery
+taken over from a run that died mid-POST is resent with its same webhook-id.
 """
 
 from __future__ import annotations
@@ -22,34 +25,22 @@ from __future__ import annotations
 import fnmatch
 import json
 import time
-from typing import Annotated, Literal
+from typing import Annotated
 
+import anyio
 import httpx
 from pydantic import Field
 
-from modules.webhooks import claims, targets
-from modules.webhooks.model import Delivery, DeliveryPage, DispatchReport
+from modules.webhooks import circuit, claims, targets
+from modules.webhooks.model import DispatchReport
 from modules.webhooks.signing import headers as signed
-from skills import (
-    HARD_GATES,
-    RETRYABLE,
-    ErrorKind,
-    Filters,
-    Row,
-    SkillContext,
-    SkillFailed,
-    classify_http_status,
-    fetch_one,
-    fetch_page,
-    skill,
-)
-from skills.context import Database
-from skills.delivery import RetryPolicy
+from skills import HARD_GATES, RETRYABLE, ErrorKind, Row, SkillContext, classify_http_status, skill
+from skills.delivery import RetryPolicy, renewing
 
 CHUNK = 50
 TIMEOUT_S = 10.0
 MAX_TIMEOUT_S = 30.0
-ENDPOINT_DOWN = frozenset({ErrorKind.NETWORK, ErrorKind.TIMEOUT})
+AT_ONCE = 8  # endpoints served at the same time
 
 
 def matches(patterns: list[str], event: str) -> bool:
@@ -89,7 +80,7 @@ async def _post(ctx: SkillContext, row: Row) -> tuple[int | None, ErrorKind | No
         response = await ctx.http.post(target.pinned_url, content=body,
                                        headers={**headers, "Host": target.host_header},
                                        extensions=target.extensions, follow_redirects=False,
-                                       timeout=post_timeout(row))
+                                       timeout=post_timeout(row, float(ctx.settings.get("timeout_s") or TIMEOUT_S)))
     except httpx.TimeoutException as exc:
         return None, ErrorKind.TIMEOUT, f"timed out: {exc}"
     except httpx.TransportError as exc:
@@ -102,16 +93,83 @@ async def _post(ctx: SkillContext, row: Row) -> tuple[int | None, ErrorKind | No
     return code, None, ""
 
 
-def post_timeout(row: Row) -> float:
+def post_timeout(row: Row, base_s: float = TIMEOUT_S) -> float:
     """A delivery that timed out last time is given longer: the receiver may be slow, not down."""
     if row.get("error_kind") != ErrorKind.TIMEOUT:
-        return TIMEOUT_S
-    return min(MAX_TIMEOUT_S, TIMEOUT_S * (1 + min(int(row["attempts"]), 2)))  # 20 s, then 30 s
+        return base_s
+    return min(max(MAX_TIMEOUT_S, base_s), base_s * (1 + min(int(row["attempts"]), 2)))  # 20 s, then 30 s
 
 
 def chunk_size(retry: int) -> int:
     """A run retried after it ran out of time claims less per chunk (50, 25, 12)."""
     return max(1, CHUNK >> retry)
+
+
+class _Run:
+    """One dispatch run: its owner, policy and report, and every endpoint's share of it."""
+
+    def __init__(self, ctx: SkillContext, limit: int | None) -> None:
+        self.ctx, self.limit = ctx, limit
+        self.policy = RetryPolicy.from_settings(ctx.settings)
+        self.owner, self.deadline = claims.new_owner(), self.policy.run_deadline()
+        self.report = DispatchReport(queued=0, delivered=0, failed=0, retrying=0, uncertain=0, endpoints_failing=[])
+        self.attempted = 0
+
+    def _room(self) -> int:
+        size = chunk_size(self.ctx.retry)
+        return size if self.limit is None else min(size, self.limit - self.attempted)
+
+    async def endpoint(self, endpoint: Row) -> None:
+        """Deliver one endpoint's due rows until none is due, it fails, or the run's time is up."""
+        probing = endpoint["failures"] > 0  # its circuit reopened: one delivery tests it first
+        while self._room() > 0 and time.monotonic() < self.deadline:
+            rows = await claims.claim(self.ctx.db, self.owner, self.ctx.now(), 1 if probing else self._room(),
+                                      endpoint_id=endpoint["id"])
+            if not rows:
+                return
+            for row in rows:
+                if not await self._deliver(row):
+                    return  # the endpoint failed: its other claimed rows are released untried
+            probing = False
+
+    async def _deliver(self, row: Row) -> bool:
+        ctx = self.ctx
+        self.attempted += 1
+        self.report.uncertain += row["uncertain_at"] is not None and row["sending_since"] is not None
+        await claims.start(ctx.db, row["id"], self.owner, ctx.now())
+        code, kind, error = await _post(ctx, row)
+        attempts, retry_at = row["attempts"] + 1, None
+        if kind is None:
+            status = "delivered"
+            self.report.delivered += 1
+            await circuit.delivered(ctx.db, row["endpoint_id"], ctx.now())
+        else:
+            # A refusal (401/403/429) may be fixed on the receiver's side: kept on its schedule.
+            permanent = kind not in RETRYABLE and kind not in HARD_GATES
+            retry_at = None if permanent else self.policy.next_attempt(attempts, row["queued_at"], ctx.now())
+            status = "pending" if retry_at else "failed"
+            self.report.failed += retry_at is None
+            self.report.retrying += retry_at is not None
+            await circuit.failed(ctx.db, row["endpoint_id"], kind=str(kind), error=error, now=ctx.now(),
+                                 policy=self.policy)
+            self.report.endpoints_failing.append(row["endpoint_id"])
+        await claims.mark(ctx.db, row["id"], self.owner, status=status, attempts=attempts, code=code, kind=kind,
+                          error=error or None, retry_at=retry_at, now=ctx.now())
+        return kind is None
+
+    async def run(self) -> None:
+        endpoints = await circuit.ready(self.ctx.db, self.ctx.now())
+        limiter = anyio.CapacityLimiter(AT_ONCE)
+
+        async def one(endpoint: Row) -> None:
+            async with limiter:
+                await self.endpoint(endpoint)
+
+        async with renewing(lambda: claims.renew(self.ctx.db, self.owner, self.ctx.now())):
+            async with anyio.create_task_group() as tg:
+                for endpoint in endpoints:
+                    tg.start_soon(one, endpoint)
+        await claims.release(self.ctx.db, self.owner)
 
 
 @skill(name="webhooks_dispatch_events", title="Dispatch events to webhooks",
@@ -120,15 +178,18 @@ def chunk_size(retry: int) -> int:
        transactional=False, open_world=True, timeout_s=120, instructions="""
        Queues new domain events for every matching endpoint, then POSTs due deliveries as JSON
        {id, event, payload, created_at}, signed the Standard Webhooks way (webhook-id,
-       webhook-timestamp, webhook-signature: v1 HMAC-SHA256 with the endpoint's secret). Runs every
-       minute and keeps going while deliveries are due, for up to 45 s (setting run_budget_s). Each
-       delivery is claimed before it is sent, so two runs never POST it twice, and keeps its
-       webhook-id on every retry, so a receiver can drop a resend. Failures are classified
-       (auth_failed for 401, rate_limited or quota_hit for 429, http_5xx, timeout, network) and
-       retried with backoff (1 min, doubling to 1 h) for 24 h (settings retry_base_s, retry_max_s,
-       retry_budget_hours); nothing is dropped. A run in which receivers refused every delivery
-       (401/403/429) fails as that refusal: three in a row pause the skill. A delivery that timed
-       out is given a longer timeout next time (up to 30 s); a retried run claims smaller chunks.
+       webhook-timestamp, webhook-signature: v1 HMAC-SHA256 with the endpoint's secret). Every process
+       (serve, worker) runs it whenever deliveries are due; it keeps going for up to 45 s (setting
+       run_budget_s). Each endpoint is served on its own, at the same time as the others, so a slow
+       or failing receiver never delays a healthy one. Each delivery is claimed with a lease the run
+       renews, so two runs never POST it twice and a crashed run's deliveries are taken over within
+       15 s; it keeps its webhook-id on every retry, so a receiver can drop a resend. Failures are
+       classified (auth_failed for 401, rate_limited or quota_hit for 429, http_5xx, timeout, network)
+       and retried with backoff (1 min, doubling to 1 h) for 24 h (settings retry_base_s, retry_max_s,
+       retry_budget_hours); nothing is dropped. A failing endpoint's circuit opens with the same
+       backoff (webhooks_list_endpoints shows it) and one probe delivery closes it; the run itself
+       succeeds whatever the receivers answered. A POST times out after 10 s (setting timeout_s); one
+       that timed out is given longer next time (up to 30 s); a retried run claims smaller chunks.
        """)
 async def dispatch(ctx: SkillContext, limit: Annotated[int, Field(ge=1)] | None = None) -> DispatchReport:
     """Send new and due events to the webhook endpoints that want them.
@@ -136,113 +197,17 @@ async def dispatch(ctx: SkillContext, limit: Annotated[int, Field(ge=1)] | None 
     Args:
         limit: At most this many deliveries in this run; default as many as are due within the run's time budget.
     """
-    queued = await _queue_new_events(ctx)
-    policy = RetryPolicy.from_settings(ctx.settings)
-    owner, deadline = claims.new_owner(), policy.run_deadline()
-    report = DispatchReport(queued=queued, delivered=0, failed=0, retrying=0)
-    kinds: list[ErrorKind] = []
-    down: set[int] = set()  # endpoints that did not answer in this run: their other rows wait
-    attempted = 0
-    while limit is None or attempted < limit:
-        size = chunk_size(ctx.retry) if limit is None else min(chunk_size(ctx.retry), limit - attempted)
-        rows = await claims.claim(ctx.db, owner, ctx.now(), size, skip=down)
-        if not rows:
-            break
-        for row in rows:
-            if row["endpoint_id"] in down:
-                continue  # released untried at the end of the run
-            attempted += 1
-            code, kind, error = await _post(ctx, row)
-            attempts = row["attempts"] + 1
-            retry_at = None
-            if kind is None:
-                status = "delivered"
-                report.delivered += 1
-            else:
-                # A refusal (401/403/429) may be fixed on the receiver's side: kept on its schedule.
-                permanent = kind not in RETRYABLE and kind not in HARD_GATES
-                retry_at = None if permanent else policy.next_attempt(attempts, row["queued_at"], ctx.now())
-                status = "pending" if retry_at else "failed"
-                report.failed += retry_at is None
-                report.retrying += retry_at is not None
-                kinds.append(kind)
-                if kind in ENDPOINT_DOWN:
-                    down.add(row["endpoint_id"])
-            await claims.mark(ctx.db, row["id"], owner, status=status, attempts=attempts, code=code, kind=kind,
-                              error=error or None, retry_at=retry_at, now=ctx.now())
-        if time.monotonic() >= deadline:
-            break
-    await claims.release(ctx.db, owner)
-    # Nothing due is neutral (it says nothing about the receivers); nothing delivered is a failed run, as
-    # the receivers refused (the breaker, the auto-pause and health see it); each delivery keeps its own
-    # retry schedule.
-    refusal = next((k for k in kinds if k in HARD_GATES), kinds[0] if kinds else None)
-    if not attempted:
+    run = _Run(ctx, limit)
+    run.report.queued = await _queue_new_events(ctx)
+    await run.run()
+    report = run.report
+    report.endpoints_failing = sorted(set(report.endpoints_failing))
+    # A receiver's failure is the receiver's (its circuit, its delivery's schedule), not this run's: nothing
+    # due is neutral, and a run whose receivers all failed did its job too.
+    failed = report.failed + report.retrying
+    if not run.attempted:
         ctx.report(outcome="neutral")
     else:
-        ctx.report(done=report.delivered, failed=report.failed + report.retrying, failure=refusal,
-                   detail=f"{attempted} tried" + (f"; first failure: {refusal}" if refusal else ""))
+        ctx.report(done=report.delivered, failed=failed, detail=f"{run.attempted} tried",
+                   outcome="success" if not failed else "partial" if report.delivered else "neutral")
     return report
-
-
-@skill(title="List webhook deliveries",
-       examples=("did the webhook posts succeed", "failed webhook posts"),
-       synonyms=("failed", "calls", "log", "history"),
-       read_only=True,
-       instructions="Every delivery attempt's state, newest first: status code, error kind and last error.")
-async def list_deliveries(
-    ctx: SkillContext,
-    status: Literal["pending", "delivered", "failed"] | None = None,
-    endpoint_id: int | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> DeliveryPage:
-    """List webhook deliveries by status or endpoint.
-
-    Args:
-        status: Only deliveries in this state.
-        endpoint_id: Only this endpoint's deliveries.
-        limit: Page size (1-200).
-        offset: Rows to skip.
-    """
-    filters = Filters().add("d.status = ?", status).add("d.endpoint_id = ?", endpoint_id)
-    return await fetch_page(
-        ctx.db, DeliveryPage,
-        select="d.id, d.endpoint_id, d.event_id, e.name AS event, d.status, d.attempts, d.status_code, "
-               "d.error_kind, d.last_error",
-        from_="webhooks_deliveries d JOIN events e ON e.id = d.event_id", filters=filters, order_by="d.id DESC",
-        limit=limit, offset=offset)
-
-
-async def failed_deliveries(db: Database, limit: int) -> list[Row]:
-    """The newest failed deliveries with their event's name (for the supervisor's cockpit)."""
-    return await db.fetchall(
-        "SELECT d.id, d.endpoint_id, e.name AS event, d.attempts, d.status_code, d.error_kind, d.last_error "
-        "FROM webhooks_deliveries d JOIN events e ON e.id = d.event_id WHERE d.status = 'failed' "
-        "ORDER BY d.id DESC LIMIT ?", (limit,))
-
-
-@skill(title="Redeliver a webhook",
-       examples=("send that webhook again", "resend a failed event"),
-       synonyms=("resend", "retry", "again"),
-       idempotent=True,
-       instructions="Queues a failed (or delivered) delivery again with a fresh attempt count; the next run sends "
-                    "it, with the same webhook-id.")
-async def redeliver(ctx: SkillContext, delivery_id: int) -> Delivery:
-    """Queue one delivery again.
-
-    Args:
-        delivery_id: The delivery's id (webhooks_list_deliveries).
-    """
-    row = await fetch_one(
-        ctx.db, "SELECT status FROM webhooks_deliveries WHERE id = ?", (delivery_id,),
-        missing=f"no delivery #{delivery_id}; webhooks_list_deliveries shows them")
-    if row["status"] == "pending":
-        raise SkillFailed(f"delivery #{delivery_id} is already queued")
-    await ctx.db.execute("UPDATE webhooks_deliveries SET status = 'pending', attempts = 0, next_attempt_at = NULL "
-                         "WHERE id = ?", (delivery_id,))
-    result = await ctx.db.fetchone(
-        "SELECT d.id, d.endpoint_id, d.event_id, e.name AS event, d.status, d.attempts, d.status_code, d.error_kind,"
-        " d.last_error FROM webhooks_deliveries d JOIN events e ON e.id = d.event_id WHERE d.id = ?", (delivery_id,))
-    assert result is not None
-    return Delivery(**result)

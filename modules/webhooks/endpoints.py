@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import Field
 
-from modules.webhooks import targets
+from modules.webhooks import circuit, targets
 from modules.webhooks.model import CreatedEndpoint, Endpoint, EndpointPage
 from modules.webhooks.signing import new_secret
 from skills import Filters, NotFound, Row, SkillContext, fetch_page, skill
@@ -15,9 +16,15 @@ from skills import Filters, NotFound, Row, SkillContext, fetch_page, skill
 EVENT_PATTERN = r"^[a-z_*]+(\.[a-z_*]+)?$"
 
 
-def _endpoint(row: Row) -> Endpoint:
+def _endpoint(row: Row, now: datetime) -> Endpoint:
+    state = circuit.state(row, now)
     return Endpoint(id=row["id"], url=row["url"], events=json.loads(row["events"]), enabled=bool(row["enabled"]),
-                    last_event_id=row["last_event_id"])
+                    last_event_id=row["last_event_id"], state=state, failures=row["failures"],
+                    retry_at=row["open_until"] if state == "open" else None,
+                    last_error=f"{row['last_error_kind']}: {row['last_error']}" if row["failures"] else None)
+
+
+SELECT = f"id, url, events, enabled, last_event_id, {circuit.STATE_COLUMNS}"
 
 
 @skill(title="Add a webhook endpoint",
@@ -59,7 +66,11 @@ async def create_endpoint(
        examples=("which integrations receive our events", "show the webhook urls"),
        synonyms=("integrations", "urls", "callbacks"),
        read_only=True,
-       instructions="Lists endpoints with their event filters and delivery cursor (secrets are never shown again).")
+       instructions="""
+       Lists endpoints with their event filters, delivery cursor and circuit: `state` healthy, open (it
+       failed `failures` times in a row; nothing is sent to it until `retry_at`) or probing (its next
+       delivery tests it), with the last error. Secrets are never shown again.
+       """)
 async def list_endpoints(ctx: SkillContext, limit: int = 50, offset: int = 0) -> EndpointPage:
     """List webhook endpoints.
 
@@ -68,14 +79,17 @@ async def list_endpoints(ctx: SkillContext, limit: int = 50, offset: int = 0) ->
         offset: Rows to skip.
     """
     return await fetch_page(
-        ctx.db, EndpointPage, select="id, url, events, enabled, last_event_id", from_="webhooks_endpoints",
-        filters=Filters(), order_by="id", limit=limit, offset=offset, item=_endpoint)
+        ctx.db, EndpointPage, select=SELECT, from_="webhooks_endpoints",
+        filters=Filters(), order_by="id", limit=limit, offset=offset, item=lambda r: _endpoint(r, ctx.now()))
 
 
 @skill(name="webhooks_set_endpoint_enabled", title="Enable or disable an endpoint",
                                              examples=("pause the webhook", "turn the integration back on"),
                                              synonyms=("pause", "turn off", "turn on", "disable", "enable"),
-       idempotent=True, instructions="Pauses or resumes deliveries to one endpoint; queued deliveries are kept.")
+       idempotent=True, instructions="""
+       Pauses or resumes deliveries to one endpoint; queued deliveries are kept. Enabling it (again)
+       closes its circuit: after fixing a failing receiver, its queue goes out on the next delivery pass.
+       """)
 async def set_enabled(ctx: SkillContext, endpoint_id: int, enabled: bool) -> Endpoint:
     """Enable or disable one webhook endpoint.
 
@@ -86,7 +100,8 @@ async def set_enabled(ctx: SkillContext, endpoint_id: int, enabled: bool) -> End
     result = await ctx.db.execute("UPDATE webhooks_endpoints SET enabled = ? WHERE id = ?", (int(enabled), endpoint_id))
     if not result.rowcount:
         raise NotFound(f"no webhook endpoint #{endpoint_id}; webhooks_list_endpoints shows them")
-    row = await ctx.db.fetchone("SELECT id, url, events, enabled, last_event_id FROM webhooks_endpoints WHERE id = ?",
-                                (endpoint_id,))
+    if enabled:
+        await circuit.reset(ctx.db, endpoint_id)
+    row = await ctx.db.fetchone(f"SELECT {SELECT} FROM webhooks_endpoints WHERE id = ?", (endpoint_id,))
     assert row is not None
-    return _endpoint(row)
+    return _endpoint(row, ctx.now())

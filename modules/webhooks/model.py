@@ -13,6 +13,8 @@ class DispatchReport(Record):
     delivered: int
     failed: int
     retrying: int
+    uncertain: int  # taken over from a run that died mid-POST: resent with the same webhook-id
+    endpoints_failing: list[int]  # endpoints whose circuit this run opened (webhooks_list_endpoints shows why)
 
 
 class Delivery(Record):
@@ -37,6 +39,10 @@ class Endpoint(Record):
     events: list[str]
     enabled: bool
     last_event_id: int
+    state: str = "healthy"  # healthy | open (waiting out its backoff) | probing (the next delivery tests it)
+    failures: int = 0  # failed deliveries in a row
+    retry_at: str | None = None  # while open: when the next delivery is tried
+    last_error: str | None = None
 
 
 class CreatedEndpoint(Endpoint):

@@ -35,4 +35,45 @@ MIGRATIONS: tuple[Migration, ...] = (Migration(1, """
         ALTER TABLE webhooks_deliveries ADD COLUMN message_id TEXT;
         UPDATE webhooks_deliveries SET message_id = 'msg_delivery' || id WHERE message_id IS NULL;
         CREATE INDEX webhooks_deliveries_due ON webhooks_deliveries(status, next_attempt_at);
+    """), Migration(3, """
+        -- Issue 27. A delivery is marked in flight just before its POST (a crash then leaves it uncertain:
+        -- resent with its webhook-id). Retention deletes delivered rows, so ids are never reused.
+        CREATE TABLE webhooks_deliveries_v3 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            endpoint_id INTEGER NOT NULL REFERENCES webhooks_endpoints(id),
+            event_id INTEGER NOT NULL REFERENCES events(id),
+            status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            status_code INTEGER,
+            error_kind TEXT,
+            last_error TEXT,
+            created_at TEXT NOT NULL,
+            delivered_at TEXT,
+            claimed_by TEXT,
+            claim_expires_at TEXT,
+            next_attempt_at TEXT,
+            message_id TEXT,
+            sending_since TEXT,
+            uncertain_at TEXT,
+            UNIQUE (endpoint_id, event_id)
+        );
+        INSERT INTO webhooks_deliveries_v3 (id, endpoint_id, event_id, status, attempts, status_code, error_kind,
+            last_error, created_at, delivered_at, claimed_by, claim_expires_at, next_attempt_at, message_id)
+        SELECT id, endpoint_id, event_id, status, attempts, status_code, error_kind, last_error, created_at,
+            delivered_at, claimed_by, claim_expires_at, next_attempt_at, message_id FROM webhooks_deliveries;
+        DROP TABLE webhooks_deliveries;
+        ALTER TABLE webhooks_deliveries_v3 RENAME TO webhooks_deliveries;
+        CREATE INDEX webhooks_deliveries_status ON webhooks_deliveries(status, id);
+        CREATE INDEX webhooks_deliveries_due ON webhooks_deliveries(status, next_attempt_at);
+        CREATE INDEX webhooks_deliveries_endpoint_due ON webhooks_deliveries(endpoint_id, status, next_attempt_at);
+        CREATE INDEX webhooks_deliveries_delivered ON webhooks_deliveries(status, delivered_at);
+        CREATE INDEX webhooks_deliveries_uncertain ON webhooks_deliveries(uncertain_at) WHERE uncertain_at IS NOT NULL;
+        -- Each endpoint has its own circuit: failures in a row, open until, the last error, so one receiver's
+        -- outage is its own and shows on the endpoint.
+        ALTER TABLE webhooks_endpoints ADD COLUMN failures INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE webhooks_endpoints ADD COLUMN open_until TEXT;
+        ALTER TABLE webhooks_endpoints ADD COLUMN failing_since TEXT;
+        ALTER TABLE webhooks_endpoints ADD COLUMN last_error TEXT;
+        ALTER TABLE webhooks_endpoints ADD COLUMN last_error_kind TEXT;
+        ALTER TABLE webhooks_endpoints ADD COLUMN last_delivered_at TEXT;
     """))

@@ -9,7 +9,8 @@ from pydantic import Field
 
 from modules.webinars.model import Attendance, Registration, Webinar
 from skills import SkillContext, SkillFailed, fetch_one, skill
-from skills.formats import EMAIL
+from skills.formats import EMAIL, ONE_LINE
+from skills.messages import Email
 
 
 async def _webinar(ctx: SkillContext, webinar_id: int) -> Webinar:
@@ -27,7 +28,7 @@ async def _webinar(ctx: SkillContext, webinar_id: int) -> Webinar:
        examples=("plan an online event", "set up a webinar"),
        synonyms=("online event", "seminar", "live session", "workshop"),
        instructions="Schedules a webinar in the future with a seat limit (1-10,000).")
-async def schedule(ctx: SkillContext, title: Annotated[str, Field(min_length=3, max_length=200)],
+async def schedule(ctx: SkillContext, title: Annotated[str, Field(min_length=3, max_length=200, pattern=ONE_LINE)],
                    starts_at: datetime, capacity: Annotated[int, Field(ge=1, le=10_000)]) -> Webinar:
     """Schedule a webinar with a capacity.
 
@@ -130,8 +131,8 @@ async def cancel(ctx: SkillContext, webinar_id: int, reason: Annotated[str, Fiel
         raise SkillFailed(f"webinar {webinar_id} is already cancelled")
     await ctx.db.execute("UPDATE webinars SET status = 'cancelled' WHERE id = ?", (webinar_id,))
     for row in await ctx.db.fetchall("SELECT email FROM webinars_registrations WHERE webinar_id = ?", (webinar_id,)):
-        await ctx.enqueue_email(row["email"], f"Cancelled: {webinar.title}",
-                                f"We are sorry: {webinar.title} on {webinar.starts_at} is cancelled. {reason}",
-                                purpose=f"webinar:{webinar_id}")
+        await ctx.send(Email(to=row["email"], subject=f"Cancelled: {webinar.title}",
+                             text=f"We are sorry: {webinar.title} on {webinar.starts_at} is cancelled. {reason}",
+                             purpose=f"webinar:{webinar_id}"))
     await ctx.emit("webinar.cancelled", {"id": webinar_id})
     return await _webinar(ctx, webinar_id)

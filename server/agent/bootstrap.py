@@ -5,8 +5,8 @@ Enable:
   2. seed the soul, identity and operating rules into memory from ``prompts/*.md``
      (only when absent: a person's edits are never overwritten on re-enable), and keep
      each as its last good version when none is kept yet (health compares with it);
-  3. register the platform schedules (heartbeat, automation_dispatcher,
-     scheduled_publisher, learn, health_self_check, shadow_digest);
+  3. register the platform schedules (heartbeat, automation_dispatcher, learn,
+     health_self_check, shadow_digest, retention, approvals);
   4. on the off -> on transition only: re-arm the agent's schedules and cron automations
      whose time passed while the agent was off, and start its event automations at the
      newest event - nothing of the agent's was due while it was off, so nothing is "missed"

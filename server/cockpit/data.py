@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from server import delivery_watch
 from server.agent.bootstrap import agent_enabled
+from server.delivery_watch import Problem
 from server.health.report import HealthReport, build_report
 from server.tables import activity, approvals, notifications, runs, skill_state
 from server.trust import mode as trust_mode
@@ -94,6 +96,7 @@ class Snapshot:
     skills: list[SkillIssue]
     health: HealthReport
     exceptions_of: list[ModuleExceptions]  # each enabled module that declares what a person should see
+    cannot_leave: list[Problem]  # what keeps messages from going out now (server/delivery_watch.py)
     activity: list[Row]
     activity_total: int
     feed: ActivityFilter = field(default_factory=ActivityFilter)
@@ -102,7 +105,7 @@ class Snapshot:
     def exceptions(self) -> int:
         """How many things wait for a person (the page title and the tool's summary count them)."""
         return (len(self.requests) + self.unread + sum(s.resumable for s in self.skills)
-                + sum(len(m.items) for m in self.exceptions_of))
+                + sum(len(m.items) for m in self.exceptions_of) + len(self.cannot_leave))
 
 
 async def gather(app: App, feed: ActivityFilter | None = None) -> Snapshot:
@@ -121,7 +124,8 @@ async def gather(app: App, feed: ActivityFilter | None = None) -> Snapshot:
                                            limit=feed.limit, offset=feed.offset)
     return Snapshot(now=now, agent=agent, requests=requests, notifications=rows,
                     unread=await notifications.unread_count(store), skills=await _skill_issues(app, report),
-                    health=report, exceptions_of=await module_exceptions(app), activity=feed_rows,
+                    health=report, exceptions_of=await module_exceptions(app),
+                    cannot_leave=[p for p in await delivery_watch.problems(app) if p.lasting], activity=feed_rows,
                     activity_total=total, feed=feed)
 
 

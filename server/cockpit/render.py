@@ -148,9 +148,11 @@ def _health(snap: Snapshot) -> str:
 
 
 def _deliveries(snap: Snapshot, csrf: str) -> str:
-    """What the modules asked a person to see (their ``Attention``): one row per item, with its Retry."""
-    if not snap.exceptions_of:
+    """What the modules asked a person to see (their ``Attention``): one row per item, with its Retry,
+    after what keeps messages from going out at all (no mail server, a failing receiver)."""
+    if not snap.exceptions_of and not snap.cannot_leave:
         return ""
+    blocked = "".join(f'<li><strong>{e(p.title)}</strong>: {e(p.body)}</li>' for p in snap.cannot_leave)
     rows = []
     for group in snap.exceptions_of:
         for item in group.items:
@@ -159,8 +161,11 @@ def _deliveries(snap: Snapshot, csrf: str) -> str:
                 if group.retry else ""
             rows.append(f"<tr><td>{e(what)}</td><td>{e(item.title)}</td><td>{e(item.detail)}</td>"
                         f"<td>{e(item.attempts)}</td><td>{button}</td></tr>")
-    body = _table(["item", "who / what", "what went wrong", "attempts", ""], rows, "Nothing failed to go out.")
-    return _section("deliveries", "What failed to go out", body, len(rows))
+    body = (f'<ul class="blocked">{blocked}</ul>' if blocked else "") + (
+        _table(["item", "who / what", "what went wrong", "attempts", ""], rows,
+               "" if blocked else "Nothing failed to go out.") if rows or not blocked else "")
+    return _section("deliveries", "What cannot go out: failed messages and webhook deliveries", body,
+                    len(rows) + len(snap.cannot_leave))
 
 
 def _heartbeats(snap: Snapshot) -> str:

@@ -53,6 +53,7 @@ class Cockpit(Record):
     notifications: list[Item]
     skills: list[Item]  # paused or circuit-broken (resumable) and flagged
     failed: list[Failed]  # what the modules' Attention hooks returned: failed messages, deliveries...
+    cannot_leave: list[Item]  # what keeps messages from going out now: no mail server, a failing receiver...
     findings: list[str]
 
 
@@ -67,14 +68,15 @@ def cockpit_record(snap: Snapshot) -> Cockpit:
     failed = [Failed(module=g.module, what=f"{g.label} #{i.id}", name=i.title, detail=i.detail, retry_tool=g.retry,
                      retry_arguments=g.retry_arguments(i.id) if g.retry else {})
               for g in snap.exceptions_of for i in g.items]
+    blocked = [Item(name=p.title, detail=p.body) for p in snap.cannot_leave]
     counts = [(len(requests), "approval(s) or proposal(s) to decide"), (snap.unread, "unread notification(s)"),
               (sum(s.resumable for s in snap.skills), "paused or broken skill(s)"),
               (len(failed), "failed item(s): messages, deliveries")]
-    waiting = "; ".join(f"{n} {what}" for n, what in counts if n)
+    waiting = "; ".join([f"{n} {what}" for n, what in counts if n] + [p.title for p in snap.cannot_leave])
     summary = (f"health {snap.health.status}; agent {'off' if agent is None else agent.mode}; "
                + (f"waiting for a person: {waiting}" if waiting else "nothing waits for a person"))
     return Cockpit(summary=summary, health=snap.health.status, agent="off" if agent is None else agent.mode,
-                   requests=requests, notifications=notes, skills=skills, failed=failed,
+                   requests=requests, notifications=notes, skills=skills, failed=failed, cannot_leave=blocked,
                    findings=[f"{f.kind}: {f.message}" for f in snap.health.findings])
 
 

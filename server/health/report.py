@@ -5,7 +5,9 @@ Status rules, in order (deterministic, documented here and in the README):
               missing or disabled, or the heartbeat has not run for more than twice its interval;
   degraded  - any other finding: drift from the baseline (server/health/baseline.py), a partial
               deploy (stored skill rows that differ from what the code serves), flagged, paused
-              or circuit-broken skills, undocumented skills, invalid schemas, broken automations
+              or circuit-broken skills, messages that cannot leave (no mail server, a failing
+              server or webhook endpoint, dead letters, uncertain effects: server/delivery_watch.py),
+              undocumented skills, invalid schemas, broken automations
               (pointing at a missing skill, or that cannot run), community packs skipped because
               they are broken (until a person switches them off), stored module settings their
               module refuses, modules not bootstrapped,
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
+from server import delivery_watch
 from server.health import checks, documents
 from server.health.served import served_state
 from server.resilience.evaluation import flagged_skills
@@ -131,7 +134,8 @@ async def build_report(app: App) -> HealthReport:
         checks.partial_deploy(served),
     ]
     drift_findings, baseline, drift_detail = await checks.drift(app, served)
-    results += [drift_findings, await documents.check(app, baseline), await checks.silent_and_held(app, now)]
+    results += [drift_findings, await documents.check(app, baseline), await checks.silent_and_held(app, now),
+                await delivery_watch.findings(app)]
     if agent_on:
         results += [await checks.agent_documents(app), await checks.platform_schedules(app, now)]
     findings = [f for group in results for f in group]

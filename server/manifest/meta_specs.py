@@ -11,6 +11,7 @@ annotated as carefully as the writes it can reach (``executor_hints``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import mcp_types as types
 
@@ -21,7 +22,7 @@ from skills import Skill
 SEARCH, DESCRIBE, EXECUTE_READ, EXECUTE = NAMES = META_TOOL_NAMES
 EXECUTORS = (EXECUTE_READ, EXECUTE)  # each runs the skill it names: loop guards and logs count that skill
 MAX_LIMIT = 50
-_EXECUTE_SCHEMA = {"type": "object", "properties": {
+_EXECUTE_SCHEMA: dict[str, Any] = {"type": "object", "properties": {
     "name": {"type": "string", "description": "The skill to run (search_skills finds names)."},
     "arguments": {"type": "object", "description": "The skill's arguments as one JSON object; {} for none."},
 }, "required": ["name", "arguments"]}
@@ -70,7 +71,11 @@ SPECS: tuple[ToolSpec, ...] = (
         description="Run any enabled skill by name with its arguments, including skills that change data.\n\n"
                     "Same validation, errors and safeguards as calling the skill directly; use it for skills "
                     "that are not in your tool list, and execute_read_skill for those that change nothing.",
-        input_schema=_EXECUTE_SCHEMA,
+        input_schema={**_EXECUTE_SCHEMA, "properties": {
+            **_EXECUTE_SCHEMA["properties"],
+            "idempotency_key": {"type": "string", "description": "Optional key of your own for this one call: "
+                                "sent again with the same key, it returns the first result and does nothing twice."},
+        }},
     ),
 )
 

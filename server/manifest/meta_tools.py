@@ -17,6 +17,7 @@ import difflib
 import json
 from typing import Any, Literal
 
+from server import idempotency
 from server.app import App
 from server.confirmation import Confirmer
 from server.executor import Caller, CallResult
@@ -52,12 +53,15 @@ class MetaTools:
     async def call(
         self, name: str, arguments: Any, *, caller: Caller, run_id: str | None = None,
         guard: LoopGuard | None = None, confirm: Confirmer | None = None, who: str | None = None,
+        idempotency_key: str | None = None,
     ) -> CallResult:
+        """``idempotency_key``: the caller's key for an ``execute_skill`` (server/idempotency.py); one in
+        its arguments counts too."""
         if not isinstance(arguments, dict):
             return _fail(name, f"{name} takes its arguments as one JSON object, got {json.dumps(arguments)[:60]}")
         if name in EXECUTORS:
             return await self._execute(name, arguments, caller=caller, run_id=run_id, guard=guard, confirm=confirm,
-                                       who=who)
+                                       who=who, key=arguments.get("idempotency_key", idempotency_key))
         if guard is not None:  # the same search or description asked 3 times in a row is a loop too
             guard.check(name, arguments)
             guard.record(name, arguments)
@@ -106,7 +110,8 @@ class MetaTools:
         })
 
     async def _execute(self, executor: str, arguments: dict[str, Any], *, caller: Caller, run_id: str | None,
-                       guard: LoopGuard | None, confirm: Confirmer | None, who: str | None = None) -> CallResult:
+                       guard: LoopGuard | None, confirm: Confirmer | None, who: str | None = None,
+                       key: str | None = None) -> CallResult:
         target, inner = arguments.get("name"), arguments.get("arguments", {})
         if not isinstance(target, str) or not target.strip():
             return _fail(executor, f"{executor} needs `name`: the skill to run (search_skills finds names)")
@@ -124,5 +129,6 @@ class MetaTools:
             return _fail(executor, f"{target} changes data and {EXECUTE_READ} runs only skills that change nothing; "
                                    f"run it with {EXECUTE} (your host may ask you first)", ErrorKind.VALIDATION)
         # The executor itself: validation, trust gate, breaker, loop guard and errors exactly as a direct call.
-        return await self.app.executor.call(target, inner, caller=caller, run_id=run_id, guard=guard,
-                                            confirm=confirm, who=who)
+        return await idempotency.guarded(self.app, None if key is None else str(key), target, inner,
+                                         lambda: self.app.executor.call(target, inner, caller=caller, run_id=run_id,
+                                                                        guard=guard, confirm=confirm, who=who))

@@ -35,6 +35,7 @@ from mcp.server.request_state import RequestStateBoundary, RequestStateSecurity
 from mcp.server.subscriptions import InMemorySubscriptionBus, ListenHandler, ResourcesListChanged, ToolsListChanged
 from mcp.shared.exceptions import MCPError
 
+from server import idempotency
 from server.access import connection
 from server.access.principal import name_of
 from server.app import App
@@ -197,12 +198,15 @@ class Surface:
         try:
             confirm = elicitation.confirmer(ctx, params)
             # A skill left out of the tier's list is still callable by name: the list is smaller, not the server.
+            key = idempotency.key_from_meta(params.meta)  # a host's retry of this call carries the same key
             if name in META_TOOLS:
                 meta = self.meta if narrowed is None else MetaTools(self.app, offered)
-                result = await meta.call(name, arguments, caller="mcp", confirm=confirm, who=name_of(ctx.request))
+                result = await meta.call(name, arguments, caller="mcp", confirm=confirm, who=name_of(ctx.request),
+                                         idempotency_key=key)
             else:
-                result = await self.app.executor.call(name, arguments, caller="mcp", confirm=confirm,
-                                                      progress=progress_sink(ctx), who=name_of(ctx.request))
+                result = await idempotency.guarded(self.app, key, name, arguments, lambda: self.app.executor.call(
+                    name, arguments, caller="mcp", confirm=confirm, progress=progress_sink(ctx),
+                    who=name_of(ctx.request)))
         except Exception as exc:  # the server never dies on a bad request
             log.exception("tools/call %s failed", name)
             return error_result(f"{name} failed inside the server: {type(exc).__name__}: {exc}")

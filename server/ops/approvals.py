@@ -26,7 +26,7 @@ from server.tables import approvals, memory
 from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 
 PEOPLE = ("mcp", "cli")
-Status = Literal["pending", "approved", "rejected", "executed", "failed", "expired"]
+Status = Literal["pending", "approved", "running", "rejected", "executed", "failed", "expired", "uncertain"]
 Kind = Literal["approval", "proposal"]
 
 

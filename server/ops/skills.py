@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import Field
 
 from server.cockpit.tool import cockpit_skill
-from server.ops import approvals, model
+from server.ops import approvals, model, uncertain
 from server.resilience import escalation
 from server.tables import notifications, skill_state
 from skills import Module, NotFound, SkillContext, SkillFailed, skill
@@ -126,4 +126,5 @@ def _skills(app: App) -> tuple[Any, ...]:
                        else "was not paused; its breaker was reset")
 
     return (list_notifications, mark_notifications_read, list_paused_skills, resume_skill, *approvals.SKILLS,
+            uncertain.resolve_uncertain,
             cockpit_skill(app))

@@ -255,6 +255,8 @@ class PgStore(_Session):
                                 await conn.execute(statement if raw else translate(statement).text.replace("%%", "%"))
                         except psycopg.Error as exc:
                             raise MigrationError(f"migration {scope} v{version} failed: {exc}") from exc
+                        if "RENAME TO" in sql.upper():  # a rebuilt table: its new identity starts after its ids
+                            await _resync_identities(conn)
                         await conn.execute("INSERT INTO schema_migrations (scope, version) VALUES (%s, %s)",
                                            (scope, version))
                     applied.append(version)
@@ -265,3 +267,21 @@ class PgStore(_Session):
             self._has_id.clear()
         return applied
 
+
+async def _resync_identities(conn: Conn) -> None:
+    """Move every identity sequence past the ids its table holds: a table a migration rebuilt (created,
+    filled with the old rows' ids, renamed) would otherwise hand out id 1 again. A sequence is only ever
+    moved forward, so an id deleted since is never handed out again either."""
+    cur = await conn.execute("SELECT table_name FROM information_schema.columns WHERE table_schema = "
+                             "current_schema() AND column_name = 'id' AND is_identity = 'YES'")
+    for row in await cur.fetchall():
+        table = row["table_name"]
+        found = await (await conn.execute(
+            f'SELECT pg_get_serial_sequence(%s, %s) AS seq, COALESCE(MAX(id), 0) AS top FROM "{table}"',
+            (table, "id"))).fetchone()
+        if found is None or found["seq"] is None:
+            continue
+        state = await (await conn.execute(f"SELECT last_value, is_called FROM {found['seq']}")).fetchone()
+        following = state["last_value"] + (1 if state["is_called"] else 0) if state else 1
+        if found["top"] >= following:
+            await conn.execute("SELECT setval(%s, %s, false)", (found["seq"], found["top"] + 1))

@@ -50,3 +50,10 @@ async def totals_by_skill(db: Database, *, since: str | None = None) -> list[dic
         " GROUP BY skill, provider ORDER BY skill, provider",
         params,
     )
+
+
+async def prune(db: Database, before: str, batch: int) -> int:
+    """Delete up to ``batch`` rows older than ``before`` (retention: the totals read recent days)."""
+    result = await db.execute("DELETE FROM ai_usage WHERE id IN (SELECT id FROM ai_usage WHERE ts < ? ORDER BY id "
+                              "LIMIT ?)", (before, batch))
+    return result.rowcount

@@ -61,6 +61,11 @@ def _dead_here(holder: str) -> bool:
     return False
 
 
+def holder_gone(holder: str) -> bool:
+    """Whether ``holder`` is a process of this host that no longer runs (another host's: never known)."""
+    return _dead_here(holder)
+
+
 async def acquire(store: Database, name: str, holder: str, *, ttl_s: float, now: datetime) -> bool:
     """Take (or extend) the lease; True when ``holder`` holds it afterwards."""
     now_iso = now.isoformat(timespec="seconds")

@@ -18,7 +18,6 @@ from skills.context import Database, Row
 PLATFORM_SCHEDULES: dict[str, str] = {
     "heartbeat": "*/30 * * * *",
     "automation_dispatcher": "* * * * *",
-    "scheduled_publisher": "*/5 * * * *",
     "learn": "0 3 * * *",
     "health_self_check": "0 */6 * * *",
     "shadow_digest": "0 8 * * *",

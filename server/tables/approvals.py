@@ -4,7 +4,9 @@ Two kinds: an ``approval`` (an approve-trust call the caller could not run) and 
 (a call the agent would have made in shadow mode, with its stated reason and objective).
 
     pending -> approved | rejected (a person) | expired (nobody decided in time)
-    approved -> executed | failed (the heartbeat, or the approving person's command, ran it)
+    approved -> running (claimed by a holder, under its lease) -> executed | failed
+    running -> uncertain (its process died mid-run: whether it took effect is unknown)
+    uncertain -> executed (a person says it happened) | approved (a person says it did not: it runs again)
 
 The executor queues requests, people decide them (server/ops/approvals.py), the heartbeat or the
 person's command follows them through (server/agent/approved_actions.py); these functions are only
@@ -54,16 +56,45 @@ async def approved(db: Database) -> list[Row]:
     return await db.fetchall("SELECT * FROM approvals WHERE status = 'approved' ORDER BY id")
 
 
-async def claim(db: Database, approval_id: int, result: str) -> bool:
-    """Compare-and-set ``approved -> executed`` before running it; False when another process took it."""
+async def claim(db: Database, approval_id: int, *, holder: str, result: str) -> bool:
+    """Compare-and-set ``approved -> running`` before running it; False when another process took it."""
     claimed = await db.execute(
-        "UPDATE approvals SET status = 'executed', result = ? WHERE id = ? AND status = 'approved'",
-        (result, approval_id))
+        "UPDATE approvals SET status = 'running', holder = ?, result = ? WHERE id = ? AND status = 'approved'",
+        (holder, result, approval_id))
     return claimed.rowcount == 1
 
 
 async def settle(db: Database, approval_id: int, *, status: str, result: str) -> None:
-    await db.execute("UPDATE approvals SET status = ?, result = ? WHERE id = ?", (status, result, approval_id))
+    """The run's outcome: it wins over ``uncertain`` too (a run found stalled that then finished is known)."""
+    await db.execute("UPDATE approvals SET status = ?, result = ?, holder = NULL WHERE id = ? "
+                     "AND status IN ('running', 'uncertain')", (status, result, approval_id))
+
+
+async def running(db: Database) -> list[Row]:
+    """``id, skill, arguments, holder, result, requested_by`` of the requests being run now (or left so)."""
+    return await db.fetchall("SELECT id, skill, arguments, holder, result, requested_by FROM approvals "
+                             "WHERE status = 'running' ORDER BY id")
+
+
+async def mark_uncertain(db: Database, approval_id: int, holder: str, result: str) -> bool:
+    """``running -> uncertain`` when ``holder`` still has it (compare-and-set: one reaper marks it)."""
+    marked = await db.execute("UPDATE approvals SET status = 'uncertain', result = ? WHERE id = ? "
+                              "AND status = 'running' AND holder = ?", (result, approval_id, holder))
+    return marked.rowcount == 1
+
+
+async def uncertain(db: Database) -> list[Row]:
+    """Whole rows of the requests whose outcome a crash left unknown, oldest first."""
+    return await db.fetchall("SELECT * FROM approvals WHERE status = 'uncertain' ORDER BY id")
+
+
+async def resolve(db: Database, approval_id: int, *, happened: bool, now: str, by: str, result: str) -> bool:
+    """A person's word on an uncertain request: it happened (``executed``) or not (``approved``: it runs
+    again, once). False when it is not uncertain."""
+    resolved = await db.execute(
+        "UPDATE approvals SET status = ?, decided_at = ?, decided_by = ?, result = ?, holder = NULL "
+        "WHERE id = ? AND status = 'uncertain'", ("executed" if happened else "approved", now, by, result, approval_id))
+    return resolved.rowcount == 1
 
 
 async def pending_after(db: Database, after_id: int) -> list[Row]:

@@ -31,6 +31,19 @@ async def coalesce(db: Database, *, kind: str, key: str, since: str, now: str) -
     return int(row["id"])
 
 
+async def exists(db: Database, *, kind: str, key: str) -> bool:
+    """Whether a notification of this kind and key was ever made (read or not, while retention keeps it)."""
+    return await db.fetchone("SELECT 1 FROM notifications WHERE kind = ? AND coalesce_key = ? LIMIT 1",
+                             (kind, key)) is not None
+
+
+async def prune(db: Database, before: str, batch: int) -> int:
+    """Delete up to ``batch`` notifications read before ``before`` (unread ones wait for a person)."""
+    result = await db.execute("DELETE FROM notifications WHERE id IN (SELECT id FROM notifications WHERE read_at "
+                              "IS NOT NULL AND read_at < ? ORDER BY id LIMIT ?)", (before, batch))
+    return result.rowcount
+
+
 async def unread_count(db: Database) -> int:
     return int(await db.fetchval("SELECT COUNT(*) FROM notifications WHERE read_at IS NULL") or 0)
 

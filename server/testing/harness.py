@@ -34,6 +34,17 @@ class McpHarness:
             raise ToolError(f"{name} failed: {text}")
         return result.structured_content if result.structured_content is not None else json.loads(text)
 
+    async def call_noted(self, __tool: str, /, **arguments: Any) -> tuple[Any, str]:
+        """Like ``call``, plus what the server said beside the answer (``"queued, not sent: ..."``), or ""."""
+        name = __tool
+        result = await self.client.call_tool(name, arguments)
+        self.called.add(name)
+        if result.is_error:
+            raise ToolError(f"{name} failed: {_text(result)}")
+        notes = "\n".join(c.text for c in result.content[1:] if isinstance(c, TextContent))
+        answer = result.structured_content if result.structured_content is not None else json.loads(_text(result))
+        return answer, notes
+
     async def error(self, __tool: str, /, **arguments: Any) -> str:
         """Call a tool that must fail, and return the error message a model would read."""
         name = __tool

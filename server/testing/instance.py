@@ -6,7 +6,7 @@
         assert [m.subject for m in house.deliveries()] == ["Hello, Ada!"]
 
 What it holds: the modules handed in, the built-in modules they ``require``, and the email module
-(mail is what most packs send; its delivery automation is what ``run_due`` sends it with), enabled
+(mail is what most packs send; ``run_due`` ends with a delivery pass, as every process makes), enabled
 on a fresh SQLite file in WAL mode, as in production. The mail sink is a real SMTP server on
 127.0.0.1 the email module is configured with. Nothing is mocked: a call goes through the MCP SDK
 client, the executor and its resilience layers; ``run_due`` runs what the scheduler would.
@@ -141,10 +141,13 @@ class Instance:
 
     async def _tick(self) -> tuple[dict[str, str], DispatchReport]:
         from server.agent.bootstrap import agent_enabled
+        from server.delivery_loop import DeliveryLoop
         from server.scheduler.automations import dispatch
 
         entries = {e.schedule: e.status for e in await self._scheduler.tick()}
-        return entries, await dispatch(self.app, agent_on=await agent_enabled(self.app))
+        report = await dispatch(self.app, agent_on=await agent_enabled(self.app))
+        await DeliveryLoop(self.app).deliver()  # what the automations queued leaves in the same pass
+        return entries, report
 
     async def outbox(self) -> list[Message]:
         """Every message queued to leave, oldest first, with its state."""

@@ -17,6 +17,7 @@ from server.assembly import system_modules
 from server.testing import FakeClock
 from server.testing.fake_model import Call, FakeModelServer, RecordedRequest, Reply, Step
 from skills import Module, SkillContext, skill
+from skills.messages import Email
 
 pytestmark = pytest.mark.anyio
 
@@ -136,7 +137,7 @@ async def send_newsletter(ctx: SkillContext, subject: str) -> Sent:
     Args:
         subject: The newsletter's subject line.
     """
-    await ctx.enqueue_email("list@acme.io", subject, "Hello subscribers", purpose="newsletter")
+    await ctx.send(Email(to="list@acme.io", subject=subject, text="Hello subscribers", purpose="newsletter"))
     return Sent(sent_to=1)
 
 

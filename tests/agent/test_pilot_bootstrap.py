@@ -16,7 +16,7 @@ from skills import Module, SkillContext, skill
 
 pytestmark = pytest.mark.anyio
 
-SCHEDULES = {"heartbeat": "*/30 * * * *", "automation_dispatcher": "* * * * *", "scheduled_publisher": "*/5 * * * *",
+SCHEDULES = {"heartbeat": "*/30 * * * *", "automation_dispatcher": "* * * * *",
              "learn": "0 3 * * *", "health_self_check": "0 */6 * * *", "shadow_digest": "0 8 * * *",
              "retention": "30 4 * * *", "approvals": "* * * * *"}
 
@@ -65,13 +65,12 @@ async def test_reenable_keeps_edits_and_rearms_without_missing(app: App, clock: 
     assert heartbeat["cron"] == "*/15 * * * *" and heartbeat["next_run"] > clock.now().isoformat()
     clock.advance(minutes=1)
     entries = await scheduler_for(app).tick()
-    assert [e.schedule for e in entries] == ["approvals", "automation_dispatcher", "retention",
-                                             "scheduled_publisher"]
+    assert [e.schedule for e in entries] == ["approvals", "automation_dispatcher", "retention"]
     # The agent's schedules were re-armed: nothing of the agent's counts as missed. The platform's own
     # work runs with the agent off too, so its three days without any process are a real outage, recorded.
     missed = await app.store.fetchall("SELECT skill FROM activity WHERE error_kind = 'missed' ORDER BY skill")
     assert [r["skill"] for r in missed] == ["schedule:approvals", "schedule:automation_dispatcher",
-                                            "schedule:retention", "schedule:scheduled_publisher"]
+                                            "schedule:retention"]
 
     assert (await enable_agent(app, heartbeat_cron="*/10 * * * *")).changes == [
         "schedule heartbeat set to '*/10 * * * *'"]

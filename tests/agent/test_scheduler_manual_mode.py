@@ -1,8 +1,9 @@
 """Manual mode (Pattern 1): with the agent never enabled, the platform's own work still runs.
 
 A person's actions imply work the platform does for them (deliver the invoice they sent,
-publish the post they scheduled); `serve` does it on its scheduler ticks whether or not the
-agent is on. Only the agent's own work (heartbeat, learn, dunning) waits for the agent.
+publish the post they scheduled); `serve` does it on its scheduler ticks and delivery passes
+whether or not the agent is on. Only the agent's own work (heartbeat, learn, dunning) waits for
+the agent.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from mcp import Client
 
 from server.app import App
 from server.assembly import Process, scheduler_for
+from server.delivery_loop import DeliveryLoop
 from server.scheduler.automations import dispatch
 from server.scheduler.service import Scheduler
 from server.testing import FakeClock, McpHarness, SmtpSink, smtp_sink
@@ -30,8 +32,9 @@ async def sink() -> AsyncIterator[SmtpSink]:
 
 @pytest.fixture
 async def serve(app: App, sink: SmtpSink) -> AsyncIterator[tuple[McpHarness, Scheduler]]:
-    """What `pilothouse serve` runs on an instance whose agent was never enabled: its MCP surface and its
-    scheduler, which has ticked once (at start-up). The email module points at the SMTP sink."""
+    """What `pilothouse serve` runs on an instance whose agent was never enabled: its MCP surface, its
+    scheduler, which has ticked once (at start-up), and its delivery loop. The email module points at
+    the SMTP sink."""
     await app.modules.configure("email", {"smtp_host": sink.host, "smtp_port": sink.port,
                                           "smtp_from": "billing@example.com"})
     process = Process.assemble(app)
@@ -42,11 +45,13 @@ async def serve(app: App, sink: SmtpSink) -> AsyncIterator[tuple[McpHarness, Sch
 
 
 async def ticks(clock: FakeClock, scheduler: Scheduler, n: int) -> list[str]:
-    """``n`` dispatcher ticks, a minute apart; the names of the schedules that ran."""
+    """``n`` scheduler ticks, a minute apart, each with a pass of the delivery loop; what ran."""
     ran: list[str] = []
+    delivery = DeliveryLoop(scheduler.app)
     for _ in range(n):
         clock.advance(minutes=1)
         ran += [e.schedule for e in await scheduler.tick()]
+        ran += [f"delivery:{r.skill}" for r in await delivery.deliver()]
     return ran
 
 
@@ -63,9 +68,9 @@ async def test_an_invoice_sent_by_hand_reaches_the_customer_without_the_agent(
     sent = await mcp.call("invoicing_send_invoice", invoice_id=draft["id"], confirm=True)
     assert sent["status"] == "sent"
 
-    ran = await ticks(clock, scheduler, 2)
+    ran = await ticks(clock, scheduler, 1)  # the next delivery pass sends it (every 5 s in a running serve)
     assert [(m["To"], m["Subject"]) for m in sink.messages] == [("ada@example.com", f"Invoice {sent['number']}")]
-    assert "automation_dispatcher" in ran and "heartbeat" not in ran and "learn" not in ran
+    assert "delivery:email_deliver_outbox" in ran and "heartbeat" not in ran and "learn" not in ran
     assert await app.store.fetchval("SELECT COUNT(*) FROM heartbeats") == 0
 
 

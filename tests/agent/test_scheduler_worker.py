@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 from collections import Counter
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import anyio
@@ -16,6 +14,7 @@ import pytest
 
 from server.assembly import Process, open_app, scheduler_for, worker_services
 from server.cli.main import main
+from server.delivery_loop import DeliveryLoop
 from server.scheduler.service import Scheduler
 from server.testing import FakeClock, smtp_sink
 
@@ -30,10 +29,12 @@ async def test_a_worker_and_a_serve_on_one_database_never_run_a_job_twice(tmp_pa
                                                   "smtp_from": "shop@example.com"})
         # The holders `serve` and `worker` use (server/assembly.py), one scheduler each.
         serve, worker = scheduler_for(serving, holder="serve:test"), scheduler_for(working, holder="worker:test")
+        deliveries = {"serve": DeliveryLoop(serving), "worker": DeliveryLoop(working)}
         ran: list[tuple[str, str]] = []
 
         async def tick(who: str, scheduler: Scheduler) -> None:
             ran.extend((who, e.schedule) for e in await scheduler.tick())
+            await deliveries[who].deliver()  # each process's delivery loop, a pass beside each tick
 
         async def both() -> None:
             async with anyio.create_task_group() as tg:
@@ -52,11 +53,11 @@ async def test_a_worker_and_a_serve_on_one_database_never_run_a_job_twice(tmp_pa
         assert recipients == Counter(f"c{n}@example.com" for n in range(8))  # every mail once, none twice
         runs = Counter(schedule for _, schedule in ran)
         # one run per occurrence
-        assert runs == {"automation_dispatcher": 10, "scheduled_publisher": 2, "approvals": 10}
+        assert runs == {"automation_dispatcher": 10, "approvals": 10}
         assert await serving.store.fetchval("SELECT COUNT(*) FROM locks") == 0
     # serve's process runs one scheduler; a worker runs one too, and nothing else (no MCP transport).
     async with open_app(tmp_path / "other.db", clock=clock) as app:
-        assert len(Process.assemble(app).services) == 1 and len(worker_services(app)) == 1
+        assert len(Process.assemble(app).services) == 2 and len(worker_services(app)) == 2  # scheduler, delivery
 
 
 async def test_worker_once_delivers_queued_mail_with_the_agent_off(tmp_path: Path,
@@ -73,13 +74,8 @@ async def test_worker_once_delivers_queued_mail_with_the_agent_off(tmp_path: Pat
                   "smtp_from=shop@example.com")
         assert (await cli("call", "email_send", "--args",
                           '{"to": "ada@example.com", "subject": "Receipt", "body": "Thanks!"}'))[0] == 0
-        # A minute later (no sleeping: the rows are moved instead), the dispatcher and the delivery are due.
-        due = (datetime.now(UTC) - timedelta(seconds=30)).isoformat(timespec="seconds")
-        with sqlite3.connect(db) as conn:
-            conn.execute("UPDATE schedules SET next_run = ? WHERE name = 'automation_dispatcher'", (due,))
-            conn.execute("UPDATE automations SET next_run = ? WHERE skill = 'email_deliver_outbox'", (due,))
-        code, out = await cli("worker", "--once")
-    assert code == 0 and "automation_dispatcher" in out and "fired 1 (1 ok)" in out
+        code, out = await cli("worker", "--once")  # a tick and a delivery pass: the mail is due at once
+    assert code == 0 and 'delivery:email_deliver_outbox  ok: {"attempted": 1, "sent": 1' in out
     assert [(m["To"], m["Subject"]) for m in sink.messages] == [("ada@example.com", "Receipt")]
 
 

@@ -7,14 +7,16 @@ import json
 import sqlite3
 import threading
 from pathlib import Path
+from typing import cast
 
 import pytest
+from mcp_types import RequestParamsMeta
 
 from server import instance_lock, jobs
 from server.app import App
 from server.cli.main import main
 from server.retention import apply
-from server.tables import activity
+from server.tables import activity, notifications
 from server.testing import FakeClock, McpHarness
 
 pytestmark = pytest.mark.anyio
@@ -87,9 +89,9 @@ def test_backup_while_writing_and_restore(tmp_path: Path, capsys: pytest.Capture
     assert main(["--db", str(db), "backup", str(copy)]) == 2
     assert "already exists" in capsys.readouterr().err
     assert main(["--db", str(db), "call", "crm_create_lead", "--args", '{"email": "lost@acme.io"}']) == 0
-    with instance_lock.hold(db):  # a server holds the database: restore refuses
+    with instance_lock.hold(db):  # a process works the database: restore refuses
         assert main(["--db", str(db), "restore", str(copy)]) == 2
-        assert "server is running" in capsys.readouterr().err
+        assert "a Pilothouse process is using" in capsys.readouterr().err
     assert main(["--db", str(db), "restore", str(copy)]) == 0
     capsys.readouterr()
     assert main(["--db", str(db), "call", "crm_list_leads"]) == 0
@@ -97,3 +99,44 @@ def test_backup_while_writing_and_restore(tmp_path: Path, capsys: pytest.Capture
     (tmp_path / "junk.db").write_text("not a database")
     assert main(["--db", str(db), "restore", str(tmp_path / "junk.db")]) == 2
     assert "not a Pilothouse database" in capsys.readouterr().err
+
+
+async def test_retention_bounds_every_table_that_grows(app: App, mcp: McpHarness, clock: FakeClock,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sent mail, delivered webhooks, read notifications, AI usage and idempotency keys go with age;
+    what waits for a person (a dead letter, an unread notification) stays whatever its age."""
+    from modules.webhooks.targets import ALLOW_PRIVATE_ENV
+    from server.notify import notify_admin
+    from server.providers import usage
+    from server.testing import http_receiver, smtp_sink
+
+    monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")
+    async with smtp_sink() as sink, http_receiver() as receiver:
+        await app.modules.configure("email", {"smtp_host": sink.host, "smtp_port": sink.port, "smtp_from": "a@b.io"})
+        await mcp.call("webhooks_create_endpoint", url=f"{receiver.url}/h", events=["lead.*"])
+        await mcp.call("crm_create_lead", email="old@acme.io")
+        await mcp.call("email_send", to="old@acme.io", subject="Old news", body="Body")
+        await mcp.call("email_send", to="gone@invalid.example", subject="Dead letter", body="Body")
+        await app.store.execute("UPDATE outbox SET status = 'failed' WHERE subject = 'Dead letter'")
+        await mcp.call("email_deliver_outbox")
+        await mcp.call("webhooks_dispatch_events")
+        async with app.store.transaction() as tx:
+            for n in range(2):
+                await notify_admin(tx, kind="test", title=f"note {n}", body="b", now=clock.now())
+            await usage.record(tx, ts=clock.now().isoformat(timespec="seconds"), run_id=None, provider="openai",
+                               model="m", tier="fast")
+        await mcp.client.call_tool("crm_create_lead", {"email": "key@acme.io"}, meta=_key("k-1"))
+    await mcp.call("ops_mark_notifications_read", ids=[1])
+    clock.advance(days=100)
+    report = await apply(app.store, clock.now(), days=90)
+    assert (report.messages, report.deliveries, report.notifications, report.ai_usage, report.keys) == (1, 1, 1, 1, 1)
+    assert report.events >= 1  # the lead's event went with its delivery
+    left = await app.store.fetchall("SELECT subject, status FROM outbox")
+    assert left == [{"subject": "Dead letter", "status": "failed"}]  # a dead letter waits for a person
+    assert await notifications.unread_count(app.store) == 1
+    assert "removed 1 sent messages, 1 webhook deliveries, 1 read notifications, 1 AI usage rows" in report.summary()
+
+
+def _key(value: str, name: str = "idempotencyKey") -> RequestParamsMeta:
+    """A request's ``_meta`` carrying an idempotency key, as a host sends it."""
+    return cast(RequestParamsMeta, {name: value})

@@ -2,7 +2,8 @@
 
 ``hold_after=n`` makes the n-th message (1-based) wait, after it was received and before it is
 answered, until the test calls ``release()``: the window in which a crash or a second deliverer
-would send it twice. ``arrived(n)`` waits (bounded) until n messages came in.
+would send it twice (``every=True``: that one and every later one, a receiver that stopped
+answering). ``arrived(n)`` waits (bounded) until n messages came in.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ WAIT_S = 20.0
 @dataclass
 class Gate:
     hold_after: int | None = None
+    every: bool = False
     _released: threading.Event = field(default_factory=threading.Event)
     _count: int = 0
     _arrivals: threading.Condition = field(default_factory=threading.Condition)
@@ -40,7 +42,8 @@ class Gate:
         with self._arrivals:
             self._count += 1
             self._arrivals.notify_all()
-            return self._count == self.hold_after
+            return self._count == self.hold_after or (
+                self.every and self.hold_after is not None and self._count >= self.hold_after)
 
     def release(self) -> None:
         self._released.set()
@@ -97,10 +100,10 @@ class HoldingHttp:
 
 
 @asynccontextmanager
-async def holding_http(*, hold_after: int | None = None) -> AsyncIterator[HoldingHttp]:
-    """uvicorn + Starlette on 127.0.0.1 that records each POST and can hold one before answering."""
+async def holding_http(*, hold_after: int | None = None, every: bool = False) -> AsyncIterator[HoldingHttp]:
+    """uvicorn + Starlette on 127.0.0.1 that records each POST and can hold one (or all) before answering."""
     port = free_port()
-    receiver = HoldingHttp(f"http://127.0.0.1:{port}", Gate(hold_after))
+    receiver = HoldingHttp(f"http://127.0.0.1:{port}", Gate(hold_after, every))
 
     async def record(request: Request) -> Response:
         receiver.requests.append(Received(request.url.path, dict(request.headers), await request.body()))

@@ -6,6 +6,8 @@ these tests allow them (``allow_private``), tests/modules/test_webhook_targets.p
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
 
@@ -47,34 +49,38 @@ async def test_events_are_posted_signed_and_filtered(mcp: McpHarness) -> None:
 
 async def test_failures_are_classified_kept_and_redelivered(app: App, mcp: McpHarness, clock: FakeClock) -> None:
     async with http_receiver() as receiver:
-        await mcp.call("webhooks_create_endpoint", url=f"{receiver.url}/h", events=["*"])
+        endpoint = await mcp.call("webhooks_create_endpoint", url=f"{receiver.url}/h", events=["*"])
         await mcp.call("crm_create_lead", email="x@acme.io")
         receiver.answers = [500]
-        assert "http_5xx" in await mcp.error("webhooks_dispatch_events")
+        report = await mcp.call("webhooks_dispatch_events")  # the receiver's failure, not the run's
+        assert (report["retrying"], report["endpoints_failing"]) == (1, [endpoint["id"]])
         [pending] = (await mcp.call("webhooks_list_deliveries", status="pending"))["items"]
         # One run is one attempt: the executor does not resend on the spot, the delivery waits its backoff.
         assert (pending["status_code"], pending["error_kind"], pending["attempts"]) == (500, "http_5xx", 1)
+        [listed] = (await mcp.call("webhooks_list_endpoints"))["items"]
+        assert (listed["state"], listed["failures"], listed["last_error"]) == ("open", 1, "http_5xx: HTTP 500")
+        assert listed["retry_at"] == (clock.now() + timedelta(minutes=1)).isoformat(timespec="seconds")
         assert (await mcp.call("webhooks_dispatch_events"))["delivered"] == 0 and len(receiver.requests) == 1
         clock.advance(minutes=1)
         receiver.answers = [401]
-        assert "auth_failed" in await mcp.error("webhooks_dispatch_events")
+        assert (await mcp.call("webhooks_dispatch_events"))["retrying"] == 1  # a refusal is kept on its schedule
         clock.advance(minutes=2)
         receiver.answers = [404]
-        # A 404 is permanent (no more automatic attempts), and a run that delivered nothing failed.
-        assert "did nothing: 1 item(s) failed (http_4xx)" in await mcp.error("webhooks_dispatch_events")
+        # A 404 is permanent for the delivery (no more automatic attempts): a dead letter, with its reason.
+        assert (await mcp.call("webhooks_dispatch_events"))["failed"] == 1
         [failed] = (await mcp.call("webhooks_list_deliveries", status="failed"))["items"]
         assert failed["error_kind"] == "http_4xx" and failed["attempts"] == 3
         again = await mcp.call("webhooks_redeliver", delivery_id=failed["id"])
         assert again["status"] == "pending"
         assert "already queued" in await mcp.error("webhooks_redeliver", delivery_id=failed["id"])
-        # Three failed runs in a row (the empty run between them said nothing) opened the breaker: the
-        # next run waits for its half-open probe.
-        assert "circuit_broken" in await mcp.error("webhooks_dispatch_events")
-        clock.advance(minutes=5)
-        assert (await mcp.call("webhooks_dispatch_events"))["delivered"] == 1
+        assert (await mcp.call("webhooks_dispatch_events"))["delivered"] == 1  # at once: a person asked for it
+        [listed] = (await mcp.call("webhooks_list_endpoints"))["items"]
+        assert (listed["state"], listed["failures"]) == ("healthy", 0)
     ids = {r.headers["webhook-id"] for r in receiver.requests}
     assert len(receiver.requests) == 4 and len(ids) == 1  # every attempt carried the delivery's one id
     assert "no delivery #99" in await mcp.error("webhooks_redeliver", delivery_id=99)
+    runs = await app.store.fetchall("SELECT status FROM activity WHERE skill = 'webhooks_dispatch_events'")
+    assert {r["status"] for r in runs} == {"ok"}  # no breaker opened, nothing paused the dispatcher
 
 
 async def test_disabled_endpoint_keeps_its_queue(mcp: McpHarness) -> None:

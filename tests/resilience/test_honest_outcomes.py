@@ -95,19 +95,23 @@ async def test_a_403_receiver_scores_negative_and_three_times_over_pauses_the_sk
     assert len(await _notifications(storm, "skill_paused")) == 1
 
 
-async def test_a_403_webhook_receiver_pauses_the_built_in_dispatch(storm: App, clock: FakeClock) -> None:
+async def test_a_403_webhook_receiver_opens_its_endpoint_and_never_pauses_the_built_in_dispatch(
+        storm: App, clock: FakeClock) -> None:
+    """Issue 27 turned issue 15's rule for the dispatcher: a receiver's refusal is that receiver's outcome
+    (its endpoint's circuit, its delivery's schedule), so one refusing endpoint cannot stop the others."""
     async with http_receiver() as receiver:
         await storm.executor.call("webhooks_create_endpoint", {"url": f"{receiver.url}/h", "events": ["*"]},
                                   caller="cli")
         await storm.executor.call("crm_create_lead", {"email": "x@acme.io"}, caller="cli")
         receiver.answers = [403] * 5
-        kinds = []
+        runs = []
         for _ in range(3):
-            kinds.append((await storm.executor.call("webhooks_dispatch_events", caller="automation")).error_kind)
+            runs.append(await storm.executor.call("webhooks_dispatch_events", caller="automation"))
             clock.advance(hours=1)  # the delivery is kept and retried on its schedule: the receiver may be fixed
-        assert kinds == ["http_403"] * 3
+        assert [(r.ok, r.error_kind) for r in runs] == [(True, None)] * 3
+        assert [r.output["endpoints_failing"] for r in runs if r.output] == [[1]] * 3
         again = await storm.executor.call("webhooks_dispatch_events", caller="automation")
-    assert again.error_kind == "skill_paused" and len(receiver.requests) == 3
+    assert again.ok and len(receiver.requests) == 4  # the fourth attempt went out: nothing paused the dispatcher
 
 
 async def test_a_self_triggering_chain_stops_at_the_depth_limit(storm: App, clock: FakeClock) -> None:

@@ -26,10 +26,10 @@ def test_list_run_due_enable_disable(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert header == ["ID", "MODULE", "NAME", "TRIGGER", "SKILL", "EXECUTOR", "ENABLED", "LAST_RUN", "STATUS",
                       "NEXT_RUN", "HELD"]
     listed = {a["name"]: a for a in json.loads(run(capsys, db, "automations", "list", "--json")[1])}
-    outbox = listed["Deliver the outbox"]
-    assert (outbox["module"], outbox["trigger"], outbox["skill"], outbox["executor"], outbox["enabled"]) == (
-        "email", "cron * * * * *", "email_deliver_outbox", "platform", True)
-    assert outbox["next_run"] is not None and outbox["last_run"] is None
+    publisher = listed["Publish scheduled posts"]
+    assert (publisher["module"], publisher["trigger"], publisher["skill"], publisher["executor"],
+            publisher["enabled"]) == ("blog", "cron */5 * * * *", "blog_publish_due", "platform", True)
+    assert publisher["next_run"] is not None and publisher["last_run"] is None
     assert listed["Dunning reminders"]["trigger"] == "event invoice.overdue"
     assert listed["Dunning reminders"]["executor"] == "pilot"
 
@@ -38,16 +38,16 @@ def test_list_run_due_enable_disable(tmp_path: Path, capsys: pytest.CaptureFixtu
 
     due = (datetime.now(UTC) - timedelta(seconds=30)).isoformat(timespec="seconds")
     with sqlite3.connect(db) as conn:  # as if its minute came while nobody ran the dispatcher
-        conn.execute("UPDATE automations SET next_run = ? WHERE name = 'Deliver the outbox'", (due,))
+        conn.execute("UPDATE automations SET next_run = ? WHERE name = 'Publish scheduled posts'", (due,))
     code, out, _ = run(capsys, db, "automations", "run-due")
-    assert code == 0 and f"#{outbox['id']} Deliver the outbox: email_deliver_outbox ok" in out
+    assert code == 0 and f"#{publisher['id']} Publish scheduled posts: blog_publish_due ok" in out
     after = {a["name"]: a for a in json.loads(run(capsys, db, "automations", "list", "--json")[1])}
-    assert after["Deliver the outbox"]["status"] == "ok" and after["Deliver the outbox"]["last_run"]
+    assert after["Publish scheduled posts"]["status"] == "ok" and after["Publish scheduled posts"]["last_run"]
 
-    code, out, _ = run(capsys, db, "automations", "disable", str(outbox["id"]))
-    assert code == 0 and "Deliver the outbox (email: email_deliver_outbox) disabled" in out
+    code, out, _ = run(capsys, db, "automations", "disable", str(publisher["id"]))
+    assert code == 0 and "Publish scheduled posts (blog: blog_publish_due) disabled" in out
     after = {a["name"]: a for a in json.loads(run(capsys, db, "automations", "list", "--json")[1])}
-    assert after["Deliver the outbox"]["enabled"] is False and after["Deliver the outbox"]["next_run"] is None
-    assert "enabled" in run(capsys, db, "automations", "enable", str(outbox["id"]))[1]
+    assert after["Publish scheduled posts"]["enabled"] is False and after["Publish scheduled posts"]["next_run"] is None
+    assert "enabled" in run(capsys, db, "automations", "enable", str(publisher["id"]))[1]
     code, _, err = run(capsys, db, "automations", "enable", "999")
     assert code == 2 and "no automation #999; pilothouse automations list shows the ids" in err

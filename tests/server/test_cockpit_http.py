@@ -20,6 +20,8 @@ from server.app import App
 from server.assembly import Process
 from server.http_app import HttpSettings, build_http_app
 from server.tables import approvals, memory, notifications, skill_state
+from skills import outbox
+from skills.messages import Email
 
 pytestmark = pytest.mark.anyio
 
@@ -144,10 +146,11 @@ async def test_resume_mark_read_and_retry_change_what_the_cli_would(app: App) ->
     async with app.store.transaction() as tx:
         await skill_state.pause_skill(tx, "webhooks_dispatch_events", "receiver answered 401", stamp)
         note = await notifications.add(tx, kind="skill_paused", title="paused", body="fix it", created_at=stamp)
-        await tx.execute("INSERT INTO outbox (channel, recipient, subject, body, purpose, status, created_at, "
-                         "last_error, error_kind) VALUES ('email', 'ada@example.com', 'Invoice', 'x', 'invoice', "
-                         "'failed', ?, 'auth refused', 'auth_failed')", (stamp,))
-        mail = int(await tx.fetchval("SELECT MAX(id) FROM outbox") or 0)
+        await outbox.enqueue(tx, Email(to="ada@example.com", subject="Invoice", text="x"), now=stamp)
+    [claimed] = await outbox.claim(app.store, "test", app.clock.now(), 1)  # a delivery that failed for good
+    mail = claimed["id"]
+    await outbox.mark_failed(app.store, mail, "test", attempts=1, error="auth refused", kind="auth_failed",
+                             retry_at=None)
     async with cockpit(app) as client:
         page = (await client.get("/cockpit")).text
         assert "receiver answered 401" in page and "auth refused" in page and ">Resume</button>" in page
@@ -160,7 +163,9 @@ async def test_resume_mark_read_and_retry_change_what_the_cli_would(app: App) ->
     assert not await skill_state.paused_skills(app.store)
     assert await notifications.unread_count(app.store) == 0
     assert await app.store.fetchval("SELECT status FROM outbox WHERE id = ?", (mail,)) == "pending"
-    assert "Every skill is running." in after and "Nothing failed to go out." in after
+    # Queued again, it still cannot leave: no mail server is configured, and the cockpit says so.
+    assert "Every skill is running." in after and "Nothing failed to go out." not in after
+    assert "1 email(s) cannot be sent" in after and "no mail server is configured" in after
 
 
 async def test_the_activity_feed_filters_by_caller_and_pages(app: App) -> None:

@@ -13,6 +13,8 @@ from modules.webhooks.targets import ALLOW_PRIVATE_ENV
 from server.app import App
 from server.assembly import Process, open_app, scheduler_for
 from server.cli.main import main
+from server.delivery_loop import DeliveryLoop
+from server.resilience import escalation
 from server.scheduler.service import Scheduler
 from server.testing import FakeClock, McpHarness, http_receiver, smtp_sink
 
@@ -26,12 +28,17 @@ def webhooks_to_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 async def ticks(clock: FakeClock, scheduler: Scheduler, n: int) -> None:
+    """``n`` minutes of what a process runs: a scheduler tick, a delivery pass and the delivery watch."""
+    delivery = DeliveryLoop(scheduler.app)
     for _ in range(n):
         clock.advance(minutes=1)
         await scheduler.tick()
+        await delivery.deliver()
+        await delivery.watch()
+        await delivery.deliver()  # the notifications the watch queued go out at once, as in a running loop
 
 
-async def test_an_auto_pause_reaches_the_operator_and_the_skill_is_resumed_over_mcp(
+async def test_a_failing_receiver_and_an_auto_pause_reach_the_operator_and_a_skill_is_resumed_over_mcp(
         app: App, app_db: str | Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("PILOTHOUSE_ADMIN_EMAIL", "owner@example.com")
@@ -43,44 +50,53 @@ async def test_an_auto_pause_reaches_the_operator_and_the_skill_is_resumed_over_
         await scheduler.tick()
         async with Client(Process.assemble(app).surface.server, raise_exceptions=True) as client:
             mcp = McpHarness(client)
-            await mcp.call("webhooks_create_endpoint", url=endpoint.url + "/hook", events=["invoice.*"])
+            hook = await mcp.call("webhooks_create_endpoint", url=endpoint.url + "/hook", events=["invoice.*"])
             endpoint.answers = [401, 401, 401]  # the receiver's key was rotated: every delivery is refused
             draft = await mcp.call("invoicing_create_invoice", customer="Ada Ltd", customer_email="ada@example.com",
                                    lines=[{"description": "Audit", "quantity": 1, "unit_price_cents": 90_000}])
             await mcp.call("invoicing_send_invoice", invoice_id=draft["id"], confirm=True)
-            # arm; refused at once, after 1 and after 2 more minutes (the delivery's backoff; the third refusal
-            # pauses the skill); then the pause notice goes out
-            await ticks(clock, scheduler, 6)
+            await ticks(clock, scheduler, 6)  # refused at once, after 1 and after 2 more minutes (its backoff)
 
-            # Over MCP: the notice, and the paused skill with its reason.
+            # The refusal is the endpoint's: its circuit is open, the dispatcher runs on for everyone else.
+            assert (await mcp.call("ops_list_paused_skills"))["paused"] == []
             [notice] = (await mcp.call("ops_list_notifications", unread_only=True))["items"]
-            assert (notice["kind"], notice["title"]) == ("skill_paused", "Skill webhooks_dispatch_events was paused")
-            problems = await mcp.call("ops_list_paused_skills")
-            [paused] = problems["paused"]
-            assert paused["name"] == "webhooks_dispatch_events" and "3 consecutive hard-gate failures" in paused[
-                "reason"]
-            assert [b["name"] for b in problems["open_breakers"]] == ["webhooks_dispatch_events"]
+            assert (notice["kind"], notice["title"]) == ("webhook_failing",
+                                                         f"Webhook endpoint #{hook['id']} is failing")
+            assert "auth_failed" in notice["body"] and "webhooks_set_endpoint_enabled" in notice["body"]
 
             # From the CLI, on the same database (another process would do the same).
             code = await anyio.to_thread.run_sync(main, ["--db", str(app_db), "notifications", "list"])
             listed = capsys.readouterr().out
-            assert code == 0 and f"#{notice['id']}" in listed and "skill_paused  (unread)" in listed
-            assert "pilothouse skills resume webhooks_dispatch_events" in listed
+            assert code == 0 and f"#{notice['id']}" in listed and "webhook_failing  (unread)" in listed
 
             # Delivered to the administrator's address and webhook, with the agent off.
             mail = [m for m in sink.messages if m["To"] == "owner@example.com"]
-            assert [m["Subject"] for m in mail] == ["[Pilothouse] Skill webhooks_dispatch_events was paused"]
+            assert [m["Subject"] for m in mail] == [f"[Pilothouse] Webhook endpoint #{hook['id']} is failing"]
             [alert] = alerts.requests
-            assert alert.path == "/alerts" and json.loads(alert.body)["kind"] == "skill_paused"
+            assert alert.path == "/alerts" and json.loads(alert.body)["kind"] == "webhook_failing"
 
-            # The person fixed the receiver; they resume the skill over MCP (approve trust: confirmed once).
-            assert "confirmation_required" in await mcp.error("ops_resume_skill", name="webhooks_dispatch_events")
-            resumed = await mcp.call("ops_resume_skill", name="webhooks_dispatch_events", confirm=True)
+            # The person fixed the receiver; re-enabling the endpoint sends its queue on the next pass.
+            await mcp.call("webhooks_set_endpoint_enabled", endpoint_id=hook["id"], enabled=True)
+            await ticks(clock, scheduler, 1)
+            assert [r.path for r in endpoint.requests] == ["/hook"] * 4  # three refused, then delivered
+
+            # A skill's auto-pause (three hard-gate failures in a row, escalation's own bookkeeping) reaches the
+            # operator the same way, and a person resumes it over MCP (approve trust: confirmed once).
+            for _ in range(3):
+                async with app.store.transaction() as tx:
+                    await escalation.record(tx, "crm_qualify_leads", hard_negative=True, kind="auth_failed",
+                                            now=clock.now())
+            await ticks(clock, scheduler, 1)
+            paused = await mcp.call("ops_list_notifications", kind="skill_paused")
+            assert [n["title"] for n in paused["items"]] == ["Skill crm_qualify_leads was paused"]
+            assert "[Pilothouse] Skill crm_qualify_leads was paused" in [m["Subject"] for m in sink.messages]
+            [stopped] = (await mcp.call("ops_list_paused_skills"))["paused"]
+            assert stopped["name"] == "crm_qualify_leads" and "3 consecutive hard-gate failures" in stopped["reason"]
+            assert "confirmation_required" in await mcp.error("ops_resume_skill", name="crm_qualify_leads")
+            resumed = await mcp.call("ops_resume_skill", name="crm_qualify_leads", confirm=True)
             assert resumed["was_paused"] is True
             assert (await mcp.call("ops_list_paused_skills"))["paused"] == []
-            await ticks(clock, scheduler, 4)  # the delivery's next attempt comes at its backoff time (4 min)
-            assert [r.path for r in endpoint.requests] == ["/hook"] * 4  # three refused, then delivered
-            assert (await mcp.call("ops_mark_notifications_read", all_unread=True))["marked"] == 1
+            assert (await mcp.call("ops_mark_notifications_read", all_unread=True))["marked"] == 2
             assert (await mcp.call("ops_list_notifications", unread_only=True))["total"] == 0
 
 

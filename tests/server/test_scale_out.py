@@ -113,11 +113,14 @@ async def test_three_instances_lose_no_write_and_do_each_thing_once(pg_database:
                 async with anyio.create_task_group() as tg:
                     for url in urls:
                         tg.start_soon(dispatch, url)
-                while True:  # the heartbeat runs on the first scheduler tick of whichever instance wins
+                while True:  # the heartbeat runs on the first scheduler tick of whichever instance wins, and
+                    # each instance's delivery loop dispatches too: what one holds, it finishes
                     with psycopg.connect(pg_database) as conn:
                         finished = conn.execute("SELECT COUNT(*) FROM heartbeats WHERE status != 'running'"
                                                 ).fetchone()
-                    if finished and finished[0]:
+                        waiting = conn.execute("SELECT COUNT(*) FROM webhooks_deliveries WHERE status != 'delivered'"
+                                               ).fetchone()
+                    if finished and finished[0] and waiting and not waiting[0]:
                         break
                     await anyio.sleep(0.2)
 

@@ -25,7 +25,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("approvals", help="what the agent asks or proposes to do, waiting for a person")
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     p = actions.add_parser("list", help="pending requests and proposals (or --status / --all, --kind)")
-    p.add_argument("--status", choices=["pending", "approved", "rejected", "executed", "failed", "expired"],
+    p.add_argument("--status", choices=["pending", "approved", "running", "rejected", "executed", "failed", "expired",
+                                        "uncertain"],
                    default="pending", help="only requests in this state (default pending)")
     p.add_argument("--all", action="store_true", help="every request, whatever its state")
     p.add_argument("--kind", choices=["approval", "proposal"], help="only approvals, or only proposals")
@@ -40,6 +41,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("id", type=int)
     p.add_argument("--reason", default="", help="why: the agent reads it in later cycles")
     p.set_defaults(handler=reject)
+    p = actions.add_parser("resolve", help="say whether an uncertain action (its process stopped mid-run) happened")
+    p.add_argument("id", type=int)
+    said = p.add_mutually_exclusive_group(required=True)
+    said.add_argument("--happened", action="store_true", help="it took effect: mark it executed")
+    said.add_argument("--did-not-happen", action="store_true", help="it did not: run it again, once")
+    p.add_argument("--note", default="", help="what you checked")
+    p.set_defaults(handler=resolve)
 
 
 def readable(arguments: dict[str, Any], width: int = ARGUMENTS_WIDTH) -> str:
@@ -84,6 +92,17 @@ async def approve(args: argparse.Namespace) -> int:
              f"{decided.ran.detail}")
         if decided.ran.status != "executed":
             return 1
+    return 0
+
+
+async def resolve(args: argparse.Namespace) -> int:
+    async with instance(args) as app:
+        result = await app.executor.call("ops_resolve_uncertain", {
+            "approval_id": args.id, "happened": bool(args.happened), "note": args.note}, caller="cli")
+    if not result.ok or result.output is None:
+        raise CliError(result.message, code=1)
+    line(f"#{args.id} {result.output['skill']}: " + ("marked executed" if args.happened else
+                                                     "approved again: it runs within a minute, once"))
     return 0
 
 

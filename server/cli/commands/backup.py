@@ -7,7 +7,7 @@ import argparse
 from server.backup import BackupError, backup, restore
 from server.cli.commands.common import instance
 from server.cli.output import CliError, line
-from server.db_location import default_db_path, is_postgres_url
+from server.db_location import checked, default_db_path, is_postgres_url
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -15,7 +15,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("file", help="where to write the copy (a new file)")
     parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     parser.set_defaults(handler=run_backup)
-    parser = sub.add_parser("restore", help="put a backup back in place of the database (with no server running)")
+    parser = sub.add_parser("restore", help="put a backup back in place of the database (with no process using it)")
     parser.add_argument("file", help="a file written by `pilothouse backup`")
     parser.set_defaults(handler=run_restore)
     parser = sub.add_parser("retention", help="apply the retention policy now (it also runs daily)")
@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _db(args: argparse.Namespace) -> str:
-    target = args.db or default_db_path()
+    target = checked(args.db) if args.db else default_db_path()
     if is_postgres_url(target):  # SQLite's backup API copies a file; PostgreSQL has its own tools
         raise CliError(f"{args.command} copies a SQLite file; for PostgreSQL use pg_dump and pg_restore")
     return str(target)
@@ -41,13 +41,16 @@ def run_backup(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_restore(args: argparse.Namespace) -> int:
+async def run_restore(args: argparse.Namespace) -> int:
     try:
-        copied = restore(args.file, _db(args))
+        restored = await restore(args.file, _db(args))
     except BackupError as exc:
         raise CliError(str(exc)) from exc
+    copied = restored.copied
     line(f"restored {args.file} into {copied.path} ({copied.bytes / 1e6:.1f} MB, schema v{copied.schema_version}); "
          "the next start migrates it if it is older")
+    line(restored.note or f"{restored.messages} message(s) and {restored.deliveries} webhook delivery(ies) sent since "
+                          "the backup are marked sent: nothing goes out twice")
     return 0
 
 

@@ -14,6 +14,7 @@ import argparse
 import json
 import sys
 
+from server import idempotency
 from server.cli.commands.common import instance
 from server.cli.output import CliError, emit_json
 from server.confirmation import Confirmation, ConfirmRequest
@@ -29,6 +30,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--args", default="{}", metavar="JSON", help='arguments as a JSON object, e.g. \'{"id": 3}\'')
     parser.add_argument("--yes", action="store_true",
                         help='confirm an approve-trust skill without being asked (the same as "confirm": true)')
+    parser.add_argument("--idempotency-key", metavar="KEY",
+                        help="a key of your own for this call: run again with the same key, it prints the first "
+                             "result and does nothing twice (a retry after a timeout sends no second email)")
     parser.set_defaults(handler=call)
 
 
@@ -49,10 +53,13 @@ async def call(args: argparse.Namespace) -> int:
         return Confirmation("confirmed", via="terminal") if _ask(request.message) else Confirmation("declined")
 
     async with instance(args) as app:
+        key = args.idempotency_key
         if args.skill in META_TOOLS:
-            result = await MetaTools(app).call(args.skill, arguments, caller="cli", confirm=confirm)
+            result = await MetaTools(app).call(args.skill, arguments, caller="cli", confirm=confirm,
+                                               idempotency_key=key)
         else:
-            result = await app.executor.call(args.skill, arguments, caller="cli", confirm=confirm)
+            result = await idempotency.guarded(app, key, args.skill, arguments, lambda: app.executor.call(
+                args.skill, arguments, caller="cli", confirm=confirm))
     if not result.ok:
         if result.message.startswith("declined:"):
             raise CliError(f"not confirmed: {result.skill} was not run and nothing was changed", code=1)

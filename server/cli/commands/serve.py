@@ -6,7 +6,6 @@ import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from server import instance_lock
 from server import settings as process_settings
 from server.cli.commands.common import instance
 from server.cli.output import CliError
@@ -89,16 +88,15 @@ async def serve(args: argparse.Namespace) -> int:
         # longer walks it: without this, one lands in the first tools/list (~60 ms) and later ones
         # pause calls for as long.
         gc.freeze()
-        try:
-            with instance_lock.hold(app.store.path):  # `pilothouse restore` refuses while this is held
-                if args.http:
-                    settings = HttpSettings.from_env(args.host, args.port, allowed_hosts=args.allowed_host,
-                                                     allowed_origins=args.allowed_origin)
-                    settings = replace(settings, access_tokens=await access_tokens.any_active(
-                        app.store, app.clock.now().isoformat(timespec="seconds")))
-                    await serve_http(process.surface, settings, routes=process.routes, services=process.services)
-                else:
-                    await serve_stdio(process.surface, process.services)
+        try:  # open_app holds the database's lock meanwhile: `pilothouse restore` refuses to run
+            if args.http:
+                settings = HttpSettings.from_env(args.host, args.port, allowed_hosts=args.allowed_host,
+                                                 allowed_origins=args.allowed_origin)
+                settings = replace(settings, access_tokens=await access_tokens.any_active(
+                    app.store, app.clock.now().isoformat(timespec="seconds")))
+                await serve_http(process.surface, settings, routes=process.routes, services=process.services)
+            else:
+                await serve_stdio(process.surface, process.services)
         except ConfigError as exc:
             raise CliError(str(exc)) from exc
     return 0

@@ -1,11 +1,11 @@
-"""``pilothouse worker``: the scheduler alone, without MCP, for hosts that start stdio servers on demand.
+"""``pilothouse worker``: the scheduler and delivery, without MCP, for hosts that start stdio servers on demand.
 
 A desktop MCP host starts ``pilothouse serve`` when a chat opens and stops it when the chat
 closes, so nothing delivers queued email or publishes a scheduled post in between. A worker
 runs the same scheduler all the time (a systemd user unit or a compose service, see deploy/).
 Any number of workers and servers may share the database: each schedule is leased and each
-occurrence claimed, so no job runs twice. ``--once`` runs a single tick and exits, for a cron
-line or a quick check.
+occurrence claimed, so no job runs twice, and every message claimed, so each leaves once.
+``--once`` runs a single tick and one delivery pass and exits, for a cron line or a quick check.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 async def worker(args: argparse.Namespace) -> int:
     from server.agent.bootstrap import agent_enabled
     from server.assembly import scheduler_for, worker_services
+    from server.delivery_loop import DeliveryLoop
     from server.runtime import run_services
     from server.scheduler.lease import new_holder_id
 
@@ -33,6 +34,9 @@ async def worker(args: argparse.Namespace) -> int:
         if args.once:
             entries = await scheduler_for(app, holder=new_holder_id("worker")).tick()
             rows = [{"schedule": e.schedule, "status": e.status} for e in entries]
+            delivered = await DeliveryLoop(app).deliver()  # and one delivery pass, as the loop makes
+            rows += [{"schedule": f"delivery:{r.skill}", "status": f"ok: {r.text[:120]}" if r.ok else
+                      f"error: {r.message[:120]}"} for r in delivered]
             if args.json:
                 emit_json(rows)
             elif rows:

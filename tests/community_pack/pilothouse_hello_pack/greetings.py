@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from pilothouse import EMAIL, SkillContext, skill
+from pilothouse import EMAIL, Email, SkillContext, skill
 from pilothouse_hello_pack.model import Greeting, GreetingCount, Summary
 
 
@@ -12,7 +12,7 @@ from pilothouse_hello_pack.model import Greeting, GreetingCount, Summary
        instructions="""
        Stores a greeting for a name and returns it. With `email`, a welcome message is queued in the
        outbox too, ending with the `sign_off` setting; the email module sends it on its next delivery
-       run (every minute).
+       pass (within seconds).
        """)
 async def greet(
     ctx: SkillContext,
@@ -28,7 +28,7 @@ async def greet(
     text = f"Hello, {name}!"
     stored = await ctx.db.execute("INSERT INTO hello_greetings (name, text) VALUES (?, ?)", (name, text))
     if email is not None:
-        await ctx.enqueue_email(email, text, f"{text}\n\n{ctx.settings['sign_off']}")
+        await ctx.send(Email(to=email, subject=text, text=f"{text}\n\n{ctx.settings['sign_off']}"))
     return Greeting(id=stored.lastrowid or 0, name=name, text=text, emailed=email is not None)
 
 
@@ -50,5 +50,6 @@ async def daily_summary(ctx: SkillContext, to: Annotated[str, Field(pattern=EMAI
         to: Who gets the summary.
     """
     total = int(await ctx.db.fetchval("SELECT COUNT(*) FROM hello_greetings"))
-    message_id = await ctx.enqueue_email(to, f"{total} greeting(s) so far", f"The hello pack greeted {total} so far.")
-    return Summary(count=total, message_id=message_id)
+    queued = await ctx.send(Email(to=to, subject=f"{total} greeting(s) so far",
+                                  text=f"The hello pack greeted {total} so far."))
+    return Summary(count=total, message_id=queued.outbox_id)
