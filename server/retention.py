@@ -5,7 +5,7 @@ Then activity is folded into one row per skill and day (``activity_daily``: call
 successes, errors by kind, negatives, time spent), which health trends and learning read beside
 the rows still kept (``activity.daily``); the evaluation and the nightly learning only look at
 the last day, always in full. Older events (those no module row still points at), finished runs
-and heartbeat rows are deleted.
+and heartbeat rows are deleted, and so are the outside reads of runs (server/tables/outside_reads.py).
 
 It runs daily as the ``retention`` platform schedule, and on demand: ``pilothouse retention``.
 Each day of activity is folded in its own transaction, and deletions go in batches, so the write
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from server.store import AnyStore
-from server.tables import activity, events, runs
+from server.tables import activity, events, outside_reads, runs
 
 DAYS_ENV = "PILOTHOUSE_RETENTION_DAYS"
 DEFAULT_DAYS = 90
@@ -35,13 +35,14 @@ class RetentionReport:
     events: int = 0
     runs: int = 0
     heartbeats: int = 0
+    outside_reads: int = 0  # what runs read that was written outside the business (server/trust/outside.py)
 
     def summary(self) -> str:
         if self.days == 0:
             return f"retention off ({DAYS_ENV}=0): nothing removed"
         return (f"kept {self.days} days in full; folded {self.activity_rows:,} activity rows of {self.folded_days} "
                 f"days into daily summaries; removed {self.events:,} events, {self.runs:,} runs, "
-                f"{self.heartbeats:,} heartbeats")
+                f"{self.heartbeats:,} heartbeats, {self.outside_reads:,} outside reads")
 
 
 def retention_days(env: dict[str, str] | None = None) -> int:
@@ -75,7 +76,8 @@ async def apply(store: AnyStore, now: datetime, days: int | None = None) -> Rete
         day = nxt
     before = cutoff.isoformat()
     removed = {}
-    for name, prune in (("events", events.prune), ("runs", runs.prune_runs), ("heartbeats", runs.prune_heartbeats)):
+    for name, prune in (("events", events.prune), ("runs", runs.prune_runs), ("heartbeats", runs.prune_heartbeats),
+                        ("outside_reads", outside_reads.prune)):
         total = 0
         while True:
             n = await prune(store, before, BATCH)

@@ -10,12 +10,14 @@ from modules.email.model import OutboxPage, Queued, Requeued
 from modules.email.templates import render
 from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 from skills.context import Database, Row
+from skills.effects import effect
 from skills.formats import EMAIL
 
 COLUMNS = "id, channel, recipient, subject, purpose, status, attempts, last_error, error_kind, created_at, sent_at"
 
 
 @skill(title="Send an email",
+       effects=(effect("message", recipient="to"),),
        examples=("send a message to a customer", "email someone", "write to the client"),
        synonyms=("message", "mail", "write to"),
        trust="notify", scope="both",

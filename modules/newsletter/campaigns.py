@@ -37,6 +37,7 @@ async def create_campaign(ctx: SkillContext, subject: Annotated[str, Field(min_l
 
 
 @skill(title="Send a campaign",
+       effects=("message",),
        examples=("send the newsletter", "mail the campaign to subscribers"),
        synonyms=("blast", "mailing", "send out"),
        trust="approve",

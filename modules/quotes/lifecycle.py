@@ -14,6 +14,7 @@ from skills import SkillContext, SkillFailed, skill
 
 
 @skill(title="Send a quote",
+       effects=("message",),
        examples=("email the quote to the customer", "send the estimate"),
        synonyms=("estimate", "proposal", "email"),
        trust="approve", open_world=True,

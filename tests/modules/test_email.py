@@ -26,10 +26,10 @@ async def test_template_send_and_deliver_over_smtp(app: App, mcp: McpHarness) ->
     assert [t["name"] for t in listed["items"]] == ["welcome"]
 
     assert "missing values for code" in await mcp.error(
-        "email_send", to="ada@example.com", template="welcome", values={"first_name": "Ada"})
-    queued = await mcp.call("email_send", to="ada@example.com", template="welcome",
+        "email_send", to="ada@example.com", template="welcome", values={"first_name": "Ada"}, confirm=True)
+    queued = await mcp.call("email_send", confirm=True, to="ada@example.com", template="welcome",
                             values={"first_name": "Ada", "code": "42"})
-    await mcp.call("email_send", to="bob@example.com", subject="Hello", body="Plain words.")
+    await mcp.call("email_send", confirm=True, to="bob@example.com", subject="Hello", body="Plain words.")
     async with smtp_sink() as sink:
         await _configure(app, sink.port)
         report = await mcp.call("email_deliver_outbox")
@@ -45,7 +45,7 @@ async def test_template_send_and_deliver_over_smtp(app: App, mcp: McpHarness) ->
 
 async def test_refused_connection_keeps_the_message_with_its_error(app: App, mcp: McpHarness,
                                                                    clock: FakeClock) -> None:
-    await mcp.call("email_send", to="ada@example.com", subject="Hi", body="Body")
+    await mcp.call("email_send", confirm=True, to="ada@example.com", subject="Hi", body="Body")
     await _configure(app, free_port())  # nothing listens there
     message = await mcp.error("email_deliver_outbox")
     assert "did nothing: 1 item(s) failed (network)" in message
@@ -61,7 +61,7 @@ async def test_refused_connection_keeps_the_message_with_its_error(app: App, mcp
 
 
 async def test_wrong_password_is_auth_failed_and_permanent_until_retried(app: App, mcp: McpHarness) -> None:
-    await mcp.call("email_send", to="ada@example.com", subject="Hi", body="Body")
+    await mcp.call("email_send", confirm=True, to="ada@example.com", subject="Hi", body="Body")
     async with smtp_sink(password="right") as sink:
         await _configure(app, sink.port, smtp_username="shop", smtp_password="wrong")
         await mcp.error("email_deliver_outbox")
@@ -79,7 +79,7 @@ async def test_wrong_password_is_auth_failed_and_permanent_until_retried(app: Ap
 
 
 async def test_unconfigured_smtp_says_what_to_configure(mcp: McpHarness) -> None:
-    await mcp.call("email_send", to="ada@example.com", subject="Hi", body="Body")
+    await mcp.call("email_send", confirm=True, to="ada@example.com", subject="Hi", body="Body")
     message = await mcp.error("email_deliver_outbox")
     assert "pilothouse modules configure email smtp_host=" in message
 
