@@ -7,7 +7,8 @@ Every name below is kept stable: ``docs/public-api.md`` lists the surface with i
 working on the next. The names are re-exported from the packages that hold them (``skills``, and
 ``server.testing`` for ``pilothouse.testing``); nothing else of the runtime is part of the promise.
 
-- declaring: ``skill``, ``Module``, ``Automation``, ``Migration``, ``ModuleSettings`` and ``setting``
+- declaring: ``skill``, ``effect`` (what a call does to the world), ``Outside`` (fields written by
+  people outside the business), ``Module``, ``Automation``, ``Migration``, ``ModuleSettings`` and ``setting``
   (typed settings), ``Attention`` and ``Flagged`` (what the cockpit shows a person), ``CATEGORIES``;
 - writing a handler: ``SkillContext``, ``Record``, ``Page``, ``Filters``, ``fetch_page``, ``fetch_one``,
   ``check_transition``, the field formats ``EMAIL`` and ``CURRENCY``, the store's types ``Database``,
@@ -22,9 +23,11 @@ from skills.attention import Attention, Flagged
 from skills.automation import Automation
 from skills.context import Clock, Database, Row, SkillContext, WriteResult
 from skills.contract import CATEGORIES, skill
+from skills.effects import effect
 from skills.formats import CURRENCY, EMAIL
 from skills.messages import Email, InvalidMessage, Queued, Webhook
 from skills.module import Migration, Module
+from skills.outside import Outside
 from skills.paging import Filters, Page, fetch_one, fetch_page
 from skills.record import Record
 from skills.settings import ModuleSettings, setting
@@ -45,6 +48,7 @@ __all__ = [
     "Migration",
     "Module",
     "ModuleSettings",
+    "Outside",
     "Page",
     "Queued",
     "Record",
@@ -53,6 +57,7 @@ __all__ = [
     "Webhook",
     "WriteResult",
     "check_transition",
+    "effect",
     "errors",
     "fetch_one",
     "fetch_page",

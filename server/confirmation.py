@@ -1,12 +1,12 @@
-"""A person confirms an approve-trust call: the question, the answer, and who may ask it.
+"""A person confirms a call: the question, the answer, and who may ask it.
 
-From chat or the CLI an ``approve`` skill runs only after the person said yes. The executor
-validates the call and checks the skill can run, then, if the caller brought a ``Confirmer``
-(a client form over MCP, a terminal question in the CLI), asks it once with a
-``ConfirmRequest``; without one, or when it cannot ask, the call is refused with
-``confirmation_required`` and the ``confirm`` argument is the way to say yes. The person is
-never asked about a call that could not happen (invalid arguments, a paused skill, a record
-that does not exist is the skill's own answer after the yes).
+From chat or the CLI an approve-level call (and a people-only decision) runs only after the person
+said yes. The executor validates the call and checks the skill can run, then, if the caller brought
+a ``Confirmer`` (a client form over MCP, a terminal question in the CLI, the act itself for the
+cockpit's buttons and the CLI's own commands: ``given``), asks it once with a ``ConfirmRequest``.
+What happens without one is server/trust/consent.py's rule. The person is never asked about a call
+that could not happen (invalid arguments, a paused skill, a record that does not exist is the
+skill's own answer after the yes).
 
     Verdict       confirmed | declined | cancelled | unreadable | ask | unavailable
                   "ask": the question went out and the answer comes with the next request
@@ -34,6 +34,9 @@ class ConfirmRequest:
 
     skill: Skill
     values: dict[str, Any]  # validated, without ``confirm``; None values left out of the question
+    why: str = ""  # why it is asked beyond the skill's own level (an effect it shares, outside content)
+    detail: str = ""  # what the decision is about (the request a person approves, with what preceded it)
+    people_only: bool = False
 
     @property
     def message(self) -> str:
@@ -41,12 +44,16 @@ class ConfirmRequest:
         fields = skill.input_model.model_fields
         shown = [f"- {name}: {_show(value)}{_about(fields[name].description)}"
                  for name, value in self.values.items() if value is not None]
+        consequence = ("This is a person's decision: no model may make it for you." if self.people_only
+                       else _consequence(skill))
         return "\n".join([
             f"Confirm: {skill.title} ({skill.name})",
             skill.description,
             "",
             *(["With:", *shown, ""] if shown else []),
-            f"{_consequence(skill)} Nothing is done unless you confirm.",
+            *([self.detail, ""] if self.detail else []),
+            *([f"Why you are asked: {self.why}", ""] if self.why else []),
+            f"{consequence} Nothing is done unless you confirm.",
         ])
 
     def refusal(self, verdict: Verdict) -> str:
@@ -71,12 +78,22 @@ class Confirmation:
 Confirmer = Callable[[ConfirmRequest], Awaitable[Confirmation]]
 
 
-def confirmation_message(skill: Skill) -> str:
+def confirmation_message(skill: Skill, why: str = "") -> str:
+    because = f" ({why})" if why else ""
     return (
-        f"confirmation_required: {skill.name} ({skill.title}) is irreversible or reaches people outside. "
+        f"confirmation_required: {skill.name} ({skill.title}) is irreversible or reaches people outside{because}. "
         f"Tell the person exactly what will happen and ask them to confirm; then call {skill.name} again with "
         f"the same arguments and {CONFIRM_FIELD}=true."
     )
+
+
+def given(via: str) -> Confirmer:
+    """A yes the person gave by the act itself: a cockpit button behind its CSRF token and session, a CLI
+    command typed for that decision (``pilothouse approvals approve 3``)."""
+    async def confirmed(request: ConfirmRequest) -> Confirmation:
+        return Confirmation("confirmed", via=via)
+
+    return confirmed
 
 
 def _show(value: Any) -> str:

@@ -1,8 +1,10 @@
 """The one path to a handler. MCP, the CLI, the reasoning loop and automations all call here.
-    call -> L1 loop guard -> known? enabled? not paused? -> validate -> screen (people-only skills
-            refused to pilot/automation/system; the agent's writes in shadow mode proposed:
-            server/trust/gate.py) -> trust gate, at the owner's level for the skill (approve: queued
-            for a person from pilot/automation/system; mcp/cli: a person's yes, asked once)
+
+    call -> L1 loop guard -> known? enabled? not paused? -> validate -> the gate (server/trust/gate.py:
+            people-only skills refused to pilot/automation/system; the agent's writes in shadow mode
+            proposed; the level is the owner's for the skill raised by its effects; the agent's outward
+            calls after its run read outside content queued; approve: queued for a person from
+            pilot/automation/system, mcp/cli: a person's yes, asked once, server/trust/consent.py)
          -> L1 breaker admission -> handler (timeout, transaction)
          -> L2 retry on retryable kinds (ctx.retry, ctx.prev_error) -> L4 score (what ctx.report said)
          -> activity row + L1 breaker + L3 escalation, in one transaction
@@ -18,14 +20,14 @@ import difflib
 import json
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
 from server import module_settings
-from server.confirmation import Confirmer, ConfirmRequest, confirmation_message
+from server.confirmation import Confirmer
 from server.errors import LoopDetected
 from server.notify import notify_admin
 from server.outbound import MailReadiness
@@ -38,7 +40,7 @@ from server.store import AnyStore, ImmediateWriter, dumps
 from server.tables import activity
 from server.tables.core import CORE
 from server.tables.skill_state import CALL_STATE_SQL
-from server.trust import gate, requests
+from server.trust import consent, gate, outside, requests
 from server.validation_errors import explain_validation
 from skills import Cause, Clock, ErrorKind, Skill, SkillContext
 from skills.context import Database, ProgressSink
@@ -48,8 +50,6 @@ from skills.paging import missing_target
 log = logging.getLogger(__name__)
 
 Caller = Literal["mcp", "cli", "pilot", "automation", "system"]
-# Callers with no person at the other end: their approve-trust calls are queued for one, never run.
-UNATTENDED = frozenset({"pilot", "automation", "system"})
 MAX_RETRIES = 2
 CONFIRMED_VIA = "_confirmed_via"  # on the activity row's input: how the person said yes
 
@@ -90,13 +90,14 @@ class CallResult:
     proposed: bool = False  # shadow mode: queued as a proposal instead of run
     events: list[str] = field(default_factory=list)
     question: Any = None  # a confirmation the caller must put to the person (Confirmation.question)
-    note: str = ""  # said beside the answer: its activity row could not be written (a full disk)
+    note: str = ""  # said beside the answer (its activity row could not be written; only `confirm` said yes)
+    fenced: str | None = None  # the agent's view of an output holding outside text (server/trust/outside.py)
 
     @property
     def text(self) -> str:
-        """What a model or a person reads: the output as JSON, or the error message."""
+        """What a model or a person reads: the output as JSON (outside text fenced), or the error message."""
         if self.ok:
-            return json.dumps(self.output, default=str, ensure_ascii=False)
+            return self.fenced or json.dumps(self.output, default=str, ensure_ascii=False)
         return self.message
 
 
@@ -135,8 +136,8 @@ class Executor:
         confirm: Confirmer | None = None, cause: Cause | None = None, progress: ProgressSink | None = None,
         who: str | None = None,
     ) -> CallResult:
-        """Run one call. ``confirm``: how a person is asked about an unconfirmed approve-trust call
-        from chat or the CLI (None: it is refused with confirmation_required). ``cause``: the event
+        """Run one call. ``confirm``: how a person is asked about an approve-level call or a people-only
+        decision from chat or the CLI (None: server/trust/consent.py's fallback). ``cause``: the event
         an automation runs on (what the call emits descends from it). ``progress``: where the
         handler's ``ctx.report_progress`` goes (MCP progress notifications). ``who``: the caller's
         name (a token's, a person's), recorded beside its kind on the activity row."""
@@ -167,30 +168,29 @@ class Executor:
             return await self._refuse(name, skill, arguments, caller, run_id, started,
                                       ErrorKind.VALIDATION, explain_validation(skill, exc), who=who)
         trust = row["trust_override"] or skill.trust  # read fresh per call, like the pause
-        if not approved and caller in UNATTENDED:
-            screened = await gate.screen(self.store, skill, caller)
-            if screened == "refuse":
-                return await self._refuse(name, skill, arguments, caller, run_id, started,
-                                          ErrorKind.SKILL_DISABLED, gate.refusal(skill), who=who)
-            if screened == "propose":
-                return await self._queue_approval(skill, parsed, arguments, run_id, caller, started, "proposal")
-        if trust == "approve" and not approved:
-            if gone := await missing_target(self.store, skill.targets, dict(parsed)):  # ask about what exists
+        note = ""
+        if not approved:  # the gate: server/trust/gate.py rules, server/trust/consent.py asks the person
+            ruling = await gate.rule(self.store, self.registry.skills.values(), skill, dict(parsed), caller, run_id,
+                                     trust)
+            trust = ruling.level
+            if ruling.action == "refuse":
+                return await self._refuse(name, skill, arguments, caller, run_id, started, ErrorKind.SKILL_DISABLED,
+                                          ruling.why, who=who)
+            if ruling.action in ("queue", "ask") and (  # ask about what exists
+                    gone := await missing_target(self.store, skill.targets, dict(parsed))):
                 return await self._refuse(name, skill, arguments, caller, run_id, started, ErrorKind.VALIDATION, gone,
                                           who=who)
-            if caller in UNATTENDED:  # nobody to ask: a person decides from the queue, the call never runs now
-                return await self._queue_approval(skill, parsed, arguments, run_id, caller, started)
-            if caller in ("mcp", "cli") and not getattr(parsed, CONFIRM_FIELD, False):
-                asked = await self._ask(skill, parsed, confirm)
-                if isinstance(asked, CallResult):
-                    return asked
-                if asked is None:
-                    return await self._refuse(name, skill, arguments, caller, run_id, started,
-                                              ErrorKind.APPROVAL_REQUIRED, confirmation_message(skill), who=who)
-                if asked.startswith("refused:"):
-                    return await self._refuse(name, skill, arguments, caller, run_id, started,
-                                              ErrorKind.APPROVAL_REQUIRED, asked.removeprefix("refused:"), who=who)
-                arguments = {**arguments, CONFIRMED_VIA: asked}  # recorded on the call's one activity row
+            if ruling.action in ("propose", "queue"):
+                return await self._queue_approval(skill, parsed, arguments, run_id, caller, started, ruling)
+            if ruling.action == "ask":
+                agreed = await consent.obtain(self.store, self.registry.skills, skill, parsed, confirm, ruling)
+                if agreed.question is not None:  # the answer comes with the next request: nothing happened yet
+                    return CallResult(name, False, error_kind=ErrorKind.APPROVAL_REQUIRED, outcome="neutral",
+                                      message=agreed.refusal or "", question=agreed.question)
+                if agreed.refusal is not None:
+                    return await self._refuse(name, skill, arguments, caller, run_id, started, agreed.kind,
+                                              agreed.refusal, who=who)
+                arguments, note = {**arguments, CONFIRMED_VIA: agreed.via}, agreed.note  # on the one activity row
         state = row if row["breaker"] is not None else None
         probe = False
         if state is not None and state["breaker"] != "closed":
@@ -201,8 +201,12 @@ class Executor:
                                           ErrorKind.CIRCUIT_BROKEN, admission.message, who=who)
             probe = admission.probe
         settings = module_settings.effective(self.registry.module_of(name), row["settings"])
-        return await self._run(skill, parsed, arguments, settings, caller, run_id, guard, started, state, probe,
-                               cause, trust, progress, who)
+        result = await self._run(skill, parsed, arguments, settings, caller, run_id, guard, started, state, probe,
+                                 cause, trust, progress, who)
+        if caller == "pilot" and result.ok:  # outside text the agent read: fenced, and its run held (trust/outside.py)
+            fenced = await outside.contain(self.store, skill, result.output, run_id, result.activity_id, self._now())
+            result = replace(result, fenced=fenced) if fenced else result
+        return replace(result, note="\n".join(filter(None, (note, result.note)))) if note and result.ok else result
 
     async def _run(
         self, skill: Skill, parsed: BaseModel, arguments: dict[str, Any], settings: dict[str, Any],
@@ -322,23 +326,6 @@ class Executor:
                                body=f"Arguments: {dumps(activity.redact(call.arguments))}\n"
                                     f"Result: {activity.summarize(output)}", now=now)
 
-    @staticmethod
-    async def _ask(skill: Skill, parsed: BaseModel, confirm: Confirmer | None) -> CallResult | str | None:
-        """Put a valid, runnable approve-trust call to the person once. Returns how they said yes, a
-        ``refused:`` message, a CallResult carrying the question to hand back, or None (no one to ask)."""
-        if confirm is None:
-            return None
-        request = ConfirmRequest(skill, parsed.model_dump(mode="json", exclude={CONFIRM_FIELD}))
-        answer = await confirm(request)
-        if answer.verdict == "confirmed":
-            return answer.via or "confirmed"
-        if answer.verdict == "ask":  # the answer comes with the next request: nothing happened yet
-            return CallResult(skill.name, False, error_kind=ErrorKind.APPROVAL_REQUIRED, outcome="neutral",
-                              message=confirmation_message(skill), question=answer.question)
-        if answer.verdict == "unavailable":
-            return None
-        return "refused:" + request.refusal(answer.verdict)
-
     async def _state(self, name: str) -> dict[str, Any] | None:
         # Read fresh on every call (a pause or `skills resume` from another process counts at once),
         # without the thread hop when the store can answer on the spot.
@@ -367,14 +354,15 @@ class Executor:
 
     async def _queue_approval(
         self, skill: Skill, parsed: BaseModel, arguments: dict[str, Any], run_id: str | None, caller: Caller,
-        started: float, kind: str = "approval",
+        started: float, ruling: gate.Ruling,
     ) -> CallResult:
         """Queue the call for a person (an approval, or a proposal), once per skill and normalized
-        arguments (a repeat is that request)."""
+        arguments (a repeat is that request), with the outside content its run had read."""
         # Normalized through the input model: defaults filled in, keys sorted (dumps), the confirm flag dropped.
         normalized = dumps(parsed.model_dump(mode="json", exclude={CONFIRM_FIELD}))
+        kind = "proposal" if ruling.action == "propose" else "approval"
         queued = await requests.queue(self.store, self.clock.now(), skill, normalized, arguments, run_id, caller,
-                                      started, kind)
+                                      started, kind, ruling.why, outside.snapshot(ruling.outside))
         return CallResult(skill.name, False, error_kind=ErrorKind.APPROVAL_REQUIRED, message=queued.message,
                           outcome="too_early", duration_ms=queued.duration_ms, activity_id=queued.activity_id,
                           approval_id=queued.request_id, proposed=kind == "proposal")

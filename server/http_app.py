@@ -7,6 +7,10 @@ by the SDK's auth layer with server/access/verifier.py, and a token's scopes nar
 /healthz and /readyz answer without a token and say only pass or fail, for liveness and
 readiness probes.
 
+No page of ours renders inside another site's frame (``X-Frame-Options: DENY`` and a
+``Content-Security-Policy`` with ``frame-ancestors 'none'`` on every response), so the cockpit's
+buttons cannot be clicked through a stranger's page.
+
 Every route checks Host and Origin (DNS-rebinding protection): loopback names always, plus
 the bind address and whatever ``--allowed-host`` / ``PILOTHOUSE_ALLOWED_HOSTS`` add, which is
 how a reverse proxy's public name (``mcp.example.com``) gets through. A JSON-RPC request whose
@@ -150,6 +154,28 @@ class HostCheck:
         await self.app(scope, receive, send)
 
 
+NO_FRAMING = [(b"x-frame-options", b"DENY"), (b"content-security-policy", b"frame-ancestors 'none'")]
+
+
+class NoFraming:
+    """Adds the anti-framing headers to every HTTP response (refusals included)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def framed(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *NO_FRAMING]}
+            await send(message)
+
+        await self.app(scope, receive, framed)
+
+
 class RequestIdCheck:
     """Refuse a request whose id is null, an object or a list (-32600), before the SDK reads it.
 
@@ -252,7 +278,7 @@ def build_http_app(
                     lifespan=lambda _: surface.server.session_manager.run())
     app.state.token_verifier = verifier if required else None  # the cockpit asks it to sign a browser in
     app.state.access_tokens = verifier  # ... and to check a signed-in browser's token again on every request
-    return RequestBodyLimitMiddleware(HostCheck(app, security), settings.max_body_bytes)
+    return RequestBodyLimitMiddleware(NoFraming(HostCheck(app, security)), settings.max_body_bytes)
 
 
 def _metadata_url(settings: HttpSettings) -> AnyHttpUrl | None:

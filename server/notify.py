@@ -14,6 +14,7 @@ nothing, so a burst of failures tells the admin once, with how many, and trigger
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from datetime import datetime, timedelta
@@ -55,12 +56,15 @@ async def notify_admin(tx: Database, *, kind: str, title: str, body: str, now: d
 
 
 async def approval_requested(tx: Database, *, approval_id: int, skill: str, arguments: str, who: str,
-                             expires_at: str, now: datetime) -> int:
-    """Tell the administrator a request waits for them, and how to decide it."""
+                             expires_at: str, now: datetime, outside: str | None = None) -> int:
+    """Tell the administrator a request waits for them, and how to decide it (``outside``: the JSON of
+    what the asking run had read that was written outside the business, quoted as such)."""
+    read = [f"Read before it, written OUTSIDE the business ({r['skill']} {r['field']}): {r['text'][:300]}"
+            for r in json.loads(outside or "[]")]
     return await notify_admin(
         tx, kind="approval_requested", title=f"{who} asks to run {skill}",
-        body=(f"Approval #{approval_id}: {skill} with {arguments}\n"
-              f"Approve: pilothouse approvals approve {approval_id}\n"
-              f"Reject:  pilothouse approvals reject {approval_id} --reason '...'\n"
-              f"Expires at {expires_at} UTC. An approved action runs on the next heartbeat."),
+        body="\n".join([f"Approval #{approval_id}: {skill} with {arguments}", *read,
+                        f"Approve: pilothouse approvals approve {approval_id}",
+                        f"Reject:  pilothouse approvals reject {approval_id} --reason '...'",
+                        f"Expires at {expires_at} UTC. An approved action runs on the next heartbeat."]),
         now=now)

@@ -6,7 +6,8 @@ successes, errors by kind, negatives, time spent), which health trends and learn
 the rows still kept (``activity.daily``); the evaluation and the nightly learning only look at
 the last day, always in full. Older sent messages (outbox), delivered webhook deliveries, read
 notifications, AI usage rows, events (those no module row still points at, so after their
-deliveries), finished runs and heartbeat rows are deleted, each by its table's owner. What waits
+deliveries), finished runs, heartbeat rows and the outside reads of runs
+(server/tables/outside_reads.py) are deleted, each by its table's owner. What waits
 for a person is kept whatever its age: dead letters, failed deliveries, unread notifications.
 Callers' idempotency keys are kept a day (server/idempotency.py). Left to grow: ``activity_daily``
 (one row per skill and day) and decided approvals (the trust ladder counts them), both small.
@@ -26,7 +27,7 @@ from modules.webhooks import claims as webhook_deliveries
 from server import idempotency, settings
 from server.providers import usage
 from server.store import AnyStore
-from server.tables import activity, events, notifications, runs
+from server.tables import activity, events, notifications, outside_reads, runs
 from skills import outbox
 
 DAYS_ENV = "PILOTHOUSE_RETENTION_DAYS"
@@ -47,6 +48,7 @@ class RetentionReport:
     events: int = 0
     runs: int = 0
     heartbeats: int = 0
+    outside_reads: int = 0  # what runs read that was written outside the business (server/trust/outside.py)
 
     def summary(self) -> str:
         if self.days == 0:
@@ -55,7 +57,7 @@ class RetentionReport:
                 f"days into daily summaries; removed {self.messages:,} sent messages, {self.deliveries:,} webhook "
                 f"deliveries, {self.notifications:,} read notifications, {self.ai_usage:,} AI usage rows, "
                 f"{self.keys:,} idempotency keys, {self.events:,} events, {self.runs:,} runs, "
-                f"{self.heartbeats:,} heartbeats")
+                f"{self.heartbeats:,} heartbeats, {self.outside_reads:,} outside reads")
 
 
 def retention_days(env: dict[str, str] | None = None) -> int:
@@ -87,7 +89,7 @@ async def apply(store: AnyStore, now: datetime, days: int | None = None) -> Rete
             ("notifications", notifications.prune, before), ("ai_usage", usage.prune, before),
             ("keys", idempotency.prune, (now - idempotency.KEEP).isoformat(timespec="seconds")),
             ("events", events.prune, before), ("runs", runs.prune_runs, before),
-            ("heartbeats", runs.prune_heartbeats, before)):
+            ("heartbeats", runs.prune_heartbeats, before), ("outside_reads", outside_reads.prune, before)):
         total = 0
         while True:
             n = await prune(store, since, BATCH)

@@ -228,4 +228,23 @@ LATER_STEPS: list[tuple[int, str]] = [
         CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);
         """,
     ),
+    (
+        15,
+        """
+        -- Text written outside the business that an agent run read (server/trust/outside.py), and the
+        -- snapshot of it a request made after such a read shows the person deciding.
+        CREATE TABLE outside_reads (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id TEXT NOT NULL,
+            activity_id INTEGER,
+            skill TEXT NOT NULL,
+            field TEXT NOT NULL,
+            excerpt TEXT NOT NULL,
+            read_at TEXT NOT NULL
+        );
+        CREATE INDEX outside_reads_run ON outside_reads(run_id, id);
+        CREATE INDEX outside_reads_at ON outside_reads(read_at);
+        ALTER TABLE approvals ADD COLUMN outside TEXT;
+        """,
+    ),
 ]

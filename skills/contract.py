@@ -49,10 +49,11 @@ import docstring_parser
 from pydantic import BaseModel, ConfigDict, Field, PydanticUserError, create_model
 
 from skills.bounds import bounded
+from skills.effects import DeclaredEffect, EffectName, declare_effects
 from skills.search_terms import MAX_EXAMPLE, MAX_SYNONYM, check_search_terms
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
-# Every `approve` skill takes this argument: from chat the person must say yes first.
+# Every `approve` skill (and any with effects) takes it: without a client form, the person's yes.
 CONFIRM_FIELD = "confirm"
 CONFIRM_DESCRIPTION = (
     "Set to true only after the person explicitly confirmed this action; it is irreversible or reaches "
@@ -117,6 +118,7 @@ class Skill:
     # Requests as people type them, and other words for what the skill handles (skills/search_terms.py).
     examples: tuple[str, ...] = ()
     synonyms: tuple[str, ...] = ()
+    effects: tuple[DeclaredEffect, ...] = ()  # what a call can do to the world (skills/effects.py)
     # What the decorator derived from the signature; the input model is built from it on first use.
     inputs: _InputSpec = field(default_factory=lambda: _InputSpec("", "", {}), compare=False, repr=False)
     # What the author wrote (None: the module decides); name and category are stamped from them.
@@ -201,6 +203,7 @@ def skill(
     synonyms: tuple[str, ...] = (),
     expects_effect: bool = False,
     targets: dict[str, str] | None = None,
+    effects: tuple[EffectName | DeclaredEffect, ...] = (),
 ) -> Callable[[SkillFunction], SkillFunction]:
     """Declare a skill from an async handler ``(ctx, **params) -> BaseModel``; returns the handler.
 
@@ -213,7 +216,7 @@ def skill(
     the write lock. ``examples`` and ``synonyms`` help search find the skill (skills/search_terms.py).
     ``expects_effect=True`` declares that a call normally has an effect
     (items found, messages sent): calls that keep reporting ``no_effect`` for a day flag the skill
-    as silently degraded.
+    as silently degraded. ``effects`` declares what a call can do to the world (skills/effects.py).
     """
 
     def decorate(fn: SkillFunction) -> SkillFunction:
@@ -225,20 +228,20 @@ def skill(
         is_async = inspect.iscoroutinefunction(fn)  # a bool, so mypy does not narrow away fn's own type
         if not is_async:
             raise ContractError(f"skill {label}: handler {fn.__qualname__} must be async")
-        try:
-            asked = check_search_terms("examples", examples, MAX_EXAMPLE)
-            words = check_search_terms("synonyms", synonyms, MAX_SYNONYM)
-        except ValueError as exc:
-            raise ContractError(f"skill {label}: {exc}") from exc
         doc = _parse_doc(inspect.getdoc(fn) or "")
         description = _description(label, doc)
         # Resolved once per skill: an annotation naming something that does not exist fails here, at import.
         hints = typing.get_type_hints(fn, include_extras=True)
-        inputs, params = _input_spec(label, fn, hints, doc, confirmable=trust == "approve")
+        inputs, params = _input_spec(label, fn, hints, doc, confirmable=trust == "approve" or bool(effects))
         output_model = _output_model(label, hints)
-        for param in targets or {}:
-            if param not in params:
-                raise ContractError(f"skill {label}: targets names {param!r}, which is not a parameter")
+        try:
+            asked = check_search_terms("examples", examples, MAX_EXAMPLE)
+            words = check_search_terms("synonyms", synonyms, MAX_SYNONYM)
+            declared = declare_effects(effects, params)
+        except ValueError as exc:
+            raise ContractError(f"skill {label}: {exc}") from exc
+        if bad := [p for p in targets or {} if p not in params]:
+            raise ContractError(f"skill {label}: targets names {bad[0]!r}, which is not a parameter")
         definition = Skill(
             name=name or "",
             title=title,
@@ -258,6 +261,7 @@ def skill(
             params=params,
             examples=asked,
             synonyms=words,
+            effects=declared,
             inputs=inputs,
             declared_name=name,
             declared_category=category,

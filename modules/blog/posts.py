@@ -103,6 +103,7 @@ async def update_post(
 
 
 @skill(
+    effects=("publication",),
     title="Schedule blog post",
     examples=("publish the post next monday", "queue the article for friday"),
     synonyms=("later", "queue", "article", "timed"),
@@ -133,6 +134,7 @@ async def schedule_post(ctx: SkillContext, post_id: int, publish_at: datetime) -
 
 
 @skill(
+    effects=("publication",),
     title="Publish blog post",
     examples=("make the article live", "post it to the blog now"),
     synonyms=("live", "go live", "article"),
@@ -155,6 +157,7 @@ async def publish_post(ctx: SkillContext, post_id: int) -> Post:
 
 
 @skill(
+    effects=("publication",),
     title="Publish due posts",
     examples=("publish what was scheduled", "release the queued articles"),
     synonyms=("release", "scheduled"),

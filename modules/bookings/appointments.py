@@ -148,6 +148,7 @@ async def reschedule(ctx: SkillContext, appointment_id: int, starts_at: datetime
 
 
 @skill(title="Cancel an appointment",
+       effects=("cancellation",),
        examples=("cancel a booking", "the customer can't make the appointment"),
        synonyms=("cancel", "can't make it"),
        destructive=True,

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from skills import Page, Record
+from skills.outside import Outside
 
 
 class Appointment(Record):
     id: int
     service_id: int
     service: str
-    customer_name: str
+    customer_name: Outside[str]  # typed by whoever booked online
     customer_email: str
     starts_at: str
     ends_at: str

@@ -112,6 +112,7 @@ async def tag(ctx: SkillContext, contact_id: int, add: list[str] | None = None,
 
 
 @skill(title="Merge duplicate contacts",
+       effects=("deletion",),
        examples=("combine two copies of the same person", "dedupe contacts"),
        synonyms=("duplicate", "dedupe", "combine"),
        trust="approve", destructive=True,

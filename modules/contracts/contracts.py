@@ -140,6 +140,7 @@ async def renew(ctx: SkillContext, contract_id: int,
 
 
 @skill(title="Terminate a contract",
+       effects=("cancellation",),
        examples=("cancel a contract", "give notice on an agreement"),
        synonyms=("cancel", "end", "give notice"),
        trust="approve",

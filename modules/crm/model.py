@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from skills import Page, Record
+from skills.outside import Outside
 
 
 class Company(Record):
@@ -14,12 +15,12 @@ class Company(Record):
 class Lead(Record):
     id: int
     email: str
-    name: str | None
+    name: Outside[str | None]  # a web lead types its own name and notes
     company_id: int | None
     source: str
     status: str
     score: int | None
-    notes: str
+    notes: Outside[str]
     created_at: str
 
 

@@ -11,11 +11,13 @@ from modules.email.model import OutboxPage, Queued, Requeued
 from modules.email.templates import render
 from skills import SkillContext, SkillFailed, outbox, skill
 from skills.context import Database, Row
+from skills.effects import effect
 from skills.formats import EMAIL, ONE_LINE
 from skills.messages import Email
 
 
 @skill(title="Send an email",
+       effects=(effect("message", recipient="to"),),
        examples=("send a message to a customer", "email someone", "write to the client"),
        synonyms=("message", "mail", "write to"),
        trust="notify", scope="both",

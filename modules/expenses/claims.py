@@ -9,6 +9,7 @@ from pydantic import Field
 
 from modules.expenses.model import Expense, ExpensePage, MonthTotals
 from skills import Filters, SkillContext, SkillFailed, fetch_one, fetch_page, skill
+from skills.effects import effect
 
 Category = Literal["travel", "meals", "software", "equipment", "office", "marketing", "other"]
 NEXT = {"approve": ("submitted", "approved"), "reject": ("submitted", "rejected"),
@@ -58,6 +59,7 @@ async def submit(
 
 
 @skill(title="Approve, reject or reimburse",
+       effects=(effect("money", when={"action": ("approve", "reimburse")}),),
        examples=("approve an expense", "reject the receipt", "pay back an employee"),
        synonyms=("approve", "reject", "reimburse", "pay back"),
        instructions="""

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from skills import Record
+from skills.outside import Outside
 
 
 class FieldSpec(Record):
@@ -25,7 +26,7 @@ class Form(Record):
 class Submission(Record):
     id: int
     form_id: int
-    data: dict[str, Any]
+    data: Outside[dict[str, Any]]  # what the visitor typed
     lead_id: int | None
     created_at: str
 

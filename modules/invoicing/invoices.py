@@ -52,6 +52,7 @@ async def create_invoice(
 
 
 @skill(title="Send an invoice",
+       effects=("message", "money"),
        examples=("send the bill to the client", "issue the invoice"),
        synonyms=("issue", "bill", "finalize"),
        trust="approve", open_world=True,
@@ -119,6 +120,7 @@ async def record_payment(ctx: SkillContext, invoice_id: int, amount_cents: Annot
 
 
 @skill(title="Void an invoice",
+       effects=("money", "cancellation"),
        examples=("cancel an invoice", "the invoice was wrong, scrap it"),
        synonyms=("cancel", "scrap", "annul", "mistake"),
        trust="approve",
@@ -145,6 +147,7 @@ async def void_invoice(ctx: SkillContext, invoice_id: int, reason: Annotated[str
 
 
 @skill(title="Issue a credit note",
+       effects=("money",),
        examples=("refund part of an invoice", "reduce what a customer owes"),
        synonyms=("refund", "credit", "reduce", "money back"),
        trust="approve",

@@ -41,6 +41,7 @@ async def check_overdue(ctx: SkillContext) -> Overdue:
 
 
 @skill(title="Send payment reminders",
+       effects=("message", "money"),
        examples=("chase unpaid bills", "remind customers to pay", "dunning letters"),
        synonyms=("chase", "dunning", "nudge", "late payers", "owe"),
        trust="approve",

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from modules.knowledge_base.model import Article, ArticlePage, Hit, SearchResult
 from skills import Filters, SkillContext, SkillFailed, fetch_one, fetch_page, skill
+from skills.effects import effect
 
 COLUMNS = "id, title, category, body, status, helpful, not_helpful, updated_at"
 
@@ -39,6 +40,7 @@ async def _fetch(ctx: SkillContext, article_id: int) -> Article:
 
 
 @skill(title="Write help article",
+       effects=(effect("publication", when={"publish": True}),),
        examples=("write an faq entry", "document how to do something for customers"),
        synonyms=("faq", "help page", "docs", "guide"),
        instructions="""

@@ -124,6 +124,7 @@ async def alt_text_report(ctx: SkillContext) -> AltReport:
 
 
 @skill(title="Delete an asset",
+       effects=("deletion",),
        examples=("delete a picture", "remove a file from the media library"),
        synonyms=("remove", "photo", "image", "file"),
        trust="approve", destructive=True,

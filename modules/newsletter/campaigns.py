@@ -40,6 +40,7 @@ async def create_campaign(ctx: SkillContext,
 
 
 @skill(title="Send a campaign",
+       effects=("message",),
        examples=("send the newsletter", "mail the campaign to subscribers"),
        synonyms=("blast", "mailing", "send out"),
        trust="approve",

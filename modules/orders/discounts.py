@@ -61,6 +61,7 @@ async def redeem(ctx: SkillContext, code_text: str, subtotal_cents: int, currenc
 
 
 @skill(title="Create discount code",
+       effects=("money",),
        examples=("create a coupon", "promo code for a sale"),
        synonyms=("coupon", "promo", "voucher", "code"),
        instructions="""

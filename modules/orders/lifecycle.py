@@ -64,6 +64,7 @@ async def advance(
 
 
 @skill(title="Cancel an order",
+       effects=("cancellation",),
        examples=("cancel the customer's order", "the sale fell through"),
        synonyms=("cancel", "fell through"),
        trust="approve", destructive=True,
@@ -86,6 +87,7 @@ async def cancel(ctx: SkillContext, order_id: int, reason: Annotated[str, Field(
 
 
 @skill(title="Refund an order",
+       effects=("money",),
        examples=("refund a customer", "give the money back for an order"),
        synonyms=("refund", "money back", "return"),
        trust="approve", destructive=True,
@@ -115,6 +117,7 @@ async def refund(ctx: SkillContext, order_id: int, reason: Annotated[str, Field(
 
 
 @skill(title="Cancel stale unpaid orders",
+       effects=("cancellation",),
        examples=("drop orders that were never paid", "release stock held by unpaid orders"),
        synonyms=("stale", "abandoned", "never paid"),
        destructive=True,

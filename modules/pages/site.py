@@ -57,6 +57,7 @@ async def save(ctx: SkillContext, path: Annotated[str, Field(pattern=SLUG, max_l
 
 
 @skill(title="Publish or unpublish a page",
+       effects=("publication",),
        examples=("make the page live", "take the page offline"),
        synonyms=("live", "offline", "unpublish", "website"),
        scope="both", idempotent=True,

@@ -70,6 +70,7 @@ async def create_order(ctx: SkillContext, vendor_id: int,
 
 
 @skill(title="Send a purchase order",
+       effects=("message", "money"),
        examples=("send the order to the supplier", "place the purchase order with the vendor"),
        synonyms=("supplier", "place"),
        trust="approve",
@@ -143,6 +144,7 @@ async def _into_stock(ctx: SkillContext, sku: str, quantity: int, po_id: int) ->
 
 
 @skill(title="Cancel a purchase order",
+       effects=("cancellation",),
        examples=("cancel the supplier order", "we no longer need that purchase order"),
        synonyms=("cancel", "supplier"),
        destructive=True,

@@ -15,6 +15,7 @@ from skills.messages import Email
 
 
 @skill(title="Send a quote",
+       effects=("message",),
        examples=("email the quote to the customer", "send the estimate"),
        synonyms=("estimate", "proposal", "email"),
        trust="approve", open_world=True,

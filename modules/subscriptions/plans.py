@@ -10,6 +10,7 @@ from pydantic import Field
 
 from modules.subscriptions.model import Mrr, Plan, PlanMrr, Renewals, Subscription
 from skills import SkillContext, SkillFailed, check_transition, fetch_one, skill
+from skills.effects import effect
 
 Interval = Literal["month", "year"]
 MOVES = {"trialing": {"active", "cancelled"}, "active": {"past_due", "cancelled"},
@@ -83,6 +84,7 @@ async def subscribe(ctx: SkillContext, plan_id: int, customer: Annotated[str, Fi
 
 
 @skill(title="Change subscription status",
+       effects=(effect("cancellation", when={"status": "cancelled"}),),
        examples=("cancel a customer's subscription", "pause or resume a membership"),
        synonyms=("cancel", "pause", "resume", "membership"),
        instructions="""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from skills import Page, Record
+from skills.outside import Outside
 
 
 class Ticket(Record):
     id: int
-    subject: str
+    subject: Outside[str]  # the customer wrote it
     customer_email: str
     priority: str
     status: str
@@ -20,6 +21,16 @@ class Ticket(Record):
 
 class TicketPage(Page[Ticket]):
     pass
+
+
+class Message(Record):
+    author: str  # customer, agent or note
+    body: Outside[str]  # the customer's words, and the business's own replies beside them
+    at: str
+
+
+class Thread(Ticket):
+    messages: list[Message]
 
 
 class SlaReport(Record):

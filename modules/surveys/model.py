@@ -7,11 +7,12 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from skills import Page, Record
+from skills.outside import Outside
 
 
 class TextAnswer(Record):
     response_id: int
-    answer: str
+    answer: Outside[str]  # what the respondent typed
     answered_at: str
 
 

@@ -12,6 +12,7 @@ from modules.webhooks import circuit, targets
 from modules.webhooks.model import CreatedEndpoint, Endpoint, EndpointPage
 from modules.webhooks.signing import new_secret
 from skills import Filters, NotFound, Row, SkillContext, fetch_page, skill
+from skills.effects import effect
 
 EVENT_PATTERN = r"^[a-z_*]+(\.[a-z_*]+)?$"
 
@@ -28,6 +29,7 @@ SELECT = f"id, url, events, enabled, last_event_id, {circuit.STATE_COLUMNS}"
 
 
 @skill(title="Add a webhook endpoint",
+       effects=("disclosure",),
        examples=("post our events to a url", "connect zapier to our events"),
        synonyms=("integration", "zapier", "callback", "url", "notify"),
        open_world=True,
@@ -84,6 +86,7 @@ async def list_endpoints(ctx: SkillContext, limit: int = 50, offset: int = 0) ->
 
 
 @skill(name="webhooks_set_endpoint_enabled", title="Enable or disable an endpoint",
+       effects=(effect("disclosure", when={"enabled": True}),),
                                              examples=("pause the webhook", "turn the integration back on"),
                                              synonyms=("pause", "turn off", "turn on", "disable", "enable"),
        idempotent=True, instructions="""

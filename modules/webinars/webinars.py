@@ -114,6 +114,7 @@ async def attendance(ctx: SkillContext, webinar_id: int) -> Attendance:
 
 
 @skill(title="Cancel a webinar",
+       effects=("message", "cancellation"),
        examples=("cancel the online event", "the webinar is off"),
        synonyms=("call off", "cancel"),
        trust="approve", destructive=True,

@@ -155,5 +155,6 @@ async def notify_new_requests(app: App, after_id: int) -> int:
     async with app.store.transaction() as tx:
         for r in rows:
             await approval_requested(tx, approval_id=r["id"], skill=r["skill"], arguments=r["arguments"],
-                                     who="The agent", expires_at=r["expires_at"], now=app.clock.now())
+                                     who="The agent", expires_at=r["expires_at"], now=app.clock.now(),
+                                     outside=r["outside"])
     return int(rows[-1]["id"])

@@ -25,6 +25,7 @@ from server.agent.bootstrap import template
 from server.agent.settings import AgentSettings
 from server.resilience.evaluation import flagged_skills
 from server.tables import activity, approvals, memory, skill_state
+from server.trust import outside
 from skills.context import Database
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ async def gather(app: App, settings: AgentSettings, *, run_hint: str = "") -> Cy
         ("Objectives", _objectives(objectives, now)),
         ("Waiting for a person", await _waiting(db)),
         ("Health", await _health(db, now)),
-        ("Activity in the last 24 h", await _activity(db, now)),
+        ("Activity in the last 24 h", await _activity(app, now)),
         ("Memory (recent notes)", await _memory(db)),
     ]
     budget = max(0, settings.total_chars - len(system_prompt))
@@ -154,14 +155,18 @@ async def _health(db: Database, now: datetime) -> str:
     return "\n".join(lines) or "No known problem."
 
 
-async def _activity(db: Database, now: datetime) -> str:
+async def _activity(app: App, now: datetime) -> str:
     since = (now - timedelta(hours=24)).isoformat(timespec="seconds")
-    total, rows = await activity.latest_since(db, since, RECENT_ACTIVITY)
+    total, rows = await activity.latest_since(app.store, since, RECENT_ACTIVITY)
     if not rows:
         return "No activity."
     lines = [f"{total} calls; the latest {len(rows)}:"]
     for r in rows:
-        tail = r["error_kind"] or (r["output_summary"] or "")[:120]
+        skill = app.registry.skills.get(r["skill"])
+        # Text written outside the business reaches the model only fenced, through a skill (trust/outside.py).
+        said = "(holds outside text: read it with the skill)" if skill and outside.carries(skill) else (
+            r["output_summary"] or "")[:120]
+        tail = r["error_kind"] or said
         lines.append(f"- #{r['id']} {r['ts']} {r['caller']} {r['skill']} {r['status']}/{r['outcome']} {tail}")
     return "\n".join(lines)
 

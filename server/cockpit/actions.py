@@ -44,7 +44,7 @@ async def approve(app: App, form: Mapping[str, str], who: str) -> str:
     from server.trust import review
 
     try:
-        decided = await review.approve(app, _id(form), form.get("note", ""), who=who)
+        decided = await review.approve(app, _id(form), form.get("note", ""), who=who, via="cockpit")
     except ConfigError as exc:
         raise ActionError(str(exc)) from exc
     item = decided.request
@@ -60,7 +60,7 @@ async def reject(app: App, form: Mapping[str, str], who: str) -> str:
     if not reason:
         raise ActionError("give a reason: the agent reads it and should not ask for the same thing again")
     try:
-        decided = await review.reject(app, _id(form), reason, who=who)
+        decided = await review.reject(app, _id(form), reason, who=who, via="cockpit")
     except ConfigError as exc:
         raise ActionError(str(exc)) from exc
     item = decided.request

@@ -6,8 +6,10 @@ called, in a sandboxed iframe. The App speaks JSON-RPC with the host over ``post
 ``ui/initialize`` (then ``ui/notifications/initialized``), the tool's result as
 ``ui/notifications/tool-result``, and ``tools/call`` sent through the host for fresh data and
 for every button, to the same MCP tools a chat would call (ops_approve, ops_reject,
-ops_resume_skill, ops_mark_notifications_read, and the retry tool each failed item names). Its
-buttons are the person's confirmation, so the approve-trust resume carries ``confirm``.
+ops_resume_skill, ops_mark_notifications_read, and the retry tool each failed item names). The server
+cannot tell a click relayed by the host from the model's own call, so deciding a request is asked
+again in the host's form (a host without forms is told to decide in the web cockpit or the CLI),
+and the resume's ``confirm`` counts only where the host has no form.
 Hosts without Apps never read the resource and show the tool's ordinary result.
 """
 

@@ -113,8 +113,9 @@ async def gather(app: App, feed: ActivityFilter | None = None) -> Snapshot:
     store, now = app.store, app.clock.now()
     agent = None
     agent_on = await agent_enabled(app)
-    requests = [{**r, "arguments": _decoded(r["arguments"])} for r in await approvals.pending_requests(store, SHOWN)
-                if agent_on or r["requested_by"] != "pilot"]
+    requests = [{**r, "arguments": _decoded(r["arguments"]), "outside": json.loads(r.get("outside") or "[]"),
+                 "effects": _effects(app, r["skill"])}
+                for r in await approvals.pending_requests(store, SHOWN) if agent_on or r["requested_by"] != "pilot"]
     if agent_on:
         beats = [{**b, "detail": _decoded(b["detail"])} for b in await runs.recent_heartbeats(store, 10)]
         agent = AgentView(await trust_mode.current(store), beats)
@@ -162,6 +163,12 @@ async def _skill_issues(app: App, report: HealthReport) -> list[SkillIssue]:
     issues += [SkillIssue(name, "flagged", "many recent calls failed or did nothing", False)
                for name in report.skills.flagged if name not in paused]
     return issues
+
+
+def _effects(app: App, name: str) -> list[str]:
+    """What the request would do to the world (skills/effects.py), as its skill declares."""
+    found = app.registry.skills.get(name)
+    return [str(e) for e in found.effects] if found is not None else []
 
 
 def _decoded(text: str | None) -> dict[str, Any]:

@@ -3,7 +3,8 @@
     GET  /cockpit            the page (activity filters and paging in the query string)
     GET  /cockpit/panels     the page's <main> alone: what the script polls
     POST /cockpit/action/X   approve | reject | resume | read | retry (CSRF checked)
-    GET  /cockpit/login      the token form; POST exchanges the token for a session cookie
+    GET  /cockpit/login      the token form; POST exchanges the token for a session cookie (wrong tokens
+                             are limited per client and in total: throttle.py)
 
 The same rules as /mcp: open on loopback when no token is configured (server/http_app.py
 refuses any other bind without one); otherwise the request needs the bearer token, or the
@@ -15,6 +16,7 @@ themselves because a browser cannot send the Authorization header.
 from __future__ import annotations
 
 import logging
+import math
 from typing import TYPE_CHECKING, Any
 
 from starlette.authentication import AuthenticationError
@@ -29,6 +31,7 @@ from server.cockpit import render
 from server.cockpit.actions import ACTIONS, ActionError, skill_behind
 from server.cockpit.data import ActivityFilter, gather
 from server.cockpit.session import COOKIE, LIFETIME, MAX_SESSIONS, Sessions
+from server.cockpit.throttle import LoginThrottle, client_of
 
 if TYPE_CHECKING:
     from server.app import App
@@ -43,8 +46,10 @@ def poll_ms_from_env() -> int:
     return settings.load().cockpit_poll_ms
 
 
-def routes(app: App, *, poll_ms: int | None = None, sessions: Sessions | None = None) -> list[BaseRoute]:
+def routes(app: App, *, poll_ms: int | None = None, sessions: Sessions | None = None,
+           throttle: LoginThrottle | None = None) -> list[BaseRoute]:
     sessions = sessions or Sessions()
+    throttle = throttle or LoginThrottle()
     every = poll_ms or poll_ms_from_env()
     flashes: dict[str, tuple[str, bool]] = {}
 
@@ -145,6 +150,12 @@ def routes(app: App, *, poll_ms: int | None = None, sessions: Sessions | None = 
             return RedirectResponse(render.BASE, status_code=303)
         if request.method == "GET":
             return HTMLResponse(render.login())
+        client, now = client_of(request.client.host if request.client else None,
+                                request.headers.get("x-forwarded-for")), app.clock.now()
+        if (wait := throttle.wait(client, now)) is not None:
+            seconds = max(1, math.ceil(wait.total_seconds()))
+            return HTMLResponse(render.login(f"Too many wrong tokens; try again in {seconds} s."), status_code=429,
+                                headers={"retry-after": str(seconds)})
         token = (await request.form()).get("token")
         try:
             accepted = isinstance(token, str) and await verifier.verify_token(token) is not None
@@ -152,8 +163,10 @@ def routes(app: App, *, poll_ms: int | None = None, sessions: Sessions | None = 
         except AuthenticationError as exc:  # a revoked or expired token: say which and why
             accepted, refusal = False, f"{exc}."
         if not accepted or not isinstance(token, str):
+            throttle.failed(client, now)
             return HTMLResponse(render.login(refusal), status_code=401)
-        sid = sessions.start(app.clock.now(), logged_in=True, token=token.strip())
+        throttle.succeeded(client)
+        sid = sessions.start(now, logged_in=True, token=token.strip())
         return with_cookie(RedirectResponse(render.BASE, status_code=303), sid, request)
 
     return [Route(render.BASE, cockpit), Route(f"{render.BASE}/panels", panels),

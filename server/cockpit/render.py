@@ -97,8 +97,8 @@ def _requests(snap: Snapshot, csrf: str) -> str:
                   f'<input id="{reason_id}" name="reason" required maxlength="1000" '
                   f'placeholder="why not (the agent reads it)">')
         rows.append(
-            f'<tr data-request="{r["id"]}"><td>{e(r["kind"])} #{r["id"]}</td><td><code>{e(r["skill"])}</code></td>'
-            f'<td class="args">{e(readable(r["arguments"]))}</td>'
+            f'<tr data-request="{r["id"]}"><td>{e(r["kind"])} #{r["id"]}</td><td><code>{e(r["skill"])}</code>'
+            f'{_effects(r)}</td><td class="args">{e(readable(r["arguments"]))}{_outside(r)}</td>'
             f"<td>{e(r.get('reason') or '')}{_objective(r)}</td><td>{e(r['requested_by'])}</td>"
             f'<td title="{e(r["requested_at"])}">{e(age(r["requested_at"], snap.now))}</td>'
             f'<td class="actions">{_form("approve", csrf, "Approve", f"Approve {what}", {"id": r["id"]})}'
@@ -107,6 +107,20 @@ def _requests(snap: Snapshot, csrf: str) -> str:
                   "Nothing waits for your approval.")
     title = "Approvals and proposals" if snap.agent is not None else "Approvals"  # no proposal without the agent
     return _section("requests", title, body, len(rows))
+
+
+def _effects(r: dict[str, Any]) -> str:
+    return f'<br><small class="effects">{e(", ".join(r["effects"]))}</small>' if r.get("effects") else ""
+
+
+def _outside(r: dict[str, Any]) -> str:
+    """What the run had read, written outside the business, before it asked: shown as text, never as markup."""
+    reads = r.get("outside") or []
+    if not reads:
+        return ""
+    items = "".join(f"<li><code>{e(x['skill'])} {e(x['field'])}</code>: {e(x['text'][:300])}</li>" for x in reads)
+    return (f'<details class="outside" open><summary>Read before it, written outside the business '
+            f"({len(reads)})</summary><ul>{items}</ul></details>")
 
 
 def _objective(r: dict[str, Any]) -> str:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from pydantic import Field
+
 from server.cockpit.data import Snapshot, age, gather
 from server.cockpit.render import readable
 from skills import Record, SkillContext, skill
+from skills.outside import Outside
 
 if TYPE_CHECKING:
     from server.app import App
@@ -25,6 +28,8 @@ class Request(Record):
     reason: str | None
     requested_by: str
     waiting: str
+    effects: list[str] = Field(default_factory=list)  # what it would do to the world (skills/effects.py)
+    outside: Outside[list[str]] = Field(default_factory=list)  # text from outside its run read before asking
 
 
 class Item(Record):
@@ -61,7 +66,9 @@ def cockpit_record(snap: Snapshot) -> Cockpit:
     agent = snap.agent
     requests = [Request(id=r["id"], kind=r["kind"], skill=r["skill"], arguments=readable(r["arguments"]),
                         reason=r.get("reason"), requested_by=r["requested_by"],
-                        waiting=age(r["requested_at"], snap.now)) for r in snap.requests]
+                        waiting=age(r["requested_at"], snap.now), effects=r.get("effects") or [],
+                        outside=[f"{x['skill']} {x['field']}: {x['text'][:300]}" for x in r.get("outside") or []])
+                for r in snap.requests]
     notes = [Item(id=n["id"], name=n["title"], detail=n["body"]) for n in snap.notifications]
     skills = [Item(name=s.name, detail=f"{s.problem}{': ' + s.detail if s.detail else ''}", resumable=s.resumable)
               for s in snap.skills]

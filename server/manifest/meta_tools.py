@@ -106,6 +106,7 @@ class MetaTools:
             "instructions": skill.instructions, "trust": skill.trust, "scope": skill.scope,
             "hints": {"read_only": skill.hints.read_only, "destructive": skill.hints.destructive,
                       "idempotent": skill.hints.idempotent, "open_world": skill.hints.open_world},
+            "effects": [str(e) for e in skill.effects],
             "input_schema": skill.input_schema(), "output_schema": skill.output_schema(),
         })
 

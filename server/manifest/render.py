@@ -1,8 +1,8 @@
 """Render tool definitions for a tier, for MCP clients and for OpenAI function calling.
 
-Every tier, every tool: its name, its title and its four annotation hints (readOnly, destructive,
-idempotent, openWorld; MCP only, the OpenAI format has no place for them), so a client decides
-about confirmation the same way whatever the tier.
+Every tier, every tool: its name, its title, its four annotation hints (readOnly, destructive,
+idempotent, openWorld) and in ``_meta`` the effects its calls can have (MCP only, the OpenAI format
+has no place for them), so a client decides about confirmation the same way whatever the tier.
 
 full:    the whole description, every parameter with its description, the output schema.
 compact: the seed's rules (description cut to 80 characters at a word boundary with an ellipsis,
@@ -31,7 +31,7 @@ from typing import Any
 import mcp_types as types
 
 from server.manifest.tiers import Tier
-from server.mcp.tools import tool_annotations
+from server.mcp.tools import tool_annotations, tool_meta
 from skills import Skill
 
 COMPACT_DESCRIPTION = 80
@@ -49,7 +49,7 @@ class ToolSpec:
     annotations: types.ToolAnnotations | None = None
     read_only: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
-    meta: dict[str, Any] | None = None  # the tool's _meta: its module as a group (server/mcp/grouping.py)
+    meta: dict[str, Any] | None = None  # the tool's _meta: its module as a group (server/mcp/grouping.py), its effects
 
 
 @lru_cache(maxsize=4096)
@@ -57,7 +57,7 @@ def skill_spec(skill: Skill) -> ToolSpec:
     return ToolSpec(name=skill.name, title=skill.title, description=skill.description,
                     input_schema=skill.input_schema(), output_schema=skill.output_schema(),
                     annotations=tool_annotations(skill), read_only=skill.hints.read_only,
-                    meta={GROUPS: [skill.module_id]})
+                    meta={GROUPS: [skill.module_id], **(tool_meta(skill) or {})})
 
 
 def compact_description(text: str, limit: int = COMPACT_DESCRIPTION) -> str:

@@ -4,7 +4,8 @@ A request waits in the ``approvals`` table (server/tables/approvals.py) whoever 
 an automation or a platform job calling an approve-trust skill, or the agent in shadow mode (a
 proposal). Deciding must work in manual mode too, so these skills live in an always-on system
 module, not in the agent's. Deciding is a person's act: the executor refuses every unattended
-caller before anything is queued (server/trust/gate.py), and the handler checks again. A
+caller before anything is queued (server/trust/gate.py), asks the person through the client's form
+(a model's `confirm` is no yes: server/trust/consent.py), and the handler checks again. A
 rejection's reason of an agent's request is filed in the agent's memory
 (``feedback:rejected:<id>``), so its next cycles read it.
 
@@ -31,7 +32,8 @@ Kind = Literal["approval", "proposal"]
 
 
 def approval(row: dict[str, Any]) -> Approval:
-    return Approval(**{**row, "arguments": json.loads(row["arguments"] or "{}")})
+    return Approval(**{**row, "arguments": json.loads(row["arguments"] or "{}"),
+                       "outside": json.loads(row.get("outside") or "[]")})
 
 
 async def _decide(ctx: SkillContext, approval_id: int, status: str, note: str) -> Approval:
@@ -87,15 +89,17 @@ async def list_approvals(
         item=approval)
 
 
-@skill(name="ops_approve", title="Approve a request", category="system",
+@skill(name="ops_approve", title="Approve a request", category="system", trust="approve", effects=("trust",),
        examples=("yes, do it", "allow the agent's action"),
        synonyms=("yes", "allow", "okay", "go ahead", "confirm"),
        instructions="""
        A person approves a pending request (an approval or a proposal): the action runs once,
        exactly as requested, as whoever asked. `pilothouse approvals approve` and the cockpit run
        it at once; approved here, it runs within a minute (the agent's own, while the agent is on,
-       on its next heartbeat). Read the arguments first (ops_list_approvals). Only people can
-       approve (chat or CLI).
+       on its next heartbeat). Read the arguments first (ops_list_approvals), and what the asking
+       run had read from outside the business (`outside`). A person's decision: over MCP the client
+       must show Pilothouse's confirmation form (a `confirm` argument is no yes); without one, decide
+       in the cockpit or with `pilothouse approvals approve ID`.
        """)
 async def approve(
     ctx: SkillContext, approval_id: int, note: Annotated[str, Field(max_length=1000)] = "",
@@ -109,12 +113,13 @@ async def approve(
     return await _decide(ctx, approval_id, "approved", note)
 
 
-@skill(name="ops_reject", title="Reject a request", category="system",
+@skill(name="ops_reject", title="Reject a request", category="system", trust="approve", effects=("trust",),
        examples=("no, don't do that", "refuse the agent's request"),
        synonyms=("no", "deny", "refuse", "don't"),
        instructions="""
        A person refuses a pending request: it never runs. Give the reason; for the agent's
        requests it reads it in its next cycle's context and should not ask for the same again.
+       A person's decision, confirmed in the client's form like ops_approve.
        """)
 async def reject(
     ctx: SkillContext, approval_id: int, reason: Annotated[str, Field(max_length=1000)] = "",

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import Field
+
 from skills import Page, Record
+from skills.outside import Outside
 
 
 class Notification(Record):
@@ -66,6 +69,8 @@ class Approval(Record):
     requested_by: str = "pilot"  # the agent (pilot), an automation or a platform job (system)
     reason: str | None = None
     objective: str | None = None
+    # What the requesting run had read that was written outside the business, before it asked.
+    outside: Outside[list[dict[str, Any]]] = Field(default_factory=list)
 
 
 class ApprovalPage(Page[Approval]):

@@ -24,7 +24,8 @@ through the real MCP client, as a model's client would::
         clock.advance(days=1)                                     # time the instance sees
 
 Fixtures (``server.testing.pytest_plugin``): ``clock``, ``app``, ``mcp``, ``mcp_any_era``
-(every test run in both protocol eras) and ``anyio_backend``.
+(every test run in both protocol eras), ``mcp_person`` (a client that shows confirmation forms to
+``person``, who says yes) and ``anyio_backend``.
 
 Helpers, importable from ``server.testing``:
 
@@ -36,6 +37,10 @@ Helpers, importable from ``server.testing``:
 - ``FakeModelServer``, ``Reply``, ``Call``, ``Fault``, ``Delay``, ``Malformed``,
   ``RecordedRequest``: a scripted OpenAI/Ollama-compatible model server (see ``fake_model``).
 - ``bulk_module``: a generated module of many small skills, for a big catalog.
+- ``Person``, ``connect``: the person behind a client's confirmation form (answers yes, no or
+  cancel; keeps every question), and a client in either protocol era with or without one.
+- ``ObedientModel``: a scripted model that obeys every instruction it reads in a tool result, for
+  hostile-content tests of the agent (see ``adversary``).
 
 Importing this package is cheap: each name loads its submodule on first use, so a test that
 only needs the clock does not pay for the MCP SDK or a web server.
@@ -47,10 +52,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from server.testing.adversary import ObedientModel
     from server.testing.bulk import bulk_module
     from server.testing.clock import START, FakeClock
     from server.testing.fake_model import Call, Delay, FakeModelServer, Fault, Malformed, RecordedRequest, Reply
     from server.testing.harness import McpHarness, ToolError
+    from server.testing.person import Person, connect
     from server.testing.receivers import HttpReceiver, Received, SmtpSink, free_port, http_receiver, smtp_sink
 
 # Public name -> the submodule that defines it.
@@ -61,7 +68,7 @@ _WHERE = {
     "free_port": "receivers", "http_receiver": "receivers", "smtp_sink": "receivers",
     "Call": "fake_model", "Delay": "fake_model", "FakeModelServer": "fake_model", "Fault": "fake_model",
     "Malformed": "fake_model", "RecordedRequest": "fake_model", "Reply": "fake_model",
-    "bulk_module": "bulk",
+    "bulk_module": "bulk", "Person": "person", "connect": "person", "ObedientModel": "adversary",
 }
 
 __all__ = [
@@ -74,12 +81,15 @@ __all__ = [
     "HttpReceiver",
     "Malformed",
     "McpHarness",
+    "ObedientModel",
+    "Person",
     "Received",
     "RecordedRequest",
     "Reply",
     "SmtpSink",
     "ToolError",
     "bulk_module",
+    "connect",
     "free_port",
     "http_receiver",
     "smtp_sink",

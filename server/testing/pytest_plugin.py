@@ -12,6 +12,8 @@ Fixtures:
                  built-in modules and every installed community module, enabled.
 ``mcp``          an ``McpHarness`` over the SDK client talking to ``app``'s server in memory.
 ``mcp_any_era``  the same, run once per protocol era (2026-07-28 and the 2025-11-25 handshake).
+``mcp_person``   an ``McpHarness`` whose client shows the server's confirmation forms to ``person``, a
+                 ``Person`` who says yes (server/testing/person.py): for what only a person may decide.
 ``app_db``       where ``app`` lives: its SQLite file, or its PostgreSQL URL (open a second instance on it).
 ``pg_admin``     the URL of a PostgreSQL cluster's ``postgres`` database (``$PILOTHOUSE_TEST_PG``, or a
                  throw-away cluster started for the session); skips when PostgreSQL is not installed.
@@ -40,8 +42,10 @@ from server.app import App
 from server.assembly import Process, open_app
 from server.testing.clock import FakeClock
 from server.testing.harness import McpHarness
+from server.testing.person import Person, connect
 
-__all__ = ["anyio_backend", "app", "app_db", "clock", "mcp", "mcp_any_era", "pg_admin", "pg_database"]
+__all__ = ["anyio_backend", "app", "app_db", "clock", "mcp", "mcp_any_era", "mcp_person", "person", "pg_admin",
+           "pg_database"]
 
 _databases = itertools.count(1)
 
@@ -177,3 +181,15 @@ async def mcp_any_era(app: App, request: pytest.FixtureRequest) -> AsyncIterator
     surface = Process.assemble(app, scheduler=False).surface
     async with Client(surface.server, raise_exceptions=True, mode=request.param) as client:
         yield McpHarness(client)
+
+
+@pytest.fixture
+def person() -> Person:
+    return Person()
+
+
+@pytest.fixture
+async def mcp_person(app: App, person: Person) -> AsyncIterator[McpHarness]:
+    """The real client (2026-07-28 era) with form elicitation: ``person`` answers every confirmation."""
+    async with connect(app, "auto", person) as harness:
+        yield harness

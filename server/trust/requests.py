@@ -1,6 +1,7 @@
-"""Queueing a call for a person: an approval (an approve-trust call nobody could confirm) or a
-proposal (the agent's write in shadow mode). One pending request per skill and normalized
-arguments: a repeat is that request. The call's one activity row is written with it, ``pending``.
+"""Queueing a call for a person: an approval (an approve-level call nobody could confirm, or the
+agent's outward call after its run read outside content) or a proposal (the agent's write in shadow
+mode). One pending request per skill and normalized arguments: a repeat is that request. The call's
+one activity row is written with it, ``pending``; the outside content the run had read rides along.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ class Queued:
 
 
 async def queue(store: Any, now: datetime, skill: Skill, normalized: str, arguments: dict[str, Any],
-                run_id: str | None, caller: str, started: float, kind: str) -> Queued:
+                run_id: str | None, caller: str, started: float, kind: str, why: str = "",
+                outside: str | None = None) -> Queued:
     """``store``: the executor's Store (a transaction is opened on it). ``normalized``: the arguments as
     the input model dumps them, the text two equal calls share."""
     expires_at = (now + APPROVAL_TTL).isoformat(timespec="seconds")
@@ -38,8 +40,8 @@ async def queue(store: Any, now: datetime, skill: Skill, normalized: str, argume
         db: Database = tx
         request_id, new = await approvals.queue(
             db, skill=skill.name, arguments=normalized, run_id=run_id, requested_by=caller,
-            requested_at=now_iso, expires_at=expires_at, kind=kind)
-        message = request_message(kind, skill.name, request_id, new)
+            requested_at=now_iso, expires_at=expires_at, kind=kind, outside=outside)
+        message = request_message(kind, skill.name, request_id, new, why)
         if new and caller != "pilot":  # the heartbeat tells the admin about the agent's own requests
             await approval_requested(db, approval_id=request_id, skill=skill.name, arguments=normalized,
                                      who=WHO[caller], expires_at=expires_at, now=now)

@@ -1,6 +1,7 @@
 """A person's review of requests (the agent's, automations', platform jobs'), from the CLI and the cockpit.
 
-Approve: the decision goes through the executor (``ops_approve``, caller ``cli``); then the
+Approve: the decision goes through the executor (``ops_approve``, caller ``cli``, the person's yes
+given by the act itself: the command they typed, the cockpit button they pressed); then the
 request runs at once, through the executor once, as whoever asked and approved, unless it is the
 agent's own approval while the agent is on (its next heartbeat runs it, in its run). With the
 agent off nothing else would ever run it. Reject: ``ops_reject`` files the reason in the
@@ -18,6 +19,7 @@ from server.agent import approved_actions
 from server.agent.approved_actions import Settled
 from server.agent.bootstrap import agent_enabled
 from server.agent.context import objective_goals
+from server.confirmation import given
 from server.errors import ConfigError
 from server.tables import approvals
 
@@ -31,8 +33,11 @@ class Decided:
     ran: Settled | None = None
 
 
-async def approve(app: App, request_id: int, note: str = "", who: str | None = None) -> Decided:
-    request = await _decide(app, "ops_approve", {"approval_id": request_id, "note": note}, who)
+async def approve(app: App, request_id: int, note: str = "", who: str | None = None, *,
+                  via: str = "cli") -> Decided:
+    """``who``: the person (default: the local account); ``via``: where they decided (``cli``, ``cockpit``),
+    recorded on the decision's activity row as how they said yes."""
+    request = await _decide(app, "ops_approve", {"approval_id": request_id, "note": note}, who, via)
     if request.get("kind") == "approval" and request.get("requested_by") == "pilot" and await agent_enabled(app):
         return Decided(request)  # the agent's own request: its next heartbeat runs it, in its run
     # A proposal, or a request no heartbeat follows (an automation's, a platform job's, or any with
@@ -40,13 +45,14 @@ async def approve(app: App, request_id: int, note: str = "", who: str | None = N
     return Decided(request, await approved_actions.execute_one(app, request_id))
 
 
-async def reject(app: App, request_id: int, reason: str, who: str | None = None) -> Decided:
-    return Decided(await _decide(app, "ops_reject", {"approval_id": request_id, "reason": reason}, who))
+async def reject(app: App, request_id: int, reason: str, who: str | None = None, *, via: str = "cli") -> Decided:
+    return Decided(await _decide(app, "ops_reject", {"approval_id": request_id, "reason": reason}, who, via))
 
 
-async def _decide(app: App, skill: str, arguments: dict[str, Any], who: str | None) -> dict[str, Any]:
-    """Through the executor as caller ``cli`` (a person), named ``who`` (default: the local account)."""
-    result = await app.executor.call(skill, arguments, caller="cli", who=who or local_name())
+async def _decide(app: App, skill: str, arguments: dict[str, Any], who: str | None, via: str) -> dict[str, Any]:
+    """Through the executor as caller ``cli`` (a person), named ``who`` (default: the local account); the
+    person's yes is the act itself (the command typed, the button pressed)."""
+    result = await app.executor.call(skill, arguments, caller="cli", who=who or local_name(), confirm=given(via))
     if not result.ok or result.output is None:
         raise ConfigError("; ".join(p.strip() for p in result.message.splitlines() if p.strip()))
     return result.output

@@ -1,10 +1,11 @@
 """The trust controls over MCP: a system module built from the App (like health's).
 
-A person changes the agent's mode and the trust policy from a chat client with these tools;
-the setters are ``approve`` trust, so the client asks the person before anything changes. The
-agent, automations and platform jobs are refused before any queue (server/trust/gate.py: the
-whole module is people-only), and the handlers check the caller again: the agent can never
-change its own mode or trust.
+A person changes the agent's mode and the trust policy from a chat client with these tools; the
+setters are people-only decisions, so the client's form asks the person before anything changes
+(a ``confirm`` argument the model writes is no yes; a client without forms is told to use the CLI:
+server/trust/consent.py). The agent, automations and platform jobs are refused before any queue
+(server/trust/gate.py: the whole module is people-only), and the handlers check the caller again:
+the agent can never change its own mode or trust.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def _skills(app: App) -> tuple[Any, ...]:
                       suggestions=[s.suggestion for s in rows if s.suggestion])
 
     @skill(name="trust_set_skill", title="Set a skill's trust", category="system", trust="approve",
-           transactional=False, instructions="""
+           effects=("trust",), transactional=False, instructions="""
            Sets how much the agent may do with one skill on this instance: auto (runs), notify (runs,
            the admin is told), approve (a person decides first), or default (the module's level, else
            the code's). Kept across re-seeds, upgrades and restarts; logged in the activity feed.
@@ -89,7 +90,7 @@ def _skills(app: App) -> tuple[Any, ...]:
                        detail=f"{change.skill}: trust {change.before} -> {change.after}")
 
     @skill(name="trust_set_module", title="Set a module's trust", category="system", trust="approve",
-           transactional=False, instructions="""
+           effects=("trust",), transactional=False, instructions="""
            Sets every skill of a module to one trust level (default: back to the code's levels);
            skills set one by one before follow the module again.
            """)
@@ -109,7 +110,7 @@ def _skills(app: App) -> tuple[Any, ...]:
                        detail=f"{len(changes)} skill(s) of {module_id} changed")
 
     @skill(name="trust_set_agent_mode", title="Set the agent's mode", category="system", trust="approve",
-           transactional=False, instructions="""
+           effects=("trust",), transactional=False, instructions="""
            shadow: the heartbeat runs and read-only skills execute, but every call the agent would make
            to a skill that writes becomes a proposal (ops_list_approvals, kind proposal) for a person.
            live: the agent acts within each skill's trust level.

@@ -16,6 +16,7 @@ from server.app import App, open_runtime
 from server.assembly import system_modules
 from server.testing import FakeClock
 from server.testing.fake_model import Call, FakeModelServer, RecordedRequest, Reply, Step
+from server.trust import review
 from skills import Module, SkillContext, skill
 from skills.messages import Email
 
@@ -167,8 +168,8 @@ async def test_an_approval_flows_end_to_end(clock: FakeClock, model: FakeModelSe
         assert mail is not None
         assert mail["recipient"] == "owner@acme.io"
 
-        decided = await app.executor.call("ops_approve", {"approval_id": 1}, caller="mcp")
-        assert decided.ok
+        decided = await review.approve(app, 1)  # a person, at a terminal (or in the cockpit)
+        assert decided.request["status"] == "approved" and decided.ran is None  # its next heartbeat runs it
         clock.advance(minutes=30)
         second = await run_cycle(app)  # runs the approved action, then the model asks for another
         assert second.approvals[0] == {"approval_id": 1, "skill": "news_send_newsletter", "status": "executed",

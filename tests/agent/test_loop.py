@@ -65,9 +65,12 @@ async def test_tool_calls_run_through_the_executor_and_the_answer_ends_the_run(
     assert (record.prompt_tokens, record.completion_tokens) == (720, 35)
     assert record.models == ["openai:gpt-4.1-mini"] * 2 and record.tiers == ["full", "full"]
     assert await pilot_activity(app, record.run_id) == [("crm_list_leads", "ok", None)]
-    # The model saw the skill's real output as the tool result of its call.
+    # The model saw the skill's real output as the tool result of its call (the leads' names are written
+    # outside the business: a header says so and fences them).
     sent = fakes.openai.requests[1].messages
-    assert sent[-1]["role"] == "tool" and json.loads(sent[-1]["content"])["total"] == 2
+    header, _, output = sent[-1]["content"].partition("\n")
+    assert sent[-1]["role"] == "tool" and json.loads(output)["total"] == 2
+    assert "written by people outside the business (items[0].name, items[0].notes, items[1].name" in header
     assert sent[-1]["tool_call_id"] == sent[-2]["tool_calls"][0]["id"]
     row = await run_row(app, record.run_id)
     assert (row["kind"], row["status"], row["cursor"], row["stop_reason"]) == ("ask", "completed", 3, "answer")

@@ -142,7 +142,8 @@ async def test_notifications_and_runs(app: App, mcp: McpHarness, clock: FakeCloc
     assert runs["items"][0]["cursor"] == 2 and runs["items"][0]["status"] == "timeout"
 
 
-async def test_approvals_are_a_persons_decision(app: App, mcp: McpHarness) -> None:
+async def test_approvals_are_a_persons_decision(app: App, mcp_person: McpHarness) -> None:
+    mcp = mcp_person  # the client shows the person a confirmation form for each decision
     await enable_agent(app)
     args = {"skill": "blog_archive_post", "arguments": json.dumps({"post_id": 1}), "requested_at": "2026-11-02T08:00",
             "expires_at": "2026-11-04T08:00:00+00:00"}

@@ -46,7 +46,8 @@ async def test_a_worker_and_a_serve_on_one_database_never_run_a_job_twice(tmp_pa
             for minute in range(10):
                 if minute < 8:
                     await serving.executor.call("email_send", {"to": f"c{minute}@example.com", "subject": "Hi",
-                                                               "body": "Your order shipped."}, caller="cli")
+                                                               "body": "Your order shipped.", "confirm": True},
+                                                caller="cli")
                 clock.advance(minutes=1)
                 await both()
         recipients = Counter(m["To"] for m in sink.messages)
@@ -72,7 +73,7 @@ async def test_worker_once_delivers_queued_mail_with_the_agent_off(tmp_path: Pat
         assert await cli("worker", "--once") == (0, "nothing was due\n")  # registers the platform schedules
         await cli("modules", "configure", "email", f"smtp_host={sink.host}", f"smtp_port={sink.port}",
                   "smtp_from=shop@example.com")
-        assert (await cli("call", "email_send", "--args",
+        assert (await cli("call", "email_send", "--yes", "--args",
                           '{"to": "ada@example.com", "subject": "Receipt", "body": "Thanks!"}'))[0] == 0
         code, out = await cli("worker", "--once")  # a tick and a delivery pass: the mail is due at once
     assert code == 0 and 'delivery:email_deliver_outbox  ok: {"attempted": 1, "sent": 1' in out

@@ -23,6 +23,7 @@ from server.agent.approved_actions import execute_approved
 from server.app import App, open_runtime
 from server.assembly import system_modules
 from server.cli.main import main
+from server.confirmation import given
 from server.health.report import build_report
 from server.testing import FakeClock
 from tests.agent import outward_pack
@@ -68,7 +69,8 @@ async def test_an_approved_action_killed_mid_run_is_uncertain_until_a_person_say
         queued = await app.executor.call("outward_pay", {"url": f"{bank.url}/pay", "amount_cents": 90_000},
                                          caller="automation")
         assert queued.approval_id is not None  # approve trust: an automation's call waits for a person
-        approved = await app.executor.call("ops_approve", {"approval_id": queued.approval_id}, caller="cli")
+        approved = await app.executor.call("ops_approve", {"approval_id": queued.approval_id}, caller="cli",
+                                           confirm=given("cli"))  # the person's yes: the act itself
         assert approved.ok
         child = _spawn(app_db, queued.approval_id)
         try:

@@ -17,8 +17,7 @@ from server.assembly import open_app
 from server.mcp.surface import Surface
 from server.schema import CORE_MIGRATIONS
 from server.store import Store
-from server.testing import McpHarness
-from tests.server.test_elicitation import Person
+from server.testing import McpHarness, Person
 
 pytestmark = pytest.mark.anyio
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,6 +18,7 @@ import pytest
 from modules.webhooks.targets import ALLOW_PRIVATE_ENV
 from server.assembly import open_app
 from server.cli.main import main
+from server.confirmation import given
 from server.testing import FakeClock, http_receiver, smtp_sink
 
 pytestmark = [pytest.mark.anyio, pytest.mark.sqlite_only(reason="backup and restore copy a SQLite file")]
@@ -33,7 +34,7 @@ async def _queue_and_back_up(db: Path, copy: Path, clock: FakeClock, receiver_ur
                                 caller="cli")
         for n in range(5):
             await app.executor.call("email_send", {"to": f"c{n}@example.com", "subject": f"n{n}", "body": "Hi"},
-                                    caller="cli")
+                                    caller="cli", confirm=given("cli"))
         await app.executor.call("crm_create_lead", {"email": "ada@acme.io"}, caller="cli")
         await app.executor.call("webhooks_dispatch_events", {"limit": 1}, caller="system")  # queued, not yet sent
     assert await _cli("--db", str(db), "backup", str(copy)) == 0  # five emails and one webhook still to go

@@ -56,7 +56,7 @@ async def test_reschedule_and_cancel(mcp: McpHarness) -> None:
     assert moved["starts_at"] == f"{TUESDAY}T09:15:00+00:00" and moved["ends_at"] == f"{TUESDAY}T10:15:00+00:00"
     assert "overlaps" in await mcp.error("bookings_reschedule", appointment_id=first["id"],
                                          starts_at=f"{TUESDAY}T10:30:00+00:00")
-    cancelled = await mcp.call("bookings_cancel", appointment_id=second["id"])
+    cancelled = await mcp.call("bookings_cancel", confirm=True, appointment_id=second["id"])
     assert cancelled["status"] == "cancelled"
     assert "only confirmed" in await mcp.error("bookings_reschedule", appointment_id=second["id"],
                                                starts_at=f"{TUESDAY}T12:00:00+00:00")

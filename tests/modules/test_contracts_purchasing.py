@@ -89,7 +89,7 @@ async def test_list_and_cancel_purchase_orders(mcp: McpHarness) -> None:
     drafts = await mcp.call("purchasing_list_orders", status="draft", limit=1)
     assert (drafts["total"], [o["id"] for o in drafts["items"]]) == (2, [second["id"]])
 
-    assert (await mcp.call("purchasing_cancel_order", po_id=first["id"]))["status"] == "cancelled"
-    assert "only draft or sent orders" in await mcp.error("purchasing_cancel_order", po_id=third["id"])
-    assert "only draft or sent orders" in await mcp.error("purchasing_cancel_order", po_id=first["id"])
-    assert "no purchase order with id 99" in await mcp.error("purchasing_cancel_order", po_id=99)
+    assert (await mcp.call("purchasing_cancel_order", confirm=True, po_id=first["id"]))["status"] == "cancelled"
+    assert "only draft or sent orders" in await mcp.error("purchasing_cancel_order", confirm=True, po_id=third["id"])
+    assert "only draft or sent orders" in await mcp.error("purchasing_cancel_order", confirm=True, po_id=first["id"])
+    assert "no purchase order with id 99" in await mcp.error("purchasing_cancel_order", confirm=True, po_id=99)

@@ -53,7 +53,7 @@ async def _configure(app: App, port: int) -> None:
 
 async def _queue_mail(mcp: McpHarness, n: int) -> None:
     for i in range(n):
-        await mcp.call("email_send", to=f"c{i}@example.com", subject=f"n{i}", body="Body")
+        await mcp.call("email_send", confirm=True, to=f"c{i}@example.com", subject=f"n{i}", body="Body")
 
 
 async def _queue_events(mcp: McpHarness, url: str, n: int) -> None:

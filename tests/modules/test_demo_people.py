@@ -104,5 +104,5 @@ async def test_expenses_in_every_state_and_last_months_totals(app: App, mcp: Mcp
     assert october["by_category"] == {"marketing": 12_000, "meals": 7_350, "software": 4_500, "travel": 51_540}
     assert (october["total_cents"], october["reimbursed_cents"]) == (75_390, 30_490)
     waiting = (await mcp.call("expenses_list", status="submitted"))["items"]
-    approved = await mcp.call("expenses_decide", expense_id=waiting[0]["id"], action="approve")
+    approved = await mcp.call("expenses_decide", confirm=True, expense_id=waiting[0]["id"], action="approve")
     assert approved["status"] == "approved"

@@ -28,13 +28,13 @@ async def test_template_send_and_deliver_over_smtp(app: App, mcp: McpHarness) ->
     assert [t["name"] for t in listed["items"]] == ["welcome"]
 
     assert "missing values for code" in await mcp.error(
-        "email_send", to="ada@example.com", template="welcome", values={"first_name": "Ada"})
+        "email_send", confirm=True, to="ada@example.com", template="welcome", values={"first_name": "Ada"})
     async with smtp_sink() as sink:
         await _configure(app, sink.port)
-        queued = await mcp.call("email_send", to="ada@example.com", template="welcome",
+        queued = await mcp.call("email_send", confirm=True, to="ada@example.com", template="welcome",
                                 values={"first_name": "Ada", "code": "42"})
         assert queued["status"] == "queued"
-        await mcp.call("email_send", to="bob@example.com", subject="Hello", body="Plain words.")
+        await mcp.call("email_send", confirm=True, to="bob@example.com", subject="Hello", body="Plain words.")
         report = await mcp.call("email_deliver_outbox")
     assert (report["attempted"], report["sent"]) == (2, 2)
     [welcome, plain] = sink.messages
@@ -49,15 +49,15 @@ async def test_template_send_and_deliver_over_smtp(app: App, mcp: McpHarness) ->
 async def test_refused_connection_keeps_the_message_with_its_error(app: App, mcp: McpHarness,
                                                                    clock: FakeClock) -> None:
     await _configure(app, free_port())  # nothing listens there
-    await mcp.call("email_send", to="ada@example.com", subject="Hi", body="Body")
+    await mcp.call("email_send", confirm=True, to="ada@example.com", subject="Hi", body="Body")
     report = await mcp.call("email_deliver_outbox")  # the server's outage is the message's, not the run's
     assert (report["sent"], report["requeued"]) == (0, 1) and "network" in report["errors"][0]
     [row] = (await mcp.call("email_list_outbox"))["items"]
     # One run is one attempt (the executor does not resend on the spot); the next waits a minute.
     assert row["status"] == "pending" and row["error_kind"] == "network" and row["attempts"] == 1
-    queued, said = await mcp.call_noted("email_send", to="bob@example.com", subject="Later", body="Body")
+    queued, said = await mcp.call_noted("email_send", confirm=True, to="bob@example.com", subject="Later", body="Body")
     assert queued["status"].startswith("queued, not sent: the mail server is failing (network")
-    assert said == queued["status"]
+    assert said.endswith(queued["status"])  # after the note that only `confirm: true` said yes
     async with smtp_sink() as sink:  # the server comes back: the same row goes out when it is due
         await _configure(app, sink.port)
         assert (await mcp.call("email_deliver_outbox"))["sent"] == 1  # the new message; the first waits its minute
@@ -68,7 +68,7 @@ async def test_refused_connection_keeps_the_message_with_its_error(app: App, mcp
 
 async def test_a_refused_login_keeps_mail_waiting_until_the_password_is_fixed(app: App, mcp: McpHarness,
                                                                               clock: FakeClock) -> None:
-    await mcp.call("email_send", to="ada@example.com", subject="Hi", body="Body")
+    await mcp.call("email_send", confirm=True, to="ada@example.com", subject="Hi", body="Body")
     async with smtp_sink(password="right") as sink:
         await _configure(app, sink.port, smtp_username="shop", smtp_password="wrong")
         report = await mcp.call("email_deliver_outbox")
@@ -85,7 +85,7 @@ async def test_a_refused_login_keeps_mail_waiting_until_the_password_is_fixed(ap
 
 
 async def test_unconfigured_smtp_holds_mail_and_says_what_to_configure(mcp: McpHarness) -> None:
-    queued, said = await mcp.call_noted("email_send", to="ada@example.com", subject="Hi", body="Body")
+    queued, said = await mcp.call_noted("email_send", confirm=True, to="ada@example.com", subject="Hi", body="Body")
     assert queued["status"].startswith("queued, not sent: no mail server is configured")
     assert "pilothouse email test" in said and "smtp_host=" in said
     report, said = await mcp.call_noted("email_deliver_outbox")

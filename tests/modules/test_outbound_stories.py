@@ -34,16 +34,16 @@ async def _configure(app: App, port: int) -> None:
 
 
 async def test_a_header_that_could_never_be_sent_fails_the_call_that_brought_it(app: App, mcp: McpHarness) -> None:
-    refused = await mcp.error("email_send", to="ada@example.com", subject=INJECTED, body="Body")
+    refused = await mcp.error("email_send", confirm=True, to="ada@example.com", subject=INJECTED, body="Body")
     assert "'subject'" in refused and "line breaks (CR/LF)" in refused
     await mcp.call("email_create_template", name="welcome", subject="Welcome, {{first_name}}!", body="Hi.")
-    refused = await mcp.error("email_send", to="ada@example.com", template="welcome",
+    refused = await mcp.error("email_send", confirm=True, to="ada@example.com", template="welcome",
                               values={"first_name": "Ada\nBcc: v@example.com"})
     assert "values.first_name (used in the subject) contains a line break" in refused
     assert "'subject'" in await mcp.error("newsletter_create_campaign", subject=INJECTED, body="Dear readers, news.")
     assert "'title'" in await mcp.error("webinars_schedule", title="Launch\r\nBcc: v@example.com",
                                         starts_at="2026-12-01T10:00:00+00:00", capacity=10)
-    assert "'to'" in await mcp.error("email_send", to="ada@example.com\nBcc: v@example.com", subject="Hi", body="B")
+    assert "'to'" in await mcp.error("email_send", confirm=True, to="ada@example.com\nBcc: v@example.com", subject="Hi", body="B")
     assert await app.store.fetchval("SELECT COUNT(*) FROM outbox") == 0  # nothing bad reached the queue
 
 
@@ -72,21 +72,21 @@ async def test_one_bad_message_is_dead_lettered_alone_and_the_rest_go_on(app: Ap
     await anyio.to_thread.run_sync(controller.start)
     try:
         await _configure(app, controller.port)
-        await mcp.call("email_send", to="first@example.com", subject="First", body="Body")
+        await mcp.call("email_send", confirm=True, to="first@example.com", subject="First", body="Body")
         # A row an older version let in (a subject with CR/LF): it cannot be built, so it is dead-lettered alone.
         await app.store.execute(
             "INSERT INTO outbox (channel, recipient, subject, body, purpose, status, created_at, message_id) "
             "VALUES ('email', 'ada@example.com', ?, 'Body', 'legacy', 'pending', ?, 'legacy1')",
             (INJECTED, clock.now().isoformat(timespec="seconds")))
-        await mcp.call("email_send", to="gone@example.com", subject="Refused", body="Body")
-        await mcp.call("email_send", to="last@example.com", subject="Last", body="Body")
+        await mcp.call("email_send", confirm=True, to="gone@example.com", subject="Refused", body="Body")
+        await mcp.call("email_send", confirm=True, to="last@example.com", subject="Last", body="Body")
         report = await mcp.call("email_deliver_outbox")
         assert (report["sent"], report["failed"]) == (2, 2)
         dead = {r["subject"]: r for r in (await mcp.call("email_list_outbox", status="failed"))["items"]}
         assert dead[INJECTED]["error_kind"] == "validation" and "cannot be built" in dead[INJECTED]["last_error"]
         assert dead["Refused"]["error_kind"] == "http_4xx" and "550" in dead["Refused"]["last_error"]
         # Nothing is stuck behind them: later mail goes out, and the runs themselves never failed.
-        await mcp.call("email_send", to="later@example.com", subject="Later", body="Body")
+        await mcp.call("email_send", confirm=True, to="later@example.com", subject="Later", body="Body")
         assert (await mcp.call("email_deliver_outbox"))["sent"] == 1
         assert [str(m["Subject"]) for m in handler.messages] == ["First", "Last", "Later"]
         assert await app.store.fetchval("SELECT COUNT(*) FROM activity WHERE skill = 'email_deliver_outbox' "
@@ -153,11 +153,11 @@ async def test_mail_without_a_mail_server_is_said_everywhere_and_never_looks_sen
                            lines=[{"description": "Audit", "quantity": 1, "unit_price_cents": 90_000}])
     sent, said = await mcp.call_noted("invoicing_send_invoice", invoice_id=draft["id"], confirm=True)
     assert sent["status"] == "sent"  # the invoice is issued...
-    assert said.startswith("queued, not sent: no mail server is configured")  # ... and the call says the mail is not
+    assert "queued, not sent: no mail server is configured" in said  # ... and the call says the mail is not
     assert "pilothouse email test" in said
     assert await delivery_watch.check(app) == 1  # one notification...
     clock.advance(minutes=5)
-    await mcp.call("email_send", to="bob@example.com", subject="Also waiting", body="Body")
+    await mcp.call("email_send", confirm=True, to="bob@example.com", subject="Also waiting", body="Body")
     assert await delivery_watch.check(app) == 0  # ... for the episode, however long it lasts
     [note] = (await mcp.call("ops_list_notifications", kind="mail_blocked"))["items"]
     assert note["title"] == "1 email(s) cannot be sent" and "no mail server is configured" in note["body"]
@@ -186,7 +186,7 @@ async def test_a_live_deliverer_keeps_its_rows_past_the_lease_by_renewing_it(
 
     monkeypatch.setattr(outbox, "renew", renew)
     for n in range(2):
-        await mcp.call("email_send", to=f"c{n}@example.com", subject=f"n{n}", body="Body")
+        await mcp.call("email_send", confirm=True, to=f"c{n}@example.com", subject=f"n{n}", body="Body")
     async with holding_smtp(hold_after=1) as sink, open_app(app_db, clock=clock) as other:
         await _configure(app, sink.port)
         results: list[Any] = []

@@ -161,15 +161,18 @@ async def test_archived_and_mixed_currency_lines_are_refused(mcp: McpHarness) ->
 async def test_discount_rules_are_enforced_with_clear_errors(mcp: McpHarness, clock: FakeClock) -> None:
     await _product(mcp, "MUG", 1_000, 100)
     await _product(mcp, "CAP", 1_000, 10, currency="USD")
-    ten = await mcp.call("orders_create_discount", code="ten", kind="percent", value=10, min_order_cents=3_000,
-                         valid_until="2026-11-30", max_redemptions=2)
+    ten = await mcp.call("orders_create_discount", confirm=True, code="ten", kind="percent", value=10,
+                         min_order_cents=3_000, valid_until="2026-11-30", max_redemptions=2)
     assert (ten["code"], ten["redemptions"]) == ("TEN", 0)
-    assert "already exists" in await mcp.error("orders_create_discount", code="TEN", kind="fixed", value=100)
-    assert "at most 100" in await mcp.error("orders_create_discount", code="BIG", kind="percent", value=150)
-    assert "before valid_from" in await mcp.error("orders_create_discount", code="BACK", kind="fixed", value=100,
-                                                  valid_from="2026-12-10", valid_until="2026-12-01")
-    await mcp.call("orders_create_discount", code="FIVER", kind="fixed", value=500, valid_from="2026-12-01")
-    await mcp.call("orders_create_discount", code="HUGE", kind="fixed", value=99_999)
+    assert "already exists" in await mcp.error("orders_create_discount", confirm=True, code="TEN", kind="fixed",
+                                               value=100)
+    assert "at most 100" in await mcp.error("orders_create_discount", confirm=True, code="BIG", kind="percent",
+                                            value=150)
+    assert "before valid_from" in await mcp.error("orders_create_discount", confirm=True, code="BACK", kind="fixed",
+                                                  value=100, valid_from="2026-12-10", valid_until="2026-12-01")
+    await mcp.call("orders_create_discount", confirm=True, code="FIVER", kind="fixed", value=500,
+                   valid_from="2026-12-01")
+    await mcp.call("orders_create_discount", confirm=True, code="HUGE", kind="fixed", value=99_999)
     assert "no discount code NOPE" in await mcp.error("orders_place", customer="Ada", customer_email="a@b.example",
                                                       lines=[{"sku": "MUG", "quantity": 3}], discount_code="nope")
     small = await mcp.error("orders_place", customer="Ada", customer_email="a@b.example",
@@ -252,7 +255,7 @@ async def test_cancel_and_refund_give_stock_back(app: App, mcp: McpHarness) -> N
 async def test_sales_summary_over_a_date_range(mcp: McpHarness, clock: FakeClock) -> None:
     await _product(mcp, "MUG", 1_000, 100)
     await _product(mcp, "TEE", 2_500, 100)
-    await mcp.call("orders_create_discount", code="HALF", kind="percent", value=50)
+    await mcp.call("orders_create_discount", confirm=True, code="HALF", kind="percent", value=50)
     a = await _order(mcp, ("MUG", 2), ("TEE", 1))                   # 4_500
     b = await _order(mcp, ("TEE", 2), discount_code="HALF")         # 5_000 - 2_500 = 2_500
     c = await _order(mcp, ("MUG", 1))                               # refunded: not revenue
@@ -288,16 +291,16 @@ async def test_the_automation_cancels_stale_unpaid_orders(app: App, mcp: McpHarn
     await mcp.call("orders_advance", order_id=paid["id"], to="paid")
     clock.advance(days=5)
     fresh = await _order(mcp, ("MUG", 1))
-    assert (await mcp.call("orders_cancel_unpaid"))["cancelled"] == []
+    assert (await mcp.call("orders_cancel_unpaid", confirm=True))["cancelled"] == []
     clock.advance(days=3)  # stale is 8 days old, fresh 3: the default is 7 days
-    swept = await mcp.call("orders_cancel_unpaid")
+    swept = await mcp.call("orders_cancel_unpaid", confirm=True)
     assert (swept["cutoff_days"], swept["cancelled"]) == (7, [stale["number"]])
-    assert (await mcp.call("orders_cancel_unpaid"))["cancelled"] == []  # running again changes nothing
+    assert (await mcp.call("orders_cancel_unpaid", confirm=True))["cancelled"] == []  # running again changes nothing
     assert await _stock(mcp) == {"MUG": 7}  # 3 back from the stale order; paid and fresh keep theirs
     reason = (await mcp.call("orders_list", status="cancelled"))["items"][0]["reason"]
     assert reason == "unpaid after 7 days"
     await app.modules.configure("orders", {"unpaid_cancel_days": 2})
-    assert (await mcp.call("orders_cancel_unpaid"))["cancelled"] == [fresh["number"]]
+    assert (await mcp.call("orders_cancel_unpaid", confirm=True))["cancelled"] == [fresh["number"]]
     # A bad value is refused when it is configured, not when the automation runs at 03:30.
     with pytest.raises(ModuleError, match=r"setting unpaid_cancel_days: Input should be a valid integer.*got 'soon'"):
         await app.modules.configure("orders", {"unpaid_cancel_days": "soon"})

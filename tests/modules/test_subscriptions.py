@@ -44,7 +44,8 @@ async def test_renewals_draft_invoices_once_per_period(app: App, mcp: McpHarness
     assert (await mcp.call("subscriptions_run_renewals"))["renewed"] == []  # idempotent within the period
     invoice = await mcp.call("invoicing_render", invoice_id=first["invoices"][0])
     assert "Basic plan, 2026-11-09 to 2026-12-09" in invoice["markdown"] and "EUR 19.00" in invoice["markdown"]
-    moved = await mcp.call("subscriptions_set_status", subscription_id=sub["id"], status="past_due")
+    moved = await mcp.call("subscriptions_set_status", confirm=True, subscription_id=sub["id"], status="past_due")
     assert moved["status"] == "past_due"
-    await mcp.call("subscriptions_set_status", subscription_id=sub["id"], status="cancelled")
-    assert "none (final)" in await mcp.error("subscriptions_set_status", subscription_id=sub["id"], status="active")
+    await mcp.call("subscriptions_set_status", confirm=True, subscription_id=sub["id"], status="cancelled")
+    assert "none (final)" in await mcp.error("subscriptions_set_status", confirm=True, subscription_id=sub["id"],
+                                             status="active")

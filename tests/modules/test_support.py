@@ -45,3 +45,15 @@ async def test_status_machine(mcp: McpHarness) -> None:
     assert "is closed" in await mcp.error("support_reply", ticket_id=ticket["id"], body="One more thing")
     assert "none (final)" in await mcp.error("support_set_status", ticket_id=ticket["id"], status="open")
     assert "no ticket with id 99" in await mcp.error("support_reply", ticket_id=99, body="?")
+
+
+async def test_a_ticket_reads_with_its_whole_thread(mcp: McpHarness) -> None:
+    ticket = await mcp.call("support_open_ticket", subject="Broken zip", customer_email="ana@acme.io",
+                            body="The download stops at 80 %.", priority="high")
+    await mcp.call("support_reply", ticket_id=ticket["id"], body="Which browser?")
+    await mcp.call("support_reply", ticket_id=ticket["id"], body="check the CDN logs", internal=True)
+    read = await mcp.call("support_get_ticket", ticket_id=ticket["id"])
+    assert (read["subject"], read["status"], read["replies"]) == ("Broken zip", "pending", 1)
+    assert [(m["author"], m["body"]) for m in read["messages"]] == [
+        ("customer", "The download stops at 80 %."), ("agent", "Which browser?"), ("note", "check the CDN logs")]
+    assert "no ticket with id 99" in await mcp.error("support_get_ticket", ticket_id=99)

@@ -21,6 +21,7 @@ from server.agent.bootstrap import disable_agent, enable_agent
 from server.app import App
 from server.cockpit.app_resource import app_html
 from server.cockpit.screenshot import CockpitServer, chromium
+from server.confirmation import Confirmation, ConfirmRequest
 from server.health.report import build_report
 from server.mcp.surface import to_tool_result
 from server.tables import approvals
@@ -163,15 +164,21 @@ def test_the_screenshot_is_the_cockpit_not_a_blank_or_error_page(page: Page, ser
 
 def test_the_mcp_app_renders_in_a_host_and_its_buttons_call_the_tools(page: Page, server: CockpitServer) -> None:
     """A minimal host: the App in an iframe; the host answers ui/initialize and forwards tools/call to
-    the server's tools (the executor, as an MCP tools/call does)."""
+    the server's tools (the executor, as an MCP tools/call does). It shows forms: deciding a request is
+    a person's decision, so the server asks again there, and the person says yes."""
     request_id = queue(server, 107)
     calls: list[str] = []
+    asked: list[str] = []
+
+    async def form(request: ConfirmRequest) -> Confirmation:
+        asked.append(request.skill.name)
+        return Confirmation("confirmed", via="elicitation")
 
     def call_tool(name: str, arguments: dict[str, Any]) -> Any:
         calls.append(name)
 
         async def run(app: App) -> Any:
-            result = await app.executor.call(name, arguments, caller="mcp")
+            result = await app.executor.call(name, arguments, caller="mcp", confirm=form)
             return to_tool_result(result).model_dump(mode="json", by_alias=True, exclude_none=True)
 
         return server.run(run)
@@ -192,4 +199,4 @@ def test_the_mcp_app_renders_in_a_host_and_its_buttons_call_the_tools(page: Page
     app.locator("#flash", has_text=f"done: Approve approval #{request_id}").wait_for()
     row = status_of(server, request_id)
     assert row["status"] == "approved" and row["decided_by"] == "mcp"
-    assert calls[0] == "ops_cockpit" and "ops_approve" in calls
+    assert calls[0] == "ops_cockpit" and "ops_approve" in calls and asked == ["ops_approve"]

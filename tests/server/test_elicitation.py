@@ -7,46 +7,18 @@ status, an email in the outbox), and so is its absence.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import mcp_types as types
 import pytest
-from mcp import Client
-from mcp.client.session import ClientRequestContext
 
 from server.app import App
-from server.mcp.surface import Surface
-from server.testing import McpHarness
+from server.testing import McpHarness, Person, connect
 
 pytestmark = pytest.mark.anyio
 
 ERAS = pytest.mark.parametrize("mode", ["legacy", "auto"], ids=["2025-11-25", "2026-07-28"])
 LINES = [{"description": "Consulting", "quantity": 3, "unit_price_cents": 12_000}]
-
-
-@dataclass
-class Person:
-    """The person behind the client's form: answers every question the same way, and remembers them."""
-
-    action: Literal["accept", "decline", "cancel"] = "accept"
-    content: dict[str, Any] | None = field(default_factory=lambda: {"confirm": True})
-    asked: list[types.ElicitRequestFormParams] = field(default_factory=list)
-
-    async def __call__(self, context: ClientRequestContext, params: types.ElicitRequestParams) -> types.ElicitResult:
-        assert isinstance(params, types.ElicitRequestFormParams)
-        self.asked.append(params)
-        return types.ElicitResult(action=self.action, content=self.content if self.action == "accept" else None)
-
-
-@asynccontextmanager
-async def connect(app: App, mode: str, person: Person | None) -> AsyncIterator[McpHarness]:
-    callback: Callable[..., Any] | None = person
-    async with Client(Surface(app).server, raise_exceptions=True, mode=mode,
-                      elicitation_callback=callback) as client:
-        yield McpHarness(client)
 
 
 async def draft(mcp: McpHarness) -> int:
@@ -120,20 +92,39 @@ async def test_a_client_without_elicitation_still_needs_confirm_true(app: App, m
         assert error.startswith("confirmation_required: invoicing_send_invoice")
         assert "confirm=true" in error
         assert await state(app, invoice_id) == ("draft", None, 0)
-        await mcp.call("invoicing_send_invoice", invoice_id=invoice_id, confirm=True)
+        result = await mcp.client.call_tool("invoicing_send_invoice", {"invoice_id": invoice_id, "confirm": True})
+    assert not result.is_error
     assert await state(app, invoice_id) == ("sent", "INV-2026-0001", 1)
+    # The answer says what the yes rested on: the model's argument, behind whatever prompt the host showed.
+    said = [c.text for c in result.content if isinstance(c, types.TextContent)]
+    assert any("the host's own approval prompt" in text and "was the only check" in text for text in said[1:])
+    rows = await send_rows(app)
+    assert json.loads(rows[-1]["input"])["_confirmed_via"] == "confirm_argument"
 
 
 @ERAS
-async def test_confirm_true_is_not_asked_again(app: App, mode: str) -> None:
+@pytest.mark.parametrize("said_yes", [True, "true", "yes", 1, "on"], ids=repr)
+async def test_a_confirm_argument_never_stands_in_for_the_form(app: App, mode: str, said_yes: object) -> None:
+    """The client can show the form, so the person is asked whatever `confirm` the model wrote."""
+    person = Person("decline")
+    async with connect(app, mode, person) as mcp:
+        invoice_id = await draft(mcp)
+        error = await mcp.error("invoicing_send_invoice", invoice_id=invoice_id, confirm=said_yes)
+    assert "the person said no" in error
+    assert person.questions == ["Confirm: Send an invoice (invoicing_send_invoice)"]
+    assert await state(app, invoice_id) == ("draft", None, 0)
+
+
+@ERAS
+async def test_with_a_form_the_yes_is_the_persons_even_with_confirm_true(app: App, mode: str) -> None:
     person = Person()
     async with connect(app, mode, person) as mcp:
         invoice_id = await draft(mcp)
         await mcp.call("invoicing_send_invoice", invoice_id=invoice_id, confirm=True)
-    assert person.asked == []
+    assert len(person.asked) == 1
     assert await state(app, invoice_id) == ("sent", "INV-2026-0001", 1)
     [row] = await send_rows(app)
-    assert "_confirmed_via" not in json.loads(row["input"])
+    assert json.loads(row["input"])["_confirmed_via"] == "elicitation"
 
 
 @ERAS

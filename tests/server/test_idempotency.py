@@ -32,7 +32,7 @@ def _text(result: CallToolResult) -> list[str]:
 
 async def test_the_same_key_replays_the_first_result_and_sends_nothing_twice(app: App, mcp: McpHarness) -> None:
     client = mcp.client
-    mail = {"to": "ada@example.com", "subject": "Your order", "body": "It shipped."}
+    mail = {"to": "ada@example.com", "subject": "Your order", "body": "It shipped.", "confirm": True}
     first = await client.call_tool("email_send", mail, meta=_key("order-42-shipped"))
     again = await client.call_tool("email_send", mail, meta=_key("order-42-shipped"))
     assert not first.is_error and not again.is_error
@@ -97,7 +97,7 @@ def test_the_cli_takes_a_key_and_a_retry_prints_the_first_result(tmp_path: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "cli.db")
     command = ["--db", db, "call", "email_send", "--args", json.dumps(
-        {"to": "ada@example.com", "subject": "Receipt", "body": "Thanks!"}), "--idempotency-key", "receipt-7"]
+        {"to": "ada@example.com", "subject": "Receipt", "body": "Thanks!"}), "--idempotency-key", "receipt-7", "--yes"]
     assert main(command) == 0
     first = capsys.readouterr()
     assert main(command) == 0

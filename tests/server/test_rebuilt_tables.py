@@ -1,4 +1,4 @@
-"""Core step 11 rebuilds five tables (a CHECK changes, ids must never be reused): every row and id is kept,
+"""Core step 12 rebuilds five tables (a CHECK changes, ids must never be reused): every row and id is kept,
 and the next id follows them, on SQLite and on an existing PostgreSQL database alike."""
 
 from __future__ import annotations

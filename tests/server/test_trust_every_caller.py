@@ -35,7 +35,8 @@ async def _customer_mail(app: App) -> int:
 
 
 async def test_an_automation_on_an_approve_skill_queues_one_approval_and_sends_nothing(
-        app: App, mcp: McpHarness, clock: FakeClock) -> None:
+        app: App, mcp_person: McpHarness, clock: FakeClock) -> None:
+    mcp = mcp_person  # a chat client that shows the person its confirmation forms
     # The story: invoicing_check_overdue (auto) emits invoice.overdue, which fires "Dunning reminders"
     # (invoicing_send_reminders, approve trust) with caller automation.
     await enable_agent(app)
@@ -142,8 +143,10 @@ async def test_with_the_agent_off_an_undecided_request_expires_and_the_admin_hea
 
 
 async def test_with_the_agent_off_a_request_approved_over_mcp_runs_within_a_minute(
-        app: App, mcp: McpHarness, clock: FakeClock) -> None:
-    # A chat client approves with ops_approve, which only records the decision: no heartbeat runs it.
+        app: App, mcp_person: McpHarness, clock: FakeClock) -> None:
+    # A person approves in a chat client's form (ops_approve), which only records the decision: no
+    # heartbeat runs it.
+    mcp = mcp_person
     await disable_agent(app)
     queued = await app.executor.call("invoicing_send_reminders", {}, caller="system")
     scheduler = scheduler_for(app)

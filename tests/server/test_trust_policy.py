@@ -12,7 +12,7 @@ from server.agent.bootstrap import enable_agent
 from server.app import App
 from server.cli.main import main
 from server.health.report import build_report
-from server.testing import McpHarness
+from server.testing import McpHarness, Person
 from server.trust import digest, mode, policy
 
 
@@ -94,18 +94,24 @@ async def test_the_ladder_suggests_loosening_after_ten_approvals_in_a_row(app: A
 
 
 @pytest.mark.anyio
-async def test_the_trust_tools_over_mcp(app: App, mcp: McpHarness) -> None:
+async def test_the_trust_tools_over_mcp(app: App, mcp_person: McpHarness, person: Person) -> None:
+    mcp = mcp_person  # trust is a person's decision: the client shows the person each change
     await enable_agent(app)
-    changed = await mcp.call("trust_set_skill", skill_name="email_send", level="approve", confirm=True)
+    changed = await mcp.call("trust_set_skill", skill_name="email_send", level="approve")
     assert changed["detail"] == "email_send: trust notify -> approve"
-    changed = await mcp.call("trust_set_module", module_id="blog", level="notify", confirm=True)
+    changed = await mcp.call("trust_set_module", module_id="blog", level="notify")
     assert len(changed["changes"]) == 7
-    changed = await mcp.call("trust_set_agent_mode", mode_name="shadow", confirm=True)
+    changed = await mcp.call("trust_set_agent_mode", mode_name="shadow")
     assert changed["detail"] == "agent mode live -> shadow"
     shown = await mcp.call("trust_policy")
     assert shown["mode"] == "shadow"
     assert {s["skill"]: s["trust"] for s in shown["skills"]}["email_send"] == "approve"
-    assert "level" in await mcp.error("trust_set_skill", skill_name="email_send", level="always", confirm=True)
-    assert "unknown skill" in await mcp.error("trust_set_skill", skill_name="nope", level="auto", confirm=True)
-    changed = await mcp.call("trust_set_skill", skill_name="email_send", level="default", confirm=True)
+    assert "level" in await mcp.error("trust_set_skill", skill_name="email_send", level="always")
+    assert "unknown skill" in await mcp.error("trust_set_skill", skill_name="nope", level="auto")
+    changed = await mcp.call("trust_set_skill", skill_name="email_send", level="default")
     assert changed["detail"] == "email_send: trust approve -> notify"
+    # Each change was the person's, asked in the form; the invalid ones were refused before asking.
+    assert person.questions == ["Confirm: Set a skill's trust (trust_set_skill)",
+                                "Confirm: Set a module's trust (trust_set_module)",
+                                "Confirm: Set the agent's mode (trust_set_agent_mode)",
+                                "Confirm: Set a skill's trust (trust_set_skill)"]

@@ -69,6 +69,11 @@ async def list_approvals(args: argparse.Namespace) -> int:
     rows = [{**item, "arguments": readable(item["arguments"]), "reason": (item.get("reason") or "")[:50],
              "objective": (item.get("objective") or "")[:30]} for item in items]
     table(rows, ["id", "kind", "skill", "arguments", "status", "requested_by", "reason", "objective", "expires_at"])
+    for item in items:  # what the asking run had read, written outside the business: shown, quoted, cut
+        for read in item.get("outside") or []:
+            text = " ".join(str(read["text"]).split())[:160]
+            line(f"#{item['id']} read before it, written OUTSIDE the business ({read['skill']} {read['field']}): "
+                 f"{json.dumps(text, ensure_ascii=False)}")
     line(f"\n{result.output['total']} request(s)")
     if any(i["kind"] == "proposal" and i["status"] == "pending" for i in items):
         line("approve one (it runs now, once): pilothouse approvals approve ID; "

@@ -3,9 +3,10 @@
 The meta-tools work too (`pilothouse call search_skills --args '{"query": "overdue invoices"}'`),
 with the same validation as over MCP.
 
-An approve-trust skill (irreversible, or it reaches people outside) runs only once the person said
-yes: `--yes`, or `"confirm": true` in --args, or answering the question asked on a terminal. With
-no terminal to ask on (a script), the executor refuses it with what to pass.
+An approve-level call (irreversible, or it reaches people outside) and a person's decision (approving
+a request, changing trust) run only once the person said yes: `--yes`, or `"confirm": true` in --args
+(typed at the command line, no model in between, unlike MCP), or answering the question asked on a
+terminal. With no terminal to ask on (a script), the executor refuses it with what to pass.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from server.confirmation import Confirmation, ConfirmRequest
 from server.manifest.meta_specs import NAMES as META_TOOLS
 from server.manifest.meta_tools import MetaTools
 from skills import ErrorKind
+from skills.contract import CONFIRM_FIELD
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,7 +48,7 @@ async def call(args: argparse.Namespace) -> int:
         raise CliError("--args must be a JSON object, e.g. '{\"limit\": 5}'")
 
     async def confirm(request: ConfirmRequest) -> Confirmation:
-        if args.yes:
+        if args.yes or arguments.get(CONFIRM_FIELD) is True:
             return Confirmation("confirmed", via="cli --yes")
         if not sys.stdin.isatty():
             return Confirmation("unavailable")  # a script: the refusal says to add --yes

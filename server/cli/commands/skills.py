@@ -74,7 +74,8 @@ async def catalog(app: App, include_disabled: bool = False, module: str | None =
             "reviews": f"{standing.approved}/{standing.rejected}" if standing and (
                 standing.approved or standing.rejected) else "",
             "suggestion": standing.suggestion if standing else None,
-            "hints": _hints(skill), "enabled": enabled, "paused": row.get("paused_reason"),
+            "hints": _hints(skill), "effects": ",".join(str(e) for e in skill.effects) or "-",
+            "enabled": enabled, "paused": row.get("paused_reason"),
             "breaker": row.get("breaker") or "closed", "flagged": skill.name in flagged,
             "category": skill.category, "scope": skill.scope, "description": skill.description,
             "has_instructions": bool(skill.instructions.strip()),
@@ -90,8 +91,8 @@ async def list_skills(args: argparse.Namespace) -> int:
     else:
         shown = [{**r, "trust": r["trust"] if r["trust"] == r["default_trust"]
                   else f"{r['trust']} (default {r['default_trust']})"} for r in rows]
-        table(shown, ["module", "name", "title", "trust", "reviews", "hints", "enabled", "paused", "breaker",
-                     "flagged"])
+        table(shown, ["module", "name", "title", "trust", "reviews", "hints", "effects", "enabled", "paused",
+                     "breaker", "flagged"])
         line(f"\n{len(rows)} skills in {len({r['module'] for r in rows})} modules"
              "   (reviews: the agent's requests a person approved/rejected)")
         for row in rows:
@@ -109,13 +110,16 @@ async def show(args: argparse.Namespace) -> int:
     data = {
         "name": skill.name, "module": skill.module_id, "title": skill.title, "description": skill.description,
         "instructions": skill.instructions, "category": skill.category, "scope": skill.scope, "trust": skill.trust,
-        "hints": _hints(skill), "timeout_s": skill.timeout_s, "preferred_provider": skill.preferred_provider,
+        "hints": _hints(skill), "effects": [str(e) for e in skill.effects], "timeout_s": skill.timeout_s,
+        "preferred_provider": skill.preferred_provider,
         "input_schema": skill.input_schema(), "output_schema": skill.output_schema(), "state": state,
     }
     if args.json:
         emit_json(data)
         return 0
-    line(f"{skill.title} ({skill.name}) - module {skill.module_id}, trust {skill.trust}, hints {data['hints']}")
+    effects = f", effects {', '.join(str(e) for e in skill.effects)}" if skill.effects else ""
+    line(f"{skill.title} ({skill.name}) - module {skill.module_id}, trust {skill.trust}, "
+         f"hints {data['hints']}{effects}")
     line()
     line(skill.description)
     line()
