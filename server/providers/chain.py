@@ -28,6 +28,7 @@ from server.providers.errors import AllProvidersFailed, NoProviderAvailable, Pro
 from server.providers.probe import ProbeCache
 from server.providers.settings import HOW_TO_CONFIGURE, PROVIDERS, AiSettings, check_tier
 from server.providers.types import AiConfig, Attempt, ChatResult, ModelReply
+from server.providers.window import Window, WindowCache, reply_tokens
 from skills import Clock, ErrorKind
 from skills.context import Database
 
@@ -38,7 +39,8 @@ log = logging.getLogger(__name__)
 
 
 class Adapter(Protocol):
-    async def chat(self, model: str, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> ModelReply: ...
+    async def chat(self, model: str, messages: list[dict[str, Any]], tools: list[dict[str, Any]], *,
+                   max_tokens: int, context_window: int) -> ModelReply: ...
     async def aclose(self) -> None: ...
 
 
@@ -52,6 +54,7 @@ class ProviderChain:
         self.clock = clock
         self.settings = settings if settings is not None else AiSettings.from_env()
         self.probes = probes or ProbeCache(timeout_s=self.settings.probe_timeout_s, ttl_s=self.settings.probe_ttl_s)
+        self.windows = WindowCache(timeout_s=self.settings.probe_timeout_s)
         self._adapters: dict[str, Adapter] = {}
 
     @classmethod
@@ -76,18 +79,29 @@ class ProviderChain:
             return config
         raise NoProviderAvailable(self._nothing_available(skipped))
 
+    async def window(self, config: AiConfig) -> Window:
+        """The context window of ``config``'s model (window.py: a setting, the server's word, a table)."""
+        spec = next(s for s in self.settings.providers if s.name == config.provider)
+        return await self.windows.get(spec, config.model)
+
     async def complete(
         self, messages: list[dict[str, Any]], tools: list[dict[str, Any]], *, tier: str = "fast",
         preferred: str | None = None, run_id: str | None = None, skill: str | None = None,
+        max_tokens: int | None = None,
     ) -> ChatResult:
-        """One answer, failing over along the chain; ``skill`` names the skill a ``ctx.ai`` call is for."""
+        """One answer, failing over along the chain; ``skill`` names the skill a ``ctx.ai`` call is for.
+        Every request has a reply length: ``max_tokens`` when given, never more than the tier's length
+        for that model's window (window.reply_tokens)."""
         states = await self._states()
         attempts: list[Attempt] = []
         async for config in self._candidates(check_tier(tier), preferred, states, attempts):
             adapter = self._adapter(config)
+            window = await self.window(config)
+            fitted = reply_tokens(tier, window.tokens)
             started = time.perf_counter()
             try:
-                reply = await adapter.chat(config.model, messages, tools)
+                reply = await adapter.chat(config.model, messages, tools, context_window=window.tokens,
+                                           max_tokens=min(max_tokens or fitted, fitted))
             except ProviderError as err:
                 latency = (time.perf_counter() - started) * 1000
                 attempts.append(Attempt(config.provider, config.model, "error", str(err.kind), err.message, latency))

@@ -55,6 +55,7 @@ class ProviderSpec:
     api_key: str | None = field(repr=False)
     # tier -> model; None means "ask the endpoint" (a local server without a configured model).
     models: Mapping[str, str | None]
+    context_window: int | None = None  # tokens; None: ask the server, else a table (window.py)
 
     @property
     def local(self) -> bool:
