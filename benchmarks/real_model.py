@@ -8,7 +8,9 @@ Each variant (``--before`` a source tree, and this tree as "after") gets its own
 (SmolLM2-135M-Instruct, 8k context, the ChatML tool template; server/testing/llama_build.py) and
 its own fresh instance (``seed-demo``, ``agent enable``, one objective), and is driven the way a
 person drives it: ``pilothouse ask "..." --json`` and ``pilothouse heartbeat --once --json`` as
-subprocesses of that tree, with the defaults a user gets and the server as ``LOCAL_AI_BASE_URL``.
+subprocesses of that tree, with the defaults a user gets and the server as ``LOCAL_AI_BASE_URL``,
+except the timeouts: one model call may take 600 s and the reachability probe 10 s, so that on a
+busy machine each run is timed to its end rather than to a timeout.
 The variants take turns request by request, so both see the same machine load.
 
 Between each CLI and its server sits a recording proxy: for every model request it keeps what
@@ -56,6 +58,7 @@ ASKS = (
 )
 OBJECTIVE = {"goal": "Publish 3 blog posts this week", "success_criteria": "3 posts published",
              "steps": ["Draft a post", "Publish it"], "priority": 1}
+TIMEOUT_S = 600
 PROVIDER_VARIABLES = ("OPENAI_API_KEY", "GEMINI_API_KEY", "OLLAMA_HOST", "LOCAL_AI_BASE_URL", "LOCAL_AI_MODEL")
 
 
@@ -74,7 +77,9 @@ class Variant:
         env = {k: v for k, v in os.environ.items() if k not in PROVIDER_VARIABLES and not k.startswith("PILOTHOUSE_")}
         assert self.proxy is not None
         env.update(PYTHONPATH=str(self.root), LOCAL_AI_BASE_URL=f"http://127.0.0.1:{self.proxy.server_port}/v1",
-                   PILOTHOUSE_DB=str(self.work / "bench.db"), XDG_CONFIG_HOME=str(self.work / "config"))
+                   PILOTHOUSE_DB=str(self.work / "bench.db"), XDG_CONFIG_HOME=str(self.work / "config"),
+                   # A CPU model on a shared machine: time each run to its end, not to a timeout.
+                   PILOTHOUSE_AI_TIMEOUT_S=str(TIMEOUT_S), PILOTHOUSE_AI_PROBE_TIMEOUT_S="10")
         return env
 
     def cli(self, *args: str) -> tuple[float, int, str]:
@@ -85,7 +90,8 @@ class Variant:
 
 
 def recording_proxy(variant: Variant, counter: TokenCounter) -> ThreadingHTTPServer:
-    upstream = httpx.Client(base_url=variant.server.url, timeout=None)
+    # No keep-alive: llama-server closes idle connections, and a POST on a closed one is not retried.
+    upstream = httpx.Client(base_url=variant.server.url, timeout=None, limits=httpx.Limits(max_keepalive_connections=0))
     lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
@@ -95,8 +101,11 @@ def recording_proxy(variant: Variant, counter: TokenCounter) -> ThreadingHTTPSer
         def _relay(self, method: str) -> None:
             body = self.rfile.read(int(self.headers.get("content-length") or 0))
             started = time.perf_counter()
-            response = upstream.request(method, self.path, content=body,
-                                        headers={"content-type": self.headers.get("content-type", "application/json")})
+            try:
+                response = upstream.request(method, self.path, content=body, headers={
+                    "content-type": self.headers.get("content-type", "application/json")})
+            except httpx.HTTPError as exc:
+                response = httpx.Response(502, json={"error": {"message": f"proxy: {exc!r}"}})
             if method == "POST" and self.path.endswith("/chat/completions"):
                 self._record(json.loads(body or b"{}"), response, time.perf_counter() - started)
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up (its timeout)
@@ -200,6 +209,8 @@ def _fmt(value: float) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--before", type=Path, help="a source tree to compare with (e.g. a checkout of main)")
+    parser.add_argument("--after", type=Path, default=HERE, help="the tree to measure (default: this one)")
+    parser.add_argument("--only-before", action="store_true", help="measure --before alone")
     parser.add_argument("--asks", type=int, default=len(ASKS), help=f"ask requests per variant (max {len(ASKS)})")
     parser.add_argument("--heartbeats", type=int, default=2, help="heartbeat cycles per variant")
     parser.add_argument("--json", type=Path, help="also write every request's figures to this file")
@@ -208,7 +219,8 @@ def main() -> None:
     if found.missing():
         raise SystemExit(f"missing {'; '.join(found.missing())}; build with: python3 server/testing/llama_build.py")
     counter = asyncio.run(get_counter())
-    roots = ([("before", args.before.resolve())] if args.before else []) + [("after", HERE)]
+    roots = ([("before", args.before.resolve())] if args.before else []) + (
+        [] if args.only_before else [("after", args.after.resolve())])
     with tempfile.TemporaryDirectory() as tmp:
         variants = [Variant(name, root, LlamaServer(found), Path(tmp) / name) for name, root in roots]
         try:

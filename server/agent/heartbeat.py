@@ -25,10 +25,12 @@ import anyio
 
 from server.agent import approved_actions
 from server.agent.bootstrap import agent_enabled
+from server.agent.budget import LoopBudget, model_budget
 from server.agent.context import active_objectives, gather, release_objectives
 from server.agent.cycle_record import CycleRecord, finish, load_state, save_state, start
 from server.agent.reasoning_step import interrupted, reason
 from server.agent.settings import AgentSettings, load
+from server.providers.chain import ProviderChain
 from server.providers.errors import NoProviderAvailable
 from server.resilience import backoff
 from server.scheduler import lease
@@ -115,7 +117,7 @@ async def _work(app: App, settings: AgentSettings, record: CycleRecord, reasoner
     if not await active_objectives(app.store, app.clock.now()):
         record.status, record.reason = "idle", "no active objective: nothing to do, no model call"
         return
-    ctx = await gather(app, settings)
+    ctx = await gather(app, settings, budget=await _budget(app, settings))
     record.context_chars, record.objectives, record.dropped = ctx.chars, ctx.objective_ids, ctx.dropped
     try:
         outcome = await reason(app, settings, record, reasoner, system_prompt=ctx.system_prompt,
@@ -125,6 +127,15 @@ async def _work(app: App, settings: AgentSettings, record: CycleRecord, reasoner
             await release_objectives(app, ctx.objective_ids)
     record.apply(outcome)
     await link_objectives(app, record.run_id, ctx.objective_ids)  # what its shadow proposals served
+
+
+async def _budget(app: App, settings: AgentSettings) -> LoopBudget | None:
+    """The budget of the model that would answer, so the context fits its window (None: the loop says why)."""
+    async with ProviderChain.for_app(app) as chain:
+        try:
+            return await model_budget(chain, settings.model_tier)
+        except NoProviderAvailable:
+            return None
 
 
 async def _close(app: App, record: CycleRecord, *, state_too: bool = True) -> CycleRecord:

@@ -14,6 +14,9 @@ PILOTHOUSE_MODEL_REASONING_GEMINI, PILOTHOUSE_MODEL_FAST_OLLAMA. Defaults: fast 
 gemini-2.5-flash, reasoning gpt-4.1 / gemini-2.5-pro; local providers use their configured model
 for both tiers.
 
+Context window: ``PILOTHOUSE_CONTEXT_<PROVIDER>`` (tokens), e.g. PILOTHOUSE_CONTEXT_LOCAL=8192, when the
+server does not say it (server/providers/window.py asks llama.cpp and Ollama, and knows hosted models).
+
 Timing: PILOTHOUSE_AI_TIMEOUT_S (one model call, default 60), PILOTHOUSE_AI_PROBE_TIMEOUT_S (the
 local reachability probe, default 1), PILOTHOUSE_AI_PROBE_TTL_S (how long a probe answer is
 trusted, default 30), PILOTHOUSE_AI_COOLDOWN_S (auth, quota, billing: default 3600),
@@ -112,7 +115,7 @@ def _openai(env: Mapping[str, str]) -> ProviderSpec | None:
     if not key:
         return None
     return ProviderSpec("openai", "openai", env.get("OPENAI_BASE_URL") or OPENAI_URL, key,
-                        _models(env, "openai", DEFAULT_MODELS["openai"]))
+                        _models(env, "openai", DEFAULT_MODELS["openai"]), _context(env, "openai"))
 
 
 def _gemini(env: Mapping[str, str]) -> ProviderSpec | None:
@@ -120,7 +123,7 @@ def _gemini(env: Mapping[str, str]) -> ProviderSpec | None:
     if not key:
         return None
     return ProviderSpec("gemini", "openai", env.get("GEMINI_BASE_URL") or GEMINI_URL, key,
-                        _models(env, "gemini", DEFAULT_MODELS["gemini"]))
+                        _models(env, "gemini", DEFAULT_MODELS["gemini"]), _context(env, "gemini"))
 
 
 def _ollama(env: Mapping[str, str]) -> ProviderSpec | None:
@@ -128,7 +131,8 @@ def _ollama(env: Mapping[str, str]) -> ProviderSpec | None:
     if not host:
         return None
     model = env.get("OLLAMA_MODEL") or None
-    return ProviderSpec("ollama", "ollama", ollama_url(host), None, _models(env, "ollama", dict.fromkeys(TIERS, model)))
+    return ProviderSpec("ollama", "ollama", ollama_url(host), None, _models(env, "ollama", dict.fromkeys(TIERS, model)),
+                        _context(env, "ollama"))
 
 
 def _local(env: Mapping[str, str]) -> ProviderSpec | None:
@@ -137,7 +141,7 @@ def _local(env: Mapping[str, str]) -> ProviderSpec | None:
         return None
     model = env.get("LOCAL_AI_MODEL") or None
     return ProviderSpec("local", "openai", url.rstrip("/"), env.get("LOCAL_AI_API_KEY") or None,
-                        _models(env, "local", dict.fromkeys(TIERS, model)))
+                        _models(env, "local", dict.fromkeys(TIERS, model)), _context(env, "local"))
 
 
 def ollama_url(host: str) -> str:
@@ -151,6 +155,16 @@ def ollama_url(host: str) -> str:
         hostname = "127.0.0.1"
     port = parts.port or OLLAMA_PORT
     return f"{parts.scheme}://{hostname}:{port}{parts.path.rstrip('/')}"
+
+
+def _context(env: Mapping[str, str], provider: str) -> int | None:
+    name = f"PILOTHOUSE_CONTEXT_{provider.upper()}"
+    raw = env.get(name)
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) < 1024:
+        raise ConfigError(f"{name}={raw!r}: give the model's context window in tokens, at least 1024 (e.g. 8192)")
+    return int(raw)
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
