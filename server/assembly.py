@@ -159,7 +159,7 @@ class Process:
         grouping.install(surface)  # modules as groups
         process = cls(app, surface, routes=[*health_http.routes(app), *cockpit_http.routes(app)])
         if scheduler:
-            process.services.append(process.deferred_scheduler)
+            process.services += [process.deferred_scheduler, process.provider_view]
         if not isinstance(app.store, Store):  # PostgreSQL: other instances change modules on the database
             process.services.append(process.watch_skills)
         return process
@@ -173,6 +173,13 @@ class Process:
                 await self.surface.notify_if_changed()
             except Exception:
                 log.exception("watching the enabled skills failed; next look as usual")
+
+    async def provider_view(self) -> None:
+        """Keep the provider chain this process uses where `pilothouse providers` and the cockpit see it."""
+        from server.providers.views import announce
+        from server.scheduler.lease import new_holder_id
+
+        await announce(self.app, new_holder_id("serve"), "serve")
 
     async def deferred_scheduler(self) -> None:
         """The scheduler + heartbeat, imported and started ``SCHEDULER_DELAY_S`` after launch."""
@@ -188,9 +195,15 @@ def worker_services(app: App) -> list[Service]:
     Beside any number of ``serve`` processes on the same database: each schedule is leased and
     each occurrence claimed, so one scheduler acts on a job at a time and none runs it twice.
     """
+    from server.providers.views import announce
     from server.scheduler.lease import new_holder_id
 
-    async def scheduler() -> None:
-        await scheduler_for(app, holder=new_holder_id("worker")).run_forever()
+    holder = new_holder_id("worker")
 
-    return [scheduler]
+    async def scheduler() -> None:
+        await scheduler_for(app, holder=holder).run_forever()
+
+    async def provider_view() -> None:
+        await announce(app, holder, "worker")
+
+    return [scheduler, provider_view]

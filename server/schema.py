@@ -1,7 +1,7 @@
 """Core tables, as versioned migrations (later steps in schema_*.py files, by concept). Module tables
 come from each module's own migrations. Append a new (version, sql) step; never edit an applied one."""
 
-from server.schema_access import ACCESS_MIGRATIONS
+from server import schema_access, schema_providers
 
 CORE_MIGRATIONS: list[tuple[int, str]] = [
     (
@@ -396,5 +396,5 @@ CORE_MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX heartbeats_started ON heartbeats(started_at);
         """,
     ),
-    *ACCESS_MIGRATIONS,
+    *schema_access.ACCESS_MIGRATIONS, *schema_providers.PROVIDER_MIGRATIONS,
 ]

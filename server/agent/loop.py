@@ -113,9 +113,10 @@ async def _start(app: App, chain: ProviderChain, system_prompt: str, user_messag
                  focus: str) -> _Run:
     if not system_prompt.strip() or not user_message.strip():
         raise ConfigError("run_loop needs a system_prompt and a user_message (or a resume_run_id)")
-    if not chain.settings.providers:  # fail before leaving a run row behind
+    settings = await chain.ready()
+    if not settings.providers:  # fail before leaving a run row behind
         raise NoProviderAvailable(f"no AI provider is configured: {HOW_TO_CONFIGURE}.")
-    chain.settings.ordered(preferred)  # an unknown provider name fails here, not mid-run
+    settings.ordered(preferred)  # an unknown provider name fails here, not mid-run
     record = RunRecord(run_id=uuid.uuid4().hex, kind=kind, model_tier=model_tier)
     params = {"max_iterations": max_iterations, "token_budget": token_budget, "model_tier": model_tier,
               "preferred_provider": preferred, "focus": focus}

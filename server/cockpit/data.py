@@ -16,7 +16,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from server.agent.bootstrap import agent_enabled
+from server.errors import ConfigError
 from server.health.report import HealthReport, build_report
+from server.providers import cooldown, views
+from server.providers.config import load_settings
 from server.tables import activity, approvals, notifications, runs, skill_state
 from server.trust import mode as trust_mode
 from skills import Row
@@ -65,6 +68,11 @@ class SkillIssue:
 class AgentView:
     mode: str
     heartbeats: list[Row]  # detail decoded
+    # The AI chain this server process uses (server/providers/views.py: no keys, where each comes
+    # from, its cooldown), and what the instance's other running processes reported using.
+    providers: list[Row] = field(default_factory=list)
+    provider_problems: list[str] = field(default_factory=list)
+    elsewhere: list[Row] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +106,7 @@ async def gather(app: App, feed: ActivityFilter | None = None) -> Snapshot:
                 if agent_on or r["requested_by"] != "pilot"]
     if agent_on:
         beats = [{**b, "detail": _decoded(b["detail"])} for b in await runs.recent_heartbeats(store, 10)]
-        agent = AgentView(await trust_mode.current(store), beats)
+        agent = AgentView(await trust_mode.current(store), beats, *await _providers(app))
     rows, _, _, _ = await notifications.page(store, unread_only=True, limit=SHOWN)
     report = await build_report(app)
     modules = await skill_state.enabled_module_ids(store)
@@ -117,6 +125,19 @@ async def gather(app: App, feed: ActivityFilter | None = None) -> Snapshot:
                     unread=await notifications.unread_count(store), skills=await _skill_issues(app, report),
                     health=report, outbox=outbox, deliveries=deliveries, activity=feed_rows,
                     activity_total=total, feed=feed)
+
+
+async def _providers(app: App) -> tuple[list[Row], list[str], list[Row]]:
+    try:
+        seen = views.describe(await load_settings(app.store))
+    except ConfigError as exc:
+        return [], [str(exc)], []
+    states, now = await cooldown.load(app.store), app.clock.now()
+    chain = [{**c, "cooldown": (f"until {states[c['provider']].cooldown_until:%Y-%m-%d %H:%M}"
+                                if c["provider"] in states and states[c["provider"]].cooling(now) else "")}
+             for c in seen["chain"]]
+    problems = [f"{u['provider']}: {u['reason']}" for u in seen["unusable"]]
+    return chain, problems, await views.recent(app.store, views.stale_before(app))
 
 
 async def _skill_issues(app: App, report: HealthReport) -> list[SkillIssue]:

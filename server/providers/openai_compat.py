@@ -38,6 +38,7 @@ class OpenAICompatAdapter:
         self._client = openai.AsyncOpenAI(
             api_key=config.api_key or "unused", base_url=config.base_url, timeout=timeout_s, max_retries=0
         )
+        self._key = config.api_key
         official = urlsplit(config.base_url).hostname == "api.openai.com"
         self._length = "max_completion_tokens" if official else "max_tokens"
 
@@ -55,7 +56,7 @@ class OpenAICompatAdapter:
         except openai.APIConnectionError as exc:
             raise ProviderError(f"connection failed: {exc.__cause__ or exc}", kind=ErrorKind.NETWORK) from exc
         except openai.APIStatusError as exc:
-            raise _status_error(exc) from exc
+            raise _status_error(exc, self._key) from exc
         except (openai.APIResponseValidationError, ValueError) as exc:
             raise malformed(exc) from exc
         return _reply(completion)
@@ -64,11 +65,13 @@ class OpenAICompatAdapter:
         await self._client.close()
 
 
-def _status_error(exc: Any) -> ProviderError:
+def _status_error(exc: Any, key: str | None) -> ProviderError:
     body = exc.body if exc.body is not None else _text(exc.response)
     body_text = body if isinstance(body, str) else json.dumps(body, default=str)
     kind = classify_http_status(exc.status_code, body_text)
     detail = _error_message(body) or exc.message
+    if key and len(key) >= 8:  # a server that echoes the key must not put it in our logs and cooldown reasons
+        detail = detail.replace(key, "[key]")
     return ProviderError(f"HTTP {exc.status_code}: {detail}", kind=kind, status=exc.status_code,
                          retry_after_s=retry_after(exc.response.headers.get("retry-after")))
 

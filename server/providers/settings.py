@@ -1,7 +1,11 @@
-"""Which providers this instance may use, read once from the environment (Pattern 6).
+"""Which providers a process may use: the chain stored for the instance, overridden by the environment.
 
-Chain order: openai -> gemini -> ollama -> local. A provider is in the chain when its
-variable is set; a skill's ``preferred_provider`` moves that provider to the front.
+The chain is set once for every process (``pilothouse providers set``; server/providers/stored.py)
+and read by each process that opens the database. The environment still works, alone or on top:
+a variable that is set wins over the stored field it names, so one shell or one service can
+point elsewhere without touching the instance. Chain order: the stored providers in their
+order, then the ones only the environment configures, in the order openai -> gemini -> ollama
+-> local. A skill's ``preferred_provider`` moves that provider to the front.
 
     OPENAI_API_KEY      OpenAI                       OPENAI_BASE_URL overrides the endpoint
     GEMINI_API_KEY      Google Gemini (its OpenAI-compatible endpoint; GEMINI_BASE_URL overrides)
@@ -26,12 +30,15 @@ PILOTHOUSE_AI_RATE_LIMIT_COOLDOWN_S (a rate limit without Retry-After: default 6
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
 from server.errors import ConfigError
+from server.providers import secrets
+from server.providers.stored import StoredProvider
 from server.providers.types import TIERS, Tier
 
 PROVIDERS = ("openai", "gemini", "ollama", "local")
@@ -43,10 +50,23 @@ DEFAULT_MODELS: dict[str, Mapping[str, str | None]] = {
 OPENAI_URL = "https://api.openai.com/v1"
 GEMINI_URL = "https://generativelanguage.googleapis.com/v1beta/openai/"
 OLLAMA_PORT = 11434
+# The variables of each provider, by the field they set; the first one listed puts the provider in
+# the chain on its own (a key for the hosted ones, an endpoint for the local ones).
+ENV: dict[str, dict[str, str]] = {
+    "openai": {"key": "OPENAI_API_KEY", "url": "OPENAI_BASE_URL"},
+    "gemini": {"key": "GEMINI_API_KEY", "url": "GEMINI_BASE_URL"},
+    "ollama": {"url": "OLLAMA_HOST", "model": "OLLAMA_MODEL"},
+    "local": {"url": "LOCAL_AI_BASE_URL", "model": "LOCAL_AI_MODEL", "key": "LOCAL_AI_API_KEY"},
+}
+DEFAULT_URLS = {"openai": OPENAI_URL, "gemini": GEMINI_URL}
+NEEDS_KEY = frozenset({"openai", "gemini"})
 # What to set, in the words of the error a person sees when nothing is configured.
 HOW_TO_CONFIGURE = (
-    "set OPENAI_API_KEY (OpenAI), GEMINI_API_KEY (Google Gemini), OLLAMA_HOST (+ OLLAMA_MODEL) for a "
-    "local Ollama, or LOCAL_AI_BASE_URL (+ LOCAL_AI_MODEL) for any OpenAI-compatible local server"
+    "set one for every process of this instance with `pilothouse providers set` (e.g. `pilothouse providers set "
+    "local --url http://127.0.0.1:8080/v1` for llama.cpp, `... set ollama --url http://127.0.0.1:11434 --model "
+    "qwen3`, `... set openai --key-stdin`), or in this process's environment: OPENAI_API_KEY (OpenAI), "
+    "GEMINI_API_KEY (Google Gemini), OLLAMA_HOST (+ OLLAMA_MODEL) for a local Ollama, or LOCAL_AI_BASE_URL "
+    "(+ LOCAL_AI_MODEL) for any OpenAI-compatible local server"
 )
 
 
@@ -59,6 +79,8 @@ class ProviderSpec:
     # tier -> model; None means "ask the endpoint" (a local server without a configured model).
     models: Mapping[str, str | None]
     context_window: int | None = None  # tokens; None: ask the server, else a table (window.py)
+    origin: str = "env"  # "env", "stored", or "stored; env: url, key" (what the environment overrode)
+    key_ref: str | None = None  # where the key comes from, for people: "secret:openai", "env OPENAI_API_KEY"
 
     @property
     def local(self) -> bool:
@@ -77,13 +99,28 @@ class AiSettings:
     probe_ttl_s: float = 30.0
     cooldown_s: float = 3600.0
     rate_limit_cooldown_s: float = 60.0
+    unusable: tuple[tuple[str, str], ...] = ()  # (provider, why): set, but not usable by this process
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> AiSettings:
+        """The environment's chain alone (a process that has no database, and tests)."""
+        return cls.combine((), env, None)
+
+    @classmethod
+    def combine(cls, stored: Sequence[StoredProvider], env: Mapping[str, str] | None,
+                secrets_path: Path | None) -> AiSettings:
+        """The stored chain with the environment on top (server/providers/config.py loads both)."""
         env = os.environ if env is None else env
-        specs = [s for s in (_openai(env), _gemini(env), _ollama(env), _local(env)) if s is not None]
+        rows = {r.provider: r for r in sorted(stored, key=lambda r: r.position)}
+        specs, unusable = [], []
+        for name in [*rows, *(p for p in PROVIDERS if p not in rows)]:
+            spec, problem = build(name, rows.get(name), env, secrets_path)
+            if spec is not None:
+                specs.append(spec)
+            elif problem:
+                unusable.append((name, problem))
         return cls(
-            providers=tuple(specs),
+            providers=tuple(specs), unusable=tuple(unusable),
             timeout_s=_seconds(env, "PILOTHOUSE_AI_TIMEOUT_S", 60.0),
             probe_timeout_s=_seconds(env, "PILOTHOUSE_AI_PROBE_TIMEOUT_S", 1.0),
             probe_ttl_s=_seconds(env, "PILOTHOUSE_AI_PROBE_TTL_S", 30.0),
@@ -106,42 +143,48 @@ def check_tier(tier: str) -> Tier:
     return tier
 
 
-def _models(env: Mapping[str, str], provider: str, default: Mapping[str, str | None]) -> dict[str, str | None]:
-    return {t: env.get(f"PILOTHOUSE_MODEL_{t.upper()}_{provider.upper()}") or default[t] for t in TIERS}
+def build(name: str, stored: StoredProvider | None, env: Mapping[str, str],
+          secrets_path: Path | None) -> tuple[ProviderSpec | None, str]:
+    """One provider's spec from its stored row and the environment: (spec, ""), (None, why it cannot be
+    used), or (None, "") when neither configures it."""
+    names = ENV[name]
+    overridden: list[str] = []
 
+    def from_env(field_name: str) -> str | None:
+        value = env.get(names[field_name]) if field_name in names else None
+        if value:
+            overridden.append(field_name)
+        return value or None
 
-def _openai(env: Mapping[str, str]) -> ProviderSpec | None:
-    key = env.get("OPENAI_API_KEY")
-    if not key:
-        return None
-    return ProviderSpec("openai", "openai", env.get("OPENAI_BASE_URL") or OPENAI_URL, key,
-                        _models(env, "openai", DEFAULT_MODELS["openai"]), _context(env, "openai"))
-
-
-def _gemini(env: Mapping[str, str]) -> ProviderSpec | None:
-    key = env.get("GEMINI_API_KEY")
-    if not key:
-        return None
-    return ProviderSpec("gemini", "openai", env.get("GEMINI_BASE_URL") or GEMINI_URL, key,
-                        _models(env, "gemini", DEFAULT_MODELS["gemini"]), _context(env, "gemini"))
-
-
-def _ollama(env: Mapping[str, str]) -> ProviderSpec | None:
-    host = env.get("OLLAMA_HOST")
-    if not host:
-        return None
-    model = env.get("OLLAMA_MODEL") or None
-    return ProviderSpec("ollama", "ollama", ollama_url(host), None, _models(env, "ollama", dict.fromkeys(TIERS, model)),
-                        _context(env, "ollama"))
-
-
-def _local(env: Mapping[str, str]) -> ProviderSpec | None:
-    url = env.get("LOCAL_AI_BASE_URL")
+    if stored is None and not env.get(next(iter(names.values()))):
+        return None, ""
+    url = from_env("url") or (stored.base_url if stored else None) or DEFAULT_URLS.get(name)
     if not url:
-        return None
-    model = env.get("LOCAL_AI_MODEL") or None
-    return ProviderSpec("local", "openai", url.rstrip("/"), env.get("LOCAL_AI_API_KEY") or None,
-                        _models(env, "local", dict.fromkeys(TIERS, model)), _context(env, "local"))
+        return None, f"no endpoint; set one with: pilothouse providers set {name} --url URL"
+    key, key_ref = from_env("key"), f"env {names['key']}" if "key" in names else None
+    if key is None and stored is not None and stored.key_ref:
+        key_ref = stored.key_ref
+        key, problem = secrets.resolve(stored.key_ref, env, secrets_path or Path("secrets.json"))
+        if key is None and name in NEEDS_KEY:
+            return None, problem
+    if key is None and name in NEEDS_KEY:
+        return None, f"no key; set one with: pilothouse providers set {name} --key-stdin (or --key-env VARIABLE)"
+    single = from_env("model")
+    models: dict[str, str | None] = {}
+    for tier in TIERS:
+        tier_env = env.get(f"PILOTHOUSE_MODEL_{tier.upper()}_{name.upper()}")
+        if tier_env:
+            overridden.append(f"model_{tier}")
+        stored_model = getattr(stored, f"model_{tier}") if stored is not None else None
+        models[tier] = tier_env or single or stored_model or DEFAULT_MODELS.get(name, {}).get(tier)
+    context = _context(env, name)
+    if context:
+        overridden.append("context")
+    context = context or (stored.context_window if stored is not None else None)
+    origin = "env" if stored is None else ("stored" + (f"; env: {', '.join(overridden)}" if overridden else ""))
+    api: Literal["openai", "ollama"] = "ollama" if name == "ollama" else "openai"
+    base_url = ollama_url(url) if name == "ollama" else (url.rstrip("/") if name == "local" else url)
+    return ProviderSpec(name, api, base_url, key, models, context, origin, key_ref if key else None), ""
 
 
 def ollama_url(host: str) -> str:

