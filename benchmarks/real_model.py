@@ -9,8 +9,10 @@ Each variant (``--before`` a source tree, and this tree as "after") gets its own
 its own fresh instance (``seed-demo``, ``agent enable``, one objective), and is driven the way a
 person drives it: ``pilothouse ask "..." --json`` and ``pilothouse heartbeat --once --json`` as
 subprocesses of that tree, with the defaults a user gets and the server as ``LOCAL_AI_BASE_URL``,
-except the timeouts: one model call may take 600 s and the reachability probe 10 s, so that on a
-busy machine each run is timed to its end rather than to a timeout.
+except the timeouts: a run, a heartbeat and one model call may take 1,800 s and the reachability
+probe 10 s, so that on a busy machine each run is timed to its end rather than to a timeout.
+Besides seconds, the table gives what the server did (tokens processed, reused, generated, and its
+own compute time), which a busy machine slows but does not change.
 The variants take turns request by request, so both see the same machine load.
 
 Between each CLI and its server sits a recording proxy: for every model request it keeps what
@@ -58,7 +60,7 @@ ASKS = (
 )
 OBJECTIVE = {"goal": "Publish 3 blog posts this week", "success_criteria": "3 posts published",
              "steps": ["Draft a post", "Publish it"], "priority": 1}
-TIMEOUT_S = 600
+TIMEOUT_S = 1800
 PROVIDER_VARIABLES = ("OPENAI_API_KEY", "GEMINI_API_KEY", "OLLAMA_HOST", "LOCAL_AI_BASE_URL", "LOCAL_AI_MODEL")
 
 
@@ -125,6 +127,7 @@ def recording_proxy(variant: Variant, counter: TokenCounter) -> ThreadingHTTPSer
                     "tools": len(sent.get("tools") or []), "max_tokens": sent.get("max_tokens"),
                     "prompt_n": int(timings.get("prompt_n", 0)), "cache_n": int(timings.get("cache_n", 0)),
                     "predicted_n": int(timings.get("predicted_n", 0)),
+                    "server_s": (float(timings.get("prompt_ms", 0)) + float(timings.get("predicted_ms", 0))) / 1000,
                 })
 
         def do_POST(self) -> None:
@@ -139,7 +142,7 @@ def recording_proxy(variant: Variant, counter: TokenCounter) -> ThreadingHTTPSer
 
 
 def prepare(variant: Variant) -> None:
-    for args in (["seed-demo"], ["agent", "enable"],
+    for args in (["seed-demo"], ["agent", "enable"], ["modules", "configure", "pilot", f"wall_clock_s={TIMEOUT_S}"],
                  ["call", "pilot_create_objective", "--args", json.dumps(OBJECTIVE)]):
         _, code, out = variant.cli(*args)
         if code != 0:
@@ -148,7 +151,7 @@ def prepare(variant: Variant) -> None:
 
 def ask(variant: Variant, request: str) -> None:
     first = len(variant.requests)
-    seconds, _, out = variant.cli("ask", request, "--json")
+    seconds, _, out = variant.cli("ask", request, "--json", "--timeout", str(TIMEOUT_S))
     record = _json(out)
     variant.asks.append({"seconds": seconds, "stop": record.get("stop_reason", "crashed"),
                          "requests": variant.requests[first:]})
@@ -172,15 +175,20 @@ def _json(text: str) -> dict[str, Any]:
 
 def figures(variant: Variant) -> dict[str, float]:
     reqs = variant.requests
-    per_ask = [sum(r["prompt_n"] + r["cache_n"] for r in a["requests"]) for a in variant.asks]
-    out_ask = [sum(r["predicted_n"] for r in a["requests"]) for a in variant.asks]
+    def per_ask(key: str) -> float:
+        return statistics.fmean(sum(r[key] for r in a["requests"]) for a in variant.asks)
+
+    prompt = statistics.fmean(sum(r["prompt_n"] + r["cache_n"] for r in a["requests"]) for a in variant.asks)
     cached, processed = sum(r["cache_n"] for r in reqs), sum(r["prompt_n"] for r in reqs)
     return {
         "ask: median seconds": statistics.median(a["seconds"] for a in variant.asks),
         "ask: mean seconds": statistics.fmean(a["seconds"] for a in variant.asks),
         "heartbeat: mean seconds": statistics.fmean(h["seconds"] for h in variant.heartbeats or [{"seconds": 0}]),
-        "ask: prompt tokens (mean)": statistics.fmean(per_ask),
-        "ask: completion tokens (mean)": statistics.fmean(out_ask),
+        "ask: model calls (mean)": statistics.fmean(len(a["requests"]) for a in variant.asks),
+        "ask: prompt tokens (mean)": prompt,
+        "ask: prompt tokens processed (mean)": per_ask("prompt_n"),
+        "ask: completion tokens (mean)": per_ask("predicted_n"),
+        "ask: server compute seconds (mean)": per_ask("server_s"),
         "model requests": len(reqs),
         "cached share of prompt tokens": cached / max(1, cached + processed),
         "tool-definition tokens (max/request)": max((r["tool_tokens"] for r in reqs), default=0),

@@ -7,7 +7,6 @@ llama.cpp, llama-cpp-python, Ollama or OpenAI would, so a shape only one of them
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -16,17 +15,10 @@ from server.agent.loop import run_loop
 from server.app import App
 from server.providers import AiSettings, ProviderChain
 from server.testing.fake_model import Call, Reply
-from tests.agent.conftest import Fakes
+from tests.agent.conftest import SYSTEM, Fakes
 
 pytestmark = pytest.mark.anyio
 
-SYSTEM = "You operate a small business's back office through skills."
-
-
-@pytest.fixture
-async def chain(app: App, fakes: Fakes) -> AsyncIterator[ProviderChain]:
-    async with ProviderChain.for_app(app, AiSettings.from_env(fakes.env("openai"))) as chain:
-        yield chain
 
 
 async def pilot_calls(app: App, run_id: str) -> list[tuple[str, str]]:
