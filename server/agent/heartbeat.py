@@ -2,8 +2,9 @@
 
     gate (pilot on, active hours) -> lease "heartbeat" -> reap a crashed cycle -> backoff (layer 5)
     -> expire old approvals, run approved actions -> resume an interrupted run from its checkpoint
-    -> idle short-circuit (no active objective: no model call, no cost) -> gather context
-    -> reasoning loop (fast tier, 120k tokens, 15 iterations, wall-clock cap)
+    -> idle short-circuit (no active objective: no model call, no cost) -> gather context, sized to
+       the answering model's window (lean for a small one: server/agent/budget.py)
+    -> reasoning loop (fast tier, 120k tokens or the model's window, 15 iterations, wall-clock cap)
     -> notify new approval requests -> save heartbeat_state -> log (heartbeats row + activity row)
 
 Statuses in ``heartbeats``: ok, idle, failed, timeout, skipped (backoff or shutdown) and
