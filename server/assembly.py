@@ -153,7 +153,7 @@ class Process:
         grouping.install(surface)  # modules as groups
         process = cls(app, surface, routes=[*health_http.routes(app), *cockpit_http.routes(app)])
         if scheduler:
-            process.services += [process.deferred_scheduler, process.deferred_delivery]
+            process.services += [process.deferred_scheduler, process.deferred_delivery, process.provider_view]
         if not isinstance(app.store, Store):  # PostgreSQL: other instances change modules on the database
             process.services.append(process.watch_skills)
         return process
@@ -175,6 +175,13 @@ class Process:
         await anyio.sleep(SCHEDULER_DELAY_S)
         await DeliveryLoop(self.app).run_forever()
 
+    async def provider_view(self) -> None:
+        """Keep the provider chain this process uses where `pilothouse providers` and the cockpit see it."""
+        from server.providers.views import announce
+        from server.scheduler.lease import new_holder_id
+
+        await announce(self.app, new_holder_id("serve"), "serve")
+
     async def deferred_scheduler(self) -> None:
         """The scheduler + heartbeat, imported and started ``SCHEDULER_DELAY_S`` after launch."""
         from server.scheduler.lease import new_holder_id
@@ -191,9 +198,15 @@ def worker_services(app: App) -> list[Service]:
     message is claimed, so every process delivers and none sends one twice.
     """
     from server.delivery_loop import DeliveryLoop
+    from server.providers.views import announce
     from server.scheduler.lease import new_holder_id
 
-    async def scheduler() -> None:
-        await scheduler_for(app, holder=new_holder_id("worker")).run_forever()
+    holder = new_holder_id("worker")
 
-    return [scheduler, DeliveryLoop(app).run_forever]
+    async def scheduler() -> None:
+        await scheduler_for(app, holder=holder).run_forever()
+
+    async def provider_view() -> None:
+        await announce(app, holder, "worker")
+
+    return [scheduler, DeliveryLoop(app).run_forever, provider_view]

@@ -247,4 +247,30 @@ LATER_STEPS: list[tuple[int, str]] = [
         ALTER TABLE approvals ADD COLUMN outside TEXT;
         """,
     ),
+    (
+        16,
+        """
+        -- The AI provider chain, whose tables the provider layer owns: ai_providers, the chain set once for
+        -- every process (server/providers/stored.py: endpoints, models per tier, a context window and a
+        -- reference to the key, never a key); provider_views, the chain each serve or worker resolved
+        -- (server/providers/views.py).
+        CREATE TABLE ai_providers (
+            provider TEXT PRIMARY KEY,
+            position INTEGER NOT NULL,
+            base_url TEXT,
+            model_fast TEXT,
+            model_reasoning TEXT,
+            key_ref TEXT,
+            context_window INTEGER,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE provider_views (
+            holder TEXT PRIMARY KEY,
+            role TEXT NOT NULL,
+            chain TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            seen_at TEXT NOT NULL
+        );
+        """,
+    ),
 ]

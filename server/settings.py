@@ -28,7 +28,8 @@ from server.errors import ConfigError
 
 PREFIX = "PILOTHOUSE_"
 FAMILIES = {"PILOTHOUSE_MODEL_": "the model a provider uses for a tier (PILOTHOUSE_MODEL_<TIER>_<PROVIDER>)",
-            "PILOTHOUSE_AI_PRICE_": "a model's price per million tokens, 'input,output' (PILOTHOUSE_AI_PRICE_<MODEL>)"}
+            "PILOTHOUSE_AI_PRICE_": "a model's price per million tokens, 'input,output' (PILOTHOUSE_AI_PRICE_<MODEL>)",
+            "PILOTHOUSE_CONTEXT_": "a provider's context window in tokens (PILOTHOUSE_CONTEXT_<PROVIDER>)"}
 MASK = "********"
 
 

@@ -1,7 +1,11 @@
 """What the heartbeat shows the model, within character budgets (20,000 per document, 60,000 total).
 
 System prompt: the soul, the identity and the operating rules (memory keys ``soul``,
-``identity``, ``agents``), each cut to the per-document budget.
+``identity``, ``agents``), each cut to the per-document budget; for a model with a small context
+window (server/agent/budget.py) the lean prompt (prompts/lean.md) instead, and a total budget
+that fits the window. The system prompt never changes between cycles, and the heartbeat message
+starts with its fixed protocol, then the time, then the sections: what changes comes last, so a
+server's prompt cache reuses the rest.
 User message: the heartbeat protocol, then sections in priority order - objectives,
 what waits for a person, health, the last 24 h of activity, recent memory - each cut to
 the per-document budget; the sections that no longer fit the total are dropped and the
@@ -22,6 +26,7 @@ from modules.pilot import objectives as pilot_objectives
 from modules.pilot.memory import RESERVED_KEYS
 from prompts.render import render
 from server.agent.bootstrap import template
+from server.agent.budget import LoopBudget
 from server.agent.settings import AgentSettings
 from server.resilience.evaluation import flagged_skills
 from server.tables import activity, approvals, memory, skill_state
@@ -76,12 +81,18 @@ async def active_objectives(db: Database, now: datetime) -> list[dict[str, Any]]
         (now.isoformat(timespec="seconds"), MAX_OBJECTIVES))
 
 
-async def gather(app: App, settings: AgentSettings, *, run_hint: str = "") -> CycleContext:
+async def gather(app: App, settings: AgentSettings, *, run_hint: str = "",
+                 budget: LoopBudget | None = None) -> CycleContext:
     now = app.clock.now()
     db = app.store
-    docs = await memory.values(db, ("soul", "identity", "agents"))
-    system_prompt = "\n\n".join(clip(docs.get(k) or template(f"{k}.md"), settings.doc_chars)
-                                for k in ("soul", "identity", "agents"))
+    total = budget.context_chars(settings.total_chars) if budget is not None else settings.total_chars
+    doc_chars = min(settings.doc_chars, total)
+    if budget is not None and budget.small:
+        system_prompt = template("lean.md")
+    else:
+        docs = await memory.values(db, ("soul", "identity", "agents"))
+        system_prompt = "\n\n".join(clip(docs.get(k) or template(f"{k}.md"), doc_chars)
+                                    for k in ("soul", "identity", "agents"))
     objectives = await active_objectives(db, now)
     sections = [
         ("Objectives", _objectives(objectives, now)),
@@ -90,13 +101,13 @@ async def gather(app: App, settings: AgentSettings, *, run_hint: str = "") -> Cy
         ("Activity in the last 24 h", await _activity(app, now)),
         ("Memory (recent notes)", await _memory(db)),
     ]
-    budget = max(0, settings.total_chars - len(system_prompt))
+    room = max(0, total - len(system_prompt))
     header = render("heartbeat", now=now.isoformat(timespec="minutes"))
     parts, dropped = [header + (f"\n\n{run_hint}" if run_hint else "")], []
     used = len(parts[0])
     for title, body in sections:
-        block = f"## {title}\n\n{clip(body, settings.doc_chars)}"
-        if used + len(block) + 2 > budget:
+        block = f"## {title}\n\n{clip(body, doc_chars)}"
+        if used + len(block) + 2 > room:
             dropped.append(title)
             continue
         parts.append(block)

@@ -2,8 +2,9 @@
 
     gate (pilot on, active hours) -> lease "heartbeat" -> reap a crashed cycle -> backoff (layer 5)
     -> expire old approvals, run approved actions -> resume an interrupted run from its checkpoint
-    -> idle short-circuit (no active objective: no model call, no cost) -> gather context
-    -> reasoning loop (fast tier, 120k tokens, 15 iterations, wall-clock cap)
+    -> idle short-circuit (no active objective: no model call, no cost) -> gather context, sized to
+       the answering model's window (lean for a small one: server/agent/budget.py)
+    -> reasoning loop (fast tier, 120k tokens or the model's window, 15 iterations, wall-clock cap)
     -> notify new approval requests -> save heartbeat_state -> log (heartbeats row + activity row)
 
 Statuses in ``heartbeats``: ok, idle, failed, timeout, skipped (backoff or shutdown) and
@@ -24,10 +25,12 @@ import anyio
 
 from server.agent import approved_actions
 from server.agent.bootstrap import agent_enabled
+from server.agent.budget import LoopBudget, model_budget
 from server.agent.context import active_objectives, gather, release_objectives
 from server.agent.cycle_record import CycleRecord, finish, load_state, save_state, start
 from server.agent.reasoning_step import Reasoner, interrupted, reason
 from server.agent.settings import AgentSettings, load
+from server.providers.chain import ProviderChain
 from server.providers.errors import NoProviderAvailable
 from server.resilience import backoff
 from server.scheduler import lease
@@ -113,7 +116,7 @@ async def _work(app: App, settings: AgentSettings, record: CycleRecord, reasoner
     if not await active_objectives(app.store, app.clock.now()):
         record.status, record.reason = "idle", "no active objective: nothing to do, no model call"
         return
-    ctx = await gather(app, settings)
+    ctx = await gather(app, settings, budget=await _budget(app, settings))
     record.context_chars, record.objectives, record.dropped = ctx.chars, ctx.objective_ids, ctx.dropped
     try:
         outcome = await reason(app, settings, record, reasoner, system_prompt=ctx.system_prompt,
@@ -123,6 +126,15 @@ async def _work(app: App, settings: AgentSettings, record: CycleRecord, reasoner
             await release_objectives(app, ctx.objective_ids)
     record.apply(outcome)
     await link_objectives(app, record.run_id, ctx.objective_ids)  # what its shadow proposals served
+
+
+async def _budget(app: App, settings: AgentSettings) -> LoopBudget | None:
+    """The budget of the model that would answer, so the context fits its window (None: the loop says why)."""
+    async with ProviderChain.for_app(app) as chain:
+        try:
+            return await model_budget(chain, settings.model_tier)
+        except NoProviderAvailable:
+            return None
 
 
 async def _close(app: App, record: CycleRecord, *, state_too: bool = True) -> CycleRecord:

@@ -2,14 +2,18 @@
 
     run_loop(app, system_prompt=..., user_message=...)            -> RunRecord
       each iteration
+        the budget of the model that will answer: its context window (budget.py)
         the request's size = conversation + the tool definitions it would carry -> manifest tier
-        (full / compact / drop, Pattern 3: the richest tier whose own request stays within its share)
-        -> the meta-tools + the skills this run is about (manifest.loop_tools, <= 4,000 tokens)
-        -> one model call through the provider chain (Pattern 6)
-        -> no tool call: the answer ends the run (exactly NO_REPLY: nothing to say)
+        (full / compact / drop, Pattern 3: the richest tier whose own request stays within its share
+        of the window; drop from the start for a small window) -> the run's tools (run_tools.py:
+        the meta-tools + the skills this run is about, kept while the tier holds)
+        -> one model call through the provider chain (Pattern 6), max_tokens fitted to the window
+        -> no tool call: the answer ends the run (exactly NO_REPLY: nothing to say); an ``ask``
+           answer stating figures nothing read is sent back once (grounding.py)
         -> each tool call: manifest.call_tool(caller="pilot", run_id, guard) = the executor's five layers
+           (broken arguments and repeats within the turn are answered without running: repair.py)
            -> its result (cut to 4,000 characters) goes back to the model -> checkpoint
-      stops on: answer, no_reply, max_iterations, token_budget, wall_clock, loop_detected,
+      stops on: answer, no_reply, max_iterations, token_budget, wall_clock, loop_detected, ungrounded,
                 no_provider / provider_error, interrupted (cancelled)
 
 Calls are made as ``caller="pilot"`` even for ``pilothouse ask``: a person asked, but the
@@ -30,29 +34,28 @@ import asyncio
 import logging
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import anyio
 
 from server import manifest
-from server.agent import checkpoint
+from server.agent import checkpoint, grounding, messages, repair, run_tools
+from server.agent.budget import model_budget, scale
 from server.agent.checkpoint import Checkpoint
 from server.agent.loop_record import IterationRecord, RunRecord, ToolCallRecord
 from server.errors import ConfigError, LoopDetected
-from server.manifest import meta_specs
 from server.providers import AllProvidersFailed, NoProviderAvailable, ProviderChain, ToolCall
-from server.providers.openai_compat import parse_call
 from server.providers.settings import HOW_TO_CONFIGURE, check_tier
 from server.resilience.loop_guard import LoopGuard
 from server.tables import approvals
 from server.tokens import get_counter
+from skills import ErrorKind
 
 if TYPE_CHECKING:
     from server.app import App
 
 log = logging.getLogger(__name__)
 
-MAX_TOOL_OUTPUT_CHARS = 4_000
 NO_REPLY = "NO_REPLY"
 
 
@@ -110,9 +113,10 @@ async def _start(app: App, chain: ProviderChain, system_prompt: str, user_messag
                  focus: str) -> _Run:
     if not system_prompt.strip() or not user_message.strip():
         raise ConfigError("run_loop needs a system_prompt and a user_message (or a resume_run_id)")
-    if not chain.settings.providers:  # fail before leaving a run row behind
+    settings = await chain.ready()
+    if not settings.providers:  # fail before leaving a run row behind
         raise NoProviderAvailable(f"no AI provider is configured: {HOW_TO_CONFIGURE}.")
-    chain.settings.ordered(preferred)  # an unknown provider name fails here, not mid-run
+    settings.ordered(preferred)  # an unknown provider name fails here, not mid-run
     record = RunRecord(run_id=uuid.uuid4().hex, kind=kind, model_tier=model_tier)
     params = {"max_iterations": max_iterations, "token_budget": token_budget, "model_tier": model_tier,
               "preferred_provider": preferred, "focus": focus}
@@ -136,7 +140,7 @@ async def _resume(app: App, chain: ProviderChain, run_id: str) -> _Run:
     guard = LoopGuard()
     for call in record.tool_calls:  # same-action detection spans the interruption
         if isinstance(call.arguments, dict):
-            guard.record(*_as_executed(call.skill, call.arguments))
+            guard.record(*repair.as_executed(call.skill, call.arguments))
     await checkpoint.save(app.store, cp, now=_now(app))
     log.info("resuming run %s from step %s", run_id, record.cursor)
     return _Run(app, chain, cp, guard, recovering=True)
@@ -169,24 +173,36 @@ async def _drive(run: _Run) -> None:
     params = cp.params
     counter = await get_counter()
     while True:
-        for call in _pending(cp.messages):
-            if not await _tool_step(run, call):
+        for call, same_as in messages.pending(cp.messages):
+            if not await _tool_step(run, call, same_as):
                 return
         if len(record.iterations) >= params["max_iterations"]:
             record.stop("max_iterations")
             return await _save(run)
-        conversation = counter.count_messages(cp.messages)
-        tier, tools, tool_tokens = await _tier_and_tools(run.app, cp.messages, conversation, params["token_budget"],
-                                                         params.get("focus", ""))
-        used = conversation + tool_tokens
-        if used >= params["token_budget"]:
-            record.stop("token_budget", error=f"the request reached {used} tokens ({tool_tokens} of them tool "
-                                              f"definitions) of its {params['token_budget']} budget")
+        try:
+            budget = await model_budget(run.chain, params["model_tier"], params.get("preferred_provider"))
+        except NoProviderAvailable as exc:
+            record.stop("no_provider", error=str(exc))
             return await _save(run)
-        iteration = IterationRecord(len(record.iterations) + 1, tier, len(tools), conversation, tool_tokens)
+        conversation = counter.count_messages(cp.messages)
+        factor = scale(record.iterations[-1] if record.iterations else None, budget)
+        limit = budget.limit(params["token_budget"])
+        tier, tools, tool_tokens = await run_tools.choose(run.app, params, cp.messages, conversation, factor,
+                                                          limit, budget)
+        used = round((conversation + tool_tokens) * factor)
+        if used >= limit:
+            of = (f"of its {limit} budget" if limit == params["token_budget"] else
+                  f"of the {limit} tokens {budget.model}'s context allows ({budget.window}, {budget.reply_tokens} "
+                  "kept for the reply)")
+            record.stop("token_budget", error=f"the request reached {used} tokens ({tool_tokens} of them tool "
+                                              f"definitions) {of}")
+            return await _save(run)
+        iteration = IterationRecord(len(record.iterations) + 1, tier, len(tools), conversation, tool_tokens,
+                                    window=budget.window, max_tokens=budget.reply_tokens)
         try:
             result = await run.chain.complete(cp.messages, tools, tier=params["model_tier"],
-                                              preferred=params.get("preferred_provider"), run_id=record.run_id)
+                                              preferred=params.get("preferred_provider"), run_id=record.run_id,
+                                              max_tokens=budget.reply_tokens)
         except (NoProviderAvailable, AllProvidersFailed) as exc:
             iteration.attempts = [a.as_dict() for a in getattr(exc, "attempts", [])]
             record.iterations.append(iteration)
@@ -195,55 +211,62 @@ async def _drive(run: _Run) -> None:
         reply = result.reply
         iteration.provider, iteration.model = result.provider, result.model
         iteration.prompt_tokens, iteration.completion_tokens = reply.prompt_tokens, reply.completion_tokens
+        iteration.cached_tokens = reply.cached_tokens
         iteration.latency_ms = round(result.latency_ms, 1)
         iteration.attempts = [a.as_dict() for a in result.attempts]
         iteration.tool_calls = len(reply.tool_calls)
         record.iterations.append(iteration)
         record.prompt_tokens += reply.prompt_tokens
         record.completion_tokens += reply.completion_tokens
-        cp.messages.append(_assistant_message(reply.content, reply.tool_calls))
+        cp.messages.append(messages.assistant_turn(reply.content, reply.tool_calls))
         record.cursor += 1
         cp.plan.append(f"model {result.model_id}" + (f" -> {len(reply.tool_calls)} call(s)" if reply.tool_calls
                                                      else " -> answer"))
         if not reply.tool_calls:
-            text = (reply.content or "").strip()
-            # An empty reply says nothing, like NO_REPLY: there is no answer to show.
-            if text in ("", NO_REPLY):
-                record.stop("no_reply")
-            else:
-                record.stop("answer", answer=text)
+            _answered(run, (reply.content or "").strip())
         await _save(run)
         if record.stop_reason is not None:
             return
 
 
-async def _tier_and_tools(app: App, messages: list[dict[str, Any]], conversation: int, budget: int,
-                          focus: str) -> tuple[manifest.Tier, list[dict[str, Any]], int]:
-    """The richest tier whose whole request (conversation plus its own tools) the seed's thresholds
-    still allow, with those tools and their tokens; drop when none does."""
-    counter = await get_counter()
-    for tier in manifest.TIERS:
-        tools = await manifest.loop_tools(app, tier, messages, focus)
-        tokens = counter.count_json(tools)
-        if manifest.TIERS.index(manifest.resolve_tier(conversation + tokens, budget)) <= manifest.TIERS.index(tier):
-            break
-    return tier, tools, tokens
+def _answered(run: _Run, text: str) -> None:
+    """A reply without tool calls: the answer, NO_REPLY, or (for ``ask``) figures nothing read."""
+    cp, record = run.cp, run.cp.record
+    if text in ("", NO_REPLY):  # an empty reply says nothing, like NO_REPLY: there is no answer to show
+        record.stop("no_reply")
+        return
+    figures = (grounding.ungrounded_figures(text, messages.request_text(cp.messages), record)
+               if record.kind == "ask" else [])
+    if not figures:
+        record.stop("answer", answer=text)
+    elif not cp.params.get("grounding_nudged"):
+        cp.params["grounding_nudged"] = True
+        cp.messages.append(messages.remark(grounding.nudge(figures)))
+        cp.plan.append("ungrounded answer: asked to read first")
+    else:
+        record.stop("ungrounded", error=f"the answer states figures ({', '.join(figures[:5])}) that no skill call "
+                                        f"read, after being asked once to read them; not shown as an answer: "
+                                        f"{text[:300]!r}")
 
 
-async def _tool_step(run: _Run, call: ToolCall) -> bool:
+async def _tool_step(run: _Run, call: ToolCall, same_as: str | None) -> bool:
     """Run one tool call the model asked for; False when it ended the run."""
     cp, record = run.cp, run.cp.record
     entry = ToolCallRecord(len(record.iterations), call.id, call.name,
                            call.arguments if call.arguments is not None else call.raw_arguments, ok=False)
     row = None
-    if run.recovering and call.arguments is not None:
-        skill, _ = _as_executed(call.name, call.arguments)
+    if run.recovering and call.arguments is not None and same_as is None:
+        skill, _ = repair.as_executed(call.name, call.arguments)
         row = await checkpoint.activity_since(run.app.store, record.run_id, cp.activity_watermark, skill)
-    # Calls run one at a time, so only the first pending call can have run before the interruption.
-    run.recovering = False
-    if call.arguments is None:
-        text = f"invalid call: {call.error}. Call {call.name} again with its arguments as one JSON object."
-        entry.error_kind, entry.message = "validation", text
+        # Calls run one at a time, so only the first pending call can have run before the interruption.
+        run.recovering = False
+    if same_as is not None:
+        first = next((c for c in record.tool_calls if c.call_id == same_as), None)
+        entry.ok, entry.error_kind = bool(first and first.ok), "duplicate"
+        text = entry.message = repair.duplicate(same_as)
+    elif call.arguments is None:
+        text = repair.broken_arguments(run.app, call)
+        entry.error_kind, entry.message = "validation", text[:300]
     elif row is not None:
         entry.ok, entry.error_kind, entry.activity_id, entry.recovered = (
             row["status"] == "ok", row["error_kind"], row["id"], True)
@@ -257,68 +280,27 @@ async def _tool_step(run: _Run, call: ToolCall) -> bool:
         except LoopDetected as exc:
             entry.error_kind, entry.message = "loop_detected", str(exc)
             record.tool_calls.append(entry)
-            cp.messages.append({"role": "tool", "tool_call_id": call.id, "content": str(exc)})
+            cp.messages.append(messages.tool_result(call.id, str(exc))[0])
             record.stop("loop_detected", error=str(exc))
             await _save(run)
             return False
         text = result.text
+        if result.error_kind == ErrorKind.VALIDATION:
+            text = repair.refused_arguments(run.app, call, text)
         if result.proposed and result.approval_id is not None:  # shadow mode: keep why the model wanted it
-            await approvals.note_reason(run.app.store, result.approval_id, _stated_reason(cp.messages))
+            await approvals.note_reason(run.app.store, result.approval_id, messages.stated_reason(cp.messages))
         entry.ok, entry.activity_id = result.ok, result.activity_id
         entry.error_kind = "proposed" if result.proposed else (
             str(result.error_kind) if result.error_kind is not None else None)
         entry.message = "" if result.ok else result.message[:300]
-    text, entry.truncated = truncate(text)
+    message, entry.truncated = messages.tool_result(call.id, text)
     record.tool_calls.append(entry)
-    cp.messages.append({"role": "tool", "tool_call_id": call.id, "content": text})
+    cp.messages.append(message)
     record.cursor += 1
     cp.plan.append(f"tool {call.name} {'ok' if entry.ok else entry.error_kind}")
     cp.activity_watermark = max(cp.activity_watermark, entry.activity_id or 0)
     await _save(run)
     return True
-
-
-def truncate(text: str, limit: int = MAX_TOOL_OUTPUT_CHARS) -> tuple[str, bool]:
-    """Keep a tool output's head; say that it was cut and how to get less next time."""
-    if len(text) <= limit:
-        return text, False
-    note = (f"\n[truncated: the first {limit} of {len(text)} characters. Ask for less: use filters, a smaller "
-            "limit, or fetch one record by id.]")
-    return text[:limit] + note, True
-
-
-def _pending(messages: list[dict[str, Any]]) -> list[ToolCall]:
-    """Tool calls of the last assistant message that have no result yet (after a resume, or just asked)."""
-    for i in range(len(messages) - 1, -1, -1):
-        message = messages[i]
-        if message["role"] != "assistant":
-            continue
-        answered = {m.get("tool_call_id") for m in messages[i + 1:] if m["role"] == "tool"}
-        return [parse_call(c["id"], c["function"]["name"], c["function"]["arguments"])
-                for c in message.get("tool_calls") or () if c["id"] not in answered]
-    return []
-
-
-def _stated_reason(messages: list[dict[str, Any]]) -> str:
-    """What the model said alongside its tool calls (the newest assistant message's text)."""
-    said = next((m.get("content") for m in reversed(messages) if m["role"] == "assistant"), None)
-    return (said or "").strip()[:1000] or "(the model gave no reason)"
-
-
-def _as_executed(name: str, arguments: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """The skill and arguments the executor sees (and logs): execute_skill runs the skill it names."""
-    target, inner = arguments.get("name"), arguments.get("arguments", {})
-    if name in meta_specs.EXECUTORS and isinstance(target, str) and isinstance(inner, dict):
-        return target, inner
-    return name, arguments
-
-
-def _assistant_message(content: str | None, calls: tuple[ToolCall, ...]) -> dict[str, Any]:
-    message: dict[str, Any] = {"role": "assistant", "content": content}
-    if calls:
-        message["tool_calls"] = [{"id": c.id, "type": "function",
-                                  "function": {"name": c.name, "arguments": c.raw_arguments}} for c in calls]
-    return message
 
 
 async def _save(run: _Run, paused_reason: str | None = None) -> None:

@@ -8,6 +8,7 @@ Stop reasons and the run status they leave:
 
     answer, no_reply, max_iterations, token_budget    completed
     loop_detected, no_provider, provider_error, error  failed
+    ungrounded (an ask answer stating figures nothing read, twice)
     wall_clock                                         timeout   (resumable)
     interrupted (cancelled: shutdown, agent off)       paused    (resumable)
 """
@@ -20,6 +21,7 @@ from typing import Any
 STATUS_BY_STOP = {
     "answer": "completed", "no_reply": "completed", "max_iterations": "completed", "token_budget": "completed",
     "loop_detected": "failed", "no_provider": "failed", "provider_error": "failed", "error": "failed",
+    "ungrounded": "failed",
     "wall_clock": "timeout", "interrupted": "paused",
 }
 
@@ -52,6 +54,9 @@ class IterationRecord:
     latency_ms: float = 0.0
     attempts: list[dict[str, Any]] = field(default_factory=list)  # the failover, provider by provider
     tool_calls: int = 0
+    window: int = 0  # the answering model's context window, the budget's base
+    max_tokens: int = 0  # the reply length the request allowed
+    cached_tokens: int = 0  # prompt tokens the server reused from its cache (when it reports them)
 
 
 @dataclass
@@ -69,6 +74,10 @@ class RunRecord:
     completion_tokens: int = 0
     cursor: int = 0  # completed steps: model calls plus tool calls
     resumed_at: list[int] = field(default_factory=list)  # cursors this run was resumed from
+
+    @property
+    def cached_tokens(self) -> int:
+        return sum(i.cached_tokens for i in self.iterations)
 
     @property
     def tiers(self) -> list[str]:
@@ -96,7 +105,7 @@ class RunRecord:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data.update(tiers=self.tiers, models=self.models, conversation_tokens=self.conversation_tokens,
-                    request_tokens=self.request_tokens)
+                    request_tokens=self.request_tokens, cached_tokens=self.cached_tokens)
         return data
 
     @classmethod

@@ -1,7 +1,8 @@
 """The heartbeat's reasoning step: start or resume a run of the reasoning loop, and judge its result.
 
 - Budget: 120k tokens / 15 iterations on the fast tier (180k / 18 on a fresh site, before
-  the first successful cycle), a wall-clock cap; an outer guard a little above the cap
+  the first successful cycle), never more than the answering model's context window
+  (server/agent/budget.py), a wall-clock cap; an outer guard a little above the cap
   turns a loop that overstays into a ``timeout`` (which counts toward the backoff streak).
 - Resume: a heartbeat run left ``running`` (its process died), ``paused`` or ``timeout``
   is resumed from its checkpoint by the next cycle, at most ``MAX_RESUMES`` times and

@@ -19,7 +19,10 @@ from typing import TYPE_CHECKING, Any
 from server import delivery_watch
 from server.agent.bootstrap import agent_enabled
 from server.delivery_watch import Problem
+from server.errors import ConfigError
 from server.health.report import HealthReport, build_report
+from server.providers import cooldown, views
+from server.providers.config import load_settings
 from server.tables import activity, approvals, notifications, runs, skill_state
 from server.trust import mode as trust_mode
 from skills import Row
@@ -84,6 +87,11 @@ class ModuleExceptions:
 class AgentView:
     mode: str
     heartbeats: list[Row]  # detail decoded
+    # The AI chain this server process uses (server/providers/views.py: no keys, where each comes
+    # from, its cooldown), and what the instance's other running processes reported using.
+    providers: list[Row] = field(default_factory=list)
+    provider_problems: list[str] = field(default_factory=list)
+    elsewhere: list[Row] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +126,7 @@ async def gather(app: App, feed: ActivityFilter | None = None) -> Snapshot:
                 for r in await approvals.pending_requests(store, SHOWN) if agent_on or r["requested_by"] != "pilot"]
     if agent_on:
         beats = [{**b, "detail": _decoded(b["detail"])} for b in await runs.recent_heartbeats(store, 10)]
-        agent = AgentView(await trust_mode.current(store), beats)
+        agent = AgentView(await trust_mode.current(store), beats, *await _providers(app))
     rows, _, _, _ = await notifications.page(store, unread_only=True, limit=SHOWN)
     report = await build_report(app)
     feed_rows, total = await activity.page(store, caller=feed.caller, skill=feed.skill, status=feed.status,
@@ -152,6 +160,19 @@ def _takes_list(annotation: Any) -> bool:
     if origin is list:
         return True
     return any(_takes_list(a) for a in typing.get_args(annotation)) if origin is not None else False
+
+
+async def _providers(app: App) -> tuple[list[Row], list[str], list[Row]]:
+    try:
+        seen = views.describe(await load_settings(app.store))
+    except ConfigError as exc:
+        return [], [str(exc)], []
+    states, now = await cooldown.load(app.store), app.clock.now()
+    chain = [{**c, "cooldown": (f"until {states[c['provider']].cooldown_until:%Y-%m-%d %H:%M}"
+                                if c["provider"] in states and states[c["provider"]].cooling(now) else "")}
+             for c in seen["chain"]]
+    problems = [f"{u['provider']}: {u['reason']}" for u in seen["unusable"]]
+    return chain, problems, await views.recent(app.store, views.stale_before(app))
 
 
 async def _skill_issues(app: App, report: HealthReport) -> list[SkillIssue]:

@@ -50,7 +50,7 @@ def panels(snap: Snapshot, csrf: str, *, flash: str = "", error: bool = False) -
         parts.append(_requests(snap, csrf))
     parts += [_notifications(snap, csrf), _skills(snap, csrf), _health(snap), _deliveries(snap, csrf)]
     if agent is not None:
-        parts.append(_heartbeats(snap))
+        parts += [_heartbeats(snap), _providers(snap)]
     parts.append(_activity(snap))
     return "".join(parts)
 
@@ -195,6 +195,22 @@ def _heartbeats(snap: Snapshot) -> str:
     body = _table(["cycle", "started", "status", "iterations", "tokens", "provider", "reason"], rows,
                   "No heartbeat yet.")
     return _section("heartbeats", "Heartbeat timeline", body)
+
+
+def _providers(snap: Snapshot) -> str:
+    """The AI chain this server uses (keys never: only where each comes from), and other processes' chains."""
+    assert snap.agent is not None
+    rows = [f'<tr><td>{i}</td><td>{e(c["provider"])}</td><td>{e(c["model_fast"] or "first listed")} / '
+            f'{e(c["model_reasoning"] or "same")}</td><td>{e(c["endpoint"])}</td><td>{e(c["origin"])}</td>'
+            f'<td>{e(c["key"] or "")}</td><td>{e(c["cooldown"])}</td></tr>'
+            for i, c in enumerate(snap.agent.providers, 1)]
+    body = _table(["order", "provider", "models (fast / reasoning)", "endpoint", "set by", "key", "cooldown"], rows,
+                  "No AI provider: heartbeats with work will fail. Set one: pilothouse providers set ...")
+    body += "".join(f'<p class="error">{e(p)}</p>' for p in snap.agent.provider_problems)
+    for view in snap.agent.elsewhere:
+        chain = " → ".join(f"{c['provider']} ({c['origin']})" for c in view["chain"]["chain"]) or "no provider"
+        body += f'<p>{e(view["role"])} {e(view["holder"])} (seen {e(view["seen_at"])}): {e(chain)}</p>'
+    return _section("providers", "AI providers (this server's chain)", body)
 
 
 def _activity(snap: Snapshot) -> str:

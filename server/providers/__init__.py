@@ -6,7 +6,8 @@
     async with ProviderChain.for_app(app) as chain:   # failover, cooldowns, ai_usage rows
         result = await chain.complete(messages, tools, tier="fast", run_id=run_id)
 
-Environment variables: see ``server.providers.settings``. Importing this package is
+Settings: the chain stored with ``pilothouse providers set`` (server/providers/stored.py), with the
+environment on top (``server.providers.settings``). Importing this package is
 cheap: the provider SDKs load on the first model call, never at start-up.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from server.providers.chain import ProviderChain
+from server.providers.config import load_settings
 from server.providers.errors import AllProvidersFailed, NoProviderAvailable, ProviderError
 from server.providers.probe import ProbeCache
 from server.providers.settings import PROVIDERS, AiSettings
@@ -51,10 +53,11 @@ async def resolve_ai_config(
     store: Database | None = None,
     clock: Clock | None = None,
 ) -> AiConfig:
-    """The first available provider for ``tier``: configured, answering if local, and (given the
-    store) not cooling down. Raises ``NoProviderAvailable`` naming the variables to set."""
+    """The first available provider for ``tier``: configured (given the store, the instance's stored
+    chain too), answering if local, and (given the store) not cooling down. Raises
+    ``NoProviderAvailable`` naming what to set."""
     global _probes
-    settings = AiSettings.from_env(env)
+    settings = await load_settings(store, env)
     if _probes is None or (_probes.timeout_s, _probes.ttl_s) != (settings.probe_timeout_s, settings.probe_ttl_s):
         _probes = ProbeCache(timeout_s=settings.probe_timeout_s, ttl_s=settings.probe_ttl_s)
     chain = ProviderChain(store, clock or SystemClock(), settings, probes=_probes)

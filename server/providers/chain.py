@@ -23,11 +23,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from server.providers import cooldown, pricing, usage
+from server.providers.config import load_settings
 from server.providers.cooldown import ProviderState
 from server.providers.errors import AllProvidersFailed, NoProviderAvailable, ProviderError
 from server.providers.probe import ProbeCache
 from server.providers.settings import HOW_TO_CONFIGURE, PROVIDERS, AiSettings, check_tier
 from server.providers.types import AiConfig, Attempt, ChatResult, ModelReply
+from server.providers.window import Window, WindowCache, reply_tokens
 from skills import Clock, ErrorKind
 from skills.context import Database
 
@@ -38,21 +40,49 @@ log = logging.getLogger(__name__)
 
 
 class Adapter(Protocol):
-    async def chat(self, model: str, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> ModelReply: ...
+    async def chat(self, model: str, messages: list[dict[str, Any]], tools: list[dict[str, Any]], *,
+                   max_tokens: int, context_window: int) -> ModelReply: ...
     async def aclose(self) -> None: ...
 
 
 class ProviderChain:
     """One per run or per process; reuses one SDK client per provider. ``store`` may be None (no
-    cooldowns, no usage rows) for a bare ``resolve_ai_config``."""
+    cooldowns, no usage rows) for a bare ``resolve_ai_config``. Without ``settings`` the chain is
+    the instance's (``providers set``, read from ``store``) with the environment on top, read on
+    first use (config.py)."""
 
     def __init__(self, store: Database | None, clock: Clock, settings: AiSettings | None = None, *,
                  probes: ProbeCache | None = None) -> None:
         self.store = store
         self.clock = clock
-        self.settings = settings if settings is not None else AiSettings.from_env()
-        self.probes = probes or ProbeCache(timeout_s=self.settings.probe_timeout_s, ttl_s=self.settings.probe_ttl_s)
+        self._settings = settings
+        self._probes = probes
+        self._windows: WindowCache | None = None
         self._adapters: dict[str, Adapter] = {}
+
+    async def ready(self) -> AiSettings:
+        """The settings this chain uses, loaded once."""
+        if self._settings is None:
+            self._settings = await load_settings(self.store)
+        return self._settings
+
+    @property
+    def settings(self) -> AiSettings:
+        if self._settings is None:
+            raise RuntimeError("the chain's settings are read on first use: await chain.ready() first")
+        return self._settings
+
+    @property
+    def probes(self) -> ProbeCache:
+        if self._probes is None:
+            self._probes = ProbeCache(timeout_s=self.settings.probe_timeout_s, ttl_s=self.settings.probe_ttl_s)
+        return self._probes
+
+    @property
+    def windows(self) -> WindowCache:
+        if self._windows is None:
+            self._windows = WindowCache(timeout_s=self.settings.probe_timeout_s)
+        return self._windows
 
     @classmethod
     def for_app(cls, app: App, settings: AiSettings | None = None) -> ProviderChain:
@@ -71,23 +101,37 @@ class ProviderChain:
 
     async def resolve(self, tier: str = "fast", preferred: str | None = None) -> AiConfig:
         """The first provider that is configured, out of cooldown and (if local) answering."""
+        await self.ready()
         skipped: list[Attempt] = []
         async for config in self._candidates(check_tier(tier), preferred, await self._states(), skipped):
             return config
         raise NoProviderAvailable(self._nothing_available(skipped))
 
+    async def window(self, config: AiConfig) -> Window:
+        """The context window of ``config``'s model (window.py: a setting, the server's word, a table)."""
+        await self.ready()
+        spec = next(s for s in self.settings.providers if s.name == config.provider)
+        return await self.windows.get(spec, config.model)
+
     async def complete(
         self, messages: list[dict[str, Any]], tools: list[dict[str, Any]], *, tier: str = "fast",
         preferred: str | None = None, run_id: str | None = None, skill: str | None = None,
+        max_tokens: int | None = None,
     ) -> ChatResult:
-        """One answer, failing over along the chain; ``skill`` names the skill a ``ctx.ai`` call is for."""
+        """One answer, failing over along the chain; ``skill`` names the skill a ``ctx.ai`` call is for.
+        Every request has a reply length: ``max_tokens`` when given, never more than the tier's length
+        for that model's window (window.reply_tokens)."""
+        await self.ready()
         states = await self._states()
         attempts: list[Attempt] = []
         async for config in self._candidates(check_tier(tier), preferred, states, attempts):
             adapter = self._adapter(config)
+            window = await self.window(config)
+            fitted = reply_tokens(tier, window.tokens)
             started = time.perf_counter()
             try:
-                reply = await adapter.chat(config.model, messages, tools)
+                reply = await adapter.chat(config.model, messages, tools, context_window=window.tokens,
+                                           max_tokens=min(max_tokens or fitted, fitted))
             except ProviderError as err:
                 latency = (time.perf_counter() - started) * 1000
                 attempts.append(Attempt(config.provider, config.model, "error", str(err.kind), err.message, latency))
@@ -103,34 +147,42 @@ class ProviderChain:
         raise AllProvidersFailed(attempts)
 
     async def status(self) -> list[dict[str, Any]]:
-        """Every known provider: chain position, models, availability, cooldown (for the CLI and health)."""
+        """Every known provider, the chain first in its order: models, where its settings come from, its
+        key's reference (never the key), its context window, availability and cooldown (for the CLI, the
+        cockpit and health)."""
+        await self.ready()
         states = await self._states()
         now = self.clock.now()
-        configured = {s.name: (i, s) for i, s in enumerate(self.settings.ordered(), 1)}
+        chain = self.settings.ordered()
+        unusable = dict(self.settings.unusable)
         rows = []
-        for name in PROVIDERS:
+        for name in [*(s.name for s in chain), *(p for p in PROVIDERS if p not in {s.name for s in chain})]:
             state = states.get(name)
             row: dict[str, Any] = {
                 "provider": name, "order": None, "configured": False, "available": False, "endpoint": None,
-                "model_fast": None, "model_reasoning": None,
+                "model_fast": None, "model_reasoning": None, "origin": None, "key": None, "window": None,
                 "cooldown_until": _iso(state.cooldown_until) if state and state.cooling(now) else None,
                 "reason": state.reason if state else None, "failures": state.failures if state else 0,
             }
-            if name in configured:
-                order, spec = configured[name]
-                row.update(order=order, configured=True, endpoint=spec.base_url,
-                           model_fast=spec.models["fast"], model_reasoning=spec.models["reasoning"])
-                row["available"] = not (state and state.cooling(now))
-                if spec.local and row["available"]:
-                    probe = await self.probes.check(spec)
-                    row["available"] = probe.ok
-                    if not probe.ok:
-                        row["reason"] = probe.error
-                    elif spec.models["fast"] is None:
-                        first = probe.models[0] if probe.models else None
-                        row.update(model_fast=first, model_reasoning=first)
-            else:
-                row["reason"] = f"not configured: {_variable(name)}"
+            spec = next((s for s in chain if s.name == name), None)
+            if spec is None:
+                row["reason"] = unusable.get(name) or f"not configured: {_variable(name)}"
+                rows.append(row)
+                continue
+            row.update(order=chain.index(spec) + 1, configured=True, endpoint=spec.base_url, origin=spec.origin,
+                       key=spec.key_ref, model_fast=spec.models["fast"], model_reasoning=spec.models["reasoning"])
+            row["available"] = not (state and state.cooling(now))
+            if spec.local and row["available"]:
+                probe = await self.probes.check(spec)
+                row["available"] = probe.ok
+                if not probe.ok:
+                    row["reason"] = probe.error
+                elif spec.models["fast"] is None:
+                    first = probe.models[0] if probe.models else None
+                    row.update(model_fast=first, model_reasoning=first)
+            if row["available"] and row["model_fast"]:
+                window = await self.windows.get(spec, row["model_fast"])
+                row["window"] = f"{window.tokens} ({window.source})"
             rows.append(row)
         return rows
 
@@ -222,5 +274,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _variable(name: str) -> str:
-    return {"openai": "set OPENAI_API_KEY", "gemini": "set GEMINI_API_KEY", "ollama": "set OLLAMA_HOST",
-            "local": "set LOCAL_AI_BASE_URL"}[name]
+    return {"openai": "pilothouse providers set openai --key-stdin, or set OPENAI_API_KEY",
+            "gemini": "pilothouse providers set gemini --key-stdin, or set GEMINI_API_KEY",
+            "ollama": "pilothouse providers set ollama --url http://127.0.0.1:11434, or set OLLAMA_HOST",
+            "local": "pilothouse providers set local --url http://127.0.0.1:8080/v1, or set LOCAL_AI_BASE_URL"}[name]

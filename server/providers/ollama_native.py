@@ -8,7 +8,8 @@ and has no retries of its own, so failover stays ours.
 
 The conversation is kept in OpenAI's shape everywhere else; this adapter translates:
 tool-call arguments become objects, and a tool result names its tool (``tool_name``)
-because Ollama has no call ids. Ids for the calls it returns are made up here so the
+because Ollama has no call ids; every request says how long the reply may be and how much
+context to allocate (``num_predict``, ``num_ctx``). Ids for the calls it returns are made up here so the
 loop can pair results with calls either way.
 """
 
@@ -32,11 +33,14 @@ class OllamaAdapter:
         self._ollama = ollama
         self._client = ollama.AsyncClient(host=config.base_url, timeout=timeout_s)
 
-    async def chat(self, model: str, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> ModelReply:
+    async def chat(self, model: str, messages: list[dict[str, Any]], tools: list[dict[str, Any]], *,
+                   max_tokens: int, context_window: int) -> ModelReply:
         ollama = self._ollama
+        # num_ctx: Ollama's own default (2-4k) would silently cut the conversation the budget planned for.
+        options = {"num_predict": max_tokens, "num_ctx": context_window}
         try:
             response = await self._client.chat(model=model, messages=to_ollama(messages), tools=tools or None,
-                                               stream=False)
+                                               stream=False, options=options)
         except ollama.ResponseError as exc:
             status = exc.status_code if exc.status_code >= 400 else 502
             raise ProviderError(f"HTTP {status}: {exc.error}", kind=classify_http_status(status, str(exc.error)),

@@ -7,6 +7,11 @@ It is imported lazily (``import openai`` costs ~0.9 s) so a cold ``serve`` never
 for it, and built with ``max_retries=0``: the SDK's own retries would hide a failing
 provider behind minutes of backoff, while failover to the next provider is ours.
 
+Requests carry what every compatible server needs to behave: ``tool_choice: "auto"`` beside the
+tools (llama-cpp-python's server ignores tools without it), a reply length (``max_tokens``;
+OpenAI's own API takes it as ``max_completion_tokens``, which its reasoning models require), and
+the conversation in the shape all of them accept (wire.py).
+
 Every SDK error becomes a ``ProviderError`` here, classified once into a
 ``skills.ErrorKind`` (``classify_http_status`` for statuses; a 429 whose body says
 ``insufficient_quota`` is ``quota_hit``, never retried).
@@ -16,9 +21,11 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from server.providers.errors import ProviderError
 from server.providers.types import AiConfig, ModelReply, ToolCall
+from server.providers.wire import sendable
 from skills import ErrorKind, classify_http_status
 
 
@@ -31,12 +38,17 @@ class OpenAICompatAdapter:
         self._client = openai.AsyncOpenAI(
             api_key=config.api_key or "unused", base_url=config.base_url, timeout=timeout_s, max_retries=0
         )
+        self._key = config.api_key
+        official = urlsplit(config.base_url).hostname == "api.openai.com"
+        self._length = "max_completion_tokens" if official else "max_tokens"
 
-    async def chat(self, model: str, messages: list[dict[str, Any]], tools: list[dict[str, Any]]) -> ModelReply:
+    async def chat(self, model: str, messages: list[dict[str, Any]], tools: list[dict[str, Any]], *,
+                   max_tokens: int, context_window: int) -> ModelReply:
         openai = self._openai
-        kwargs: dict[str, Any] = {"model": model, "messages": messages}
+        kwargs: dict[str, Any] = {"model": model, "messages": sendable(messages), self._length: max_tokens}
         if tools:  # an empty tools array is a 400 on OpenAI
             kwargs["tools"] = tools
+            kwargs["tool_choice"] = "auto"
         try:
             completion = await self._client.chat.completions.create(**kwargs)
         except openai.APITimeoutError as exc:
@@ -44,7 +56,7 @@ class OpenAICompatAdapter:
         except openai.APIConnectionError as exc:
             raise ProviderError(f"connection failed: {exc.__cause__ or exc}", kind=ErrorKind.NETWORK) from exc
         except openai.APIStatusError as exc:
-            raise _status_error(exc) from exc
+            raise _status_error(exc, self._key) from exc
         except (openai.APIResponseValidationError, ValueError) as exc:
             raise malformed(exc) from exc
         return _reply(completion)
@@ -53,11 +65,13 @@ class OpenAICompatAdapter:
         await self._client.close()
 
 
-def _status_error(exc: Any) -> ProviderError:
+def _status_error(exc: Any, key: str | None) -> ProviderError:
     body = exc.body if exc.body is not None else _text(exc.response)
     body_text = body if isinstance(body, str) else json.dumps(body, default=str)
     kind = classify_http_status(exc.status_code, body_text)
     detail = _error_message(body) or exc.message
+    if key and len(key) >= 8:  # a server that echoes the key must not put it in our logs and cooldown reasons
+        detail = detail.replace(key, "[key]")
     return ProviderError(f"HTTP {exc.status_code}: {detail}", kind=kind, status=exc.status_code,
                          retry_after_s=retry_after(exc.response.headers.get("retry-after")))
 
@@ -81,7 +95,18 @@ def _reply(completion: Any) -> ModelReply:
         prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
         completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
         finish_reason=choice.finish_reason,
+        cached_tokens=_cached(completion, usage),
     )
+
+
+def _cached(completion: Any, usage: Any) -> int:
+    """Prompt tokens the server reused from its cache: OpenAI's usage detail, else llama.cpp's timings."""
+    details = getattr(usage, "prompt_tokens_details", None)
+    cached = getattr(details, "cached_tokens", None)
+    if cached is None:
+        timings = (getattr(completion, "model_extra", None) or {}).get("timings") or {}
+        cached = timings.get("cache_n") if isinstance(timings, dict) else None
+    return int(cached or 0)
 
 
 def parse_call(call_id: str, name: str, raw: Any) -> ToolCall:

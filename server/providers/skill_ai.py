@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from server.providers.chain import ProviderChain
+from server.providers.config import load_settings
 from server.providers.errors import AllProvidersFailed, NoProviderAvailable
 from server.providers.settings import HOW_TO_CONFIGURE, AiSettings
 from skills import Clock, ErrorKind, ExternalError, Skill, SkillFailed
@@ -41,7 +42,7 @@ class ChainAi:
         if self.skill.transactional:
             raise SkillFailed(f"{name} calls a model inside its database transaction; declare it "
                               "@skill(..., transactional=False) so a slow model never holds the write lock")
-        settings = self._settings if self._settings is not None else AiSettings.from_env()
+        settings = self._settings if self._settings is not None else await load_settings(self.store)
         if not settings.providers:
             raise SkillFailed(f"{name} needs an AI model and no AI provider is configured: {HOW_TO_CONFIGURE}.")
         messages = ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": prompt}]

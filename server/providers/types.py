@@ -42,6 +42,7 @@ class ModelReply:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     finish_reason: str | None = None
+    cached_tokens: int = 0  # prompt tokens the server took from its prompt cache (when it says)
 
 
 @dataclass(frozen=True, slots=True)

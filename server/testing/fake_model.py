@@ -17,7 +17,9 @@ servers also speak) and like Ollama's native API, from a script you write.
         assert "crm_list_leads" in fake.requests[1].tool_names
 
 Endpoints: ``POST /v1/chat/completions``, ``GET /v1/models`` (``base_url``) and
-``POST /api/chat``, ``GET /api/tags`` (``url``, Ollama's host). Steps are served in order
+``POST /api/chat``, ``GET /api/tags``, ``POST /api/show`` (``url``, Ollama's host); with
+``context_window`` set, the window is reported where each server reports it (llama.cpp's
+``GET /props`` and ``/v1/models`` ``meta.n_ctx``, Ollama's ``/api/show``). Steps are served in order
 from the script; when it runs out, ``responder(request)`` decides (it runs in the server's
 thread), else the answer is a 500 saying the script is exhausted. Every request is kept
 in ``requests`` (model, messages, tools sent) for assertions.
@@ -27,6 +29,10 @@ Faults: ``Fault.unauthorized()`` 401, ``Fault.forbidden()`` 403, ``Fault.rate_li
 insufficient_quota, ``Fault.server_error()`` 500, ``Delay(s)`` to outlast a short client
 timeout (the wait ends early when the server stops, so nothing sleeps for long), and
 ``Malformed()`` for a 200 whose body is not a chat completion.
+
+Strict by default: a request whose conversation a real server would refuse (content null beside
+tool calls, arguments that are not a JSON object, a tool result answering no call) gets that
+server's error instead of the script's next step (server/testing/model_shapes.py).
 
 The server runs in a background thread with its own event loop, so it serves the same
 way to async tests, to synchronous code, and to a CLI that calls ``asyncio.run``.
@@ -49,6 +55,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+
+from server.testing.model_shapes import refusal
 
 if TYPE_CHECKING:
     import pytest
@@ -141,8 +149,11 @@ class RecordedRequest:
 
 class FakeModelServer:
     def __init__(self, name: str = "fake", *, models: Sequence[str] = ("fake-model",), api_key: str | None = None,
-                 responder: Callable[[RecordedRequest], Step] | None = None) -> None:
+                 responder: Callable[[RecordedRequest], Step] | None = None, strict: bool = True,
+                 context_window: int | None = None) -> None:
         self.name = name
+        self.strict = strict
+        self.context_window = context_window
         self.models = tuple(models)
         self.api_key = api_key  # when set, an OpenAI-style request with another key gets a 401
         self.responder = responder
@@ -260,6 +271,8 @@ class FakeModelServer:
             Route("/v1/models", self._openai_models, methods=["GET"]),
             Route("/api/chat", self._ollama_chat, methods=["POST"]),
             Route("/api/tags", self._ollama_tags, methods=["GET"]),
+            Route("/api/show", self._ollama_show, methods=["POST"]),
+            Route("/props", self._llama_props, methods=["GET"]),
             Route("/", lambda _: PlainTextResponse("Ollama is running"), methods=["GET"]),
         ], lifespan=lifespan)
 
@@ -270,11 +283,14 @@ class FakeModelServer:
         except json.JSONDecodeError:
             body = {}
         recorded = RecordedRequest(api, request.url.path, dict(request.headers), body)
+        refused = refusal(api, body) if self.strict else None
         with self._cond:
             self._requests.append(recorded)
             count = len(self._requests)
-            step = self._steps.popleft() if self._steps else None
+            step = self._steps.popleft() if self._steps and refused is None else None
             self._cond.notify_all()
+        if refused is not None:
+            return recorded, Fault(refused[0], refused[1], None, "invalid_request_error")
         if step is None:
             step = self.responder(recorded) if self.responder is not None else Fault(
                 500, f"fake model {self.name}: script exhausted at request {count}", None, "server_error")
@@ -334,8 +350,23 @@ class FakeModelServer:
 
     async def _openai_models(self, _: Request) -> Response:
         self.listings += 1
+        meta = {"meta": {"n_ctx": self.context_window}} if self.context_window else {}
         return JSONResponse({"object": "list", "data": [
-            {"id": m, "object": "model", "created": 1_790_000_000, "owned_by": self.name} for m in self.models]})
+            {"id": m, "object": "model", "created": 1_790_000_000, "owned_by": self.name, **meta}
+            for m in self.models]})
+
+    async def _llama_props(self, _: Request) -> Response:
+        if not self.context_window:
+            return JSONResponse({"error": {"code": 404, "message": "File Not Found"}}, 404)
+        return JSONResponse({"default_generation_settings": {"n_ctx": self.context_window}, "total_slots": 1})
+
+    async def _ollama_show(self, request: Request) -> Response:
+        model = json.loads(await request.body() or b"{}").get("model")
+        if model not in self.models:
+            return JSONResponse({"error": f"model '{model}' not found"}, 404)
+        info = {"general.architecture": "llama", "llama.context_length": self.context_window or 131_072}
+        return JSONResponse({"modelfile": "", "parameters": "", "template": "", "model_info": info,
+                             "capabilities": ["completion", "tools"]})
 
     async def _ollama_tags(self, _: Request) -> Response:
         self.listings += 1

@@ -8,7 +8,11 @@ from dataclasses import dataclass
 import anyio
 import pytest
 
+from server.app import App
+from server.providers import AiSettings, ProviderChain
 from server.testing.fake_model import FakeModelServer
+
+SYSTEM = "You operate a small business's back office through skills."
 
 
 @dataclass
@@ -44,3 +48,10 @@ async def fakes() -> AsyncIterator[Fakes]:
             server.request_stop()
         for server in servers:
             await anyio.to_thread.run_sync(server.stop)
+
+
+@pytest.fixture
+async def chain(app: App, fakes: Fakes) -> AsyncIterator[ProviderChain]:
+    """The loop's provider chain in a test: the scripted OpenAI alone."""
+    async with ProviderChain.for_app(app, AiSettings.from_env(fakes.env("openai"))) as chain:
+        yield chain

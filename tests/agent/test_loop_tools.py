@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -12,20 +11,13 @@ from server.agent.bootstrap import enable_agent
 from server.agent.loop import run_loop
 from server.app import App
 from server.manifest.focus import called_skills, focus_query
-from server.providers import AiSettings, ProviderChain
+from server.providers import ProviderChain
 from server.testing.fake_model import Call, Reply
 from server.tokens import get_counter
-from tests.agent.conftest import Fakes
+from tests.agent.conftest import SYSTEM, Fakes
 
 pytestmark = pytest.mark.anyio
 
-SYSTEM = "You operate a small business's back office through skills."
-
-
-@pytest.fixture
-async def chain(app: App, fakes: Fakes) -> AsyncIterator[ProviderChain]:
-    async with ProviderChain.for_app(app, AiSettings.from_env(fakes.env("openai"))) as chain:
-        yield chain
 
 
 def names(tools: list[dict[str, object]]) -> list[str]:

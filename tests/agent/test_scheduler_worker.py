@@ -56,9 +56,12 @@ async def test_a_worker_and_a_serve_on_one_database_never_run_a_job_twice(tmp_pa
         # one run per occurrence
         assert runs == {"automation_dispatcher": 10, "approvals": 10}
         assert await serving.store.fetchval("SELECT COUNT(*) FROM locks") == 0
-    # serve's process runs one scheduler; a worker runs one too, and nothing else (no MCP transport).
+    # serve's process runs one scheduler; a worker runs one too, and no MCP transport; both keep their
+    # provider chain where `pilothouse providers` shows it.
     async with open_app(tmp_path / "other.db", clock=clock) as app:
-        assert len(Process.assemble(app).services) == 2 and len(worker_services(app)) == 2  # scheduler, delivery
+        names = [[s.__name__ for s in services] for services in (Process.assemble(app).services, worker_services(app))]
+        assert names == [["deferred_scheduler", "deferred_delivery", "provider_view"],
+                         ["scheduler", "run_forever", "provider_view"]]
 
 
 async def test_worker_once_delivers_queued_mail_with_the_agent_off(tmp_path: Path,

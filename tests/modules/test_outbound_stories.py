@@ -43,7 +43,8 @@ async def test_a_header_that_could_never_be_sent_fails_the_call_that_brought_it(
     assert "'subject'" in await mcp.error("newsletter_create_campaign", subject=INJECTED, body="Dear readers, news.")
     assert "'title'" in await mcp.error("webinars_schedule", title="Launch\r\nBcc: v@example.com",
                                         starts_at="2026-12-01T10:00:00+00:00", capacity=10)
-    assert "'to'" in await mcp.error("email_send", confirm=True, to="ada@example.com\nBcc: v@example.com", subject="Hi", body="B")
+    assert "'to'" in await mcp.error("email_send", confirm=True, to="ada@example.com\nBcc: v@example.com", subject="Hi",
+                                     body="B")
     assert await app.store.fetchval("SELECT COUNT(*) FROM outbox") == 0  # nothing bad reached the queue
 
 

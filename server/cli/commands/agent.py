@@ -9,11 +9,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from server.cli.commands.common import add_json_flag, instance
 from server.cli.output import CliError, emit_json, line, table
 from server.errors import ConfigError, ModuleError
+
+if TYPE_CHECKING:
+    from server.app import App
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -63,13 +66,13 @@ async def enable(args: argparse.Namespace) -> int:
                 report.changes.append("settings: " + ", ".join(f"{k}={v}" for k, v in values.items()))
         except (CronError, ConfigError, ModuleError) as exc:
             raise CliError(str(exc)) from exc
-    if not report.changed:
-        line("agent: already enabled, nothing changed")
-    else:
-        line("agent: enabled")
-        for change in report.changes:
-            line(f"  - {change}")
-    _provider_hint()
+        if not report.changed:
+            line("agent: already enabled, nothing changed")
+        else:
+            line("agent: enabled")
+            for change in report.changes:
+                line(f"  - {change}")
+        await _provider_hint(app)
     return 0
 
 
@@ -94,12 +97,13 @@ async def set_mode(args: argparse.Namespace) -> int:
     return 0
 
 
-def _provider_hint() -> None:
+async def _provider_hint(app: App) -> None:
     """Heartbeats with work to do need a model; say so now rather than in a failed cycle later."""
-    from server.providers.settings import HOW_TO_CONFIGURE, AiSettings
+    from server.providers.config import load_settings
+    from server.providers.settings import HOW_TO_CONFIGURE
 
     try:
-        configured = AiSettings.from_env().providers
+        configured = (await load_settings(app.store)).providers
     except ConfigError as exc:
         line(f"note: the AI provider settings are invalid: {exc}")
         return

@@ -32,7 +32,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--tier", choices=["fast", "reasoning"], default="fast", help="model tier (default fast)")
     parser.add_argument("--provider", help="try this provider first (openai, gemini, ollama, local)")
     parser.add_argument("--max-iterations", type=int, default=6, help="model calls at most (default 6)")
-    parser.add_argument("--budget", type=int, default=120_000, help="conversation token budget (default 120000)")
+    parser.add_argument("--budget", type=int, default=120_000,
+                        help="token budget of the run, at most the model's context window (default 120000)")
     parser.add_argument("--timeout", type=float, default=300.0, help="wall-clock cap in seconds (default 300)")
     parser.add_argument("--resume", metavar="RUN_ID", help="continue an interrupted run instead")
     add_json_flag(parser)
@@ -40,23 +41,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 async def ask(args: argparse.Namespace) -> int:
-    from prompts.render import render
+    from server.agent.ask import ask as run_request
     from server.agent.bootstrap import agent_enabled
-    from server.agent.loop import run_loop
 
     if not args.request and not args.resume:
         raise CliError('say what you want: pilothouse ask "how many leads are open?"')
     async with instance(args) as app:
         if not await agent_enabled(app):
             raise CliError(AGENT_OFF)
-        modules = sorted(await app.modules.enabled_ids())
-        system_prompt = render("ask", now=app.clock.now().isoformat(timespec="minutes"),
-                               modules=", ".join(modules) or "none")
         try:
-            record = await run_loop(
-                app, system_prompt=system_prompt, user_message=args.request or "", kind="ask",
-                max_iterations=args.max_iterations, token_budget=args.budget, model_tier=args.tier,
-                wall_clock_s=args.timeout, resume_run_id=args.resume, preferred_provider=args.provider,
+            record = await run_request(
+                app, args.request or "", tier=args.tier, provider=args.provider,
+                max_iterations=args.max_iterations, token_budget=args.budget, wall_clock_s=args.timeout,
+                resume_run_id=args.resume,
             )
         except ConfigError as exc:
             raise CliError(str(exc)) from exc
