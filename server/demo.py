@@ -23,7 +23,7 @@ class DemoContext(SkillContext):
     async def emit(self, event: str, payload: dict[str, Any]) -> None:
         self.events.append((event, payload))  # kept for the caller, never stored as an event
 
-    async def enqueue_email(self, to: str, subject: str, body: str, *, purpose: str = "") -> int:
+    async def enqueue_email(self, to: str, subject: str, body: str, *, purpose: str = "", **parts: Any) -> int:
         raise RuntimeError(f"demo data must not email anyone ({self.module_id} tried to write to {to})")
 
 

@@ -1,7 +1,7 @@
-"""Core tables, as versioned migrations (later steps in schema_*.py files, by concept). Module tables
-come from each module's own migrations. Append a new (version, sql) step; never edit an applied one."""
+"""Core tables' migrations (later steps in schema_*.py, by concept; modules have their own); never edit a step."""
 
 from server.schema_access import ACCESS_MIGRATIONS
+from server.schema_mail import MAIL_MIGRATIONS
 
 CORE_MIGRATIONS: list[tuple[int, str]] = [
     (
@@ -396,5 +396,5 @@ CORE_MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX heartbeats_started ON heartbeats(started_at);
         """,
     ),
-    *ACCESS_MIGRATIONS,
+    *ACCESS_MIGRATIONS, *MAIL_MIGRATIONS,
 ]

@@ -70,6 +70,15 @@ class Effect:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with an email (an invoice's PDF)."""
+
+    filename: str
+    mime_type: str
+    content: bytes = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Cause:
     """The event that started a call (an event automation's trigger): events it emits descend from it."""
 
@@ -122,14 +131,25 @@ class SkillContext:
         )
         self.events.append((event, payload))
 
-    async def enqueue_email(self, to: str, subject: str, body: str, *, purpose: str = "") -> int:
-        """Queue an email in the outbox; the email module's delivery sends it over SMTP."""
+    async def enqueue_email(self, to: str, subject: str, body: str, *, purpose: str = "", html: str | None = None,
+                            sender_name: str | None = None, reply_to: str | None = None,
+                            attachments: Sequence[Attachment] = ()) -> int:
+        """Queue an email in the outbox; the email module's delivery sends it over SMTP.
+
+        ``body`` is the plain-text part; with ``html`` the message is multipart/alternative. The
+        sender's address is the SMTP server's (``smtp_from``) shown under ``sender_name``; replies
+        go to ``reply_to``. Attachments are kept with the row, so a resend carries the same bytes.
+        """
         result = await self.db.execute(
-            "INSERT INTO outbox (channel, recipient, subject, body, purpose, status, created_at) "
-            "VALUES ('email', ?, ?, ?, ?, 'pending', ?)",
-            (to, subject, body, purpose or self.skill_name, self.now_iso()),
+            "INSERT INTO outbox (channel, recipient, subject, body, purpose, status, created_at, html, sender_name, "
+            "reply_to) VALUES ('email', ?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
+            (to, subject, body, purpose or self.skill_name, self.now_iso(), html, sender_name, reply_to),
         )
         assert result.lastrowid is not None
+        if attachments:
+            await self.db.executemany(
+                "INSERT INTO outbox_attachments (outbox_id, filename, mime_type, content) VALUES (?, ?, ?, ?)",
+                [(result.lastrowid, a.filename, a.mime_type, a.content) for a in attachments])
         return result.lastrowid
 
     async def report_progress(self, done: float, total: float | None = None, message: str | None = None) -> None:

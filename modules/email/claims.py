@@ -12,10 +12,10 @@ import uuid
 from datetime import datetime
 
 from skills import Row
-from skills.context import Database
+from skills.context import Attachment, Database
 from skills.delivery import CLAIM_TTL, SKIP_LOCKED, iso
 
-COLUMNS = "id, channel, recipient, subject, body, attempts, created_at, message_id"
+COLUMNS = "id, channel, recipient, subject, body, attempts, created_at, message_id, html, sender_name, reply_to"
 CLAIMABLE = ("(status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ?)) "
              "OR (status = 'sending' AND (claim_expires_at IS NULL OR claim_expires_at <= ?))")
 
@@ -44,6 +44,13 @@ async def claim(db: Database, owner: str, now: datetime, limit: int, *, domain: 
                                  (identity, r["id"]))
         return await tx.fetchall(f"SELECT {COLUMNS} FROM outbox WHERE claimed_by = ? AND status = 'sending' "
                                  "ORDER BY id", (owner,))
+
+
+async def attachments(db: Database, row_id: int) -> list[Attachment]:
+    """The files queued with an email, in the order they were attached."""
+    rows = await db.fetchall("SELECT filename, mime_type, content FROM outbox_attachments WHERE outbox_id = ? "
+                             "ORDER BY id", (row_id,))
+    return [Attachment(r["filename"], r["mime_type"], bytes(r["content"])) for r in rows]
 
 
 async def mark_sent(db: Database, row_id: int, now: datetime) -> None:

@@ -90,7 +90,9 @@ class _Run:
             return
         try:
             for row in rows:
-                email = smtp.message_for(settings, row["recipient"], row["subject"], row["body"], row["message_id"])
+                email = smtp.message_for(settings, row["recipient"], row["subject"], row["body"], row["message_id"],
+                                         html=row["html"], sender_name=row["sender_name"], reply_to=row["reply_to"],
+                                         attachments=await claims.attachments(self.ctx.db, row["id"]))
                 if not await self._attempt(row, partial(client.send_message, email)) and self.stopped:
                     return  # the connection broke: the rest are released untried at the end of the run
         finally:

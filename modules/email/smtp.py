@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from email.headerregistry import Address
 from email.message import EmailMessage
+from email.utils import parseaddr
 from typing import Any
 
 from skills import ErrorKind, ExternalError, SkillFailed
+from skills.context import Attachment
 
 ENV = {"smtp_host": "PILOTHOUSE_SMTP_HOST", "smtp_port": "PILOTHOUSE_SMTP_PORT",
        "smtp_username": "PILOTHOUSE_SMTP_USERNAME", "smtp_password": "PILOTHOUSE_SMTP_PASSWORD",
@@ -63,13 +66,31 @@ def classify(exc: BaseException) -> tuple[ErrorKind, bool]:
     return ErrorKind.HANDLER_ERROR, False
 
 
-def message_for(settings: SmtpSettings, to: str, subject: str, body: str, message_id: str) -> EmailMessage:
+def message_for(settings: SmtpSettings, to: str, subject: str, body: str, message_id: str, *,
+                html: str | None = None, sender_name: str | None = None, reply_to: str | None = None,
+                attachments: Sequence[Attachment] = ()) -> EmailMessage:
     """The email as sent. ``message_id`` is the outbox row's, the same on every retry, so a
-    receiver (or a person) can tell a resend after a crash from a second message."""
+    receiver (or a person) can tell a resend after a crash from a second message.
+
+    Text only: text/plain. With ``html``: multipart/alternative (the text first, so a client that
+    shows one part shows the richer one it understands). With attachments: multipart/mixed
+    around that. The address is always the SMTP server's own (SPF and DMARC pass); the business's
+    name is its display name and its contact address the Reply-To.
+    """
     message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = settings.sender, to, subject
+    address = parseaddr(settings.sender)[1] or settings.sender
+    message["From"] = Address(display_name=sender_name, addr_spec=address) if sender_name else settings.sender
+    message["To"], message["Subject"] = to, subject
     message["Message-ID"] = message_id
+    if reply_to:
+        message["Reply-To"] = reply_to
     message.set_content(body)
+    if html:
+        message.add_alternative(html, subtype="html")
+    for attachment in attachments:
+        maintype, _, subtype = attachment.mime_type.partition("/")
+        message.add_attachment(attachment.content, maintype=maintype, subtype=subtype or "octet-stream",
+                               filename=attachment.filename)
     return message
 
 

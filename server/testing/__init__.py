@@ -24,7 +24,8 @@ through the real MCP client, as a model's client would::
         clock.advance(days=1)                                     # time the instance sees
 
 Fixtures (``server.testing.pytest_plugin``): ``clock``, ``app``, ``mcp``, ``mcp_any_era``
-(every test run in both protocol eras) and ``anyio_backend``.
+(every test run in both protocol eras), ``business`` (the business profile filled in, so invoices
+and other documents may go out) and ``anyio_backend``.
 
 Helpers, importable from ``server.testing``:
 

@@ -31,6 +31,7 @@ async def ticks(clock: FakeClock, scheduler: Scheduler, n: int) -> None:
         await scheduler.tick()
 
 
+@pytest.mark.usefixtures("business")  # invoices go out with the seller's identity
 async def test_an_auto_pause_reaches_the_operator_and_the_skill_is_resumed_over_mcp(
         app: App, app_db: str | Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:

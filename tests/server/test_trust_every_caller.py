@@ -34,6 +34,7 @@ async def _customer_mail(app: App) -> int:
                                         "AND purpose NOT LIKE 'invoice:%'"))
 
 
+@pytest.mark.usefixtures("business")  # invoices go out with the seller's identity
 async def test_an_automation_on_an_approve_skill_queues_one_approval_and_sends_nothing(
         app: App, mcp: McpHarness, clock: FakeClock) -> None:
     # The story: invoicing_check_overdue (auto) emits invoice.overdue, which fires "Dunning reminders"

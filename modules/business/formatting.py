@@ -1,0 +1,38 @@
+"""Amounts, dates, rates and country names written the way the business's locale writes them.
+
+Babel (CLDR data) does the work: ``1.234,50 €`` in de_DE, ``€1,234.50`` in en_IE, ``1 234,50 $US``
+for dollars in fr_FR. Amounts are integer minor units (cents) everywhere in Pilothouse; here they
+become Decimals, never floats, so nothing is rounded twice.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
+
+def money(cents: int, currency: str, locale: str) -> str:
+    return format_currency(Decimal(cents) / 100, currency, locale=locale)
+
+
+def day(value: date | str, locale: str) -> str:
+    """A date as the locale writes it in full text: ``2 Nov 2026``, ``02.11.2026``."""
+    return format_date(date.fromisoformat(value) if isinstance(value, str) else value, format="medium",
+                       locale=locale)
+
+
+def number(value: float, locale: str) -> str:
+    """A quantity: no needless decimals (``3``, ``1,5``)."""
+    return format_decimal(Decimal(str(value)).normalize(), format="#,##0.###", locale=locale)
+
+
+def rate(percent: float, locale: str) -> str:
+    return f"{number(percent, locale)}\u00a0%"
+
+
+def country_name(code: str, locale: str) -> str:
+    return str(Locale.parse(locale).territories.get(code, code))
