@@ -7,11 +7,12 @@ become Decimals, never floats, so nothing is rounded twice.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_time
 from babel.numbers import format_currency, format_decimal
 
 
@@ -23,6 +24,12 @@ def day(value: date | str, locale: str) -> str:
     """A date as the locale writes it in full text: ``2 Nov 2026``, ``02.11.2026``."""
     return format_date(date.fromisoformat(value) if isinstance(value, str) else value, format="medium",
                        locale=locale)
+
+
+def moment(value: datetime | str, locale: str, time_zone: str) -> str:
+    """A date and time in the business's zone, as the locale writes them: ``4 Nov 2026, 10:00 (GMT)``."""
+    when = (datetime.fromisoformat(value) if isinstance(value, str) else value).astimezone(ZoneInfo(time_zone))
+    return f"{format_date(when, 'medium', locale=locale)}, {format_time(when, 'short', locale=locale)} ({when:%Z})"
 
 
 def number(value: float, locale: str) -> str:

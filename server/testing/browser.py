@@ -6,7 +6,7 @@ the engine of Chrome's viewer); the shot is taken once the viewer reports the do
 never after a fixed wait.
 
     async with Browser() as browser:
-        await browser.html(message_html, Path("results/artifacts/email.png"))
+        seen = await browser.html(message_html, Path("results/artifacts/email.png"))  # the text shown
         await browser.pdf(Path("invoice.pdf"), Path("results/artifacts/invoice.png"))
 """
 
@@ -17,12 +17,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-__all__ = ["ARTIFACTS", "Browser", "artifacts_dir"]
+__all__ = ["ARTIFACTS", "WRITTEN", "Browser", "artifacts_dir"]
 
 # Where tests leave what they photographed (gitignored); PILOTHOUSE_ARTIFACTS moves it.
 ARTIFACTS = Path("results") / "artifacts"
 TIMEOUT_MS = 30_000  # a bound on a loaded machine, not a wait: each step waits for an event
 # The viewer's own state: "success" once PDFium has laid the document out (Chromium's pdf-viewer element).
+# Every screenshot this process took, for a test run to list at its end (tests/modules/conftest.py).
+WRITTEN: list[Path] = []
 PDF_LOADED = "() => { const v = document.querySelector('pdf-viewer'); return !!v && v.loadState_ === 'success'; }"
 
 
@@ -57,16 +59,19 @@ class Browser:
         await self._browser.close()
         await self._pw.stop()
 
-    async def html(self, html: str, out: Path, *, width: int = 760) -> Path:
-        """The page as a mail client's reading pane of ``width`` px would show it, whole."""
+    async def html(self, html: str, out: Path, *, width: int = 760) -> str:
+        """The page as a mail client's reading pane of ``width`` px would show it, whole; returns the text
+        a reader sees on it (what the browser rendered, not the source)."""
         page = await self._browser.new_page(viewport={"width": width, "height": 600})
         page.set_default_timeout(TIMEOUT_MS)
         try:
             await page.set_content(html, wait_until="load")
             await page.screenshot(path=str(out), full_page=True)
+            visible: str = await page.inner_text("body")
         finally:
             await page.close()
-        return out
+        WRITTEN.append(out)
+        return visible
 
     async def pdf(self, pdf: Path, out: Path, *, width: int = 820) -> Path:
         """The first page of ``pdf`` (an absolute path) as Chromium's viewer draws it, fitted to ``width`` px."""
@@ -82,4 +87,5 @@ class Browser:
             await page.screenshot(path=str(out))
         finally:
             await page.close()
+        WRITTEN.append(out)
         return out

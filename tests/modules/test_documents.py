@@ -204,3 +204,33 @@ async def test_the_owner_rewords_the_invoice_email_and_values_stay_escaped(busin
     assert "Dear &lt;b&gt;Ben &amp; Jerry&#x27;s&lt;/b&gt;," in received["text/html"]
     reset = await mcp.call("email_update_template", name="invoice", reset=True)
     assert reset["body"].startswith("Hello {{customer}}") and not reset["customized"]
+
+
+async def test_confirmations_and_newsletters_read_well_too(business: App, mcp: McpHarness) -> None:
+    service = await mcp.call("bookings_create_service", name="Consultation", duration_minutes=60, buffer_minutes=0)
+    await mcp.call("bookings_set_hours", weekday="tuesday", opens="09:00", closes="17:00")
+    await mcp.call("bookings_book", service_id=service["id"], starts_at="2026-11-03T10:00:00+00:00",
+                   customer_name="Zoë Ångström", customer_email="zoe@example.com")
+    webinar = await mcp.call("webinars_schedule", title="Spring launch", starts_at="2026-11-10T16:00:00+00:00",
+                             capacity=1)
+    await mcp.call("webinars_register", webinar_id=webinar["id"], email="zoe@example.com")
+    subscriber = await mcp.call("newsletter_subscribe", email="zoe@example.com")
+    token = await business.store.fetchval("SELECT token FROM newsletter_subscribers WHERE id = ?", (subscriber["id"],))
+    await mcp.call("newsletter_confirm", token=token)
+    campaign = await mcp.call("newsletter_create_campaign", subject="Autumn news",
+                              body="We moved to a bigger studio.\n\nSee https://harborlane.example/news & say hi.")
+    await mcp.call("newsletter_send_campaign", campaign_id=campaign["id"], confirm=True)
+    booking, seat, confirm, news = await deliver(business, mcp)
+    for message in (booking, seat, confirm, news):
+        assert parseaddr(message["From"])[0] == "Harbor Lane Studio"
+        assert message["Reply-To"] == "billing@harborlane.example"
+        assert [p.get_content_type() for p in message.walk()] == ["multipart/alternative", "text/plain", "text/html"]
+    # Times in the business's zone (Europe/London) and locale.
+    assert booking["Subject"] == "Booked: Consultation on 3 Nov 2026, 10:00 (GMT)"
+    assert "Hello Zoë Ångström," in parts(booking)["text/html"]
+    assert seat["Subject"] == "Registered: Spring launch" and "Your seat is confirmed." in parts(seat)["text/plain"]
+    assert token in parts(confirm)["text/plain"]
+    html = parts(news)["text/html"]
+    assert news["Subject"] == "Autumn news"
+    assert 'href="https://harborlane.example/news"' in html and "&amp; say hi." in html
+    assert "12 Narrow Quay" in html and "reply UNSUBSCRIBE" in html and "reply UNSUBSCRIBE" in parts(news)["text/plain"]
