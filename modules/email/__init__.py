@@ -10,7 +10,6 @@ module = Module(
     description="Email templates, the outbox, and delivery over a configured SMTP server.",
     category="communication",
     version="1.0.0",
-    requires=("business",),
     skills=(templates.create_template, templates.update_template, templates.list_templates, outbox.send,
             outbox.list_outbox, outbox.retry_failed, delivery.deliver_outbox),
     automations=(Automation(name="Deliver the outbox", trigger="cron", config={"schedule": "* * * * *"},

@@ -102,6 +102,10 @@ async def test_an_invoice_arrives_as_html_and_text_with_its_pdf_and_every_legal_
     document = await mcp.call("invoicing_pdf", invoice_id=draft["id"])
     assert document["file"]["sha256"] == hashlib.sha256(pdf).hexdigest() == document["document"]["sha256"]
     assert await resource_bytes(mcp, document["file"]["uri"]) == pdf
+    raw = await mcp.client.call_tool("invoicing_pdf", {"invoice_id": draft["id"]})
+    [link] = [c for c in raw.content if c.type == "resource_link"]  # what a host offers to open or save
+    assert (link.uri, link.name, link.mime_type, link.size) == (document["file"]["uri"], f"{number}.pdf",
+                                                               "application/pdf", len(pdf))
     page = pdf_text(pdf)
     for field in ("INVOICE", number, "Harbor Lane Studio Ltd", "12 Narrow Quay", "BS1 4QA Bristol", "United Kingdom",
                   "GB980780684", "09876543", "Smith & <Sons> Dvořák GmbH", "Hafenstraße 12", "20457 Hamburg",
