@@ -11,6 +11,7 @@ lacks ř, ő, ę and others. No system font is read, so every machine renders th
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,7 +39,7 @@ def font_file(style: str = "") -> str:
 
 
 @cache
-def _page_class() -> type[FPDF]:
+def _page_class() -> Callable[[Sheet], FPDF]:
     """fpdf2 loads on the first document (~0.1 s of imports), not with every process that lists modules."""
     from fpdf import FPDF
 
