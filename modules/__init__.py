@@ -4,6 +4,7 @@ from modules.analytics import module as analytics
 from modules.assistant import module as assistant
 from modules.blog import module as blog
 from modules.bookings import module as bookings
+from modules.business import module as business
 from modules.calendar import module as calendar
 from modules.contacts import module as contacts
 from modules.contracts import module as contracts
@@ -37,6 +38,7 @@ BUILTIN_MODULES: tuple[Module, ...] = (
     blog,
     pages,
     media,
+    business,
     email,
     webhooks,
     invoicing,

@@ -141,7 +141,7 @@ class Process:
         from server.cockpit import app_resource
         from server.cockpit import http as cockpit_http
         from server.health import http as health_http
-        from server.mcp import grouping, skills_extension
+        from server.mcp import files, grouping, skills_extension
         from server.mcp.surface import Surface
 
         surface = Surface(app, tier, selection=selection, page_size=page_size)
@@ -151,6 +151,7 @@ class Process:
         app_resource.install(surface)
         skills_extension.install(surface)  # each module's playbook as a skill (SEP-2640)
         grouping.install(surface)  # modules as groups
+        files.install(surface)  # the PDFs skills return links to (invoices, quotes...)
         process = cls(app, surface, routes=[*health_http.routes(app), *cockpit_http.routes(app)])
         if scheduler:
             process.services += [process.deferred_scheduler, process.deferred_delivery, process.provider_view]

@@ -273,4 +273,21 @@ LATER_STEPS: list[tuple[int, str]] = [
         );
         """,
     ),
+    (
+        17,
+        """
+        -- Mail that reads well (issue 30): an email may carry an HTML part beside its text, and files (an
+        -- invoice's PDF); the sender's display name and the Reply-To travel in the row's headers. The
+        -- attachments are the outbox's own copy: a retry sends the very bytes first queued.
+        ALTER TABLE outbox ADD COLUMN html TEXT;
+        CREATE TABLE outbox_attachments (
+            id INTEGER PRIMARY KEY,  -- deleted only with their message (retention), never reused meanwhile
+            outbox_id INTEGER NOT NULL REFERENCES outbox(id),
+            filename TEXT NOT NULL,
+            mime_type TEXT NOT NULL,
+            content BLOB NOT NULL
+        );
+        CREATE INDEX outbox_attachments_message ON outbox_attachments(outbox_id, id);
+        """,
+    ),
 ]

@@ -9,9 +9,10 @@ the bad value fails (the agent's ``email_send``, a template's values, a newslett
 webinar's title), with what to fix, and the queue only ever holds messages that can be sent: one
 message can never stop the others.
 
-What an email is, is kept to fields the outbox row stores as they are (the plain-text body, and
-the names and reply address in the row's ``headers``), so an HTML part and attachments can join
-later as new fields and new columns, with the MIME built in one place (modules/email/mime.py).
+What an email is, is kept to fields the outbox row stores as they are: the plain-text body, an
+optional HTML alternative (its own column), the names and reply address in the row's ``headers``,
+and files in ``outbox_attachments`` (a retry sends the very bytes first queued). The MIME is built
+in one place (modules/email/mime.py).
 
 ``Readiness`` is how a producer learns, as it queues, that mail cannot leave now (no mail server,
 the email module off, the server refusing): the runtime implements it, and ``ctx.send`` says it
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.errors import HeaderParseError, MessageDefect
 from email.headerregistry import Address
 from typing import TYPE_CHECKING, Any, Protocol
@@ -74,8 +75,26 @@ def display_name(field_name: str, value: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with an email (an invoice's PDF)."""
+
+    filename: str
+    mime_type: str
+    content: bytes = field(repr=False)
+
+    def __post_init__(self) -> None:
+        one_line("attachment filename", self.filename, limit=MAX_NAME)
+        if "/" not in self.mime_type:
+            raise InvalidMessage(f"attachment {self.filename!r}: {self.mime_type!r} is not a MIME type (e.g. "
+                                 "application/pdf)")
+
+
+@dataclass(frozen=True, slots=True)
 class Email:
-    """One email to one recipient. Checked on construction (InvalidMessage names the bad field)."""
+    """One email to one recipient. Checked on construction (InvalidMessage names the bad field).
+
+    The sender's address is always the mail server's own (``smtp_from``: SPF and DMARC pass);
+    ``sender_name`` is the name shown with it (the business's), ``reply_to`` where answers go."""
 
     to: str
     subject: str
@@ -83,6 +102,9 @@ class Email:
     to_name: str = ""
     reply_to: str = ""
     purpose: str = ""  # what it is for (``invoice:12``), shown in the outbox; default: the calling skill
+    html: str = ""  # an HTML alternative of the text (multipart/alternative)
+    sender_name: str = ""
+    attachments: tuple[Attachment, ...] = ()
 
     def __post_init__(self) -> None:
         address("to", self.to)
@@ -91,12 +113,15 @@ class Email:
             display_name("to_name", self.to_name)
         if self.reply_to:
             address("reply_to", self.reply_to)
-        if "\x00" in self.text:
+        if self.sender_name:
+            display_name("sender_name", self.sender_name)
+        if "\x00" in self.text or "\x00" in self.html:
             raise InvalidMessage("text contains a NUL character, which mail cannot carry; remove it")
 
     def headers(self) -> dict[str, str]:
         """The header fields beyond To and Subject, as the outbox row keeps them."""
-        return {k: v for k, v in (("to_name", self.to_name), ("reply_to", self.reply_to)) if v}
+        return {k: v for k, v in (("to_name", self.to_name), ("reply_to", self.reply_to),
+                                  ("sender_name", self.sender_name)) if v}
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from skills.delivery import LEASE, SKIP_LOCKED, iso
-from skills.messages import Email, Queued, Webhook
+from skills.messages import Attachment, Email, Queued, Webhook
 from skills.paging import Filters, fetch_page
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 P = TypeVar("P", bound="Page[Any]")
 
-CLAIMED = ("id, channel, recipient, subject, body, headers, attempts, created_at, message_id, sending_since, "
+CLAIMED = ("id, channel, recipient, subject, body, headers, html, attempts, created_at, message_id, sending_since, "
            "uncertain_at")
 LISTED = ("id, channel, recipient, subject, purpose, status, attempts, last_error, error_kind, created_at, sent_at, "
           "message_id, uncertain_at")
@@ -49,16 +49,28 @@ async def enqueue(db: Database, message: Email | Webhook, *, now: str, purpose: 
     if isinstance(message, Email):
         identity = token  # the Message-ID is <token@sender's domain>, built at send time (modules/email/mime.py)
         values: tuple[Any, ...] = ("email", message.to, message.subject, message.text,
-                                   json.dumps(message.headers(), separators=(",", ":")))
+                                   json.dumps(message.headers(), separators=(",", ":")), message.html or None)
     else:
         identity = f"msg_{token}"  # the Standard Webhooks id, as sent
         values = ("webhook", message.url, message.title,
-                  json.dumps(dict(message.payload), default=str, separators=(",", ":")), "{}")
+                  json.dumps(dict(message.payload), default=str, separators=(",", ":")), "{}", None)
     result = await db.execute(
-        "INSERT INTO outbox (channel, recipient, subject, body, headers, purpose, status, created_at, message_id) "
-        "VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)", (*values, message.purpose or purpose, now, identity))
+        "INSERT INTO outbox (channel, recipient, subject, body, headers, html, purpose, status, created_at, "
+        "message_id) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+        (*values, message.purpose or purpose, now, identity))
     assert result.lastrowid is not None
+    if isinstance(message, Email) and message.attachments:
+        await db.executemany(
+            "INSERT INTO outbox_attachments (outbox_id, filename, mime_type, content) VALUES (?, ?, ?, ?)",
+            [(result.lastrowid, a.filename, a.mime_type, a.content) for a in message.attachments])
     return Queued(outbox_id=result.lastrowid, message_id=identity)
+
+
+async def attachments(db: Database, row_id: int) -> list[Attachment]:
+    """The files queued with an email, in the order they were attached."""
+    rows = await db.fetchall("SELECT filename, mime_type, content FROM outbox_attachments WHERE outbox_id = ? "
+                             "ORDER BY id", (row_id,))
+    return [Attachment(r["filename"], r["mime_type"], bytes(r["content"])) for r in rows]
 
 
 def new_owner(role: str = "delivery") -> str:
@@ -179,11 +191,17 @@ async def uncertain(db: Database, since: str) -> list[Row]:
 
 
 async def prune(db: Database, before: str, batch: int) -> int:
-    """Delete up to ``batch`` sent messages sent before ``before`` (dead letters wait for a person)."""
-    result = await db.execute(
-        "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status = 'sent' AND sent_at < ? ORDER BY id "
-        "LIMIT ?)", (before, batch))
-    return result.rowcount
+    """Delete up to ``batch`` sent messages sent before ``before`` (dead letters wait for a person), their
+    attachments first."""
+    async with db.transaction() as tx:
+        ids = [r["id"] for r in await tx.fetchall(
+            "SELECT id FROM outbox WHERE status = 'sent' AND sent_at < ? ORDER BY id LIMIT ?", (before, batch))]
+        if not ids:
+            return 0
+        marks = ",".join("?" * len(ids))
+        await tx.execute(f"DELETE FROM outbox_attachments WHERE outbox_id IN ({marks})", tuple(ids))
+        result = await tx.execute(f"DELETE FROM outbox WHERE id IN ({marks})", tuple(ids))
+        return result.rowcount
 
 
 async def unsent(db: Database) -> list[str]:

@@ -9,6 +9,9 @@ from pydantic import Field
 
 from modules.bookings.model import Appointment, AppointmentPage, Slots
 from modules.bookings.slots import day_slots, overlaps, span
+from modules.business import formatting as fmt
+from modules.business.profile import load_profile
+from modules.email.letters import send_letter
 from skills import Filters, Row, SkillContext, SkillFailed, fetch_one, fetch_page, skill
 from skills.formats import EMAIL
 
@@ -92,8 +95,9 @@ async def available_slots(ctx: SkillContext, service_id: int, day: date) -> Slot
        examples=("book an appointment for a customer", "reserve a slot"),
        synonyms=("reserve", "appointment", "schedule"),
        scope="both", instructions="""
-    Books a customer into a free slot. Double bookings and times outside opening hours are refused
-    with the nearest free slots in the message. Emits booking.created.
+    Books a customer into a free slot and emails them a confirmation (the booking-confirmation
+    template, in the business's name, time zone and locale). Double bookings and times outside
+    opening hours are refused with the nearest free slots in the message. Emits booking.created.
     """)
 async def book(
     ctx: SkillContext,
@@ -118,6 +122,14 @@ async def book(
         "created_at) VALUES (?, ?, ?, ?, ?, 'confirmed', ?)",
         (service_id, customer_name, customer_email, start.isoformat(), end.isoformat(), ctx.now_iso()))
     await ctx.emit("booking.created", {"id": result.lastrowid, "starts_at": start.isoformat()})
+    profile = await load_profile(ctx.db)
+    when = fmt.moment(start, profile.locale, profile.time_zone)
+    await send_letter(ctx, customer_email, "booking-confirmation",
+                      {"customer": customer_name, "service": service["name"], "when": when,
+                       "duration": str(service["duration_min"])},
+                      purpose=f"booking:{result.lastrowid}", profile=profile,
+                      summary=[("Service", service["name"]), ("When", when),
+                               ("Duration", f"{service['duration_min']} min")])
     return await _fetch(ctx, result.lastrowid or 0)
 
 

@@ -12,8 +12,8 @@ module = Module(
     description="Email templates, the outbox, and delivery over a configured SMTP server.",
     category="communication",
     version="1.0.0",
-    skills=(templates.create_template, templates.list_templates, outbox.send, outbox.list_outbox,
-            outbox.retry_failed, delivery.deliver_outbox, setup.send_test),
+    skills=(templates.create_template, templates.update_template, templates.list_templates, outbox.send,
+            outbox.list_outbox, outbox.retry_failed, delivery.deliver_outbox, setup.send_test),
     # No automation: every serve and worker process delivers whenever messages are due
     # (server/delivery_loop.py), each message claimed so it leaves once.
     migrations=MIGRATIONS,

@@ -106,7 +106,7 @@ class _Run:
         try:
             for row in rows:
                 try:
-                    email = mime.build(row, self.settings.sender)
+                    email = mime.build(row, self.settings.sender, await outbox.attachments(self.ctx.db, row["id"]))
                 except Exception as exc:  # this row can never be sent: dead-lettered alone, the rest go on
                     self.report.attempted += 1
                     await self._fail(row, ErrorKind.VALIDATION, True, f"cannot be built as an email: {exc}")

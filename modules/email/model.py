@@ -58,11 +58,13 @@ class TestSent(Record):
 
 
 class Template(Record):
-    id: int
+    id: int | None  # None: a system template the owner has not changed (it lives in the code)
     name: str
     subject: str
     body: str
     placeholders: list[str]
+    system: bool = False  # a message Pilothouse sends (invoice, quote...): editable, not removable
+    customized: bool = False
 
 
 class TemplatePage(Page[Template]):

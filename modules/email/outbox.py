@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from modules.email.model import OutboxPage, Queued, Requeued
-from modules.email.templates import render
+from modules.email.templates import render_named
 from skills import SkillContext, SkillFailed, outbox, skill
 from skills.context import Database, Row
 from skills.effects import effect
@@ -47,10 +47,7 @@ async def send(
         body: Plain-text body, when not using a template.
     """
     if template:
-        row = await ctx.db.fetchone("SELECT subject, body FROM email_templates WHERE name = ?", (template,))
-        if row is None:
-            raise SkillFailed(f"no template named {template!r}; email_list_templates shows the names")
-        subject, body = render(row["subject"], values or {}, header=True), render(row["body"], values or {})
+        subject, body = await render_named(ctx.db, template, values or {})
     elif not (subject and body):
         raise SkillFailed("give a template name, or both subject and body")
     assert subject is not None and body is not None

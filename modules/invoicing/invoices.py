@@ -7,10 +7,12 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from modules.invoicing.model import Invoice, InvoicePage, LineIn, load, next_number
+from modules.business.profile import load_profile
+from modules.business.requirements import require
+from modules.invoicing.mail import mail_invoice
+from modules.invoicing.model import Invoice, InvoicePage, LineIn, add_lines, load, next_number
 from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
 from skills.formats import CURRENCY, EMAIL
-from skills.messages import Email
 
 
 @skill(title="Draft an invoice",
@@ -27,27 +29,33 @@ async def create_invoice(
     customer_email: Annotated[str, Field(pattern=EMAIL)],
     lines: Annotated[list[LineIn], Field(min_length=1)],
     tax_rate_percent: Annotated[float, Field(ge=0, le=50)] = 0,
-    terms_days: Annotated[int, Field(ge=0, le=120)] = 14,
-    currency: Annotated[str, Field(pattern=CURRENCY)] = "EUR",
+    terms_days: Annotated[int | None, Field(ge=0, le=120)] = None,
+    currency: Annotated[str | None, Field(pattern=CURRENCY)] = None,
+    customer_address: Annotated[str | None, Field(max_length=500)] = None,
+    customer_tax_id: Annotated[str | None, Field(max_length=40)] = None,
 ) -> Invoice:
     """Draft an invoice for a customer.
 
     Args:
         customer: Customer (company or person) name.
         customer_email: Where the invoice is sent.
-        lines: Invoice lines: description, quantity, unit_price_cents.
-        tax_rate_percent: Tax rate, e.g. 20 for 20 %.
-        terms_days: Days to pay after sending.
-        currency: ISO 4217 currency code.
+        lines: Invoice lines: description, quantity, unit_price_cents, and optionally discount_percent and
+            tax_rate_percent (a line's own rate).
+        tax_rate_percent: Tax rate of lines without their own, e.g. 20 for 20 %.
+        terms_days: Days to pay after sending (default: the business profile's payment terms).
+        currency: ISO 4217 currency code (default: the business profile's currency).
+        customer_address: The customer's postal address, one line per line.
+        customer_tax_id: The customer's VAT number (business customers).
     """
+    profile = await load_profile(ctx.db)
     result = await ctx.db.execute(
         "INSERT INTO invoicing_invoices (customer, customer_email, status, currency, tax_rate_percent, terms_days, "
-        "created_at) VALUES (?, ?, 'draft', ?, ?, ?, ?)",
-        (customer, customer_email, currency, tax_rate_percent, terms_days, ctx.now_iso()))
+        "created_at, customer_address, customer_tax_id) VALUES (?, ?, 'draft', ?, ?, ?, ?, ?, ?)",
+        (customer, customer_email, currency or profile.currency, tax_rate_percent,
+         profile.payment_terms_days if terms_days is None else terms_days, ctx.now_iso(), customer_address,
+         customer_tax_id))
     invoice_id = result.lastrowid or 0
-    await ctx.db.executemany("INSERT INTO invoicing_lines (invoice_id, description, quantity, unit_price_cents) "
-                             "VALUES (?, ?, ?, ?)",
-                             [(invoice_id, ln.description, ln.quantity, ln.unit_price_cents) for ln in lines])
+    await add_lines(ctx, invoice_id, lines)
     return await load(ctx, invoice_id)
 
 
@@ -59,8 +67,10 @@ async def create_invoice(
        targets={"invoice_id": "invoicing_invoices"},
        instructions="""
        Finalizes a draft: assigns the next number (INV-YYYY-0001 per year), sets issue and due dates
-       (issue + terms), emails it to the customer through the outbox and marks it sent. Reaches a
-       customer and cannot be undone (only voided or credited): approve trust.
+       (issue + terms, in the business's time zone), renders the PDF and keeps it unchangeable, then
+       emails it to the customer through the outbox (HTML and text, the PDF attached) and marks it
+       sent. Refused while the business profile lacks what an invoice legally needs (the message says
+       which fields). Reaches a customer and cannot be undone (only voided or credited): approve trust.
        """)
 async def send_invoice(ctx: SkillContext, invoice_id: int) -> Invoice:
     """Number, date and email a draft invoice to its customer.
@@ -73,19 +83,17 @@ async def send_invoice(ctx: SkillContext, invoice_id: int) -> Invoice:
         raise SkillFailed(f"invoice {invoice_id} is {invoice.status}; only drafts can be sent")
     if invoice.total_cents <= 0:
         raise SkillFailed(f"invoice {invoice_id} totals zero; add a priced line first")
-    today = ctx.now().date()
+    profile = require(await load_profile(ctx.db), "invoice")
+    today = profile.today(ctx.now())
     terms = await ctx.db.fetchval("SELECT terms_days FROM invoicing_invoices WHERE id = ?", (invoice_id,))
     number = await next_number(ctx, today.year)
     due = today + timedelta(days=terms)
     await ctx.db.execute("UPDATE invoicing_invoices SET number = ?, status = 'sent', issue_date = ?, due_date = ? "
                          "WHERE id = ?", (number, today.isoformat(), due.isoformat(), invoice_id))
     sent = await load(ctx, invoice_id)
-    from modules.invoicing.document import render_markdown
-
-    await ctx.send(Email(to=invoice.customer_email, subject=f"Invoice {number}", text=render_markdown(sent),
-                         purpose=f"invoice:{invoice_id}"))
+    await mail_invoice(ctx, sent, profile)
     await ctx.emit("invoice.sent", {"id": invoice_id, "number": number, "total_cents": sent.total_cents})
-    return sent
+    return await load(ctx, invoice_id)
 
 
 @skill(title="Record a payment",
@@ -143,39 +151,6 @@ async def void_invoice(ctx: SkillContext, invoice_id: int, reason: Annotated[str
         raise SkillFailed(f"invoice {invoice_id} is already {invoice.status}")
     await ctx.db.execute("UPDATE invoicing_invoices SET status = 'void', void_reason = ? WHERE id = ?",
                          (reason, invoice_id))
-    return await load(ctx, invoice_id)
-
-
-@skill(title="Issue a credit note",
-       effects=("money",),
-       examples=("refund part of an invoice", "reduce what a customer owes"),
-       synonyms=("refund", "credit", "reduce", "money back"),
-       trust="approve",
-       targets={"invoice_id": "invoicing_invoices"},
-       instructions="""
-       Reduces what a customer owes on a sent, overdue or paid invoice (a refund, a discount after the
-       fact), up to the invoice total. On a paid invoice the credit is money to give back.
-       """)
-async def credit_note(ctx: SkillContext, invoice_id: int, amount_cents: Annotated[int, Field(gt=0)],
-                      reason: Annotated[str, Field(min_length=3)]) -> Invoice:
-    """Issue a credit note against an invoice.
-
-    Args:
-        invoice_id: The invoice.
-        amount_cents: Amount credited in cents.
-        reason: Why.
-    """
-    invoice = await load(ctx, invoice_id)
-    if invoice.status not in ("sent", "overdue", "paid"):
-        raise SkillFailed(f"invoice {invoice_id} is {invoice.status}; credit notes apply to sent or paid invoices")
-    if amount_cents > invoice.total_cents:
-        raise SkillFailed(f"the credit ({amount_cents}) is more than the invoice total ({invoice.total_cents})")
-    await ctx.db.execute("INSERT INTO invoicing_credit_notes (invoice_id, amount_cents, reason, created_at) VALUES "
-                         "(?, ?, ?, ?)", (invoice_id, amount_cents, reason, ctx.now_iso()))
-    updated = await load(ctx, invoice_id)
-    if updated.balance_cents <= 0 and updated.status != "paid":
-        await ctx.db.execute("UPDATE invoicing_invoices SET status = 'paid' WHERE id = ?", (invoice_id,))
-    await ctx.emit("invoice.credited", {"id": invoice_id, "amount_cents": amount_cents})
     return await load(ctx, invoice_id)
 
 

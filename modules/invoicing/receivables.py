@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from modules.business.profile import load_profile
+from modules.business.requirements import require
+from modules.invoicing.mail import mail_reminder
 from modules.invoicing.model import Aging, Bucket, Overdue, Reminded, load
 from skills import SkillContext, skill
-from skills.messages import Email
-from skills.money import format_money as money
 
 REMINDER_EVERY = timedelta(days=7)
 BUCKETS = (("current", None, 0), ("1-30", 1, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None))
@@ -47,8 +48,9 @@ async def check_overdue(ctx: SkillContext) -> Overdue:
        trust="approve",
        open_world=True, instructions="""
        Dunning: emails a reminder for each overdue invoice, firmer as it ages (friendly up to 14 days,
-       second notice up to 45, then a final notice), at most once every 7 days per invoice. Reaches
-       customers: approve trust.
+       second notice up to 45, then a final notice), at most once every 7 days per invoice. Each
+       reminder is a PDF of its own (numbered INV-...-R1, R2...) sent with a copy of the invoice.
+       Refused while the business profile lacks what a reminder needs. Reaches customers: approve trust.
        """)
 async def send_reminders(ctx: SkillContext) -> Reminded:
     """Email payment reminders for overdue invoices."""
@@ -56,6 +58,7 @@ async def send_reminders(ctx: SkillContext) -> Reminded:
     rows = await ctx.db.fetchall("SELECT id, last_reminder_at FROM invoicing_invoices WHERE status = 'overdue' "
                                  "ORDER BY due_date")
     reminded, skipped = [], []
+    profile = require(await load_profile(ctx.db), "reminder") if rows else None
     for row in rows:
         invoice = await load(ctx, row["id"])
         number = invoice.number or str(invoice.id)
@@ -64,10 +67,8 @@ async def send_reminders(ctx: SkillContext) -> Reminded:
             continue
         days = (now.date() - date.fromisoformat(invoice.due_date or now.date().isoformat())).days
         title, opening = tone(days)
-        await ctx.send(Email(to=invoice.customer_email, subject=f"{title}: invoice {number}",
-                             text=f"{opening}\n\nInvoice {number}, due {invoice.due_date} ({days} days ago).\n"
-                                  f"Balance due: {money(invoice.balance_cents, invoice.currency)}\n",
-                             purpose=f"dunning:{invoice.id}"))
+        assert profile is not None
+        await mail_reminder(ctx, invoice, title=title, opening=opening, days=days, profile=profile)
         await ctx.db.execute("UPDATE invoicing_invoices SET last_reminder_at = ? WHERE id = ?",
                              (now.isoformat(timespec="seconds"), invoice.id))
         reminded.append(number)

@@ -39,4 +39,13 @@ MIGRATIONS: tuple[Migration, ...] = (Migration(1, """
             reason TEXT NOT NULL,
             created_at TEXT NOT NULL
         );
-    """),)
+    """), Migration(2, """
+        -- Business-grade documents (issue 30): lines with their own tax rate (NULL: the invoice's)
+        -- and a discount; the buyer's address and VAT number; credit notes numbered CN-YYYY-NNNN.
+        ALTER TABLE invoicing_lines ADD COLUMN discount_percent REAL NOT NULL DEFAULT 0;
+        ALTER TABLE invoicing_lines ADD COLUMN tax_rate_percent REAL;
+        ALTER TABLE invoicing_invoices ADD COLUMN customer_address TEXT;
+        ALTER TABLE invoicing_invoices ADD COLUMN customer_tax_id TEXT;
+        ALTER TABLE invoicing_credit_notes ADD COLUMN number TEXT;
+        CREATE UNIQUE INDEX invoicing_credit_notes_number ON invoicing_credit_notes(number);
+    """))

@@ -10,7 +10,7 @@ module = Module(
     description="Double opt-in subscribers and campaigns delivered through the email outbox.",
     category="communication",
     version="1.0.0",
-    requires=("email",),
+    requires=("business", "email"),
     skills=(subscribers.subscribe, subscribers.confirm, subscribers.unsubscribe, campaigns.create_campaign,
             campaigns.send_campaign, campaigns.stats),
     migrations=MIGRATIONS,

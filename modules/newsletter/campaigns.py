@@ -6,10 +6,12 @@ from typing import Annotated
 
 from pydantic import Field
 
+from modules.business.profile import load_profile
+from modules.business.requirements import require
+from modules.email.letters import send_letter
 from modules.newsletter.model import Campaign, Stats
 from skills import SkillContext, SkillFailed, fetch_one, skill
 from skills.formats import ONE_LINE
-from skills.messages import Email
 
 
 async def _campaign(ctx: SkillContext, campaign_id: int) -> Campaign:
@@ -46,9 +48,10 @@ async def create_campaign(ctx: SkillContext,
        trust="approve",
        targets={"campaign_id": "newsletter_campaigns"},
        open_world=True, instructions="""
-       Bulk email: queues the campaign to every ACTIVE subscriber (one outbox email each, with an
-       unsubscribe line) and marks it sent. A campaign goes out once; a subscriber never gets the
-       same campaign twice. Reaches customers: approve trust.
+       Bulk email: queues the campaign to every ACTIVE subscriber (one outbox email each, text and
+       HTML in the business's name, with the sender's postal address and an unsubscribe line) and
+       marks it sent. Refused while the business profile lacks a name or postal address. A campaign
+       goes out once; a subscriber never gets the same campaign twice. Reaches customers: approve trust.
        """)
 async def send_campaign(ctx: SkillContext, campaign_id: int) -> Campaign:
     """Send a drafted campaign to all active subscribers.
@@ -64,12 +67,16 @@ async def send_campaign(ctx: SkillContext, campaign_id: int) -> Campaign:
     subscribers = await ctx.db.fetchall("SELECT id, email FROM newsletter_subscribers WHERE status = 'active'")
     if not subscribers:
         raise SkillFailed("there are no active subscribers yet; nothing would be sent")
+    profile = require(await load_profile(ctx.db), "newsletter")
+    # Commercial mail says who sends it and how to stop it; the template cannot drop either.
+    note = (f"You receive this because you subscribed to news from {profile.name}, "
+            f"{', '.join(profile.address_lines())}. To stop these emails, reply UNSUBSCRIBE.")
     for sub in subscribers:
-        queued = await ctx.send(Email(
-            to=sub["email"], subject=row["subject"], text=row["body"] + "\n\n--\nTo stop these emails, reply "
-            "UNSUBSCRIBE.", purpose=f"newsletter:{campaign_id}"))
+        outbox_id = await send_letter(ctx, sub["email"], "newsletter",
+                                      {"subject": row["subject"], "body": row["body"]},
+                                      purpose=f"newsletter:{campaign_id}", profile=profile, note=note)
         await ctx.db.execute("INSERT INTO newsletter_sends (campaign_id, subscriber_id, outbox_id) VALUES (?, ?, ?)",
-                             (campaign_id, sub["id"], queued.outbox_id))
+                             (campaign_id, sub["id"], outbox_id))
     await ctx.db.execute("UPDATE newsletter_campaigns SET status = 'sent', sent_at = ? WHERE id = ?",
                          (ctx.now_iso(), campaign_id))
     await ctx.emit("campaign.sent", {"id": campaign_id, "recipients": len(subscribers)})

@@ -7,10 +7,11 @@ from typing import Annotated
 
 from pydantic import Field
 
+from modules.business.profile import load_profile
+from modules.email.letters import send_letter
 from modules.newsletter.model import Subscriber
 from skills import NotFound, SkillContext, SkillFailed, skill
 from skills.formats import EMAIL
-from skills.messages import Email
 
 
 async def _by_email(ctx: SkillContext, email: str) -> dict | None:  # type: ignore[type-arg]
@@ -46,9 +47,8 @@ async def subscribe(ctx: SkillContext, email: Annotated[str, Field(pattern=EMAIL
         result = await ctx.db.execute("INSERT INTO newsletter_subscribers (email, status, token, created_at) "
                                       "VALUES (?, 'pending', ?, ?)", (email, token, ctx.now_iso()))
         subscriber_id = result.lastrowid or 0
-    await ctx.send(Email(to=email, subject="Please confirm your subscription",
-                         text=f"Confirm with this code: {token}\nIf you did not subscribe, ignore this email.",
-                         purpose="newsletter:confirm"))
+    await send_letter(ctx, email, "newsletter-confirmation", {"token": token}, purpose="newsletter:confirm",
+                      profile=await load_profile(ctx.db))
     return Subscriber(id=subscriber_id, email=email, status="pending")
 
 

@@ -16,7 +16,7 @@ module = Module(
     requires=("invoicing",),
     skills=(drafts.create_quote, drafts.edit_draft, drafts.revise_quote, lifecycle.send_quote,
             lifecycle.accept_quote, lifecycle.decline_quote, lifecycle.check_expired, document.render,
-            reports.list_quotes, reports.pipeline_summary),
+            document.pdf, reports.list_quotes, reports.pipeline_summary),
     automations=(
         Automation(name="Quote expiry", trigger="cron", config={"schedule": "0 7 * * *"},
                    skill="quotes_check_expired", description="Mark sent quotes past their validity date expired."),

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from modules.business import archive
+from modules.business.model import DocumentFile
+from modules.business.profile import load_profile, logo_bytes
 from modules.quotes.model import Document, Quote, label, load
+from modules.quotes.sheet import quote_sheet
 from skills import SkillContext, skill
 from skills.money import format_money as money
 
@@ -54,3 +58,27 @@ async def render(ctx: SkillContext, quote_id: int) -> Document:
     """
     quote = await load(ctx, quote_id)
     return Document(quote_id=quote_id, number=quote.number, revision=quote.revision, markdown=render_markdown(quote))
+
+
+@skill(title="Quote PDF",
+       examples=("give me the quote as a PDF", "print the estimate", "download the offer"),
+       synonyms=("pdf", "print", "document", "download", "file"),
+       idempotent=True, instructions="""
+    The quote as the PDF the customer receives: seller and buyer, number, date, validity and payment
+    terms, lines, tax and total, the logo, in the business's locale. A sent quote returns the very
+    file that was sent (a revision is a new document); a draft renders a preview marked DRAFT,
+    replacing the previous one. Over MCP the file is a resource link; from the CLI add `--out q.pdf`.
+    """)
+async def pdf(ctx: SkillContext, quote_id: int) -> DocumentFile:
+    """Get a quote as a PDF file (the sent one, or a preview of a draft).
+
+    Args:
+        quote_id: The quote.
+    """
+    quote = await load(ctx, quote_id)
+    source = f"quote:{quote_id}"
+    sent = await archive.issued(ctx.db, source)
+    if sent is not None:
+        return archive.as_file(sent)
+    sheet = quote_sheet(quote, await load_profile(ctx.db), await logo_bytes(ctx.db), ctx.now())
+    return archive.as_file(await archive.preview(ctx, sheet, source))

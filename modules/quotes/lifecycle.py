@@ -7,11 +7,12 @@ from typing import Annotated
 
 from pydantic import Field
 
+from modules.business.profile import load_profile
+from modules.business.requirements import require
 from modules.quotes.convert import draft_invoice
-from modules.quotes.document import render_markdown
 from modules.quotes.model import Expired, Quote, label, load, next_number, require_status
+from modules.quotes.sheet import mail_quote
 from skills import SkillContext, SkillFailed, skill
-from skills.messages import Email
 
 
 @skill(title="Send a quote",
@@ -22,9 +23,10 @@ from skills.messages import Email
        targets={"quote_id": "quotes"},
        instructions="""
        Finalizes a draft: a first send assigns the next number (Q-YYYY-0001 per year; a revision keeps
-       its quote's number), then the quote document is emailed to the customer through the outbox and
-       the quote becomes `sent` (event quote.sent). Refused for empty quotes and for a validity date
-       already past (fix it with quotes_edit_draft). Reaches a customer: approve trust.
+       its quote's number), then the quote's PDF is kept unchangeable and emailed to the customer through
+       the outbox (HTML and text, the PDF attached) and the quote becomes `sent` (event quote.sent).
+       Refused for empty quotes, for a validity date already past (fix it with quotes_edit_draft) and
+       while the business profile lacks its name or address. Reaches a customer: approve trust.
        """)
 async def send_quote(ctx: SkillContext, quote_id: int) -> Quote:
     """Number a draft quote and email it to the customer. Use when the draft is final; NOT for edits.
@@ -40,12 +42,12 @@ async def send_quote(ctx: SkillContext, quote_id: int) -> Quote:
     if date.fromisoformat(quote.valid_until) < today:
         raise SkillFailed(f"{label(quote)} was valid until {quote.valid_until}, which has passed; set a new "
                           "valid_until with quotes_edit_draft")
-    number = quote.number or await next_number(ctx, today.year)
+    profile = require(await load_profile(ctx.db), "quote")
+    number = quote.number or await next_number(ctx, profile.today(ctx.now()).year)
     await ctx.db.execute("UPDATE quotes SET number = ?, status = 'sent', sent_at = ? WHERE id = ?",
                          (number, ctx.now_iso(), quote_id))
     sent = await load(ctx, quote_id)
-    await ctx.send(Email(to=sent.customer_email, subject=f"Quote {label(sent)}", text=render_markdown(sent),
-                         purpose=f"quote:{quote_id}"))
+    await mail_quote(ctx, sent, profile)
     await ctx.emit("quote.sent", {"id": quote_id, "number": number, "revision": sent.revision,
                                   "total_cents": sent.total_cents, "currency": sent.currency})
     return sent

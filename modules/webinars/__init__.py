@@ -10,7 +10,7 @@ module = Module(
     description="Webinars with seat limits, waitlists, check-in and attendance reports.",
     category="growth",
     version="1.0.0",
-    requires=("email",),
+    requires=("business", "email"),
     skills=(webinars.schedule, webinars.register, webinars.check_in, webinars.attendance, webinars.cancel,
             listing.list_webinars),
     migrations=MIGRATIONS,

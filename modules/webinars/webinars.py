@@ -7,10 +7,12 @@ from typing import Annotated
 
 from pydantic import Field
 
+from modules.business import formatting as fmt
+from modules.business.profile import load_profile
+from modules.email.letters import send_letter
 from modules.webinars.model import Attendance, Registration, Webinar
 from skills import SkillContext, SkillFailed, fetch_one, skill
 from skills.formats import EMAIL, ONE_LINE
-from skills.messages import Email
 
 
 async def _webinar(ctx: SkillContext, webinar_id: int) -> Webinar:
@@ -48,8 +50,9 @@ async def schedule(ctx: SkillContext, title: Annotated[str, Field(min_length=3, 
        examples=("sign someone up for the webinar", "add an attendee to the online event"),
        synonyms=("sign up", "attendee", "enroll", "rsvp"),
        scope="external", instructions="""
-    Registers an attendee; when all seats are taken the person is waitlisted instead. Refused:
-    the same email twice, a cancelled webinar, or one that has already started.
+    Registers an attendee; when all seats are taken the person is waitlisted instead. Either way
+    they get a confirmation email (the webinar-confirmation template). Refused: the same email
+    twice, a cancelled webinar, or one that has already started.
     """)
 async def register(ctx: SkillContext, webinar_id: int, email: Annotated[str, Field(pattern=EMAIL)]) -> Registration:
     """Register someone for a webinar (waitlist when full).
@@ -69,6 +72,15 @@ async def register(ctx: SkillContext, webinar_id: int, email: Annotated[str, Fie
     status = "registered" if webinar.registered < webinar.capacity else "waitlisted"
     result = await ctx.db.execute("INSERT INTO webinars_registrations (webinar_id, email, status, created_at) "
                                   "VALUES (?, ?, ?, ?)", (webinar_id, email, status, ctx.now_iso()))
+    profile = await load_profile(ctx.db)
+    when = fmt.moment(webinar.starts_at, profile.locale, profile.time_zone)
+    line = ("Your seat is confirmed." if status == "registered" else
+            "The webinar is full, so you are on the waitlist: we will write as soon as a seat frees up.")
+    await send_letter(ctx, email, "webinar-confirmation",
+                      {"status": "Registered" if status == "registered" else "Waitlisted", "status_line": line,
+                       "webinar": webinar.title, "when": when},
+                      purpose=f"webinar:{webinar_id}", profile=profile,
+                      summary=[("Webinar", webinar.title), ("Starts", when), ("Status", status)])
     return Registration(id=result.lastrowid or 0, webinar_id=webinar_id, email=email, status=status)
 
 
@@ -131,9 +143,11 @@ async def cancel(ctx: SkillContext, webinar_id: int, reason: Annotated[str, Fiel
     if webinar.status == "cancelled":
         raise SkillFailed(f"webinar {webinar_id} is already cancelled")
     await ctx.db.execute("UPDATE webinars SET status = 'cancelled' WHERE id = ?", (webinar_id,))
+    profile = await load_profile(ctx.db)
+    when = fmt.moment(webinar.starts_at, profile.locale, profile.time_zone)
     for row in await ctx.db.fetchall("SELECT email FROM webinars_registrations WHERE webinar_id = ?", (webinar_id,)):
-        await ctx.send(Email(to=row["email"], subject=f"Cancelled: {webinar.title}",
-                             text=f"We are sorry: {webinar.title} on {webinar.starts_at} is cancelled. {reason}",
-                             purpose=f"webinar:{webinar_id}"))
+        await send_letter(ctx, row["email"], "webinar-cancellation",
+                          {"webinar": webinar.title, "when": when, "reason": reason},
+                          purpose=f"webinar:{webinar_id}", profile=profile)
     await ctx.emit("webinar.cancelled", {"id": webinar_id})
     return await _webinar(ctx, webinar_id)

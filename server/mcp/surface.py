@@ -46,7 +46,7 @@ from server.manifest.meta_specs import NAMES as META_TOOLS
 from server.manifest.meta_tools import MetaTools
 from server.manifest.offered import Selection
 from server.manifest.tiers import Tier
-from server.mcp import elicitation, grouping
+from server.mcp import elicitation, files, grouping
 from server.mcp.notices import ClientLog, progress_sink
 from server.mcp.prompts import OperatorPrompts
 from server.tables import skill_state
@@ -283,7 +283,7 @@ class Surface:
             uri_template=INSTRUCTIONS_URI, name="skill instructions", mime_type="text/markdown",
             description="Long-form instructions of any skill, by name: rules, states and examples.",
         )
-        return types.ListResourceTemplatesResult(resource_templates=[template])
+        return types.ListResourceTemplatesResult(resource_templates=[template, files.TEMPLATE])
 
     async def _on_read_resource(
         self, ctx: ServerRequestContext[Any], params: types.ReadResourceRequestParams
@@ -341,7 +341,7 @@ def to_tool_result(result: CallResult) -> types.CallToolResult:
         return error_result(f"{result.message}\n{result.note}" if result.note else result.message)
     notes = [types.TextContent(type="text", text=result.note)] if result.note else []  # after the answer
     return types.CallToolResult(
-        content=[types.TextContent(type="text", text=result.text), *notes],
+        content=[types.TextContent(type="text", text=result.text), *files.links(result.output), *notes],
         structured_content=result.output,
     )
 

@@ -25,7 +25,8 @@ through the real MCP client, as a model's client would::
 
 Fixtures (``server.testing.pytest_plugin``): ``clock``, ``app``, ``mcp``, ``mcp_any_era``
 (every test run in both protocol eras), ``mcp_person`` (a client that shows confirmation forms to
-``person``, who says yes) and ``anyio_backend``.
+``person``, who says yes), ``business`` (the business profile filled in, so invoices and other
+documents may go out) and ``anyio_backend``.
 
 Helpers, importable from ``server.testing``:
 

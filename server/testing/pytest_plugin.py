@@ -14,6 +14,7 @@ Fixtures:
 ``mcp_any_era``  the same, run once per protocol era (2026-07-28 and the 2025-11-25 handshake).
 ``mcp_person``   an ``McpHarness`` whose client shows the server's confirmation forms to ``person``, a
                  ``Person`` who says yes (server/testing/person.py): for what only a person may decide.
+``business``     ``app`` with its business profile filled in, so documents and customer emails may go out.
 ``app_db``       where ``app`` lives: its SQLite file, or its PostgreSQL URL (open a second instance on it).
 ``pg_admin``     the URL of a PostgreSQL cluster's ``postgres`` database (``$PILOTHOUSE_TEST_PG``, or a
                  throw-away cluster started for the session); skips when PostgreSQL is not installed.
@@ -164,6 +165,17 @@ async def app(clock: FakeClock, app_db: str | Path) -> AsyncIterator[App]:
     migrated once per session (the same migrations and seeds, applied once)."""
     async with open_app(app_db, clock=clock, retry_delay_s=0) as instance:
         yield instance
+
+
+@pytest.fixture
+async def business(app: App) -> App:
+    """The instance with its business profile filled in (the demo business, logo aside), so invoices,
+    quotes, reminders and newsletters may go out: they are refused while the profile lacks what they need."""
+    from modules.business.demo import PROFILE
+
+    result = await app.executor.call("business_profile_update", {**PROFILE, "confirm": True}, caller="cli")
+    assert result.ok, result.message
+    return app
 
 
 @pytest.fixture

@@ -59,6 +59,7 @@ async def post_status(app: App, post_id: int) -> str:
     return str(await app.store.fetchval("SELECT status FROM blog_posts WHERE id = ?", (post_id,)))
 
 
+@pytest.mark.usefixtures("business")  # invoices go out with the seller's identity
 async def test_an_invoice_sent_by_hand_reaches_the_customer_without_the_agent(
         app: App, clock: FakeClock, sink: SmtpSink, serve: tuple[McpHarness, Scheduler]) -> None:
     mcp, scheduler = serve
@@ -69,7 +70,8 @@ async def test_an_invoice_sent_by_hand_reaches_the_customer_without_the_agent(
     assert sent["status"] == "sent"
 
     ran = await ticks(clock, scheduler, 1)  # the next delivery pass sends it (every 5 s in a running serve)
-    assert [(m["To"], m["Subject"]) for m in sink.messages] == [("ada@example.com", f"Invoice {sent['number']}")]
+    assert [(m["To"], m["Subject"]) for m in sink.messages] == [
+        ("ada@example.com", f"Invoice {sent['number']} from Harbor Lane Studio")]
     assert "delivery:email_deliver_outbox" in ran and "heartbeat" not in ran and "learn" not in ran
     assert await app.store.fetchval("SELECT COUNT(*) FROM heartbeats") == 0
 
@@ -86,6 +88,7 @@ async def test_a_scheduled_post_publishes_without_the_agent(
     assert await post_status(app, post["id"]) == "published"
 
 
+@pytest.mark.usefixtures("business")  # invoices go out with the seller's identity
 async def test_the_platform_marks_an_invoice_overdue_but_only_the_agent_chases_it(
         app: App, clock: FakeClock, sink: SmtpSink, serve: tuple[McpHarness, Scheduler]) -> None:
     """Marking an invoice overdue at its due date is platform work; dunning the customer decides something
@@ -101,7 +104,8 @@ async def test_the_platform_marks_an_invoice_overdue_but_only_the_agent_chases_i
     automations = {r["name"]: r for r in await app.store.fetchall("SELECT name, executor, last_run FROM automations")}
     assert automations["Overdue check"]["last_run"] and automations["Dunning reminders"]["executor"] == "pilot"
     assert automations["Dunning reminders"]["last_run"] is None
-    assert [m["Subject"] for m in sink.messages] == [f"Invoice {overdue['number']}"]  # no reminder went out
+    # No reminder went out: only the invoice.
+    assert [m["Subject"] for m in sink.messages] == [f"Invoice {overdue['number']} from Harbor Lane Studio"]
 
 
 async def test_with_the_agent_off_every_platform_automation_runs_and_no_agent_one(app: App, clock: FakeClock) -> None:

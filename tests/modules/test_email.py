@@ -24,8 +24,8 @@ async def test_template_send_and_deliver_over_smtp(app: App, mcp: McpHarness) ->
                               body="Hi {{first_name}}, your code is {{code}}.")
     assert template["placeholders"] == ["code", "first_name"]
     assert "already exists" in await mcp.error("email_create_template", name="welcome", subject="x", body="y")
-    listed = await mcp.call("email_list_templates")
-    assert [t["name"] for t in listed["items"]] == ["welcome"]
+    listed = await mcp.call("email_list_templates", query="welcome")
+    assert [(t["name"], t["system"]) for t in listed["items"]] == [("welcome", False)]
 
     assert "missing values for code" in await mcp.error(
         "email_send", confirm=True, to="ada@example.com", template="welcome", values={"first_name": "Ada"})

@@ -30,6 +30,7 @@ async def test_submissions_are_validated_and_become_leads(app: App, mcp: McpHarn
     assert "need options" in await mcp.error("forms_create", name="Bad", fields=[{"name": "c", "type": "choice"}])
 
 
+@pytest.mark.usefixtures("business")  # a newsletter says who sends it, with a postal address
 async def test_double_opt_in_and_a_campaign_sent_once(app: App, mcp: McpHarness) -> None:
     await mcp.call("newsletter_subscribe", email="ada@example.com")
     await mcp.call("newsletter_subscribe", email="bob@example.com")

@@ -20,7 +20,7 @@ async def _sent(mcp: McpHarness, **extra: object) -> dict[str, Any]:
     return sent
 
 
-async def test_totals_numbering_sending_and_the_document(app: App, mcp: McpHarness) -> None:
+async def test_totals_numbering_sending_and_the_document(business: App, mcp: McpHarness) -> None:
     draft = await mcp.call("invoicing_create_invoice", customer="Northwind", customer_email="ap@northwind.example",
                            lines=LINES, tax_rate_percent=20, terms_days=30)
     assert (draft["subtotal_cents"], draft["tax_cents"], draft["total_cents"]) == (40_550, 8_110, 48_660)
@@ -29,16 +29,18 @@ async def test_totals_numbering_sending_and_the_document(app: App, mcp: McpHarne
     sent = await mcp.call("invoicing_send_invoice", invoice_id=draft["id"], confirm=True)
     assert (sent["number"], sent["issue_date"], sent["due_date"]) == ("INV-2026-0001", "2026-11-02", "2026-12-02")
     assert (await _sent(mcp))["number"] == "INV-2026-0002"
-    mail = await app.store.fetchone("SELECT recipient, subject, body FROM outbox WHERE purpose = ?",
-                                    (f"invoice:{draft['id']}",))
+    mail = await business.store.fetchone("SELECT recipient, subject, body FROM outbox WHERE purpose = ?",
+                                         (f"invoice:{draft['id']}",))
     assert mail is not None
-    assert mail["subject"] == "Invoice INV-2026-0001" and "| **Total** | **EUR 486.60** |" in mail["body"]
+    assert mail["subject"] == "Invoice INV-2026-0001 from Harbor Lane Studio"
+    assert "£486.60" in mail["body"]  # the business's currency, in its locale
     document = await mcp.call("invoicing_render", invoice_id=draft["id"])
-    assert document["markdown"] == mail["body"] and "| Consulting | 3 | EUR 120.00 | EUR 360.00 |" in mail["body"]
+    assert "| Consulting | 3 | GBP 120.00 | 0 % | 20 % | GBP 360.00 |" in document["markdown"]
+    assert "| **Total** | **GBP 486.60** |" in document["markdown"]
     assert "only drafts" in await mcp.error("invoicing_send_invoice", invoice_id=draft["id"], confirm=True)
 
 
-async def test_payments_credit_notes_and_void_rules(mcp: McpHarness) -> None:
+async def test_payments_credit_notes_and_void_rules(business: App, mcp: McpHarness) -> None:
     invoice = await _sent(mcp)
     assert "more than the balance" in await mcp.error("invoicing_record_payment", invoice_id=invoice["id"],
                                                       amount_cents=50_000)
@@ -48,7 +50,8 @@ async def test_payments_credit_notes_and_void_rules(mcp: McpHarness) -> None:
                                                           reason="wrong customer", confirm=True)
     credited = await mcp.call("invoicing_credit_note", invoice_id=invoice["id"], amount_cents=8_660,
                               reason="Goodwill discount", confirm=True)
-    assert (credited["total_cents"], credited["balance_cents"]) == (40_000, 20_000)
+    assert (credited["invoice"]["total_cents"], credited["invoice"]["balance_cents"]) == (40_000, 20_000)
+    assert credited["credit_note"]["number"] == "CN-2026-0001"
     paid = await mcp.call("invoicing_record_payment", invoice_id=invoice["id"], amount_cents=20_000)
     assert (paid["status"], paid["balance_cents"]) == ("paid", 0)
     other = await _sent(mcp)
@@ -60,7 +63,7 @@ async def test_payments_credit_notes_and_void_rules(mcp: McpHarness) -> None:
     assert [i["number"] for i in listed["items"]] == [invoice["number"]]
 
 
-async def test_overdue_reminders_and_aging(app: App, mcp: McpHarness, clock: FakeClock) -> None:
+async def test_overdue_reminders_and_aging(business: App, mcp: McpHarness, clock: FakeClock) -> None:
     early = await _sent(mcp, terms_days=10)          # due 2026-11-12
     clock.advance(days=30)
     late = await _sent(mcp, terms_days=5)            # sent 2026-12-02, due 2026-12-07
@@ -69,7 +72,7 @@ async def test_overdue_reminders_and_aging(app: App, mcp: McpHarness, clock: Fak
     assert (await mcp.call("invoicing_check_overdue"))["newly_overdue"] == []
     first = await mcp.call("invoicing_send_reminders", confirm=True)
     assert first["reminded"] == [early["number"]]
-    body = await app.store.fetchval("SELECT subject FROM outbox WHERE purpose = ?", (f"dunning:{early['id']}",))
+    body = await business.store.fetchval("SELECT subject FROM outbox WHERE purpose = ?", (f"dunning:{early['id']}",))
     assert body.startswith("Second notice")  # 20 days overdue
     clock.advance(days=3)
     assert (await mcp.call("invoicing_send_reminders", confirm=True))["skipped_recent"] == [early["number"]]

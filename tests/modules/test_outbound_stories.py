@@ -148,6 +148,7 @@ async def test_a_slow_receiver_delays_no_healthy_endpoint_and_never_pauses_the_d
     assert "Other endpoints are not affected" in failing[0].body
 
 
+@pytest.mark.usefixtures("business")  # an invoice goes out in the business's name
 async def test_mail_without_a_mail_server_is_said_everywhere_and_never_looks_sent(
         app: App, mcp: McpHarness, clock: FakeClock) -> None:
     draft = await mcp.call("invoicing_create_invoice", customer="Ada Ltd", customer_email="ada@example.com",

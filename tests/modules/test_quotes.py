@@ -8,7 +8,7 @@ import pytest
 from server.app import App
 from server.testing import FakeClock, McpHarness
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("business")]  # quotes go out with the seller's identity
 
 LINES = [{"description": "Consulting", "quantity": 3, "unit_price_cents": 12_000},
          {"description": "Travel", "quantity": 1, "unit_price_cents": 4_550}]
@@ -49,13 +49,13 @@ async def test_draft_edits_then_sending_numbers_and_emails_the_document(app: App
     mail = await app.store.fetchone("SELECT recipient, subject, body, status FROM outbox WHERE purpose = ?",
                                     (f"quote:{draft['id']}",))
     assert mail is not None
-    assert (mail["recipient"], mail["subject"], mail["status"]) == ("ap@northwind.example", "Quote Q-2026-0001",
-                                                                    "pending")
-    document = await mcp.call("quotes_render", quote_id=draft["id"])
-    assert document["markdown"] == mail["body"]
-    assert "| Workshop | 2 | EUR 500.00 | EUR 1,000.00 |" in mail["body"]
-    assert "| **Total** | **EUR 1,496.00** |" in mail["body"] and "valid until 2026-12-02" in mail["body"]
-    assert "Two workshops on site." in mail["body"]
+    assert (mail["recipient"], mail["subject"], mail["status"]) == (
+        "ap@northwind.example", "Quote Q-2026-0001 from Harbor Lane Studio", "pending")
+    assert "€1,496.00" in mail["body"] and "valid until 2 Dec 2026" in mail["body"]  # the business's locale
+    document = (await mcp.call("quotes_render", quote_id=draft["id"]))["markdown"]
+    assert "| Workshop | 2 | EUR 500.00 | EUR 1,000.00 |" in document
+    assert "| **Total** | **EUR 1,496.00** |" in document and "valid until 2026-12-02" in document
+    assert "Two workshops on site." in document
     assert [e["number"] for e in await _events(app, "quote.sent")] == ["Q-2026-0001", "Q-2026-0002"]
 
     # Sent quotes are frozen: no edits, no second send.
@@ -116,7 +116,7 @@ async def test_revisions_keep_the_number_and_the_history(app: App, mcp: McpHarne
     sent = await mcp.call("quotes_send_quote", quote_id=revision["id"], confirm=True)
     assert (sent["number"], sent["total_cents"]) == ("Q-2026-0001", 43_200)  # no new number drawn
     subject = await app.store.fetchval("SELECT subject FROM outbox WHERE purpose = ?", (f"quote:{revision['id']}",))
-    assert subject == "Quote Q-2026-0001 rev. 2"
+    assert subject == "Quote Q-2026-0001 rev. 2 from Harbor Lane Studio"
     assert "**Replaces:** revision 1" in (await mcp.call("quotes_render", quote_id=revision["id"]))["markdown"]
     assert (await _sent(mcp))["number"] == "Q-2026-0002"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from pathlib import Path
@@ -98,6 +99,9 @@ def test_an_approve_skill_runs_only_once_the_person_said_yes(
     db = tmp_path / "cli.db"
     lines = '{"customer": "Northwind", "customer_email": "ap@northwind.example", ' \
             '"lines": [{"description": "Consulting", "quantity": 1, "unit_price_cents": 10000}]}'
+    # An invoice names its seller: the business profile first (checked like over MCP, confirmed with --yes).
+    assert run(capsys, db, "business", "set", "legal_name=Acme Ltd", "address_line1=1 High St", "city=London",
+               "country=GB", "tax_id=GB980780684", "iban=GB33 BUKB 2020 1555 5555 55", "--yes")[0] == 0
     for _ in range(3):
         assert run(capsys, db, "call", "invoicing_create_invoice", "--args", lines)[0] == 0
 
@@ -123,3 +127,11 @@ def test_an_approve_skill_runs_only_once_the_person_said_yes(
     assert code == 0 and json.loads(out)["status"] == "sent"
     code, out, _ = run(capsys, db, "call", "invoicing_send_invoice", "--args", '{"invoice_id": 3, "confirm": true}')
     assert code == 0 and json.loads(out)["status"] == "sent"
+
+    # The document the customer got, as a file: the very bytes that were attached.
+    code, out, _ = run(capsys, db, "call", "invoicing_pdf", "--args", '{"invoice_id": 3}', "--out",
+                       str(tmp_path / "invoice.pdf"))
+    assert code == 0 and (tmp_path / "invoice.pdf").read_bytes().startswith(b"%PDF")
+    assert hashlib.sha256((tmp_path / "invoice.pdf").read_bytes()).hexdigest() == json.loads(out)["file"]["sha256"]
+    code, _, err = run(capsys, db, "call", "invoicing_list", "--out", str(tmp_path / "x.pdf"))
+    assert code == 2 and "returns no file" in err

@@ -131,7 +131,7 @@ async def test_mailing_a_customer_asks_the_same_as_sending_an_invoice(app: App, 
     mail = {"to": "ap@northwind.example", "subject": "Your invoice", "body": "Please pay 500 EUR by Friday."}
     by_agent = await app.executor.call("email_send", mail, caller="pilot")
     assert by_agent.error_kind == "approval_required" and by_agent.approval_id
-    assert "like invoicing_send_invoice" in by_agent.message or "invoicing_send_invoice" in by_agent.message
+    assert "has the effect 'message', like invoicing_" in by_agent.message  # a stricter skill with that effect
     async with connect(app, era) as mcp:
         refused = await mcp.error("email_send", **mail)
         assert refused.startswith("confirmation_required: email_send")

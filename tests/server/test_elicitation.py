@@ -15,7 +15,7 @@ import pytest
 from server.app import App
 from server.testing import McpHarness, Person, connect
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("business")]  # invoices name their seller
 
 ERAS = pytest.mark.parametrize("mode", ["legacy", "auto"], ids=["2025-11-25", "2026-07-28"])
 LINES = [{"description": "Consulting", "quantity": 3, "unit_price_cents": 12_000}]

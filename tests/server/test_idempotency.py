@@ -53,6 +53,7 @@ async def test_the_same_key_replays_the_first_result_and_sends_nothing_twice(app
     assert bad.is_error and "printable characters without spaces" in _text(bad)[0]
 
 
+@pytest.mark.usefixtures("business")  # an invoice goes out in the business's name
 async def test_a_refusal_before_running_frees_the_key_for_the_corrected_call(app: App, mcp: McpHarness) -> None:
     client, key = mcp.client, _key("send-invoice-1")
     draft = await mcp.call("invoicing_create_invoice", customer="Ada Ltd", customer_email="ada@example.com",

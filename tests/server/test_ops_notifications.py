@@ -38,6 +38,7 @@ async def ticks(clock: FakeClock, scheduler: Scheduler, n: int) -> None:
         await delivery.deliver()  # the notifications the watch queued go out at once, as in a running loop
 
 
+@pytest.mark.usefixtures("business")  # invoices go out with the seller's identity
 async def test_a_failing_receiver_and_an_auto_pause_reach_the_operator_and_a_skill_is_resumed_over_mcp(
         app: App, app_db: str | Path, clock: FakeClock, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:

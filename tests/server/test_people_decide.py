@@ -121,6 +121,7 @@ async def test_a_model_cannot_change_trust_or_the_agents_mode(app: App, era: str
     assert changed["detail"] == "agent mode shadow -> live" and len(person.asked) == 1
 
 
+@pytest.mark.usefixtures("business")  # an invoice goes out in the business's name
 async def test_the_cli_decides_at_a_terminal_and_a_script_is_told_where(
         app: App, app_db: str | Path, capsys: pytest.CaptureFixture[str]) -> None:
     invoice_id, request_id = await agent_asks_to_send_an_invoice(app)

@@ -34,6 +34,7 @@ async def _customer_mail(app: App) -> int:
                                         "AND purpose NOT LIKE 'invoice:%'"))
 
 
+@pytest.mark.usefixtures("business")  # invoices go out with the seller's identity
 async def test_an_automation_on_an_approve_skill_queues_one_approval_and_sends_nothing(
         app: App, mcp_person: McpHarness, clock: FakeClock) -> None:
     mcp = mcp_person  # a chat client that shows the person its confirmation forms

@@ -14,9 +14,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from server import idempotency
 from server.cli.commands.common import instance
+from server.cli.files import write_file
 from server.cli.output import CliError, emit_json
 from server.confirmation import Confirmation, ConfirmRequest
 from server.manifest.meta_specs import NAMES as META_TOOLS
@@ -35,6 +38,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--idempotency-key", metavar="KEY",
                         help="a key of your own for this call: run again with the same key, it prints the first "
                              "result and does nothing twice (a retry after a timeout sends no second email)")
+    parser.add_argument("--out", type=Path, metavar="FILE",
+                        help="write the file the skill returns (an invoice PDF, say) to FILE")
     parser.set_defaults(handler=call)
 
 
@@ -47,13 +52,8 @@ async def call(args: argparse.Namespace) -> int:
     if not isinstance(arguments, dict):
         raise CliError("--args must be a JSON object, e.g. '{\"limit\": 5}'")
 
-    async def confirm(request: ConfirmRequest) -> Confirmation:
-        if args.yes or arguments.get(CONFIRM_FIELD) is True:
-            return Confirmation("confirmed", via="cli --yes")
-        if not sys.stdin.isatty():
-            return Confirmation("unavailable")  # a script: the refusal says to add --yes
-        return Confirmation("confirmed", via="terminal") if _ask(request.message) else Confirmation("declined")
-
+    # A person at the terminal: --yes (or confirm: true in the arguments they typed) is their yes.
+    confirm = confirmer(args.yes or arguments.get(CONFIRM_FIELD) is True)
     async with instance(args) as app:
         key = args.idempotency_key
         if args.skill in META_TOOLS:
@@ -62,6 +62,8 @@ async def call(args: argparse.Namespace) -> int:
         else:
             result = await idempotency.guarded(app, key, args.skill, arguments, lambda: app.executor.call(
                 args.skill, arguments, caller="cli", confirm=confirm))
+        if result.ok and args.out is not None:
+            await write_file(app, result.output, args.out)
     if not result.ok:
         if result.message.startswith("declined:"):
             raise CliError(f"not confirmed: {result.skill} was not run and nothing was changed", code=1)
@@ -73,6 +75,19 @@ async def call(args: argparse.Namespace) -> int:
     if result.note:  # the answer is on stdout; that it went unlogged is said beside it
         sys.stderr.write(f"pilothouse: {result.note}\n")
     return 0
+
+
+def confirmer(yes: bool) -> Callable[[ConfirmRequest], Awaitable[Confirmation]]:
+    """How the terminal says yes to an approve-trust skill: --yes, or the person's answer."""
+
+    async def confirm(request: ConfirmRequest) -> Confirmation:
+        if yes:
+            return Confirmation("confirmed", via="cli --yes")
+        if not sys.stdin.isatty():
+            return Confirmation("unavailable")  # a script: the refusal says to add --yes
+        return Confirmation("confirmed", via="terminal") if _ask(request.message) else Confirmation("declined")
+
+    return confirm
 
 
 def _ask(message: str) -> bool:
