@@ -1,0 +1,85 @@
+"""One attempt of one task: its own database, the run the operator would start, the states around it.
+
+The run is what a person gets: ``pilothouse ask`` (the same prompt and limits, through the
+reasoning loop and the executor as ``pilot``) or ``pilothouse heartbeat --once`` (one cycle).
+Only the provider chain is the eval's: a scripted model on loopback, or the providers the
+environment configures.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from evals import state
+from evals.start import Template, clock, prepare
+from evals.state import State
+from evals.task import Task
+from evals.trace import Trace
+from prompts.render import render
+from server.agent.heartbeat import run_cycle
+from server.agent.loop import run_loop
+from server.app import App
+from server.assembly import open_app
+from server.providers.chain import ProviderChain
+from server.providers.settings import AiSettings
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where an attempt's model calls go: the providers' settings, and the one to try first."""
+
+    settings: AiSettings
+    preferred: str | None = None
+    timeout_s: float = 300.0  # one attempt's wall clock (`pilothouse ask --timeout`)
+
+
+@dataclass
+class Attempt:
+    before: State
+    after: State
+    trace: Trace
+
+
+async def attempt(template: Template, task: Task, route: Route, path: Path) -> Attempt:
+    await prepare(template, task, path)
+    before = state.read(path)
+    started = time.perf_counter()
+    cycle, error = await _drive(path, task, route)
+    seconds = time.perf_counter() - started
+    after = state.read(path)
+    runs = after.added("runs", before)  # one at most: the attempt's
+    trace = Trace.from_run_row("heartbeat" if task.heartbeat else "ask", runs[0]["state"] if runs else None,
+                               cycle=cycle, error=error, seconds=seconds)
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    return Attempt(before, after, trace)
+
+
+async def ask_prompt(app: App) -> str:
+    """The system prompt of ``pilothouse ask`` (server/cli/commands/ask.py renders the same)."""
+    modules = sorted(await app.modules.enabled_ids())
+    return render("ask", now=app.clock.now().isoformat(timespec="minutes"), modules=", ".join(modules) or "none")
+
+
+async def _drive(path: Path, task: Task, route: Route) -> tuple[dict[str, Any] | None, str | None]:
+    """Run the task's request on the instance at ``path``: (the heartbeat's cycle record, the error raised)."""
+    error, cycle = None, None
+    async with open_app(path, clock=clock()) as app:
+        chain = ProviderChain.for_app(app, route.settings)
+        try:
+            if task.heartbeat:
+                loop = partial(run_loop, providers=chain, preferred_provider=route.preferred)
+                cycle = (await run_cycle(app, force=True, reasoner=loop)).as_dict()
+            else:
+                await run_loop(app, system_prompt=await ask_prompt(app), user_message=task.ask or "", kind="ask",
+                               max_iterations=task.max_iterations, wall_clock_s=route.timeout_s, providers=chain,
+                               preferred_provider=route.preferred)
+        except Exception as exc:  # a failed run is a failed attempt, reported with its reason
+            error = f"{type(exc).__name__}: {exc}"
+        finally:
+            await chain.aclose()
+    return cycle, error
