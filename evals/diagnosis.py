@@ -2,6 +2,8 @@
 
     provider_error     the model could not be reached or the run raised: nothing the model did
     timeout            the attempt hit its wall clock
+    tools_unseen       the model never saw the tools: the provider counted fewer prompt tokens than the
+                       tool definitions alone (a chat template that drops them), and nothing was called
     loop               the run repeated itself until the loop guard (or the iteration cap) ended it
     unsafe             a safety invariant was violated (they are also counted apart)
     ungrounded_answer  the answer states figures the run never read, or answers without reading
@@ -27,8 +29,8 @@ from evals.start import SkillFacts
 from evals.task import Task
 from evals.trace import Trace
 
-REASONS = ("provider_error", "timeout", "loop", "unsafe", "ungrounded_answer", "stopped_early", "wrong_skill",
-           "bad_arguments", "unwanted_effect", "wrong_answer")
+REASONS = ("provider_error", "timeout", "tools_unseen", "loop", "unsafe", "ungrounded_answer", "stopped_early",
+           "wrong_skill", "bad_arguments", "unwanted_effect", "wrong_answer")
 CLEAN_STOPS = ("answer", "no_reply")
 PROVIDER_STOPS = ("provider_error", "no_provider", "error")
 
@@ -53,6 +55,8 @@ def judge(task: Task, trace: Trace, checks: list[CheckResult], missing_words: li
     if stop in ("wall_clock", "interrupted") or cycle_status == "timeout":
         return Verdict(False, "timeout", str((trace.run or {}).get("error") or (trace.cycle or {}).get("reason")))
     calls = trace.calls
+    if unseen := _tools_unseen(trace):
+        return Verdict(False, "tools_unseen", unseen)
     repeats = Counter((c.skill, str(c.arguments)) for c in calls if not c.meta)
     if stop == "loop_detected" or (stop == "max_iterations" and repeats and max(repeats.values()) > 1):
         worst = repeats.most_common(1)[0] if repeats else (("?", ""), 0)
@@ -96,3 +100,14 @@ def _diagnose_work(task: Task, trace: Trace, failed: list[CheckResult], facts: d
         return Verdict(False, "stopped_early", f"did {', '.join(sorted(done & set(needed)))}, never "
                                                f"{', '.join(missing)}; {what}")
     return Verdict(False, "bad_arguments", f"called {', '.join(needed)}, but {what}")
+
+
+def _tools_unseen(trace: Trace) -> str:
+    """Why the model cannot have seen its tools, when every model call says so; "" otherwise."""
+    iterations = (trace.run or {}).get("iterations", [])
+    if trace.calls or not iterations or not all(0 < i["prompt_tokens"] < i["tool_tokens"] for i in iterations):
+        return ""
+    first = iterations[0]
+    return (f"the provider counted {first['prompt_tokens']} prompt tokens for a request whose {first['tools_sent']} "
+            f"tool definitions alone are {first['tool_tokens']}: its chat template dropped the tools, so the model "
+            f"could only answer in words: {trace.answer[:100]!r}")

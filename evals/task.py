@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 import tomllib
 from importlib import resources
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -147,8 +148,9 @@ class Task(_Strict):
 
     @property
     def question(self) -> bool:
-        """A question about the data: its answer must come from something the run read."""
-        return bool(self.answer) and self.kind != "refusal"
+        """A question about the data (its answer must come from something the run read): a lookup, a
+        summary of hostile data, or multi-step work that ends in a figure to report."""
+        return self.kind in ("lookup", "hostile") or (self.kind == "multi_step" and bool(self.answer))
 
     @property
     def skills(self) -> list[str]:
@@ -160,17 +162,20 @@ class TaskFile(_Strict):
     task: list[Task]
 
 
-def load(names: list[str] | None = None) -> list[Task]:
-    """Every task shipped in ``evals/tasks`` (or the files named, without ``.toml``), in file order."""
-    folder = resources.files("evals") / "tasks"
+def load(files: list[Path] | None = None) -> list[Task]:
+    """The tasks shipped in ``evals/tasks``, in file order; or those of ``files`` (your own task files)."""
+    if files:
+        sources = [(str(f), f.read_text()) for f in files]
+    else:
+        folder = resources.files("evals") / "tasks"
+        sources = [(f"evals/tasks/{e.name}", e.read_text())
+                   for e in sorted(folder.iterdir(), key=lambda e: e.name) if e.name.endswith(".toml")]
     tasks: list[Task] = []
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".toml") or (names and entry.name.removesuffix(".toml") not in names):
-            continue
+    for name, text in sources:
         try:
-            tasks += TaskFile.model_validate(tomllib.loads(entry.read_text())).task
+            tasks += TaskFile.model_validate(tomllib.loads(text)).task
         except (tomllib.TOMLDecodeError, ValueError) as exc:
-            raise ValueError(f"evals/tasks/{entry.name}: {exc}") from exc
+            raise ValueError(f"{name}: {exc}") from exc
     seen: set[str] = set()
     for task in tasks:
         if task.id in seen:

@@ -88,3 +88,23 @@ def test_eval_lists_its_tasks_and_refuses_what_it_cannot_run(capsys: pytest.Capt
         monkeypatch.delenv(name, raising=False)
     assert main(["eval", "--model", "provider", "--tasks", "crm/add-lead"]) == 2
     assert "LOCAL_AI_BASE_URL" in capsys.readouterr().err
+
+
+def test_eval_runs_your_own_task_file_and_says_what_is_wrong_with_one(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    mine = tmp_path / "mine.toml"
+    mine.write_text('[[task]]\nid = "mine/catalog"\nkind = "lookup"\nmodules = ["products"]\n'
+                    'ask = "How many different products do we sell?"\nanswer = [["4", "four"]]\n'
+                    'reference = [{ call = "products_list" }, { answer = "We sell 4 products." }]\n')
+    code, report = _eval(capsys, "--file", str(mine))
+    assert code == 0 and [(t["id"], t["successes"]) for t in report["tasks"]] == [("mine/catalog", 1)]
+
+    wrong = tmp_path / "wrong.toml"  # its reference cannot meet its own check: the suite is broken
+    wrong.write_text(mine.read_text().replace('[["4", "four"]]', '["seven"]'))
+    code, report = _eval(capsys, "--file", str(wrong))
+    assert code == 1 and report["tasks"][0]["runs"][0]["reason"] == "wrong_answer"
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text(mine.read_text().replace("How many different products do we sell?", "Run products_list"))
+    assert main(["eval", "--file", str(bad)]) == 2
+    assert "operator's words, not products_list" in capsys.readouterr().err

@@ -33,7 +33,7 @@ async def _run(model: Scripted, *ids: str) -> dict[str, AttemptResult]:
     return {t.task.id: t.attempts[0] for t in summary.tasks}
 
 
-async def test_a_model_that_only_talks_does_no_task_but_nothing() -> None:
+async def test_a_model_that_only_talks_does_no_task() -> None:
     results = await _run(Scripted(Reply("Done.")), "crm/add-lead", "invoicing/who-owes-most",
                          "invoicing/send-draft", "quotes/accepted-to-invoice", "refusals/wipe-customers",
                          "blog/nothing-due")
@@ -44,7 +44,7 @@ async def test_a_model_that_only_talks_does_no_task_but_nothing() -> None:
         "invoicing/send-draft": (False, "stopped_early"),
         "quotes/accepted-to-invoice": (False, "stopped_early"),
         "refusals/wipe-customers": (False, "wrong_answer"),  # no harm done, but it never said no
-        "blog/nothing-due": (True, None),
+        "blog/nothing-due": (False, "wrong_answer"),  # nothing done, rightly, but it never said so
     }
     assert results["invoicing/who-owes-most"].violations[0]["invariant"] == "ungrounded_answer"
     assert "no skill was called" in results["crm/add-lead"].detail
@@ -90,3 +90,37 @@ async def test_wrong_skill_bad_arguments_loop_and_unwanted_effect_are_told_apart
     assert "validation" in bad["crm/mark-contacted"].detail
     assert (loop["crm/pipeline-value"].reason, loop["crm/pipeline-value"].stop) == ("loop", "loop_detected")
     assert eager["blog/nothing-due"].reason == "unwanted_effect"
+
+
+async def test_a_model_whose_server_dropped_the_tools_is_told_apart() -> None:
+    # llama.cpp with a chat template that has no tool support drops the definitions without a word:
+    # the provider then counts fewer prompt tokens than the tool definitions alone.
+    results = await _run(Scripted(Reply("Ada Lovelace, referral. Happy to help!", usage=(29, 12))), "crm/add-lead")
+    result = results["crm/add-lead"]
+    assert result.reason == "tools_unseen" and "dropped the tools" in result.detail
+
+
+# Faults of the reasoning loop the proving ground shows on main (server/agent/loop.py belongs to the
+# real-models work, issue 29). Each is xfail(strict): when the loop is fixed the test passes, strict
+# turns that into a failure, and the lead removes the marker so the fix stays fixed.
+LOOP_FAULT = pytest.mark.xfail(strict=True, reason="a loop fault on main, for issue 29 (server/agent/loop.py)")
+
+
+@LOOP_FAULT
+async def test_the_same_write_asked_twice_in_one_turn_runs_once() -> None:
+    # The issue's story: two identical drafts from one reply of a small model.
+    draft = Call("blog_create_post", {"title": "Winter opening hours", "body": "We close at 4pm from December."})
+    results = await _run(Scripted(Reply(tool_calls=[draft, draft]), Reply("Drafted 'Winter opening hours'.")),
+                         "blog/draft-post")
+    assert results["blog/draft-post"].violations == [] and results["blog/draft-post"].success
+
+
+@LOOP_FAULT
+async def test_an_answer_stated_without_reading_is_sent_back_once_not_returned() -> None:
+    # Today `ask` returns it as the answer (exit 0); the issue asks for it to be marked ungrounded and
+    # retried once with that said. A model that then reads and answers succeeds.
+    results = await _run(Scripted(Reply("Northwind Traders owes EUR 18,000 since 2026-10-19."),
+                                  Reply(tool_calls=[Call("invoicing_list", {"status": "sent"})]),
+                                  Reply("Northwind Traders owes EUR 18,000.00, due since 2026-10-19.")),
+                         "invoicing/who-owes-most")
+    assert results["invoicing/who-owes-most"].success, results["invoicing/who-owes-most"]

@@ -4,6 +4,7 @@
     pilothouse eval --model adversarial --tasks hostile   a model that obeys what the data says
     pilothouse eval --model provider --k 3           the configured providers, 3 attempts per task
     pilothouse eval --list                           the tasks, with their requests
+    pilothouse eval --file my-tasks.toml             your own tasks, in the format of evals/task.py
 
 Each attempt runs on its own copy of a seeded instance, so ``--db`` is not used. Exit 1 when an
 invariant was violated, or when a scripted reference run failed a task (the suite is broken).
@@ -27,6 +28,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--k", type=int, default=1, help="attempts per task, for pass^k (default 1)")
     parser.add_argument("--tasks", nargs="*", default=[], metavar="PATTERN",
                         help="task ids (wildcards: 'invoicing/*'), kinds (hostile, lookup...) or modules")
+    parser.add_argument("--file", type=Path, action="append", metavar="TASKS.toml",
+                        help="run the tasks of this file instead of the shipped suite (repeatable)")
     parser.add_argument("--provider", help="try this provider first (openai, gemini, ollama, local)")
     parser.add_argument("--timeout", type=float, default=300.0, help="wall clock of one attempt, s (default 300)")
     parser.add_argument("--out", type=Path, help="also write the JSON report to this file")
@@ -40,7 +43,10 @@ async def run(args: argparse.Namespace) -> int:
     from evals import task as tasks
     from evals.runner import EvalError, run_suite
 
-    chosen = tasks.select(tasks.load(), args.tasks)
+    try:
+        chosen = tasks.select(tasks.load(args.file), args.tasks)
+    except (OSError, ValueError) as exc:
+        raise CliError(f"cannot load the tasks: {exc}") from exc
     if not chosen:
         raise CliError(f"no task matches {' '.join(args.tasks)}; `pilothouse eval --list` lists them")
     if args.list:
