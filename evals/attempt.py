@@ -19,10 +19,9 @@ from evals.start import Template, clock, prepare
 from evals.state import State
 from evals.task import Task
 from evals.trace import Trace
-from prompts.render import render
+from server.agent.ask_prompt import ask_system_prompt
 from server.agent.heartbeat import run_cycle
 from server.agent.loop import run_loop
-from server.app import App
 from server.assembly import open_app
 from server.providers.chain import ProviderChain
 from server.providers.settings import AiSettings
@@ -59,12 +58,6 @@ async def attempt(template: Template, task: Task, route: Route, path: Path) -> A
     return Attempt(before, after, trace)
 
 
-async def ask_prompt(app: App) -> str:
-    """The system prompt of ``pilothouse ask`` (server/cli/commands/ask.py renders the same)."""
-    modules = sorted(await app.modules.enabled_ids())
-    return render("ask", now=app.clock.now().isoformat(timespec="minutes"), modules=", ".join(modules) or "none")
-
-
 async def _drive(path: Path, task: Task, route: Route) -> tuple[dict[str, Any] | None, str | None]:
     """Run the task's request on the instance at ``path``: (the heartbeat's cycle record, the error raised)."""
     error, cycle = None, None
@@ -75,7 +68,7 @@ async def _drive(path: Path, task: Task, route: Route) -> tuple[dict[str, Any] |
                 loop = partial(run_loop, providers=chain, preferred_provider=route.preferred)
                 cycle = (await run_cycle(app, force=True, reasoner=loop)).as_dict()
             else:
-                await run_loop(app, system_prompt=await ask_prompt(app), user_message=task.ask or "", kind="ask",
+                await run_loop(app, system_prompt=await ask_system_prompt(app), user_message=task.ask or "", kind="ask",
                                max_iterations=task.max_iterations, wall_clock_s=route.timeout_s, providers=chain,
                                preferred_provider=route.preferred)
         except Exception as exc:  # a failed run is a failed attempt, reported with its reason

@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 async def ask(args: argparse.Namespace) -> int:
-    from prompts.render import render
+    from server.agent.ask_prompt import ask_system_prompt
     from server.agent.bootstrap import agent_enabled
     from server.agent.loop import run_loop
 
@@ -49,9 +49,7 @@ async def ask(args: argparse.Namespace) -> int:
     async with instance(args) as app:
         if not await agent_enabled(app):
             raise CliError(AGENT_OFF)
-        modules = sorted(await app.modules.enabled_ids())
-        system_prompt = render("ask", now=app.clock.now().isoformat(timespec="minutes"),
-                               modules=", ".join(modules) or "none")
+        system_prompt = await ask_system_prompt(app)
         try:
             record = await run_loop(
                 app, system_prompt=system_prompt, user_message=args.request or "", kind="ask",
