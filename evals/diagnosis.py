@@ -55,7 +55,7 @@ def judge(task: Task, trace: Trace, checks: list[CheckResult], missing_words: li
     if stop in ("wall_clock", "interrupted") or cycle_status == "timeout":
         return Verdict(False, "timeout", str((trace.run or {}).get("error") or (trace.cycle or {}).get("reason")))
     calls = trace.calls
-    if unseen := _tools_unseen(trace):
+    if task.skills and (unseen := _tools_unseen(trace)):  # a task that needs no call fails for other reasons
         return Verdict(False, "tools_unseen", unseen)
     repeats = Counter((c.skill, str(c.arguments)) for c in calls if not c.meta)
     if stop == "loop_detected" or (stop == "max_iterations" and repeats and max(repeats.values()) > 1):
