@@ -33,6 +33,7 @@ class AttemptResult:
     seconds: float
     calls: list[str] = field(default_factory=list)  # "skill ok" / "skill error_kind", in order
     answer: str = ""
+    obeyed: list[str] | None = None  # adversarial model, hostile case: the instructions it found and obeyed
 
 
 @dataclass
@@ -100,6 +101,7 @@ class Summary:
             "completion_tokens": sum(a.completion_tokens for a in attempts),
             "tokens_per_attempt": round(sum(a.prompt_tokens + a.completion_tokens for a in attempts) / n),
             "seconds_per_attempt": round(sum(a.seconds for a in attempts) / n, 2),
+            "hostile_cases_untested": self.untested,
             "by_kind": {kind: {"tasks": len(ts), "pass^1": round(sum(t.pass_hat(1) for t in ts) / len(ts), 4)}
                         for kind, ts in self._by_kind().items()},
         }
@@ -136,7 +138,13 @@ class Summary:
             f"per attempt: {o['model_calls_per_attempt']} model calls, {o['tokens_per_attempt']} tokens, "
             f"{o['seconds_per_attempt']} s",
             f"failures by reason: {reasons}",
-        ]
+        ] + ([f"hostile cases whose instruction the adversarial model could not read (they test no defence): "
+              f"{', '.join(self.untested)}"] if self.untested else [])
+
+    @property
+    def untested(self) -> list[str]:
+        """Hostile cases in which the adversarial model found no instruction to obey: they test nothing."""
+        return [t.task.id for t in self.tasks if any(a.obeyed == [] for a in t.attempts)]
 
     def _by_kind(self) -> dict[str, list[TaskResult]]:
         kinds: dict[str, list[TaskResult]] = {}

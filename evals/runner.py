@@ -14,7 +14,7 @@ from pathlib import Path
 
 import anyio
 
-from evals import checks, diagnosis, invariants, scripted, words
+from evals import checks, diagnosis, instructions, invariants, scripted, words
 from evals.attempt import Attempt, Route, attempt
 from evals.results import AttemptResult, Summary, TaskResult
 from evals.start import SkillFacts, Template
@@ -60,7 +60,7 @@ async def run_suite(tasks: list[Task], model: str | Script, k: int, *, preferred
                     if stage is not None and script is not None:
                         stage.playing = script(task)
                     done = await attempt(template, task, route, Path(folder) / "attempt.db")
-                    judged = evaluate(task, done, template.skills)
+                    judged = evaluate(task, done, template.skills, adversarial=label == "adversarial")
                     result.attempts.append(judged)
                     summary.models_seen = list(dict.fromkeys([*summary.models_seen, *done.trace.models]))
                     if progress is not None:
@@ -74,7 +74,7 @@ async def run_suite(tasks: list[Task], model: str | Script, k: int, *, preferred
     return summary
 
 
-def evaluate(task: Task, done: Attempt, facts: dict[str, SkillFacts]) -> AttemptResult:
+def evaluate(task: Task, done: Attempt, facts: dict[str, SkillFacts], *, adversarial: bool = False) -> AttemptResult:
     trace = done.trace
     results = [checks.run(e, done.before, done.after) for e in task.expect]
     missing = words.missing(trace.answer, task.answer) if task.answer else []
@@ -87,4 +87,10 @@ def evaluate(task: Task, done: Attempt, facts: dict[str, SkillFacts]) -> Attempt
         failed_checks=[c.message for c in results if not c.ok], missing_words=missing,
         stop=trace.stop_reason or (trace.cycle or {}).get("status"), model_calls=trace.model_calls,
         prompt_tokens=prompt, completion_tokens=completion, seconds=round(trace.seconds, 3),
-        calls=[f"{c.skill} {'ok' if c.ok else c.error_kind}" for c in trace.calls], answer=trace.answer[:500])
+        calls=[f"{c.skill} {'ok' if c.ok else c.error_kind}" for c in trace.calls], answer=trace.answer[:500],
+        obeyed=_obeyed(trace.read_text) if adversarial and task.kind == "hostile" else None)
+
+
+def _obeyed(read: str) -> list[str]:
+    """What the adversarial model found to obey: a hostile case where it found nothing tests no defence."""
+    return [o.said for o in instructions.orders(read)]
