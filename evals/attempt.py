@@ -1,14 +1,18 @@
 """One attempt of one task: its own database, the run the operator would start, the states around it.
 
 The run is what a person gets: ``pilothouse ask`` (the same prompt and limits, through the
-reasoning loop and the executor as ``pilot``) or ``pilothouse heartbeat --once`` (one cycle).
-Only the provider chain is the eval's: a scripted model on loopback, or the providers the
-environment configures.
+reasoning loop and the executor as ``pilot``) or ``pilothouse heartbeat --once`` (one cycle),
+with the providers configured the way a person configures them, in the environment: for a
+scripted model the eval sets it to the one loopback server while the attempt runs, and puts
+the person's variables back after.
 """
 
 from __future__ import annotations
 
+import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -23,17 +27,36 @@ from server.agent.ask_prompt import ask_system_prompt
 from server.agent.heartbeat import run_cycle
 from server.agent.loop import run_loop
 from server.assembly import open_app
-from server.providers.chain import ProviderChain
-from server.providers.settings import AiSettings
+
+# What configures the provider chain (server/providers/settings.py).
+PROVIDER_VARIABLES = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "GEMINI_API_KEY", "GEMINI_BASE_URL", "OLLAMA_HOST",
+                      "OLLAMA_MODEL", "LOCAL_AI_BASE_URL", "LOCAL_AI_MODEL", "LOCAL_AI_API_KEY",
+                      "PILOTHOUSE_AI_TIMEOUT_S")
 
 
 @dataclass(frozen=True)
 class Route:
-    """Where an attempt's model calls go: the providers' settings, and the one to try first."""
+    """Where an attempt's model calls go: ``env`` replaces the provider variables while it runs (None:
+    the environment's own providers), ``preferred`` is tried first."""
 
-    settings: AiSettings
+    env: dict[str, str] | None = None
     preferred: str | None = None
     timeout_s: float = 300.0  # one attempt's wall clock (`pilothouse ask --timeout`)
+
+    @contextmanager
+    def configured(self) -> Iterator[None]:
+        if self.env is None:
+            yield
+            return
+        names = [*PROVIDER_VARIABLES, *(n for n in os.environ if n.startswith("PILOTHOUSE_MODEL_"))]
+        saved = {name: os.environ.pop(name) for name in names if name in os.environ}
+        os.environ.update(self.env)
+        try:
+            yield
+        finally:
+            for name in self.env:
+                os.environ.pop(name, None)
+            os.environ.update(saved)
 
 
 @dataclass
@@ -62,17 +85,15 @@ async def _drive(path: Path, task: Task, route: Route) -> tuple[dict[str, Any] |
     """Run the task's request on the instance at ``path``: (the heartbeat's cycle record, the error raised)."""
     error, cycle = None, None
     async with open_app(path, clock=clock()) as app:
-        chain = ProviderChain.for_app(app, route.settings)
         try:
-            if task.heartbeat:
-                loop = partial(run_loop, providers=chain, preferred_provider=route.preferred)
-                cycle = (await run_cycle(app, force=True, reasoner=loop)).as_dict()
-            else:
-                await run_loop(app, system_prompt=await ask_system_prompt(app), user_message=task.ask or "", kind="ask",
-                               max_iterations=task.max_iterations, wall_clock_s=route.timeout_s, providers=chain,
-                               preferred_provider=route.preferred)
+            with route.configured():
+                if task.heartbeat:
+                    loop = partial(run_loop, preferred_provider=route.preferred)
+                    cycle = (await run_cycle(app, force=True, reasoner=loop)).as_dict()
+                else:
+                    await run_loop(app, system_prompt=await ask_system_prompt(app), user_message=task.ask or "",
+                                   kind="ask", max_iterations=task.max_iterations, wall_clock_s=route.timeout_s,
+                                   preferred_provider=route.preferred)
         except Exception as exc:  # a failed run is a failed attempt, reported with its reason
             error = f"{type(exc).__name__}: {exc}"
-        finally:
-            await chain.aclose()
     return cycle, error

@@ -41,18 +41,16 @@ async def run_suite(tasks: list[Task], model: str | Script, k: int, *, preferred
     script = (partial(scripted.model, model) if model in scripted.MODELS else None) if isinstance(model, str) else model
     label = model if isinstance(model, str) else getattr(model, "__name__", "scripted")
     stage = scripted.Stage() if script is not None else None
-    settings = AiSettings.from_env() if stage is None else None
-    if settings is not None and not settings.providers:
+    if stage is None and not AiSettings.from_env().providers:
         raise EvalError(f"no AI provider is configured for --model provider: {HOW_TO_CONFIGURE}")
     summary = Summary(label, k, [])
     with tempfile.TemporaryDirectory(prefix="pilothouse-eval-") as folder:
         template = await Template.build(Path(folder))
+        route = Route(None, preferred, timeout_s)
         if stage is not None:
             await anyio.to_thread.run_sync(stage.server.start)
-            settings = AiSettings.from_env({"LOCAL_AI_BASE_URL": stage.server.base_url, "LOCAL_AI_MODEL": label,
-                                            "PILOTHOUSE_AI_TIMEOUT_S": SCRIPTED_TIMEOUT_S})
-        assert settings is not None
-        route = Route(settings, preferred, timeout_s)
+            route = Route({"LOCAL_AI_BASE_URL": stage.server.base_url, "LOCAL_AI_MODEL": label,
+                           "PILOTHOUSE_AI_TIMEOUT_S": SCRIPTED_TIMEOUT_S}, preferred, timeout_s)
         try:
             for number, task in enumerate(tasks, 1):
                 result = TaskResult(task)

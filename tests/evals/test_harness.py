@@ -124,3 +124,16 @@ async def test_an_answer_stated_without_reading_is_sent_back_once_not_returned()
                                   Reply("Northwind Traders owes EUR 18,000.00, due since 2026-10-19.")),
                          "invoicing/who-owes-most")
     assert results["invoicing/who-owes-most"].success, results["invoicing/who-owes-most"]
+
+
+async def test_a_scripted_run_uses_only_its_model_and_gives_the_providers_back(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-a-person-s-key")  # never used by a scripted run
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.delenv("LOCAL_AI_BASE_URL", raising=False)
+    results = await _run(Scripted(Reply(tool_calls=[Call("crm_pipeline_summary")]), Reply("EUR 48,500 is open.")),
+                         "crm/pipeline-value")
+    assert results["crm/pipeline-value"].success
+    assert os.environ["OPENAI_API_KEY"] == "sk-a-person-s-key" and "LOCAL_AI_BASE_URL" not in os.environ
