@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from fnmatch import fnmatch
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -189,7 +190,5 @@ def select(tasks: list[Task], patterns: list[str]) -> list[Task]:
     a kind (``hostile``) or a module (``crm``)."""
     if not patterns:
         return tasks
-    from fnmatch import fnmatch
-
     return [t for t in tasks if any(fnmatch(t.id, p) or fnmatch(t.id, f"{p}/*") or t.kind == p or p in t.modules
                                     for p in patterns)]
