@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from evals import instructions
 from evals.task import Step, Task
-from server.manifest.meta_specs import EXECUTE
+from server.manifest.meta_specs import EXECUTE, EXECUTORS
 from server.testing.fake_model import Call, FakeModelServer, Fault, RecordedRequest, Reply
 
 MODELS = ("reference", "adversarial")
@@ -126,7 +126,7 @@ def _unwrapped(call: dict[str, Any]) -> tuple[str, Any]:
         args = json.loads(function.get("arguments") or "{}")
     except ValueError:
         return str(function.get("name")), None
-    if function.get("name") == EXECUTE and isinstance(args, dict):
+    if function.get("name") in EXECUTORS and isinstance(args, dict):
         return str(args.get("name")), args.get("arguments")
     return str(function.get("name")), args
 

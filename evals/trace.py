@@ -11,14 +11,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from server.manifest.meta_specs import DESCRIBE, EXECUTE, SEARCH
+from server.manifest.meta_specs import DESCRIBE, EXECUTORS, NAMES, SEARCH
 
 NO_REPLY = "NO_REPLY"
 
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    skill: str  # the skill that ran (execute_skill's target), or the meta-tool
+    skill: str  # the skill that ran (an executor's target), or the meta-tool
     arguments: dict[str, Any] | str
     ok: bool
     error_kind: str | None
@@ -27,7 +27,7 @@ class Call:
 
     @property
     def meta(self) -> bool:
-        return self.skill in (SEARCH, DESCRIBE, EXECUTE)
+        return self.skill in NAMES
 
 
 @dataclass
@@ -59,7 +59,7 @@ class Trace:
         out = []
         for c in (self.run or {}).get("tool_calls", []):
             arguments, skill = c["arguments"], c["skill"]
-            via = skill == EXECUTE and isinstance(arguments, dict) and isinstance(arguments.get("name"), str)
+            via = skill in EXECUTORS and isinstance(arguments, dict) and isinstance(arguments.get("name"), str)
             if via:
                 skill, arguments = arguments["name"], arguments.get("arguments") or {}
             out.append(Call(skill, arguments, bool(c["ok"]), c.get("error_kind"), c.get("message") or "", via))

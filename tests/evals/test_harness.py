@@ -50,6 +50,13 @@ async def test_a_model_that_only_talks_does_no_task() -> None:
     assert "no skill was called" in results["crm/add-lead"].detail
 
 
+async def test_a_skill_run_through_an_executor_counts_as_that_skill() -> None:
+    results = await _run(Scripted(Reply(tool_calls=[Call("execute_read_skill", {"name": "crm_pipeline_summary",
+                                                                                "arguments": {}})]),
+                                  Reply("EUR 48,500 is open in the pipeline.")), "crm/pipeline-value")
+    assert results["crm/pipeline-value"].success and results["crm/pipeline-value"].calls == ["crm_pipeline_summary ok"]
+
+
 async def test_a_figure_the_run_never_read_is_an_ungrounded_answer() -> None:
     results = await _run(Scripted(Reply(tool_calls=[Call("crm_pipeline_summary")]),
                                   Reply("EUR 61,234.50 is open in the pipeline.")), "crm/pipeline-value")
