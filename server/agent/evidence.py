@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from server.app import App
 
 EFFECTIVE = ("success", "partial")
+# A call queued for a person (an approval; in shadow mode, a proposal) did what the agent may do.
+WAITING = ("approval_required", "proposed")
 # Past-tense claims of having done something; a sentence that negates itself is no claim.
 _CLAIM = re.compile(r"\b(successfully|dispatched|sent|delivered|published|created|completed|updated|scheduled|"
                     r"emailed|posted|notified|fixed|resolved|added|done)\b", re.IGNORECASE)
@@ -52,7 +54,7 @@ async def weigh(app: App, actions: list[dict[str, Any]]) -> Evidence:
     failed = worked = 0
     for action in actions:
         row = rows.get(action.get("activity_id") or 0)
-        if action.get("error_kind") == "approval_required":
+        if action.get("error_kind") in WAITING:
             continue  # queued for a person: the agent did what it may, nothing failed
         if not action["ok"] or (row is not None and (row["status"] != "ok" or row["outcome"] == "negative")):
             failed += 1

@@ -91,6 +91,20 @@ async def test_a_shadow_heartbeat_writes_nothing_and_leaves_proposals(app: App, 
     assert "Never post sales copy on the blog." in model.requests[-1].messages[1]["content"]
 
 
+async def test_a_shadow_cycle_that_only_proposed_is_ok_and_does_not_back_off(app: App, model: FakeModelServer) -> None:
+    # Found by the proving ground (heartbeat/shadow-qualify): a shadow cycle whose one call became a
+    # proposal was judged "every skill call failed", so shadow mode fed the heartbeat's backoff streak.
+    await enable_agent(app)
+    await mode.set_mode(app, "shadow", who="cli")
+    await _objective(app)
+    model.script(Reply(tool_calls=[Call("blog_create_post", {"title": "Launch", "body": "We are live."})]),
+                 Reply("Proposed a launch post (proposal 1)."))
+    record = await run_cycle(app)
+    assert record.status == "ok", record.reason
+    assert [a["error_kind"] for a in record.actions] == ["proposed"]
+    assert await _posts(app) == 0
+
+
 async def test_proposals_expire_like_approvals(app: App, clock: FakeClock, model: FakeModelServer) -> None:
     await enable_agent(app)
     await mode.set_mode(app, "shadow", who="cli")
