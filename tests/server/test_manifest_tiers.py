@@ -65,7 +65,7 @@ def _keywords(schema: Any) -> Iterator[str]:
 HINTS = ("read_only_hint", "destructive_hint", "idempotent_hint", "open_world_hint")
 
 
-async def test_compact_keeps_title_hints_and_required_types_and_strips_the_rest(app: App) -> None:
+async def test_compact_keeps_title_hints_and_every_parameter_and_strips_the_rest(app: App) -> None:
     for skill in await manifest.enabled_skills(app):
         full, spec = skill.input_schema(), render.skill_spec(skill)
         compact = render.tier_schema(spec, "compact")
@@ -75,18 +75,23 @@ async def test_compact_keeps_title_hints_and_required_types_and_strips_the_rest(
         if description.endswith("…"):  # cut at a word boundary: the next character is not inside a word
             assert not folded[len(description) - 1].isalnum(), skill.name
         assert not {"description", "title", "default"} & set(_keywords(compact)), skill.name
-        assert set(compact.get("properties", {})) == set(full.get("required", [])), skill.name
+        assert set(compact.get("properties", {})) == set(full.get("properties", {})), skill.name
         assert compact.get("required") == full.get("required"), skill.name
+        dropped = render.tier_schema(spec, "drop")
+        assert set(dropped.get("properties", {})) == set(full.get("required", [])), skill.name
         for name, prop in compact.get("properties", {}).items():
             assert {"type", "$ref", "enum", "anyOf", "const"} & set(prop), f"{skill.name}.{name} lost its type"
         for tier in ("compact", "drop"):
             tool, function = render.mcp_tool(spec, tier), render.openai_function(spec, tier)
-            assert tool.title == skill.title and tool.output_schema is None and tool.description == description
+            said = tool.description or ""
+            assert tool.title == skill.title and tool.output_schema is None and said.startswith(description)
             assert tool.annotations is not None and all(getattr(tool.annotations, h) is not None for h in HINTS)
             assert (tool.annotations.read_only_hint, tool.annotations.idempotent_hint) == (
                 skill.hints.read_only, skill.hints.idempotent)
-            assert function["function"]["parameters"] == tool.input_schema == compact
-            assert function["function"]["description"] == description
+            assert function["function"]["parameters"] == tool.input_schema == (compact if tier == "compact"
+                                                                                else dropped)
+            assert function["function"]["description"] == said
+            assert said == description or (tier == "drop" and "describe_skill" in said)
 
 
 def test_compact_description_is_the_first_sentence_cut_at_a_word() -> None:
@@ -122,9 +127,9 @@ async def test_compact_lists_every_skill_and_is_far_smaller_than_full(app: App) 
         sizes[tier] = counter.count_json(render.tools_list_json(tools))
     assert sizes["compact"] <= 0.40 * sizes["full"]
     assert sizes["drop"] <= 0.08 * sizes["full"]
-    # Compact in the format the reasoning loop sends: at most 40 % of full too.
+    # Compact in the format the reasoning loop sends: every parameter kept, still at most 55 % of full.
     openai = {tier: counter.count_json(await manifest.openai_tools(app, tier)) for tier in ("full", "compact")}
-    assert openai["compact"] <= 0.40 * openai["full"]
+    assert openai["compact"] <= 0.55 * openai["full"]
 
 
 async def _use(app: App, skill: str, at: datetime, times: int = 1, *, status: str = "ok", attempts: int = 1,
