@@ -301,6 +301,7 @@ class Executor:
             arguments=recorded, output_summary=activity.summarize(output) if output is not None else None,
             status="ok" if kind is None else "error", outcome=outcome, error_kind=kind, error=message or None,
             duration_ms=call.duration_ms, attempts=call.attempt + 1,
+            counted_only=kind is None and activity.quiet(call.caller, "ok", outcome) and not skill.expects_effect,
         )
         if not self._needs_bookkeeping(call, kind):
             return

@@ -144,14 +144,14 @@ async def _close(app: App, record: CycleRecord, *, state_too: bool = True) -> Cy
     await finish(app, record)
     async with app.store.transaction() as tx:
         failed = record.status in backoff.FAILED
-        await activity.write(
-            tx, ts=_iso(app), caller=record.requested_by or "system", run_id=record.run_id, skill="heartbeat",
-            module_id="pilot",
+        caller, status = record.requested_by or "system", "error" if failed else "ok"
+        outcome = {"ok": "success", "idle": "no_effect", "skipped": "neutral"}.get(record.status, "negative")
+        await activity.write(  # an idle or skipped scheduled cycle is counted only: its heartbeats row says it
+            tx, ts=_iso(app), caller=caller, run_id=record.run_id, skill="heartbeat", module_id="pilot",
             arguments={"heartbeat_id": record.heartbeat_id}, output_summary=activity.summarize(record.summary_line()),
-            status="error" if failed else "ok",
-            outcome={"ok": "success", "idle": "no_effect", "skipped": "neutral"}.get(record.status, "negative"),
-            error_kind=record.status if failed else None, error=record.reason if failed else None,
-            duration_ms=record.duration_ms or 0, attempts=1)
+            status=status, outcome=outcome, error_kind=record.status if failed else None,
+            error=record.reason if failed else None, duration_ms=record.duration_ms or 0, attempts=1,
+            counted_only=activity.quiet(caller, status, outcome))
     log.info("heartbeat #%s %s: %s", record.heartbeat_id, record.status, record.reason)
     return record
 

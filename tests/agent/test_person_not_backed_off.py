@@ -16,7 +16,6 @@ from pathlib import Path
 import anyio
 import pytest
 
-from server.agent import heartbeat
 from server.agent.bootstrap import enable_agent
 from server.agent.heartbeat import run_cycle
 from server.app import App
@@ -69,7 +68,7 @@ async def test_heartbeat_once_from_a_person_runs_whatever_the_streak(
     monkeypatch.setenv("OPENAI_BASE_URL", model.base_url)
     model.responder = lambda request: Reply("NO_REPLY")
     # Whatever the draw: the backoff would skip every time it is asked.
-    monkeypatch.setattr(heartbeat.random, "Random", Unlucky)
+    monkeypatch.setattr(random, "Random", Unlucky)  # the heartbeat's own draw, when nobody hands one in
 
     assert (await run_cycle(app, rng=Unlucky())).status == "skipped"  # the schedule still backs off
 
