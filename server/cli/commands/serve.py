@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
+import socket
 import sys
 from typing import TYPE_CHECKING
 
@@ -49,17 +51,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 async def serve(args: argparse.Namespace) -> int:
-    from server.assembly import Process
-    from server.cache import skill_schemas
-    from server.http_app import HttpSettings
-    from server.manifest.launch import launch_tier, requested_tier
-    from server.manifest.offered import parse_selection
-    from server.runtime import serve_http, serve_stdio
+    from server.manifest.launch import requested_tier
 
     try:
         requested = requested_tier(args.tier)
+        sock = _bind(args) if args.http else None  # before anything is announced: a port in use is one line
     except ConfigError as exc:
         raise CliError(str(exc)) from exc
+    with contextlib.closing(sock) if sock else contextlib.nullcontext():
+        return await _serve(args, requested, sock)
+
+
+async def _serve(args: argparse.Namespace, requested: str, sock: socket.socket | None) -> int:
+    from server.assembly import Process
+    from server.cache import skill_schemas
+    from server.http_app import HttpSettings
+    from server.manifest.launch import launch_tier
+    from server.manifest.offered import parse_selection
+    from server.runtime import serve_http, serve_stdio
+
     async with instance(args) as app:
         # Before the tier is measured or anything is listed: every schema comes from the cache.
         await skill_schemas.warm(app.store, app.registry, app.clock)
@@ -76,6 +86,8 @@ async def serve(args: argparse.Namespace) -> int:
         # The scheduler runs beside the transport: the platform's work always, the agent's while it is on.
         if not selection.everything:
             sys.stderr.write(f"pilothouse: offering {_describe(selection)}\n")
+        if not args.http and sys.stdin.isatty():  # a person typed `serve`: say what it is waiting for
+            sys.stderr.write(FIRST_CONTACT)
         try:
             process = Process.assemble(app, choice.tier, selection=selection, page_size=args.page_size)
         except ConfigError as exc:
@@ -91,12 +103,29 @@ async def serve(args: argparse.Namespace) -> int:
                 if args.http:
                     settings = HttpSettings.from_env(args.host, args.port, allowed_hosts=args.allowed_host,
                                                      allowed_origins=args.allowed_origin)
-                    await serve_http(process.surface, settings, routes=process.routes, services=process.services)
+                    await serve_http(process.surface, settings, routes=process.routes, services=process.services,
+                                     sock=sock)
                 else:
                     await serve_stdio(process.surface, process.services)
         except ConfigError as exc:
             raise CliError(str(exc)) from exc
     return 0
+
+
+FIRST_CONTACT = (
+    "pilothouse: waiting for an MCP host on stdin/stdout (Claude Desktop, Claude Code, Cursor and VS Code start "
+    "`pilothouse serve` themselves; the README shows their settings); Ctrl-C stops\n"
+    "pilothouse: to use it yourself, run `pilothouse serve --http` and open http://127.0.0.1:8765/cockpit "
+    "(or `pilothouse call`, `pilothouse skills list`)\n")
+
+
+def _bind(args: argparse.Namespace) -> socket.socket:
+    from server.http_app import require_token_for
+    from server.runtime import listen
+
+    # Refused before anything listens (build_http_app checks the same on the settings).
+    require_token_for(args.host, os.environ.get("PILOTHOUSE_TOKEN") or os.environ.get("PILOTHOUSE_TOKEN_VERIFIER"))
+    return listen(args.host, args.port)
 
 
 def _describe(selection: Selection) -> str:
