@@ -26,6 +26,7 @@ from typing import Any, Literal
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from server import previews
 from server.confirmation import Confirmer, ConfirmRequest, confirmation_message
 from server.errors import LoopDetected
 from server.notify import notify_admin
@@ -130,11 +131,13 @@ class Executor:
         guard: LoopGuard | None = None,
         approved: bool = False,
         confirm: Confirmer | None = None, cause: Cause | None = None, progress: ProgressSink | None = None,
+        dry_run: bool = False,
     ) -> CallResult:
         """Run one call. ``confirm``: how a person is asked about an unconfirmed approve-trust call
         from chat or the CLI (None: it is refused with confirmation_required). ``cause``: the event
         an automation runs on (what the call emits descends from it). ``progress``: where the
-        handler's ``ctx.report_progress`` goes (MCP progress notifications)."""
+        handler's ``ctx.report_progress`` goes (MCP progress notifications). ``dry_run``: only say what
+        the call would do (server/previews.py), whoever asks: its output is the preview."""
         started = time.perf_counter()
         arguments = dict(arguments or {})
         skill = self.registry.skills.get(name)
@@ -161,6 +164,12 @@ class Executor:
             return await self._refuse(name, skill, arguments, caller, run_id, started,
                                       ErrorKind.VALIDATION, explain_validation(skill, exc))
         trust = row["trust_override"] or skill.trust  # read fresh per call, like the pause
+        values, settings = {p: getattr(parsed, p) for p in skill.params}, json.loads(row["settings"] or "{}")
+        if dry_run:
+            shown = await previews.dry_run(self.store, self.clock, skill, values, arguments, caller=caller,
+                                           run_id=run_id, started=started, settings=settings)
+            return CallResult(name, True, output=shown.preview.model_dump(mode="json"), outcome="dry_run",
+                              duration_ms=shown.duration_ms, activity_id=shown.activity_id)
         if not approved and caller in UNATTENDED:
             screened = await gate.screen(self.store, skill, caller)
             if screened == "refuse":
@@ -193,7 +202,6 @@ class Executor:
                 return await self._refuse(name, skill, arguments, caller, run_id, started,
                                           ErrorKind.CIRCUIT_BROKEN, admission.message)
             probe = admission.probe
-        settings = json.loads(row["settings"] or "{}")
         return await self._run(skill, parsed, arguments, settings, caller, run_id, guard, started, state, probe,
                                cause, trust, progress)
 
@@ -301,7 +309,8 @@ class Executor:
             arguments=recorded, output_summary=activity.summarize(output) if output is not None else None,
             status="ok" if kind is None else "error", outcome=outcome, error_kind=kind, error=message or None,
             duration_ms=call.duration_ms, attempts=call.attempt + 1,
-            counted_only=kind is None and activity.quiet(call.caller, "ok", outcome) and not skill.expects_effect,
+            counted_only=kind is None and activity.quiet(call.caller, "ok", outcome) and not skill.expects_effect
+            and call.trust != "approve",  # a person approved it: never housekeeping
         )
         if not self._needs_bookkeeping(call, kind):
             return
@@ -364,7 +373,8 @@ class Executor:
         arguments (a repeat is that request)."""
         # Normalized through the input model: defaults filled in, keys sorted (dumps), the confirm flag dropped.
         normalized = dumps(parsed.model_dump(mode="json", exclude={CONFIRM_FIELD}))
-        queued = await requests.queue(self.store, self.clock.now(), skill, normalized, arguments, run_id, caller,
+        queued = await requests.queue(self.store, self.clock, skill, normalized,
+                                      {p: getattr(parsed, p) for p in skill.params}, arguments, run_id, caller,
                                       started, kind)
         return CallResult(skill.name, False, error_kind=ErrorKind.APPROVAL_REQUIRED, message=queued.message,
                           outcome="too_early", duration_ms=queued.duration_ms, activity_id=queued.activity_id,

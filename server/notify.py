@@ -50,13 +50,14 @@ async def notify_admin(tx: Database, *, kind: str, title: str, body: str, now: d
     return notification_id
 
 
-async def approval_requested(tx: Database, *, approval_id: int, skill: str, arguments: str, who: str,
+async def approval_requested(tx: Database, *, approval_id: int, skill: str, preview: str, who: str,
                              expires_at: str, now: datetime) -> int:
-    """Tell the administrator a request waits for them, and how to decide it."""
+    """Tell the administrator a request waits for them, what approving it does (its preview, in words),
+    and how to decide it."""
     return await notify_admin(
         tx, kind="approval_requested", title=f"{who} asks to run {skill}",
-        body=(f"Approval #{approval_id}: {skill} with {arguments}\n"
-              f"Approve: pilothouse approvals approve {approval_id}\n"
+        body=(f"Approval #{approval_id} ({skill}) would do this:\n{preview}\n\n"
+              f"Approve: pilothouse approvals approve {approval_id}  (or Approve in the cockpit, /cockpit)\n"
               f"Reject:  pilothouse approvals reject {approval_id} --reason '...'\n"
               f"Expires at {expires_at} UTC. An approved action runs on the next heartbeat."),
         now=now)

@@ -1,7 +1,6 @@
-"""Core tables, as versioned migrations. Module tables come from each module's own migrations.
-
-Append a new (version, sql) step to change the schema; never edit an applied one.
-"""
+"""Core tables, as versioned migrations (steps from 10 on: server/schema_later.py, where new ones go).
+Module tables come from each module's own migrations. Never edit an applied step."""
+from server.schema_later import LATER_MIGRATIONS
 
 CORE_MIGRATIONS: list[tuple[int, str]] = [
     (
@@ -396,4 +395,5 @@ CORE_MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX heartbeats_started ON heartbeats(started_at);
         """,
     ),
+    *LATER_MIGRATIONS,
 ]

@@ -8,17 +8,38 @@ from pydantic import Field
 
 from modules.email.model import OutboxPage, Queued, Requeued
 from modules.email.templates import render
-from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, Preview, SkillContext, SkillFailed, consequence, fetch_page, skill
 from skills.context import Database, Row
 from skills.formats import EMAIL
 
 COLUMNS = "id, channel, recipient, subject, purpose, status, attempts, last_error, error_kind, created_at, sent_at"
 
 
+async def composed(ctx: SkillContext, template: str | None, values: dict[str, str] | None, subject: str | None,
+                   body: str | None) -> tuple[str, str]:
+    """The subject and body an email_send call sends: its template's, rendered, or its own."""
+    if template:
+        row = await ctx.db.fetchone("SELECT subject, body FROM email_templates WHERE name = ?", (template,))
+        if row is None:
+            raise SkillFailed(f"no template named {template!r}; email_list_templates shows the names")
+        return render(row["subject"], values or {}), render(row["body"], values or {})
+    if not (subject and body):
+        raise SkillFailed("give a template name, or both subject and body")
+    return subject, body
+
+
+async def preview_send(ctx: SkillContext, to: str, template: str | None, values: dict[str, str] | None,
+                       subject: str | None, body: str | None) -> Preview:
+    subject, body = await composed(ctx, template, values, subject, body)
+    first = " ".join(body.split())
+    return Preview(summary=f"Email {to}: \"{subject}\"" + (f" (template {template})" if template else ""),
+                   lines=[consequence(first if len(first) <= 200 else first[:199] + "…")])
+
+
 @skill(title="Send an email",
        examples=("send a message to a customer", "email someone", "write to the client"),
        synonyms=("message", "mail", "write to"),
-       trust="notify", scope="both",
+       trust="notify", scope="both", preview=preview_send,
        instructions="""
        Queues one email in the outbox; the delivery automation sends it over SMTP within a minute
        (or run email_deliver_outbox). Give either a template name with `values` for its placeholders,
@@ -41,14 +62,7 @@ async def send(
         subject: Subject, when not using a template.
         body: Plain-text body, when not using a template.
     """
-    if template:
-        row = await ctx.db.fetchone("SELECT subject, body FROM email_templates WHERE name = ?", (template,))
-        if row is None:
-            raise SkillFailed(f"no template named {template!r}; email_list_templates shows the names")
-        subject, body = render(row["subject"], values or {}), render(row["body"], values or {})
-    elif not (subject and body):
-        raise SkillFailed("give a template name, or both subject and body")
-    assert subject is not None and body is not None
+    subject, body = await composed(ctx, template, values, subject, body)
     outbox_id = await ctx.enqueue_email(to, subject, body, purpose=f"email_send:{template or 'adhoc'}")
     return Queued(outbox_id=outbox_id, to=to, subject=subject)
 

@@ -8,8 +8,9 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from modules.invoicing.model import Invoice, InvoicePage, LineIn, load, next_number
-from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, Preview, SkillContext, SkillFailed, consequence, fetch_page, skill
 from skills.formats import CURRENCY, EMAIL
+from skills.money import format_money as money
 
 
 @skill(title="Draft an invoice",
@@ -50,10 +51,30 @@ async def create_invoice(
     return await load(ctx, invoice_id)
 
 
+def _named(invoice: Invoice) -> str:
+    return f"invoice {invoice.number}" if invoice.number else f"draft invoice #{invoice.id}"
+
+
+async def preview_send(ctx: SkillContext, invoice_id: int) -> Preview:
+    invoice = await load(ctx, invoice_id)
+    if invoice.status != "draft":
+        return Preview(summary=f"Nothing would be sent: {_named(invoice)} is {invoice.status}, not a draft")
+    today = ctx.now().date()
+    terms = await ctx.db.fetchval("SELECT terms_days FROM invoicing_invoices WHERE id = ?", (invoice_id,))
+    number = await next_number(ctx, today.year)
+    due = today + timedelta(days=terms)
+    return Preview(
+        summary=f"Email invoice {number} to {invoice.customer} <{invoice.customer_email}>: "
+                f"{money(invoice.total_cents, invoice.currency)}, due {due.isoformat()} ({terms} days)",
+        lines=[consequence(f"{ln.quantity:g} x {ln.description} at {money(ln.unit_price_cents, invoice.currency)}",
+                           "invoicing_invoices", invoice.id, _named(invoice)) for ln in invoice.lines],
+        note="It is numbered and marked sent; it cannot be unsent (only voided or credited).")
+
+
 @skill(title="Send an invoice",
        examples=("send the bill to the client", "issue the invoice"),
        synonyms=("issue", "bill", "finalize"),
-       trust="approve", open_world=True,
+       trust="approve", open_world=True, preview=preview_send,
        targets={"invoice_id": "invoicing_invoices"},
        instructions="""
        Finalizes a draft: assigns the next number (INV-YYYY-0001 per year), sets issue and due dates
@@ -117,10 +138,19 @@ async def record_payment(ctx: SkillContext, invoice_id: int, amount_cents: Annot
     return await load(ctx, invoice_id)
 
 
+async def preview_void(ctx: SkillContext, invoice_id: int, reason: str) -> Preview:
+    invoice = await load(ctx, invoice_id)
+    ref = consequence(f"{_named(invoice)} of {invoice.customer}: {money(invoice.total_cents, invoice.currency)}, "
+                      f"{invoice.status}", "invoicing_invoices", invoice.id, _named(invoice))
+    return Preview(summary=f"Void {_named(invoice)} of {invoice.customer} ("
+                           f"{money(invoice.balance_cents, invoice.currency)} open) because: {reason}",
+                   lines=[ref], note="Nothing is sent to the customer; its number stays used.")
+
+
 @skill(title="Void an invoice",
        examples=("cancel an invoice", "the invoice was wrong, scrap it"),
        synonyms=("cancel", "scrap", "annul", "mistake"),
-       trust="approve",
+       trust="approve", preview=preview_void,
        targets={"invoice_id": "invoicing_invoices"},
        destructive=True, instructions="""
        Cancels a sent or overdue invoice that has no payments (its number stays used, so numbering has
@@ -143,10 +173,22 @@ async def void_invoice(ctx: SkillContext, invoice_id: int, reason: Annotated[str
     return await load(ctx, invoice_id)
 
 
+async def preview_credit(ctx: SkillContext, invoice_id: int, amount_cents: int, reason: str) -> Preview:
+    invoice = await load(ctx, invoice_id)
+    after = max(0, invoice.balance_cents - amount_cents)
+    back = amount_cents - (invoice.balance_cents - after)
+    summary = (f"Credit {money(amount_cents, invoice.currency)} on {_named(invoice)} of {invoice.customer}: "
+               f"balance {money(invoice.balance_cents, invoice.currency)} -> {money(after, invoice.currency)}")
+    if back > 0:
+        summary += f"; {money(back, invoice.currency)} is money to give back"
+    return Preview(summary=summary, lines=[consequence(f"reason: {reason}", "invoicing_invoices", invoice.id,
+                                                       _named(invoice))])
+
+
 @skill(title="Issue a credit note",
        examples=("refund part of an invoice", "reduce what a customer owes"),
        synonyms=("refund", "credit", "reduce", "money back"),
-       trust="approve",
+       trust="approve", preview=preview_credit,
        targets={"invoice_id": "invoicing_invoices"},
        instructions="""
        Reduces what a customer owes on a sent, overdue or paid invoice (a refund, a discount after the

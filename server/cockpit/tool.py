@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from server import previews
 from server.cockpit.data import Snapshot, age, gather
 from server.cockpit.render import readable
-from skills import Record, SkillContext, skill
+from skills import Preview, Record, SkillContext, skill
 
 if TYPE_CHECKING:
     from server.app import App
@@ -25,6 +26,7 @@ class Request(Record):
     reason: str | None
     requested_by: str
     waiting: str
+    preview: Preview | None = None  # what approving it does, in words, with the records concerned
 
 
 class Item(Record):
@@ -50,7 +52,8 @@ def cockpit_record(snap: Snapshot) -> Cockpit:
     agent = snap.agent
     requests = [Request(id=r["id"], kind=r["kind"], skill=r["skill"], arguments=readable(r["arguments"]),
                         reason=r.get("reason"), requested_by=r["requested_by"],
-                        waiting=age(r["requested_at"], snap.now)) for r in snap.requests]
+                        waiting=age(r["requested_at"], snap.now), preview=previews.loaded(r.get("preview")))
+                for r in snap.requests]
     notes = [Item(id=n["id"], name=n["title"], detail=n["body"]) for n in snap.notifications]
     skills = [Item(name=s.name, detail=f"{s.problem}{': ' + s.detail if s.detail else ''}", resumable=s.resumable)
               for s in snap.skills]

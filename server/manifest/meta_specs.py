@@ -48,10 +48,12 @@ SPECS: tuple[ToolSpec, ...] = (
                                           idempotent_hint=False, open_world_hint=True),
         description="Run any enabled skill by name with its arguments.\n\n"
                     "Same validation, errors and safeguards as calling the skill directly; use it for skills "
-                    "that are not in your tool list.",
+                    "that are not in your tool list, and with dry_run to see what a call would do first.",
         input_schema={"type": "object", "properties": {
             "name": {"type": "string", "description": "The skill to run (search_skills finds names)."},
             "arguments": {"type": "object", "description": "The skill's arguments as one JSON object; {} for none."},
+            "dry_run": {"type": "boolean", "default": False, "description": "true: nothing runs; the answer says "
+                        "what the call would do (who receives what, which records change, amounts)."},
         }, "required": ["name", "arguments"]},
     ),
 )

@@ -104,7 +104,9 @@ class MetaTools:
 
     async def _execute(self, arguments: dict[str, Any], *, caller: Caller, run_id: str | None,
                        guard: LoopGuard | None, confirm: Confirmer | None) -> CallResult:
-        target, inner = arguments.get("name"), arguments.get("arguments", {})
+        target, inner, dry_run = arguments.get("name"), arguments.get("arguments", {}), arguments.get("dry_run", False)
+        if not isinstance(dry_run, bool):
+            return _fail(EXECUTE, f"`dry_run` is true (only say what the call would do) or false, not {dry_run!r}")
         if not isinstance(target, str) or not target.strip():
             return _fail(EXECUTE, "execute_skill needs `name`: the skill to run (search_skills finds names)")
         if inner is None:
@@ -119,4 +121,4 @@ class MetaTools:
             return _fail(EXECUTE, self.offered.why_not(skill), ErrorKind.SKILL_DISABLED)
         # The executor itself: validation, trust gate, breaker, loop guard and errors exactly as a direct call.
         return await self.app.executor.call(target, inner, caller=caller, run_id=run_id, guard=guard,
-                                            confirm=confirm)
+                                            confirm=confirm, dry_run=dry_run)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from skills import Page, Record
+from skills import Page, Preview, Record
 
 
 class Notification(Record):
@@ -65,6 +65,7 @@ class Approval(Record):
     requested_by: str = "pilot"  # the agent (pilot), an automation or a platform job (system)
     reason: str | None = None
     objective: str | None = None
+    preview: Preview | None = None  # what approving it does, in words (None: queued before previews existed)
 
 
 class ApprovalPage(Page[Approval]):

@@ -145,7 +145,8 @@ def test_definitions_in_both_formats_and_every_tier() -> None:
         mcp_tools, functions = MetaTools.definitions("mcp", tier), MetaTools.definitions("openai", tier)
         assert [t.name for t in mcp_tools] == [f["function"]["name"] for f in functions] == list(manifest.META_TOOLS)
         execute = functions[2]["function"]["parameters"]
-        assert execute["required"] == ["name", "arguments"] and set(execute["properties"]) == {"name", "arguments"}
+        assert execute["required"] == ["name", "arguments"]
+        assert set(execute["properties"]) == {"name", "arguments", "dry_run"}
         assert mcp_tools[0].annotations.read_only_hint is True  # search is a read in every tier
         execute_hints = mcp_tools[2].annotations  # execute can run anything: the careful hints, spelled out
         assert execute_hints is not None and (execute_hints.read_only_hint, execute_hints.destructive_hint,

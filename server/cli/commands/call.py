@@ -19,7 +19,7 @@ from server.cli.output import CliError, emit_json
 from server.confirmation import Confirmation, ConfirmRequest
 from server.manifest.meta_specs import NAMES as META_TOOLS
 from server.manifest.meta_tools import MetaTools
-from skills import ErrorKind
+from skills import ErrorKind, Preview
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -29,6 +29,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--args", default="{}", metavar="JSON", help='arguments as a JSON object, e.g. \'{"id": 3}\'')
     parser.add_argument("--yes", action="store_true",
                         help='confirm an approve-trust skill without being asked (the same as "confirm": true)')
+    parser.add_argument("--dry-run", action="store_true",
+                        help="only say what the call would do (who receives what, which records change); nothing "
+                             "runs")
     parser.set_defaults(handler=call)
 
 
@@ -51,6 +54,8 @@ async def call(args: argparse.Namespace) -> int:
     async with instance(args) as app:
         if args.skill in META_TOOLS:
             result = await MetaTools(app).call(args.skill, arguments, caller="cli", confirm=confirm)
+        elif args.dry_run:
+            result = await app.executor.call(args.skill, arguments, caller="cli", dry_run=True)
         else:
             result = await app.executor.call(args.skill, arguments, caller="cli", confirm=confirm)
     if not result.ok:
@@ -60,6 +65,9 @@ async def call(args: argparse.Namespace) -> int:
         if result.error_kind is ErrorKind.APPROVAL_REQUIRED:
             message += " From the command line: add --yes once you are sure."
         raise CliError(message, code=1)
+    if args.dry_run and result.output is not None:  # a person reads it: in words, with the records concerned
+        sys.stdout.write(Preview.model_validate(result.output).text(limit=50) + "\n(dry run: nothing was done)\n")
+        return 0
     emit_json(result.output)
     if result.note:  # the answer is on stdout; that it went unlogged is said beside it
         sys.stderr.write(f"pilothouse: {result.note}\n")
