@@ -3,13 +3,14 @@
     approve   server/trust/review.approve   = `pilothouse approvals approve ID`
     reject    server/trust/review.reject    = `pilothouse approvals reject ID --reason ...`
     resume    escalation.resume             = `pilothouse skills resume NAME`
+    reset     backoff.reset                 = `pilothouse agent reset`
     read      notifications.mark_read       = `pilothouse notifications read ID`
     retry     email_retry_failed            = `pilothouse call email_retry_failed ids=[ID]`
     redeliver webhooks_redeliver            = `pilothouse call webhooks_redeliver delivery_id=ID`
 
 A decision is a person's (caller ``cli``, as from the terminal), so it is logged in the activity
-feed like any other. Every action answers one line for the person, or raises ``ActionError``
-with what was wrong.
+feed like any other. Every action answers one line for the person, in words (words.py: what was
+done, never the JSON a skill returned), or raises ``ActionError`` with what was wrong.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING
 
+from server.cockpit import words
 from server.errors import ConfigError
 from server.resilience import escalation
 from server.tables import notifications
@@ -48,7 +50,9 @@ async def approve(app: App, form: Mapping[str, str]) -> str:
     item = decided.request
     if decided.ran is None:
         return f"{item['kind']} #{item['id']} approved: {item['skill']} runs on the next heartbeat"
-    return f"{item['kind']} #{item['id']} approved and run: {item['skill']} {decided.ran.status}: {decided.ran.detail}"
+    if decided.ran.status != "executed":
+        return f"{item['kind']} #{item['id']} approved, but {item['skill']} failed: {decided.ran.detail}"
+    return f"{item['kind']} #{item['id']} approved and done: {words.result(decided.ran.detail)}"
 
 
 async def reject(app: App, form: Mapping[str, str]) -> str:
@@ -72,6 +76,15 @@ async def resume(app: App, form: Mapping[str, str]) -> str:
     async with app.store.transaction() as tx:
         resumed = await escalation.resume(tx, name, app.clock.now())
     return f"{name}: {'resumed' if resumed else 'was not paused; breaker reset'}"
+
+
+async def reset(app: App, form: Mapping[str, str]) -> str:
+    from server.resilience import backoff
+
+    cleared = await backoff.reset(app.store, who="cli", now=app.clock.now())
+    if not cleared:
+        return "the heartbeat has no failure streak to clear"
+    return f"cleared a streak of {cleared} failed heartbeat cycles: the next scheduled cycle runs"
 
 
 async def read(app: App, form: Mapping[str, str]) -> str:
@@ -99,5 +112,5 @@ async def redeliver(app: App, form: Mapping[str, str]) -> str:
     return f"delivery #{_id(form)} queued again; it goes out on the next dispatch run"
 
 
-ACTIONS: dict[str, Action] = {"approve": approve, "reject": reject, "resume": resume, "read": read, "retry": retry,
-                              "redeliver": redeliver}
+ACTIONS: dict[str, Action] = {"approve": approve, "reject": reject, "resume": resume, "reset": reset, "read": read,
+                              "retry": retry, "redeliver": redeliver}

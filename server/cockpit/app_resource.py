@@ -7,7 +7,8 @@ called, in a sandboxed iframe. The App speaks JSON-RPC with the host over ``post
 ``ui/notifications/tool-result``, and ``tools/call`` sent through the host for fresh data and
 for every button, to the same MCP tools a chat would call (ops_approve, ops_reject,
 ops_resume_skill, ops_mark_notifications_read, email_retry_failed, webhooks_redeliver). Its
-buttons are the person's confirmation, so the approve-trust resume carries ``confirm``.
+buttons are the person's confirmation, so the approve-trust resume carries ``confirm``. Each
+request shows its preview: what approving it does, in words, naming the records concerned.
 Hosts without Apps never read the resource and show the tool's ordinary result.
 """
 
@@ -58,8 +59,16 @@ SCRIPT = """
     $('summary').textContent = data.summary;
     $('requests-panel').hidden = data.agent === 'off' && !data.requests.length;
     list('requests', data.requests, (li, r) => {
-      li.append(el('strong', r.kind + ' #' + r.id + ' ' + r.skill), el('div', r.arguments, 'args'),
-        el('div', (r.reason || '') + ' (' + r.requested_by + ', waiting ' + r.waiting + ')'));
+      li.append(el('div', r.kind + ' #' + r.id + ' ' + r.skill, 'note'));
+      const p = r.preview;  // what approving does, in words, naming each record
+      if (p) {
+        li.append(el('strong', p.summary));
+        const ul = el('ul', undefined, 'consequences');
+        (p.lines || []).forEach((l) => ul.append(el('li', l.text + (l.record ? ' (' + l.record.label + ')' : ''))));
+        if (ul.children.length) li.append(ul);
+        if (p.note) li.append(el('div', p.note, 'note'));
+      } else li.append(el('div', r.arguments, 'args'));
+      li.append(el('div', (r.reason || '') + ' (' + r.requested_by + ', waiting ' + r.waiting + ')'));
       const reason = el('input'); reason.placeholder = 'reason (the agent reads it)';
       reason.setAttribute('aria-label', 'Reason for rejecting ' + r.kind + ' #' + r.id);
       li.append(button('Approve', 'Approve ' + r.kind + ' #' + r.id, () => call('ops_approve', {approval_id: r.id})),

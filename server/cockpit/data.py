@@ -38,6 +38,7 @@ class ActivityFilter:
     status: str | None = None
     offset: int = 0
     limit: int = 20
+    housekeeping: bool = False  # the platform's own successful runs (automations, jobs) are left out by default
 
     @classmethod
     def from_query(cls, query: dict[str, str]) -> ActivityFilter:
@@ -50,7 +51,8 @@ class ActivityFilter:
         except ValueError:
             offset = 0
         skill = (query.get("skill") or "").strip()[:200] or None
-        return cls(caller=pick("caller", CALLERS), skill=skill, status=pick("status", STATUSES), offset=offset)
+        return cls(caller=pick("caller", CALLERS), skill=skill, status=pick("status", STATUSES), offset=offset,
+                   housekeeping=query.get("housekeeping") == "1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,7 @@ class Snapshot:
     activity: list[Row]
     activity_total: int
     feed: ActivityFilter = field(default_factory=ActivityFilter)
+    quiet: list[Row] = field(default_factory=list)  # today's housekeeping runs that did nothing: skill, calls
 
     @property
     def exceptions(self) -> int:
@@ -112,11 +115,11 @@ async def gather(app: App, feed: ActivityFilter | None = None) -> Snapshot:
 
         deliveries = await failed_deliveries(store, SHOWN)
     feed_rows, total = await activity.page(store, caller=feed.caller, skill=feed.skill, status=feed.status,
-                                           limit=feed.limit, offset=feed.offset)
+                                           limit=feed.limit, offset=feed.offset, housekeeping=feed.housekeeping)
     return Snapshot(now=now, agent=agent, requests=requests, notifications=rows,
                     unread=await notifications.unread_count(store), skills=await _skill_issues(app, report),
                     health=report, outbox=outbox, deliveries=deliveries, activity=feed_rows,
-                    activity_total=total, feed=feed)
+                    activity_total=total, feed=feed, quiet=await activity.quiet_on(store, now.date().isoformat()))
 
 
 async def _skill_issues(app: App, report: HealthReport) -> list[SkillIssue]:

@@ -159,13 +159,24 @@ async def recent(db: Database, *, since: str | None = None, skill: str | None = 
 # --- reads ------------------------------------------------------------------------------------
 
 async def page(db: Database, *, caller: str | None = None, skill: str | None = None, status: str | None = None,
-               limit: int = 50, offset: int = 0) -> tuple[list[Row], int]:
-    """One page of the feed, newest first, filtered by caller, skill and status: ``(rows, total)``."""
+               limit: int = 50, offset: int = 0, housekeeping: bool = True) -> tuple[list[Row], int]:
+    """One page of the feed, newest first, filtered by caller, skill and status: ``(rows, total)``.
+    ``housekeeping=False`` leaves out the platform's successful runs (automations, jobs): a person's
+    actions, the agent's and every failure stay."""
     filters = Filters().add("caller = ?", caller).add("skill = ?", skill).add("status = ?", status)
+    if not housekeeping:
+        filters.add("NOT (caller IN ('automation', 'system') AND status = 'ok')")
     rows, total, _, _ = await fetch_page(db, select="id, ts, caller, skill, status, outcome, output_summary, error",
                                          from_="activity", filters=filters, order_by="id DESC", limit=limit,
                                          offset=offset)
     return rows, total
+
+
+async def quiet_on(db: Database, day: str) -> list[Row]:
+    """``skill, calls`` of the housekeeping runs counted, not listed, on ``day`` (a day still kept in full
+    holds only those counts), busiest first."""
+    return await db.fetchall("SELECT skill, calls FROM activity_daily WHERE day = ? AND calls > 0 "
+                             "ORDER BY calls DESC, skill", (day,))
 
 
 async def run_call_after(db: Database, run_id: str, after_id: int, skill: str) -> Row | None:
