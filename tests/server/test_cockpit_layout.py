@@ -13,10 +13,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from server.app import App
+from server.cockpit.app_resource import app_html
 from server.cockpit.screenshot import CockpitServer, chromium, seed
+from server.mcp.surface import to_tool_result
 from server.testing import FakeClock
 
 BROWSER = chromium()
@@ -91,3 +95,35 @@ def test_on_a_phone_a_proposal_is_approved_by_touch(browser: Browser, server: Co
         assert page.evaluate("document.documentElement.scrollWidth") <= SIZES["phone"][0]
     finally:
         page.context.close()
+
+
+def test_the_mcp_app_shows_the_same_consequence(browser: Browser, server: CockpitServer) -> None:
+    """A minimal host renders the App; the request shows its preview, not its raw arguments."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.set_default_timeout(TIMEOUT_MS)
+
+    def call_tool(name: str, arguments: dict[str, Any]) -> Any:
+        async def run(app: App) -> Any:
+            result = await app.executor.call(name, arguments, caller="mcp")
+            return to_tool_result(result).model_dump(mode="json", by_alias=True, exclude_none=True)
+
+        return server.run(run)
+
+    try:
+        page.expose_function("callTool", call_tool)
+        page.set_content("""<iframe id="app" style="width:380px;height:800px"></iframe><script>
+          const frame = document.getElementById('app');
+          window.addEventListener('message', async (ev) => {
+            const m = ev.data, reply = (result) => frame.contentWindow.postMessage({jsonrpc: '2.0', id: m.id,
+              result}, '*');
+            if (m.method === 'ui/initialize') reply({protocolVersion: m.params.protocolVersion,
+              hostInfo: {name: 'test-host', version: '1'}, hostCapabilities: {}, hostContext: {}});
+            else if (m.method === 'tools/call') reply(await window.callTool(m.params.name, m.params.arguments));
+          });
+        </script>""")
+        page.eval_on_selector("#app", "(frame, html) => { frame.srcdoc = html; }", app_html())
+        app = page.frame_locator("#app")
+        app.get_by_text("Email 2 customers about 2 overdue invoices", exact=False).wait_for()
+        assert app.get_by_text("Fernwood Bakery", exact=False).first.is_visible()
+    finally:
+        page.close()
