@@ -8,13 +8,16 @@ were ISO strings; nothing linked to the invoice concerned; the feed drowned in h
 from __future__ import annotations
 
 import html
+import random
 import re
 
 import pytest
 
 from server.agent.bootstrap import enable_agent
+from server.agent.heartbeat import run_cycle
 from server.app import App
 from server.demo import seed_demo
+from server.resilience.backoff import failure_streak
 from server.testing import http_receiver
 from tests.server.test_cockpit_http import cockpit, csrf_of
 
@@ -105,3 +108,22 @@ async def test_housekeeping_stays_out_of_the_feed_unless_asked_for(app: App) -> 
     assert "Housekeeping that found nothing to do today" in default
     assert "webhooks_dispatch_events</code> 3 runs" in default
     assert 'name="housekeeping"' in default  # the filter that shows them
+
+
+async def test_a_failing_heartbeat_has_its_way_out_on_the_page(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("OPENAI_API_KEY", "GEMINI_API_KEY", "OLLAMA_HOST", "LOCAL_AI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    await enable_agent(app)
+    objective = {"goal": "Grow the newsletter", "success_criteria": "100"}
+    assert (await app.executor.call("pilot_create_objective", objective, caller="cli")).ok
+    never_skips = random.Random()
+    never_skips.random = lambda: 0.99  # type: ignore[method-assign]
+    for _ in range(3):  # no provider: every cycle fails
+        assert (await run_cycle(app, rng=never_skips)).status == "failed"
+    async with cockpit(app) as client:
+        page = (await client.get("/cockpit")).text
+        health = section(page, "health")
+        assert "the heartbeat (the agent&#x27;s job) failed its last 3 cycles" in health
+        assert ">Reset the backoff</button>" in health
+        done = await client.post("/cockpit/action/reset", data={"csrf": csrf_of(page)})
+    assert done.status_code == 303 and await failure_streak(app.store) == 0
