@@ -66,7 +66,7 @@ async def _median_ms(app, now) -> tuple[float, int]:  # type: ignore[no-untyped-
 
 
 async def evaluation(db: Path, rows: int, spread_days: float) -> None:
-    async with open_app(db, modules=[bulk_module(1)]) as app:
+    async with open_app(db, modules=[bulk_module(500)]) as app:  # only skills are evaluated: 500 real ones
         now = app.clock.now()
         rng = random.Random(7)
         healthy = ["success"] * 6 + ["negative"] * 3 + ["neutral"]
@@ -75,7 +75,7 @@ async def evaluation(db: Path, rows: int, spread_days: float) -> None:
         for i in range(rows):
             ts = (now - timedelta(seconds=rng.random() * spread_days * 86_400)).isoformat(timespec="seconds")
             skill = i % 500
-            batch.append((ts, "mcp", f"skill_{skill:03d}", "ok", rng.choice(failing if skill < 25 else healthy)))
+            batch.append((ts, "mcp", f"bulk_echo_{skill:03d}", "ok", rng.choice(failing if skill < 25 else healthy)))
         t0 = time.perf_counter()
         async with app.store.transaction() as tx:
             await tx.executemany("INSERT INTO activity (ts, caller, skill, status, outcome) VALUES (?, ?, ?, ?, ?)",

@@ -54,7 +54,7 @@ async def cycle(app: App, fake: FakeModelServer, goal: str, steps: list[list[tup
                     "objective_id": objective, "status": "paused", "reason": "benchmark cycle done"})]),
                 Reply("NO_REPLY"))
     before = len(fake.requests)
-    record = await run_cycle(app, force=True)
+    record = await run_cycle(app, requested_by="cli")
     assert record.status == "ok", record.reason
     return len(fake.requests) - before
 
@@ -71,7 +71,7 @@ async def main() -> None:
                 await app.modules.enable("assistant")  # off by default: every built-in module on
                 per_cycle = [await cycle(app, fake, goal, steps) for goal, steps in CYCLES]
                 idle_before = len(fake.requests)
-                idle = await run_cycle(app, force=True)
+                idle = await run_cycle(app, requested_by="cli")
                 idle_calls = len(fake.requests) - idle_before
                 after, before = [], []
                 for request in fake.requests:

@@ -89,7 +89,7 @@ async def _drive(path: Path, task: Task, route: Route) -> tuple[dict[str, Any] |
             with route.configured():
                 if task.heartbeat:
                     loop = partial(run_loop, preferred_provider=route.preferred)
-                    cycle = (await run_cycle(app, force=True, reasoner=loop)).as_dict()
+                    cycle = (await run_cycle(app, requested_by="cli", reasoner=loop)).as_dict()
                 else:
                     await ask(app, task.ask or "", provider=route.preferred, max_iterations=task.max_iterations,
                               wall_clock_s=route.timeout_s)

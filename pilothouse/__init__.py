@@ -14,6 +14,7 @@ working on the next. The names are re-exported from the packages that hold them 
   ``check_transition``, the field formats ``EMAIL`` and ``CURRENCY``, the store's types ``Database``,
   ``Row``, ``WriteResult``, ``Clock``; sending: ``Email``, ``Webhook`` (``ctx.send``), ``Queued``,
   ``InvalidMessage``;
+- previews: ``Preview``, ``PreviewLine``, ``consequence`` (what a call would do: ``@skill(preview=...)``);
 - failing: ``pilothouse.errors`` (``NotFound``, ``SkillFailed``, ``ExternalError``, ...);
 - testing: ``pilothouse.testing`` (an instance of only your modules, its clock, mail and automations).
 """
@@ -29,6 +30,7 @@ from skills.messages import Email, InvalidMessage, Queued, Webhook
 from skills.module import Migration, Module
 from skills.outside import Outside
 from skills.paging import Filters, Page, fetch_one, fetch_page
+from skills.preview import Preview, PreviewLine, consequence
 from skills.record import Record
 from skills.settings import ModuleSettings, setting
 from skills.transitions import check_transition
@@ -50,6 +52,8 @@ __all__ = [
     "ModuleSettings",
     "Outside",
     "Page",
+    "Preview",
+    "PreviewLine",
     "Queued",
     "Record",
     "Row",
@@ -57,6 +61,7 @@ __all__ = [
     "Webhook",
     "WriteResult",
     "check_transition",
+    "consequence",
     "effect",
     "errors",
     "fetch_one",

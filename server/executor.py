@@ -26,7 +26,7 @@ from typing import Any, Literal
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from server import module_settings
+from server import module_settings, previews
 from server.confirmation import Confirmer
 from server.errors import LoopDetected
 from server.notify import notify_admin
@@ -134,13 +134,14 @@ class Executor:
         guard: LoopGuard | None = None,
         approved: bool = False,
         confirm: Confirmer | None = None, cause: Cause | None = None, progress: ProgressSink | None = None,
-        who: str | None = None,
+        who: str | None = None, dry_run: bool = False,
     ) -> CallResult:
         """Run one call. ``confirm``: how a person is asked about an approve-level call or a people-only
         decision from chat or the CLI (None: server/trust/consent.py's fallback). ``cause``: the event
         an automation runs on (what the call emits descends from it). ``progress``: where the
         handler's ``ctx.report_progress`` goes (MCP progress notifications). ``who``: the caller's
-        name (a token's, a person's), recorded beside its kind on the activity row."""
+        name (a token's, a person's), recorded beside its kind on the activity row. ``dry_run``: only say
+        what the call would do (server/previews.py), whoever asks: its output is the preview."""
         started = time.perf_counter()
         arguments = dict(arguments or {})
         skill = self.registry.skills.get(name)
@@ -168,6 +169,13 @@ class Executor:
             return await self._refuse(name, skill, arguments, caller, run_id, started,
                                       ErrorKind.VALIDATION, explain_validation(skill, exc), who=who)
         trust = row["trust_override"] or skill.trust  # read fresh per call, like the pause
+        values = {p: getattr(parsed, p) for p in skill.params}
+        settings = module_settings.effective(self.registry.module_of(name), row["settings"])
+        if dry_run:
+            shown = await previews.dry_run(self.store, self.clock, skill, values, arguments, caller=caller,
+                                           run_id=run_id, started=started, settings=settings)
+            return CallResult(name, True, output=shown.preview.model_dump(mode="json"), outcome="dry_run",
+                              duration_ms=shown.duration_ms, activity_id=shown.activity_id)
         note = ""
         if not approved:  # the gate: server/trust/gate.py rules, server/trust/consent.py asks the person
             ruling = await gate.rule(self.store, self.registry.skills.values(), skill, dict(parsed), caller, run_id,
@@ -200,7 +208,6 @@ class Executor:
                 return await self._refuse(name, skill, arguments, caller, run_id, started,
                                           ErrorKind.CIRCUIT_BROKEN, admission.message, who=who)
             probe = admission.probe
-        settings = module_settings.effective(self.registry.module_of(name), row["settings"])
         result = await self._run(skill, parsed, arguments, settings, caller, run_id, guard, started, state, probe,
                                  cause, trust, progress, who)
         if caller == "pilot" and result.ok:  # outside text the agent read: fenced, and its run held (trust/outside.py)
@@ -315,6 +322,8 @@ class Executor:
             arguments=recorded, output_summary=activity.summarize(output) if output is not None else None,
             status="ok" if kind is None else "error", outcome=outcome, error_kind=kind, error=message or None,
             duration_ms=call.duration_ms, attempts=call.attempt + 1,
+            counted_only=kind is None and activity.quiet(call.caller, "ok", outcome) and not skill.expects_effect
+            and call.trust != "approve",  # a person approved it: never housekeeping
         )
         if not self._needs_bookkeeping(call, kind):
             return
@@ -361,7 +370,8 @@ class Executor:
         # Normalized through the input model: defaults filled in, keys sorted (dumps), the confirm flag dropped.
         normalized = dumps(parsed.model_dump(mode="json", exclude={CONFIRM_FIELD}))
         kind = "proposal" if ruling.action == "propose" else "approval"
-        queued = await requests.queue(self.store, self.clock.now(), skill, normalized, arguments, run_id, caller,
+        queued = await requests.queue(self.store, self.clock, skill, normalized,
+                                      {p: getattr(parsed, p) for p in skill.params}, arguments, run_id, caller,
                                       started, kind, ruling.why, outside.snapshot(ruling.outside))
         return CallResult(skill.name, False, error_kind=ErrorKind.APPROVAL_REQUIRED, message=queued.message,
                           outcome="too_early", duration_ms=queued.duration_ms, activity_id=queued.activity_id,

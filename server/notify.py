@@ -55,16 +55,17 @@ async def notify_admin(tx: Database, *, kind: str, title: str, body: str, now: d
     return notification_id
 
 
-async def approval_requested(tx: Database, *, approval_id: int, skill: str, arguments: str, who: str,
+async def approval_requested(tx: Database, *, approval_id: int, skill: str, preview: str, who: str,
                              expires_at: str, now: datetime, outside: str | None = None) -> int:
-    """Tell the administrator a request waits for them, and how to decide it (``outside``: the JSON of
-    what the asking run had read that was written outside the business, quoted as such)."""
+    """Tell the administrator a request waits for them, what approving it does (its preview, in words),
+    and how to decide it (``outside``: the JSON of what the asking run had read that was written outside
+    the business, quoted as such)."""
     read = [f"Read before it, written OUTSIDE the business ({r['skill']} {r['field']}): {r['text'][:300]}"
             for r in json.loads(outside or "[]")]
     return await notify_admin(
         tx, kind="approval_requested", title=f"{who} asks to run {skill}",
-        body="\n".join([f"Approval #{approval_id}: {skill} with {arguments}", *read,
-                        f"Approve: pilothouse approvals approve {approval_id}",
+        body="\n".join([f"Approval #{approval_id} ({skill}) would do this:\n{preview}\n", *read,
+                        f"Approve: pilothouse approvals approve {approval_id}  (or Approve in the cockpit, /cockpit)",
                         f"Reject:  pilothouse approvals reject {approval_id} --reason '...'",
                         f"Expires at {expires_at} UTC. An approved action runs on the next heartbeat."]),
         now=now)

@@ -8,8 +8,10 @@ checkpoint in its own cancellation handler before the process exits.
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import signal
+import socket
 import sys
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -74,8 +76,28 @@ async def answer_unreadable_lines(read: ReadStream[SessionMessage | Exception],
             await write.send(SessionMessage(types.JSONRPCError(jsonrpc="2.0", id=None, error=error)))
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything else starts: a port in use is one clear error, not a
+    traceback after the URL was already announced."""
+    from server.errors import ConfigError
+
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart right after a stop rebinds
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise ConfigError(f"port {port} on {host} is already in use (another `pilothouse serve --http`?): stop "
+                              "it, or choose another port with --port N (or PILOTHOUSE_PORT)") from None
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    return sock
+
+
 async def serve_http(surface: Surface, settings: HttpSettings, *, routes: Sequence[BaseRoute] = (),
-                     services: Sequence[Service] = ()) -> None:
+                     services: Sequence[Service] = (), sock: socket.socket | None = None) -> None:
+    """``sock``: the socket ``listen`` bound (None: bind here)."""
     import uvicorn
 
     from server.http_app import LOOPBACK, build_http_app
@@ -91,11 +113,14 @@ async def serve_http(surface: Surface, settings: HttpSettings, *, routes: Sequen
         # A signal asks uvicorn to shut down as it would itself (the lifespan ends, open requests finish);
         # cancelling it mid-lifespan instead logged an ERROR traceback on every SIGTERM.
         await _start_services(tg, services, stop=lambda: setattr(server, "should_exit", True))
-        sys.stderr.write(f"pilothouse: MCP at http://{settings.host}:{settings.port}/mcp\n")  # information
+        base = f"http://{settings.host}:{settings.port}"
+        has_cockpit = any(getattr(r, "path", "") == "/cockpit" for r in routes)
+        cockpit = f"; the cockpit at {base}/cockpit" if has_cockpit else ""
+        sys.stderr.write(f"pilothouse: MCP at {base}/mcp{cockpit} (Ctrl-C stops)\n")  # information
         if settings.host not in LOOPBACK and not settings.allowed_hosts:
             sys.stderr.write("pilothouse: only loopback Host names are accepted; add --allowed-host NAME "
                              "(or PILOTHOUSE_ALLOWED_HOSTS) for the names clients and proxies use\n")
-        await server.serve()
+        await server.serve(sockets=[sock or listen(settings.host, settings.port)])
         tg.cancel_scope.cancel()
 
 

@@ -16,6 +16,7 @@ from skills.errors import (
 )
 from skills.module import Migration, Module
 from skills.paging import Filters, Page, contains_pattern, fetch_one, fetch_page, page_clause
+from skills.preview import Preview, PreviewLine, RecordRef, consequence
 from skills.record import Record
 from skills.transitions import check_transition
 
@@ -38,7 +39,10 @@ __all__ = [
     "Module",
     "NotFound",
     "Page",
+    "Preview",
+    "PreviewLine",
     "Record",
+    "RecordRef",
     "RetrySkill",
     "Row",
     "Skill",
@@ -49,6 +53,7 @@ __all__ = [
     "WriteResult",
     "check_transition",
     "classify_http_status",
+    "consequence",
     "contains_pattern",
     "definition_of",
     "fetch_one",

@@ -49,7 +49,9 @@ import docstring_parser
 from pydantic import BaseModel, ConfigDict, Field, PydanticUserError, create_model
 
 from skills.bounds import bounded
+from skills.docstrings import describe, parse_doc
 from skills.effects import DeclaredEffect, EffectName, declare_effects
+from skills.preview import PreviewHook, check_hook
 from skills.search_terms import MAX_EXAMPLE, MAX_SYNONYM, check_search_terms
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,47}$")
@@ -113,6 +115,8 @@ class Skill:
     expects_effect: bool = False
     # (parameter, table): ids that must name an existing row before a person is asked to confirm.
     targets: tuple[tuple[str, str], ...] = ()
+    # What a call would do, read without side effects (skills/preview.py); None: the generic preview.
+    preview: PreviewHook | None = None
     module_id: str = ""
     params: tuple[str, ...] = field(default=())
     # Requests as people type them, and other words for what the skill handles (skills/search_terms.py).
@@ -204,6 +208,7 @@ def skill(
     expects_effect: bool = False,
     targets: dict[str, str] | None = None,
     effects: tuple[EffectName | DeclaredEffect, ...] = (),
+    preview: PreviewHook | None = None,
 ) -> Callable[[SkillFunction], SkillFunction]:
     """Declare a skill from an async handler ``(ctx, **params) -> BaseModel``; returns the handler.
 
@@ -217,6 +222,8 @@ def skill(
     ``expects_effect=True`` declares that a call normally has an effect
     (items found, messages sent): calls that keep reporting ``no_effect`` for a day flag the skill
     as silently degraded. ``effects`` declares what a call can do to the world (skills/effects.py).
+    ``preview`` says what a call would do before it runs (approvals, proposals, dry runs): an async
+    function with the skill's parameters that reads and returns a ``Preview``.
     """
 
     def decorate(fn: SkillFunction) -> SkillFunction:
@@ -228,8 +235,13 @@ def skill(
         is_async = inspect.iscoroutinefunction(fn)  # a bool, so mypy does not narrow away fn's own type
         if not is_async:
             raise ContractError(f"skill {label}: handler {fn.__qualname__} must be async")
-        doc = _parse_doc(inspect.getdoc(fn) or "")
-        description = _description(label, doc)
+        doc = parse_doc(inspect.getdoc(fn) or "")
+        try:
+            description = describe(label, doc)
+            if preview is not None:
+                check_hook(label, preview, tuple(p for p in inspect.signature(fn).parameters if p != "ctx"))
+        except ValueError as exc:
+            raise ContractError(str(exc)) from exc
         # Resolved once per skill: an annotation naming something that does not exist fails here, at import.
         hints = typing.get_type_hints(fn, include_extras=True)
         inputs, params = _input_spec(label, fn, hints, doc, confirmable=trust == "approve" or bool(effects))
@@ -258,6 +270,7 @@ def skill(
             transactional=transactional,
             expects_effect=expects_effect,
             targets=tuple((targets or {}).items()),
+            preview=preview,
             params=params,
             examples=asked,
             synonyms=words,
@@ -311,36 +324,6 @@ def _check_name(name: str) -> None:
             f"skill name {name!r} is malformed: use lowercase letters, digits and '_', "
             "start with a letter, at most 48 characters"
         )
-
-
-def _description(name: str, doc: docstring_parser.Docstring) -> str:
-    """The summary line, plus at most one routing paragraph (the rule is in the module docstring)."""
-    if not doc.short_description:
-        raise ContractError(f"skill {name}: the handler needs a docstring; its summary is the tool description")
-    extra = [p for p in doc.meta if not isinstance(p, docstring_parser.DocstringParam)]
-    if extra:
-        raise ContractError(f"skill {name}: the docstring may only have an Args: section; move "
-                            f"{', '.join(sorted({m.args[0] for m in extra}))} into instructions=")
-    if not doc.long_description:
-        return doc.short_description.strip()
-    if not doc.blank_after_short_description:
-        raise ContractError(f"skill {name}: the docstring summary must fit on one line, followed by a blank line")
-    if "\n\n" in doc.long_description.strip():
-        raise ContractError(f"skill {name}: the docstring has more than one paragraph after its summary; "
-                            "the tool description is the summary (plus one 'NOT for ...' paragraph at most), "
-                            "usage detail goes into instructions=")
-    return f"{doc.short_description}\n\n{doc.long_description}".strip()
-
-
-# Markers of the other docstring styles (reST/Epydoc fields, numpydoc section underlines).
-_OTHER_DOC_STYLE = re.compile(r"^\s*(?::\w|@\w|-{3,}\s*$)", re.MULTILINE)
-
-
-def _parse_doc(text: str) -> docstring_parser.Docstring:
-    """Google style directly (4x cheaper than trying every style); any other style is still auto-detected."""
-    if _OTHER_DOC_STYLE.search(text):
-        return docstring_parser.parse(text)
-    return docstring_parser.parse(text, style=docstring_parser.DocstringStyle.GOOGLE)
 
 
 def _input_spec(

@@ -336,7 +336,7 @@ ALLOWED: dict[str, dict[str, int]] = {
         "AUTOINCREMENT": 4,
     },
     "server/schema_continued.py": {
-        "AUTOINCREMENT": 6,
+        "AUTOINCREMENT": 7,
     },
     "server/sqlite_side.py": {
         "PRAGMA": 1,

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from modules.blog.model import Post, PostPage, Published
-from skills import Filters, SkillContext, SkillFailed, fetch_one, fetch_page, skill
+from skills import Filters, Preview, SkillContext, SkillFailed, consequence, fetch_one, fetch_page, skill
 
 COLUMNS = "id, title, slug, body, category, status, publish_at, published_at, created_at"
 
@@ -133,9 +133,21 @@ async def schedule_post(ctx: SkillContext, post_id: int, publish_at: datetime) -
     return await fetch_post(ctx, post_id)
 
 
+async def preview_publish(ctx: SkillContext, post_id: int) -> Preview:
+    post = await fetch_post(ctx, post_id)
+    words = len(post.body.split())
+    refused = (f"it is {post.status}: only drafts and scheduled posts are published" if post.status not in
+               ("draft", "scheduled") else "its body is empty" if not words else None)
+    return Preview(summary=f"Publish \"{post.title}\" on the blog now ({words:,} words, at /{post.slug})",
+                   lines=[consequence(f"post \"{post.title}\" ({post.status})", "blog_posts", post.id,
+                                      f"post {post.title}")],
+                   note=f"The call would be refused: {refused}" if refused else "Published posts stay published.")
+
+
 @skill(
     effects=("publication",),
     title="Publish blog post",
+    preview=preview_publish,
     examples=("make the article live", "post it to the blog now"),
     synonyms=("live", "go live", "article"),
     scope="both",

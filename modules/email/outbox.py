@@ -9,18 +9,36 @@ from pydantic import Field
 
 from modules.email.model import OutboxPage, Queued, Requeued
 from modules.email.templates import render_named
-from skills import SkillContext, SkillFailed, outbox, skill
+from skills import Preview, SkillContext, SkillFailed, consequence, outbox, skill
 from skills.context import Database, Row
 from skills.effects import effect
 from skills.formats import EMAIL, ONE_LINE
 from skills.messages import Email
 
 
+async def composed(ctx: SkillContext, template: str | None, values: dict[str, str] | None, subject: str | None,
+                   body: str | None) -> tuple[str, str]:
+    """The subject and body an email_send call sends: its template's, rendered, or its own."""
+    if template:
+        return await render_named(ctx.db, template, values or {})
+    if not (subject and body):
+        raise SkillFailed("give a template name, or both subject and body")
+    return subject, body
+
+
+async def preview_send(ctx: SkillContext, to: str, template: str | None, values: dict[str, str] | None,
+                       subject: str | None, body: str | None) -> Preview:
+    subject, body = await composed(ctx, template, values, subject, body)
+    first = " ".join(body.split())
+    return Preview(summary=f"Email {to}: \"{subject}\"" + (f" (template {template})" if template else ""),
+                   lines=[consequence(first if len(first) <= 200 else first[:199] + "…")])
+
+
 @skill(title="Send an email",
        effects=(effect("message", recipient="to"),),
        examples=("send a message to a customer", "email someone", "write to the client"),
        synonyms=("message", "mail", "write to"),
-       trust="notify", scope="both",
+       trust="notify", scope="both", preview=preview_send,
        instructions="""
        Queues one email in the outbox; delivery sends it over SMTP within seconds (or run
        email_deliver_outbox). Give either a template name with `values` for its placeholders, or a
@@ -46,11 +64,7 @@ async def send(
         subject: Subject, when not using a template.
         body: Plain-text body, when not using a template.
     """
-    if template:
-        subject, body = await render_named(ctx.db, template, values or {})
-    elif not (subject and body):
-        raise SkillFailed("give a template name, or both subject and body")
-    assert subject is not None and body is not None
+    subject, body = await composed(ctx, template, values, subject, body)
     queued = await ctx.send(Email(to=to, subject=subject, text=body, purpose=f"email_send:{template or 'adhoc'}"))
     return Queued(outbox_id=queued.outbox_id, to=to, subject=subject,
                   status=f"queued, not sent: {queued.held}" if queued.held else "queued")

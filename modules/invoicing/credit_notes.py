@@ -8,18 +8,33 @@ from pydantic import Field
 
 from modules.business.profile import load_profile
 from modules.business.requirements import require
+from modules.invoicing.invoices import named
 from modules.invoicing.mail import mail_credit_note
 from modules.invoicing.model import CreditNoteIssued, load
 from modules.invoicing.sheets import credit_split
-from skills import SkillContext, SkillFailed, skill
+from skills import Preview, SkillContext, SkillFailed, consequence, skill
+from skills.money import format_money as money
 from skills.money import next_yearly_number
+
+
+async def preview_credit(ctx: SkillContext, invoice_id: int, amount_cents: int, reason: str) -> Preview:
+    invoice = await load(ctx, invoice_id)
+    after = max(0, invoice.balance_cents - amount_cents)
+    back = amount_cents - (invoice.balance_cents - after)
+    summary = (f"Credit {money(amount_cents, invoice.currency)} on {named(invoice)} of {invoice.customer}: "
+               f"balance {money(invoice.balance_cents, invoice.currency)} -> {money(after, invoice.currency)}; "
+               f"a numbered credit note is emailed to {invoice.customer_email}")
+    if back > 0:
+        summary += f"; {money(back, invoice.currency)} is money to give back"
+    return Preview(summary=summary, lines=[consequence(f"reason: {reason}", "invoicing_invoices", invoice.id,
+                                                       named(invoice))])
 
 
 @skill(title="Issue a credit note",
        effects=("message", "money"),
        examples=("refund part of an invoice", "reduce what a customer owes", "correct a sent invoice"),
        synonyms=("refund", "credit", "reduce", "money back", "correction"),
-       trust="approve", open_world=True,
+       trust="approve", open_world=True, preview=preview_credit,
        targets={"invoice_id": "invoicing_invoices"},
        instructions="""
        Corrects a sent, overdue or paid invoice without changing it (a refund, a discount after the

@@ -11,8 +11,9 @@ from modules.business.profile import load_profile
 from modules.business.requirements import require
 from modules.invoicing.mail import mail_invoice
 from modules.invoicing.model import Invoice, InvoicePage, LineIn, add_lines, load, next_number
-from skills import Filters, SkillContext, SkillFailed, fetch_page, skill
+from skills import Filters, Preview, SkillContext, SkillFailed, consequence, fetch_page, skill
 from skills.formats import CURRENCY, EMAIL
+from skills.money import format_money as money
 
 
 @skill(title="Draft an invoice",
@@ -59,11 +60,31 @@ async def create_invoice(
     return await load(ctx, invoice_id)
 
 
+def named(invoice: Invoice) -> str:
+    return f"invoice {invoice.number}" if invoice.number else f"draft invoice #{invoice.id}"
+
+
+async def preview_send(ctx: SkillContext, invoice_id: int) -> Preview:
+    invoice = await load(ctx, invoice_id)
+    if invoice.status != "draft":
+        return Preview(summary=f"Nothing would be sent: {named(invoice)} is {invoice.status}, not a draft")
+    today = ctx.now().date()
+    terms = await ctx.db.fetchval("SELECT terms_days FROM invoicing_invoices WHERE id = ?", (invoice_id,))
+    number = await next_number(ctx, today.year)
+    due = today + timedelta(days=terms)
+    return Preview(
+        summary=f"Email invoice {number} to {invoice.customer} <{invoice.customer_email}>: "
+                f"{money(invoice.total_cents, invoice.currency)}, due {due.isoformat()} ({terms} days)",
+        lines=[consequence(f"{ln.quantity:g} x {ln.description} at {money(ln.unit_price_cents, invoice.currency)}",
+                           "invoicing_invoices", invoice.id, named(invoice)) for ln in invoice.lines],
+        note="It is numbered and marked sent; it cannot be unsent (only voided or credited).")
+
+
 @skill(title="Send an invoice",
        effects=("message", "money"),
        examples=("send the bill to the client", "issue the invoice"),
        synonyms=("issue", "bill", "finalize"),
-       trust="approve", open_world=True,
+       trust="approve", open_world=True, preview=preview_send,
        targets={"invoice_id": "invoicing_invoices"},
        instructions="""
        Finalizes a draft: assigns the next number (INV-YYYY-0001 per year), sets issue and due dates
@@ -127,11 +148,20 @@ async def record_payment(ctx: SkillContext, invoice_id: int, amount_cents: Annot
     return await load(ctx, invoice_id)
 
 
+async def preview_void(ctx: SkillContext, invoice_id: int, reason: str) -> Preview:
+    invoice = await load(ctx, invoice_id)
+    ref = consequence(f"{named(invoice)} of {invoice.customer}: {money(invoice.total_cents, invoice.currency)}, "
+                      f"{invoice.status}", "invoicing_invoices", invoice.id, named(invoice))
+    return Preview(summary=f"Void {named(invoice)} of {invoice.customer} ("
+                           f"{money(invoice.balance_cents, invoice.currency)} open) because: {reason}",
+                   lines=[ref], note="Nothing is sent to the customer; its number stays used.")
+
+
 @skill(title="Void an invoice",
        effects=("money", "cancellation"),
        examples=("cancel an invoice", "the invoice was wrong, scrap it"),
        synonyms=("cancel", "scrap", "annul", "mistake"),
-       trust="approve",
+       trust="approve", preview=preview_void,
        targets={"invoice_id": "invoicing_invoices"},
        destructive=True, instructions="""
        Cancels a sent or overdue invoice that has no payments (its number stays used, so numbering has

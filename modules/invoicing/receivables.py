@@ -7,8 +7,10 @@ from datetime import date, datetime, timedelta
 from modules.business.profile import load_profile
 from modules.business.requirements import require
 from modules.invoicing.mail import mail_reminder
-from modules.invoicing.model import Aging, Bucket, Overdue, Reminded, load
-from skills import SkillContext, skill
+from modules.invoicing.model import Aging, Bucket, Invoice, Overdue, Reminded, load
+from skills import Preview, SkillContext, consequence, skill
+from skills.money import format_money as money
+from skills.preview import count, total
 
 REMINDER_EVERY = timedelta(days=7)
 BUCKETS = (("current", None, 0), ("1-30", 1, 30), ("31-60", 31, 60), ("61-90", 61, 90), ("90+", 91, None))
@@ -41,11 +43,42 @@ async def check_overdue(ctx: SkillContext) -> Overdue:
     return Overdue(newly_overdue=[r["number"] for r in rows])
 
 
+async def due_reminders(ctx: SkillContext) -> tuple[list[tuple[Invoice, int]], list[str]]:
+    """The overdue invoices a reminder goes out for now, with their days overdue (oldest due first), and
+    the numbers of those reminded within the last 7 days: what the skill sends and its preview shows."""
+    now = ctx.now()
+    rows = await ctx.db.fetchall("SELECT id, last_reminder_at FROM invoicing_invoices WHERE status = 'overdue' "
+                                 "ORDER BY due_date")
+    due, skipped = [], []
+    for row in rows:
+        invoice = await load(ctx, row["id"])
+        if row["last_reminder_at"] and now - datetime.fromisoformat(row["last_reminder_at"]) < REMINDER_EVERY:
+            skipped.append(invoice.number or str(invoice.id))
+            continue
+        due.append((invoice, (now.date() - date.fromisoformat(invoice.due_date or now.date().isoformat())).days))
+    return due, skipped
+
+
+async def preview_reminders(ctx: SkillContext) -> Preview:
+    due, skipped = await due_reminders(ctx)
+    note = f"Not reminded again yet (reminded in the last 7 days): {', '.join(skipped)}" if skipped else None
+    if not due:
+        return Preview(summary="Nothing would be sent: no overdue invoice is due a reminder", note=note)
+    customers = {invoice.customer_email for invoice, _ in due}
+    return Preview(
+        summary=f"Email {count(len(customers), 'customer')} about {count(len(due), 'overdue invoice')}, "
+                f"{total((i.balance_cents, i.currency) for i, _ in due)} in total",
+        lines=[consequence(f"{i.customer} <{i.customer_email}>: {tone(days)[0].lower()} for invoice "
+                           f"{i.number}, {money(i.balance_cents, i.currency)}, {days} days overdue",
+                           "invoicing_invoices", i.id, f"invoice {i.number}") for i, days in due],
+        note=note)
+
+
 @skill(title="Send payment reminders",
        effects=("message", "money"),
        examples=("chase unpaid bills", "remind customers to pay", "dunning letters"),
        synonyms=("chase", "dunning", "nudge", "late payers", "owe"),
-       trust="approve",
+       trust="approve", preview=preview_reminders,
        open_world=True, instructions="""
        Dunning: emails a reminder for each overdue invoice, firmer as it ages (friendly up to 14 days,
        second notice up to 45, then a final notice), at most once every 7 days per invoice. Each
@@ -55,17 +88,11 @@ async def check_overdue(ctx: SkillContext) -> Overdue:
 async def send_reminders(ctx: SkillContext) -> Reminded:
     """Email payment reminders for overdue invoices."""
     now = ctx.now()
-    rows = await ctx.db.fetchall("SELECT id, last_reminder_at FROM invoicing_invoices WHERE status = 'overdue' "
-                                 "ORDER BY due_date")
-    reminded, skipped = [], []
-    profile = require(await load_profile(ctx.db), "reminder") if rows else None
-    for row in rows:
-        invoice = await load(ctx, row["id"])
+    due, skipped = await due_reminders(ctx)
+    reminded = []
+    profile = require(await load_profile(ctx.db), "reminder") if due else None
+    for invoice, days in due:
         number = invoice.number or str(invoice.id)
-        if row["last_reminder_at"] and now - datetime.fromisoformat(row["last_reminder_at"]) < REMINDER_EVERY:
-            skipped.append(number)
-            continue
-        days = (now.date() - date.fromisoformat(invoice.due_date or now.date().isoformat())).days
         title, opening = tone(days)
         assert profile is not None
         await mail_reminder(ctx, invoice, title=title, opening=opening, days=days, profile=profile)

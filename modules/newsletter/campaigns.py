@@ -10,8 +10,9 @@ from modules.business.profile import load_profile
 from modules.business.requirements import require
 from modules.email.letters import send_letter
 from modules.newsletter.model import Campaign, Stats
-from skills import SkillContext, SkillFailed, fetch_one, skill
+from skills import Preview, SkillContext, SkillFailed, consequence, fetch_one, skill
 from skills.formats import ONE_LINE
+from skills.preview import count
 
 
 async def _campaign(ctx: SkillContext, campaign_id: int) -> Campaign:
@@ -41,11 +42,32 @@ async def create_campaign(ctx: SkillContext,
     return await _campaign(ctx, result.lastrowid or 0)
 
 
+SHOWN = 10  # recipients a preview names; the rest are counted
+
+
+async def preview_send(ctx: SkillContext, campaign_id: int) -> Preview:
+    row = await fetch_one(
+        ctx.db, "SELECT subject, status FROM newsletter_campaigns WHERE id = ?", (campaign_id,),
+        missing=f"no campaign with id {campaign_id}")
+    if row["status"] != "draft":
+        return Preview(summary=f"Nothing would be sent: campaign \"{row['subject']}\" was already sent")
+    active = int(await ctx.db.fetchval("SELECT COUNT(*) FROM newsletter_subscribers WHERE status = 'active'") or 0)
+    shown = await ctx.db.fetchall("SELECT email FROM newsletter_subscribers WHERE status = 'active' ORDER BY id "
+                                  "LIMIT ?", (SHOWN,))
+    lines = [consequence(r["email"]) for r in shown]
+    if active > SHOWN:
+        lines.append(consequence(f"... and {active - SHOWN:,} more"))
+    return Preview(summary=f"Email campaign \"{row['subject']}\" to {count(active, 'active subscriber')}",
+                   lines=[consequence(f"campaign \"{row['subject']}\" (draft)", "newsletter_campaigns", campaign_id,
+                                      f"campaign {row['subject']}"), *lines],
+                   note=None if active else "The call would be refused: there are no active subscribers yet.")
+
+
 @skill(title="Send a campaign",
        effects=("message",),
        examples=("send the newsletter", "mail the campaign to subscribers"),
        synonyms=("blast", "mailing", "send out"),
-       trust="approve",
+       trust="approve", preview=preview_send,
        targets={"campaign_id": "newsletter_campaigns"},
        open_world=True, instructions="""
        Bulk email: queues the campaign to every ACTIVE subscriber (one outbox email each, text and

@@ -8,7 +8,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from modules.orders.model import Order, Swept, load, restore_stock, set_status
-from skills import SkillContext, SkillFailed, skill
+from skills import Preview, PreviewLine, SkillContext, SkillFailed, consequence, skill
+from skills.money import format_money as money
 
 DEFAULT_UNPAID_DAYS = 7
 SETTING = "unpaid_cancel_days"
@@ -63,11 +64,25 @@ async def advance(
     return updated
 
 
+def _back_in_stock(order: Order) -> list[PreviewLine]:
+    return [consequence(f"{ln.quantity} x {ln.name} ({ln.sku}) back in stock", "orders", order.id,
+                        f"order {order.number}") for ln in order.lines]
+
+
+async def preview_cancel(ctx: SkillContext, order_id: int, reason: str) -> Preview:
+    order = await load(ctx, order_id)
+    paid = " No money goes back: refund it with orders_refund." if order.status == "paid" else ""
+    amount = money(order.total_cents, order.currency)
+    return Preview(summary=f"Cancel order {order.number} of {order.customer} ({amount}, {order.status}); "
+                           f"{sum(ln.quantity for ln in order.lines)} unit(s) go back in stock",
+                   lines=_back_in_stock(order), note=f"Reason: {reason}. Final: it cannot be reopened.{paid}")
+
+
 @skill(title="Cancel an order",
        effects=("cancellation",),
        examples=("cancel the customer's order", "the sale fell through"),
        synonyms=("cancel", "fell through"),
-       trust="approve", destructive=True,
+       trust="approve", destructive=True, preview=preview_cancel,
        targets={"order_id": "orders"},
        instructions="""
        Cancels a pending or paid order and puts its reserved stock back (ledger reason
@@ -86,11 +101,18 @@ async def cancel(ctx: SkillContext, order_id: int, reason: Annotated[str, Field(
     return await cancel_order(ctx, await load(ctx, order_id), reason)
 
 
+async def preview_refund(ctx: SkillContext, order_id: int, reason: str) -> Preview:
+    order = await load(ctx, order_id)
+    return Preview(summary=f"Refund {money(order.total_cents, order.currency)} to {order.customer} for order "
+                           f"{order.number} ({order.status}); {sum(ln.quantity for ln in order.lines)} unit(s) go back "
+                           "in stock", lines=_back_in_stock(order), note=f"Reason: {reason}. Final.")
+
+
 @skill(title="Refund an order",
        effects=("money",),
        examples=("refund a customer", "give the money back for an order"),
        synonyms=("refund", "money back", "return"),
-       trust="approve", destructive=True,
+       trust="approve", destructive=True, preview=preview_refund,
        targets={"order_id": "orders"},
        instructions="""
        Refunds a paid order in full: status refunded (final), its stock goes back on the shelf

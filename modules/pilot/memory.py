@@ -25,7 +25,7 @@ from modules.pilot.model import MemoryEntry, MemoryHit, MemoryPage
 from skills import Filters, Row, SkillContext, SkillFailed, fetch_one, fetch_page, skill
 
 PERSON_EDITABLE = frozenset({"soul", "identity", "agents"})
-SYSTEM_OWNED = frozenset({"heartbeat_state", "skills_baseline"})
+SYSTEM_OWNED = frozenset({"heartbeat_state", "heartbeat_backoff", "skills_baseline"})
 RESERVED_KEYS = PERSON_EDITABLE | SYSTEM_OWNED
 PEOPLE = ("mcp", "cli")
 KEY_PATTERN = r"^[a-z0-9][a-z0-9_.:\-]{0,99}$"

@@ -12,14 +12,28 @@ from modules.business.requirements import require
 from modules.quotes.convert import draft_invoice
 from modules.quotes.model import Expired, Quote, label, load, next_number, require_status
 from modules.quotes.sheet import mail_quote
-from skills import SkillContext, SkillFailed, skill
+from skills import Preview, SkillContext, SkillFailed, consequence, skill
+from skills.money import format_money as money
+
+
+async def preview_send(ctx: SkillContext, quote_id: int) -> Preview:
+    quote = await load(ctx, quote_id)
+    if quote.status != "draft":
+        return Preview(summary=f"Nothing would be sent: {label(quote)} is {quote.status}, not a draft")
+    number = quote.number or await next_number(ctx, ctx.now().date().year)
+    named = number if quote.revision == 1 else f"{number} rev. {quote.revision}"
+    return Preview(
+        summary=f"Email quote {named} to {quote.customer} <{quote.customer_email}>: "
+                f"{money(quote.total_cents, quote.currency)}, valid until {quote.valid_until}",
+        lines=[consequence(f"{ln.quantity:g} x {ln.description}: {money(ln.amount_cents, quote.currency)}",
+                           "quotes", quote.id, f"quote {named}") for ln in quote.lines])
 
 
 @skill(title="Send a quote",
        effects=("message",),
        examples=("email the quote to the customer", "send the estimate"),
        synonyms=("estimate", "proposal", "email"),
-       trust="approve", open_world=True,
+       trust="approve", open_world=True, preview=preview_send,
        targets={"quote_id": "quotes"},
        instructions="""
        Finalizes a draft: a first send assigns the next number (Q-YYYY-0001 per year; a revision keeps

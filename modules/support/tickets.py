@@ -195,4 +195,6 @@ async def check_sla(ctx: SkillContext) -> SlaReport:
                 await ctx.emit("ticket.sla_breached", {"id": row["id"], "priority": row["priority"]})
         elif due - now <= AT_RISK:
             at_risk.append(ticket)
+    if not breached and not at_risk:
+        ctx.set_outcome("no_effect")  # nothing to watch: the hourly automation's run is counted, not listed
     return SlaReport(breached=breached, at_risk=at_risk)

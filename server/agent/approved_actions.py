@@ -21,6 +21,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
+from server import previews
 from server.notify import approval_requested, notify_admin
 from server.scheduler import lease
 from server.store import dumps
@@ -154,7 +155,9 @@ async def notify_new_requests(app: App, after_id: int) -> int:
         return after_id
     async with app.store.transaction() as tx:
         for r in rows:
-            await approval_requested(tx, approval_id=r["id"], skill=r["skill"], arguments=r["arguments"],
+            shown = previews.loaded(r["preview"])
+            await approval_requested(tx, approval_id=r["id"], skill=r["skill"],
+                                     preview=shown.text() if shown else f"{r['skill']} with {r['arguments']}",
                                      who="The agent", expires_at=r["expires_at"], now=app.clock.now(),
                                      outside=r["outside"])
     return int(rows[-1]["id"])

@@ -45,6 +45,8 @@ class CycleRecord:
     usage: dict[str, Any] = field(default_factory=dict)
     summary: str = ""
     duration_ms: float | None = None
+    requested_by: str | None = None  # a person's request (heartbeat --once), not the schedule
+    waived_streak: int = 0  # the failure streak whose backoff a person's request did not wait for
 
     @classmethod
     def unrecorded(cls, status: str, reason: str, now: datetime) -> CycleRecord:

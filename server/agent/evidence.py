@@ -6,7 +6,9 @@ call counts as work only if its activity row is ``ok`` with an effect (``success
 ``partial``: not ``no_effect``, not a reported refusal) from a skill that writes. A cycle whose
 calls all failed is a failed cycle; an answer that claims work no such call backs is recorded
 as unsupported (a failed cycle too: both feed the backoff streak), and the objective check
-(modules/pilot/objectives.py) refuses evidence that did nothing.
+(modules/pilot/objectives.py) refuses evidence that did nothing. A call queued for a person (an
+approval, or in shadow mode a proposal) is neither: the agent did what it may, and its claim ("I
+created the lead") is what the proposal will do once approved. A shadow cycle that proposed is ok.
 """
 
 from __future__ import annotations
@@ -21,8 +23,7 @@ if TYPE_CHECKING:
     from server.app import App
 
 EFFECTIVE = ("success", "partial")
-# A call queued for a person (an approval; in shadow mode, a proposal) did what the agent may do.
-WAITING = ("approval_required", "proposed")
+QUEUED = ("approval_required", "proposed")  # the error kinds of a call queued for a person
 # Past-tense claims of having done something; a sentence that negates itself is no claim.
 _CLAIM = re.compile(r"\b(successfully|dispatched|sent|delivered|published|created|completed|updated|scheduled|"
                     r"emailed|posted|notified|fixed|resolved|added|done)\b", re.IGNORECASE)
@@ -35,10 +36,11 @@ class Evidence:
     calls: int
     failed: int  # calls that errored or reported only failures
     worked: int  # calls that did something, from skills that write
+    queued: int = 0  # calls waiting for a person: approvals, and proposals in shadow mode
 
     @property
     def all_failed(self) -> bool:
-        return self.calls > 0 and self.failed == self.calls
+        return self.calls > self.queued and self.failed == self.calls - self.queued
 
 
 def claims_work(answer: str) -> str | None:
@@ -51,15 +53,16 @@ def claims_work(answer: str) -> str | None:
 
 async def weigh(app: App, actions: list[dict[str, Any]]) -> Evidence:
     rows = await activity.verdicts(app.store, [a["activity_id"] for a in actions if a.get("activity_id")])
-    failed = worked = 0
+    failed = worked = queued = 0
     for action in actions:
         row = rows.get(action.get("activity_id") or 0)
-        if action.get("error_kind") in WAITING:
-            continue  # queued for a person: the agent did what it may, nothing failed
+        if action.get("error_kind") in QUEUED:
+            queued += 1  # queued for a person: the agent did what it may, nothing failed
+            continue
         if not action["ok"] or (row is not None and (row["status"] != "ok" or row["outcome"] == "negative")):
             failed += 1
             continue
         skill = app.registry.skills.get(row["skill"]) if row is not None else None
         if row is not None and row["outcome"] in EFFECTIVE and skill is not None and not skill.hints.read_only:
             worked += 1
-    return Evidence(len(actions), failed, worked)
+    return Evidence(len(actions), failed, worked, queued)

@@ -9,7 +9,9 @@
 
 Statuses in ``heartbeats``: ok, idle, failed, timeout, skipped (backoff or shutdown) and
 running while in flight. ``failed`` and ``timeout`` build the backoff streak; a cycle
-found ``running`` by the next one (its process died) is reaped as ``failed``.
+found ``running`` by the next one (its process died) is reaped as ``failed``. The backoff paces
+the schedule: a cycle a person asks for (``requested_by``: ``heartbeat --once``) always runs, and
+its record says who asked and which streak it did not wait for.
 Not recorded (nothing ran): the agent is off, outside active hours, or another process
 holds the lease.
 """
@@ -46,15 +48,16 @@ LEASE = "heartbeat"
 
 
 async def run_cycle(
-    app: App, *, rng: random.Random | None = None, holder: str | None = None, force: bool = False,
+    app: App, *, rng: random.Random | None = None, holder: str | None = None, requested_by: str | None = None,
     reasoner: Reasoner | None = None,
 ) -> CycleRecord:
-    """Run one cycle now. ``force`` ignores active hours (``pilothouse heartbeat --once``)."""
+    """Run one cycle now. ``requested_by``: the person who asked (``cli``: ``pilothouse heartbeat
+    --once``); such a cycle ignores active hours and the backoff, which pace the schedule."""
     now = app.clock.now()
     if not await agent_enabled(app):
         return CycleRecord.unrecorded("off", "the agent is off; turn it on with: pilothouse agent enable", now)
     settings = await load(app)
-    if not force and not settings.within_active_hours(now):
+    if requested_by is None and not settings.within_active_hours(now):
         return CycleRecord.unrecorded("outside_hours", f"outside active hours {settings.active_hours} "
                                                          f"({settings.timezone})", now)
     holder = holder or lease.new_holder_id("heartbeat")
@@ -66,19 +69,24 @@ async def run_cycle(
         return CycleRecord.unrecorded("busy", f"another heartbeat is running ({who})", now)
     try:
         async with lease.kept(app.store, LEASE, holder, ttl_s=lease.SHORT_TTL_S, clock=app.clock):
-            return await _locked_cycle(app, settings, rng or random.Random(), reasoner)
+            return await _locked_cycle(app, settings, rng or random.Random(), reasoner, requested_by)
     finally:
         with anyio.CancelScope(shield=True):
             await lease.release(app.store, LEASE, holder)
 
 
 async def _locked_cycle(app: App, settings: AgentSettings, rng: random.Random,
-                        reasoner: Reasoner | None) -> CycleRecord:
+                        reasoner: Reasoner | None, requested_by: str | None) -> CycleRecord:
     reaped = await runs.reap_running(app.store, _iso(app))
     if reaped:
         log.warning("heartbeat: %s interrupted cycle(s) recorded as failed", reaped)
-    decision = await backoff.decide(app.store, rng)
+    if requested_by is None:
+        decision = await backoff.decide(app.store, rng)
+    else:  # a person asked: the backoff is for the schedule
+        decision = backoff.BackoffDecision(False, await backoff.failure_streak(app.store), 0.0)
     record = await start(app)
+    record.requested_by = requested_by
+    record.waived_streak = decision.streak if requested_by and decision.streak >= backoff.STREAK_START else 0
     if decision.skip:
         record.status = "skipped"
         record.reason = (f"backing off after {decision.streak} failed cycles in a row "
@@ -146,13 +154,14 @@ async def _close(app: App, record: CycleRecord, *, state_too: bool = True) -> Cy
     await finish(app, record)
     async with app.store.transaction() as tx:
         failed = record.status in backoff.FAILED
-        await activity.write(
-            tx, ts=_iso(app), caller="system", run_id=record.run_id, skill="heartbeat", module_id="pilot",
+        caller, status = record.requested_by or "system", "error" if failed else "ok"
+        outcome = {"ok": "success", "idle": "no_effect", "skipped": "neutral"}.get(record.status, "negative")
+        await activity.write(  # an idle or skipped scheduled cycle is counted only: its heartbeats row says it
+            tx, ts=_iso(app), caller=caller, run_id=record.run_id, skill="heartbeat", module_id="pilot",
             arguments={"heartbeat_id": record.heartbeat_id}, output_summary=activity.summarize(record.summary_line()),
-            status="error" if failed else "ok",
-            outcome={"ok": "success", "idle": "no_effect", "skipped": "neutral"}.get(record.status, "negative"),
-            error_kind=record.status if failed else None, error=record.reason if failed else None,
-            duration_ms=record.duration_ms or 0, attempts=1)
+            status=status, outcome=outcome, error_kind=record.status if failed else None,
+            error=record.reason if failed else None, duration_ms=record.duration_ms or 0, attempts=1,
+            counted_only=activity.quiet(caller, status, outcome))
     log.info("heartbeat #%s %s: %s", record.heartbeat_id, record.status, record.reason)
     return record
 

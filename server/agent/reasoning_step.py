@@ -116,10 +116,13 @@ async def judge(app: App, run: RunRecord) -> RunOutcome:
         kinds = sorted({str(a["error_kind"]) for a in actions if a["error_kind"]})
         return outcome("failed", f"every skill call failed ({weighed.calls} call(s): {', '.join(kinds) or 'refused'})")
     claim = evidence.claims_work(text) if run.stop_reason == "answer" else None
-    if claim is not None and not weighed.worked:
+    if claim is not None and not weighed.worked and not weighed.queued:
         return outcome("failed", f"unsupported: the answer claims work no successful call backs ({claim!r})")
-    return outcome("ok", {"answer": "completed", "max_iterations": "stopped at the iteration limit",
-                          "token_budget": "stopped at the token budget"}.get(str(run.stop_reason), detail))
+    reason = {"answer": "completed", "max_iterations": "stopped at the iteration limit",
+              "token_budget": "stopped at the token budget"}.get(str(run.stop_reason), detail)
+    if weighed.queued:
+        reason += f"; {weighed.queued} proposal(s) or approval(s) wait for a person (pilothouse approvals list)"
+    return outcome("ok", reason)
 
 
 async def _count_resume(app: App, run_id: str) -> None:

@@ -3,13 +3,15 @@
     approve   server/trust/review.approve   = `pilothouse approvals approve ID`        (ops_approve)
     reject    server/trust/review.reject    = `pilothouse approvals reject ID --reason` (ops_reject)
     resume    ops_resume_skill              = `pilothouse skills resume NAME`
+    reset     backoff.reset                 = `pilothouse agent reset`
     read      ops_mark_notifications_read   = `pilothouse notifications read ID`
     retry     the module's Attention.retry  = e.g. `pilothouse call email_retry_failed --args '{"ids": [ID]}'`
 
 A decision is a person's (caller ``cli``, as from the terminal), named after who is signed in (their
 token's name, or the local account), so it is logged in the activity feed like any other. A signed-in
 token may press a button only if its scopes allow the skill behind it (``SKILLS``). Every action
-answers one line for the person, or raises ``ActionError`` with what was wrong.
+answers one line for the person, in words (words.py: what was done, never the JSON a skill
+returned), or raises ``ActionError`` with what was wrong.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from server.cockpit import words
 from server.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -50,7 +53,9 @@ async def approve(app: App, form: Mapping[str, str], who: str) -> str:
     item = decided.request
     if decided.ran is None:
         return f"{item['kind']} #{item['id']} approved: {item['skill']} runs on the next heartbeat"
-    return f"{item['kind']} #{item['id']} approved and run: {item['skill']} {decided.ran.status}: {decided.ran.detail}"
+    if decided.ran.status != "executed":
+        return f"{item['kind']} #{item['id']} approved, but {item['skill']} failed: {decided.ran.detail}"
+    return f"{item['kind']} #{item['id']} approved and done: {words.result(decided.ran.detail)}"
 
 
 async def reject(app: App, form: Mapping[str, str], who: str) -> str:
@@ -74,6 +79,15 @@ async def resume(app: App, form: Mapping[str, str], who: str) -> str:
     # The button is the person's explicit yes to this approve-trust skill, as `--yes` is in the terminal.
     resumed = await _call(app, SKILLS["resume"], {"name": name, "confirm": True}, who)
     return f"{name}: {'resumed' if resumed['was_paused'] else 'was not paused; breaker reset'}"
+
+
+async def reset(app: App, form: Mapping[str, str], who: str) -> str:
+    from server.resilience import backoff
+
+    cleared = await backoff.reset(app.store, who="cli", now=app.clock.now())
+    if not cleared:
+        return "the heartbeat has no failure streak to clear"
+    return f"cleared a streak of {cleared} failed heartbeat cycles: the next scheduled cycle runs"
 
 
 async def read(app: App, form: Mapping[str, str], who: str) -> str:
@@ -117,4 +131,5 @@ async def retry(app: App, form: Mapping[str, str], who: str) -> str:
     return f"{group.label} #{item} queued again; it goes out on the module's next run"
 
 
-ACTIONS: dict[str, Action] = {"approve": approve, "reject": reject, "resume": resume, "read": read, "retry": retry}
+ACTIONS: dict[str, Action] = {"approve": approve, "reject": reject, "resume": resume, "reset": reset, "read": read,
+                              "retry": retry}

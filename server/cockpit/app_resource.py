@@ -9,7 +9,8 @@ for every button, to the same MCP tools a chat would call (ops_approve, ops_reje
 ops_resume_skill, ops_mark_notifications_read, and the retry tool each failed item names). The server
 cannot tell a click relayed by the host from the model's own call, so deciding a request is asked
 again in the host's form (a host without forms is told to decide in the web cockpit or the CLI),
-and the resume's ``confirm`` counts only where the host has no form.
+and the resume's ``confirm`` counts only where the host has no form. Each
+request shows its preview: what approving it does, in words, naming the records concerned.
 Hosts without Apps never read the resource and show the tool's ordinary result.
 """
 
@@ -60,8 +61,16 @@ SCRIPT = """
     $('summary').textContent = data.summary;
     $('requests-panel').hidden = data.agent === 'off' && !data.requests.length;
     list('requests', data.requests, (li, r) => {
-      li.append(el('strong', r.kind + ' #' + r.id + ' ' + r.skill), el('div', r.arguments, 'args'),
-        el('div', (r.reason || '') + ' (' + r.requested_by + ', waiting ' + r.waiting + ')'));
+      li.append(el('div', r.kind + ' #' + r.id + ' ' + r.skill, 'note'));
+      const p = r.preview;  // what approving does, in words, naming each record
+      if (p) {
+        li.append(el('strong', p.summary));
+        const ul = el('ul', undefined, 'consequences');
+        (p.lines || []).forEach((l) => ul.append(el('li', l.text + (l.record ? ' (' + l.record.label + ')' : ''))));
+        if (ul.children.length) li.append(ul);
+        if (p.note) li.append(el('div', p.note, 'note'));
+      } else li.append(el('div', r.arguments, 'args'));
+      li.append(el('div', (r.reason || '') + ' (' + r.requested_by + ', waiting ' + r.waiting + ')'));
       const reason = el('input'); reason.placeholder = 'reason (the agent reads it)';
       reason.setAttribute('aria-label', 'Reason for rejecting ' + r.kind + ' #' + r.id);
       li.append(button('Approve', 'Approve ' + r.kind + ' #' + r.id, () => call('ops_approve', {approval_id: r.id})),

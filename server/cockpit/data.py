@@ -45,6 +45,7 @@ class ActivityFilter:
     status: str | None = None
     offset: int = 0
     limit: int = 20
+    housekeeping: bool = False  # the platform's own successful runs (automations, jobs) are left out by default
 
     @classmethod
     def from_query(cls, query: dict[str, str]) -> ActivityFilter:
@@ -57,7 +58,8 @@ class ActivityFilter:
         except ValueError:
             offset = 0
         skill = (query.get("skill") or "").strip()[:200] or None
-        return cls(caller=pick("caller", CALLERS), skill=skill, status=pick("status", STATUSES), offset=offset)
+        return cls(caller=pick("caller", CALLERS), skill=skill, status=pick("status", STATUSES), offset=offset,
+                   housekeeping=query.get("housekeeping") == "1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,7 @@ class Snapshot:
     activity: list[Row]
     activity_total: int
     feed: ActivityFilter = field(default_factory=ActivityFilter)
+    quiet: list[Row] = field(default_factory=list)  # today's housekeeping runs that did nothing: skill, calls
 
     @property
     def exceptions(self) -> int:
@@ -130,12 +133,12 @@ async def gather(app: App, feed: ActivityFilter | None = None) -> Snapshot:
     rows, _, _, _ = await notifications.page(store, unread_only=True, limit=SHOWN)
     report = await build_report(app)
     feed_rows, total = await activity.page(store, caller=feed.caller, skill=feed.skill, status=feed.status,
-                                           limit=feed.limit, offset=feed.offset)
+                                           limit=feed.limit, offset=feed.offset, housekeeping=feed.housekeeping)
     return Snapshot(now=now, agent=agent, requests=requests, notifications=rows,
                     unread=await notifications.unread_count(store), skills=await _skill_issues(app, report),
                     health=report, exceptions_of=await module_exceptions(app),
                     cannot_leave=[p for p in await delivery_watch.problems(app) if p.lasting], activity=feed_rows,
-                    activity_total=total, feed=feed)
+                    activity_total=total, feed=feed, quiet=await activity.quiet_on(store, now.date().isoformat()))
 
 
 async def module_exceptions(app: App) -> list[ModuleExceptions]:

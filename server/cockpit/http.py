@@ -2,7 +2,8 @@
 
     GET  /cockpit            the page (activity filters and paging in the query string)
     GET  /cockpit/panels     the page's <main> alone: what the script polls
-    POST /cockpit/action/X   approve | reject | resume | read | retry (CSRF checked)
+    GET  /cockpit/records/T/N  a record a request concerns (records.py), read only
+    POST /cockpit/action/X   approve | reject | resume | reset | read | retry (CSRF checked)
     GET  /cockpit/login      the token form; POST exchanges the token for a session cookie (wrong tokens
                              are limited per client and in total: throttle.py)
 
@@ -27,7 +28,7 @@ from starlette.routing import BaseRoute, Route
 from server import settings
 from server.access.local import local_name
 from server.access.principal import Principal, of_request, of_token
-from server.cockpit import render
+from server.cockpit import records, render
 from server.cockpit.actions import ACTIONS, ActionError, skill_behind
 from server.cockpit.data import ActivityFilter, gather
 from server.cockpit.session import COOKIE, LIFETIME, MAX_SESSIONS, Sessions
@@ -144,6 +145,18 @@ def routes(app: App, *, poll_ms: int | None = None, sessions: Sessions | None = 
             return await html(request, whole=False, status=status)
         return RedirectResponse(render.BASE, status_code=303)
 
+    async def record(request: Request) -> Response:
+        if (who := await signed_in(request)) is None:
+            return RedirectResponse(f"{render.BASE}/login", status_code=303)
+        if not may_view(who):
+            return HTMLResponse(f"the token '{who.name}' lacks the scope ops:read", status_code=403)
+        table, raw = request.path_params["table"], request.path_params["record_id"]
+        row = await records.fetch(app, table, int(raw)) if raw.isdigit() else None
+        if row is None:
+            return HTMLResponse(f'<p>No such record. <a href="{render.BASE}">Back to the cockpit</a></p>',
+                                status_code=404)
+        return HTMLResponse(records.page(table, row, app.clock.now()), headers={"cache-control": "no-store"})
+
     async def login(request: Request) -> Response:
         verifier = getattr(request.app.state, "token_verifier", None)
         if verifier is None:  # nothing to sign in to: loopback without a token
@@ -170,5 +183,6 @@ def routes(app: App, *, poll_ms: int | None = None, sessions: Sessions | None = 
         return with_cookie(RedirectResponse(render.BASE, status_code=303), sid, request)
 
     return [Route(render.BASE, cockpit), Route(f"{render.BASE}/panels", panels),
+            Route(f"{render.BASE}/records/{{table}}/{{record_id}}", record),
             Route(f"{render.BASE}/action/{{name}}", action, methods=["POST"]),
             Route(f"{render.BASE}/login", login, methods=["GET", "POST"])]

@@ -1,30 +1,56 @@
 """The cockpit as HTML: exceptions first, then the heartbeat timeline and the activity feed.
 
-Plain functions that return strings; every value from the database goes through ``e`` (HTML
-escaping, quotes included), so a lead's name or a skill argument can never become markup.
-Every action is a real ``<button>`` in a ``<form method="post">`` carrying the CSRF token: the
-page works without JavaScript, by keyboard, and with a screen reader (labelled controls,
-sections named by their headings). static.py's script only makes the same forms refresh the
-panels in place.
+Plain functions that return strings, written for an owner: each request says what approving it
+does (its preview, server/previews.py) with links to the records concerned, results are words
+(words.py), times are ages with the moment on hover. Every value from the database goes through
+``e`` (HTML escaping, quotes included), after any cut (``short``), so user data can never become
+markup nor leave half an entity behind. Tables carry their column name on each cell
+(``data-label``), so a phone shows each row as a card (static.py). Every action is a real
+``<button>`` in a ``<form method="post">`` carrying the CSRF token: the page works without
+JavaScript, by keyboard, and with a screen reader (labelled controls, sections named by their
+headings). static.py's script only makes the same forms refresh the panels in place.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
+from datetime import datetime
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
-from server.cockpit import static
-from server.cockpit.data import CALLERS, STATUSES, Snapshot, age
+from server import previews
+from server.cockpit import static, words
+from server.cockpit.data import CALLERS, STATUSES, Snapshot
+from skills import Preview
 
 BASE = "/cockpit"
+_QUEUED = re.compile(r"\b(?:approval|proposal) #\d+")
 ARGUMENT_CHARS = 300
+RESULT_CHARS = 200
 
 
 def e(value: Any) -> str:
     return escape("" if value is None else str(value), quote=True)
+
+
+def short(value: Any, limit: int) -> str:
+    """``value`` cut to ``limit`` characters, then escaped (never the other way round)."""
+    text = "" if value is None else " ".join(str(value).split())
+    return e(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+def when(stamp: str | None, now: datetime) -> str:
+    """An age a person reads (``3 min ago``), the moment itself on hover and for machines."""
+    if not stamp:
+        return ""
+    return f'<time datetime="{e(stamp)}" title="{e(words.moment(stamp, now))}">{e(words.ago(stamp, now))}</time>'
+
+
+def record_link(table: str, record_id: int, label: str) -> str:
+    return f'<a href="{BASE}/records/{e(table)}/{int(record_id)}">{e(label)}</a>'
 
 
 def page(snap: Snapshot, csrf: str, *, poll_ms: int, flash: str = "", error: bool = False) -> str:
@@ -48,7 +74,7 @@ def panels(snap: Snapshot, csrf: str, *, flash: str = "", error: bool = False) -
                  else '<p id="flash" role="status"></p>')
     if agent is not None or snap.requests:  # with the agent off, only the requests automations queued
         parts.append(_requests(snap, csrf))
-    parts += [_notifications(snap, csrf), _skills(snap, csrf), _health(snap), _deliveries(snap, csrf)]
+    parts += [_notifications(snap, csrf), _skills(snap, csrf), _health(snap, csrf), _deliveries(snap, csrf)]
     if agent is not None:
         parts += [_heartbeats(snap), _providers(snap)]
     parts.append(_activity(snap))
@@ -58,8 +84,9 @@ def panels(snap: Snapshot, csrf: str, *, flash: str = "", error: bool = False) -
 def _summary(snap: Snapshot) -> str:
     agent = (f"agent on, {e(snap.agent.mode)} mode" if snap.agent else
              "agent off: operations view (turn it on with <code>pilothouse agent enable</code>)")
+    waiting = "nothing waits for you" if not snap.exceptions else f"{snap.exceptions} waiting for you"
     return (f'<p class="summary" id="summary"><span class="badge {e(snap.health.status)}">{e(snap.health.status)}'
-            f"</span> {agent} &middot; {snap.exceptions} waiting for a person</p>")
+            f"</span> {agent} &middot; {waiting}</p>")
 
 
 def _form(action: str, csrf: str, label: str, aria: str, fields: dict[str, Any] | None = None,
@@ -76,11 +103,18 @@ def _section(key: str, title: str, body: str, count: int | None = None) -> str:
             f"{body}</section>")
 
 
-def _table(headers: list[str], rows: list[str], empty: str) -> str:
+Row = tuple[str, list[str]]  # (the <tr>'s attributes, its cells' HTML)
+
+
+def _table(headers: list[str], rows: list[Row], empty: str) -> str:
+    """A table whose cells name their column (``data-label``): a phone lays each row out as a card."""
     if not rows:
         return f'<p class="empty">{e(empty)}</p>'
     head = "".join(f'<th scope="col">{e(h)}</th>' for h in headers)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    body = "".join(f"<tr{attrs}>" + "".join(f'<td data-label="{e(h)}">{cell}</td>' if h else f"<td>{cell}</td>"
+                                            for h, cell in zip(headers, cells, strict=True)) + "</tr>"
+                   for attrs, cells in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def readable(arguments: dict[str, Any]) -> str:
@@ -88,23 +122,36 @@ def readable(arguments: dict[str, Any]) -> str:
     return text if len(text) <= ARGUMENT_CHARS else text[: ARGUMENT_CHARS - 1] + "…"
 
 
+def consequence(preview: Preview | None, arguments: dict[str, Any]) -> str:
+    """What approving does, in words, each line linking the record it names; the exact arguments folded."""
+    exact = f'<details><summary>exact arguments</summary><code>{e(readable(arguments))}</code></details>'
+    if preview is None:  # queued before previews existed
+        return f"<strong>{short(previews.plain(arguments) or 'no arguments', ARGUMENT_CHARS)}</strong>{exact}"
+    lines = "".join(
+        f"<li>{short(line.text, ARGUMENT_CHARS)}"
+        + (f" ({record_link(line.record.table, line.record.id, line.record.label)})" if line.record else "")
+        + "</li>" for line in preview.lines)
+    note = f'<p class="note">{short(preview.note, ARGUMENT_CHARS)}</p>' if preview.note else ""
+    return (f'<strong>{short(preview.summary, ARGUMENT_CHARS)}</strong>'
+            + (f'<ul class="consequences">{lines}</ul>' if lines else "") + note + exact)
+
+
 def _requests(snap: Snapshot, csrf: str) -> str:
-    rows = []
+    rows: list[Row] = []
     for r in snap.requests:
         what = f"{r['kind']} #{r['id']} ({r['skill']})"
         reason_id = f"reason-{r['id']}"
         reject = (f'<label for="{reason_id}">Reason</label>'
                   f'<input id="{reason_id}" name="reason" required maxlength="1000" '
                   f'placeholder="why not (the agent reads it)">')
-        rows.append(
-            f'<tr data-request="{r["id"]}"><td>{e(r["kind"])} #{r["id"]}</td><td><code>{e(r["skill"])}</code>'
-            f'{_effects(r)}</td><td class="args">{e(readable(r["arguments"]))}{_outside(r)}</td>'
-            f"<td>{e(r.get('reason') or '')}{_objective(r)}</td><td>{e(r['requested_by'])}</td>"
-            f'<td title="{e(r["requested_at"])}">{e(age(r["requested_at"], snap.now))}</td>'
-            f'<td class="actions">{_form("approve", csrf, "Approve", f"Approve {what}", {"id": r["id"]})}'
-            f'{_form("reject", csrf, "Reject", f"Reject {what}", {"id": r["id"]}, reject, "reject")}</td></tr>')
-    body = _table(["request", "skill", "arguments", "reason", "asked by", "waiting", "decide"], rows,
-                  "Nothing waits for your approval.")
+        rows.append((f' data-request="{r["id"]}"', [
+            f'{e(r["kind"])} #{r["id"]}<br><code>{e(r["skill"])}</code>{_effects(r)}',
+            consequence(previews.loaded(r.get("preview")), r["arguments"]) + _outside(r),
+            f"{short(r.get('reason') or '', ARGUMENT_CHARS)}{_objective(r)}",
+            f"{e(r['requested_by'])}, {when(r['requested_at'], snap.now)}",
+            f'{_form("approve", csrf, "Approve", f"Approve {what}", {"id": r["id"]})}'
+            f'{_form("reject", csrf, "Reject", f"Reject {what}", {"id": r["id"]}, reject, "reject")}']))
+    body = _table(["request", "what it will do", "why", "asked", "decide"], rows, "Nothing waits for your approval.")
     title = "Approvals and proposals" if snap.agent is not None else "Approvals"  # no proposal without the agent
     return _section("requests", title, body, len(rows))
 
@@ -124,40 +171,46 @@ def _outside(r: dict[str, Any]) -> str:
 
 
 def _objective(r: dict[str, Any]) -> str:
-    return f'<br><small>for {e(r["objective"])}</small>' if r.get("objective") else ""
+    return f'<br><small>for {short(r["objective"], ARGUMENT_CHARS)}</small>' if r.get("objective") else ""
 
 
 def _notifications(snap: Snapshot, csrf: str) -> str:
-    rows = []
+    rows: list[Row] = []
     for n in snap.notifications:
         button = _form("read", csrf, "Mark read", f"Mark notification #{n['id']} read", {"id": n["id"]})
-        rows.append(f'<tr><td>{e(n["kind"])}</td><td><strong>{e(n["title"])}</strong><br>'
-                    f'<span class="body">{e(n["body"])}</span></td><td>{e(age(n["created_at"], snap.now))}</td>'
-                    f"<td>{button}</td></tr>")
-    body = _table(["kind", "notification", "age", ""], rows, "No unread notifications.")
+        rows.append(("", [f'<strong>{e(n["title"])}</strong><br><span class="body">{e(n["body"])}</span>',
+                          when(n["created_at"], snap.now), button]))
+    body = _table(["notification", "when", ""], rows, "No unread notifications.")
     if rows:
         body += _form("read", csrf, "Mark all read", "Mark every unread notification read", {"all": "1"})
     return _section("notifications", "Unread notifications", body, snap.unread)
 
 
 def _skills(snap: Snapshot, csrf: str) -> str:
-    rows = [f'<tr><td><code>{e(s.name)}</code></td><td>{e(s.problem)}</td><td>{e(s.detail)}</td><td>'
-            + (_form("resume", csrf, "Resume", f"Resume {s.name}", {"name": s.name}) if s.resumable else "")
-            + "</td></tr>" for s in snap.skills]
+    rows: list[Row] = [("", [f"<code>{e(s.name)}</code>", e(s.problem), e(s.detail),
+                             _form("resume", csrf, "Resume", f"Resume {s.name}", {"name": s.name}) if s.resumable
+                             else ""]) for s in snap.skills]
     body = _table(["skill", "problem", "detail", ""], rows, "Every skill is running.")
     return _section("skills", "Paused, broken and flagged skills", body, len(rows))
 
 
-def _health(snap: Snapshot) -> str:
+def _health(snap: Snapshot, csrf: str) -> str:
     report = snap.health
-    findings = "".join(f'<li class="{e(f.severity)}"><strong>{e(f.kind)}</strong>: {e(f.message)}</li>'
-                       for f in report.findings)
-    drift = report.version.drift or {}
-    drifted = "".join(f"<li>{e(kind)}: {e(', '.join(names))}</li>" for kind, names in drift.items() if names)
+    resumable = {s.name for s in snap.skills if s.resumable}
+    items = []
+    for f in report.findings:
+        also = "".join(f"<li>{e(line)}</li>" for line in f.also)
+        button = ""
+        if f.subject.startswith("skill:") and f.subject[6:] in resumable:
+            button = _form("resume", csrf, "Resume", f"Resume {f.subject[6:]}", {"name": f.subject[6:]})
+        elif f.subject == "job:heartbeat":
+            button = _form("reset", csrf, "Reset the backoff", "Reset the heartbeat's backoff")
+        action = f'<br><span class="action">What to do: {e(f.action)}</span>' if f.action else ""
+        items.append(f'<li class="{e(f.severity)}">{e(f.message)}{f"<ul>{also}</ul>" if also else ""}{action}'
+                     f"{button}</li>")
     body = (f'<p>Status <span class="badge {e(report.status)}">{e(report.status)}</span>, integrity '
             f"{report.integrity.score:.0%} ({report.integrity.checks_passed}/{report.integrity.checks_run} checks)."
-            f"</p>" + (f"<ul>{findings}</ul>" if findings else '<p class="empty">No findings.</p>')
-            + (f"<h3>What drifted from the baseline</h3><ul>{drifted}</ul>" if drifted else ""))
+            f"</p>" + (f'<ul class="findings">{"".join(items)}</ul>' if items else '<p class="empty">No findings.</p>'))
     return _section("health", "Health", body)
 
 
@@ -167,14 +220,13 @@ def _deliveries(snap: Snapshot, csrf: str) -> str:
     if not snap.exceptions_of and not snap.cannot_leave:
         return ""
     blocked = "".join(f'<li><strong>{e(p.title)}</strong>: {e(p.body)}</li>' for p in snap.cannot_leave)
-    rows = []
+    rows: list[Row] = []
     for group in snap.exceptions_of:
         for item in group.items:
             what = f"{group.label} #{item.id}"
             button = _form("retry", csrf, "Retry", f"Retry {what}", {"module": group.module, "id": item.id}) \
                 if group.retry else ""
-            rows.append(f"<tr><td>{e(what)}</td><td>{e(item.title)}</td><td>{e(item.detail)}</td>"
-                        f"<td>{e(item.attempts)}</td><td>{button}</td></tr>")
+            rows.append(("", [e(what), e(item.title), short(item.detail, RESULT_CHARS), e(item.attempts), button]))
     body = (f'<ul class="blocked">{blocked}</ul>' if blocked else "") + (
         _table(["item", "who / what", "what went wrong", "attempts", ""], rows,
                "" if blocked else "Nothing failed to go out.") if rows or not blocked else "")
@@ -184,14 +236,15 @@ def _deliveries(snap: Snapshot, csrf: str) -> str:
 
 def _heartbeats(snap: Snapshot) -> str:
     assert snap.agent is not None
-    rows = []
+    rows: list[Row] = []
     for b in snap.agent.heartbeats:
         usage = b["detail"].get("usage") or {}
         tokens = (usage.get("prompt_tokens") or 0) + (usage.get("completion_tokens") or 0)
-        rows.append(f'<tr><td>#{b["id"]}</td><td>{e(b["started_at"])}</td>'
-                    f'<td><span class="badge {e(b["status"])}">{e(b["status"])}</span></td>'
-                    f'<td>{e(usage.get("iterations", ""))}</td><td>{tokens or ""}</td>'
-                    f'<td>{e(usage.get("provider", ""))}</td><td>{e(b["detail"].get("reason", ""))}</td></tr>')
+        who = " (asked by a person)" if b["detail"].get("requested_by") else ""
+        rows.append(("", [f'#{b["id"]}', when(b["started_at"], snap.now),
+                          f'<span class="badge {e(b["status"])}">{e(b["status"])}</span>{who}',
+                          e(usage.get("iterations", "")), f"{tokens:,}" if tokens else "", e(usage.get("provider", "")),
+                          short(b["detail"].get("reason", ""), RESULT_CHARS)]))
     body = _table(["cycle", "started", "status", "iterations", "tokens", "provider", "reason"], rows,
                   "No heartbeat yet.")
     return _section("heartbeats", "Heartbeat timeline", body)
@@ -200,10 +253,10 @@ def _heartbeats(snap: Snapshot) -> str:
 def _providers(snap: Snapshot) -> str:
     """The AI chain this server uses (keys never: only where each comes from), and other processes' chains."""
     assert snap.agent is not None
-    rows = [f'<tr><td>{i}</td><td>{e(c["provider"])}</td><td>{e(c["model_fast"] or "first listed")} / '
-            f'{e(c["model_reasoning"] or "same")}</td><td>{e(c["endpoint"])}</td><td>{e(c["origin"])}</td>'
-            f'<td>{e(c["key"] or "")}</td><td>{e(c["cooldown"])}</td></tr>'
-            for i, c in enumerate(snap.agent.providers, 1)]
+    rows: list[Row] = [("", [str(i), e(c["provider"]), f'{e(c["model_fast"] or "first listed")} / '
+                             f'{e(c["model_reasoning"] or "same")}', e(c["endpoint"]), e(c["origin"]),
+                             e(c["key"] or ""), e(c["cooldown"])])
+                       for i, c in enumerate(snap.agent.providers, 1)]
     body = _table(["order", "provider", "models (fast / reasoning)", "endpoint", "set by", "key", "cooldown"], rows,
                   "No AI provider: heartbeats with work will fail. Set one: pilothouse providers set ...")
     body += "".join(f'<p class="error">{e(p)}</p>' for p in snap.agent.provider_problems)
@@ -211,6 +264,17 @@ def _providers(snap: Snapshot) -> str:
         chain = " → ".join(f"{c['provider']} ({c['origin']})" for c in view["chain"]["chain"]) or "no provider"
         body += f'<p>{e(view["role"])} {e(view["holder"])} (seen {e(view["seen_at"])}): {e(chain)}</p>'
     return _section("providers", "AI providers (this server's chain)", body)
+
+
+def result(row: dict[str, Any]) -> str:
+    """A feed row's result in words: what the call did, or why it did not."""
+    if row["status"] == "pending":  # the message was written for the model that asked; say it for the owner
+        queued = _QUEUED.search(row["error"] or "")
+        return f"queued for a person: {queued.group(0)}" if queued else "queued for a person"
+    if row["status"] != "ok":
+        return row["error"] or ""
+    said = words.result(row["output_summary"])
+    return f"dry run, nothing done: {said}" if row["outcome"] == "dry_run" else said
 
 
 def _activity(snap: Snapshot) -> str:
@@ -221,17 +285,20 @@ def _activity(snap: Snapshot) -> str:
         return (f'<label for="f-{name}">{name.title()}</label><select id="f-{name}" name="{name}">'
                 f'<option value="">any</option>{opts}</select>')
 
+    checked = " checked" if feed.housekeeping else ""
     filters = (f'<form method="get" action="{BASE}" class="filters" aria-label="Filter the activity feed">'
                f"{options('caller', CALLERS, feed.caller)}"
                f'<label for="f-skill">Skill</label><input id="f-skill" name="skill" value="{e(feed.skill or "")}">'
-               f"{options('status', STATUSES, feed.status)}<button type=\"submit\">Filter</button></form>")
-    rows = [f'<tr><td>{a["id"]}</td><td>{e(a["ts"])}</td><td>{e(a["caller"])}{e(_who(a))}</td>'
-            f'<td><code>{e(a["skill"])}</code>'
-            f'</td><td>{e(a["status"])}</td><td>{e(a["outcome"])}</td>'
-            f'<td class="args">{e((a["error"] if a["status"] != "ok" else a["output_summary"]) or "")[:200]}</td></tr>'
-            for a in snap.activity]
-    body = filters + _table(["#", "time", "caller", "skill", "status", "outcome", "result"], rows, "No calls match.")
-    query = {k: v for k, v in (("caller", feed.caller), ("skill", feed.skill), ("status", feed.status)) if v}
+               f"{options('status', STATUSES, feed.status)}"
+               f'<label class="check"><input type="checkbox" name="housekeeping" value="1"{checked}> '
+               f"platform housekeeping</label><button type=\"submit\">Filter</button></form>")
+    rows: list[Row] = [("", [when(a["ts"], snap.now), e(a["caller"]) + e(_who(a)), f'<code>{e(a["skill"])}</code>',
+                             f'<span class="badge {e(a["status"])}">{e(a["status"])}</span>',
+                             f'<span class="result">{short(result(a), RESULT_CHARS)}</span>'])
+                       for a in snap.activity]
+    body = filters + _table(["when", "who", "skill", "status", "result"], rows, "No calls match.")
+    query = {k: v for k, v in (("caller", feed.caller), ("skill", feed.skill), ("status", feed.status),
+                               ("housekeeping", "1" if feed.housekeeping else None)) if v}
     links = []
     if feed.offset > 0:
         links.append(f'<a href="{BASE}?{e(urlencode({**query, "offset": max(0, feed.offset - feed.limit)}))}">'
@@ -240,13 +307,18 @@ def _activity(snap: Snapshot) -> str:
         links.append(f'<a href="{BASE}?{e(urlencode({**query, "offset": feed.offset + feed.limit}))}">Older</a>')
     shown = f"{feed.offset + 1}-{feed.offset + len(rows)} of {snap.activity_total}" if rows else "0"
     body += f'<nav aria-label="Activity pages" class="pages">{shown} {" ".join(links)}</nav>'
+    if snap.quiet:
+        counted = ", ".join(f"<code>{e(q['skill'])}</code> {int(q['calls']):,} run{'s' if q['calls'] != 1 else ''}"
+                            for q in snap.quiet)
+        body += f'<p class="quiet">Housekeeping that found nothing to do today (counted, not listed): {counted}</p>'
     return _section("activity", "Activity feed", body)
 
 
 def login(message: str = "") -> str:
     note = f'<p role="alert" class="error">{e(message)}</p>' if message else ""
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in - Pilothouse cockpit</title>'
-            f"<style>{static.CSS}</style></head><body><header><h1>Exception cockpit</h1></header><main>{note}"
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>Sign in - Pilothouse cockpit'
+            f"</title><style>{static.CSS}</style></head><body><header><h1>Exception cockpit</h1></header><main>{note}"
             f'<form method="post" action="{BASE}/login" class="login"><label for="token">Access token</label>'
             f'<input id="token" name="token" type="password" required autocomplete="current-password">'
             f'<button type="submit">Sign in</button><p>The same token MCP clients send '

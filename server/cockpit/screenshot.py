@@ -1,10 +1,11 @@
 """``python -m server.cockpit.screenshot out.png``: the cockpit on demo data, as a PNG.
 
 It builds a throw-away instance in a temporary directory (the demo data, the agent on in
-shadow mode, one pending approval, one shadow proposal, a paused skill and its notification),
-serves it on a free 127.0.0.1 port, and photographs /cockpit with Playwright driving Debian's
-Chromium headless (``apt-get install chromium``; ``pip install -e ".[test]"`` brings
-Playwright; no browser is downloaded). The browser tests use the same ``CockpitServer``.
+shadow mode, a real dunning approval with its preview, one shadow proposal, a paused skill and
+its notification), serves it on a free 127.0.0.1 port, and photographs /cockpit with Playwright
+driving Debian's Chromium headless (``apt-get install chromium``; ``pip install -e ".[test]"``
+brings Playwright; no browser is downloaded). ``--width 390`` takes it as a phone shows it. The
+browser tests use the same ``CockpitServer``.
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ def chromium() -> str | None:
 
 
 async def seed(app: App) -> None:
-    """The demo instance the screenshot shows: something in every exceptions panel."""
+    """The demo instance the screenshot shows: something in every exceptions panel, made by real calls."""
     from server.agent.bootstrap import enable_agent
     from server.demo import seed_demo
     from server.tables import approvals, notifications, skill_state
@@ -110,39 +111,47 @@ async def seed(app: App) -> None:
 
     await seed_demo(app)
     await enable_agent(app)
+    await app.executor.call("invoicing_check_overdue", {}, caller="cli")  # the demo's late invoices turn overdue
+    await app.executor.call("invoicing_send_reminders", {}, caller="pilot")  # dunning waits for a person
     await mode.set_mode(app, "shadow", who="cli")
-    now = app.clock.now()
-    stamp, later = now.isoformat(timespec="seconds"), (now.replace(year=now.year + 1)).isoformat(timespec="seconds")
+    proposed = await app.executor.call("crm_create_lead", {"email": "ada@example.com", "source": "form"},
+                                       caller="pilot")  # in shadow mode: a proposal
+    stamp = app.clock.now().isoformat(timespec="seconds")
     async with app.store.transaction() as tx:
-        await approvals.queue(tx, skill="orders_cancel_order", arguments='{"order_id": 1}', run_id=None,
-                              requested_by="pilot", requested_at=stamp, expires_at=later)
-        pid, _ = await approvals.queue(tx, skill="crm_create_lead", arguments='{"email": "ada@example.com"}',
-                                       run_id=None, requested_by="pilot", requested_at=stamp, expires_at=later,
-                                       kind="proposal")
-        await approvals.note_reason(tx, pid, "Ada asked for a quote on the contact form")
+        if proposed.approval_id is not None:
+            await approvals.note_reason(tx, proposed.approval_id, "Ada asked for a quote on the contact form")
         await skill_state.pause_skill(tx, "webhooks_dispatch_events", "the receiver answered 401 three times", stamp)
         await notifications.add(tx, kind="skill_paused", title="webhooks_dispatch_events paused",
                                 body="Fix the receiver's credentials, then Resume.", created_at=stamp)
 
 
+def shoot(url: str, out: str, width: int, browser: str) -> int:
+    """A full-page PNG of ``url`` at ``width`` CSS pixels; returns how wide the page really is."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=browser, headless=True)
+        page = launched.new_page(viewport={"width": width, "height": 900 if width > 700 else 844})
+        page.goto(url)
+        page.screenshot(path=out, full_page=True)
+        wide = int(page.evaluate("document.documentElement.scrollWidth"))
+        launched.close()
+    return wide
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        sys.stderr.write("usage: python -m server.cockpit.screenshot OUT.png\n")
+    if len(argv) not in (1, 3) or (len(argv) == 3 and (argv[1] != "--width" or not argv[2].isdigit())):
+        sys.stderr.write("usage: python -m server.cockpit.screenshot OUT.png [--width 390]  (default 1280)\n")
         return 2
     browser = chromium()
     if browser is None:
         sys.stderr.write("no chromium on PATH: apt-get install chromium\n")
         return 1
-    from playwright.sync_api import sync_playwright
-
+    width = int(argv[2]) if len(argv) == 3 else 1280
     with tempfile.TemporaryDirectory() as tmp, CockpitServer(Path(tmp) / "demo.db") as server:
         server.run(seed)
-        with sync_playwright() as pw:
-            page = pw.chromium.launch(executable_path=browser, headless=True).new_page(
-                viewport={"width": 1280, "height": 900})
-            page.goto(f"{server.url}/cockpit")
-            page.screenshot(path=argv[0], full_page=True)
-    sys.stdout.write(f"wrote {argv[0]}\n")
+        wide = shoot(f"{server.url}/cockpit", argv[0], width, browser)
+    sys.stdout.write(f"wrote {argv[0]} ({width} px wide viewport, page {wide} px wide)\n")
     return 0
 
 

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
+from server import previews
 from server.cockpit.data import Snapshot, age, gather
 from server.cockpit.render import readable
-from skills import Record, SkillContext, skill
+from skills import Preview, Record, SkillContext, skill
 from skills.outside import Outside
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ class Request(Record):
     waiting: str
     effects: list[str] = Field(default_factory=list)  # what it would do to the world (skills/effects.py)
     outside: Outside[list[str]] = Field(default_factory=list)  # text from outside its run read before asking
+    preview: Preview | None = None  # what approving it does, in words, with the records concerned
 
 
 class Item(Record):
@@ -67,7 +69,8 @@ def cockpit_record(snap: Snapshot) -> Cockpit:
     requests = [Request(id=r["id"], kind=r["kind"], skill=r["skill"], arguments=readable(r["arguments"]),
                         reason=r.get("reason"), requested_by=r["requested_by"],
                         waiting=age(r["requested_at"], snap.now), effects=r.get("effects") or [],
-                        outside=[f"{x['skill']} {x['field']}: {x['text'][:300]}" for x in r.get("outside") or []])
+                        outside=[f"{x['skill']} {x['field']}: {x['text'][:300]}" for x in r.get("outside") or []],
+                        preview=previews.loaded(r.get("preview")))
                 for r in snap.requests]
     notes = [Item(id=n["id"], name=n["title"], detail=n["body"]) for n in snap.notifications]
     skills = [Item(name=s.name, detail=f"{s.problem}{': ' + s.detail if s.detail else ''}", resumable=s.resumable)

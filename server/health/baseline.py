@@ -34,7 +34,7 @@ from server.errors import ConfigError
 from server.health.hashing import BASELINE_KEY, diff, published, text_digest
 from server.health.served import Served, served_state
 from server.tables import memory
-from server.tables.skill_state import enabled_skill_rows
+from server.tables.skill_state import deployed_skill_rows
 from server.version import VERSION
 
 if TYPE_CHECKING:
@@ -168,7 +168,7 @@ def compare(baseline: Baseline, served: Served) -> Difference:
 
 async def current_state(app: App, *, source: str) -> tuple[Baseline, dict[str, str]]:
     """This instance's state as a baseline (scope ``instance``), and its documents' text."""
-    served = await served_state(app, await enabled_skill_rows(app.store))
+    served = await served_state(app, await deployed_skill_rows(app.store))
     texts = {k: v for k, v in (await memory.values(app.store, DOCUMENT_KEYS)).items() if v}
     state = Baseline(
         skills_hash=served.skills_hash,

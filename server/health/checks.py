@@ -1,7 +1,9 @@
 """Integrity checks. Each returns the findings it made; a check with no finding passed.
 
 Severity ``unhealthy`` is for what stops the instance doing its job (missing platform
-schedules or a dead heartbeat while the agent is on); everything else is ``degraded``.
+schedules or a dead heartbeat while the agent is on); everything else is ``degraded``. Every
+finding says what to do (``action``) and what it is about (``subject``: findings about one
+subject become one, server/health/causes.py).
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ class Finding:
     kind: str
     message: str
     severity: Severity = "degraded"
+    subject: str = ""  # skill:NAME, job:NAME, automation:ID, module:ID; "" for the instance as a whole
+    action: str = ""  # what a person does about it: a command, and the cockpit button that does the same
+    also: tuple[str, ...] = ()  # consequences of the same cause (causes.group)
 
 
 def interval(expr: str, tz: str, now: datetime) -> timedelta:
@@ -41,7 +46,9 @@ def interval(expr: str, tz: str, now: datetime) -> timedelta:
 
 async def skills_documented(app: App, rows: list[dict[str, Any]]) -> list[Finding]:
     thin = [r["name"] for r in rows if not (r["description"] or "").strip() or not (r["instructions"] or "").strip()]
-    return [Finding("undocumented_skill", f"skill {n} has no description or instructions") for n in thin]
+    return [Finding("undocumented_skill", f"skill {n} has no description or instructions", subject=f"skill:{n}",
+                    action="document it in its module's code: the docstring summary and instructions=")
+            for n in thin]
 
 
 @lru_cache(maxsize=8192)
@@ -71,9 +78,13 @@ async def schemas_valid(app: App, rows: list[dict[str, Any]]) -> list[Finding]:
     found = []
     for row in rows:
         if row["name"] not in app.registry.skills:
-            found.append(Finding("unknown_skill_row", f"skill {row['name']} is enabled but no module defines it"))
+            found.append(Finding("unknown_skill_row", f"skill {row['name']} is enabled but no module defines it",
+                                 subject=f"skill:{row['name']}", action="reinstall the module that defined it, or "
+                                 "disable that module: pilothouse modules disable MODULE"))
             continue
-        found += [Finding("invalid_schema", problem) for problem in problems.get(row["name"], ())]
+        found += [Finding("invalid_schema", problem, subject=f"skill:{row['name']}",
+                          action="fix the skill's signature in its module's code")
+                  for problem in problems.get(row["name"], ())]
     return found
 
 
@@ -98,10 +109,18 @@ async def automations_target_skills(app: App, rows: list[dict[str, Any]]) -> lis
     enabled = {r["name"] for r in rows}
     autos = await app.store.fetchall("SELECT id, module_id, name, skill FROM automations a WHERE a.enabled = 1 AND "
                                      "a.module_id IN (SELECT id FROM modules WHERE enabled = 1)")
+    found = []
     skipped = {b.id for b in app.registry.broken}  # a broken pack's: broken_packs says why, once
-    return [Finding("broken_automation", f"automation #{a['id']} '{a['name']}' runs {a['skill']}, which is "
-                    f"{'missing' if a['skill'] not in app.registry.skills else 'disabled'}")
-            for a in autos if a["skill"] not in enabled and a["module_id"] not in skipped]
+    for a in autos:
+        if a["skill"] in enabled or a["module_id"] in skipped:
+            continue
+        known = app.registry.skills.get(a["skill"])
+        fix = (f"enable it (pilothouse modules enable {known.module_id}) or " if known else "") + \
+            f"switch the automation off: pilothouse automations disable {a['id']}"
+        found.append(Finding("broken_automation", f"automation #{a['id']} '{a['name']}' runs {a['skill']}, which is "
+                             f"{'missing' if known is None else 'disabled'}", subject=f"skill:{a['skill']}",
+                             action=fix))
+    return found
 
 
 async def broken_packs(app: App) -> list[Finding]:
@@ -140,14 +159,16 @@ async def modules_bootstrapped(app: App) -> list[Finding]:
         module = app.registry.modules.get(module_id)
         if module is not None and not await app.modules.is_seeded(module):
             found.append(Finding("module_not_bootstrapped", f"module {module_id} is enabled but its skills or "
-                                 "automations are not seeded"))
+                                 "automations are not seeded", subject=f"module:{module_id}",
+                                 action=f"seed it: pilothouse modules enable {module_id}"))
     return found
 
 
 async def agent_documents(app: App) -> list[Finding]:
     present = await memory.filled(app.store, ("soul", "agents"))
-    return [Finding("missing_document", f"the agent's {key} document is missing") for key in ("soul", "agents")
-            if key not in present]
+    return [Finding("missing_document", f"the agent's {key} document is missing", subject=f"document:{key}",
+                    action="restore it from its template: pilothouse health check")
+            for key in ("soul", "agents") if key not in present]
 
 
 async def platform_schedules(app: App, now: datetime) -> list[Finding]:
@@ -157,7 +178,8 @@ async def platform_schedules(app: App, now: datetime) -> list[Finding]:
         row = rows.get(name)
         if row is None or not row["enabled"]:
             found.append(Finding("missing_schedule", f"platform schedule {name} is "
-                                 f"{'missing' if row is None else 'disabled'}", "unhealthy"))
+                                 f"{'missing' if row is None else 'disabled'}", "unhealthy", f"job:{name}",
+                                 "register the platform schedules again: pilothouse agent enable"))
             continue
         every = interval(row["cron"], row["timezone"], now)
         # Silent cron death: due more than an interval ago and still not run.
@@ -166,7 +188,9 @@ async def platform_schedules(app: App, now: datetime) -> list[Finding]:
         if overdue or stale:
             last = row["last_run"] or "never"
             found.append(Finding("stale_schedule", f"schedule {name} last ran {last}; it should run every "
-                                 f"{every}", "unhealthy" if name == "heartbeat" else "degraded"))
+                                 f"{every}", "unhealthy" if name == "heartbeat" else "degraded", f"job:{name}",
+                                 "nothing runs the scheduler: keep pilothouse serve --http or pilothouse worker "
+                                 "running (deploy/systemd)"))
     return found
 
 
@@ -174,7 +198,8 @@ def partial_deploy(served: Served) -> list[Finding]:
     """One finding per skill whose stored row is not what the running code serves."""
     return [Finding("partial_deploy", f"skill {name}: the running code serves another definition than its stored "
                     f"row (module {module_id} was updated but not re-seeded); re-seed it: pilothouse modules "
-                    f"enable {module_id}") for name, module_id in sorted(served.stale.items())]
+                    f"enable {module_id}", subject=f"skill:{name}", action=f"pilothouse modules enable {module_id}")
+            for name, module_id in sorted(served.stale.items())]
 
 
 async def drift(app: App, served: Served) -> tuple[list[Finding], Baseline | None, dict[str, list[str]] | None]:
@@ -184,7 +209,8 @@ async def drift(app: App, served: Served) -> tuple[list[Finding], Baseline | Non
     try:
         baseline = await effective(app)
     except BaselineError as exc:
-        return [Finding("baseline", str(exc))], None, None
+        return [Finding("baseline", str(exc), action="import a valid baseline: pilothouse health baseline import "
+                        "FILE (or unset PILOTHOUSE_BASELINE)")], None, None
     if baseline is None:
         return [], None, None
     found = compare(baseline, served)
@@ -193,7 +219,8 @@ async def drift(app: App, served: Served) -> tuple[list[Finding], Baseline | Non
         return [], baseline, detail
     parts = [f"{k}: {', '.join(v)}" for k, v in detail.items() if v]
     against = "the release baseline" if baseline.scope == "release" else f"the baseline ({baseline.source})"
-    return [Finding("drift", f"skills differ from {against} (" + "; ".join(parts) + ")")], baseline, detail
+    return [Finding("drift", f"skills differ from {against} (" + "; ".join(parts) + ")",
+                    action="if the change was intended, accept it: pilothouse health baseline set")], baseline, detail
 
 
 async def silent_and_held(app: App, now: datetime) -> list[Finding]:
@@ -201,8 +228,11 @@ async def silent_and_held(app: App, now: datetime) -> list[Finding]:
     from server.scheduler import cascade
 
     found = [Finding("silent_degradation", f"skill {r['skill']} is degraded since {r['degraded_since']}: "
-                     f"{r['degraded_reason']}") for r in await skill_state.degraded_skills(app.store)]
+                     f"{r['degraded_reason']}", subject=f"skill:{r['skill']}",
+                     action="check its credentials and settings; the flag clears on its next call that does something")
+             for r in await skill_state.degraded_skills(app.store)]
     found += [Finding("automation_held", f"automation #{r['id']} '{r['name']}' held back work at {r['held_at']} "
-                      f"({r['held']} event(s) dropped in all): {r['held_reason']}")
+                      f"({r['held']} event(s) dropped in all): {r['held_reason']}", subject=f"automation:{r['id']}",
+                      action="see what it runs and how often: pilothouse automations list")
               for r in await cascade.recently_held(app.store, now)]
     return found

@@ -70,7 +70,9 @@ async def problems_found(app: App, baseline: Baseline | None) -> list[Problem]:
 
 
 async def check(app: App, baseline: Baseline | None) -> list[Finding]:
-    return [Finding(KIND, p.message) for p in await problems_found(app, baseline)]
+    return [Finding(KIND, p.message, subject=f"document:{p.key}",
+                    action="restore its last good version: pilothouse health check" if p.restorable else
+                    f"write it again ({DOCUMENTED_PATH})") for p in await problems_found(app, baseline)]
 
 
 async def restore(app: App, baseline: Baseline | None) -> list[str]:

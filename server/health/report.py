@@ -12,8 +12,11 @@ Status rules, in order (deterministic, documented here and in the README):
               they are broken (until a person switches them off), stored module settings their
               module refuses, modules not bootstrapped,
               missing or corrupted soul/identity/rules documents (server/health/documents.py),
-              other stale schedules;
+              other stale schedules, failing jobs (the heartbeat's backoff, a platform job's
+              last run);
   healthy   - nothing found.
+Findings about one thing are one finding, led by its cause, each with the action that fixes it
+(server/health/causes.py).
 With the agent off, schedule and heartbeat checks do not apply: the platform is then a manual
 backend and nothing is meant to run on its own.
 """
@@ -27,12 +30,12 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel
 
 from server import delivery_watch
-from server.health import checks, documents
+from server.health import causes, checks, documents
 from server.health.served import served_state
 from server.resilience.evaluation import flagged_skills
 from server.scheduler.schedules import PLATFORM_SCHEDULES
 from server.tables import memory, runs, skill_state
-from server.tables.skill_state import enabled_skill_rows
+from server.tables.skill_state import deployed_skill_rows
 from server.trust.policy import standings
 
 if TYPE_CHECKING:
@@ -75,6 +78,9 @@ class FindingOut(BaseModel):
     kind: str
     severity: str
     message: str
+    action: str = ""  # what to do about it: a command, and the cockpit button that does the same
+    subject: str = ""  # skill:NAME, job:NAME, ...: what the finding is about
+    also: list[str] = []  # consequences of the same cause, not findings of their own
 
 
 class ProviderState(BaseModel):
@@ -119,7 +125,7 @@ async def build_report(app: App) -> HealthReport:
     except Exception:
         return _unreachable(now)
     agent_on = bool(await app.modules.is_enabled("pilot"))
-    rows = await enabled_skill_rows(app.store)
+    rows = await deployed_skill_rows(app.store)
     served = await served_state(app, rows)
     present = await memory.filled(app.store, ("soul", "agents"))
 
@@ -138,13 +144,10 @@ async def build_report(app: App) -> HealthReport:
                 await delivery_watch.findings(app)]
     if agent_on:
         results += [await checks.agent_documents(app), await checks.platform_schedules(app, now)]
-    findings = [f for group in results for f in group]
-    states = await _skill_states(app, now)
-    findings += [checks.Finding("skill_state", f"skill {n} is paused") for n in states.paused]
-    findings += [checks.Finding("skill_state", f"skill {n} has an open circuit breaker") for n in states.open_breakers]
-    findings += [checks.Finding("skill_state", f"skill {n} failed in most calls of the last 24 h")
-                 for n in states.flagged]
+    states, state_findings = await _skill_states(app, now)
+    results.append(await causes.job_findings(app, now, agent_on))
     passed = sum(1 for group in results if not group)
+    findings = causes.group([*state_findings, *(f for group in results for f in group)])
     schedules = {r["name"] for r in await app.store.fetchall("SELECT name FROM schedules WHERE enabled = 1")}
     return HealthReport(
         status=_status(findings),
@@ -158,7 +161,8 @@ async def build_report(app: App) -> HealthReport:
                   missing=sorted(set(PLATFORM_SCHEDULES) - schedules) if agent_on else []),
         integrity=Integrity(score=round(passed / len(results), 3), checks_run=len(results), checks_passed=passed,
                             issues=[f.message for f in findings]),
-        findings=[FindingOut(kind=f.kind, severity=f.severity, message=f.message) for f in findings],
+        findings=[FindingOut(kind=f.kind, severity=f.severity, message=f.message, action=f.action, subject=f.subject,
+                             also=list(f.also)) for f in findings],
         providers=await _providers(app, now),
         skills=states,
         database=Database(reachable=True, schema_version=schema_version, size_bytes=_size(app.store.path)),
@@ -189,14 +193,19 @@ async def _heartbeat(app: App, now: datetime) -> Heartbeat:
                      interval_minutes=every.total_seconds() / 60 if every else None)
 
 
-async def _skill_states(app: App, now: datetime) -> SkillStates:
-    paused = [r["name"] for r in await skill_state.paused_skills(app.store)]
-    broken = [r["skill"] for r in await skill_state.open_breakers(app.store)]
-    flagged = [f.skill for f in await flagged_skills(app.store, now)]
+async def _skill_states(app: App, now: datetime) -> tuple[SkillStates, list[checks.Finding]]:
+    """The skills' states, and their findings (a paused skill's breaker and failures are its pause's)."""
+    paused = await skill_state.paused_skills(app.store)
+    names = {r["name"] for r in paused}
+    broken = [r for r in await skill_state.open_breakers(app.store) if r["skill"] not in names]
+    flags = [f for f in await flagged_skills(app.store, now) if f.skill not in names]
+    automations = await app.store.fetchall("SELECT id, name, skill FROM automations WHERE enabled = 1 ORDER BY id")
     trust = await standings(app)
-    return SkillStates(open_breakers=broken, paused=paused, flagged=flagged,
-                       trust_loosened=[f"{s.skill}: {s.trust} (default {s.default})" for s in trust if s.loosened],
-                       trust_suggestions=[s.suggestion for s in trust if s.suggestion])
+    states = SkillStates(open_breakers=[r["skill"] for r in broken], paused=sorted(names),
+                         flagged=[f.skill for f in flags],
+                         trust_loosened=[f"{s.skill}: {s.trust} (default {s.default})" for s in trust if s.loosened],
+                         trust_suggestions=[s.suggestion for s in trust if s.suggestion])
+    return states, causes.skill_findings(paused, broken, flags, automations)
 
 
 async def _providers(app: App, now: datetime) -> list[ProviderState]:

@@ -41,7 +41,10 @@ REMEDIES = {
     "broken_automation": "Disable automations that point to missing or disabled skills (health_disable_automation).",
     "module_not_bootstrapped": "Re-bootstrap the module (health_rebootstrap_module).",
     "missing_document": "Reseed the missing documents from the templates (health_reseed_documents).",
-    "skill_state": "Find out why the skill fails (activity feed), fix the cause, then ask a person to resume it.",
+    "skill_paused": "Find out why the skill was paused (activity feed), fix the cause, then ask a person to "
+                    "resume it.",
+    "breaker_open": "Find out why the skill fails (activity feed); its breaker retries by itself.",
+    "skill_failing": "Find out why the skill fails (activity feed) and fix the cause.",
 }
 
 

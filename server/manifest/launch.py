@@ -1,9 +1,12 @@
 """The MCP tier, chosen once per launch (2026-07-28: tools/list must not vary per connection).
 
-``auto`` picks the richest tier whose tools, as a host passes them to its model (name,
-description and input schema: render.model_visible; titles and hints stay with the host), stay
-within a share of the client's context window (default 5 % of 200,000 tokens: past that, client guidance is to switch to
-tool search, which the meta-tools are). Measuring the three tiers takes ~0.1-0.2 s at start-up.
+``auto`` picks full when its tools, as a host passes them to its model (name, description and
+input schema: render.model_visible; titles and hints stay with the host), stay within a share of
+the client's context window (default 5 % of 200,000 tokens: past that, client guidance is to
+switch to tool search, which the meta-tools are), and compact otherwise: compact lists every
+tool with every parameter, so a host never loses one. Drop, which leaves tools and optional
+parameters out, is the reasoning loop's tier (agent/loop.py); a host gets it only by name
+(``--tier drop``). Measuring the three tiers takes ~0.1-0.2 s at start-up.
 The drop tier's ranking is frozen at launch too, so the list is stable for the life of the
 process; only enabling or disabling modules changes it, for every client at once. The
 launch's ``Selection`` (offered.py) narrows the listing further.
@@ -62,13 +65,12 @@ async def choose_tier(app: App, requested: str, context_tokens: int = DEFAULT_CO
     limit = int(context_tokens * share)
     if requested != "auto":
         return TierChoice(requested, tokens, limit, "chosen at launch")  # type: ignore[arg-type]
-    for tier in TIERS:
-        if tokens[tier] <= limit:
-            return TierChoice(tier, tokens, limit,
-                              f"auto: the richest tier within {share:.0%} of {context_tokens:,} tokens "
-                              f"({tokens[tier]:,} <= {limit:,})")
-    return TierChoice("drop", tokens, limit,
-                      f"auto: no tier fits {share:.0%} of {context_tokens:,} tokens ({limit:,}); drop is the smallest")
+    within = f"{share:.0%} of {context_tokens:,} tokens"
+    if tokens["full"] <= limit:
+        return TierChoice("full", tokens, limit, f"auto: full fits within {within} ({tokens['full']:,} <= {limit:,})")
+    fits = "fits" if tokens["compact"] <= limit else f"is over it ({tokens['compact']:,}) but lists every tool"
+    return TierChoice("compact", tokens, limit, f"auto: full is over {within} ({tokens['full']:,} > {limit:,}); "
+                                                f"compact {fits}, every parameter kept")
 
 
 async def launch_tier(app: App, requested: str, context_tokens: int = DEFAULT_CONTEXT_TOKENS,

@@ -70,9 +70,12 @@ SPECS: tuple[ToolSpec, ...] = (
                                           idempotent_hint=False, open_world_hint=True),
         description="Run any enabled skill by name with its arguments, including skills that change data.\n\n"
                     "Same validation, errors and safeguards as calling the skill directly; use it for skills "
-                    "that are not in your tool list, and execute_read_skill for those that change nothing.",
+                    "that are not in your tool list, execute_read_skill for those that change nothing, and dry_run "
+                    "to see what a call would do first.",
         input_schema={**_EXECUTE_SCHEMA, "properties": {
             **_EXECUTE_SCHEMA["properties"],
+            "dry_run": {"type": "boolean", "default": False, "description": "true: nothing runs; the answer says "
+                        "what the call would do (who receives what, which records change, amounts)."},
             "idempotency_key": {"type": "string", "description": "Optional key of your own for this one call: "
                                 "sent again with the same key, it returns the first result and does nothing twice."},
         }},

@@ -113,7 +113,9 @@ class MetaTools:
     async def _execute(self, executor: str, arguments: dict[str, Any], *, caller: Caller, run_id: str | None,
                        guard: LoopGuard | None, confirm: Confirmer | None, who: str | None = None,
                        key: str | None = None) -> CallResult:
-        target, inner = arguments.get("name"), arguments.get("arguments", {})
+        target, inner, dry_run = arguments.get("name"), arguments.get("arguments", {}), arguments.get("dry_run", False)
+        if not isinstance(dry_run, bool):
+            return _fail(executor, f"`dry_run` is true (only say what the call would do) or false, not {dry_run!r}")
         if not isinstance(target, str) or not target.strip():
             return _fail(executor, f"{executor} needs `name`: the skill to run (search_skills finds names)")
         if inner is None:
@@ -130,6 +132,9 @@ class MetaTools:
             return _fail(executor, f"{target} changes data and {EXECUTE_READ} runs only skills that change nothing; "
                                    f"run it with {EXECUTE} (your host may ask you first)", ErrorKind.VALIDATION)
         # The executor itself: validation, trust gate, breaker, loop guard and errors exactly as a direct call.
+        if dry_run:  # nothing runs, so nothing to replay
+            return await self.app.executor.call(target, inner, caller=caller, run_id=run_id, guard=guard,
+                                                confirm=confirm, who=who, dry_run=True)
         return await idempotency.guarded(self.app, None if key is None else str(key), target, inner,
                                          lambda: self.app.executor.call(target, inner, caller=caller, run_id=run_id,
                                                                         guard=guard, confirm=confirm, who=who))

@@ -5,16 +5,16 @@ idempotent, openWorld) and in ``_meta`` the effects its calls can have (MCP only
 has no place for them), so a client decides about confirmation the same way whatever the tier.
 
 full:    the whole description, every parameter with its description, the output schema.
-compact: the seed's rules (description cut to 80 characters at a word boundary with an ellipsis,
-         no parameter descriptions anywhere, nested ``$defs`` included), stricter in two ways that
-         keep compact at <= 40 % of full in the OpenAI format (benchmarks/manifest.py): the
-         description is its first sentence (the "Use when ..." routing is left to search and
-         describe_skill), and the schema is minimal and *required parameters only*. Minimal: types,
-         enums, formats, ``items``, references and required names (``T | None`` becomes ``T``;
-         defaults, bounds, patterns and ``additionalProperties: false`` go: the server applies and
-         checks them, and its errors say how to fix a call). Optional parameters (filters, paging)
-         still work when passed; describe_skill shows them. No output schema.
-drop:    the compact rendering, for only the top of the ranking (selection.py).
+compact: shorter descriptions only (the seed's rule): the description is its first sentence, cut to
+         80 characters at a word boundary with an ellipsis (the "Use when ..." routing is left to
+         search and describe_skill), and no parameter descriptions anywhere, nested ``$defs``
+         included. Every parameter stays, with its type, enum, format, ``items``, references and
+         required flag: a chat host sees the whole tool (``T | None`` becomes ``T``; defaults,
+         bounds, patterns and ``additionalProperties: false`` go: the server applies and checks
+         them, and its errors say how to fix a call). No output schema.
+drop:    the loop's tier (`serve --tier auto` never picks it for a host): the compact rendering,
+         for only the top of the ranking (selection.py), with *required parameters only*; a tool
+         that lost optional parameters names them in its description and points to describe_skill.
 
 Skills and meta-tools render through the same ``ToolSpec``; renderings are cached, because the
 reasoning loop asks for a manifest on every iteration and a skill's definition never changes.
@@ -158,11 +158,28 @@ def _refs(value: Any, defs: dict[str, Any], seen: set[str] | None = None) -> set
 def tier_schema(spec: ToolSpec, tier: Tier) -> dict[str, Any]:
     if tier == "full":
         return spec.input_schema
-    return required_only(minimal_schema(spec.input_schema))
+    minimal = minimal_schema(spec.input_schema)
+    return required_only(minimal) if _cut(spec, tier) else minimal
 
 
 def tier_description(spec: ToolSpec, tier: Tier) -> str:
-    return spec.description if tier == "full" else compact_description(spec.description)
+    if tier == "full":
+        return spec.description
+    short = compact_description(spec.description)
+    left_out = optional_names(spec.input_schema) if _cut(spec, tier) else []
+    return f"{short} Optional (describe_skill): {', '.join(left_out)}." if left_out else short
+
+
+def _cut(spec: ToolSpec, tier: Tier) -> bool:
+    """Whether optional parameters are left out: a skill's in drop (a meta-tool keeps its few: describe_skill
+    describes skills, not itself)."""
+    return tier == "drop" and not spec.extra.get("meta")
+
+
+def optional_names(schema: dict[str, Any]) -> list[str]:
+    """The parameters a call may leave out, in declaration order: what the drop tier does not list."""
+    required = set(schema.get("required", []))
+    return [name for name in schema.get("properties", {}) if name not in required]
 
 
 def _annotations(spec: ToolSpec, tier: Tier) -> types.ToolAnnotations | None:

@@ -4,7 +4,8 @@ The drop tier takes the ranking's best skills, at most ``DROP_SIZE`` (20), while
 reads of the whole manifest, meta-tools included, stays within ``DROP_TOKEN_CAP`` tokens in both
 formats: the OpenAI functions, and of MCP's tools/list the name, description and input schema
 (render.model_visible: the title and the four hints every tier keeps go to the client, not the
-model, so they are not charged to the model's context). With required-only schemas 20 skills usually fit; the
+model, so they are not charged to the model's context). With required-only schemas (and the names of the
+optional parameters each left out, for describe_skill) 13 to 20 skills usually fit; the
 cap makes the seed's "~800 tokens" a guarantee rather than luck: a skill with a heavy schema
 (nested line items...) that would break it is skipped for the next one, and stays reachable
 through the meta-tools. Lists come back sorted by name, so the order never depends on usage.

@@ -34,9 +34,9 @@ def explain_tier(used: int, budget: int) -> str:
     half, three_quarters = f"{float(COMPACT_ABOVE):.0%}", f"{float(DROP_ABOVE):.0%}"
     rule = {
         "full": f"at most {half} of the budget is used: every skill with its full description",
-        "compact": f"over {half} and at most {three_quarters}: every skill, its first sentence within 80 "
-                   "characters, required parameters only, no parameter descriptions",
+        "compact": f"over {half} and at most {three_quarters}: every skill with every parameter, its first "
+                   "sentence within 80 characters, no parameter descriptions",
         "drop": f"over {three_quarters}: only the (up to) 20 most used skills of the last 14 days, compact, "
-                "within 1,000 tokens",
+                "required parameters only, within 1,000 tokens",
     }[tier]
     return f"{tier}: {used:,} of {budget:,} tokens used ({ratio:.1%}); {rule}. Meta-tools reach every skill."

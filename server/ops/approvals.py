@@ -33,7 +33,8 @@ Kind = Literal["approval", "proposal"]
 
 def approval(row: dict[str, Any]) -> Approval:
     return Approval(**{**row, "arguments": json.loads(row["arguments"] or "{}"),
-                       "outside": json.loads(row.get("outside") or "[]")})
+                       "outside": json.loads(row.get("outside") or "[]"),
+                       "preview": json.loads(row["preview"]) if row.get("preview") else None})
 
 
 async def _decide(ctx: SkillContext, approval_id: int, status: str, note: str) -> Approval:
@@ -67,7 +68,8 @@ async def _decide(ctx: SkillContext, approval_id: int, status: str, note: str) -
        instructions="""
        Requests waiting for a person: calls of skills that need approval (bulk email, deletes,
        refunds...) asked for by the agent, an automation or a platform job (requested_by), with
-       the exact arguments, and in shadow mode the agent's proposals (kind proposal: what it would
+       the exact arguments and a preview of what approving does (who receives what, which records
+       change, amounts), and in shadow mode the agent's proposals (kind proposal: what it would
        have done, its reason and objective). Default: pending ones, oldest first. Pending requests
        expire 48 h after they were made.
        """)

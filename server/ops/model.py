@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
-from skills import Page, Record
+from skills import Page, Preview, Record
 from skills.outside import Outside
 
 
@@ -71,6 +71,7 @@ class Approval(Record):
     objective: str | None = None
     # What the requesting run had read that was written outside the business, before it asked.
     outside: Outside[list[dict[str, Any]]] = Field(default_factory=list)
+    preview: Preview | None = None  # what approving it does, in words (None: queued before previews existed)
 
 
 class ApprovalPage(Page[Approval]):

@@ -1,4 +1,11 @@
-"""The activity log: one row per skill call. It is the activity feed and the outcome store."""
+"""The activity log: one row per skill call. It is the activity feed and the outcome store.
+
+Housekeeping that found nothing to do (an automation's or a platform job's call whose outcome is
+``no_effect`` or ``neutral``: the outbox was empty, nothing was due) is counted, not listed: it adds
+to today's ``activity_daily`` row of its skill, the summary retention folds old days into. An idle
+instance would otherwise write a row every minute per dispatcher, thousands a day, and drown the
+owner's own actions. Anything that did something, or failed, is a row as always.
+"""
 
 from __future__ import annotations
 
@@ -79,6 +86,15 @@ def stored_input(arguments: dict[str, Any]) -> str:
     return dumps({TRUNCATED: marker, "head": text[: INPUT_CHARS - 200]})
 
 
+HOUSEKEEPING = frozenset({"automation", "system"})
+QUIET_OUTCOMES = frozenset({"no_effect", "neutral"})
+
+
+def quiet(caller: str, status: str, outcome: str) -> bool:
+    """Whether a call is housekeeping that found nothing to do: counted, not listed (module docstring)."""
+    return caller in HOUSEKEEPING and status == "ok" and outcome in QUIET_OUTCOMES
+
+
 def _capped(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -110,8 +126,17 @@ async def write(
     duration_ms: float,
     attempts: int,
     caller_name: str | None = None,
+    counted_only: bool = False,
 ) -> int:
-    """One call's row: ``caller`` is the kind (mcp, cli, pilot...), ``caller_name`` who (a token's name)."""
+    """One call's row, and its id: ``caller`` is the kind (mcp, cli, pilot...), ``caller_name`` who (a
+    token's name). With ``counted_only`` (quiet housekeeping: see ``quiet``) only today's count goes
+    up, and the id is 0."""
+    if counted_only:
+        await tx.execute(
+            f"INSERT INTO activity_daily ({DAILY_COLUMNS}) VALUES (?, ?, 1, 0, 1, 0, 0, ?, '{{}}') "
+            "ON CONFLICT (day, skill) DO UPDATE SET calls = activity_daily.calls + 1, ok = activity_daily.ok + 1, "
+            "duration_ms = activity_daily.duration_ms + excluded.duration_ms", (ts[:10], skill, round(duration_ms, 3)))
+        return 0
     result = await tx.execute(
         "INSERT INTO activity (ts, caller, run_id, skill, module_id, input, output_summary, status, outcome,"
         " error_kind, error, duration_ms, attempts, caller_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -137,13 +162,24 @@ async def recent(db: Database, *, since: str | None = None, skill: str | None = 
 # --- reads ------------------------------------------------------------------------------------
 
 async def page(db: Database, *, caller: str | None = None, skill: str | None = None, status: str | None = None,
-               limit: int = 50, offset: int = 0) -> tuple[list[Row], int]:
-    """One page of the feed, newest first, filtered by caller, skill and status: ``(rows, total)``."""
+               limit: int = 50, offset: int = 0, housekeeping: bool = True) -> tuple[list[Row], int]:
+    """One page of the feed, newest first, filtered by caller, skill and status: ``(rows, total)``.
+    ``housekeeping=False`` leaves out the platform's successful runs (automations, jobs): a person's
+    actions, the agent's and every failure stay."""
     filters = Filters().add("caller = ?", caller).add("skill = ?", skill).add("status = ?", status)
+    if not housekeeping:
+        filters.add("NOT (caller IN ('automation', 'system') AND status = 'ok')")
     rows, total, _, _ = await fetch_page(db, select="id, ts, caller, caller_name, skill, status, outcome, "
                                          "output_summary, error", from_="activity", filters=filters,
                                          order_by="id DESC", limit=limit, offset=offset)
     return rows, total
+
+
+async def quiet_on(db: Database, day: str) -> list[Row]:
+    """``skill, calls`` of the housekeeping runs counted, not listed, on ``day`` (a day still kept in full
+    holds only those counts), busiest first."""
+    return await db.fetchall("SELECT skill, calls FROM activity_daily WHERE day = ? AND calls > 0 "
+                             "ORDER BY calls DESC, skill", (day,))
 
 
 async def run_call_after(db: Database, run_id: str, after_id: int, skill: str) -> Row | None:
@@ -203,11 +239,14 @@ def negative_rate_sql(scored: tuple[str, ...]) -> str:
 
     Served by the covering index activity(skill, ts, outcome) (schema v2): groups come out in skill
     order with no sort, and no table row is read; with fresh statistics SQLite skip-scans to the window.
+    Only skills count (a name with a ``skills`` row): the heartbeat and the platform's jobs write activity
+    rows too, and no one can resume them like a skill (health reports them as jobs).
     """
     return (
         "SELECT skill, COUNT(*) AS calls, SUM(CASE WHEN outcome = 'negative' THEN 1 ELSE 0 END) AS negatives"
         " FROM activity "
-        f"WHERE ts >= ? AND outcome IN ({', '.join(repr(s) for s in scored)}) GROUP BY skill "
+        f"WHERE ts >= ? AND outcome IN ({', '.join(repr(s) for s in scored)}) "
+        "AND skill IN (SELECT name FROM skills) GROUP BY skill "
         "HAVING COUNT(*) >= ? AND SUM(CASE WHEN outcome = 'negative' THEN 1 ELSE 0 END) * 1.0 / COUNT(*) > ?"
         " ORDER BY skill"
     )
@@ -298,4 +337,14 @@ async def daily(db: Database, since_day: str, skill: str | None = None) -> list[
         " GROUP BY SUBSTR(ts, 1, 10), skill", params)
     folded = await db.fetchall(
         f"SELECT day, skill, calls, refused, ok, errors, negatives FROM activity_daily WHERE day >= ?{only}", params)
-    return sorted([*folded, *kept], key=lambda r: (r["day"], r["skill"]))
+    merged: dict[tuple[str, str], Row] = {}
+    for row in [*folded, *kept]:  # a day still kept in full may have counts too (quiet housekeeping)
+        key = (row["day"], row["skill"])
+        if key in merged:
+            merged[key] = {**merged[key], **{c: int(merged[key][c] or 0) + int(row[c] or 0) for c in _COUNTS}}
+        else:
+            merged[key] = dict(row)
+    return [merged[k] for k in sorted(merged)]
+
+
+_COUNTS = ("calls", "refused", "ok", "errors", "negatives")

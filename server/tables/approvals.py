@@ -19,11 +19,12 @@ from skills.context import Database, Row
 
 
 async def queue(db: Database, *, skill: str, arguments: str, run_id: str | None, requested_by: str,
-                requested_at: str, expires_at: str, kind: str = "approval", outside: str | None = None
-                ) -> tuple[int, bool]:
+                requested_at: str, expires_at: str, kind: str = "approval", outside: str | None = None,
+                preview: str | None = None) -> tuple[int, bool]:
     """A new ``pending`` request, or the one already pending for this skill and these arguments:
     ``(id, created)``. ``arguments`` is the normalized JSON text (the same call, the same text);
-    ``outside`` the JSON of the outside content the requesting run read before it.
+    ``outside`` the JSON of the outside content the requesting run read before it; ``preview`` what
+    approving it does (server/previews.py), as JSON.
 
     Run it in a transaction: the look-up and the insert are one step (the partial unique index
     ``approvals_one_pending`` backs it up).
@@ -34,8 +35,8 @@ async def queue(db: Database, *, skill: str, arguments: str, run_id: str | None,
         return int(existing), False
     result = await db.execute(
         "INSERT INTO approvals (skill, arguments, run_id, status, requested_by, requested_at, expires_at, kind, "
-        "outside) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?)",
-        (skill, arguments, run_id, requested_by, requested_at, expires_at, kind, outside),
+        "outside, preview) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)",
+        (skill, arguments, run_id, requested_by, requested_at, expires_at, kind, outside, preview),
     )
     return int(result.lastrowid or 0), True
 
@@ -100,11 +101,11 @@ async def resolve(db: Database, approval_id: int, *, happened: bool, now: str, b
 
 
 async def pending_after(db: Database, after_id: int) -> list[Row]:
-    """``id, skill, arguments, expires_at, outside`` of the agent's pending approvals newer than ``after_id``
-    (an automation's or the system's were announced when they were queued; proposals go in the
-    daily shadow digest instead)."""
+    """``id, skill, arguments, expires_at, outside, preview`` of the agent's pending approvals newer than
+    ``after_id`` (an automation's or the system's were announced when they were queued; proposals go in
+    the daily shadow digest instead)."""
     return await db.fetchall(
-        "SELECT id, skill, arguments, expires_at, outside FROM approvals WHERE id > ? AND status = 'pending' "
+        "SELECT id, skill, arguments, expires_at, outside, preview FROM approvals WHERE id > ? AND status = 'pending' "
         "AND requested_by = 'pilot' AND kind = 'approval' ORDER BY id", (after_id,))
 
 

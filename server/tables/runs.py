@@ -107,6 +107,10 @@ async def recent_heartbeats(db: Database, limit: int) -> list[Row]:
     return await db.fetchall(f"SELECT {HEARTBEAT_COLUMNS} FROM heartbeats ORDER BY id DESC LIMIT ?", (limit,))
 
 
+async def last_heartbeat_id(db: Database) -> int:
+    return int(await db.fetchval("SELECT COALESCE(MAX(id), 0) FROM heartbeats") or 0)
+
+
 async def last_heartbeat(db: Database) -> Row | None:
     return await db.fetchone(f"SELECT {HEARTBEAT_COLUMNS} FROM heartbeats ORDER BY id DESC LIMIT 1")
 
@@ -116,11 +120,12 @@ async def any_succeeded(db: Database) -> bool:
     return bool(await db.fetchval("SELECT 1 FROM heartbeats WHERE status = 'ok' LIMIT 1"))
 
 
-async def finished_statuses(db: Database, window: int) -> list[str]:
-    """Statuses of the newest ``window`` cycles that ran to an end (skipped and running ones left out)."""
+async def finished_statuses(db: Database, window: int, after_id: int = 0) -> list[str]:
+    """Statuses of the newest ``window`` cycles after ``after_id`` that ran to an end (skipped and running
+    ones left out)."""
     rows = await db.fetchall(
-        "SELECT status FROM heartbeats WHERE status NOT IN ('skipped', 'running') ORDER BY id DESC LIMIT ?",
-        (window,),
+        "SELECT status FROM heartbeats WHERE id > ? AND status NOT IN ('skipped', 'running') ORDER BY id DESC "
+        "LIMIT ?", (after_id, window),
     )
     return [r["status"] for r in rows]
 

@@ -34,9 +34,12 @@ async def enabled_skill_names(db: Database, *, suffix: str | None = None) -> lis
     return [r["name"] for r in rows]
 
 
-async def enabled_skill_rows(db: Database) -> list[dict[str, Any]]:
-    """Name and stored description and instructions of every enabled skill of an enabled module."""
-    return await db.fetchall(f"SELECT s.name, s.instructions, s.description {_ENABLED_FROM} ORDER BY s.name")
+async def deployed_skill_rows(db: Database) -> list[dict[str, Any]]:
+    """Name and stored description and instructions of every deployed skill of an enabled module: switched
+    on, or paused (a pause is the skill's state, not its deployment: health must not call it removed)."""
+    return await db.fetchall(
+        "SELECT s.name, s.instructions, s.description FROM skills s JOIN modules m ON m.id = s.module_id "
+        "WHERE (s.enabled = 1 OR s.paused_reason IS NOT NULL) AND m.enabled = 1 ORDER BY s.name")
 
 
 async def catalog_state(db: Database) -> dict[str, Row]:

@@ -68,7 +68,7 @@ async def test_heartbeat_once_does_not_answer_busy_for_a_dead_holder(app: App, c
     expires = (clock.now() + timedelta(minutes=15)).isoformat(timespec="seconds")
     await app.store.execute("INSERT INTO locks (name, holder, expires_at) VALUES (?, ?, ?)",
                             (LEASE, f"heartbeat:{socket.gethostname()}:{_dead_pid()}:0a1b2c3d", expires))
-    record = await run_cycle(app, force=True)
+    record = await run_cycle(app, requested_by="cli")
     assert record.status == "idle", record.reason  # not "busy": the crashed cycle's lease was taken over
     assert await app.store.fetchval("SELECT COUNT(*) FROM locks WHERE name = ?", (LEASE,)) == 0
 

@@ -96,7 +96,7 @@ async def test_a_heartbeat_on_a_small_model_fits_its_context_in_the_window(
             "goal": f"Objective {i}: " + "grow the business " * 20, "success_criteria": "x " * 100,
             "priority": 1}, caller="cli")
     small.script(Reply("NO_REPLY"))
-    record = await run_cycle(app, force=True)
+    record = await run_cycle(app, requested_by="cli")
     assert record.status == "ok", record.reason
     sent = small.requests[0]
     counter = await get_counter()
@@ -124,7 +124,7 @@ async def test_what_changes_every_call_comes_after_what_does_not(
 
     async def beat() -> list[dict[str, str]]:
         hosted.script(Reply("NO_REPLY"))
-        cycle = await run_cycle(app, force=True)
+        cycle = await run_cycle(app, requested_by="cli")
         assert cycle.status == "ok", cycle.reason
         return hosted.requests[-1].messages
 

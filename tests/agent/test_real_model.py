@@ -82,7 +82,7 @@ async def heartbeat(app: App) -> RunRecord:
         "goal": "Publish a blog post about the spring sale", "success_criteria": "one post published",
         "priority": 1}, caller="cli")
     assert created.ok, created.message
-    cycle = await run_cycle(app, force=True)
+    cycle = await run_cycle(app, requested_by="cli")
     assert cycle.run_id, cycle.reason
     row = await runs.run_state(app.store, cycle.run_id)
     assert row is not None

@@ -68,7 +68,7 @@ def queue(server: CockpitServer, order_id: int) -> int:
         now = app.clock.now()
         async with app.store.transaction() as tx:
             request_id, _ = await approvals.queue(
-                tx, skill="orders_cancel_order", arguments=json.dumps({"order_id": order_id}), run_id=None,
+                tx, skill="orders_cancel", arguments=json.dumps({"order_id": order_id}), run_id=None,
                 requested_by="pilot", requested_at=now.isoformat(timespec="seconds"),
                 expires_at=(now + timedelta(hours=48)).isoformat(timespec="seconds"))
         return request_id
@@ -92,8 +92,8 @@ def test_clicking_approve_decides_it_in_the_database_and_on_the_page(page: Page,
     request_id = queue(server, 101)
     open_cockpit(page, server)
     row = page.locator(f'tr[data-request="{request_id}"]')
-    assert "order_id=101" in row.inner_text()
-    page.get_by_role("button", name=f"Approve approval #{request_id} (orders_cancel_order)").click()
+    assert "order id 101" in row.inner_text()
+    page.get_by_role("button", name=f"Approve approval #{request_id} (orders_cancel)").click()
     page.locator("#flash", has_text=f"approval #{request_id} approved").wait_for()
     assert row.count() == 0
     assert status_of(server, request_id)["status"] == "approved"
@@ -103,7 +103,7 @@ def test_clicking_approve_decides_it_in_the_database_and_on_the_page(page: Page,
 def test_reject_asks_for_a_reason_and_stores_it(page: Page, server: CockpitServer) -> None:
     request_id = queue(server, 102)
     open_cockpit(page, server)
-    reject = page.get_by_role("button", name=f"Reject approval #{request_id} (orders_cancel_order)")
+    reject = page.get_by_role("button", name=f"Reject approval #{request_id} (orders_cancel)")
     reject.click()  # no reason yet: the browser asks for one and nothing is sent
     reason = page.get_by_label("Reason").and_(page.locator(f"#reason-{request_id}"))
     assert reason.evaluate("input => input.validity.valueMissing") is True

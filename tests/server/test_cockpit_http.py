@@ -62,13 +62,13 @@ def csrf_of(page: str) -> str:
 
 async def test_the_page_shows_a_pending_approval_with_its_arguments_reason_and_age(app: App) -> None:
     await enable_agent(app)
-    await queue(app, "orders_cancel_order", {"order_id": 42, "note": "<script>alert(1)</script>"},
+    await queue(app, "orders_cancel", {"order_id": 42, "note": "<script>alert(1)</script>"},
                 kind="proposal", reason="the customer <b>asked</b>")
     async with cockpit(app) as client:
         page = await client.get("/cockpit")
     assert page.status_code == 200
     text = page.text
-    assert "orders_cancel_order" in text and "order_id=42" in text and "7 min" in text
+    assert "orders_cancel" in text and "order_id=42" in text and "7 min" in text
     assert ">Approve</button>" in text and ">Reject</button>" in text
     # User data is text, never markup.
     assert "<script>alert(1)" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
@@ -77,7 +77,7 @@ async def test_the_page_shows_a_pending_approval_with_its_arguments_reason_and_a
 
 async def test_approve_on_the_page_is_approvals_approve(app: App) -> None:
     await enable_agent(app)
-    request_id = await queue(app, "orders_cancel_order", {"order_id": 42})
+    request_id = await queue(app, "orders_cancel", {"order_id": 42})
     async with cockpit(app) as client:
         token = csrf_of((await client.get("/cockpit")).text)
         answer = await client.post("/cockpit/action/approve", data={"csrf": token, "id": str(request_id)})
@@ -91,7 +91,7 @@ async def test_approve_on_the_page_is_approvals_approve(app: App) -> None:
 
 async def test_reject_asks_for_a_reason_and_the_agent_remembers_it(app: App) -> None:
     await enable_agent(app)
-    request_id = await queue(app, "orders_cancel_order", {"order_id": 7})
+    request_id = await queue(app, "orders_cancel", {"order_id": 7})
     async with cockpit(app) as client:
         token = csrf_of((await client.get("/cockpit")).text)
         refused = await client.post("/cockpit/action/reject", data={"csrf": token, "id": str(request_id)},
@@ -109,7 +109,7 @@ async def test_reject_asks_for_a_reason_and_the_agent_remembers_it(app: App) -> 
 
 async def test_an_action_without_the_csrf_token_is_refused(app: App) -> None:
     await enable_agent(app)
-    request_id = await queue(app, "orders_cancel_order", {"order_id": 42})
+    request_id = await queue(app, "orders_cancel", {"order_id": 42})
     async with cockpit(app) as client:
         await client.get("/cockpit")  # the browser has its session cookie
         missing = await client.post("/cockpit/action/approve", data={"id": str(request_id)})
@@ -120,12 +120,12 @@ async def test_an_action_without_the_csrf_token_is_refused(app: App) -> None:
 
 async def test_with_the_agent_off_the_page_is_an_operations_view(app: App) -> None:
     await enable_agent(app)
-    await queue(app, "orders_cancel_order", {"order_id": 42})
+    await queue(app, "orders_cancel", {"order_id": 42})
     await disable_agent(app)
     async with cockpit(app) as client:
         text = (await client.get("/cockpit")).text
     assert "agent off" in text
-    assert 'id="requests"' not in text and 'id="heartbeats"' not in text and "orders_cancel_order" not in text
+    assert 'id="requests"' not in text and 'id="heartbeats"' not in text and "orders_cancel" not in text
     assert 'id="notifications"' in text and 'id="health"' in text and 'id="activity"' in text
 
 

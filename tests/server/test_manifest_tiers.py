@@ -65,7 +65,7 @@ def _keywords(schema: Any) -> Iterator[str]:
 HINTS = ("read_only_hint", "destructive_hint", "idempotent_hint", "open_world_hint")
 
 
-async def test_compact_keeps_title_hints_and_required_types_and_strips_the_rest(app: App) -> None:
+async def test_compact_keeps_title_hints_and_every_parameter_and_strips_the_rest(app: App) -> None:
     for skill in await manifest.enabled_skills(app):
         full, spec = skill.input_schema(), render.skill_spec(skill)
         compact = render.tier_schema(spec, "compact")
@@ -75,18 +75,23 @@ async def test_compact_keeps_title_hints_and_required_types_and_strips_the_rest(
         if description.endswith("…"):  # cut at a word boundary: the next character is not inside a word
             assert not folded[len(description) - 1].isalnum(), skill.name
         assert not {"description", "title", "default"} & set(_keywords(compact)), skill.name
-        assert set(compact.get("properties", {})) == set(full.get("required", [])), skill.name
+        assert set(compact.get("properties", {})) == set(full.get("properties", {})), skill.name
         assert compact.get("required") == full.get("required"), skill.name
+        dropped = render.tier_schema(spec, "drop")
+        assert set(dropped.get("properties", {})) == set(full.get("required", [])), skill.name
         for name, prop in compact.get("properties", {}).items():
             assert {"type", "$ref", "enum", "anyOf", "const"} & set(prop), f"{skill.name}.{name} lost its type"
         for tier in ("compact", "drop"):
             tool, function = render.mcp_tool(spec, tier), render.openai_function(spec, tier)
-            assert tool.title == skill.title and tool.output_schema is None and tool.description == description
+            said = tool.description or ""
+            assert tool.title == skill.title and tool.output_schema is None and said.startswith(description)
             assert tool.annotations is not None and all(getattr(tool.annotations, h) is not None for h in HINTS)
             assert (tool.annotations.read_only_hint, tool.annotations.idempotent_hint) == (
                 skill.hints.read_only, skill.hints.idempotent)
-            assert function["function"]["parameters"] == tool.input_schema == compact
-            assert function["function"]["description"] == description
+            assert function["function"]["parameters"] == tool.input_schema == (compact if tier == "compact"
+                                                                                else dropped)
+            assert function["function"]["description"] == said
+            assert said == description or (tier == "drop" and "describe_skill" in said)
 
 
 def test_compact_description_is_the_first_sentence_cut_at_a_word() -> None:
@@ -103,9 +108,9 @@ async def test_nested_definitions_lose_their_descriptions_but_keep_their_shape(a
     full, compact = spec.input_schema, render.tier_schema(spec, "compact")
     assert full["$defs"] and "description" in json.dumps(full["$defs"])
     for name, definition in compact["$defs"].items():
-        # Compact keeps a nested object's required fields, as it does the tool's own (a line's optional
-        # discount and tax rate are left to the full tier).
-        assert set(definition["properties"]) == set(full["$defs"][name]["required"])
+        # Compact keeps every field of a nested object, as it does the tool's own parameters: only the
+        # descriptions go.
+        assert set(definition["properties"]) == set(full["$defs"][name]["properties"])
         assert definition.get("required") == full["$defs"][name].get("required")
         assert "description" not in set(_keywords(definition))
     assert compact["properties"]["lines"]["items"] == {"$ref": f"#/$defs/{next(iter(compact['$defs']))}"}
@@ -124,9 +129,9 @@ async def test_compact_lists_every_skill_and_is_far_smaller_than_full(app: App) 
         sizes[tier] = counter.count_json(render.tools_list_json(tools))
     assert sizes["compact"] <= 0.40 * sizes["full"]
     assert sizes["drop"] <= 0.08 * sizes["full"]
-    # Compact in the format the reasoning loop sends: at most 40 % of full too.
+    # Compact in the format the reasoning loop sends: every parameter kept, still at most 55 % of full.
     openai = {tier: counter.count_json(await manifest.openai_tools(app, tier)) for tier in ("full", "compact")}
-    assert openai["compact"] <= 0.40 * openai["full"]
+    assert openai["compact"] <= 0.55 * openai["full"]
 
 
 async def _use(app: App, skill: str, at: datetime, times: int = 1, *, status: str = "ok", attempts: int = 1,
@@ -182,7 +187,8 @@ async def test_cold_start_ranking_is_deterministic_reads_without_arguments_first
     assert keys == sorted(keys)  # reads before writes; within each, callable-without-arguments first
     assert ranked[0].name == "crm_pipeline_summary"  # an overview of the first module beats its lists
     drop = await manifest.tier_skills(app, "drop")
-    assert len(drop) == ranking.DROP_SIZE and {s.name for s in drop} == {s.name for s in ranked[:20]}
+    # The best-ranked skills, at most DROP_SIZE, as many as the drop tier's token cap holds.
+    assert 15 <= len(drop) <= ranking.DROP_SIZE and {s.name for s in drop} == {s.name for s in ranked[:len(drop)]}
     assert all(s.hints.read_only for s in drop)
 
 

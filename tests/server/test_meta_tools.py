@@ -147,8 +147,8 @@ def test_definitions_in_both_formats_and_every_tier() -> None:
         for executor in (2, 3):
             execute = functions[executor]["function"]["parameters"]
             assert execute["required"] == ["name", "arguments"]
-            # execute_skill also takes the caller's idempotency key; the short tiers list required ones only
-            optional = {"idempotency_key"} if tier == "full" and executor == 3 else set()
+            # execute_skill also takes the caller's idempotency key and a dry run, in every tier
+            optional = {"idempotency_key", "dry_run"} if executor == 3 else set()
             assert set(execute["properties"]) == {"name", "arguments"} | optional
         assert mcp_tools[0].annotations.read_only_hint is True  # search is a read in every tier
         reads = mcp_tools[2].annotations  # the read executor runs only reads: a host may trust it

@@ -1,4 +1,4 @@
-"""`pilothouse agent enable|disable|status|mode`: the opt-in agent (Pattern 1).
+"""`pilothouse agent enable|disable|status|mode|reset`: the opt-in agent (Pattern 1).
 
 The agent and scheduler code is imported inside the commands: every CLI start (``serve``
 included) parses this module, and croniter alone costs ~8 ms to import.
@@ -33,6 +33,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=set_mode)
     p = actions.add_parser("disable", help="turn the agent off; data, memory and schedules are kept")
     p.set_defaults(handler=disable)
+    p = actions.add_parser("reset", help="clear the heartbeat's failure streak: the next scheduled cycle runs "
+                                         "without backing off (after you fixed the cause)")
+    p.set_defaults(handler=reset)
     p = actions.add_parser("status", help="on or off, schedules, last heartbeat, what waits for a person")
     add_json_flag(p)
     p.set_defaults(handler=status)
@@ -97,6 +100,19 @@ async def set_mode(args: argparse.Namespace) -> int:
     return 0
 
 
+async def reset(args: argparse.Namespace) -> int:
+    from server.resilience import backoff
+
+    async with instance(args) as app:
+        cleared = await backoff.reset(app.store, who="cli", now=app.clock.now())
+    if not cleared:
+        line("agent: no failure streak to clear; the heartbeat runs on its schedule")
+    else:
+        line(f"agent: cleared a streak of {cleared} failed heartbeat cycle{'' if cleared == 1 else 's'}; the next "
+             "scheduled cycle runs without backing off (or run one now: pilothouse heartbeat --once)")
+    return 0
+
+
 async def _provider_hint(app: App) -> None:
     """Heartbeats with work to do need a model; say so now rather than in a failed cycle later."""
     from server.providers.config import load_settings
@@ -127,6 +143,7 @@ async def disable(args: argparse.Namespace) -> int:
 async def status(args: argparse.Namespace) -> int:
     from server.agent.bootstrap import PILOT, agent_enabled
     from server.agent.context import count_active_objectives
+    from server.resilience.backoff import failure_streak, skip_probability
     from server.scheduler import schedules
     from server.scheduler.lease import holder_of
     from server.tables import approvals, notifications, runs
@@ -143,6 +160,7 @@ async def status(args: argparse.Namespace) -> int:
             "pending_approvals": await approvals.pending_count(app.store),
             "active_objectives": await count_active_objectives(app.store),
             "unread_notifications": await notifications.unread_count(app.store),
+            "failure_streak": await failure_streak(app.store),
         }
         lease = await holder_of(app.store, "heartbeat", now)
         data["heartbeat_running"] = lease.holder if lease else None
@@ -156,6 +174,10 @@ async def status(args: argparse.Namespace) -> int:
     if beat:
         line(f"last heartbeat: #{beat['id']} {beat['status']} at {beat['started_at']} "
              f"- {beat['detail'].get('reason', '')}".rstrip(" -"))
+    if skip_probability(data["failure_streak"]):
+        line(f"backing off: {data['failure_streak']} failed cycles in a row, each scheduled cycle skipped with "
+             f"probability {skip_probability(data['failure_streak']):.0%}; after fixing the cause: "
+             "pilothouse agent reset")
     line(f"active objectives: {data['active_objectives']}   pending approvals: {data['pending_approvals']}   "
          f"unread notifications: {data['unread_notifications']}")
     if data["schedules"]:

@@ -15,10 +15,11 @@ import json
 from typing import Any
 
 from server.cli.commands.common import add_json_flag, instance
-from server.cli.output import CliError, emit_json, line, table
+from server.cli.output import CliError, emit_json, line
 from server.errors import ConfigError
 
 ARGUMENTS_WIDTH = 60
+LINES = 10  # preview lines per request; the cockpit shows every one
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,6 +57,22 @@ def readable(arguments: dict[str, Any], width: int = ARGUMENTS_WIDTH) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def consequence(item: dict[str, Any]) -> list[str]:
+    """What approving a request does, in words: its preview's summary, lines (with the record each one
+    names, and its page in the cockpit) and note; a request without a preview says its arguments."""
+    preview = item.get("preview")
+    if not preview:
+        return [f"{item['skill']} with {readable(item['arguments'], 200)}"]
+    said = [preview["summary"]]
+    for entry in preview.get("lines", [])[:LINES]:
+        record = entry.get("record")
+        link = f"  [{record['label']}: /cockpit/records/{record['table']}/{record['id']}]" if record else ""
+        said.append(f"- {entry['text']}{link}")
+    if len(preview.get("lines", [])) > LINES:
+        said.append(f"- ... and {len(preview['lines']) - LINES} more (the cockpit lists them all)")
+    return said + ([preview["note"]] if preview.get("note") else [])
+
+
 async def list_approvals(args: argparse.Namespace) -> int:
     async with instance(args) as app:
         result = await app.executor.call("ops_list_approvals", {
@@ -66,16 +83,20 @@ async def list_approvals(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(items)
         return 0
-    rows = [{**item, "arguments": readable(item["arguments"]), "reason": (item.get("reason") or "")[:50],
-             "objective": (item.get("objective") or "")[:30]} for item in items]
-    table(rows, ["id", "kind", "skill", "arguments", "status", "requested_by", "reason", "objective", "expires_at"])
-    for item in items:  # what the asking run had read, written outside the business: shown, quoted, cut
-        for read in item.get("outside") or []:
+    for item in items:
+        line(f"#{item['id']} {item['kind']} {item['status']}: {item['skill']}, asked by {item['requested_by']}"
+             f" at {item['requested_at']}, expires {item['expires_at']}")
+        for said in consequence(item):
+            line(f"    {said}")
+        for label in ("reason", "objective"):
+            if item.get(label):
+                line(f"    {label}: {item[label]}")
+        for read in item.get("outside") or []:  # what the asking run had read, written outside the business
             text = " ".join(str(read["text"]).split())[:160]
-            line(f"#{item['id']} read before it, written OUTSIDE the business ({read['skill']} {read['field']}): "
+            line(f"    read before it, written OUTSIDE the business ({read['skill']} {read['field']}): "
                  f"{json.dumps(text, ensure_ascii=False)}")
     line(f"\n{result.output['total']} request(s)")
-    if any(i["kind"] == "proposal" and i["status"] == "pending" for i in items):
+    if any(i["status"] == "pending" for i in items):
         line("approve one (it runs now, once): pilothouse approvals approve ID; "
              "reject: pilothouse approvals reject ID --reason '...'")
     return 0

@@ -24,7 +24,7 @@ from server.cli.output import CliError, emit_json
 from server.confirmation import Confirmation, ConfirmRequest
 from server.manifest.meta_specs import NAMES as META_TOOLS
 from server.manifest.meta_tools import MetaTools
-from skills import ErrorKind
+from skills import ErrorKind, Preview
 from skills.contract import CONFIRM_FIELD
 
 
@@ -40,6 +40,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                              "result and does nothing twice (a retry after a timeout sends no second email)")
     parser.add_argument("--out", type=Path, metavar="FILE",
                         help="write the file the skill returns (an invoice PDF, say) to FILE")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="only say what the call would do (who receives what, which records change); nothing "
+                             "runs")
     parser.set_defaults(handler=call)
 
 
@@ -59,6 +62,8 @@ async def call(args: argparse.Namespace) -> int:
         if args.skill in META_TOOLS:
             result = await MetaTools(app).call(args.skill, arguments, caller="cli", confirm=confirm,
                                                idempotency_key=key)
+        elif args.dry_run:
+            result = await app.executor.call(args.skill, arguments, caller="cli", dry_run=True)
         else:
             result = await idempotency.guarded(app, key, args.skill, arguments, lambda: app.executor.call(
                 args.skill, arguments, caller="cli", confirm=confirm))
@@ -71,6 +76,9 @@ async def call(args: argparse.Namespace) -> int:
         if result.error_kind is ErrorKind.APPROVAL_REQUIRED:
             message += " From the command line: add --yes once you are sure."
         raise CliError(message, code=1)
+    if args.dry_run and result.output is not None:  # a person reads it: in words, with the records concerned
+        sys.stdout.write(Preview.model_validate(result.output).text(limit=50) + "\n(dry run: nothing was done)\n")
+        return 0
     emit_json(result.output)
     if result.note:  # the answer is on stdout; that it went unlogged is said beside it
         sys.stderr.write(f"pilothouse: {result.note}\n")

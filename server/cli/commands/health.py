@@ -68,6 +68,10 @@ def _print(result, as_json: bool) -> int:  # type: ignore[no-untyped-def]
         line(f"heartbeat: last run {result.heartbeat.last_run} ({result.heartbeat.age_minutes} min ago)")
     for finding in result.findings:
         line(f"  [{finding.severity}] {finding.message}")
+        for consequence in finding.also:
+            line(f"      also: {consequence}")
+        if finding.action:
+            line(f"      what to do: {finding.action}")
     for loosened in result.skills.trust_loosened:
         line(f"  [trust] looser than its default: {loosened}")
     for suggestion in result.skills.trust_suggestions:

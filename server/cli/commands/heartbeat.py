@@ -29,7 +29,7 @@ async def heartbeat(args: argparse.Namespace) -> int:
     from server.agent.heartbeat import run_cycle
 
     async with instance(args) as app:
-        record = await run_cycle(app, force=True)
+        record = await run_cycle(app, requested_by="cli")
     if args.json:
         emit_json(record.as_dict())
         return 0 if record.status not in ("failed", "timeout") else 1
@@ -38,6 +38,9 @@ async def heartbeat(args: argparse.Namespace) -> int:
     line(f"{label}: {record.status}{took}")
     if record.reason:
         line(f"  reason: {record.reason}")
+    if record.waived_streak:
+        line(f"  asked by a person: the backoff after {record.waived_streak} failed cycles does not apply "
+             "(it paces the schedule; `pilothouse agent reset` clears the streak)")
     if record.run_id:
         usage = ", ".join(f"{k} {v}" for k, v in record.usage.items())
         line(f"  run: {record.run_id}" + (f" ({usage})" if usage else ""))

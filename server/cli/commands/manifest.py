@@ -19,6 +19,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument("--used", type=int, help="tokens used so far (with --budget: which tier, and why)")
     parser.add_argument("--budget", type=int, help="token budget of the run")
     parser.add_argument("--json", action="store_true", help="print the manifest itself as JSON")
+    parser.add_argument("--sizes", action="store_true", help="the size of every tier on this instance (the README's "
+                        "figures come from this on a fresh instance)")
     parser.set_defaults(handler=run)
 
 
@@ -36,6 +38,8 @@ async def run(args: argparse.Namespace) -> int:
             raise CliError("--budget must be positive and --used not negative")
         line(manifest.explain_tier(args.used, args.budget))
         return 0
+    if args.sizes:
+        return await sizes(args)
     async with instance(args) as app:
         tier, why = args.tier, ""
         if tier == "auto":
@@ -58,4 +62,29 @@ async def run(args: argparse.Namespace) -> int:
     table([{"tool": n} for n in names], ["tool"])
     line(f"\n{tier} tier{why}, {args.format} format: {len(names)} tools ({len(manifest.META_TOOLS)} meta-tools), "
          f"{tokens:,} tokens ({counter.name})")
+    return 0
+
+
+async def sizes(args: argparse.Namespace) -> int:
+    """Every tier's tools and tokens on this instance: what a host and its model receive."""
+    from server import manifest
+    from server.manifest.launch import DEFAULT_CONTEXT_TOKENS, DEFAULT_SHARE, measure
+    from server.manifest.render import tools_list_json
+    from server.tokens import get_counter
+
+    async with instance(args) as app:
+        counter = await get_counter()
+        skills = await manifest.enabled_skills(app)
+        to_model = await measure(app)
+        rows = []
+        for tier in manifest.TIERS:
+            tools = await manifest.mcp_tools(app, tier)
+            listed = counter.count_json(tools_list_json(tools))
+            rows.append({"tier": tier, "tools": len(tools), "tools/list tokens": f"{listed:,}",
+                         "tokens to the model": f"{to_model[tier]:,}"})
+    modules = len({s.module_id for s in skills})
+    line(f"{len(skills)} skills in {modules} modules on this instance, plus {len(manifest.META_TOOLS)} meta-tools")
+    table(rows, ["tier", "tools", "tools/list tokens", "tokens to the model"])
+    line(f"(counted with {counter.name}; `serve --tier auto` lists full within {DEFAULT_SHARE:.0%} of a "
+         f"{DEFAULT_CONTEXT_TOKENS:,}-token context, else compact)")
     return 0

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import socket
 import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -50,18 +52,26 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 async def serve(args: argparse.Namespace) -> int:
-    from server.assembly import Process
-    from server.cache import skill_schemas
-    from server.http_app import HttpSettings
-    from server.manifest.launch import launch_tier, requested_tier
-    from server.manifest.offered import parse_selection
-    from server.runtime import serve_http, serve_stdio
+    from server.manifest.launch import requested_tier
 
     try:
         flags_over(args, process_settings.load())
         requested = requested_tier(args.tier)
+        sock = _bind(args) if args.http else None  # before anything is announced: a port in use is one line
     except ConfigError as exc:
         raise CliError(str(exc)) from exc
+    with contextlib.closing(sock) if sock else contextlib.nullcontext():
+        return await _serve(args, requested, sock)
+
+
+async def _serve(args: argparse.Namespace, requested: str, sock: socket.socket | None) -> int:
+    from server.assembly import Process
+    from server.cache import skill_schemas
+    from server.http_app import HttpSettings
+    from server.manifest.launch import launch_tier
+    from server.manifest.offered import parse_selection
+    from server.runtime import serve_http, serve_stdio
+
     async with instance(args) as app:
         # Before the tier is measured or anything is listed: every schema comes from the cache.
         await skill_schemas.warm(app.store, app.registry, app.clock)
@@ -78,6 +88,8 @@ async def serve(args: argparse.Namespace) -> int:
         # The scheduler runs beside the transport: the platform's work always, the agent's while it is on.
         if not selection.everything:
             sys.stderr.write(f"pilothouse: offering {_describe(selection)}\n")
+        if not args.http and sys.stdin.isatty():  # a person typed `serve`: say what it is waiting for
+            sys.stderr.write(FIRST_CONTACT)
         try:
             process = Process.assemble(app, choice.tier, selection=selection, page_size=args.page_size)
         except ConfigError as exc:
@@ -94,7 +106,8 @@ async def serve(args: argparse.Namespace) -> int:
                                                  allowed_origins=args.allowed_origin)
                 settings = replace(settings, access_tokens=await access_tokens.any_active(
                     app.store, app.clock.now().isoformat(timespec="seconds")))
-                await serve_http(process.surface, settings, routes=process.routes, services=process.services)
+                await serve_http(process.surface, settings, routes=process.routes, services=process.services,
+                                 sock=sock)
             else:
                 await serve_stdio(process.surface, process.services)
         except ConfigError as exc:
@@ -107,6 +120,21 @@ def flags_over(args: argparse.Namespace, env: ProcessSettings) -> None:
     for name in ("host", "port", "read_only", "modules", "exclude_skills", "page_size"):
         if getattr(args, name) is None:
             setattr(args, name, getattr(env, name))
+
+
+FIRST_CONTACT = (
+    "pilothouse: waiting for an MCP host on stdin/stdout (Claude Desktop, Claude Code, Cursor and VS Code start "
+    "`pilothouse serve` themselves; the README shows their settings); Ctrl-C stops\n"
+    "pilothouse: to use it yourself, run `pilothouse serve --http` and open http://127.0.0.1:8765/cockpit "
+    "(or `pilothouse call`, `pilothouse skills list`)\n")
+
+
+def _bind(args: argparse.Namespace) -> socket.socket:
+    from server.runtime import listen
+
+    # A port in use is said before anything is announced. Whether a token is needed to listen beyond
+    # loopback is checked once the database is open (its access tokens count), before any request.
+    return listen(args.host, args.port)
 
 
 def _describe(selection: Selection) -> str:

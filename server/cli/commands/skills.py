@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from server.cli.commands.common import add_json_flag, instance
 from server.cli.output import CliError, emit_json, line, table
+from server.cli.schema_text import parameter_lines, returns_text
 from server.resilience import escalation
 from server.resilience.evaluation import flagged_skills
 from server.tables import skill_state
@@ -124,6 +125,11 @@ async def show(args: argparse.Namespace) -> int:
     line(skill.description)
     line()
     line(skill.instructions)
+    line("\nParameters:")
+    for text in parameter_lines(skill.input_schema()):
+        line(text)
+    line(f"\nReturns: {returns_text(skill.output_schema())}")
+    line(f"Call it: pilothouse call {skill.name} --args '{{...}}'   (the whole schema: --json)")
     if state and state.get("paused_reason"):
         line(f"\nPAUSED: {state['paused_reason']}")
     return 0
