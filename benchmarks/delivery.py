@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -38,8 +39,7 @@ POLL_S = 0.05
 
 
 def _worker(db: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PILOTHOUSE_WEBHOOK_ALLOW_PRIVATE": "1"}
-    return subprocess.Popen([sys.executable, "-m", "server.cli.main", "--db", str(db), "worker"], env=env,
+    return subprocess.Popen([sys.executable, "-m", "server.cli.main", "--db", str(db), "worker"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -186,11 +186,22 @@ async def _time_webhooks(db: Path, count: int, dead: bool) -> tuple[float, int]:
             "INSERT INTO events (name, payload, source, created_at) VALUES ('bench.tick', ?, 'bench', ?)",
             [(json.dumps({"n": i}), now) for i in range(count)])
         loop, started = DeliveryLoop(app), time.perf_counter()
-        while len(healthy.requests) < count:
-            await loop.deliver()
-            if time.perf_counter() - started > 600:
-                raise SystemExit("the healthy endpoint did not get its events within 10 minutes")
-        seconds = time.perf_counter() - started
+
+        async def passes() -> None:  # the loop a process runs: pass after pass while there is work
+            while True:
+                await loop.deliver()
+
+        running = asyncio.create_task(passes())
+        try:  # timed until the healthy endpoint has every event, not until a pass ends
+            while len(healthy.requests) < count:
+                await asyncio.sleep(POLL_S / 5)
+                if time.perf_counter() - started > 600:
+                    raise SystemExit("the healthy endpoint did not get its events within 10 minutes")
+            seconds = time.perf_counter() - started
+        finally:
+            running.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await running
     return seconds, len(healthy.requests)
 
 
@@ -207,6 +218,8 @@ async def isolation(tmp: Path, count: int) -> None:
 
 
 async def main(args: Any) -> None:
+    # The receivers listen on 127.0.0.1: this process (which creates the endpoint) and the workers deliver there.
+    os.environ["PILOTHOUSE_WEBHOOK_ALLOW_PRIVATE"] = "1"
     with tempfile.TemporaryDirectory() as tmp:
         await two_workers(Path(tmp) / "workers.db", args.emails, args.events)
         await isolation(Path(tmp), args.isolation)

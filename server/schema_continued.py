@@ -281,7 +281,7 @@ LATER_STEPS: list[tuple[int, str]] = [
         -- attachments are the outbox's own copy: a retry sends the very bytes first queued.
         ALTER TABLE outbox ADD COLUMN html TEXT;
         CREATE TABLE outbox_attachments (
-            id INTEGER PRIMARY KEY,  -- deleted only with their message (retention), never reused meanwhile
+            id INTEGER PRIMARY KEY AUTOINCREMENT,  -- deleted with their message (retention): ids never reused
             outbox_id INTEGER NOT NULL REFERENCES outbox(id),
             filename TEXT NOT NULL,
             mime_type TEXT NOT NULL,

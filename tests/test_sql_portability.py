@@ -336,7 +336,7 @@ ALLOWED: dict[str, dict[str, int]] = {
         "AUTOINCREMENT": 4,
     },
     "server/schema_continued.py": {
-        "AUTOINCREMENT": 7,
+        "AUTOINCREMENT": 8,
     },
     "server/sqlite_side.py": {
         "PRAGMA": 1,

@@ -75,16 +75,6 @@ async def _configure(conn: Conn) -> None:
 _REBUILT = re.compile(r"\bRENAME\s+TO\b", re.I)
 
 
-async def _advance_identities(conn: Conn) -> None:
-    """Every identity ``id`` hands out ids after the rows already there (a rebuilt table kept its ids)."""
-    cur = await conn.execute("SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema() "
-                             "AND column_name = 'id' AND is_identity = 'YES'")
-    for row in await cur.fetchall():
-        table = row["table_name"]
-        await conn.execute(f'SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE(MAX(id), 0) + 1, false) '
-                           f'FROM "{table}"', (table, "id"))
-
-
 class _Session:
     """Statements on one connection (a transaction's) or on any pooled one (autocommit)."""
 
@@ -267,12 +257,10 @@ class PgStore(_Session):
                         try:
                             for statement in split_script(sql):
                                 await conn.execute(statement if raw else translate(statement).text.replace("%%", "%"))
-                            if _REBUILT.search(sql):
-                                await _advance_identities(conn)
+                            if _REBUILT.search(sql):  # a rebuilt table: its new identity starts after its ids
+                                await _resync_identities(conn)
                         except psycopg.Error as exc:
                             raise MigrationError(f"migration {scope} v{version} failed: {exc}") from exc
-                        if "RENAME TO" in sql.upper():  # a rebuilt table: its new identity starts after its ids
-                            await _resync_identities(conn)
                         await conn.execute("INSERT INTO schema_migrations (scope, version) VALUES (%s, %s)",
                                            (scope, version))
                     applied.append(version)

@@ -242,7 +242,7 @@ async def test_the_person_sees_the_outside_text_that_preceded_a_request(
     run_id = await run_agent("heartbeat", app, app_db, capsys)
     [held] = await app.store.fetchall("SELECT id FROM approvals WHERE run_id = ? AND skill = 'email_send'", (run_id,))
     told = await app.store.fetchval("SELECT body FROM notifications WHERE kind = 'approval_requested' AND body LIKE ?",
-                                    (f"Approval #{held['id']}:%",))
+                                    (f"Approval #{held['id']} (%",))
     assert "Read before it, written OUTSIDE the business (support_get_ticket" in told  # the admin's notice too
     person = Person("decline")
     async with connect(app, era, person) as mcp:
@@ -260,4 +260,5 @@ async def test_the_person_sees_the_outside_text_that_preceded_a_request(
         return capsys.readouterr().out
 
     terminal = await anyio.to_thread.run_sync(listed_at_the_terminal)
-    assert f"#{held['id']} read before it, written OUTSIDE the business (support_get_ticket" in terminal
+    request = terminal[terminal.index(f"#{held['id']} approval"):]  # each request, then what its run read
+    assert "    read before it, written OUTSIDE the business (support_get_ticket" in request

@@ -185,8 +185,10 @@ async def test_an_smtp_outage_of_ten_minutes_keeps_mail_pending_and_sends_it_on_
     runs = await app.store.fetchall("SELECT status, outcome FROM activity WHERE skill = 'email_deliver_outbox'")
     # The mail server's outage is the messages' (each keeps its error and its schedule), never the deliverer's:
     # no run failed, so no breaker opened and nothing needs a person to resume it. And the loop only runs the
-    # deliverer when something is due: one run per attempt, none in between.
-    assert {r["status"] for r in runs} == {"ok"} and len(runs) == rows[0]["attempts"]
+    # deliverer when something is due: one run per attempt, none in between. (A run that sent nothing is
+    # counted per day rather than listed, as quiet housekeeping: issue 31.)
+    counted = await app.store.fetchval("SELECT SUM(calls) FROM activity_daily WHERE skill = 'email_deliver_outbox'")
+    assert {r["status"] for r in runs} <= {"ok"} and len(runs) + (counted or 0) == rows[0]["attempts"]
     assert "Mail delivery is failing (network)" in [p.title for p in await delivery_watch.problems(app)]
 
     async with holding_smtp(port) as sink:  # the server is back, on the same port
