@@ -114,7 +114,7 @@ class ProviderChain:
         spec = next(s for s in self.settings.providers if s.name == config.provider)
         return await self.windows.get(spec, config.model)
 
-    @traced_model_call
+    @traced_model_call(pricing.cost_usd)
     async def complete(
         self, messages: list[dict[str, Any]], tools: list[dict[str, Any]], *, tier: str = "fast",
         preferred: str | None = None, run_id: str | None = None, skill: str | None = None,

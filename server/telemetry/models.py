@@ -11,7 +11,7 @@ on the span that survived it. Prompts and completions are never recorded.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec
 
 from server.telemetry import state
 
@@ -22,13 +22,27 @@ if TYPE_CHECKING:
 
 # The GenAI conventions' names for the providers that have one; ours otherwise.
 PROVIDER_NAMES = {"gemini": "gcp.gemini"}
+Complete = Callable[..., Awaitable["ChatResult"]]
+P = ParamSpec("P")
 
 
-async def _model_span(active: state.Active, fn: Callable[..., Awaitable[ChatResult]], args: tuple[Any, ...],
-                      kwargs: dict[str, Any]) -> ChatResult:
+Pricing = Callable[[str, str, int, int], "float | None"]  # (provider, model, input, output) -> USD
+
+
+def traced_model_call(cost_usd: Pricing) -> Callable[[Callable[P, Awaitable[ChatResult]]],
+                                                      Callable[P, Awaitable[ChatResult]]]:
+    """The decorator for ``ProviderChain.complete``; ``cost_usd`` prices a reply (handed in by the chain,
+    which owns the prices, so this package never imports the providers)."""
+
+    async def span(active: state.Active, fn: Complete, args: tuple[Any, ...], kwargs: dict[str, Any]) -> ChatResult:
+        return await _model_span(active, fn, args, kwargs, cost_usd)
+
+    return state.when_on(span)
+
+
+async def _model_span(active: state.Active, fn: Complete, args: tuple[Any, ...], kwargs: dict[str, Any],
+                      cost_usd: Pricing) -> ChatResult:
     from opentelemetry.trace import SpanKind, StatusCode
-
-    from server.providers import pricing
 
     tier = str(kwargs.get("tier", "fast"))
     with active.tracer.start_as_current_span("chat", kind=SpanKind.CLIENT, record_exception=False,
@@ -57,7 +71,7 @@ async def _model_span(active: state.Active, fn: Callable[..., Awaitable[ChatResu
             attributes["gen_ai.usage.cache_read.input_tokens"] = cached
         if reply.finish_reason:
             attributes["gen_ai.response.finish_reasons"] = [reply.finish_reason]
-        cost = pricing.cost_usd(result.provider, result.model, reply.prompt_tokens, reply.completion_tokens)
+        cost = cost_usd(result.provider, result.model, reply.prompt_tokens, reply.completion_tokens)
         if cost is not None:
             attributes["pilothouse.cost_usd"] = cost
         span.set_attributes(attributes)
@@ -69,9 +83,6 @@ async def _model_span(active: state.Active, fn: Callable[..., Awaitable[ChatResu
         metrics.cost.add(cost, labels)
     return result
 
-
-
-traced_model_call = state.when_on(_model_span)
 
 def _attempts(span: Span, attempts: tuple[Attempt, ...] | list[Attempt]) -> None:
     if len(attempts) < 2 and all(a.status == "ok" for a in attempts):

@@ -6,8 +6,10 @@ import json
 
 import pytest
 
-from server.testing import McpHarness
-from tests.telemetry.conftest import Collector, children, one
+from modules.webhooks.targets import ALLOW_PRIVATE_ENV
+from server.app import App
+from server.testing import FakeClock, McpHarness, http_receiver
+from tests.telemetry.conftest import Collector, children
 
 pytestmark = pytest.mark.anyio
 
@@ -44,5 +46,23 @@ async def test_a_tools_call_nests_the_executor_span_under_the_sdk_span(mcp: McpH
     assert latency == {"pilothouse.skill": "crm_create_lead"} and count == 2
 
 
-async def test_a_failing_skill_that_opens_its_breaker_is_counted(mcp: McpHarness, otlp: Collector) -> None:
-    pass
+async def test_a_breaker_opened_and_a_skill_paused_by_failing_calls_are_counted(
+    app: App, mcp: McpHarness, clock: FakeClock, otlp: Collector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")
+    async with http_receiver() as receiver:
+        await mcp.call("webhooks_create_endpoint", url=f"{receiver.url}/hooks", events=["lead.*"])
+        await mcp.call("crm_create_lead", email="ada@acme.io")
+        receiver.answers = [401] * 3  # the receiver refuses: a hard gate, three runs in a row
+        for _ in range(3):
+            assert "auth_failed" in await mcp.error("webhooks_dispatch_events")
+            clock.advance(minutes=5)  # the delivery's retry is due again
+    row = await app.store.fetchone("SELECT s.paused_reason, st.breaker FROM skills s JOIN skill_state st "
+                                   "ON st.skill = s.name WHERE s.name = 'webhooks_dispatch_events'")
+    assert row is not None and row["breaker"] == "open" and row["paused_reason"]
+
+    spans = [s for s in await otlp.spans() if s.name == "call webhooks_dispatch_events"]
+    assert [s.attributes["pilothouse.breaker.state"] for s in spans] == ["closed", "closed", "open"]
+    metrics = await otlp.metrics()
+    assert metrics["pilothouse.breaker.opens"] == [({"pilothouse.skill": "webhooks_dispatch_events"}, 1)]
+    assert metrics["pilothouse.skill.auto_pauses"] == [({"pilothouse.skill": "webhooks_dispatch_events"}, 1)]
