@@ -8,14 +8,20 @@ server spans and ours are one tree. Metrics: a periodic reader per exporter
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import sys
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from opentelemetry import trace
 from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.metrics import MeterProvider
-from opentelemetry.sdk.metrics.export import ConsoleMetricExporter, MetricReader, PeriodicExportingMetricReader
+from opentelemetry.sdk.metrics.export import (
+    ConsoleMetricExporter,
+    MetricExporter,
+    MetricReader,
+    PeriodicExportingMetricReader,
+)
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
@@ -48,12 +54,15 @@ def build(env: Mapping[str, str], *, service_version: str) -> Active:
 
 
 def _span_exporters(env: Mapping[str, str]) -> list[SpanExporter]:
-    kinds = {"otlp": OTLPSpanExporter, "console": ConsoleSpanExporter}
+    # The console is stderr: stdout is the MCP protocol over stdio, and the CLI's answers.
+    kinds: dict[str, Callable[[], SpanExporter]] = {
+        "otlp": OTLPSpanExporter, "console": lambda: ConsoleSpanExporter(out=sys.stderr)}
     return [kinds[n]() for n in exporter_names(env, "OTEL_TRACES_EXPORTER") if n in kinds]
 
 
-def _metric_exporters(env: Mapping[str, str]) -> list[OTLPMetricExporter | ConsoleMetricExporter]:
-    kinds = {"otlp": OTLPMetricExporter, "console": ConsoleMetricExporter}
+def _metric_exporters(env: Mapping[str, str]) -> list[MetricExporter]:
+    kinds: dict[str, Callable[[], MetricExporter]] = {
+        "otlp": OTLPMetricExporter, "console": lambda: ConsoleMetricExporter(out=sys.stderr)}
     return [kinds[n]() for n in exporter_names(env, "OTEL_METRICS_EXPORTER") if n in kinds]
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 
 import pytest
 
 from modules.webhooks.targets import ALLOW_PRIVATE_ENV
 from server.app import App
+from server.telemetry import logs
 from server.testing import FakeClock, McpHarness, http_receiver
 from tests.telemetry.conftest import Collector, children
 
@@ -66,3 +69,22 @@ async def test_a_breaker_opened_and_a_skill_paused_by_failing_calls_are_counted(
     metrics = await otlp.metrics()
     assert metrics["pilothouse.breaker.opens"] == [({"pilothouse.skill": "webhooks_dispatch_events"}, 1)]
     assert metrics["pilothouse.skill.auto_pauses"] == [({"pilothouse.skill": "webhooks_dispatch_events"}, 1)]
+
+
+async def test_log_lines_carry_the_trace_and_span_ids(otlp: Collector) -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    logging.getLogger().addHandler(handler)
+    logs.install()  # on the handlers the root logger has (from_env did it for those present then)
+    try:
+        with otlp.active.tracer.start_as_current_span("work") as span:
+            logging.getLogger("server.test").warning("inside")
+        logging.getLogger("server.test").warning("outside")
+    finally:
+        logs.uninstall()
+        logging.getLogger().removeHandler(handler)
+    context = span.get_span_context()
+    assert stream.getvalue().splitlines() == [
+        f"WARNING inside trace_id={context.trace_id:032x} span_id={context.span_id:016x}", "WARNING outside"]
+    assert handler.formatter is not None and handler.formatter._fmt == "%(levelname)s %(message)s"  # put back
