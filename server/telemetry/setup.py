@@ -12,9 +12,9 @@ Only OTLP over HTTP/protobuf is shipped (the ``otel`` extra); gRPC is refused wi
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Mapping
 
+from server import settings
 from server.telemetry import state
 from server.version import VERSION
 
@@ -34,10 +34,11 @@ def wanted(env: Mapping[str, str]) -> bool:
 
 
 def from_env(env: Mapping[str, str] | None = None) -> state.Active | None:
-    """Configure the process from ``env`` (default ``os.environ``); None when nothing asks for it.
+    """Configure the process from ``env`` (default: the process's variables, read through
+    server/settings.py; the SDK reads its own OTEL_* there too); None when nothing asks for it.
 
     Idempotent: a second call returns the telemetry already set up."""
-    env = os.environ if env is None else env
+    env = settings.environment() if env is None else env
     if state.active is not None or not wanted(env):
         return state.active
     protocol = env.get("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
