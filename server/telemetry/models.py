@@ -10,7 +10,7 @@ on the span that survived it. Prompts and completions are never recorded.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any, ParamSpec
 
 from server.telemetry import state
@@ -30,7 +30,7 @@ Pricing = Callable[[str, str, int, int], "float | None"]  # (provider, model, in
 
 
 def traced_model_call(cost_usd: Pricing) -> Callable[[Callable[P, Awaitable[ChatResult]]],
-                                                      Callable[P, Awaitable[ChatResult]]]:
+                                                      Callable[P, Coroutine[Any, Any, ChatResult]]]:
     """The decorator for ``ProviderChain.complete``; ``cost_usd`` prices a reply (handed in by the chain,
     which owns the prices, so this package never imports the providers)."""
 

@@ -8,7 +8,7 @@ Nothing here imports OpenTelemetry: setup.py fills ``active`` in after importing
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
@@ -41,10 +41,10 @@ R = TypeVar("R")
 Traced = Callable[[Active, Callable[..., Awaitable[R]], tuple[Any, ...], dict[str, Any]], Awaitable[R]]
 
 
-def when_on(traced: Traced[R]) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
+def when_on(traced: Traced[R]) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Coroutine[Any, Any, R]]]:
     """A decorator that calls ``fn`` straight through while off, else ``traced(active, fn, args, kwargs)``."""
 
-    def decorate(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    def decorate(fn: Callable[P, Awaitable[R]]) -> Callable[P, Coroutine[Any, Any, R]]:
         @functools.wraps(fn)
         async def hooked(*args: P.args, **kwargs: P.kwargs) -> R:
             if active is None:  # off: the only cost of a hook
