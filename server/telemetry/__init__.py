@@ -6,7 +6,7 @@
     calls.py        the executor call's span and metrics (``@traced_call`` on Executor.call)
     agent.py        heartbeat cycle and reasoning run spans (run id as ``session.id``)
     models.py       one span per model request, GenAI conventions, failover attempts as events
-    schedule.py     scheduler ticks and scheduled actions; refreshes the queue and approval gauges
+    schedule.py     scheduler ticks, scheduled actions, lease events; refreshes the queue and approval gauges
     outbound.py     an HTTP transport: one span per outbound request and its ``traceparent`` header
     logs.py         a logging filter that stamps records with the trace and span ids
 

@@ -1,4 +1,5 @@
-"""Spans of the scheduler: one per tick, one per scheduled action; and the observed gauges.
+"""Spans of the scheduler: one per tick, one per scheduled action, lease changes as their events;
+and the observed gauges.
 
 ``scheduler tick`` lists the schedules it ran. ``schedule NAME`` wraps one action and its status.
 A long-running action (the heartbeat) starts a trace of its own, linked to the tick that
@@ -59,5 +60,17 @@ async def _observe(active: state.Active, scheduler: Scheduler) -> None:
     gauges.approvals_waiting = await approvals.pending_count(store)
 
 
+async def _lease_event(active: state.Active, fn: Callable[..., Awaitable[bool]], args: tuple[Any, ...],
+                       kwargs: dict[str, Any]) -> bool:
+    from opentelemetry import trace
+
+    done = await fn(*args, **kwargs)
+    # An event on the span at work (a tick's schedule, a heartbeat): who held what, and when it changed.
+    trace.get_current_span().add_event(f"pilothouse.lease.{fn.__name__}", {
+        "pilothouse.lease": str(args[1]), "pilothouse.lease.holder": str(args[2]), "pilothouse.lease.ok": done})
+    return done
+
+
 traced_tick = state.when_on(_tick_span)
+traced_lease = state.when_on(_lease_event)
 traced_action = state.when_on(_action_span)

@@ -41,6 +41,8 @@ async def test_a_heartbeat_is_one_trace_of_cycle_run_model_calls_and_skill_calls
     scheduled = one(spans, "schedule heartbeat")
     assert scheduled.parent == "" and scheduled.links == [tick.span_id]  # its own trace, linked to its tick
     assert "heartbeat" in tick.attributes["pilothouse.schedules"]
+    leases = [(name, a["pilothouse.lease"], a["pilothouse.lease.ok"]) for name, a in scheduled.events]
+    assert leases == [("pilothouse.lease.acquire", "heartbeat", True), ("pilothouse.lease.release", "heartbeat", True)]
     trace = [s for s in spans if s.trace_id == scheduled.trace_id]
     [cycle] = children(trace, scheduled)
     assert cycle.name == "heartbeat" and cycle.attributes["pilothouse.heartbeat.status"] == "ok"
