@@ -66,9 +66,8 @@ async def _model_span(active: state.Active, fn: Complete, args: tuple[Any, ...],
             "gen_ai.response.model": result.model, "gen_ai.usage.input_tokens": reply.prompt_tokens,
             "gen_ai.usage.output_tokens": reply.completion_tokens,
         }
-        cached = getattr(reply, "cached_tokens", None)  # reported by providers that cache prompts
-        if cached is not None:
-            attributes["gen_ai.usage.cache_read.input_tokens"] = cached
+        if reply.cached_tokens:  # reported by providers that cache prompts
+            attributes["gen_ai.usage.cache_read.input_tokens"] = reply.cached_tokens
         if reply.finish_reason:
             attributes["gen_ai.response.finish_reasons"] = [reply.finish_reason]
         cost = cost_usd(result.provider, result.model, reply.prompt_tokens, reply.completion_tokens)

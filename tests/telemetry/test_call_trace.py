@@ -5,13 +5,17 @@ from __future__ import annotations
 import io
 import json
 import logging
+from collections.abc import AsyncIterator
 
 import pytest
+from mcp import Client
 
-from modules.webhooks.targets import ALLOW_PRIVATE_ENV
 from server.app import App
+from server.assembly import open_app
+from server.mcp.surface import Surface
 from server.telemetry import logs
-from server.testing import FakeClock, McpHarness, http_receiver
+from server.testing import FakeClock, McpHarness
+from tests.resilience import flaky
 from tests.telemetry.conftest import Collector, children
 
 pytestmark = pytest.mark.anyio
@@ -49,26 +53,33 @@ async def test_a_tools_call_nests_the_executor_span_under_the_sdk_span(mcp: McpH
     assert latency == {"pilothouse.skill": "crm_create_lead"} and count == 2
 
 
-async def test_a_breaker_opened_and_a_skill_paused_by_failing_calls_are_counted(
-    app: App, mcp: McpHarness, clock: FakeClock, otlp: Collector, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")
-    async with http_receiver() as receiver:
-        await mcp.call("webhooks_create_endpoint", url=f"{receiver.url}/hooks", events=["lead.*"])
-        await mcp.call("crm_create_lead", email="ada@acme.io")
-        receiver.answers = [401] * 3  # the receiver refuses: a hard gate, three runs in a row
-        for _ in range(3):
-            assert "auth_failed" in await mcp.error("webhooks_dispatch_events")
-            clock.advance(minutes=5)  # the delivery's retry is due again
-    row = await app.store.fetchone("SELECT s.paused_reason, st.breaker FROM skills s JOIN skill_state st "
-                                   "ON st.skill = s.name WHERE s.name = 'webhooks_dispatch_events'")
-    assert row is not None and row["breaker"] == "open" and row["paused_reason"]
+@pytest.fixture
+async def flaky_mcp(clock: FakeClock) -> AsyncIterator[tuple[App, McpHarness]]:
+    """An instance with the resilience tests' scripted module (its skills fail as told)."""
+    flaky.reset()
+    async with open_app(":memory:", modules=[flaky.module], clock=clock, retry_delay_s=0) as app:
+        async with Client(Surface(app).server, raise_exceptions=True) as client:
+            yield app, McpHarness(client)
 
-    spans = [s for s in await otlp.spans() if s.name == "call webhooks_dispatch_events"]
-    assert [s.attributes["pilothouse.breaker.state"] for s in spans] == ["closed", "closed", "open"]
+
+async def test_a_breaker_opened_and_a_skill_paused_by_failing_calls_are_counted(
+    flaky_mcp: tuple[App, McpHarness], otlp: Collector
+) -> None:
+    app, mcp = flaky_mcp
+    for _ in range(3):  # a hard gate (auth_failed), three calls in a row: the breaker opens, the skill pauses
+        flaky.SCRIPT["flaky_sync"] = ["auth_failed"] * 3
+        assert "auth_failed" in await mcp.error("flaky_sync")
+    row = await app.store.fetchone("SELECT s.paused_reason, st.breaker FROM skills s JOIN skill_state st "
+                                   "ON st.skill = s.name WHERE s.name = 'flaky_sync'")
+    assert row is not None and row["breaker"] == "open" and row["paused_reason"]
+    assert "paused" in await mcp.error("flaky_sync")  # refused: changes nothing, counts nothing
+
+    spans = [s for s in await otlp.spans() if s.name == "call flaky_sync"]
+    assert [s.attributes["pilothouse.breaker.state"] for s in spans] == ["closed", "closed", "open", "open"]
+    assert [s.attributes["error.type"] for s in spans] == ["auth_failed"] * 3 + ["skill_paused"]
     metrics = await otlp.metrics()
-    assert metrics["pilothouse.breaker.opens"] == [({"pilothouse.skill": "webhooks_dispatch_events"}, 1)]
-    assert metrics["pilothouse.skill.auto_pauses"] == [({"pilothouse.skill": "webhooks_dispatch_events"}, 1)]
+    assert metrics["pilothouse.breaker.opens"] == [({"pilothouse.skill": "flaky_sync"}, 1)]
+    assert metrics["pilothouse.skill.auto_pauses"] == [({"pilothouse.skill": "flaky_sync"}, 1)]
 
 
 async def test_log_lines_carry_the_trace_and_span_ids(otlp: Collector) -> None:
