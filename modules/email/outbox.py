@@ -103,13 +103,6 @@ async def failed_messages(db: Database, limit: int) -> list[Row]:
     return await outbox.failed(db, limit)
 
 
-async def waiting(db: Database) -> tuple[int, str | None]:
-    """How many messages wait to be sent (pending or being sent) and the oldest one's created_at."""
-    row = await db.fetchone("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox "
-                            "WHERE status IN ('pending', 'sending')")
-    return (int(row["n"]), row["oldest"]) if row is not None else (0, None)
-
-
 @skill(title="Retry failed messages",
        examples=("send the bounced mails again", "retry failed emails"),
        synonyms=("bounced", "resend", "failed", "again"),

@@ -50,12 +50,12 @@ async def _action_span(active: state.Active, fn: Callable[..., Awaitable[str]], 
 
 
 async def _observe(active: state.Active, scheduler: Scheduler) -> None:
-    from modules.email.outbox import waiting
     from server.tables import approvals
+    from skills.outbox import backlog
 
     store, now = scheduler.app.store, scheduler.app.clock.now()
     gauges = active.instruments.gauges
-    gauges.outbox_pending, oldest = await waiting(store)
+    gauges.outbox_pending, oldest = await backlog(store)
     gauges.outbox_oldest_age_s = (now - datetime.fromisoformat(oldest)).total_seconds() if oldest else 0.0
     gauges.approvals_waiting = await approvals.pending_count(store)
 

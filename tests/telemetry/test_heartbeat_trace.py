@@ -78,3 +78,17 @@ async def test_a_heartbeat_is_one_trace_of_cycle_run_model_calls_and_skill_calls
     assert tokens == {("gcp.gemini", "input"): 800, ("gcp.gemini", "output"): 30,
                       ("openai", "input"): 900, ("openai", "output"): 12}
     assert metrics["pilothouse.approvals.waiting"] == [({}, 0)]
+
+
+async def test_the_tick_reads_the_waiting_mail_and_approvals_into_gauges(
+    app: App, clock: FakeClock, otlp: Collector
+) -> None:
+    mail = {"to": "ada@acme.io", "subject": "Hi", "body": "Hello", "confirm": True}
+    queued = await app.executor.call("email_send", mail, caller="cli")
+    assert queued.ok, queued.message
+    clock.advance(minutes=10)  # no mail server is configured: the message keeps waiting
+    await scheduler_for(app).tick()
+    metrics = await otlp.metrics()
+    assert metrics["pilothouse.outbox.pending"] == [({}, 1)]
+    assert metrics["pilothouse.outbox.oldest_pending_age"] == [({}, 600)]
+    assert metrics["pilothouse.approvals.waiting"] == [({}, 0)]
