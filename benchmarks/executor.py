@@ -1,11 +1,14 @@
 """The executor's cost, side by side in one run.
 
-    python benchmarks/executor.py [--calls 3000] [--rows 1000000]
+    python benchmarks/executor.py [--calls 3000] [--rows 1000000] [--only calls|tracing|evaluation]
 
 1. calls/s and p50/p99 of a trivial read-only skill through the full executor (lookup, validation,
    breaker state, activity row on a WAL file database) against calling its handler directly.
    Targets: overhead <= 1 ms at p50, >= 1,000 calls/s on one core.
-2. the 24 h evaluation (flagged_skills) over 1,000,000 activity rows for 500 skills, with the rows
+2. OpenTelemetry (server/telemetry/): the same call through Executor.call without its hook (today's
+   executor), with the hook and nothing configured, and with tracing and metrics on (exported over
+   OTLP/HTTP to a sink on loopback), interleaved in blocks, as ratios. Target: off within noise.
+3. the 24 h evaluation (flagged_skills) over 1,000,000 activity rows for 500 skills, with the rows
    spread over 30 days and, as the worst case, all within the last 24 h. Target <= 200 ms.
 """
 
@@ -13,14 +16,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from server.assembly import open_app
+from server.executor import Executor
 from server.resilience.evaluation import flagged_skills
+from server.telemetry import setup, state
 from server.testing.bulk import bulk_module
 from skills import SkillContext
 
@@ -54,6 +64,64 @@ async def call_overhead(db: Path, calls: int) -> None:
         print(f"direct:    p50 {pct(direct, .5):.3f} ms  p99 {pct(direct, .99):.3f} ms")
         print(f"overhead:  p50 {pct(full, .5) - pct(direct, .5):.3f} ms (target <= 1 ms); "
               f"{rate:,.0f} calls/s (target >= 1,000)  [{elapsed:.1f} s]")
+
+
+class _Accept(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-protobuf")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:  # quiet
+        pass
+
+
+@contextmanager
+def otlp_sink() -> Iterator[str]:
+    """A stand-in OTLP/HTTP collector on loopback, in a thread of its own (answers 200 to every export):
+    its base URL, for OTEL_EXPORTER_OTLP_ENDPOINT, while the block runs."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Accept)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+async def tracing_overhead(db: Path, calls: int, block: int = 100) -> None:
+    async with open_app(db, modules=[bulk_module(1)]) as app:
+        bare = Executor.call.__wrapped__  # type: ignore[attr-defined]  # the call without its telemetry hook
+        runs = {
+            "no hook (today)": lambda: bare(app.executor, "bulk_echo_000", {"value": "x"}, caller="mcp"),
+            "hook, nothing set": lambda: app.executor.call("bulk_echo_000", {"value": "x"}, caller="mcp"),
+            "tracing + metrics on": lambda: app.executor.call("bulk_echo_000", {"value": "x"}, caller="mcp"),
+        }
+        samples: dict[str, list[float]] = {name: [] for name in runs}
+        with otlp_sink() as endpoint:
+            os.environ["OTEL_EXPORTER_OTLP_ENDPOINT"] = endpoint
+            active = setup.from_env()
+            assert active is not None
+            for _ in range(200):  # warm-up, both paths
+                await app.executor.call("bulk_echo_000", {"value": "x"}, caller="mcp")
+            for _ in range(calls // block):  # interleaved blocks: all three see the same machine
+                for name, run in runs.items():
+                    state.set_active(active if name == "tracing + metrics on" else None)
+                    for _ in range(block):
+                        t0 = time.perf_counter()
+                        result = await run()
+                        samples[name].append(time.perf_counter() - t0)
+                        assert result.ok
+            state.set_active(active)
+            setup.shutdown()
+        base = pct(samples["no hook (today)"], .5)
+        print(f"tracing, {calls} calls each, interleaved in blocks of {block}:")
+        for name, taken in samples.items():
+            p50 = pct(taken, .5)
+            print(f"  {name:22} p50 {p50:.3f} ms  p99 {pct(taken, .99):.3f} ms  x{p50 / base:.2f} of today's p50")
 
 
 async def _median_ms(app, now) -> tuple[float, int]:  # type: ignore[no-untyped-def]
@@ -95,11 +163,16 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=3000)
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--only", choices=("calls", "tracing", "evaluation"))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        await call_overhead(Path(tmp) / "calls.db", args.calls)
-        await evaluation(Path(tmp) / "eval30.db", args.rows, 30)
-        await evaluation(Path(tmp) / "eval1.db", args.rows, 1)
+        if args.only in (None, "calls"):
+            await call_overhead(Path(tmp) / "calls.db", args.calls)
+        if args.only in (None, "tracing"):
+            await tracing_overhead(Path(tmp) / "tracing.db", args.calls)
+        if args.only in (None, "evaluation"):
+            await evaluation(Path(tmp) / "eval30.db", args.rows, 30)
+            await evaluation(Path(tmp) / "eval1.db", args.rows, 1)
 
 
 if __name__ == "__main__":

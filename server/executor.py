@@ -40,6 +40,7 @@ from server.store import AnyStore, ImmediateWriter, dumps
 from server.tables import activity
 from server.tables.core import CORE
 from server.tables.skill_state import CALL_STATE_SQL
+from server.telemetry.calls import traced_call
 from server.trust import consent, gate, outside, requests
 from server.validation_errors import explain_validation
 from skills import Cause, Clock, ErrorKind, Skill, SkillContext
@@ -124,6 +125,7 @@ class Executor:
         self._immediate = ImmediateWriter(store)
         self._outbound = MailReadiness()  # ctx.send says when mail cannot leave (server/outbound.py)
 
+    @traced_call
     async def call(
         self,
         name: str,

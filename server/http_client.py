@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from server.telemetry import outbound
+
 
 class _Deferred(httpx.AsyncBaseTransport):
     def __init__(self, build: Callable[[], httpx.AsyncBaseTransport]) -> None:
@@ -23,7 +25,7 @@ class _Deferred(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self._real is None:
             self._real = self._build()
-        return await self._real.handle_async_request(request)
+        return await outbound.send(self._real, request)  # traced while telemetry is on
 
     async def aclose(self) -> None:
         if self._real is not None:

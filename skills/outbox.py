@@ -185,6 +185,14 @@ async def waiting(db: Database) -> dict[str, int]:
     return {k: int((row or {}).get(k) or 0) for k in ("emails", "first_email", "failed", "last_failed")}
 
 
+async def backlog(db: Database) -> tuple[int, str | None]:
+    """How many messages (any channel) wait to leave, pending or being sent, and the oldest one's created_at
+    (the queue depth and age gauges, server/telemetry/schedule.py)."""
+    row = await db.fetchone("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox "
+                            "WHERE status IN ('pending', 'sending')")
+    return (int(row["n"]), row["oldest"]) if row is not None else (0, None)
+
+
 async def uncertain(db: Database, since: str) -> list[Row]:
     """Messages whose deliverer died while sending them, found since ``since``: resent with their identity."""
     return await db.fetchall(f"SELECT {LISTED} FROM outbox WHERE uncertain_at >= ? ORDER BY id", (since,))

@@ -37,6 +37,7 @@ from server.providers.errors import NoProviderAvailable
 from server.resilience import backoff
 from server.scheduler import lease
 from server.tables import activity, runs
+from server.telemetry.agent import traced_cycle
 from server.trust.review import link_objectives
 
 if TYPE_CHECKING:
@@ -75,6 +76,7 @@ async def run_cycle(
             await lease.release(app.store, LEASE, holder)
 
 
+@traced_cycle
 async def _locked_cycle(app: App, settings: AgentSettings, rng: random.Random,
                         reasoner: Reasoner | None, requested_by: str | None) -> CycleRecord:
     reaped = await runs.reap_running(app.store, _iso(app))

@@ -48,6 +48,7 @@ from server.providers import AllProvidersFailed, NoProviderAvailable, ProviderCh
 from server.providers.settings import HOW_TO_CONFIGURE, check_tier
 from server.resilience.loop_guard import LoopGuard
 from server.tables import approvals
+from server.telemetry.agent import traced_run
 from server.tokens import get_counter
 from skills import ErrorKind
 
@@ -68,6 +69,7 @@ class _Run:
     recovering: bool = False  # resumed: the first pending call may already have run
 
 
+@traced_run
 async def run_loop(
     app: App,
     *,

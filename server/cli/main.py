@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from server.cli import commands
 from server.cli.output import CliError, for_cli
+from server.telemetry import setup as telemetry
 
 DB_HELP = "SQLite database file or postgresql:// URL (default: $PILOTHOUSE_DB or the user data directory)"
 VERBOSE_HELP = "log debug details to stderr"
@@ -52,6 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,  # stdout is the MCP protocol on stdio
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    telemetry.from_env()  # OTEL_* set: traces and metrics (server/telemetry/); unset: nothing is loaded
     try:
         result = args.handler(args)
         if asyncio.iscoroutine(result):

@@ -30,6 +30,7 @@ from server.providers.probe import ProbeCache
 from server.providers.settings import HOW_TO_CONFIGURE, PROVIDERS, AiSettings, check_tier
 from server.providers.types import AiConfig, Attempt, ChatResult, ModelReply
 from server.providers.window import Window, WindowCache, reply_tokens
+from server.telemetry.models import traced_model_call
 from skills import Clock, ErrorKind
 from skills.context import Database
 
@@ -113,6 +114,7 @@ class ProviderChain:
         spec = next(s for s in self.settings.providers if s.name == config.provider)
         return await self.windows.get(spec, config.model)
 
+    @traced_model_call(pricing.cost_usd)
     async def complete(
         self, messages: list[dict[str, Any]], tools: list[dict[str, Any]], *, tier: str = "fast",
         preferred: str | None = None, run_id: str | None = None, skill: str | None = None,

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 
 import anyio
 
+from server.telemetry.schedule import traced_lease
 from skills.context import Clock, Database
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ def holder_gone(holder: str) -> bool:
     return _dead_here(holder)
 
 
+@traced_lease
 async def acquire(store: Database, name: str, holder: str, *, ttl_s: float, now: datetime) -> bool:
     """Take (or extend) the lease; True when ``holder`` holds it afterwards."""
     now_iso = now.isoformat(timespec="seconds")
@@ -128,6 +130,7 @@ async def kept(store: Database, name: str, holder: str, *, ttl_s: float, clock: 
             tg.cancel_scope.cancel()
 
 
+@traced_lease
 async def release(store: Database, name: str, holder: str) -> bool:
     """Give the lease back, only if still ours (an expired lease may already be someone else's)."""
     result = await store.execute("DELETE FROM locks WHERE name = ? AND holder = ?", (name, holder))

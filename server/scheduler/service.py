@@ -33,6 +33,7 @@ import anyio
 
 from server.scheduler import cron, lease, schedules
 from server.tables import activity
+from server.telemetry.schedule import traced_action, traced_tick
 
 if TYPE_CHECKING:
     from server.app import App
@@ -87,6 +88,7 @@ class Scheduler:
         self._inflight: dict[str, anyio.CancelScope] = {}
         self._registered = False
 
+    @traced_tick
     async def tick(self) -> list[TickEntry]:
         if not self._registered:
             async with self.app.store.transaction() as tx:
@@ -169,6 +171,7 @@ class Scheduler:
                 with anyio.CancelScope(shield=True):
                     await lease.release(self.app.store, lease_name, self.holder)
 
+    @traced_action
     async def _run(self, name: str, action: Action, note: str) -> str:
         started = _iso(self.app.clock.now())
         try:
