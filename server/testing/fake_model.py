@@ -174,6 +174,13 @@ class FakeModelServer:
             self._steps.extend(steps)
         return self
 
+    def rescript(self, *steps: Step) -> FakeModelServer:
+        """What the next requests get from now on, whatever of the script is left."""
+        with self._cond:
+            self._steps.clear()
+            self._steps.extend(steps)
+        return self
+
     @property
     def requests(self) -> list[RecordedRequest]:
         with self._cond:

@@ -209,9 +209,10 @@ async def test_a_call_that_finished_just_before_a_crash_is_recovered_not_repeate
 
 
 async def test_wall_clock_cap_leaves_a_resumable_timeout(app: App, fakes: Fakes, chain: ProviderChain) -> None:
-    fakes.openai.script(Delay(30), Reply("Done."))
-    record = await run_loop(app, system_prompt=SYSTEM, user_message="Hi.", providers=chain, wall_clock_s=0.3)
+    fakes.openai.script(Delay(30))  # the model never answers within the run's cap (1 s) or the request's (2 s)
+    record = await run_loop(app, system_prompt=SYSTEM, user_message="Hi.", providers=chain, wall_clock_s=1.0)
     assert (record.stop_reason, record.status) == ("wall_clock", "timeout")
     assert (await run_row(app, record.run_id))["status"] == "timeout"
+    fakes.openai.rescript(Reply("Done."))  # answering now (the cap may land before or during the first request)
     resumed = await run_loop(app, resume_run_id=record.run_id, providers=chain)
     assert (resumed.status, resumed.answer) == ("completed", "Done.")
