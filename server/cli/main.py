@@ -21,7 +21,6 @@ import sys
 from collections.abc import Sequence
 
 from server.cli.output import CliError, for_cli
-from server.telemetry import setup as telemetry
 
 DB_HELP = "SQLite database file or postgresql:// URL (default: $PILOTHOUSE_DB or the user data directory)"
 VERBOSE_HELP = "log debug details to stderr"
@@ -90,6 +89,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,  # stdout is the MCP protocol on stdio
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    from server.telemetry import setup as telemetry  # not at the top: it loads pydantic, which main imports GC-off
+
     telemetry.from_env()  # OTEL_* set: traces and metrics (server/telemetry/); unset: nothing is loaded
     try:
         result = args.handler(args)
