@@ -48,6 +48,7 @@ from typing import Any, Literal, TypeVar, cast
 import docstring_parser
 from pydantic import BaseModel, ConfigDict, Field, PydanticUserError, create_model
 
+from skills.annotations import resolved
 from skills.bounds import bounded
 from skills.docstrings import describe, parse_doc
 from skills.effects import DeclaredEffect, EffectName, declare_effects
@@ -243,7 +244,7 @@ def skill(
         except ValueError as exc:
             raise ContractError(str(exc)) from exc
         # Resolved once per skill: an annotation naming something that does not exist fails here, at import.
-        hints = typing.get_type_hints(fn, include_extras=True)
+        hints = resolved(fn)
         inputs, params = _input_spec(label, fn, hints, doc, confirmable=trust == "approve" or bool(effects))
         output_model = _output_model(label, hints)
         try:

@@ -48,10 +48,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         help="the client's context window, for --tier auto (default 200000)")
     parser.add_argument("--tool-share", type=float, default=0.05,
                         help="share of the context the tool list may use, for --tier auto (default 0.05 = 5 %%)")
-    parser.set_defaults(handler=serve)
+    parser.set_defaults(handler=serve, collector_off_until_ready=True)
 
 
 async def serve(args: argparse.Namespace) -> int:
+    # No collections until the surface is built and frozen (server/cli/main.py says why; it leaves the
+    # collector off for serve, see collector_off_until_ready).
+    gc.disable()
+    try:
+        return await _start(args)
+    finally:
+        gc.enable()
+
+
+async def _start(args: argparse.Namespace) -> int:
     from server.manifest.launch import requested_tier
 
     try:
@@ -98,8 +108,10 @@ async def _serve(args: argparse.Namespace, requested: str, sock: socket.socket |
         # Everything built so far (modules, schemas, the SDK's models: ~110,000 tracked objects) lives
         # as long as the process. Moving it out of the collector's sight means a full collection no
         # longer walks it: without this, one lands in the first tools/list (~60 ms) and later ones
-        # pause calls for as long.
+        # pause calls for as long. The start-up's few cycles of garbage (~4,000 objects) stay frozen
+        # with it: collecting them first would cost that full collection again.
         gc.freeze()
+        gc.enable()
         try:  # open_app holds the database's lock meanwhile: `pilothouse restore` refuses to run
             if args.http:
                 settings = HttpSettings.from_env(args.host, args.port, allowed_hosts=args.allowed_host,
