@@ -58,8 +58,8 @@ async def create_endpoint(
     start = await ctx.db.fetchval("SELECT COALESCE(MAX(id), 0) FROM events")
     secret = new_secret()
     result = await ctx.db.execute(
-        "INSERT INTO webhooks_endpoints (url, events, secret, enabled, last_event_id, created_at) "
-        "VALUES (?, ?, ?, 1, ?, ?)", (url, json.dumps(sorted(set(events))), secret, start, ctx.now_iso()))
+        "INSERT INTO webhooks_endpoints (url, events, secret, enabled, last_event_id, first_event_id, created_at) "
+        "VALUES (?, ?, ?, 1, ?, ?, ?)", (url, json.dumps(sorted(set(events))), secret, start, start, ctx.now_iso()))
     return CreatedEndpoint(id=result.lastrowid or 0, url=url, events=sorted(set(events)), enabled=True,
                            last_event_id=start, secret=secret)
 

@@ -76,4 +76,9 @@ MIGRATIONS: tuple[Migration, ...] = (Migration(1, """
         ALTER TABLE webhooks_endpoints ADD COLUMN last_error TEXT;
         ALTER TABLE webhooks_endpoints ADD COLUMN last_error_kind TEXT;
         ALTER TABLE webhooks_endpoints ADD COLUMN last_delivered_at TEXT;
+    """), Migration(4, """
+        -- Where an endpoint's events begin (the newest event when it was created): dispatch looks a little
+        -- behind its cursor for events that committed late (dispatch.py), never before this.
+        ALTER TABLE webhooks_endpoints ADD COLUMN first_event_id INTEGER NOT NULL DEFAULT 0;
+        UPDATE webhooks_endpoints SET first_event_id = last_event_id;
     """))
