@@ -171,9 +171,9 @@ class Executor:
             return await self._refuse(name, skill, arguments, caller, run_id, started,
                                       ErrorKind.VALIDATION, explain_validation(skill, exc), who=who)
         trust = row["trust_override"] or skill.trust  # read fresh per call, like the pause
-        values = {p: getattr(parsed, p) for p in skill.params}
         settings = module_settings.effective(self.registry.module_of(name), row["settings"])
         if dry_run:
+            values = {p: getattr(parsed, p) for p in skill.params}
             shown = await previews.dry_run(self.store, self.clock, skill, values, arguments, caller=caller,
                                            run_id=run_id, started=started, settings=settings)
             return CallResult(name, True, output=shown.preview.model_dump(mode="json"), outcome="dry_run",
