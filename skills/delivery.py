@@ -27,11 +27,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequenc
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 
 from skills.settings import ModuleSettings, setting
+
+if TYPE_CHECKING:
+    from skills.context import Database
 
 log = logging.getLogger(__name__)
 
@@ -137,3 +140,16 @@ async def by_target(rows: Sequence[dict[str, Any]], target: Callable[[dict[str, 
     async with anyio.create_task_group() as tg:
         for group in groups.values():
             tg.start_soon(one, group)
+
+
+async def done_among(db: Database, table: str, done: str, at: str, identities: list[str]) -> dict[str, str]:
+    """``identity -> when`` of the rows of ``table`` among ``identities`` whose status is ``done`` (restore
+    asks the replaced database what it sent since the backup); read 500 identities at a time."""
+    found: dict[str, str] = {}
+    for start in range(0, len(identities), 500):
+        chunk = identities[start:start + 500]
+        rows = await db.fetchall(f"SELECT message_id, {at} AS at FROM {table} WHERE status = ? AND message_id IN "
+                                 f"({','.join('?' * len(chunk))})", (done, *chunk))
+        found.update({str(r["message_id"]): str(r["at"]) for r in rows})
+    return found
+

@@ -25,7 +25,7 @@ import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from skills.delivery import LEASE, SKIP_LOCKED, iso
+from skills.delivery import LEASE, SKIP_LOCKED, done_among, iso
 from skills.messages import Attachment, Email, Queued, Webhook
 from skills.paging import Filters, fetch_page
 
@@ -220,13 +220,7 @@ async def unsent(db: Database) -> list[str]:
 
 async def sent_among(db: Database, identities: list[str]) -> dict[str, str]:
     """``identity -> sent_at`` of those messages this database sent."""
-    found: dict[str, str] = {}
-    for start in range(0, len(identities), 500):
-        chunk = identities[start:start + 500]
-        rows = await db.fetchall(f"SELECT message_id, sent_at FROM outbox WHERE status = 'sent' AND message_id IN "
-                                 f"({','.join('?' * len(chunk))})", chunk)
-        found.update({str(r["message_id"]): str(r["sent_at"]) for r in rows})
-    return found
+    return await done_among(db, "outbox", "sent", "sent_at", identities)
 
 
 async def mark_sent_elsewhere(db: Database, sent: dict[str, str]) -> int:

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from skills import Row
 from skills.context import Database
-from skills.delivery import LEASE, SKIP_LOCKED, iso
+from skills.delivery import LEASE, SKIP_LOCKED, done_among, iso
 
 CLAIMABLE = ("d.status = 'pending' AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?) "
              "AND (d.claim_expires_at IS NULL OR d.claim_expires_at <= ?)")
@@ -111,13 +111,7 @@ async def undelivered(db: Database) -> list[str]:
 
 async def delivered_among(db: Database, identities: list[str]) -> dict[str, str]:
     """``webhook-id -> delivered_at`` of those deliveries this database delivered."""
-    found: dict[str, str] = {}
-    for start in range(0, len(identities), 500):
-        chunk = identities[start:start + 500]
-        rows = await db.fetchall("SELECT message_id, delivered_at FROM webhooks_deliveries WHERE status = 'delivered' "
-                                 f"AND message_id IN ({','.join('?' * len(chunk))})", chunk)
-        found.update({str(r["message_id"]): str(r["delivered_at"]) for r in rows})
-    return found
+    return await done_among(db, "webhooks_deliveries", "delivered", "delivered_at", identities)
 
 
 async def mark_delivered_elsewhere(db: Database, delivered: dict[str, str]) -> int:
